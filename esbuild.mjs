@@ -1,0 +1,42 @@
+// One build script for every bundle. koffi's native module cannot be bundled: only the
+// builds for the platforms we ship are copied beside the bundle, and the others stay
+// unresolved requires that koffi never reaches on those platforms.
+import * as esbuild from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const SHIPPED_KOFFI = ['linux_x64', 'linux_arm64'];
+const outdir = 'dist';
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+/** Rewrites koffi's `require("./build/koffi/<triplet>/koffi.node")` to a copy in dist/. */
+const koffiNative = {
+  name: 'koffi-native',
+  setup(build) {
+    build.onResolve({ filter: /koffi\.node$/ }, (args) => {
+      const triplet = args.path.split('/').at(-2);
+      if (!SHIPPED_KOFFI.includes(triplet)) return { path: args.path, external: true };
+      const from = join(args.resolveDir, args.path);
+      const rel = `koffi/${triplet}/koffi.node`;
+      mkdirSync(dirname(join(outdir, rel)), { recursive: true });
+      copyFileSync(from, join(outdir, rel));
+      return { path: `./${rel}`, external: true };
+    });
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await esbuild.build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { NSX_VERSION: JSON.stringify(version) },
+  plugins: [koffiNative],
+  logLevel: 'warning',
+});
+chmodSync(join(outdir, 'cli.js'), 0o755);

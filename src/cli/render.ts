@@ -1,0 +1,130 @@
+/** Text output of `nsx`: lsns-like tables, with tree prefixes for `nsx tree`. */
+import { TreeNode } from '../core/hierarchy';
+import { Holder, NamespaceRecord, NS_TYPES, ProcessRecord, Snapshot } from '../core/snapshot';
+
+interface Column<T> {
+  header: string;
+  value: (row: T) => string;
+  right?: boolean;
+}
+
+/** Renders rows as aligned columns; the last column is cut to `width` when given. */
+export function table<T>(rows: readonly T[], columns: Column<T>[], width?: number): string {
+  const cells = rows.map((r) => columns.map((c) => c.value(r)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
+  const line = (values: string[]) => {
+    const text = values
+      .map((v, i) => {
+        if (i === values.length - 1) return v;
+        return columns[i].right ? v.padStart(widths[i]) : v.padEnd(widths[i]);
+      })
+      .join(' ');
+    return (width && text.length > width ? text.slice(0, width - 1) + '…' : text).trimEnd();
+  };
+  return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
+}
+
+const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '-' : String(v));
+
+/** Where a namespace is held besides its member processes: bind mounts, fds, threads. */
+export function holdersText(holders: readonly Holder[]): string {
+  const parts: string[] = [];
+  for (const h of holders) {
+    if (h.kind === 'bindmount') parts.push(h.path);
+    else if (h.kind === 'fd') parts.push(`fd ${h.fd} of ${h.pid}`);
+    else if (h.kind === 'task') parts.push(`thread ${h.tid}`);
+    else if (h.path) parts.push(`children of ${h.pid}`);
+  }
+  return [...new Set(parts)].join(',');
+}
+
+function namespaceColumns(nsColumn: (n: NamespaceRecord) => string): Column<NamespaceRecord>[] {
+  return [
+    { header: 'NS', value: nsColumn },
+    { header: 'TYPE', value: (n) => n.type },
+    { header: 'NPROCS', value: (n) => String(n.nprocs), right: true },
+    { header: 'PID', value: (n) => dash(n.pid), right: true },
+    { header: 'USER', value: (n) => dash(n.user ?? n.uid) },
+    { header: 'LABEL', value: (n) => (n.ghost ? '(ghost)' : dash(n.label)) },
+    { header: 'HELD-BY', value: (n) => dash(holdersText(n.holders)) },
+    { header: 'COMMAND', value: (n) => dash(n.command) },
+  ];
+}
+
+export function namespaceTable(namespaces: readonly NamespaceRecord[], width?: number): string {
+  return table(namespaces, namespaceColumns((n) => String(n.ns)), width);
+}
+
+/** Flattens a forest into rows carrying their `├─`/`└─` prefix. */
+function flatten<T>(roots: TreeNode<T>[]): { item: T; prefix: string }[] {
+  const out: { item: T; prefix: string }[] = [];
+  const walk = (nodes: TreeNode<T>[], indent: string, top: boolean) => {
+    nodes.forEach((node, i) => {
+      const last = i === nodes.length - 1;
+      out.push({ item: node.item, prefix: top ? '' : indent + (last ? '└─' : '├─') });
+      walk(node.children, top ? '' : indent + (last ? '  ' : '│ '), false);
+    });
+  };
+  walk(roots, '', true);
+  return out;
+}
+
+export function namespaceTree(roots: TreeNode<NamespaceRecord>[], width?: number): string {
+  const rows = flatten(roots);
+  const prefixes = new Map(rows.map((r) => [r.item, r.prefix]));
+  return table(
+    rows.map((r) => r.item),
+    namespaceColumns((n) => prefixes.get(n) + String(n.ns)),
+    width,
+  );
+}
+
+/** The process tree; NAMESPACES lists where a process's namespaces differ from its parent's. */
+export function processTree(roots: TreeNode<ProcessRecord>[], width?: number): string {
+  const rows = flatten(roots);
+  const parentOf = new Map<ProcessRecord, ProcessRecord>();
+  const link = (nodes: TreeNode<ProcessRecord>[]) => {
+    for (const n of nodes) {
+      for (const c of n.children) parentOf.set(c.item, n.item);
+      link(n.children);
+    }
+  };
+  link(roots);
+  const entered = (p: ProcessRecord) => {
+    if (p.hidden) return `(hidden: ${p.hidden})`;
+    const parent = parentOf.get(p);
+    if (!parent || parent.hidden) return '';
+    return NS_TYPES.filter((t) => p.ns[t] !== parent.ns[t]).map((t) => `${t}:${p.ns[t]}`).join(' ');
+  };
+  return table(
+    rows,
+    [
+      { header: 'PID', value: (r) => r.prefix + r.item.pid },
+      { header: 'NSPID', value: (r) => r.item.nspid.join('→') },
+      { header: 'USER', value: (r) => dash(r.item.user ?? r.item.uid) },
+      { header: 'NAMESPACES', value: (r) => dash(entered(r.item)) },
+      { header: 'COMMAND', value: (r) => r.item.command },
+    ],
+    width,
+  );
+}
+
+/** Notes for stderr: what the scan could not see. */
+export function scanNotes(snapshot: Pick<Snapshot, 'hidden' | 'capabilities' | 'scanner'>): string[] {
+  const notes: string[] = [];
+  const { EACCES: denied, vanished } = snapshot.hidden.byReason;
+  if (denied) {
+    notes.push(
+      snapshot.scanner.uid === 0
+        ? `${processes(denied)} could not be inspected even as root (permission denied).`
+        : `${processes(denied)} of other users could not be inspected; run as root to see their namespaces.`,
+    );
+  }
+  if (vanished) notes.push(`${processes(vanished)} exited during the scan.`);
+  if (!snapshot.capabilities.hierarchy) {
+    notes.push(`parent and owner namespaces are unavailable: ${snapshot.capabilities.hierarchyError ?? 'unknown reason'}.`);
+  }
+  return notes;
+}
+
+const processes = (n: number) => (n === 1 ? '1 process' : `${n} processes`);
