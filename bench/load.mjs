@@ -159,8 +159,9 @@ export class Tracker {
     this.deleteNetns();
   }
 
+  /** SIGKILL by PGID, only to groups that still have a process (a PGID is never reused while it does). */
   killGroups() {
-    for (const pgid of this.groups.keys()) tryKill(-pgid);
+    for (const pgid of new Set(this.members().map((p) => p.pgid))) tryKill(-pgid);
   }
 
   deleteNetns() {
@@ -278,7 +279,7 @@ unshare --user --map-root-user --net --uts --ipc ${SLEEP} & c=$!
 while [ "$(cat /proc/$c/comm 2>/dev/null)" != sleep ]; do sleep 0.01; done
 u=$(readlink /proc/$c/ns/user)
 exec 3</proc/$c/ns/net 4</proc/$c/ns/uts 5</proc/$c/ns/ipc
-kill -9 $c; wait $c
+{ kill -9 $c; wait $c; } 2>/dev/null
 echo "ready $u"
 exec ${SLEEP} >/dev/null`;
 

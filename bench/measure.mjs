@@ -25,7 +25,7 @@ export function runOnce(tool, { measureMemory, scratch }) {
     const chunks = [];
     let stderr = '';
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: tool.env ?? process.env });
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.on('data', (c) => (stderr += c));
     child.once('error', reject);
@@ -54,6 +54,8 @@ function readRss(file) {
  */
 export async function compare(tools, { runs, measureMemory, onRun = () => {} }) {
   const scratch = mkdtempSync(join(tmpdir(), 'nsx-bench-'));
+  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
+  process.once('exit', removeScratch); // also when a signal handler calls process.exit()
   const results = Object.fromEntries(tools.map((t) => [t.name, { samples: [], output: null, failures: [] }]));
   try {
     for (const tool of tools) await runChecked(tool, results[tool.name], { measureMemory, scratch }, false);
@@ -65,7 +67,8 @@ export async function compare(tools, { runs, measureMemory, onRun = () => {} }) 
       }
     }
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    process.removeListener('exit', removeScratch);
+    removeScratch();
   }
   return results;
 }

@@ -2,7 +2,7 @@
  * `nsx`: the discovery engine on the command line, and the entry point the privileged
  * helper runs as root (`nsx snapshot --json`).
  */
-import { discover, DiscoveryError } from './core/discover';
+import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
 import { NamespaceRecord, Snapshot } from './core/snapshot';
 import { Command, parseCommand, USAGE, UsageError } from './cli/args';
@@ -49,7 +49,7 @@ function run(command: Command): void {
       out(`nsx ${NSX_VERSION}\n`);
       return;
     case 'snapshot':
-      out(JSON.stringify(scan(), null, 2) + '\n');
+      json(scan());
       return;
     case 'list':
       return list(command);
@@ -58,18 +58,19 @@ function run(command: Command): void {
   }
 }
 
-function scan(): Snapshot {
+/** `namespaces` detail skips the command lines nobody will see. */
+function scan(detail: DiscoverOptions['detail'] = 'full'): Snapshot {
   const requestedBy = process.env.PKEXEC_UID;
-  return discover(requestedBy && /^\d+$/.test(requestedBy) ? { requestedBy: Number(requestedBy) } : {});
+  return discover({ detail, ...(requestedBy && /^\d+$/.test(requestedBy) ? { requestedBy: Number(requestedBy) } : {}) });
 }
 
 function list(command: Extract<Command, { name: 'list' }>): void {
-  const snapshot = scan();
+  const snapshot = scan('namespaces');
   let namespaces = snapshot.namespaces;
   if (command.pid !== null) namespaces = namespacesOfPid(snapshot, command.pid);
   if (command.types) namespaces = namespaces.filter((n) => command.types!.includes(n.type));
   if (command.json) {
-    out(JSON.stringify({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities }, null, 2) + '\n');
+    json({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities });
     return;
   }
   out(namespaceTable(namespaces, terminalWidth()));
@@ -88,19 +89,19 @@ function namespacesOfPid(snapshot: Snapshot, pid: number): NamespaceRecord[] {
 }
 
 function tree(command: Extract<Command, { name: 'tree' }>): void {
-  const snapshot = scan();
+  const snapshot = scan(command.mode === 'process' ? 'full' : 'namespaces');
   if (command.mode === 'process') {
     let roots = processForest(snapshot.processes);
     if (command.types) {
       const wanted = new Set(snapshot.namespaces.filter((n) => command.types!.includes(n.type)).map((n) => n.ns));
       roots = prune(roots, (p) => Object.values(p.ns).some((ino) => wanted.has(ino)));
     }
-    if (command.json) out(JSON.stringify({ processes: roots.map(nest) }, null, 2) + '\n');
+    if (command.json) json({ processes: roots.map(nest) });
     else out(processTree(roots, terminalWidth()));
   } else {
     let roots = command.mode === 'parent' ? parentForest(snapshot.namespaces) : ownerForest(snapshot.namespaces);
     if (command.types) roots = prune(roots, (n) => command.types!.includes(n.type));
-    if (command.json) out(JSON.stringify({ namespaces: roots.map(nest) }, null, 2) + '\n');
+    if (command.json) json({ namespaces: roots.map(nest) });
     else out(namespaceTree(roots, terminalWidth()));
   }
   notes(snapshot);
@@ -112,6 +113,11 @@ function notes(snapshot: Snapshot): void {
 
 function terminalWidth(): number | undefined {
   return process.stdout.isTTY ? process.stdout.columns : undefined;
+}
+
+/** Indented for a person at a terminal, compact for a program reading a pipe. */
+function json(value: unknown): void {
+  out(JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined) + '\n');
 }
 
 function out(text: string): void {

@@ -109,10 +109,13 @@ export function processTree(roots: TreeNode<ProcessRecord>[], width?: number): s
   );
 }
 
-/** Notes for stderr: what the scan could not see. */
+/**
+ * Notes for stderr: what the scan could not see. Processes that exited mid-scan are only
+ * counted in the JSON: they come and go on every busy machine and hide nothing.
+ */
 export function scanNotes(snapshot: Pick<Snapshot, 'hidden' | 'capabilities' | 'scanner'>): string[] {
   const notes: string[] = [];
-  const { EACCES: denied, vanished } = snapshot.hidden.byReason;
+  const denied = snapshot.hidden.byReason.EACCES;
   if (denied) {
     notes.push(
       snapshot.scanner.uid === 0
@@ -120,7 +123,6 @@ export function scanNotes(snapshot: Pick<Snapshot, 'hidden' | 'capabilities' | '
         : `${processes(denied)} of other users could not be inspected; run as root to see their namespaces.`,
     );
   }
-  if (vanished) notes.push(`${processes(vanished)} exited during the scan.`);
   if (!snapshot.capabilities.hierarchy) {
     notes.push(`parent and owner namespaces are unavailable: ${snapshot.capabilities.hierarchyError ?? 'unknown reason'}.`);
   }

@@ -7,6 +7,7 @@ import { cgroupPath, containerLabel, INITIAL_NS_INODES, netnsName, systemdUnit }
 import { nsfsMounts } from './mountinfo';
 import { HierarchyProbe, kernelProbe, NsRelations } from './nsfs';
 import { parseNsLink, ProcSource } from './procfs';
+import { complete, NsFd, ScanDetail, scanAll } from './scan';
 import {
   HiddenCount,
   Holder,
@@ -28,6 +29,12 @@ export interface DiscoverOptions {
   viewerUid?: number;
   /** The user an elevated scan runs for (PKEXEC_UID). */
   requestedBy?: number;
+  /**
+   * `full` (default): every process record is complete. `namespaces`: only the senior
+   * process of each namespace gets its status and command line read (what `nsx list`
+   * shows); the other records carry PID, owner and namespaces.
+   */
+  detail?: ScanDetail;
 }
 
 /** /proc itself cannot be read: not Linux, or no procfs mounted. */
@@ -43,6 +50,7 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
   const started = performance.now();
   const proc = options.proc ?? new ProcSource();
   const viewerUid = options.viewerUid ?? process.geteuid?.() ?? 0;
+  const detail = options.detail ?? 'full';
   const users = proc.users();
 
   let pids: number[];
@@ -51,24 +59,45 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
   } catch (err) {
     throw new DiscoveryError(`cannot read ${proc.procRoot}: ${errorText(err)} (is this Linux with procfs mounted?)`);
   }
+  const scanned = scanAll(proc, users, pids, viewerUid, detail);
+  const { processes } = scanned;
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const hidden: HiddenCount = { total: 0, byReason: { ...scanned.failed } };
+  for (const p of processes) if (p.hidden) hidden.byReason[p.hidden]++;
+  hidden.total = hidden.byReason.EACCES + hidden.byReason.vanished;
 
-  const hidden: HiddenCount = { total: 0, byReason: { EACCES: 0, vanished: 0 } };
-  const processes: ProcessRecord[] = [];
-  const fdHolders: { pid: number; fd: number; type: NsType; ino: number }[] = [];
-  for (const pid of pids) {
-    const scanned = scanProcess(proc, pid, viewerUid, users, fdHolders);
-    if (typeof scanned === 'string') {
-      hidden.total++;
-      hidden.byReason[scanned]++;
-      continue;
+  const entries = collectHolders(proc, processes, scanned.fds);
+  const { capabilities, relations } = probeHierarchy(proc, entries, options.probe);
+  if (detail !== 'full') {
+    // Complete the processes that namespace records show: the senior member, or the holder.
+    for (const e of entries.values()) {
+      const face = byPid.get(e.members[0] ?? e.holders[0]?.pid);
+      if (face && !face.name) complete(proc, face, users);
     }
-    if (scanned.hidden) {
-      hidden.total++;
-      hidden.byReason[scanned.hidden]++;
-    }
-    processes.push(scanned);
   }
 
+  const labeler = new Labeler(proc, byPid, hostInodes(byPid));
+  const namespaces: NamespaceRecord[] = [];
+  for (const [ino, e] of entries) namespaces.push(namespaceRecord(ino, e, byPid.get(e.members[0]), relations.get(ino), labeler));
+  for (const [ino, rel] of relations) if (!entries.has(ino)) namespaces.push(ghostRecord(ino, rel));
+  namespaces.sort((a, b) => a.ns - b.ns);
+
+  const snapshot: Snapshot = {
+    version: SNAPSHOT_VERSION,
+    takenAt: new Date().toISOString(),
+    scanner: { uid: viewerUid, procRoot: proc.procRoot, durationMs: 0 },
+    capabilities,
+    hidden,
+    namespaces,
+    processes,
+  };
+  if (options.requestedBy !== undefined) snapshot.scanner.requestedBy = options.requestedBy;
+  snapshot.scanner.durationMs = Math.round(performance.now() - started);
+  return snapshot;
+}
+
+/** Every namespace with its members and holders: processes, threads, fds, bind mounts. */
+function collectHolders(proc: ProcSource, processes: ProcessRecord[], fds: NsFd[]): Map<number, NsEntry> {
   const entries = new Map<number, NsEntry>();
   const entry = (ino: number, type: NsType): NsEntry => {
     let e = entries.get(ino);
@@ -94,194 +123,82 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
       }
     }
   }
-  for (const h of fdHolders) entry(h.ino, h.type).holders.push({ kind: 'fd', pid: h.pid, fd: h.fd, path: proc.fdPath(h.pid, h.fd) });
+  for (const h of fds) entry(h.ino, h.type).holders.push({ kind: 'fd', pid: h.pid, fd: h.fd, path: proc.fdPath(h.pid, h.fd) });
   addBindMounts(proc, entries, entry);
-
-  const capabilities: ScanCapabilities = { hierarchy: false };
-  const relations = new Map<number, NsRelations>();
-  const probe = options.probe === undefined ? kernelProbe() : options.probe;
-  if (probe === null) capabilities.hierarchyError = 'hierarchy lookup was turned off';
-  else if ('error' in probe) capabilities.hierarchyError = probe.error;
-  else {
-    capabilities.hierarchy = true;
-    for (const [ino, e] of entries) {
-      const path = openablePath(proc, e);
-      if (!path) continue;
-      try {
-        probe.probe(path, e.type, ino, relations);
-      } catch {
-        // The holder went away between the scan and the probe: the namespace keeps no hierarchy.
-      }
-    }
-  }
-
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const labeler = new Labeler(proc, byPid, hostInodes(byPid));
-  const namespaces: NamespaceRecord[] = [];
-  for (const [ino, e] of entries) {
-    const senior = e.members.length ? byPid.get(e.members[0]) : undefined;
-    const rel = relations.get(ino);
-    const record: NamespaceRecord = {
-      ns: ino,
-      type: e.type,
-      nprocs: e.members.length,
-      pid: senior?.pid ?? null,
-      ppid: senior?.ppid ?? null,
-      command: senior?.command ?? null,
-      uid: senior?.uid ?? null,
-      user: senior?.user ?? null,
-      pns: rel?.pns ?? null,
-      ons: rel?.ons ?? null,
-      nsfs: [...new Set(e.holders.flatMap((h) => (h.kind === 'bindmount' ? [h.path] : [])))],
-      holders: e.holders,
-      label: labeler.label(ino, e),
-      ghost: false,
-    };
-    if (rel?.ownerUid !== undefined) record.ownerUid = rel.ownerUid;
-    namespaces.push(record);
-  }
-  for (const [ino, rel] of relations) {
-    if (entries.has(ino)) continue;
-    const ghost: NamespaceRecord = {
-      ns: ino,
-      type: rel.type,
-      nprocs: 0,
-      pid: null,
-      ppid: null,
-      command: null,
-      uid: null,
-      user: null,
-      pns: rel.pns,
-      ons: rel.ons,
-      nsfs: [],
-      holders: [],
-      label: null,
-      ghost: true,
-    };
-    if (rel.ownerUid !== undefined) ghost.ownerUid = rel.ownerUid;
-    namespaces.push(ghost);
-  }
-  namespaces.sort((a, b) => a.ns - b.ns);
-
-  const snapshot: Snapshot = {
-    version: SNAPSHOT_VERSION,
-    takenAt: new Date().toISOString(),
-    scanner: { uid: viewerUid, procRoot: proc.procRoot, durationMs: 0 },
-    capabilities,
-    hidden,
-    namespaces,
-    processes,
-  };
-  if (options.requestedBy !== undefined) snapshot.scanner.requestedBy = options.requestedBy;
-  snapshot.scanner.durationMs = Math.round(performance.now() - started);
-  return snapshot;
+  return entries;
 }
 
-/**
- * Reads one process: status, namespace links, differing threads and nsfs fds.
- * Returns the reason instead of a record when nothing about the process could be read.
- */
-function scanProcess(
+/** Parents, owners and owner UIDs from the kernel, for every namespace some holder opens. */
+function probeHierarchy(
   proc: ProcSource,
-  pid: number,
-  viewerUid: number,
-  users: Map<number, string>,
-  fdHolders: { pid: number; fd: number; type: NsType; ino: number }[],
-): ProcessRecord | 'vanished' | 'EACCES' {
-  let foreign = false;
-  let status;
-  try {
-    // Cheap test first: a stat instead of an exception per denied link.
-    if (viewerUid !== 0) foreign = proc.ownerUid(pid) !== viewerUid;
-    status = proc.status(pid);
-  } catch (err) {
-    return reasonOf(err);
-  }
-  const rec: ProcessRecord = {
-    pid,
-    ppid: status.ppid,
-    uid: status.uid,
-    user: users.get(status.uid) ?? null,
-    name: status.name,
-    command: '',
-    nspid: status.nspid.length ? status.nspid : [pid],
-    ns: {},
-  };
-  try {
-    // Kernel threads have no command line; lsns shows their name, and so do we.
-    rec.command = proc.cmdline(pid) || status.name;
-  } catch (err) {
-    if (reasonOf(err) === 'vanished') return 'vanished';
-    rec.command = status.name;
-  }
-  if (foreign) {
-    rec.hidden = 'EACCES';
-    return rec;
-  }
-
-  try {
-    for (const type of NS_TYPES) rec.ns[type] = proc.nsInode(pid, type);
-  } catch (err) {
-    const reason = reasonOf(err);
-    if (reason === 'vanished') return reason;
-    rec.ns = {};
-    rec.hidden = reason;
-    return rec;
-  }
-  for (const type of ['pid', 'time'] as const) {
-    try {
-      const ino = proc.nsInode(pid, `${type}_for_children`);
-      if (ino !== rec.ns[type]) (rec.forChildren ??= {})[type] = ino;
-    } catch {
-      // Older kernels have no *_for_children links.
-    }
-  }
-  if (status.threads > 1) scanThreads(proc, rec);
-  scanFds(proc, pid, fdHolders);
-  return rec;
-}
-
-function scanThreads(proc: ProcSource, rec: ProcessRecord): void {
-  let tids: number[];
-  try {
-    tids = proc.tids(rec.pid);
-  } catch {
-    return;
-  }
-  for (const tid of tids) {
-    if (tid === rec.pid) continue;
-    const differing: Partial<Record<NsType, number>> = {};
-    try {
-      for (const type of NS_TYPES) {
-        const ino = proc.nsInode(rec.pid, type, tid);
-        if (ino !== rec.ns[type]) differing[type] = ino;
+  entries: Map<number, NsEntry>,
+  choice: HierarchyProbe | null | undefined,
+): { capabilities: ScanCapabilities; relations: Map<number, NsRelations> } {
+  const relations = new Map<number, NsRelations>();
+  const probe = choice === undefined ? kernelProbe() : choice;
+  if (probe === null) return { capabilities: { hierarchy: false, hierarchyError: 'hierarchy lookup was turned off' }, relations };
+  if ('error' in probe) return { capabilities: { hierarchy: false, hierarchyError: probe.error }, relations };
+  for (const [ino, e] of entries) {
+    // A holder may have gone since the scan: try the next few.
+    for (const h of e.holders.slice(0, 3)) {
+      try {
+        probe.probe(openablePath(proc, e.type, h), e.type, ino, relations);
+        break;
+      } catch {
+        continue;
       }
-    } catch {
-      continue; // the thread ended
     }
-    if (Object.keys(differing).length) (rec.tasks ??= []).push({ tid, ns: differing });
   }
+  return { capabilities: { hierarchy: true }, relations };
 }
 
-function scanFds(proc: ProcSource, pid: number, out: { pid: number; fd: number; type: NsType; ino: number }[]): void {
-  let fds: number[];
-  try {
-    fds = proc.fds(pid);
-  } catch {
-    return;
-  }
-  for (const fd of fds) {
-    let target: string;
-    try {
-      target = proc.fdTarget(pid, fd);
-    } catch {
-      continue;
-    }
-    // Cheap reject: nsfs targets are `type:[inode]`, files are paths.
-    if (target.charCodeAt(target.length - 1) !== 93 /* ] */) continue;
-    const parsed = parseNsLink(target);
-    if (parsed && isNsType(parsed.type)) out.push({ pid, fd, type: parsed.type, ino: parsed.ino });
-  }
+function namespaceRecord(
+  ino: number,
+  e: NsEntry,
+  senior: ProcessRecord | undefined,
+  rel: NsRelations | undefined,
+  labeler: Labeler,
+): NamespaceRecord {
+  const record: NamespaceRecord = {
+    ns: ino,
+    type: e.type,
+    nprocs: e.members.length,
+    pid: senior?.pid ?? null,
+    ppid: senior?.ppid ?? null,
+    command: senior?.command || null,
+    uid: senior?.uid ?? null,
+    user: senior?.user ?? null,
+    pns: rel?.pns ?? null,
+    ons: rel?.ons ?? null,
+    nsfs: [...new Set(e.holders.flatMap((h) => (h.kind === 'bindmount' ? [h.path] : [])))],
+    holders: e.holders,
+    label: labeler.label(ino, e),
+    ghost: false,
+  };
+  if (rel?.ownerUid !== undefined) record.ownerUid = rel.ownerUid;
+  return record;
+}
+
+/** A namespace known only as the parent or owner of another. */
+function ghostRecord(ino: number, rel: NsRelations): NamespaceRecord {
+  const ghost: NamespaceRecord = {
+    ns: ino,
+    type: rel.type,
+    nprocs: 0,
+    pid: null,
+    ppid: null,
+    command: null,
+    uid: null,
+    user: null,
+    pns: rel.pns,
+    ons: rel.ons,
+    nsfs: [],
+    holders: [],
+    label: null,
+    ghost: true,
+  };
+  if (rel.ownerUid !== undefined) ghost.ownerUid = rel.ownerUid;
+  return ghost;
 }
 
 /** Reads one mountinfo per mount namespace and records the nsfs bind mounts in it. */
@@ -304,15 +221,13 @@ function addBindMounts(proc: ProcSource, entries: Map<number, NsEntry>, entry: (
   }
 }
 
-/** A path through which the namespace can be opened, from its first holder. */
-function openablePath(proc: ProcSource, e: NsEntry): string | undefined {
-  const h = e.holders[0];
-  if (!h) return undefined;
+/** The path through which a holder opens the namespace. */
+function openablePath(proc: ProcSource, type: NsType, h: Holder): string {
   switch (h.kind) {
     case 'process':
-      return h.path ?? proc.nsPath(h.pid, e.type);
+      return h.path ?? proc.nsPath(h.pid, type);
     case 'task':
-      return proc.nsPath(h.pid, e.type, h.tid);
+      return proc.nsPath(h.pid, type, h.tid);
     case 'fd':
       return h.path;
     case 'bindmount':
@@ -373,11 +288,6 @@ class Labeler {
     }
     return this.cgroups.get(pid);
   }
-}
-
-function reasonOf(err: unknown): 'vanished' | 'EACCES' {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return code === 'EACCES' || code === 'EPERM' ? 'EACCES' : 'vanished';
 }
 
 function errorText(err: unknown): string {

@@ -18,7 +18,10 @@ export interface ProcStatus {
   threads: number;
 }
 
-/** Reads a small procfs file with one reusable buffer: no fstat, no per-call allocation. */
+/**
+ * Reads a small procfs file with one reusable buffer: no fstat, no per-call allocation.
+ * procfs hands over a whole small file in one read, so a short read is taken as the end.
+ */
 const scratch = Buffer.allocUnsafe(64 * 1024);
 function readSmall(path: string): string {
   const fd = fs.openSync(path, 'r');
@@ -26,13 +29,15 @@ function readSmall(path: string): string {
     let length = 0;
     let chunks: Buffer[] | undefined;
     for (;;) {
-      const n = fs.readSync(fd, scratch, length, scratch.length - length, null);
-      if (n === 0) break;
+      const want = scratch.length - length;
+      const n = fs.readSync(fd, scratch, length, want, null);
       length += n;
       if (length === scratch.length) {
         (chunks ??= []).push(Buffer.from(scratch));
         length = 0;
+        continue;
       }
+      if (n < want) break;
     }
     const tail = scratch.toString('utf8', 0, length);
     return chunks ? Buffer.concat(chunks).toString('utf8') + tail : tail;
@@ -49,31 +54,28 @@ export function parseNsLink(target: string): { type: string; ino: number } | nul
   return m ? { type: m[1], ino: Number(m[2]) } : null;
 }
 
+/** The inode of a `/proc/PID/ns/*` link target, whose form the kernel fixes; NaN otherwise. */
+function nsLinkInode(target: string): number {
+  return target.charCodeAt(target.length - 1) === 93 /* ] */ ? Number(target.slice(target.indexOf('[') + 1, -1)) : NaN;
+}
+
 export function parseStatus(text: string): ProcStatus {
-  const status: ProcStatus = { name: '', ppid: 0, uid: -1, nspid: [], threads: 1 };
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const value = line.slice(colon + 1).trim();
-    switch (line.slice(0, colon)) {
-      case 'Name':
-        status.name = value;
-        break;
-      case 'PPid':
-        status.ppid = Number(value);
-        break;
-      case 'Uid':
-        status.uid = Number(value.split(/\s+/)[0]);
-        break;
-      case 'NSpid':
-        status.nspid = value.split(/\s+/).map(Number);
-        break;
-      case 'Threads':
-        status.threads = Number(value);
-        break;
-    }
-  }
-  return status;
+  // Looked up by key rather than split into lines: this runs once per process.
+  const field = (key: string): string | undefined => {
+    const at = text.startsWith(key) ? 0 : text.indexOf('\n' + key);
+    if (at < 0) return undefined;
+    const start = text.indexOf(':', at + 1) + 1;
+    const end = text.indexOf('\n', start);
+    return text.slice(start, end < 0 ? undefined : end).trim();
+  };
+  const nspid = field('NSpid:');
+  return {
+    name: field('Name:') ?? '',
+    ppid: Number(field('PPid:') ?? 0),
+    uid: Number(field('Uid:')?.split(/\s/, 1)[0] ?? -1),
+    nspid: nspid ? nspid.split(/\s+/).map(Number) : [],
+    threads: Number(field('Threads:') ?? 1),
+  };
 }
 
 export function parsePasswd(text: string): Map<number, string> {
@@ -112,9 +114,13 @@ export class ProcSource {
     return numericEntries(this.procRoot);
   }
 
-  /** Owner of /proc/PID: the process's effective UID, or root for non-dumpable processes. */
-  ownerUid(pid: number): number {
-    return fs.statSync(this.pidDir(pid)).uid;
+  /**
+   * One stat of /proc/PID/task: its owner is the process's effective UID (root for
+   * non-dumpable processes), and its link count is the number of threads + 2.
+   */
+  taskDirStat(pid: number): { uid: number; threads: number } {
+    const st = fs.statSync(`${this.pidDir(pid)}/task`);
+    return { uid: st.uid, threads: st.nlink - 2 };
   }
 
   status(pid: number): ProcStatus {
@@ -138,9 +144,9 @@ export class ProcSource {
   /** Inode of a namespace link (`net`, `pid_for_children`, ...) of a process or thread. */
   nsInode(pid: number, link: NsType | 'pid_for_children' | 'time_for_children', tid?: number): number {
     const target = fs.readlinkSync(this.nsPath(pid, link, tid));
-    const parsed = parseNsLink(target);
-    if (!parsed) throw Object.assign(new Error(`unexpected namespace link ${target}`), { code: 'EINVAL' });
-    return parsed.ino;
+    const ino = nsLinkInode(target);
+    if (!Number.isSafeInteger(ino)) throw Object.assign(new Error(`unexpected namespace link ${target}`), { code: 'EINVAL' });
+    return ino;
   }
 
   tids(pid: number): number[] {
