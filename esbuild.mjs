@@ -41,13 +41,15 @@ const koffiInstallerModules = {
 
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/cli.ts', extension: 'src/extension.ts', 'discovery-worker': 'src/core/discovery-worker.ts' },
+  external: ['vscode'],
   outdir,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
+  // Harmless in the other bundles, needed by `nsx` run as a program.
   banner: { js: '#!/usr/bin/env node' },
   define: { NSX_VERSION: JSON.stringify(version) },
   plugins: [koffiNative, koffiInstallerModules],

@@ -38,7 +38,9 @@ export interface DiscoverOptions {
 }
 
 /** /proc itself cannot be read: not Linux, or no procfs mounted. */
-export class DiscoveryError extends Error {}
+export class DiscoveryError extends Error {
+  override name = 'DiscoveryError';
+}
 
 interface NsEntry {
   type: NsType;

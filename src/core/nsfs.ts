@@ -33,6 +33,8 @@ export interface HierarchyProbe {
 
 interface Libc {
   ioctl: (fd: number, request: number, ...args: unknown[]) => number;
+  /** Closes the fds the ioctls return: Node did not open them, so Node must not close them. */
+  close: (fd: number) => number;
   errno: () => number;
 }
 
@@ -46,7 +48,11 @@ function loadLibc(): Libc | undefined {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const koffi = require('koffi') as typeof import('koffi');
     const lib = koffi.load('libc.so.6');
-    libc = { ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'), errno: () => koffi.errno() };
+    libc = {
+      ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
+      close: lib.func('int close(int fd)'),
+      errno: () => koffi.errno(),
+    };
   } catch (err) {
     loadError = `koffi could not be loaded: ${(err as Error).message}`;
   }
@@ -100,7 +106,7 @@ class IoctlProbe implements HierarchyProbe {
     try {
       return this.walk(related, type, known);
     } finally {
-      fs.closeSync(related);
+      this.c.close(related);
     }
   }
 }

@@ -1,0 +1,37 @@
+/** Entry point: wires the features; each registers its own disposables. */
+import * as vscode from 'vscode';
+import { ExtensionEnv } from './ui/env';
+import { registerNamespaceCommands } from './ui/namespaceCommands';
+import { registerNamespaceView } from './ui/namespaceView';
+
+export function activate(extension: vscode.ExtensionContext): void {
+  const started = Date.now();
+  const log = vscode.window.createOutputChannel('Namespace Explorer', { log: true });
+  extension.subscriptions.push(log, vscode.commands.registerCommand('namespaceExplorer.showLog', () => log.show()));
+  const env: ExtensionEnv = { extension, log };
+  try {
+    if (process.platform !== 'linux') {
+      void vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', 'notLinux');
+      log.warn(`namespaces exist only on Linux; this editor runs on ${process.platform}`);
+      registerExplainers(extension, `Namespace Explorer needs Linux; this editor runs on ${process.platform}.`);
+      return;
+    }
+    const view = registerNamespaceView(env);
+    registerNamespaceCommands(env, view);
+    log.info(`activated in ${Date.now() - started} ms`);
+  } catch (err) {
+    // VS Code shows nothing when activation throws: say it here.
+    log.error('activation failed', err);
+    void vscode.window.showErrorMessage(`Namespace Explorer could not start: ${(err as Error).message}`);
+  }
+}
+
+/** Every contributed command answers with the reason instead of "command not found". */
+function registerExplainers(extension: vscode.ExtensionContext, reason: string): void {
+  const commands = (extension.extension.packageJSON.contributes?.commands ?? []) as { command: string }[];
+  for (const { command } of commands.filter((c) => c.command !== 'namespaceExplorer.showLog')) {
+    extension.subscriptions.push(vscode.commands.registerCommand(command, () => vscode.window.showWarningMessage(reason)));
+  }
+}
+
+export function deactivate(): void {}

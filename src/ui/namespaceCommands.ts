@@ -1,0 +1,68 @@
+/** Actions on namespaces: copy, export, and the elevated scan's placeholder. */
+import * as vscode from 'vscode';
+import { nsenterArgv, shellQuote } from '../core/commands';
+import { ExtensionEnv, guarded } from './env';
+import { NamespaceView } from './namespaceView';
+import { namespaceName } from './presentation';
+import { Node, plural } from './treeModel';
+
+export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView): void {
+  const { extension } = env;
+  extension.subscriptions.push(
+    vscode.commands.registerCommand(
+      'namespaceExplorer.copyInode',
+      guarded(env, 'Copy Inode', async (node?: Node) => {
+        if (node?.kind !== 'namespace') return;
+        await vscode.env.clipboard.writeText(String(node.ns.ns));
+        vscode.window.setStatusBarMessage(`Copied ${namespaceName(node.ns)}`, 3000);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.copyNsenterCommand',
+      guarded(env, 'Copy nsenter Command', async (node?: Node) => {
+        if (node?.kind !== 'namespace') return;
+        const argv = nsenterArgv(node.ns);
+        if (!argv) {
+          return void vscode.window.showWarningMessage(`${namespaceName(node.ns)} is a ghost: no process, fd or bind mount holds it, so nsenter cannot open it.`);
+        }
+        const mine = node.ns.uid === null || node.ns.uid === process.getuid?.();
+        const command = shellQuote(mine ? argv : ['sudo', ...argv]);
+        await vscode.env.clipboard.writeText(command);
+        vscode.window.setStatusBarMessage(`Copied: ${command}`, 4000);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.exportSnapshot',
+      guarded(env, 'Export Snapshot', async () => {
+        const snapshot = view.current();
+        if (!snapshot) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+        const stamp = snapshot.takenAt.replace(/[:.]/g, '-');
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/');
+        const target = await vscode.window.showSaveDialog({
+          title: 'Export Namespace Snapshot',
+          defaultUri: vscode.Uri.joinPath(folder, `namespaces-${stamp}.json`),
+          filters: { JSON: ['json'] },
+        });
+        if (!target) return;
+        await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(snapshot, null, 2) + '\n'));
+        vscode.window.setStatusBarMessage(`Exported ${plural(snapshot.namespaces.length, 'namespace', 'namespaces')} to ${target.fsPath}`, 4000);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.showAll',
+      guarded(env, 'Show All Namespaces', async () => {
+        const snapshot = view.current();
+        const hidden = snapshot?.hidden.byReason.EACCES ?? 0;
+        const cli = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'cli.js').fsPath;
+        const command = shellQuote(['sudo', process.execPath, cli, 'tree']);
+        const choice = await vscode.window.showInformationMessage(
+          `${hidden ? plural(hidden, 'process belongs', 'processes belong') + ' to other users; their' : 'The'} namespaces can only be read as root. ` +
+            'Show All Namespaces will re-run the scan as root after a polkit password prompt; until that is available here, run the scan as root in a terminal.',
+          { modal: true, detail: command },
+          'Copy Command',
+        );
+        if (choice === 'Copy Command') await vscode.env.clipboard.writeText(command);
+      }),
+    ),
+  );
+}

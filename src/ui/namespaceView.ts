@@ -1,0 +1,126 @@
+/**
+ * The Namespaces view: tree, background discovery, refresh while visible, grouping,
+ * filter and reveal.
+ */
+import * as vscode from 'vscode';
+import { BackgroundDiscovery } from '../core/background';
+import { Snapshot } from '../core/snapshot';
+import { ExtensionEnv, guarded } from './env';
+import { NamespaceTreeProvider } from './namespaceTree';
+import { RefreshManager } from './refresh';
+import { Grouping, GROUPINGS, plural } from './treeModel';
+
+export const VIEW_ID = 'namespaceExplorer.namespaces';
+const GROUPING_KEY = 'namespaceExplorer.grouping';
+
+/** What other features need from the view. */
+export interface NamespaceView {
+  readonly provider: NamespaceTreeProvider;
+  current(): Snapshot | undefined;
+}
+
+export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
+  const { extension, log } = env;
+  const grouping = extension.globalState.get<Grouping>(GROUPING_KEY, 'type');
+  const provider = new NamespaceTreeProvider(GROUPINGS.includes(grouping) ? grouping : 'type');
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const discovery = new BackgroundDiscovery();
+  let known: string | undefined;
+
+  const setState = (state: 'loading' | 'ready' | 'error') => vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', state);
+  void setState('loading');
+  void vscode.commands.executeCommand('setContext', GROUPING_KEY, provider.current.grouping);
+
+  const refresh = async () => {
+    const started = Date.now();
+    try {
+      const reply = await discovery.scan({ known });
+      known = reply.fingerprint;
+      if ('unchanged' in reply) {
+        log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
+        return;
+      }
+      provider.update(reply.snapshot);
+      treeView.message = undefined;
+      void setState('ready');
+      const { namespaces, hidden, scanner } = reply.snapshot;
+      log.debug(`refresh: ${namespaces.length} namespaces, ${hidden.total} processes hidden, scan ${scanner.durationMs} ms, total ${Date.now() - started} ms`);
+    } catch (err) {
+      const message = (err as Error).message;
+      log.error(`refresh failed: ${message}`);
+      if (provider.current.snapshot) treeView.message = `Refresh failed: ${message}`;
+      else {
+        void vscode.commands.executeCommand('setContext', 'namespaceExplorer.error', message);
+        void setState('error');
+      }
+    }
+  };
+  const interval = () => vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);
+  const manager = new RefreshManager(refresh, interval);
+
+  const applyFilter = (filter: string) => {
+    provider.setFilter(filter);
+    treeView.description = filter ? `filter: ${filter}` : undefined;
+    void vscode.commands.executeCommand('setContext', 'namespaceExplorer.filtered', !!filter);
+  };
+  const group = (g: Grouping) => async () => {
+    provider.setGrouping(g);
+    await extension.globalState.update(GROUPING_KEY, g);
+    await vscode.commands.executeCommand('setContext', GROUPING_KEY, g);
+  };
+
+  extension.subscriptions.push(
+    treeView,
+    provider,
+    manager,
+    { dispose: () => discovery.dispose() },
+    treeView.onDidChangeVisibility((e) => manager.setVisible(e.visible)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) manager.reschedule();
+    }),
+    vscode.commands.registerCommand('namespaceExplorer.refresh', guarded(env, 'Refresh', () => manager.trigger())),
+    vscode.commands.registerCommand('namespaceExplorer.groupByType', guarded(env, 'Group by Type', group('type'))),
+    vscode.commands.registerCommand('namespaceExplorer.groupByOwner', guarded(env, 'Group by Owner', group('owner'))),
+    vscode.commands.registerCommand('namespaceExplorer.groupByParent', guarded(env, 'Group by Parent', group('parent'))),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.filter',
+      guarded(env, 'Filter', async () => {
+        const value = await vscode.window.showInputBox({
+          title: 'Filter Namespaces',
+          prompt: 'Show namespaces whose inode, type or label contains this text, or that hold a process with this PID or command',
+          value: provider.current.filter,
+          placeHolder: 'e.g. 1234, nginx, 4026532181, net',
+        });
+        if (value !== undefined) applyFilter(value.trim());
+      }),
+    ),
+    vscode.commands.registerCommand('namespaceExplorer.clearFilter', guarded(env, 'Clear Filter', () => applyFilter(''))),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.revealPid',
+      guarded(env, 'Reveal Namespaces of a PID', async (pidArg?: number) => {
+        const snapshot = provider.current.snapshot;
+        if (!snapshot) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+        const pid = pidArg ?? Number(await askPid(snapshot));
+        if (!pid) return;
+        const proc = snapshot.processes.find((p) => p.pid === pid);
+        if (!proc) return void vscode.window.showWarningMessage(`No process with PID ${pid} (it may have exited).`);
+        if (proc.hidden) {
+          return void vscode.window.showWarningMessage(`PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`);
+        }
+        applyFilter(String(pid));
+        const nodes = Object.values(proc.ns).flatMap((ino) => provider.findNamespace(ino) ?? []);
+        for (const [i, node] of nodes.entries()) await treeView.reveal(node, { select: i === 0, focus: i === 0, expand: true });
+      }),
+    ),
+  );
+  if (treeView.visible) manager.setVisible(true);
+  return { provider, current: () => provider.current.snapshot };
+}
+
+function askPid(snapshot: Snapshot): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title: 'Reveal Namespaces of a PID',
+    prompt: `Process ID (${plural(snapshot.processes.length, 'process', 'processes')} known)`,
+    validateInput: (v) => (/^[1-9]\d{0,9}$/.test(v.trim()) ? undefined : 'A process ID is a positive whole number'),
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * The words and icons of tree rows, from the tree model's nodes. No vscode here: the
+ * provider turns these into TreeItems, and the unit tests read them directly.
+ */
+import { Holder, NamespaceRecord, NsType, ProcessRecord } from '../core/snapshot';
+import { HolderNode, NamespaceNode, Node, plural, ProcessNode, TreeModel } from './treeModel';
+
+/** contextValues, matched by the menus in package.json with `viewItem =~ /^nsx:ns/`. */
+export const CONTEXT = {
+  group: 'nsx:group',
+  namespace: (type: NsType) => `nsx:ns:${type}`,
+  ghost: (type: NsType) => `nsx:ghost:${type}`,
+  process: 'nsx:process',
+  holder: (kind: Holder['kind']) => `nsx:holder:${kind}`,
+  info: 'nsx:info',
+} as const;
+
+/** Codicon per namespace type. */
+export const TYPE_ICON: Readonly<Record<NsType, string>> = {
+  cgroup: 'layers',
+  ipc: 'comment-discussion',
+  mnt: 'file-submodule',
+  net: 'globe',
+  pid: 'pulse',
+  time: 'watch',
+  user: 'account',
+  uts: 'symbol-string',
+};
+
+export interface RowText {
+  label: string;
+  description: string;
+  /** What a screen reader says, and what the end-to-end tests find rows by. */
+  ariaLabel: string;
+  icon: string;
+  contextValue: string;
+}
+
+/** How a row looks, given the namespaces the editor itself is in. */
+export function rowText(node: Node, model: TreeModel, mine: ReadonlySet<number>): RowText {
+  switch (node.kind) {
+    case 'group': {
+      const label = `${node.type} (${node.count})`;
+      return { label, description: '', ariaLabel: `${node.type} namespaces, ${node.count}`, icon: TYPE_ICON[node.type], contextValue: CONTEXT.group };
+    }
+    case 'namespace':
+      return namespaceRow(node, mine);
+    case 'process':
+      return processRow(node);
+    case 'holder':
+      return holderRow(node, model);
+    case 'info':
+      return { label: node.message, description: '', ariaLabel: node.message, icon: node.action ? 'eye' : 'warning', contextValue: CONTEXT.info };
+  }
+}
+
+export function namespaceName(ns: NamespaceRecord): string {
+  return `${ns.type} ${ns.ns}`;
+}
+
+function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>): RowText {
+  const ns = node.ns;
+  const label = ns.label && ns.label !== String(ns.ns) ? ns.label : namespaceName(ns);
+  const parts: string[] = [];
+  if (label !== namespaceName(ns)) parts.push(namespaceName(ns));
+  if (ns.ghost) parts.push('ghost');
+  else parts.push(ns.nprocs ? plural(ns.nprocs, 'process', 'processes') : 'no process');
+  if (ns.user) parts.push(ns.user);
+  if (mine.has(ns.ns)) parts.push('yours');
+  const kinds = new Set(ns.holders.map((h) => h.kind));
+  if (kinds.has('bindmount')) parts.push('bind mount');
+  if (kinds.has('fd')) parts.push('held by fd');
+  if (kinds.has('task')) parts.push('thread');
+  const description = parts.join(' · ');
+  return {
+    label,
+    description,
+    ariaLabel: `${ns.type} namespace ${ns.ns}, ${label}, ${description}`,
+    icon: TYPE_ICON[ns.type],
+    contextValue: ns.ghost ? CONTEXT.ghost(ns.type) : CONTEXT.namespace(ns.type),
+  };
+}
+
+/** `6025 → 146 → 1`: the PID in each PID namespace, outermost first. */
+export function pidChain(p: ProcessRecord): string {
+  return p.nspid.join(' → ');
+}
+
+function processRow(node: ProcessNode): RowText {
+  const p = node.process;
+  const label = p.name || p.command.split(' ')[0] || String(p.pid);
+  const chain = pidChain(p);
+  return {
+    label,
+    description: p.user ? `${chain} · ${p.user}` : chain,
+    ariaLabel: `process ${p.pid} ${p.command}, PID chain ${chain}`,
+    icon: 'terminal',
+    contextValue: CONTEXT.process,
+  };
+}
+
+function holderRow(node: HolderNode, model: TreeModel): RowText {
+  const h = node.holder;
+  const owner = model.process(h.pid);
+  const who = owner ? `${owner.name || owner.command} (${h.pid})` : `PID ${h.pid}`;
+  let label: string;
+  let description: string;
+  let icon: string;
+  switch (h.kind) {
+    case 'bindmount': {
+      label = h.path;
+      const mnt = model.namespace(h.mntns);
+      description = `bind mount, seen in mnt ${h.mntns}${mnt?.label ? ` (${mnt.label})` : ''}`;
+      icon = 'pin';
+      break;
+    }
+    case 'fd':
+      label = `fd ${h.fd} of ${who}`;
+      description = h.path;
+      icon = 'link';
+      break;
+    case 'task':
+      label = `thread ${h.tid} of ${who}`;
+      description = 'thread in its own namespace';
+      icon = 'debug-stackframe';
+      break;
+    case 'process':
+      label = `children of ${who}`;
+      description = h.path ?? '';
+      icon = 'type-hierarchy-sub';
+      break;
+  }
+  return { label, description, ariaLabel: `held by ${label}, ${description}`, icon, contextValue: CONTEXT.holder(h.kind) };
+}
+
+/** The tooltip of a namespace row, as Markdown: holders, owner, parent, senior process. */
+export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string {
+  const lines = [`**${namespaceName(ns)}**${ns.label ? ` — ${escapeMd(ns.label)}` : ''}${ns.ghost ? ' _(ghost: known only as a parent or owner)_' : ''}`, ''];
+  const related = (ino: number | null, what: string) => {
+    if (ino === null) return;
+    const other = model.namespace(ino);
+    lines.push(`- ${what}: ${other ? namespaceName(other) : ino}${other?.label ? ` (${escapeMd(other.label)})` : ''}`);
+  };
+  related(ns.ons, 'Owner');
+  related(ns.pns, 'Parent');
+  if (ns.ownerUid !== undefined) lines.push(`- Created by UID ${ns.ownerUid}`);
+  if (ns.pid !== null) {
+    lines.push(`- ${plural(ns.nprocs, 'process', 'processes')}; senior: PID ${ns.pid}${ns.user ? ` (${escapeMd(ns.user)})` : ''}`);
+    if (ns.command) lines.push('', '```', ns.command.length > 300 ? ns.command.slice(0, 300) + '…' : ns.command, '```');
+  }
+  const held = ns.holders.filter((h) => h.kind !== 'process' || h.path);
+  if (held.length) {
+    lines.push('', 'Held by:');
+    for (const h of held.slice(0, 20)) lines.push(`- ${escapeMd(holderText(h, model))}`);
+    if (held.length > 20) lines.push(`- … and ${held.length - 20} more`);
+  }
+  return lines.join('\n');
+}
+
+function holderText(h: Holder, model: TreeModel): string {
+  const name = model.process(h.pid)?.name;
+  const who = name ? `${name} (${h.pid})` : `PID ${h.pid}`;
+  switch (h.kind) {
+    case 'bindmount':
+      return `bind mount ${h.path} in mnt ${h.mntns}`;
+    case 'fd':
+      return `fd ${h.fd} of ${who}`;
+    case 'task':
+      return `thread ${h.tid} of ${who}`;
+    case 'process':
+      return `${h.path ?? 'member'}: ${who}`;
+  }
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,209 @@
+/**
+ * What the namespace tree shows, as plain data: nodes with stable ids and their parents,
+ * built from a Snapshot for one grouping and filter. No vscode here, so it is unit-tested.
+ */
+import { ownerForest, parentForest, prune, TreeNode } from '../core/hierarchy';
+import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../core/snapshot';
+
+export type Grouping = 'type' | 'owner' | 'parent';
+export const GROUPINGS: readonly Grouping[] = ['type', 'owner', 'parent'];
+
+export type Node = GroupNode | NamespaceNode | ProcessNode | HolderNode | InfoNode;
+
+interface BaseNode {
+  /** Stable across refreshes: derived from the path from the root. */
+  id: string;
+  parent: Node | undefined;
+}
+
+export interface GroupNode extends BaseNode {
+  kind: 'group';
+  type: NsType;
+  count: number;
+}
+
+export interface NamespaceNode extends BaseNode {
+  kind: 'namespace';
+  ns: NamespaceRecord;
+  /** Namespaces nested under this one in the owner or parent grouping. */
+  nested: TreeNode<NamespaceRecord>[];
+}
+
+export interface ProcessNode extends BaseNode {
+  kind: 'process';
+  process: ProcessRecord;
+  /** The namespace whose member tree this process is shown in. */
+  ns: NamespaceRecord;
+}
+
+export interface HolderNode extends BaseNode {
+  kind: 'holder';
+  holder: Holder;
+  ns: NamespaceRecord;
+}
+
+export interface InfoNode extends BaseNode {
+  kind: 'info';
+  message: string;
+  /** What clicking it does. */
+  action?: 'showAll';
+}
+
+export class TreeModel {
+  private readonly byPid: Map<number, ProcessRecord>;
+  private readonly byIno: Map<number, NamespaceRecord>;
+  private membersByIno?: Map<number, ProcessRecord[]>;
+  private readonly childCache = new Map<string, Node[]>();
+  private rootNodes?: Node[];
+
+  constructor(
+    readonly snapshot: Snapshot,
+    readonly grouping: Grouping,
+    readonly filter = '',
+  ) {
+    this.byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
+    this.byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
+  }
+
+  namespace(ino: number): NamespaceRecord | undefined {
+    return this.byIno.get(ino);
+  }
+
+  process(pid: number): ProcessRecord | undefined {
+    return this.byPid.get(pid);
+  }
+
+  roots(): Node[] {
+    return (this.rootNodes ??= [...this.infoNodes(), ...this.topLevel()]);
+  }
+
+  children(node: Node): Node[] {
+    let cached = this.childCache.get(node.id);
+    if (!cached) this.childCache.set(node.id, (cached = this.computeChildren(node)));
+    return cached;
+  }
+
+  /** The namespace rows of `ino` in this grouping (one at most), with their ancestors built. */
+  findNamespace(ino: number): NamespaceNode | undefined {
+    const search = (nodes: Node[]): NamespaceNode | undefined => {
+      for (const n of nodes) {
+        if (n.kind === 'namespace' && n.ns.ns === ino) return n;
+        if (n.kind === 'group' && this.byIno.get(ino)?.type === n.type) return search(this.children(n));
+        if (n.kind === 'namespace' && containsNs(n.nested, ino)) return search(this.children(n));
+      }
+      return undefined;
+    };
+    return search(this.roots());
+  }
+
+  /** Members of a namespace, in PID order. */
+  members(ns: NamespaceRecord): ProcessRecord[] {
+    if (!this.membersByIno) {
+      this.membersByIno = new Map();
+      for (const p of this.snapshot.processes) {
+        for (const ino of Object.values(p.ns)) {
+          const list = this.membersByIno.get(ino);
+          if (list) list.push(p);
+          else this.membersByIno.set(ino, [p]);
+        }
+      }
+    }
+    return this.membersByIno.get(ns.ns) ?? [];
+  }
+
+  matches(ns: NamespaceRecord): boolean {
+    const f = this.filter.trim().toLowerCase();
+    if (!f) return true;
+    if (String(ns.ns).includes(f) || ns.type === f || (ns.label ?? '').toLowerCase().includes(f)) return true;
+    if (/^\d+$/.test(f) && this.members(ns).some((p) => p.pid === Number(f))) return true;
+    return this.members(ns).some((p) => p.command.toLowerCase().includes(f));
+  }
+
+  private infoNodes(): InfoNode[] {
+    const out: InfoNode[] = [];
+    const denied = this.snapshot.hidden.byReason.EACCES;
+    if (denied && this.snapshot.scanner.uid !== 0) {
+      out.push({
+        kind: 'info',
+        id: 'info/hidden',
+        parent: undefined,
+        message: `${plural(denied, 'process', 'processes')} of other users hidden — Show All Namespaces…`,
+        action: 'showAll',
+      });
+    }
+    if (!this.snapshot.capabilities.hierarchy) {
+      out.push({
+        kind: 'info',
+        id: 'info/hierarchy',
+        parent: undefined,
+        message: `Parents and owners unavailable: ${this.snapshot.capabilities.hierarchyError ?? 'unknown reason'}`,
+      });
+    }
+    return out;
+  }
+
+  private topLevel(): Node[] {
+    const shown = this.snapshot.namespaces.filter((n) => this.matches(n));
+    if (this.grouping === 'type') {
+      return NS_TYPES.map((type) => ({
+        kind: 'group' as const,
+        id: `type/${type}`,
+        parent: undefined,
+        type,
+        count: shown.filter((n) => n.type === type).length,
+      }));
+    }
+    const forest = this.grouping === 'owner' ? ownerForest(this.snapshot.namespaces) : parentForest(this.snapshot.namespaces);
+    const kept = this.filter.trim() ? prune(forest, (n) => this.matches(n)) : forest;
+    return kept.map((t) => this.namespaceNode(t, undefined, this.grouping));
+  }
+
+  private namespaceNode(t: TreeNode<NamespaceRecord>, parent: Node | undefined, prefix: string): NamespaceNode {
+    return { kind: 'namespace', id: `${prefix}/ns:${t.item.ns}`, parent, ns: t.item, nested: t.children };
+  }
+
+  private computeChildren(node: Node): Node[] {
+    switch (node.kind) {
+      case 'group':
+        return this.snapshot.namespaces
+          .filter((n) => n.type === node.type && this.matches(n))
+          .map((ns) => this.namespaceNode({ item: ns, children: [] }, node, node.id));
+      case 'namespace':
+        return [
+          ...node.nested.map((t) => this.namespaceNode(t, node, node.id)),
+          ...this.memberRoots(node.ns).map((p) => this.processNode(p, node, node.ns)),
+          ...node.ns.holders.filter((h) => h.kind !== 'process' || h.path).map((h) => this.holderNode(h, node)),
+        ];
+      case 'process':
+        return this.members(node.ns)
+          .filter((p) => p.ppid === node.process.pid)
+          .map((p) => this.processNode(p, node, node.ns));
+      default:
+        return [];
+    }
+  }
+
+  /** Members whose parent process is not a member: the tops of the member process tree. */
+  private memberRoots(ns: NamespaceRecord): ProcessRecord[] {
+    const members = this.members(ns);
+    const pids = new Set(members.map((p) => p.pid));
+    return members.filter((p) => !pids.has(p.ppid));
+  }
+
+  private processNode(p: ProcessRecord, parent: Node, ns: NamespaceRecord): ProcessNode {
+    return { kind: 'process', id: `${parent.id}/p:${p.pid}`, parent, process: p, ns };
+  }
+
+  private holderNode(h: Holder, parent: NamespaceNode): HolderNode {
+    const key = h.kind === 'fd' ? `${h.pid}:${h.fd}` : h.kind === 'task' ? `${h.pid}:${h.tid}` : h.kind === 'bindmount' ? `${h.mntns}:${h.path}` : `${h.pid}:${h.path}`;
+    return { kind: 'holder', id: `${parent.id}/h:${h.kind}:${key}`, parent, holder: h, ns: parent.ns };
+  }
+}
+
+function containsNs(nodes: TreeNode<NamespaceRecord>[], ino: number): boolean {
+  return nodes.some((n) => n.item.ns === ino || containsNs(n.children, ino));
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
