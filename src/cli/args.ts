@@ -53,7 +53,7 @@ export function parseCommand(argv: string[]): Command {
   if (values.version) return { name: 'version' };
   const [name, ...extra] = positionals;
   if (name === undefined || name === 'help') return { name: 'help' };
-  const allowed = ALLOWED[name];
+  const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name] : undefined;
   if (!allowed) throw new UsageError(`unknown command '${name}' (commands: list, tree, snapshot)`);
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   for (const key of Object.keys(values)) {
@@ -97,7 +97,9 @@ function describeParseError(err: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option '${option}'`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return `option '${option?.replace(/ <value>$/, '')}' needs a value`;
+      return /does not take an argument/.test(err.message)
+        ? `option '${option}' takes no value`
+        : `option '${option?.replace(/ <value>$/, '')}' needs a value`;
     default:
       return err.message.split('\n')[0];
   }

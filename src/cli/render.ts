@@ -11,7 +11,7 @@ interface Column<T> {
 /** Renders rows as aligned columns; the last column is cut to `width` when given. */
 export function table<T>(rows: readonly T[], columns: Column<T>[], width?: number): string {
   const cells = rows.map((r) => columns.map((c) => c.value(r)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
+  const widths = columns.map((c, i) => cells.reduce((w, row) => Math.max(w, row[i].length), c.header.length));
   const line = (values: string[]) => {
     const text = values
       .map((v, i) => {

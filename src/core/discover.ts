@@ -78,7 +78,7 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
     }
   }
 
-  const labeler = new Labeler(proc, byPid, hostInodes(byPid));
+  const labeler = new Labeler(proc, byPid, hostInodes(proc, byPid, users));
   const namespaces: NamespaceRecord[] = [];
   for (const [ino, e] of entries) namespaces.push(namespaceRecord(ino, e, byPid.get(e.members[0]), relations.get(ino), labeler));
   for (const [ino, rel] of relations) if (!entries.has(ino)) namespaces.push(ghostRecord(ino, rel));
@@ -237,10 +237,15 @@ function openablePath(proc: ProcSource, type: NsType, h: Holder): string {
   }
 }
 
-/** Initial namespaces: the kernel's fixed inodes, and those of kthreadd where readable. */
-function hostInodes(byPid: Map<number, ProcessRecord>): Set<number> {
+/**
+ * Initial namespaces: the kernel's fixed inodes, and those of kthreadd where readable.
+ * PID 2 is kthreadd only on the host: inside a container's /proc it is any process.
+ */
+function hostInodes(proc: ProcSource, byPid: Map<number, ProcessRecord>, users: Map<number, string>): Set<number> {
   const host = new Set<number>(Object.values(INITIAL_NS_INODES));
-  for (const ino of Object.values(byPid.get(2)?.ns ?? {})) host.add(ino);
+  const two = byPid.get(2);
+  if (two && !two.name) complete(proc, two, users);
+  if (two?.name === 'kthreadd' && two.ppid === 0) for (const ino of Object.values(two.ns)) host.add(ino);
   return host;
 }
 

@@ -47,16 +47,19 @@ export function cgroupPath(cgroupFile: string): string {
   return line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
 }
 
+/** A bare container id as the last path component: kubelet's cgroupfs driver. */
+const BARE_ID = new RegExp(`/${HEX64}$`);
+
 /** `docker 0123456789ab`, `kubepods pod 1b2c… containerd 0123456789ab`, or null. */
 export function containerLabel(cgroup: string): string | null {
+  const pod = KUBE_POD.exec(cgroup);
+  const inPod = (id: string) => (pod ? `kubepods pod ${pod[1].replaceAll('_', '-')} ${id}` : id);
   for (const { runtime, re } of CONTAINER_PATTERNS) {
     const m = re.exec(cgroup);
-    if (!m) continue;
-    const id = `${runtime} ${m[1].slice(0, 12)}`;
-    const pod = KUBE_POD.exec(cgroup);
-    return pod ? `kubepods pod ${pod[1].replaceAll('_', '-')} ${id}` : id;
+    if (m) return inPod(`${runtime} ${m[1].slice(0, 12)}`);
   }
-  return null;
+  const bare = pod && BARE_ID.exec(cgroup);
+  return bare ? inPod(`container ${bare[1].slice(0, 12)}`) : null;
 }
 
 /**

@@ -39,8 +39,9 @@ function readSmall(path: string): string {
       }
       if (n < want) break;
     }
-    const tail = scratch.toString('utf8', 0, length);
-    return chunks ? Buffer.concat(chunks).toString('utf8') + tail : tail;
+    if (!chunks) return scratch.toString('utf8', 0, length);
+    // Decoded once, so that a character split across chunks stays whole.
+    return Buffer.concat([...chunks, scratch.subarray(0, length)]).toString('utf8');
   } finally {
     fs.closeSync(fd);
   }
@@ -48,7 +49,7 @@ function readSmall(path: string): string {
 
 const NS_LINK = /^([a-z_]+):\[(\d+)\]$/;
 
-/** Parses an nsfs link target such as `net:[4026531833]`; null for anything else. */
+/** Parses a link target of the form `net:[4026531833]` (also `socket:[…]`); null for any other form. */
 export function parseNsLink(target: string): { type: string; ino: number } | null {
   const m = NS_LINK.exec(target);
   return m ? { type: m[1], ino: Number(m[2]) } : null;
@@ -56,7 +57,8 @@ export function parseNsLink(target: string): { type: string; ino: number } | nul
 
 /** The inode of a `/proc/PID/ns/*` link target, whose form the kernel fixes; NaN otherwise. */
 function nsLinkInode(target: string): number {
-  return target.charCodeAt(target.length - 1) === 93 /* ] */ ? Number(target.slice(target.indexOf('[') + 1, -1)) : NaN;
+  const digits = target.charCodeAt(target.length - 1) === 93 /* ] */ ? target.slice(target.indexOf('[') + 1, -1) : '';
+  return /^\d+$/.test(digits) ? Number(digits) : NaN;
 }
 
 export function parseStatus(text: string): ProcStatus {
@@ -116,11 +118,17 @@ export class ProcSource {
 
   /**
    * One stat of /proc/PID/task: its owner is the process's effective UID (root for
-   * non-dumpable processes), and its link count is the number of threads + 2.
+   * non-dumpable processes), and on procfs its link count is the number of threads + 2.
+   * `threads` is undefined where the count says nothing (a fixture tree on btrfs).
    */
-  taskDirStat(pid: number): { uid: number; threads: number } {
+  taskDirStat(pid: number): { uid: number; threads: number | undefined } {
     const st = fs.statSync(`${this.pidDir(pid)}/task`);
-    return { uid: st.uid, threads: st.nlink - 2 };
+    return { uid: st.uid, threads: st.nlink >= 2 ? st.nlink - 2 : undefined };
+  }
+
+  /** Whether /proc/PID/ns is still there: tells a missing namespace type from a vanished process. */
+  hasNsDir(pid: number): boolean {
+    return fs.existsSync(`${this.pidDir(pid)}/ns`);
   }
 
   status(pid: number): ProcStatus {

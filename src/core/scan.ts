@@ -37,15 +37,19 @@ export function scanProcess(
   if ((detail === 'full' || rec.hidden) && !complete(proc, rec, users)) return 'vanished';
   if (rec.hidden) return rec;
 
-  try {
-    for (const type of NS_TYPES) rec.ns[type] = proc.nsInode(pid, type);
-  } catch (err) {
-    const reason = reasonOf(err);
-    if (reason === 'vanished') return reason;
-    rec.ns = {};
-    rec.hidden = reason;
-    if (detail !== 'full' && !complete(proc, rec, users)) return 'vanished';
-    return rec;
+  for (const type of NS_TYPES) {
+    try {
+      rec.ns[type] = proc.nsInode(pid, type);
+    } catch (err) {
+      // A kernel without this namespace type (time before 5.6) has no link for it.
+      if (reasonOf(err) === 'vanished' && proc.hasNsDir(pid)) continue;
+      const reason = reasonOf(err);
+      if (reason === 'vanished') return reason;
+      rec.ns = {};
+      rec.hidden = reason;
+      if (detail !== 'full' && !complete(proc, rec, users)) return 'vanished';
+      return rec;
+    }
   }
   for (const type of ['pid', 'time'] as const) {
     try {
@@ -55,7 +59,7 @@ export function scanProcess(
       // Kernels before 5.6 have no time_for_children.
     }
   }
-  if (owner.threads > 1) scanThreads(proc, rec);
+  if (owner.threads === undefined || owner.threads > 1) scanThreads(proc, rec);
   return rec;
 }
 
