@@ -9,19 +9,9 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { discover, DiscoveryError, DiscoverOptions } from '../../src/core/discover';
 import { ProcSource } from '../../src/core/procfs';
-import { NamespaceRecord, NsType, Snapshot } from '../../src/core/snapshot';
-import { FIXTURES, FixtureProbe, fixtureSource } from './fixture-probe';
+import { NamespaceRecord, Snapshot } from '../../src/core/snapshot';
+import { FIXTURES, FixtureProbe, fixtureSource, HOST } from './fixture-probe';
 
-const HOST: Record<NsType, number> = {
-  cgroup: 4026531835,
-  ipc: 4026531839,
-  mnt: 4026531832,
-  net: 4026531833,
-  pid: 4026531836,
-  time: 4026531834,
-  user: 4026531837,
-  uts: 4026531838,
-};
 
 function scan(name: string, options: DiscoverOptions = {}): Snapshot {
   return discover({ proc: fixtureSource(name), probe: FixtureProbe.of(path.join(FIXTURES, name)), viewerUid: 0, ...options });

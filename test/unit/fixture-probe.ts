@@ -69,3 +69,15 @@ export function fixtureSource(name: string): ProcSource {
   const dir = path.join(FIXTURES, name);
   return new ProcSource(path.join(dir, 'proc'), path.join(dir, 'etc', 'passwd'));
 }
+
+/** The kernel's fixed inodes of the initial namespaces, written out independently of the engine's table. */
+export const HOST: Readonly<Record<NsType, number>> = {
+  cgroup: 4026531835,
+  ipc: 4026531839,
+  mnt: 4026531832,
+  net: 4026531833,
+  pid: 4026531836,
+  time: 4026531834,
+  user: 4026531837,
+  uts: 4026531838,
+};

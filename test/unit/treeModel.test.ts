@@ -5,17 +5,8 @@ import { nsenterArgv, shellQuote } from '../../src/core/commands';
 import { NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
 import { namespaceTooltip, rowText } from '../../src/ui/presentation';
 import { NamespaceNode, Node, TreeModel } from '../../src/ui/treeModel';
+import { HOST } from './fixture-probe';
 
-const HOST: Record<NsType, number> = {
-  cgroup: 4026531835,
-  ipc: 4026531839,
-  mnt: 4026531832,
-  net: 4026531833,
-  pid: 4026531836,
-  time: 4026531834,
-  user: 4026531837,
-  uts: 4026531838,
-};
 const CHILD_USER = 4026532500;
 const CHILD_NET = 4026532600;
 const CHILD_PID = 4026532700;
