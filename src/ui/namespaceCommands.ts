@@ -57,7 +57,7 @@ export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView
         const command = shellQuote(['sudo', process.execPath, cli, 'tree']);
         const choice = await vscode.window.showInformationMessage(
           `${hidden ? plural(hidden, 'process belongs', 'processes belong') + ' to other users; their' : 'The'} namespaces can only be read as root. ` +
-            'Show All Namespaces will re-run the scan as root after a polkit password prompt; until that is available here, run the scan as root in a terminal.',
+            'Show All Namespaces is to re-run the scan as root after a polkit password prompt. This version cannot elevate yet: run this command in a terminal instead.',
           { modal: true, detail: command },
           'Copy Command',
         );

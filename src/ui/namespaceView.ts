@@ -40,11 +40,14 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
         return;
       }
+      const first = !provider.current.snapshot;
       provider.update(reply.snapshot);
       treeView.message = undefined;
       void setState('ready');
-      const { namespaces, hidden, scanner } = reply.snapshot;
-      log.debug(`refresh: ${namespaces.length} namespaces, ${hidden.total} processes hidden, scan ${scanner.durationMs} ms, total ${Date.now() - started} ms`);
+      const { namespaces, processes, hidden, scanner } = reply.snapshot;
+      const summary = `${namespaces.length} namespaces, ${processes.length} processes (${hidden.total} hidden), scan ${scanner.durationMs} ms, total ${Date.now() - started} ms`;
+      if (first) log.info(`first scan: ${summary}`);
+      else log.debug(`refresh: ${summary}`);
     } catch (err) {
       const message = (err as Error).message;
       log.error(`refresh failed: ${message}`);

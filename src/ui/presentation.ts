@@ -10,6 +10,7 @@ export const CONTEXT = {
   group: 'nsx:group',
   namespace: (type: NsType) => `nsx:ns:${type}`,
   ghost: (type: NsType) => `nsx:ghost:${type}`,
+  members: 'nsx:members',
   process: 'nsx:process',
   holder: (kind: Holder['kind']) => `nsx:holder:${kind}`,
   info: 'nsx:info',
@@ -45,6 +46,10 @@ export function rowText(node: Node, model: TreeModel, mine: ReadonlySet<number>)
     }
     case 'namespace':
       return namespaceRow(node, mine);
+    case 'members': {
+      const label = `Processes (${node.count})`;
+      return { label, description: '', ariaLabel: `member processes of ${namespaceName(node.ns)}, ${node.count}`, icon: 'server-process', contextValue: CONTEXT.members };
+    }
     case 'process':
       return processRow(node);
     case 'holder':
@@ -161,8 +166,10 @@ function holderText(h: Holder, model: TreeModel): string {
   const name = model.process(h.pid)?.name;
   const who = name ? `${name} (${h.pid})` : `PID ${h.pid}`;
   switch (h.kind) {
-    case 'bindmount':
-      return `bind mount ${h.path} in mnt ${h.mntns}`;
+    case 'bindmount': {
+      const label = model.namespace(h.mntns)?.label;
+      return `bind mount ${h.path}, seen in mnt ${h.mntns}${label ? ` (${label})` : ''}`;
+    }
     case 'fd':
       return `fd ${h.fd} of ${who}`;
     case 'task':

@@ -8,7 +8,7 @@ import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } fr
 export type Grouping = 'type' | 'owner' | 'parent';
 export const GROUPINGS: readonly Grouping[] = ['type', 'owner', 'parent'];
 
-export type Node = GroupNode | NamespaceNode | ProcessNode | HolderNode | InfoNode;
+export type Node = GroupNode | NamespaceNode | MembersNode | ProcessNode | HolderNode | InfoNode;
 
 interface BaseNode {
   /** Stable across refreshes: derived from the path from the root. */
@@ -27,6 +27,13 @@ export interface NamespaceNode extends BaseNode {
   ns: NamespaceRecord;
   /** Namespaces nested under this one in the owner or parent grouping. */
   nested: TreeNode<NamespaceRecord>[];
+}
+
+/** "Processes (N)": the members of a namespace that also has nested namespaces to show. */
+export interface MembersNode extends BaseNode {
+  kind: 'members';
+  ns: NamespaceRecord;
+  count: number;
 }
 
 export interface ProcessNode extends BaseNode {
@@ -168,12 +175,19 @@ export class TreeModel {
         return this.snapshot.namespaces
           .filter((n) => n.type === node.type && this.matches(n))
           .map((ns) => this.namespaceNode({ item: ns, children: [] }, node, node.id));
-      case 'namespace':
-        return [
-          ...node.nested.map((t) => this.namespaceNode(t, node, node.id)),
-          ...this.memberRoots(node.ns).map((p) => this.processNode(p, node, node.ns)),
-          ...node.ns.holders.filter((h) => h.kind !== 'process' || h.path).map((h) => this.holderNode(h, node)),
-        ];
+      case 'namespace': {
+        const nested = node.nested.map((t) => this.namespaceNode(t, node, node.id));
+        const members = this.members(node.ns);
+        // Beside nested namespaces, members go into a folder of their own so the two do not mix.
+        const processes: Node[] =
+          nested.length && members.length
+            ? [{ kind: 'members', id: `${node.id}/members`, parent: node, ns: node.ns, count: members.length }]
+            : this.memberRoots(node.ns).map((p) => this.processNode(p, node, node.ns));
+        const holders = node.ns.holders.filter((h) => h.kind !== 'process' || h.path).map((h) => this.holderNode(h, node));
+        return [...nested, ...processes, ...holders];
+      }
+      case 'members':
+        return this.memberRoots(node.ns).map((p) => this.processNode(p, node, node.ns));
       case 'process':
         return this.members(node.ns)
           .filter((p) => p.ppid === node.process.pid)

@@ -120,8 +120,12 @@ test('by owner: each namespace sits under the user namespace that owns it', () =
   const owned = model.children(hostUser).filter((n): n is NamespaceNode => n.kind === 'namespace');
   assert.ok(owned.some((n) => n.ns.ns === CHILD_USER));
   const childUser = owned.find((n) => n.ns.ns === CHILD_USER)!;
-  const underChild = model.children(childUser).filter((n): n is NamespaceNode => n.kind === 'namespace').map((n) => n.ns.ns);
-  assert.deepEqual(underChild, [CHILD_NET, CHILD_PID]);
+  const underChild = model.children(childUser);
+  assert.deepEqual(underChild.filter((n): n is NamespaceNode => n.kind === 'namespace').map((n) => n.ns.ns), [CHILD_NET, CHILD_PID]);
+  // Members sit in a folder of their own beside the nested namespaces.
+  const folder = underChild.find((n) => n.kind === 'members')!;
+  assert.equal(rowText(folder, model, new Set()).label, 'Processes (3)');
+  assert.deepEqual(model.children(folder).map((n) => (n.kind === 'process' ? n.process.pid : 0)), [200]);
 });
 
 test('by parent: only PID and user namespaces, nested by parent', () => {
@@ -189,7 +193,8 @@ test('the tooltip names owner, parent, creator, senior process and holders', () 
   assert.match(tip, /Parent: pid 4026531836 \(host\)/);
   assert.match(tip, /senior: PID 201/);
   const blue = namespaceTooltip(s.namespaces.find((n) => n.ns === NETNS)!, model);
-  assert.match(blue, /Held by:\n- bind mount \/run\/netns\/blue in mnt 4026531832/);
+  // Markdown escapes removed: what the hover shows.
+  assert.match(blue.replace(/\\(.)/g, '$1'), /Held by:\n- bind mount \/run\/netns\/blue, seen in mnt 4026531832 \(host\)/);
 });
 
 test('nsenter commands go through a member PID, else through a holder file; ghosts have none', () => {

@@ -1,0 +1,190 @@
+/**
+ * The Namespaces view in a real VS Code on namespaces this test makes itself (root):
+ * groups and modes, member processes with their PID chain, the holder in the tooltip,
+ * a namespace made after the view opened, and what an ordinary user's editor shows.
+ * Everything made is removed by process group and by the exact netns names.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { test, type TestContext } from 'node:test';
+import {
+  drawnRows,
+  expand,
+  findVsix,
+  openViewContainer,
+  openWorkbench,
+  parentOf,
+  revealRow,
+  runCommand,
+  treeRow,
+  waitUntil,
+  type Workbench,
+} from './workbench';
+
+const ROOT = process.getuid?.() === 0;
+const needsRoot = ROOT ? false : 'needs root: creates namespaces with unshare and ip netns';
+
+function inodeOf(link: string): number {
+  return Number(/\[(\d+)\]$/.exec(readlinkSync(link))![1]);
+}
+
+/** Runs a command in its own process group; cleanup kills that group. */
+function startGroup(t: TestContext, argv: string[]): number {
+  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: 'ignore' });
+  t.after(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  return child.pid!;
+}
+
+function netnsAdd(t: TestContext, name: string): number {
+  const r = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  t.after(() => spawnSync('ip', ['netns', 'del', name]));
+  return statSync(`/run/netns/${name}`).ino; // a bind mount of the nsfs file itself
+}
+
+/** The process in `pid`'s group whose command is `comm` and whose namespace `type` differs from ours. */
+async function memberOf(pgid: number, comm: string, type: string): Promise<number> {
+  let found = 0;
+  await waitUntil(`a ${comm} of group ${pgid} in its own ${type} namespace`, async () => {
+    for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const own = readlinkSync(`/proc/self/ns/${type}`);
+        if (Number(fields[2]) === pgid && stat.includes(`(${comm})`) && readlinkSync(`/proc/${name}/ns/${type}`) !== own) {
+          found = Number(name);
+          return true;
+        }
+      } catch {
+        // exited or not ours to read
+      }
+    }
+    return false;
+  });
+  return found;
+}
+
+async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
+  t.diagnostic(`opening the view at ${new Date().toISOString()}`);
+  const { clickedAt } = await wb.step('open the Namespaces view', () => openViewContainer(wb.page, 'Namespaces'));
+  await wb.step('wait for the first row', () => treeRow(wb.page).first().waitFor({ state: 'visible' }));
+  t.diagnostic(`activity-bar click to first level drawn: ${Math.round(performance.now() - clickedAt)} ms`);
+}
+
+const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
+
+test('grouped by type, owner and parent, the view places the test\'s namespaces, their processes and holders', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+  const tag = `nsxe2e-${process.pid}`;
+  const netns = netnsAdd(t, tag);
+  const userGroup = startGroup(t, ['unshare', '--user', '--map-root-user', '--net', 'sleep', '600']);
+  const pidGroup = startGroup(t, ['unshare', '--pid', '--fork', '--mount-proc', 'sleep', '600']);
+  const userSleep = await memberOf(userGroup, 'sleep', 'user');
+  const pidSleep = await memberOf(pidGroup, 'sleep', 'pid');
+  const userNs = inodeOf(`/proc/${userSleep}/ns/user`);
+  const userNet = inodeOf(`/proc/${userSleep}/ns/net`);
+  const childPid = inodeOf(`/proc/${pidSleep}/ns/pid`);
+  const hostPid = inodeOf('/proc/self/ns/pid');
+
+  const wb = await openWorkbench({ vsix: findVsix(), name: 'sidebar' });
+  t.after(() => wb.close());
+  const { page } = wb;
+  await openNamespaces(t, wb);
+
+  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
+  const netRow = await wb.step('find the ip netns row', () => revealRow(page, nsRow(netns)));
+  const netLabel = (await netRow.getAttribute('aria-label'))!;
+  assert.match(netLabel, new RegExp(`^net namespace ${netns}, ${tag}, .*no process.*bind mount`));
+  assert.match((await parentOf(page, netRow)).text, /^net \(\d+\)$/);
+
+  await wb.step('hover the ip netns row', () => netRow.hover());
+  const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: `/run/netns/${tag}` }).first();
+  await wb.step('the tooltip names the bind mount holding it', () => hover.waitFor({ state: 'visible', timeout: 15_000 }));
+  t.diagnostic(`tooltip: ${(await hover.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
+  await wb.screenshot('by-type-tooltip');
+  await page.mouse.move(600, 400);
+
+  await wb.step('expand pid', async () => expand(await revealRow(page, /^pid \(\d+\)$/)));
+  const pidRow = await wb.step('find the child PID namespace', () => revealRow(page, nsRow(childPid)));
+  await wb.step('expand it', () => expand(pidRow));
+  const chain = `PID chain ${pidSleep} → 1`;
+  const proc = await wb.step('find its member sleep with the PID chain', () => revealRow(page, new RegExp(`^process ${pidSleep} sleep 600, ${chain}$`)));
+  assert.ok(await proc.isVisible());
+  await wb.screenshot('by-type');
+
+  await wb.step('group by owner', () => runCommand(page, 'Namespace Explorer: Group by Owner'));
+  const hostUser = inodeOf('/proc/self/ns/user');
+  await wb.step('expand the initial user namespace', async () => expand(await revealRow(page, nsRow(hostUser))));
+  const userRow = await wb.step('find the test user namespace', () => revealRow(page, nsRow(userNs)));
+  await wb.step('expand it', () => expand(userRow));
+  const owned = await wb.step('find the net namespace it owns', () => revealRow(page, nsRow(userNet)));
+  assert.match((await parentOf(page, owned)).label, new RegExp(`^user namespace ${userNs}\\b`));
+  await wb.screenshot('by-owner');
+
+  await wb.step('group by parent', () => runCommand(page, 'Namespace Explorer: Group by Parent'));
+  const hostRow = await wb.step('find the host PID namespace', () => revealRow(page, nsRow(hostPid)));
+  await wb.step('expand it', () => expand(hostRow));
+  const nested = await wb.step('find the child PID namespace under it', () => revealRow(page, nsRow(childPid)));
+  assert.match((await parentOf(page, nested)).label, new RegExp(`^pid namespace ${hostPid}\\b`));
+  assert.equal((await drawnRows(page)).some((r) => /^net namespace/.test(r.label)), false, 'no net namespace when grouped by parent');
+  await wb.screenshot('by-parent');
+
+  await wb.step('back to type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
+  const late = netnsAdd(t, `${tag}-late`);
+  const madeAt = performance.now();
+  await wb.step('a namespace made after the view opened appears', () => revealRow(page, nsRow(late), 15_000));
+  t.diagnostic(`new namespace drawn ${Math.round(performance.now() - madeAt)} ms after \`ip netns add\` (refresh interval 2000 ms)`);
+});
+
+test('an ordinary user\'s editor says how many processes are hidden and explains Show All Namespaces', { skip: needsRoot, timeout: 4 * 60_000 }, async (t) => {
+  const wb = await openWorkbench({ vsix: findVsix(), name: 'hidden', asUser: 'nobody' });
+  t.after(() => wb.close());
+  const { page } = wb;
+  await openNamespaces(t, wb);
+  const info = await wb.step('the hidden-processes row', () => revealRow(page, /processes? of other users hidden — Show All Namespaces…$/));
+  const text = (await info.getAttribute('aria-label'))!;
+  assert.ok(Number(/^(\d+)/.exec(text)?.[1]) > 0, text);
+  await wb.screenshot('hidden-as-nobody');
+  await info.click();
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'can only be read as root' });
+  await wb.step('Show All Namespaces explains itself', () => dialog.waitFor({ state: 'visible', timeout: 15_000 }));
+  await wb.screenshot('show-all-explained');
+  await page.keyboard.press('Escape');
+});
+
+test('timings with 500 namespaces present (printed, not asserted)', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+  const loadModule = '../../bench/load.mjs'; // the benchmark's load builder, plain JavaScript
+  const { Tracker, buildNamespaceLoad } = (await import(loadModule)) as {
+    Tracker: new () => { teardown(): Promise<void> };
+    buildNamespaceLoad(tracker: unknown, opts: { procs: number; namespaces: number }): Promise<{ namespaces: number; processes: number }>;
+  };
+  const tracker = new Tracker();
+  t.after(() => tracker.teardown());
+  const load = await buildNamespaceLoad(tracker, { procs: 1000, namespaces: 500 });
+  t.diagnostic(`load: ${load.processes} processes in ${load.namespaces} new namespaces`);
+
+  const wb = await openWorkbench({ vsix: findVsix(), name: 'timings' });
+  t.after(() => wb.close());
+  const { page } = wb;
+  // Let the workbench finish starting its built-in extensions, as it has by the time a person clicks.
+  await page.waitForTimeout(5000);
+  await openNamespaces(t, wb);
+  await wb.step('the eight groups', () => revealRow(page, /^uts \(\d+\)$/));
+  await wb.screenshot('by-type-500');
+
+  await wb.step('open the log', () => runCommand(page, 'Namespace Explorer: Show Log'));
+  // The editor draws spaces as no-break spaces: \s matches both.
+  const activated = page.locator('.part.panel .view-lines').filter({ hasText: /first\sscan:/ }).first();
+  await wb.step('the log says how long activation took', () => activated.waitFor({ state: 'visible', timeout: 15_000 }));
+  const log = await activated.innerText();
+  const line = (re: RegExp) => re.exec(log.replace(/\u00a0/g, ' '))?.[0];
+  t.diagnostic(`extension log: ${line(/\S+ \[info\] activated in \d+ ms/)}; ${line(/\S+ \[info\] first scan: [^\n]*/)}`);
+});
