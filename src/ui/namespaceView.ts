@@ -112,7 +112,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         }
         applyFilter(String(pid));
         const nodes = Object.values(proc.ns).flatMap((ino) => provider.findNamespace(ino) ?? []);
-        for (const [i, node] of nodes.entries()) await treeView.reveal(node, { select: i === 0, focus: i === 0, expand: true });
+        for (const [i, node] of nodes.entries()) await treeView.reveal(node, { select: i === 0, focus: i === 0 });
       }),
     ),
   );

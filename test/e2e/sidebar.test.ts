@@ -6,9 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import {
+  clickMenuItem,
+  contextMenu,
   drawnRows,
   expand,
   findVsix,
@@ -76,6 +80,15 @@ async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
   const { clickedAt } = await wb.step('open the Namespaces view', () => openViewContainer(wb.page, 'Namespaces'));
   await wb.step('wait for the first row', () => treeRow(wb.page).first().waitFor({ state: 'visible' }));
   t.diagnostic(`activity-bar click to first level drawn: ${Math.round(performance.now() - clickedAt)} ms`);
+}
+
+/** Answers the input box a command opened (once it has replaced the command palette). */
+async function answerInput(wb: Workbench, text: string): Promise<void> {
+  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+  await waitUntil('the command asks for input', async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), 10_000);
+  await input.fill(text);
+  await input.press('Enter');
+  await waitUntil('the input box closes', async () => !(await input.isVisible()), 10_000);
 }
 
 const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
@@ -187,4 +200,59 @@ test('timings with 500 namespaces present (printed, not asserted)', { skip: need
   const log = await activated.innerText();
   const line = (re: RegExp) => re.exec(log.replace(/\u00a0/g, ' '))?.[0];
   t.diagnostic(`extension log: ${line(/\S+ \[info\] activated in \d+ ms/)}; ${line(/\S+ \[info\] first scan: [^\n]*/)}`);
+});
+
+test('filter, reveal a PID, copy the nsenter command and export the snapshot', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+  const tag = `nsxe2e-${process.pid}-act`;
+  const netns = netnsAdd(t, tag);
+  const group = startGroup(t, ['unshare', '--uts', 'sleep', '600']);
+  const sleeper = await memberOf(group, 'sleep', 'uts');
+  const uts = inodeOf(`/proc/${sleeper}/ns/uts`);
+  const folder = mkdtempSync(path.join(tmpdir(), 'nsxe2e-export-'));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
+
+  const wb = await openWorkbench({ vsix: findVsix(), name: 'actions', folder });
+  t.after(() => wb.close());
+  const { page } = wb;
+  await openNamespaces(t, wb);
+  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+
+  await wb.step('filter by the netns name', async () => {
+    await runCommand(page, 'Namespace Explorer: Filter…');
+    await answerInput(wb, tag);
+  });
+  await wb.step('only the net group keeps a namespace', () => revealRow(page, /^net \(1\)$/));
+  assert.ok(await treeRow(page, /^uts \(0\)$/).isVisible(), 'the uts group is empty under the filter');
+  await wb.screenshot('filtered');
+
+  await wb.step('reveal the namespaces of the sleep', async () => {
+    await runCommand(page, 'Namespace Explorer: Reveal Namespaces of a PID…');
+    await answerInput(wb, String(sleeper));
+  });
+  const revealed = await wb.step('its own uts namespace is revealed', () => revealRow(page, nsRow(uts)));
+  assert.equal(await revealed.isVisible(), true);
+  await wb.screenshot('revealed-pid');
+
+  await wb.step('clear the filter', () => runCommand(page, 'Namespace Explorer: Clear Filter'));
+  await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
+  const row = await wb.step('the netns row', () => revealRow(page, nsRow(netns)));
+  await wb.step('copy its nsenter command from the context menu', async () => {
+    await contextMenu(row);
+    await clickMenuItem(page, 'Copy nsenter Command');
+  });
+  const status = page.locator('.part.statusbar').filter({ hasText: `nsenter --net=/run/netns/${tag}` });
+  await wb.step('the status bar shows the copied command', () => status.waitFor({ state: 'visible', timeout: 10_000 }));
+
+  await wb.step('export the snapshot under the name offered', async () => {
+    await runCommand(page, 'Namespace Explorer: Export Snapshot…');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await waitUntil('the save dialog offers namespaces-….json in the workspace', async () => /\/namespaces-[^/]+\.json$/.test(await input.inputValue()), 10_000);
+    await input.press('Enter');
+  });
+  const saved = () => readdirSync(folder).filter((f) => /^namespaces-.+\.json$/.test(f));
+  await waitUntil('the snapshot file is written', async () => saved().length === 1, 15_000);
+  const target = path.join(folder, saved()[0]);
+  const exported = JSON.parse(readFileSync(target, 'utf8')) as { version: number; namespaces: { ns: number; label: string | null }[] };
+  assert.equal(exported.version, 1);
+  assert.equal(exported.namespaces.find((n) => n.ns === netns)?.label, tag);
 });

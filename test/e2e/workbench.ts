@@ -36,8 +36,8 @@ interface CodeServer {
 }
 interface CodeServerScript {
   ensureCodeServer(): Promise<string>;
-  checkPrerequisites(opts?: { browser?: boolean }): void;
-  installVsix(vsix: string, opts: { extensionsDir: string; userDataDir: string; installDir?: string }): string;
+  checkPrerequisites(opts?: { build?: boolean; browser?: boolean }): void;
+  installVsix(vsix: string, opts: { extensionsDir: string; userDataDir: string; installDir?: string; env?: Record<string, string> }): string;
   installReadableBy(uid: number, gid: number, scratchDir: string, dir?: string): string;
   startCodeServer(opts: {
     folder?: string;
@@ -119,13 +119,22 @@ export interface Workbench {
   /** The URL the page was opened at. */
   url: string;
   serverPid: number;
-  /** Saves artifacts/e2e/NAME.png and returns its path. */
-  screenshot(name: string): Promise<string>;
+  /**
+   * Saves artifacts/e2e/NAME.png and returns its path. The mouse stays where it is (a
+   * hover may be the point); `parkMouse` moves it to the empty editor area first.
+   */
+  screenshot(name: string, opts?: { parkMouse?: boolean }): Promise<string>;
   /** Runs fn; on failure rethrows with what was being done, a screenshot and the server log. */
   step<T>(what: string, fn: () => Promise<T>): Promise<T>;
   /** The last lines code-server printed. */
   serverOutput(): string;
   close(): Promise<void>;
+}
+
+/** A list for a failure message: at most 25 entries, each at most 100 characters. */
+function summarise(items: string[]): string {
+  const shown = items.slice(0, 25).map((i) => (i.length > 100 ? `${i.slice(0, 99)}…` : i));
+  return JSON.stringify(shown) + (items.length > 25 ? ` and ${items.length - 25} more` : '');
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
@@ -142,10 +151,18 @@ function idOf(user: string, flag: '-u' | '-g'): number {
   return n;
 }
 
+/**
+ * Temp folders of workbenches not closed yet, removed when the process exits anyway;
+ * scripts/code-server.mjs kills their servers' process groups the same way. A signal
+ * (Ctrl-C, the runner's SIGTERM) becomes an exit so that both run.
+ */
 const pendingCleanups = new Set<() => void>();
 process.on('exit', () => {
   for (const c of pendingCleanups) c();
 });
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.once(signal, () => process.exit(code));
+}
 
 /**
  * Starts code-server with the extension and opens its workbench in Chromium. Resolves
@@ -153,7 +170,7 @@ process.on('exit', () => {
  */
 export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbench> {
   const cs = await codeServerScript();
-  cs.checkPrerequisites({ browser: true });
+  cs.checkPrerequisites({ build: false, browser: true });
   await cs.ensureCodeServer();
 
   const name = opts.name ?? 'workbench';
@@ -167,8 +184,9 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     run: path.join(root, 'run'),
     folder: opts.folder ?? path.join(root, 'workspace'),
     browser: path.join(root, 'chromium-profile'),
+    browserTmp: path.join(root, 'chromium-tmp'),
   };
-  for (const d of [dirs.extensions, dirs.userData, dirs.home, dirs.run, dirs.browser]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  for (const d of [dirs.extensions, dirs.userData, dirs.home, dirs.run, dirs.browser, dirs.browserTmp]) mkdirSync(d, { recursive: true, mode: 0o700 });
   if (!opts.folder) mkdirSync(dirs.folder);
 
   let server: CodeServer | undefined;
@@ -187,12 +205,11 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
 
   let lastScreenshot: string | undefined;
   let page: Page | undefined;
-  const screenshot = async (shot: string): Promise<string> => {
+  const screenshot = async (shot: string, { parkMouse = false } = {}): Promise<string> => {
     if (!page) throw new Error('no page to take a screenshot of');
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, `${shot.replace(/\.png$/, '')}.png`);
-    // Park the mouse where it raises no hover or tooltip.
-    await page.mouse.move(page.viewportSize()!.width / 2, page.viewportSize()!.height / 2);
+    if (parkMouse) await page.mouse.move(page.viewportSize()!.width / 2, page.viewportSize()!.height / 2);
     await page.screenshot({ path: file, timeout: 10_000 });
     lastScreenshot = file;
     return file;
@@ -206,7 +223,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       if (page && !page.isClosed()) {
         shot = await screenshot(`failure-${name}-${slug(what)}`).catch((se: Error) => `(screenshot failed: ${se.message})`);
       }
-      const log = server ? server.output().split('\n').slice(-15).join('\n') : '(code-server not started)';
+      // Prefixed: reporters take lines starting with "at " for the stack.
+      const log = server ? server.output().split('\n').slice(-15).map((l) => `  | ${l}`).join('\n') : '  | (code-server not started)';
       throw new Error(
         `${what}: ${firstLines(err.message, 20)}\n` +
           `screenshot: ${shot}${lastScreenshot && lastScreenshot !== shot ? `\nlast screenshot before: ${lastScreenshot}` : ''}\n` +
@@ -220,7 +238,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     let installDir: string | undefined;
     let uid: number | undefined;
     let gid: number | undefined;
-    const env: Record<string, string> = {};
+    // No extension gallery: nothing is fetched from the internet, and nothing waits for it.
+    const env: Record<string, string> = { EXTENSIONS_GALLERY: '{}' };
     if (opts.asUser) {
       if (process.getuid?.() !== 0) throw new Error(`asUser ${opts.asUser}: the test must run as root to start code-server as another user`);
       uid = idOf(opts.asUser, '-u');
@@ -239,7 +258,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     }
     if (opts.vsix) {
       await step(`install ${path.basename(opts.vsix)}`, async () =>
-        cs.installVsix(opts.vsix!, { extensionsDir: dirs.extensions, userDataDir: dirs.userData, ...(installDir ? { installDir } : {}) }),
+        cs.installVsix(opts.vsix!, { extensionsDir: dirs.extensions, userDataDir: dirs.userData, env, ...(installDir ? { installDir } : {}) }),
       );
     }
     server = await step('start code-server', () =>
@@ -247,7 +266,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
         folder: dirs.folder,
         extensionsDir: dirs.extensions,
         userDataDir: dirs.userData,
-        settings: opts.settings ?? {},
+        // Sticky scroll pins copies of ancestor rows over the tree, which can take clicks.
+        settings: { 'workbench.tree.enableStickyScroll': false, ...opts.settings },
         env,
         timeoutMs: TIMEOUT,
         ...(uid !== undefined ? { uid, gid } : {}),
@@ -265,8 +285,14 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
         headless: true,
         viewport: opts.viewport ?? { width: 1280, height: 800 },
         timeout: TIMEOUT,
-        // Chromium keeps crash reports under XDG_CONFIG_HOME: keep them in the temp folder.
-        env: { ...process.env, XDG_CONFIG_HOME: path.join(dirs.browser, 'config'), XDG_CACHE_HOME: path.join(dirs.browser, 'cache') },
+        // Crash reports (XDG_CONFIG_HOME) and the singleton socket dir (TMPDIR) stay in the
+        // temp folder, also when Chromium is killed.
+        env: {
+          ...process.env,
+          XDG_CONFIG_HOME: path.join(dirs.browser, 'config'),
+          XDG_CACHE_HOME: path.join(dirs.browser, 'cache'),
+          TMPDIR: dirs.browserTmp,
+        },
       }),
     );
     page = context.pages()[0] ?? (await context.newPage());
@@ -314,7 +340,7 @@ export async function openViewContainer(page: Page, title: string): Promise<{ vi
     await entry.waitFor({ state: 'visible', timeout: TIMEOUT });
   } catch {
     const labels = await page.locator('.part.activitybar a[aria-label]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    throw new Error(`no activity-bar entry "${title}" within ${TIMEOUT / 1000} s (is the extension installed and its viewsContainers contributed?); entries: ${JSON.stringify(labels)}`);
+    throw new Error(`no activity-bar entry "${title}" within ${TIMEOUT / 1000} s (is the extension installed and its viewsContainers contributed?); entries: ${summarise(labels.map(String))}`);
   }
   const item = entry.locator('xpath=..');
   let clickedAt = performance.now();
@@ -327,43 +353,84 @@ export async function openViewContainer(page: Page, title: string): Promise<{ vi
 }
 
 /**
- * Tree rows of the sidebar by accessible name (their aria-label): a string matches any
- * part of it, case-insensitively; a RegExp is tested against the whole label. Without
- * a name, all rows. VS Code draws only the rows in view: see revealRow.
+ * Tree rows of the sidebar whose visible label or accessible name (aria-label) matches:
+ * a string matches any part, case-insensitively; a RegExp is tested against the whole
+ * text. Without a name, all rows. VS Code draws only the rows in view: see revealRow.
  */
 export function treeRow(page: Page, name?: string | RegExp): Locator {
-  return sidebar(page).getByRole('treeitem', name === undefined ? {} : { name });
+  // Not the copies of ancestor rows that sticky scroll pins above the tree.
+  const rows = sidebar(page).locator('.monaco-list-rows > .monaco-list-row[role="treeitem"]');
+  if (name === undefined) return rows;
+  return sidebar(page)
+    .getByRole('treeitem', { name })
+    .and(rows)
+    .or(rows.filter({ has: page.locator('.monaco-icon-label .label-name', { hasText: name }) }));
 }
 
-/** The aria-labels of the tree rows drawn in the sidebar now (for failure messages). */
+/** The list element of the tree a row belongs to (it takes the keyboard). */
+function listOf(row: Locator): Locator {
+  return row.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " monaco-list ")][1]');
+}
+
+export interface DrawnRow {
+  /** aria-label */
+  label: string;
+  /** The visible label (without the description). */
+  text: string;
+  level: number;
+  /** Position in the whole (flattened) tree, also for rows not drawn. */
+  index: number;
+  expanded: boolean | undefined;
+}
+
+/** The tree rows drawn in the sidebar now, in tree order. */
+export async function drawnRows(page: Page): Promise<DrawnRow[]> {
+  const rows: DrawnRow[] = await treeRow(page).evaluateAll((els) =>
+    els
+      .filter((e) => e.getClientRects().length > 0)
+      .map((e) => ({
+        label: e.getAttribute('aria-label') ?? '',
+        text: e.querySelector('.label-name')?.textContent ?? '',
+        level: Number(e.getAttribute('aria-level')),
+        index: Number(e.getAttribute('data-index')),
+        expanded: e.hasAttribute('aria-expanded') ? e.getAttribute('aria-expanded') === 'true' : undefined,
+      })),
+  );
+  return rows.sort((a, b) => a.index - b.index);
+}
+
+/** The tree rows drawn now, in tree order, as `text [aria-label]` (for failure messages). */
 export async function visibleRows(page: Page): Promise<string[]> {
-  return treeRow(page).evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.getAttribute('aria-label') ?? ''));
+  return (await drawnRows(page)).map((r) => (r.text && r.text !== r.label ? `${r.text} [${r.label}]` : r.label));
 }
 
 /**
- * Waits for a row and scrolls the tree until it is drawn: rows outside the viewport do
- * not exist in the DOM. Gives up after `timeout` with the rows it saw.
+ * Waits for a row and pages through the tree until it is drawn: rows outside the view do
+ * not exist in the DOM. Sweeps down with PageDown and starts again from Home at the end
+ * (the data may still be arriving). Moves the tree's keyboard focus, not its selection.
  */
 export async function revealRow(page: Page, name: string | RegExp, timeout = TIMEOUT): Promise<Locator> {
   const row = treeRow(page, name).first();
   const deadline = Date.now() + timeout;
-  let direction = 1;
   let previous = '';
   while (Date.now() < deadline) {
     if (await row.isVisible()) return row;
-    const rows = treeRow(page);
-    if ((await rows.count()) > 0) {
-      await rows.first().hover({ timeout: 5000 }).catch(() => {});
-      await page.mouse.wheel(0, direction * 300);
-      await page.waitForTimeout(100);
-      const now = (await visibleRows(page)).join('\n');
-      if (now === previous) direction = -direction; // reached one end: sweep back
-      previous = now;
-    } else {
+    const anchor = treeRow(page).first();
+    if ((await anchor.count()) === 0) {
       await page.waitForTimeout(200);
+      continue;
     }
+    await listOf(anchor).focus({ timeout: 5000 });
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(50);
+    const now = (await drawnRows(page)).map((r) => r.index).join();
+    if (now === previous) {
+      await page.keyboard.press('Home');
+      await page.waitForTimeout(300);
+    }
+    previous = now;
   }
-  throw new Error(`no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${JSON.stringify(await visibleRows(page))}`);
+  throw new Error(`no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${summarise(await visibleRows(page))}`);
 }
 
 /** Expands a collapsible row (no-op when open) and waits until the tree says it is. */
@@ -374,23 +441,24 @@ export async function expand(row: Locator): Promise<void> {
   await waitUntil(`row ${await row.getAttribute('aria-label')} is expanded`, async () => (await row.getAttribute('aria-expanded')) === 'true');
 }
 
-/** The tree rows one level below `parent`, drawn now, up to the next row at its level. */
-export async function childRows(page: Page, parent: Locator): Promise<string[]> {
-  const parentLabel = await parent.getAttribute('aria-label');
-  const all = await treeRow(page).evaluateAll((els) =>
-    els
-      .filter((e) => e.getClientRects().length > 0)
-      .map((e) => ({ label: e.getAttribute('aria-label') ?? '', level: Number(e.getAttribute('aria-level')), top: e.getBoundingClientRect().top }))
-      .sort((a, b) => a.top - b.top),
-  );
-  const at = all.findIndex((r) => r.label === parentLabel);
-  if (at < 0) return [];
-  const out: string[] = [];
-  for (const r of all.slice(at + 1)) {
-    if (r.level <= all[at].level) break;
-    if (r.level === all[at].level + 1) out.push(r.label);
+/**
+ * The row's parent. The tree draws only the rows in view, so this pages up from the row
+ * (each page touches the previous one) until a row one level up, earlier in the tree,
+ * is drawn: the first one met is the parent.
+ */
+export async function parentOf(page: Page, row: Locator, timeout = TIMEOUT): Promise<DrawnRow> {
+  const index = Number(await row.getAttribute('data-index'));
+  const level = Number(await row.getAttribute('aria-level'));
+  if (level <= 1) throw new Error(`row ${await row.getAttribute('aria-label')} is at the top level`);
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const above = (await drawnRows(page)).filter((r) => r.index < index && r.level === level - 1);
+    if (above.length) return above[above.length - 1];
+    await listOf(treeRow(page).first()).focus({ timeout: 5000 });
+    await page.keyboard.press('PageUp');
+    await page.waitForTimeout(50);
   }
-  return out;
+  throw new Error(`no parent row found for ${await row.getAttribute('aria-label')} within ${timeout / 1000} s`);
 }
 
 /** Opens the context menu of a row and returns the menu. */
@@ -412,7 +480,7 @@ export async function clickMenuItem(page: Page, label: string | RegExp): Promise
     await item.waitFor({ state: 'visible', timeout: 10_000 });
   } catch {
     const items = await page.getByRole('menuitem').evaluateAll((els) => els.map((e) => e.textContent?.trim() ?? ''));
-    throw new Error(`no menu item ${String(label)}; the open menu has ${JSON.stringify(items)}`);
+    throw new Error(`no menu item ${String(label)}; the open menu has ${summarise(items)}`);
   }
   await item.click();
 }
@@ -420,6 +488,7 @@ export async function clickMenuItem(page: Page, label: string | RegExp): Promise
 /**
  * Runs a command from the command palette (F1) by its title, with or without its
  * category ("Refresh" or "Namespace Explorer: Refresh"); the whole title must match.
+ * Returns once the palette has closed or shows the command's own input.
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
@@ -428,16 +497,28 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = widget.locator('.quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${title}`);
-  const option = widget.getByRole('option', { name: new RegExp(`^(?:[^:]+: )?${escapeRegExp(title)}(?:,|$)`) }).first();
+  // Labels are "Category: Title", followed by ", keybinding" or ", similar commands".
+  const options = widget.getByRole('option', { name: new RegExp(`^(?:[^:]+: )?${escapeRegExp(title)}(?:,|$)`) });
+  const offered = async (): Promise<string> => summarise((await widget.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).map(String));
   try {
-    await option.waitFor({ state: 'visible', timeout: 10_000 });
+    await options.first().waitFor({ state: 'visible', timeout: 10_000 });
   } catch {
-    const offered = await widget.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const list = await offered();
     await page.keyboard.press('Escape');
-    throw new Error(`the command palette has no command "${title}"; it offers ${JSON.stringify(offered)}`);
+    throw new Error(`the command palette has no command "${title}"; it offers ${list}`);
   }
-  await option.click();
-  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+  if ((await options.count()) > 1) {
+    const list = await offered();
+    await page.keyboard.press('Escape');
+    throw new Error(`"${title}" names more than one command, add the category; the palette offers ${list}`);
+  }
+  await options.first().click();
+  // The palette closes, or gives way to the command's own input (Filter…, Reveal PID…).
+  await waitUntil(
+    `the command palette has run "${title}"`,
+    async () => !(await widget.isVisible()) || (await input.inputValue()) !== `>${title}`,
+    10_000,
+  );
 }
 
 /** The text of the visible terminal(s), one line per row, trailing blanks removed. */
@@ -461,7 +542,7 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
     await toast.waitFor({ state: 'visible', timeout });
   } catch {
     const shown = await page.locator('.notification-toast').allInnerTexts();
-    throw new Error(`no notification with ${String(text)} within ${timeout / 1000} s; shown: ${JSON.stringify(shown)}`);
+    throw new Error(`no notification with ${String(text)} within ${timeout / 1000} s; shown: ${summarise(shown)}`);
   }
   return toast;
 }
