@@ -41,10 +41,12 @@ export function scanProcess(
     try {
       rec.ns[type] = proc.nsInode(pid, type);
     } catch (err) {
-      // A kernel without this namespace type (time before 5.6) has no link for it.
-      if (reasonOf(err) === 'vanished' && proc.hasNsDir(pid)) continue;
       const reason = reasonOf(err);
-      if (reason === 'vanished') return reason;
+      if (reason === 'vanished') {
+        // A kernel without this namespace type (time before 5.6) has no link for it.
+        if (proc.hasNsDir(pid)) continue;
+        return reason;
+      }
       rec.ns = {};
       rec.hidden = reason;
       if (detail !== 'full' && !complete(proc, rec, users)) return 'vanished';

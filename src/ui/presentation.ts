@@ -55,7 +55,13 @@ export function rowText(node: Node, model: TreeModel, mine: ReadonlySet<number>)
     case 'holder':
       return holderRow(node, model);
     case 'info':
-      return { label: node.message, description: '', ariaLabel: node.message, icon: node.action ? 'eye' : 'warning', contextValue: CONTEXT.info };
+      return {
+        label: node.message,
+        description: node.detail,
+        ariaLabel: node.sentence,
+        icon: node.action ? 'eye' : 'warning',
+        contextValue: CONTEXT.info,
+      };
   }
 }
 

@@ -51,7 +51,10 @@ export interface HolderNode extends BaseNode {
 
 export interface InfoNode extends BaseNode {
   kind: 'info';
+  /** A short label, the rest for the description, and the whole sentence. */
   message: string;
+  detail: string;
+  sentence: string;
   /** What clicking it does. */
   action?: 'showAll';
 }
@@ -134,7 +137,9 @@ export class TreeModel {
         kind: 'info',
         id: 'info/hidden',
         parent: undefined,
-        message: `${plural(denied, 'process', 'processes')} of other users hidden — Show All Namespaces…`,
+        message: `${plural(denied, 'process', 'processes')} hidden`,
+        detail: 'other users’ — Show All Namespaces…',
+        sentence: `${plural(denied, 'process', 'processes')} of other users hidden — Show All Namespaces…`,
         action: 'showAll',
       });
     }
@@ -143,7 +148,9 @@ export class TreeModel {
         kind: 'info',
         id: 'info/hierarchy',
         parent: undefined,
-        message: `Parents and owners unavailable: ${this.snapshot.capabilities.hierarchyError ?? 'unknown reason'}`,
+        message: 'Parents and owners unavailable',
+        detail: this.snapshot.capabilities.hierarchyError ?? 'unknown reason',
+        sentence: `Parents and owners unavailable: ${this.snapshot.capabilities.hierarchyError ?? 'unknown reason'}`,
       });
     }
     return out;

@@ -483,6 +483,18 @@ export async function clickMenuItem(page: Page, label: string | RegExp): Promise
     throw new Error(`no menu item ${String(label)}; the open menu has ${summarise(items)}`);
   }
   await item.click();
+  // A click that lands while the menu is still settling can be swallowed; the item is
+  // highlighted by then, so Enter runs it.
+  const menu = page.getByRole('menu').last();
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 1500 }).then(
+    () => true,
+    () => false,
+  );
+  if (!closed) {
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
+  }
 }
 
 /**

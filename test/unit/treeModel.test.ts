@@ -73,7 +73,9 @@ test('by type: a row about hidden processes, then eight groups with their counts
   const model = new TreeModel(snapshot(), 'type');
   const roots = model.roots();
   assert.equal(roots[0].kind, 'info');
-  assert.match(labels(model, roots)[0], /^3 processes of other users hidden — Show All Namespaces…$/);
+  const info = rowText(roots[0], model, new Set());
+  assert.deepEqual([info.label, info.description], ['3 processes hidden', 'other users’ — Show All Namespaces…']);
+  assert.equal(info.ariaLabel, '3 processes of other users hidden — Show All Namespaces…');
   assert.deepEqual(labels(model, roots.slice(1)), ['cgroup (1)', 'ipc (1)', 'mnt (1)', 'net (3)', 'pid (2)', 'time (1)', 'user (2)', 'uts (1)']);
 });
 
