@@ -1,14 +1,19 @@
 /**
  * When to scan again: on demand, and every `interval` ms while the view is visible —
- * never while hidden, never two scans at once (a request during a scan runs once after it).
+ * never while hidden, never two scans at once (a request during a scan runs once after it),
+ * and never more often than ten times the last scan took, so that a machine where a scan
+ * is slow spends at most a tenth of a core on it.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+
+const MAX_SHARE = 10;
 
 export class RefreshManager implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private visible = false;
+  private lastDuration = 0;
 
   constructor(
     private readonly refresh: () => Promise<void>,
@@ -32,7 +37,9 @@ export class RefreshManager implements vscode.Disposable {
       try {
         do {
           this.again = false;
+          const started = Date.now();
           await this.refresh();
+          this.lastDuration = Date.now() - started;
         } while (this.again);
       } finally {
         this.running = undefined;
@@ -52,10 +59,16 @@ export class RefreshManager implements vscode.Disposable {
     this.visible = false;
   }
 
+  /** The delay before the next automatic scan; 0 when there is none. */
+  nextDelay(): number {
+    const ms = this.interval();
+    return this.visible && ms > 0 ? Math.max(ms, this.lastDuration * MAX_SHARE) : 0;
+  }
+
   private arm(): void {
     this.cancelTimer();
-    const ms = this.interval();
-    if (this.visible && ms > 0) this.timer = setTimeout(() => void this.trigger(), ms);
+    const ms = this.nextDelay();
+    if (ms > 0) this.timer = setTimeout(() => void this.trigger(), ms);
   }
 
   private cancelTimer(): void {

@@ -1,0 +1,59 @@
+/** When the sidebar scans again (RefreshManager), with a scan that takes real time. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RefreshManager } from '../../src/ui/refresh';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function counter(scanMs: number) {
+  const state = { scans: 0, concurrent: 0, maxConcurrent: 0 };
+  const refresh = async () => {
+    state.scans++;
+    state.concurrent++;
+    state.maxConcurrent = Math.max(state.maxConcurrent, state.concurrent);
+    await sleep(scanMs);
+    state.concurrent--;
+  };
+  return { state, refresh };
+}
+
+test('scans while visible at the interval, and stops when hidden', async () => {
+  const { state, refresh } = counter(5);
+  const m = new RefreshManager(refresh, () => 40);
+  m.setVisible(true);
+  await sleep(230);
+  const whileVisible = state.scans;
+  assert.ok(whileVisible >= 3 && whileVisible <= 7, `about one scan per 40 ms, got ${whileVisible}`);
+  m.setVisible(false);
+  await sleep(150);
+  assert.ok(state.scans <= whileVisible + 1, 'no scans while hidden');
+  m.dispose();
+});
+
+test('requests during a scan run once after it, never two scans at once', async () => {
+  const { state, refresh } = counter(50);
+  const m = new RefreshManager(refresh, () => 0);
+  const first = m.trigger();
+  void m.trigger();
+  void m.trigger();
+  await first;
+  await sleep(120);
+  assert.equal(state.scans, 2);
+  assert.equal(state.maxConcurrent, 1);
+  m.dispose();
+});
+
+test('an interval of 0 turns automatic scans off; a slow scan stretches the interval tenfold', async () => {
+  const { refresh } = counter(30);
+  const off = new RefreshManager(refresh, () => 0);
+  off.setVisible(true);
+  await sleep(60);
+  assert.equal(off.nextDelay(), 0);
+  off.dispose();
+
+  const slow = new RefreshManager(refresh, () => 100);
+  slow.setVisible(true);
+  await sleep(60);
+  assert.ok(slow.nextDelay() >= 300, `at least ten times the 30 ms scan, got ${slow.nextDelay()}`);
+  slow.dispose();
+});
