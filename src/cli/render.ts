@@ -1,5 +1,6 @@
 /** Text output of `nsx`: lsns-like tables, with tree prefixes for `nsx tree`. */
 import { TreeNode } from '../core/hierarchy';
+import { plural } from '../core/plural';
 import { Holder, NamespaceRecord, NS_TYPES, ProcessRecord, Snapshot } from '../core/snapshot';
 
 interface Column<T> {
@@ -119,8 +120,8 @@ export function scanNotes(snapshot: Pick<Snapshot, 'hidden' | 'capabilities' | '
   if (denied) {
     notes.push(
       snapshot.scanner.uid === 0
-        ? `${processes(denied)} could not be inspected even as root (permission denied).`
-        : `${processes(denied)} of other users could not be inspected; run as root to see their namespaces.`,
+        ? `${plural(denied, 'process', 'processes')} could not be inspected even as root (permission denied).`
+        : `${plural(denied, 'process', 'processes')} of other users could not be inspected; run as root to see their namespaces.`,
     );
   }
   if (!snapshot.capabilities.hierarchy) {
@@ -129,4 +130,3 @@ export function scanNotes(snapshot: Pick<Snapshot, 'hidden' | 'capabilities' | '
   return notes;
 }
 
-const processes = (n: number) => (n === 1 ? '1 process' : `${n} processes`);

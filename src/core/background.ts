@@ -1,48 +1,23 @@
 /**
  * Discovery off the caller's thread. The extension host must not block for the 50–300 ms
- * a scan takes, so a worker thread keeps the engine loaded and answers each request,
- * saying "unchanged" instead of sending a snapshot when nothing moved.
+ * a scan takes, so a worker thread (discovery-worker.ts) keeps the engine loaded and
+ * answers each request, saying "unchanged" instead of sending a snapshot when nothing
+ * moved. This side loads none of the engine: activating the extension stays cheap.
  */
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { discover, DiscoverOptions } from './discover';
-import { Snapshot } from './snapshot';
+import type { Snapshot } from './snapshot';
 
 export type ScanReply = { snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string };
 
 export interface ScanRequest {
   /** The fingerprint of the snapshot the caller has; a match makes the reply "unchanged". */
   known?: string;
-  options?: Omit<DiscoverOptions, 'proc' | 'probe'>;
 }
 
-type WorkerReply = ScanReply | { error: string; name: string };
+export type WorkerReply = ScanReply | { error: string; name: string };
 
-/** `kworker/1:1-events`: the kernel renames its workers after the queue they last served. */
-const KWORKER_QUEUE = /^(kworker\/\d+:\d+H?|kworker\/u\d+:\d+)-.*$/;
-
-/**
- * What identifies the content of a snapshot: everything but when and how fast it was
- * taken, the processes that vanished mid-scan, and the names kernel workers change
- * every second.
- */
-export function fingerprint(snapshot: Snapshot): string {
-  const { takenAt: _t, scanner, hidden, ...content } = snapshot;
-  const stable = { ...content, scanner: { ...scanner, durationMs: 0 }, hidden: hidden.byReason.EACCES };
-  const json = JSON.stringify(stable, (key, value) =>
-    (key === 'name' || key === 'command') && typeof value === 'string' ? value.replace(KWORKER_QUEUE, '$1') : value,
-  );
-  return createHash('sha1').update(json).digest('hex');
-}
-
-export function scanOnce(request: ScanRequest): ScanReply {
-  const snapshot = discover(request.options);
-  const print = fingerprint(snapshot);
-  return print === request.known ? { unchanged: true, fingerprint: print } : { snapshot, fingerprint: print };
-}
-
+/** Built beside this bundle by esbuild.mjs. */
 const WORKER_SCRIPT = path.join(__dirname, 'discovery-worker.js');
 
 export class BackgroundDiscovery {
@@ -62,8 +37,7 @@ export class BackgroundDiscovery {
   }
 
   private run(request: ScanRequest): Promise<ScanReply> {
-    const worker = this.ensureWorker();
-    if (!worker) return Promise.resolve().then(() => scanOnce(request));
+    const worker = (this.worker ??= new Worker(WORKER_SCRIPT));
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         worker.off('message', onMessage);
@@ -85,13 +59,5 @@ export class BackgroundDiscovery {
       worker.ref(); // an idle worker must not keep a process alive; a busy one must
       worker.postMessage(request);
     });
-  }
-
-  private ensureWorker(): Worker | undefined {
-    if (!this.worker && existsSync(WORKER_SCRIPT)) {
-      this.worker = new Worker(WORKER_SCRIPT);
-      this.worker.unref();
-    }
-    return this.worker;
   }
 }

@@ -2,7 +2,7 @@
  * Command lines for util-linux tools, built as argv arrays from validated values and
  * quoted for a shell only when shown to a person.
  */
-import { Holder, NamespaceRecord, NsType } from './snapshot';
+import { holderFile, NamespaceRecord, NsType } from './snapshot';
 
 /** nsenter's option for each namespace type. */
 export const NSENTER_OPTION: Readonly<Record<NsType, string>> = {
@@ -23,21 +23,8 @@ export const NSENTER_OPTION: Readonly<Record<NsType, string>> = {
 export function nsenterArgv(ns: Pick<NamespaceRecord, 'type' | 'pid' | 'holders'>): string[] | null {
   const option = NSENTER_OPTION[ns.type];
   if (ns.pid !== null) return ['nsenter', '--target', String(ns.pid), option];
-  const path = ns.holders.map((h) => holderFile(h, ns.type)).find((p) => p !== undefined);
-  return path ? ['nsenter', `${option}=${path}`] : null;
-}
-
-/** The nsfs file through which a holder opens the namespace. */
-function holderFile(h: Holder, type: NsType): string | undefined {
-  switch (h.kind) {
-    case 'bindmount':
-    case 'fd':
-      return h.path;
-    case 'process':
-      return h.path ?? `/proc/${h.pid}/ns/${type}`;
-    case 'task':
-      return `/proc/${h.pid}/task/${h.tid}/ns/${type}`;
-  }
+  const [holder] = ns.holders;
+  return holder ? ['nsenter', `${option}=${holderFile(holder, ns.type)}`] : null;
 }
 
 const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;

@@ -11,6 +11,7 @@ import { complete, NsFd, ScanDetail, scanAll } from './scan';
 import {
   HiddenCount,
   Holder,
+  holderFile,
   isNsType,
   NamespaceRecord,
   NS_TYPES,
@@ -223,18 +224,9 @@ function addBindMounts(proc: ProcSource, entries: Map<number, NsEntry>, entry: (
   }
 }
 
-/** The path through which a holder opens the namespace. */
+/** The path through which a holder opens the namespace from here, whatever our mount namespace. */
 function openablePath(proc: ProcSource, type: NsType, h: Holder): string {
-  switch (h.kind) {
-    case 'process':
-      return h.path ?? proc.nsPath(h.pid, type);
-    case 'task':
-      return proc.nsPath(h.pid, type, h.tid);
-    case 'fd':
-      return h.path;
-    case 'bindmount':
-      return proc.pathInMountNs(h.pid, h.path);
-  }
+  return h.kind === 'bindmount' ? proc.pathInMountNs(h.pid, h.path) : holderFile(h, type, proc.procRoot);
 }
 
 /**

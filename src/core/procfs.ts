@@ -47,18 +47,21 @@ function readSmall(path: string): string {
   }
 }
 
-const NS_LINK = /^([a-z_]+):\[(\d+)\]$/;
+const LINK_TYPE = /^[a-z_]+$/;
+const DIGITS = /^\d+$/;
+
+/** The inode of a link target of the form `net:[4026531833]`; NaN for any other form. */
+function nsLinkInode(target: string): number {
+  const open = target.indexOf(':[');
+  const digits = open > 0 && target.charCodeAt(target.length - 1) === 93 /* ] */ ? target.slice(open + 2, -1) : '';
+  return DIGITS.test(digits) ? Number(digits) : NaN;
+}
 
 /** Parses a link target of the form `net:[4026531833]` (also `socket:[…]`); null for any other form. */
 export function parseNsLink(target: string): { type: string; ino: number } | null {
-  const m = NS_LINK.exec(target);
-  return m ? { type: m[1], ino: Number(m[2]) } : null;
-}
-
-/** The inode of a `/proc/PID/ns/*` link target, whose form the kernel fixes; NaN otherwise. */
-function nsLinkInode(target: string): number {
-  const digits = target.charCodeAt(target.length - 1) === 93 /* ] */ ? target.slice(target.indexOf('[') + 1, -1) : '';
-  return /^\d+$/.test(digits) ? Number(digits) : NaN;
+  const ino = nsLinkInode(target);
+  const type = target.slice(0, target.indexOf(':['));
+  return Number.isNaN(ino) || !LINK_TYPE.test(type) ? null : { type, ino };
 }
 
 export function parseStatus(text: string): ProcStatus {

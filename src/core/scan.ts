@@ -10,8 +10,6 @@
 import { parseNsLink, ProcSource } from './procfs';
 import { HiddenReason, isNsType, NS_TYPES, NsType, ProcessRecord } from './snapshot';
 
-export type ScanFailure = 'vanished' | 'EACCES';
-
 /**
  * `full` reads every process's status (PPid, Uid, NSpid) and command line; `namespaces`
  * reads only the namespace links, and `complete()` fills in the processes that are shown.
@@ -24,7 +22,7 @@ export function scanProcess(
   viewerUid: number,
   users: Map<number, string>,
   detail: ScanDetail,
-): ProcessRecord | ScanFailure {
+): ProcessRecord | HiddenReason {
   let owner;
   try {
     // One stat tells the owner (other users' processes are not even tried) and the thread count.
@@ -111,7 +109,7 @@ function scanThreads(proc: ProcSource, rec: ProcessRecord): void {
   }
 }
 
-export function reasonOf(err: unknown): ScanFailure {
+export function reasonOf(err: unknown): HiddenReason {
   const code = (err as NodeJS.ErrnoException)?.code;
   return code === 'EACCES' || code === 'EPERM' ? 'EACCES' : 'vanished';
 }

@@ -29,6 +29,22 @@ export type Holder =
 
 export type HolderKind = Holder['kind'];
 
+/**
+ * The nsfs file through which a holder opens its namespace. A bind mount's path is as
+ * seen in its own mount namespace (`mntns`).
+ */
+export function holderFile(h: Holder, type: NsType, procRoot = '/proc'): string {
+  switch (h.kind) {
+    case 'process':
+      return h.path ?? `${procRoot}/${h.pid}/ns/${type}`;
+    case 'task':
+      return `${procRoot}/${h.pid}/task/${h.tid}/ns/${type}`;
+    case 'fd':
+    case 'bindmount':
+      return h.path;
+  }
+}
+
 export interface NamespaceRecord {
   /** Inode of the namespace's nsfs file: its identity. */
   ns: number;

@@ -4,7 +4,8 @@ import { nsenterArgv, shellQuote } from '../core/commands';
 import { ExtensionEnv, guarded } from './env';
 import { NamespaceView } from './namespaceView';
 import { namespaceName } from './presentation';
-import { Node, plural } from './treeModel';
+import { plural } from '../core/plural';
+import { Node } from './treeModel';
 
 export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView): void {
   const { extension } = env;

@@ -8,7 +8,8 @@ import { Snapshot } from '../core/snapshot';
 import { ExtensionEnv, guarded } from './env';
 import { NamespaceTreeProvider } from './namespaceTree';
 import { RefreshManager } from './refresh';
-import { Grouping, GROUPINGS, plural } from './treeModel';
+import { plural } from '../core/plural';
+import { Grouping, GROUPINGS } from './treeModel';
 
 export const VIEW_ID = 'namespaceExplorer.namespaces';
 const GROUPING_KEY = 'namespaceExplorer.grouping';
@@ -52,10 +53,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       const message = (err as Error).message;
       log.error(`refresh failed: ${message}`);
       if (provider.current.snapshot) treeView.message = `Refresh failed: ${message}`;
-      else {
-        void vscode.commands.executeCommand('setContext', 'namespaceExplorer.error', message);
-        void setState('error');
-      }
+      else void setState('error');
     }
   };
   const interval = () => vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);

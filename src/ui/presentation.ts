@@ -3,7 +3,8 @@
  * provider turns these into TreeItems, and the unit tests read them directly.
  */
 import { Holder, NamespaceRecord, NsType, ProcessRecord } from '../core/snapshot';
-import { HolderNode, NamespaceNode, Node, plural, ProcessNode, TreeModel } from './treeModel';
+import { plural } from '../core/plural';
+import { HolderNode, NamespaceNode, Node, ProcessNode, TreeModel } from './treeModel';
 
 /** contextValues, matched by the menus in package.json with `viewItem =~ /^nsx:ns/`. */
 export const CONTEXT = {
@@ -111,37 +112,33 @@ function processRow(node: ProcessNode): RowText {
 }
 
 function holderRow(node: HolderNode, model: TreeModel): RowText {
-  const h = node.holder;
+  const { label, description, icon } = holderWords(node.holder, model);
+  return { label, description, ariaLabel: `held by ${label}, ${description}`, icon, contextValue: CONTEXT.holder(node.holder.kind) };
+}
+
+/** How a holder is named: as a row (label, description) and as one sentence (tooltip). */
+function holderWords(h: Holder, model: TreeModel): { label: string; description: string; icon: string; sentence: string } {
   const owner = model.process(h.pid);
   const who = owner ? `${owner.name || owner.command} (${h.pid})` : `PID ${h.pid}`;
-  let label: string;
-  let description: string;
-  let icon: string;
   switch (h.kind) {
     case 'bindmount': {
-      label = h.path;
-      const mnt = model.namespace(h.mntns);
-      description = `bind mount, seen in mnt ${h.mntns}${mnt?.label ? ` (${mnt.label})` : ''}`;
-      icon = 'pin';
-      break;
+      const mnt = model.namespace(h.mntns)?.label;
+      const seen = `seen in mnt ${h.mntns}${mnt ? ` (${mnt})` : ''}`;
+      return { label: h.path, description: `bind mount, ${seen}`, icon: 'pin', sentence: `bind mount ${h.path}, ${seen}` };
     }
-    case 'fd':
-      label = `fd ${h.fd} of ${who}`;
-      description = h.path;
-      icon = 'link';
-      break;
-    case 'task':
-      label = `thread ${h.tid} of ${who}`;
-      description = 'thread in its own namespace';
-      icon = 'debug-stackframe';
-      break;
-    case 'process':
-      label = `children of ${who}`;
-      description = h.path ?? '';
-      icon = 'type-hierarchy-sub';
-      break;
+    case 'fd': {
+      const label = `fd ${h.fd} of ${who}`;
+      return { label, description: h.path, icon: 'link', sentence: label };
+    }
+    case 'task': {
+      const label = `thread ${h.tid} of ${who}`;
+      return { label, description: 'thread in its own namespace', icon: 'debug-stackframe', sentence: label };
+    }
+    case 'process': {
+      const label = `children of ${who}`;
+      return { label, description: h.path ?? '', icon: 'type-hierarchy-sub', sentence: `${label}, through ${h.path ?? 'its own link'}` };
+    }
   }
-  return { label, description, ariaLabel: `held by ${label}, ${description}`, icon, contextValue: CONTEXT.holder(h.kind) };
 }
 
 /** The tooltip of a namespace row, as Markdown: holders, owner, parent, senior process. */
@@ -162,27 +159,10 @@ export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string 
   const held = ns.holders.filter((h) => h.kind !== 'process' || h.path);
   if (held.length) {
     lines.push('', 'Held by:');
-    for (const h of held.slice(0, 20)) lines.push(`- ${escapeMd(holderText(h, model))}`);
+    for (const h of held.slice(0, 20)) lines.push(`- ${escapeMd(holderWords(h, model).sentence)}`);
     if (held.length > 20) lines.push(`- … and ${held.length - 20} more`);
   }
   return lines.join('\n');
-}
-
-function holderText(h: Holder, model: TreeModel): string {
-  const name = model.process(h.pid)?.name;
-  const who = name ? `${name} (${h.pid})` : `PID ${h.pid}`;
-  switch (h.kind) {
-    case 'bindmount': {
-      const label = model.namespace(h.mntns)?.label;
-      return `bind mount ${h.path}, seen in mnt ${h.mntns}${label ? ` (${label})` : ''}`;
-    }
-    case 'fd':
-      return `fd ${h.fd} of ${who}`;
-    case 'task':
-      return `thread ${h.tid} of ${who}`;
-    case 'process':
-      return `${h.path ?? 'member'}: ${who}`;
-  }
 }
 
 function escapeMd(text: string): string {

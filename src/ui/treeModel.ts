@@ -2,7 +2,8 @@
  * What the namespace tree shows, as plain data: nodes with stable ids and their parents,
  * built from a Snapshot for one grouping and filter. No vscode here, so it is unit-tested.
  */
-import { ownerForest, parentForest, prune, TreeNode } from '../core/hierarchy';
+import { ownerForest, parentForest, processForest, prune, TreeNode } from '../core/hierarchy';
+import { plural } from '../core/plural';
 import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../core/snapshot';
 
 export type Grouping = 'type' | 'owner' | 'parent';
@@ -39,6 +40,8 @@ export interface MembersNode extends BaseNode {
 export interface ProcessNode extends BaseNode {
   kind: 'process';
   process: ProcessRecord;
+  /** Its children among the namespace's members. */
+  subtree: TreeNode<ProcessRecord>[];
   /** The namespace whose member tree this process is shown in. */
   ns: NamespaceRecord;
 }
@@ -63,6 +66,7 @@ export class TreeModel {
   private readonly byPid: Map<number, ProcessRecord>;
   private readonly byIno: Map<number, NamespaceRecord>;
   private membersByIno?: Map<number, ProcessRecord[]>;
+  private readonly memberTrees = new Map<number, TreeNode<ProcessRecord>[]>();
   private readonly childCache = new Map<string, Node[]>();
   private rootNodes?: Node[];
 
@@ -189,30 +193,28 @@ export class TreeModel {
         const processes: Node[] =
           nested.length && members.length
             ? [{ kind: 'members', id: `${node.id}/members`, parent: node, ns: node.ns, count: members.length }]
-            : this.memberRoots(node.ns).map((p) => this.processNode(p, node, node.ns));
+            : this.memberTree(node.ns).map((t) => this.processNode(t, node, node.ns));
         const holders = node.ns.holders.filter((h) => h.kind !== 'process' || h.path).map((h) => this.holderNode(h, node));
         return [...nested, ...processes, ...holders];
       }
       case 'members':
-        return this.memberRoots(node.ns).map((p) => this.processNode(p, node, node.ns));
+        return this.memberTree(node.ns).map((t) => this.processNode(t, node, node.ns));
       case 'process':
-        return this.members(node.ns)
-          .filter((p) => p.ppid === node.process.pid)
-          .map((p) => this.processNode(p, node, node.ns));
+        return node.subtree.map((t) => this.processNode(t, node, node.ns));
       default:
         return [];
     }
   }
 
-  /** Members whose parent process is not a member: the tops of the member process tree. */
-  private memberRoots(ns: NamespaceRecord): ProcessRecord[] {
-    const members = this.members(ns);
-    const pids = new Set(members.map((p) => p.pid));
-    return members.filter((p) => !pids.has(p.ppid));
+  /** The members as a process tree: tops are members whose parent process is not one. */
+  private memberTree(ns: NamespaceRecord): TreeNode<ProcessRecord>[] {
+    let tree = this.memberTrees.get(ns.ns);
+    if (!tree) this.memberTrees.set(ns.ns, (tree = processForest(this.members(ns))));
+    return tree;
   }
 
-  private processNode(p: ProcessRecord, parent: Node, ns: NamespaceRecord): ProcessNode {
-    return { kind: 'process', id: `${parent.id}/p:${p.pid}`, parent, process: p, ns };
+  private processNode(t: TreeNode<ProcessRecord>, parent: Node, ns: NamespaceRecord): ProcessNode {
+    return { kind: 'process', id: `${parent.id}/p:${t.item.pid}`, parent, process: t.item, subtree: t.children, ns };
   }
 
   private holderNode(h: Holder, parent: NamespaceNode): HolderNode {
@@ -223,8 +225,4 @@ export class TreeModel {
 
 function containsNs(nodes: TreeNode<NamespaceRecord>[], ino: number): boolean {
   return nodes.some((n) => n.item.ns === ino || containsNs(n.children, ino));
-}
-
-export function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

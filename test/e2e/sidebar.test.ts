@@ -5,8 +5,7 @@
  * Everything made is removed by process group and by the exact netns names.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -25,55 +24,10 @@ import {
   waitUntil,
   type Workbench,
 } from './workbench';
+import { nsInode, Scenario } from '../integration/helpers';
 
 const ROOT = process.getuid?.() === 0;
 const needsRoot = ROOT ? false : 'needs root: creates namespaces with unshare and ip netns';
-
-function inodeOf(link: string): number {
-  return Number(/\[(\d+)\]$/.exec(readlinkSync(link))![1]);
-}
-
-/** Runs a command in its own process group; cleanup kills that group. */
-function startGroup(t: TestContext, argv: string[]): number {
-  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: 'ignore' });
-  t.after(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  });
-  return child.pid!;
-}
-
-function netnsAdd(t: TestContext, name: string): number {
-  const r = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  t.after(() => spawnSync('ip', ['netns', 'del', name]));
-  return statSync(`/run/netns/${name}`).ino; // a bind mount of the nsfs file itself
-}
-
-/** The process in `pid`'s group whose command is `comm` and whose namespace `type` differs from ours. */
-async function memberOf(pgid: number, comm: string, type: string): Promise<number> {
-  let found = 0;
-  await waitUntil(`a ${comm} of group ${pgid} in its own ${type} namespace`, async () => {
-    for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const own = readlinkSync(`/proc/self/ns/${type}`);
-        if (Number(fields[2]) === pgid && stat.includes(`(${comm})`) && readlinkSync(`/proc/${name}/ns/${type}`) !== own) {
-          found = Number(name);
-          return true;
-        }
-      } catch {
-        // exited or not ours to read
-      }
-    }
-    return false;
-  });
-  return found;
-}
 
 async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
   t.diagnostic(`opening the view at ${new Date().toISOString()}`);
@@ -95,15 +49,16 @@ const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
 
 test('grouped by type, owner and parent, the view places the test\'s namespaces, their processes and holders', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
   const tag = `nsxe2e-${process.pid}`;
-  const netns = netnsAdd(t, tag);
-  const userGroup = startGroup(t, ['unshare', '--user', '--map-root-user', '--net', 'sleep', '600']);
-  const pidGroup = startGroup(t, ['unshare', '--pid', '--fork', '--mount-proc', 'sleep', '600']);
-  const userSleep = await memberOf(userGroup, 'sleep', 'user');
-  const pidSleep = await memberOf(pidGroup, 'sleep', 'pid');
-  const userNs = inodeOf(`/proc/${userSleep}/ns/user`);
-  const userNet = inodeOf(`/proc/${userSleep}/ns/net`);
-  const childPid = inodeOf(`/proc/${pidSleep}/ns/pid`);
-  const hostPid = inodeOf('/proc/self/ns/pid');
+  const s = new Scenario(t);
+  const netns = s.netns(tag);
+  const userGroup = await s.start('unshare', ['--user', '--map-root-user', '--net', 'sleep', '600']);
+  const pidGroup = await s.start('unshare', ['--pid', '--fork', '--mount-proc', 'sleep', '600']);
+  const userSleep = await s.inNewNamespace(userGroup, 'sleep', 'user');
+  const pidSleep = await s.inNewNamespace(pidGroup, 'sleep', 'pid');
+  const userNs = nsInode(userSleep, 'user');
+  const userNet = nsInode(userSleep, 'net');
+  const childPid = nsInode(pidSleep, 'pid');
+  const hostPid = nsInode('self', 'pid');
 
   const wb = await openWorkbench({ vsix: findVsix(), name: 'sidebar' });
   t.after(() => wb.close());
@@ -133,7 +88,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   await wb.screenshot('by-type');
 
   await wb.step('group by owner', () => runCommand(page, 'Namespace Explorer: Group by Owner'));
-  const hostUser = inodeOf('/proc/self/ns/user');
+  const hostUser = nsInode('self', 'user');
   await wb.step('expand the initial user namespace', async () => expand(await revealRow(page, nsRow(hostUser))));
   const userRow = await wb.step('find the test user namespace', () => revealRow(page, nsRow(userNs)));
   await wb.step('expand it', () => expand(userRow));
@@ -151,7 +106,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
 
   await wb.step('back to type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
   await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
-  const late = netnsAdd(t, `${tag}-late`);
+  const late = s.netns(`${tag}-late`);
   const madeAt = performance.now();
   await wb.step('a namespace made after the view opened appears', () => revealRow(page, nsRow(late), 15_000));
   t.diagnostic(`new namespace drawn ${Math.round(performance.now() - madeAt)} ms after \`ip netns add\` (refresh interval 2000 ms)`);
@@ -204,10 +159,10 @@ test('timings with 500 namespaces present (printed, not asserted)', { skip: need
 
 test('filter, reveal a PID, copy the nsenter command and export the snapshot', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
   const tag = `nsxe2e-${process.pid}-act`;
-  const netns = netnsAdd(t, tag);
-  const group = startGroup(t, ['unshare', '--uts', 'sleep', '600']);
-  const sleeper = await memberOf(group, 'sleep', 'uts');
-  const uts = inodeOf(`/proc/${sleeper}/ns/uts`);
+  const s = new Scenario(t);
+  const netns = s.netns(tag);
+  const sleeper = await s.inNewNamespace(await s.start('unshare', ['--uts', 'sleep', '600']), 'sleep', 'uts');
+  const uts = nsInode(sleeper, 'uts');
   const folder = mkdtempSync(path.join(tmpdir(), 'nsxe2e-export-'));
   t.after(() => rmSync(folder, { recursive: true, force: true }));
 

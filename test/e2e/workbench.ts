@@ -532,29 +532,3 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     10_000,
   );
 }
-
-/** The text of the visible terminal(s), one line per row, trailing blanks removed. */
-export async function terminalText(page: Page): Promise<string> {
-  const texts = await page.locator('.xterm-rows').evaluateAll((els) =>
-    els.filter((e) => e.getClientRects().length > 0).map((e) => (e as unknown as { innerText: string }).innerText),
-  );
-  return texts
-    .join('\n')
-    .replace(/\u00a0/g, ' ')
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n')
-    .trimEnd();
-}
-
-/** Waits for a notification toast whose text contains `text` and returns it. */
-export async function waitForNotification(page: Page, text: string | RegExp, timeout = TIMEOUT): Promise<Locator> {
-  const toast = page.locator('.notification-toast').filter({ hasText: text }).first();
-  try {
-    await toast.waitFor({ state: 'visible', timeout });
-  } catch {
-    const shown = await page.locator('.notification-toast').allInnerTexts();
-    throw new Error(`no notification with ${String(text)} within ${timeout / 1000} s; shown: ${summarise(shown)}`);
-  }
-  return toast;
-}

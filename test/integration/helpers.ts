@@ -9,7 +9,7 @@
  * signals it has no handler for.)
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import type {
@@ -274,6 +274,29 @@ export class Scenario {
     if (pid === undefined) throw new Error(`spawn ${cmd}: no pid`);
     this.defer(`process group ${pid} (${cmd} ${args.join(' ')})`, () => killGroup(pid, child));
     return { child, pid, stdout: () => out };
+  }
+
+  /** `ip netns add NAME`, deleted at cleanup; returns the namespace's inode. */
+  netns(name: string): number {
+    this.defer(`ip netns del ${name}`, () => {
+      if (run('ip', ['netns', 'list']).split('\n').some((l) => l.split(' ')[0] === name)) {
+        run('ip', ['netns', 'del', name]);
+      }
+    });
+    run('ip', ['netns', 'add', name]);
+    return statSync(`/run/netns/${name}`).ino; // a bind mount of the nsfs file itself
+  }
+
+  /**
+   * The process started as `s` (or one of its descendants) named `comm` whose `type`
+   * namespace is not ours: the program the started command ran in its new namespaces.
+   */
+  async inNewNamespace(s: Started, comm: string, type: NsType): Promise<number> {
+    const own = nsInode('self', type);
+    return waitFor(`a ${comm} of ${s.pid} in its own ${type} namespace`, () => {
+      const candidates = [s.pid, ...descendants(s.pid).map((d) => d.pid)];
+      return candidates.find((pid) => commOf(pid) === comm && nsInode(pid, type) !== own);
+    });
   }
 
   /** Waits until the started program printed a line equal to `line`. */

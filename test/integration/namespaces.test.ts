@@ -3,7 +3,7 @@
  * Needs root; when not root every test is reported as skipped.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import {
@@ -189,13 +189,7 @@ test(
     const s = new Scenario(t);
     const name = uniqueName('netns');
     const nsPath = `/run/netns/${name}`;
-    s.defer(`ip netns del ${name}`, () => {
-      if (run('ip', ['netns', 'list']).split('\n').some((l) => l.split(' ')[0] === name)) {
-        run('ip', ['netns', 'del', name]);
-      }
-    });
-    run('ip', ['netns', 'add', name]);
-    const ino = statSync(nsPath).ino;
+    const ino = s.netns(name);
     assert.ok(
       readFileSync('/proc/self/mountinfo', 'utf8').includes(`net:[${ino}] ${nsPath} `),
       'setup: the bind mount is in mountinfo',
