@@ -37,13 +37,13 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     try {
       const reply = await discovery.scan({ known });
       known = reply.fingerprint;
+      treeView.message = undefined; // a failure before is over, changed or not
       if ('unchanged' in reply) {
         log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
         return;
       }
       const first = !provider.current.snapshot;
       provider.update(reply.snapshot);
-      treeView.message = undefined;
       void setState('ready');
       const { namespaces, processes, hidden, scanner } = reply.snapshot;
       const summary = `${namespaces.length} namespaces, ${processes.length} processes (${hidden.total} hidden), scan ${scanner.durationMs} ms, total ${Date.now() - started} ms`;
