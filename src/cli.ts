@@ -1,19 +1,31 @@
 /**
- * `nsx`: the discovery engine on the command line, and the entry point the privileged
- * helper runs as root (`nsx snapshot --json`).
+ * `nsx`: the discovery engine on the command line, the terminals' enter / new, and the
+ * entry point the privileged helper runs as root (`nsx snapshot --json`).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { account, requestingUid } from './core/account';
 import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
+import { Caller } from './core/elevation';
+import { EnterError, planEnter } from './core/enter';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
+import { IsolateError, planNew } from './core/isolate';
+import { ProcSource } from './core/procfs';
+import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
 import { NamespaceRecord, Snapshot } from './core/snapshot';
+import { ToolMissingError } from './core/tools';
+import { currentRuntime } from './privilege/pkexec';
+import { installPolicy, PolicyError, removePolicy } from './privilege/policy';
+import { ElevationError } from './privilege/run';
 import { Command, parseCommand, USAGE, UsageError } from './cli/args';
+import { CliError, elevate, elevatedSnapshot } from './cli/elevate';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './cli/render';
 
 declare const NSX_VERSION: string;
 
-/** A failure the user can act on; printed as one line, exit 1. */
-class CliError extends Error {}
+const KNOWN_FAILURES = [CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError];
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let command: Command;
   try {
     command = parseCommand(argv);
@@ -23,39 +35,69 @@ function main(argv: string[]): number {
     return 2;
   }
   try {
-    run(command);
-    return 0;
+    const status = await run(command, argv);
+    // Run by pkexec, a command's own 126 or 127 would read as pkexec's "dismissed" or
+    // "not authorised" to the nsx that asked: say 125 instead.
+    return elevatedHelper() && (status === 126 || status === 127) ? 125 : status;
   } catch (err) {
+    let status = 1;
     if (err instanceof UsageError) {
       process.stderr.write(`nsx: ${err.message}\n`);
-      return 2;
+      status = 2;
+    } else if (KNOWN_FAILURES.some((type) => err instanceof type)) {
+      process.stderr.write(`nsx: ${(err as Error).message}\n`);
+      if (err instanceof CliError || err instanceof ElevationError) status = err.status;
+    } else {
+      process.stderr.write(`nsx: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+      if (process.env.NSX_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
     }
-    if (err instanceof CliError || err instanceof DiscoveryError) {
-      process.stderr.write(`nsx: ${err.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`nsx: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
-    if (process.env.NSX_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
-    return 1;
+    await holdTerminal();
+    return status;
   }
 }
 
-function run(command: Command): void {
+async function run(command: Command, argv: string[]): Promise<number> {
   switch (command.name) {
     case 'help':
       out(USAGE + '\n');
-      return;
+      return 0;
     case 'version':
       out(`nsx ${NSX_VERSION}\n`);
-      return;
+      return 0;
     case 'snapshot':
-      json(scan());
-      return;
+      return snapshot(command);
     case 'list':
-      return list(command);
+      return needsElevation(command.asRoot) ? elevate(argv) : list(command);
     case 'tree':
-      return tree(command);
+      return needsElevation(command.asRoot) ? elevate(argv) : tree(command);
+    case 'enter':
+      return enter(command, argv);
+    case 'new':
+      return newNamespaces(command, argv);
+    case 'install-policy':
+      // Installing replaces the installed helper, so it never runs through it.
+      if (euid() !== 0) return elevate(argv, false);
+      for (const p of installPolicy(__dirname, path.join(__dirname, '..', 'polkit'), currentRuntime(path.join(__dirname, 'cli.js')))) out(`installed ${p}\n`);
+      return 0;
+    case 'remove-policy': {
+      if (euid() !== 0) return elevate(argv, false);
+      const removed = removePolicy();
+      out(removed.length ? removed.map((p) => `removed ${p}\n`).join('') : 'nothing to remove\n');
+      return 0;
+    }
   }
+}
+
+function euid(): number {
+  return process.geteuid?.() ?? 0;
+}
+
+function elevatedHelper(): boolean {
+  return euid() === 0 && !!process.env.PKEXEC_UID;
+}
+
+function needsElevation(asRoot: boolean): boolean {
+  return asRoot && euid() !== 0;
 }
 
 /** `namespaces` detail skips the command lines nobody will see. */
@@ -64,31 +106,40 @@ function scan(detail: DiscoverOptions['detail'] = 'full'): Snapshot {
   return discover({ detail, ...(requestedBy && /^\d+$/.test(requestedBy) ? { requestedBy: Number(requestedBy) } : {}) });
 }
 
-function list(command: Extract<Command, { name: 'list' }>): void {
+async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
+  const text = needsElevation(command.asRoot) ? await elevatedSnapshot() : jsonText(scan());
+  // Written by this process, as the user who ran it, even when the scan ran as root.
+  if (command.output) fs.writeFileSync(command.output, text);
+  else out(text);
+  return 0;
+}
+
+function list(command: Extract<Command, { name: 'list' }>): number {
   const snapshot = scan('namespaces');
   let namespaces = snapshot.namespaces;
   if (command.pid !== null) namespaces = namespacesOfPid(snapshot, command.pid);
   if (command.types) namespaces = namespaces.filter((n) => command.types!.includes(n.type));
   if (command.json) {
-    json({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities });
-    return;
+    out(jsonText({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities }));
+    return 0;
   }
   out(namespaceTable(namespaces, terminalWidth()));
   notes(snapshot);
+  return 0;
 }
 
 function namespacesOfPid(snapshot: Snapshot, pid: number): NamespaceRecord[] {
   const proc = snapshot.processes.find((p) => p.pid === pid);
   if (!proc) throw new UsageError(`no process with PID ${pid}`);
   if (proc.hidden) {
-    const why = snapshot.scanner.uid === 0 ? 'permission denied even to root' : 'it belongs to another user; run as root';
+    const why = snapshot.scanner.uid === 0 ? 'permission denied even to root' : 'it belongs to another user; add --as-root';
     throw new CliError(`cannot read the namespaces of PID ${pid} (${proc.name}): ${why}`);
   }
   const mine = new Set(Object.values(proc.ns));
   return snapshot.namespaces.filter((n) => mine.has(n.ns));
 }
 
-function tree(command: Extract<Command, { name: 'tree' }>): void {
+function tree(command: Extract<Command, { name: 'tree' }>): number {
   const snapshot = scan(command.mode === 'process' ? 'full' : 'namespaces');
   if (command.mode === 'process') {
     let roots = processForest(snapshot.processes);
@@ -96,15 +147,60 @@ function tree(command: Extract<Command, { name: 'tree' }>): void {
       const wanted = new Set(snapshot.namespaces.filter((n) => command.types!.includes(n.type)).map((n) => n.ns));
       roots = prune(roots, (p) => Object.values(p.ns).some((ino) => wanted.has(ino)));
     }
-    if (command.json) json({ processes: roots.map(nest) });
+    if (command.json) out(jsonText({ processes: roots.map(nest) }));
     else out(processTree(roots, terminalWidth()));
   } else {
     let roots = command.mode === 'parent' ? parentForest(snapshot.namespaces) : ownerForest(snapshot.namespaces);
     if (command.types) roots = prune(roots, (n) => command.types!.includes(n.type));
-    if (command.json) json({ namespaces: roots.map(nest) });
+    if (command.json) out(jsonText({ namespaces: roots.map(nest) }));
     else out(namespaceTree(roots, terminalWidth()));
   }
   notes(snapshot);
+  return 0;
+}
+
+function caller(): Caller {
+  return { uid: euid(), userns: new ProcSource().nsInode(process.pid, 'user') };
+}
+
+function sessionOptions(command: string[] | null): SessionOptions {
+  return { command, user: account(requestingUid()), root: account(0), say: (line) => process.stderr.write(`nsx: ${line}\n`) };
+}
+
+async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[]): Promise<number> {
+  const plan = planEnter(scan(), { ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }), ...(command.types ? { types: command.types } : {}), asRoot: command.asRoot }, caller());
+  if (plan.privilege === 'root' && euid() !== 0) {
+    // Pin the process now: the password prompt may take a while, and its PID could be reused.
+    const pinned = plan.target.kind === 'process' && command.startTime === null ? ['--start-time', String(startTimeOf(plan.target.pid))] : [];
+    const dash = argv.indexOf('--');
+    return elevate(dash >= 0 ? [...argv.slice(0, dash), ...pinned, ...argv.slice(dash)] : [...argv, ...pinned]);
+  }
+  return runEnter(plan, command.startTime, sessionOptions(command.command));
+}
+
+function startTimeOf(pid: number): number {
+  try {
+    return new ProcSource().startTime(pid);
+  } catch {
+    throw new SessionError(`PID ${pid} is gone: the process exited`);
+  }
+}
+
+async function newNamespaces(command: Extract<Command, { name: 'new' }>, argv: string[]): Promise<number> {
+  const plan = planNew(command, { uid: euid() });
+  if (plan.privilege === 'root' && euid() !== 0) return elevate(argv);
+  return runNew(plan, sessionOptions(command.command));
+}
+
+/**
+ * In a terminal the editor opened (NSX_HOLD), a failure would vanish with the terminal:
+ * keep it on screen until the user has read it.
+ */
+async function holdTerminal(): Promise<void> {
+  if (!process.env.NSX_HOLD || !process.stdin.isTTY) return;
+  process.stderr.write('Press Enter to close this terminal.\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdin.pause();
 }
 
 function notes(snapshot: Snapshot): void {
@@ -116,8 +212,8 @@ function terminalWidth(): number | undefined {
 }
 
 /** Indented for a person at a terminal, compact for a program reading a pipe. */
-function json(value: unknown): void {
-  out(JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined) + '\n');
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined) + '\n';
 }
 
 function out(text: string): void {
@@ -129,4 +225,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+});

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { ExtensionEnv } from './ui/env';
 import { registerNamespaceCommands } from './ui/namespaceCommands';
 import { registerNamespaceView } from './ui/namespaceView';
+import { registerElevationCommands } from './ui/elevation';
+import { registerTerminalCommands } from './ui/terminals';
 
 export function activate(extension: vscode.ExtensionContext): void {
   const started = Date.now();
@@ -18,6 +20,8 @@ export function activate(extension: vscode.ExtensionContext): void {
     }
     const view = registerNamespaceView(env);
     registerNamespaceCommands(env, view);
+    registerElevationCommands(env, view);
+    registerTerminalCommands(env, view);
     log.info(`activated in ${Date.now() - started} ms`);
   } catch (err) {
     // VS Code shows nothing when activation throws: say it here.

@@ -1,6 +1,8 @@
 /** Command-line parsing for `nsx`: every mistake becomes one UsageError line. */
 import { parseArgs } from 'node:util';
+import { Propagation, PROPAGATIONS } from '../core/commands';
 import { isNsType, NS_TYPES, NsType } from '../core/snapshot';
+import { DEFAULT_SUBNET } from '../core/veth';
 
 export class UsageError extends Error {}
 
@@ -9,9 +11,31 @@ export type TreeMode = 'owner' | 'parent' | 'process';
 export type Command =
   | { name: 'help' }
   | { name: 'version' }
-  | { name: 'list'; json: boolean; types: NsType[] | null; pid: number | null }
-  | { name: 'tree'; json: boolean; types: NsType[] | null; mode: TreeMode }
-  | { name: 'snapshot' };
+  | { name: 'list'; json: boolean; types: NsType[] | null; pid: number | null; asRoot: boolean }
+  | { name: 'tree'; json: boolean; types: NsType[] | null; mode: TreeMode; asRoot: boolean }
+  | { name: 'snapshot'; asRoot: boolean; output: string | null }
+  | {
+      name: 'enter';
+      pid: number | null;
+      ns: number | null;
+      types: NsType[] | null;
+      asRoot: boolean;
+      startTime: number | null;
+      command: string[] | null;
+    }
+  | {
+      name: 'new';
+      types: NsType[];
+      hostname?: string;
+      mountProc: boolean;
+      propagation?: Propagation;
+      mapRoot: boolean;
+      veth: boolean;
+      subnet?: string;
+      command: string[] | null;
+    }
+  | { name: 'install-policy' }
+  | { name: 'remove-policy' };
 
 export const USAGE = `Usage: nsx <command> [options]
 
@@ -20,13 +44,37 @@ Commands:
   tree [--parent | --process] [--type T] [--json]
                                     by owner user namespace (like lsns -T),
                                     by parent (PID and user namespaces), or the process tree
-  snapshot [--json]                 everything discovery found, as JSON
+  snapshot [--json] [--output FILE] everything discovery found, as JSON
+  enter (--pid PID | --ns INODE) [--type T[,T...]] [--as-root] [-- CMD...]
+                                    run CMD (default: your shell) inside the namespaces of a
+                                    process (default: all that differ from yours) or inside
+                                    one namespace, through nsenter
+  new --type T[,T...] [--hostname H] [--mount-proc] [--propagation P] [--map-root]
+      [--veth [--subnet CIDR]] [-- CMD...]
+                                    run CMD (default: your shell) in new namespaces, through
+                                    unshare; --veth connects a new net namespace to the host
+                                    (addresses from ${DEFAULT_SUBNET} by default); what was made
+                                    is removed when CMD ends
+  install-policy | remove-policy    (as root) the polkit action and root-owned helper that
+                                    pkexec runs
 
 Types: ${NS_TYPES.join(', ')}
-Run as root to see the namespaces of every user's processes.`;
+Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
+--as-root on list, tree and snapshot scans as root; on enter it keeps the shell root.
+Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
+  'as-root': { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  ns: { type: 'string' },
+  'start-time': { type: 'string' },
+  hostname: { type: 'string' },
+  'mount-proc': { type: 'boolean' },
+  propagation: { type: 'string' },
+  'map-root': { type: 'boolean' },
+  veth: { type: 'boolean' },
+  subnet: { type: 'string' },
   type: { type: 'string', short: 't' },
   pid: { type: 'string', short: 'p' },
   parent: { type: 'boolean' },
@@ -36,15 +84,25 @@ const OPTIONS = {
 } as const;
 
 const ALLOWED: Record<string, readonly string[]> = {
-  list: ['json', 'type', 'pid'],
-  tree: ['json', 'type', 'parent', 'process'],
-  snapshot: ['json'],
+  list: ['json', 'type', 'pid', 'as-root'],
+  tree: ['json', 'type', 'parent', 'process', 'as-root'],
+  snapshot: ['json', 'as-root', 'output'],
+  enter: ['pid', 'ns', 'type', 'as-root', 'start-time'],
+  new: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet'],
+  'install-policy': [],
+  'remove-policy': [],
 };
 
+/** Commands that run a program after `--`. */
+const RUNS_COMMAND = ['enter', 'new'];
+
 export function parseCommand(argv: string[]): Command {
+  // Everything after `--` belongs to the command that enter / new run, unparsed.
+  const dash = argv.indexOf('--');
+  const command = dash >= 0 ? argv.slice(dash + 1) : null;
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: dash >= 0 ? argv.slice(0, dash) : argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError(describeParseError(err as Error & { code?: string }));
   }
@@ -54,15 +112,18 @@ export function parseCommand(argv: string[]): Command {
   const [name, ...extra] = positionals;
   if (name === undefined || name === 'help') return { name: 'help' };
   const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name] : undefined;
-  if (!allowed) throw new UsageError(`unknown command '${name}' (commands: list, tree, snapshot)`);
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (!allowed) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(ALLOWED).join(', ')})`);
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'${RUNS_COMMAND.includes(name) ? " (put the command to run after '--')" : ''}`);
+  if (command && !RUNS_COMMAND.includes(name)) throw new UsageError(`'${name}' runs no command`);
+  if (command && command.length === 0) throw new UsageError("no command after '--'");
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`'${name}' takes no --${key} option`);
   }
 
+  const asRoot = !!values['as-root'];
   switch (name) {
     case 'list':
-      return { name, json: !!values.json, types: parseTypes(values.type), pid: parsePid(values.pid) };
+      return { name, json: !!values.json, types: parseTypes(values.type), pid: parsePid(values.pid), asRoot };
     case 'tree':
       if (values.parent && values.process) throw new UsageError('choose one of --parent and --process');
       return {
@@ -70,10 +131,45 @@ export function parseCommand(argv: string[]): Command {
         json: !!values.json,
         types: parseTypes(values.type),
         mode: values.parent ? 'parent' : values.process ? 'process' : 'owner',
+        asRoot,
       };
+    case 'snapshot':
+      return { name, asRoot, output: values.output ?? null };
+    case 'enter': {
+      const pid = parsePid(values.pid);
+      const ns = parseNumber(values.ns, 'a namespace inode');
+      if ((pid === null) === (ns === null)) throw new UsageError('enter needs one of --pid PID and --ns INODE');
+      return { name, pid, ns, types: parseTypes(values.type), asRoot, startTime: parseNumber(values['start-time'], 'a start time'), command };
+    }
+    case 'new': {
+      const types = parseTypes(values.type);
+      if (!types) throw new UsageError('new needs --type, e.g. --type net,uts');
+      const propagation = values.propagation;
+      if (propagation !== undefined && !(PROPAGATIONS as readonly string[]).includes(propagation)) {
+        throw new UsageError(`unknown propagation '${propagation}' (${PROPAGATIONS.join(', ')})`);
+      }
+      if (values.subnet !== undefined && !values.veth) throw new UsageError('--subnet is for --veth');
+      return {
+        name,
+        types,
+        ...(values.hostname !== undefined ? { hostname: values.hostname } : {}),
+        mountProc: !!values['mount-proc'],
+        ...(propagation !== undefined ? { propagation: propagation as Propagation } : {}),
+        mapRoot: !!values['map-root'],
+        veth: !!values.veth,
+        ...(values.subnet !== undefined ? { subnet: values.subnet } : {}),
+        command,
+      };
+    }
     default:
-      return { name: 'snapshot' };
+      return { name: name as 'install-policy' | 'remove-policy' };
   }
+}
+
+function parseNumber(value: string | undefined, what: string): number | null {
+  if (value === undefined) return null;
+  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`'${value}' is not ${what}`);
+  return Number(value);
 }
 
 function parseTypes(value: string | undefined): NsType[] | null {

@@ -83,6 +83,14 @@ export function parseStatus(text: string): ProcStatus {
   };
 }
 
+/** Field 22 of /proc/PID/stat, counted after the command name, which may hold spaces and ')'. */
+export function parseStartTime(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[19]);
+  if (!Number.isSafeInteger(ticks)) throw Object.assign(new Error('unexpected /proc/PID/stat'), { code: 'EINVAL' });
+  return ticks;
+}
+
 export function parsePasswd(text: string): Map<number, string> {
   const users = new Map<number, string>();
   for (const line of text.split('\n')) {
@@ -158,6 +166,11 @@ export class ProcSource {
     const ino = nsLinkInode(target);
     if (!Number.isSafeInteger(ino)) throw Object.assign(new Error(`unexpected namespace link ${target}`), { code: 'EINVAL' });
     return ino;
+  }
+
+  /** Start time in clock ticks since boot: with the PID, it names one process for good. */
+  startTime(pid: number): number {
+    return parseStartTime(readSmall(`${this.pidDir(pid)}/stat`));
   }
 
   tids(pid: number): number[] {

@@ -1,4 +1,4 @@
-/** Actions on namespaces: copy, export, and the elevated scan's placeholder. */
+/** Actions on namespaces: copy and export. */
 import * as vscode from 'vscode';
 import { nsenterArgv, shellQuote } from '../core/commands';
 import { ExtensionEnv, guarded } from './env';
@@ -47,22 +47,6 @@ export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView
         if (!target) return;
         await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(snapshot, null, 2) + '\n'));
         vscode.window.setStatusBarMessage(`Exported ${plural(snapshot.namespaces.length, 'namespace', 'namespaces')} to ${target.fsPath}`, 4000);
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.showAll',
-      guarded(env, 'Show All Namespaces', async () => {
-        const snapshot = view.current();
-        const hidden = snapshot?.hidden.byReason.EACCES ?? 0;
-        const cli = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'cli.js').fsPath;
-        const command = shellQuote(['sudo', process.execPath, cli, 'tree']);
-        const choice = await vscode.window.showInformationMessage(
-          `${hidden ? plural(hidden, 'process belongs', 'processes belong') + ' to other users; their' : 'The'} namespaces can only be read as root. ` +
-            'Show All Namespaces is to re-run the scan as root after a polkit password prompt. This version cannot elevate yet: run this command in a terminal instead.',
-          { modal: true, detail: command },
-          'Copy Command',
-        );
-        if (choice === 'Copy Command') await vscode.env.clipboard.writeText(command);
       }),
     ),
   );

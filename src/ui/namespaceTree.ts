@@ -11,6 +11,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   private snapshot: Snapshot | undefined;
   /** Namespaces of the editor's own process: marked "yours". */
   private mine = new Set<number>();
+  /** Namespaces made for a terminal: inode → terminal name. */
+  private terminals: ReadonlyMap<number, string> = new Map();
 
   constructor(
     private grouping: Grouping,
@@ -32,6 +34,12 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     this.rebuild();
   }
 
+  setTerminalMarks(marks: ReadonlyMap<number, string>): void {
+    const same = marks.size === this.terminals.size && [...marks].every(([ino, name]) => this.terminals.get(ino) === name);
+    this.terminals = marks;
+    if (!same) this.changed.fire(undefined);
+  }
+
   setFilter(filter: string): void {
     this.filter = filter;
     this.rebuild();
@@ -51,7 +59,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const text = rowText(node, this.model!, this.mine);
+    const text = rowText(node, this.model!, this.mine, this.terminals);
     const expandable = node.kind === 'group' || this.model!.children(node).length > 0;
     const item = new vscode.TreeItem(text.label, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = node.id;

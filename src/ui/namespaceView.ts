@@ -18,6 +18,20 @@ const GROUPING_KEY = 'namespaceExplorer.grouping';
 export interface NamespaceView {
   readonly provider: NamespaceTreeProvider;
   current(): Snapshot | undefined;
+  /** Fires with each new snapshot, the user's or root's. */
+  readonly onDidChangeSnapshot: vscode.Event<Snapshot>;
+  /** Scans again now (the user's own scan; in the root view, nothing). */
+  refreshNow(): Promise<void>;
+  /**
+   * Shows a snapshot taken as root, marked as such, until the user goes back. Automatic
+   * refresh stops meanwhile: each elevated scan is asked for, never repeated behind the
+   * user's back (which would mean a password prompt every few seconds).
+   */
+  showElevated(snapshot: Snapshot): void;
+  readonly elevated: boolean;
+  /** Marks namespaces as made for a terminal (inode → terminal name). */
+  setTerminalMarks(marks: ReadonlyMap<number, string>): void;
+  reveal(ino: number): Promise<void>;
 }
 
 export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
@@ -26,13 +40,16 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
   const provider = new NamespaceTreeProvider(GROUPINGS.includes(grouping) ? grouping : 'type');
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const discovery = new BackgroundDiscovery();
+  const changed = new vscode.EventEmitter<Snapshot>();
   let known: string | undefined;
+  let elevated = false;
 
   const setState = (state: 'loading' | 'ready' | 'error') => vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', state);
   void setState('loading');
   void vscode.commands.executeCommand('setContext', GROUPING_KEY, provider.current.grouping);
 
   const refresh = async () => {
+    if (elevated) return;
     const started = Date.now();
     try {
       const reply = await discovery.scan({ known });
@@ -42,8 +59,10 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
         return;
       }
+      if (elevated) return; // root's view arrived while this scan ran
       const first = !provider.current.snapshot;
       provider.update(reply.snapshot);
+      changed.fire(reply.snapshot);
       void setState('ready');
       const { namespaces, processes, hidden, scanner } = reply.snapshot;
       const summary = `${namespaces.length} namespaces, ${processes.length} processes (${hidden.total} hidden), scan ${scanner.durationMs} ms, total ${Date.now() - started} ms`;
@@ -61,7 +80,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
 
   const applyFilter = (filter: string) => {
     provider.setFilter(filter);
-    treeView.description = filter ? `filter: ${filter}` : undefined;
+    if (!elevated) treeView.description = filter ? `filter: ${filter}` : undefined;
     void vscode.commands.executeCommand('setContext', 'namespaceExplorer.filtered', !!filter);
   };
   const group = (g: Grouping) => async () => {
@@ -70,16 +89,38 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     await vscode.commands.executeCommand('setContext', GROUPING_KEY, g);
   };
 
+  const setElevated = (on: boolean, snapshot?: Snapshot) => {
+    elevated = on;
+    void vscode.commands.executeCommand('setContext', 'namespaceExplorer.elevated', on);
+    if (on && snapshot) {
+      provider.update(snapshot);
+      changed.fire(snapshot);
+      void setState('ready');
+      treeView.description = `all processes (root) · ${new Date(snapshot.takenAt).toLocaleTimeString()}`;
+      treeView.message = undefined;
+      log.info(`root's view: ${snapshot.namespaces.length} namespaces, ${snapshot.processes.length} processes, scan ${snapshot.scanner.durationMs} ms`);
+    } else {
+      known = undefined; // the tree shows root's snapshot: the next scan must redraw
+      treeView.description = provider.current.filter ? `filter: ${provider.current.filter}` : undefined;
+      void manager.trigger();
+    }
+  };
+
   extension.subscriptions.push(
     treeView,
     provider,
     manager,
+    changed,
     { dispose: () => discovery.dispose() },
     treeView.onDidChangeVisibility((e) => manager.setVisible(e.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) manager.reschedule();
     }),
-    vscode.commands.registerCommand('namespaceExplorer.refresh', guarded(env, 'Refresh', () => manager.trigger())),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.refresh',
+      guarded(env, 'Refresh', () => (elevated ? vscode.commands.executeCommand('namespaceExplorer.showAll') : manager.trigger())),
+    ),
+    vscode.commands.registerCommand('namespaceExplorer.showMine', guarded(env, 'Show Your Namespaces', () => setElevated(false))),
     vscode.commands.registerCommand('namespaceExplorer.groupByType', guarded(env, 'Group by Type', group('type'))),
     vscode.commands.registerCommand('namespaceExplorer.groupByOwner', guarded(env, 'Group by Owner', group('owner'))),
     vscode.commands.registerCommand('namespaceExplorer.groupByParent', guarded(env, 'Group by Parent', group('parent'))),
@@ -115,7 +156,21 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     ),
   );
   if (treeView.visible) manager.setVisible(true);
-  return { provider, current: () => provider.current.snapshot };
+  return {
+    provider,
+    current: () => provider.current.snapshot,
+    onDidChangeSnapshot: changed.event,
+    refreshNow: () => manager.trigger(),
+    showElevated: (snapshot) => setElevated(true, snapshot),
+    get elevated() {
+      return elevated;
+    },
+    setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
+    reveal: async (ino) => {
+      const node = provider.findNamespace(ino);
+      if (node) await treeView.reveal(node, { select: false, focus: false, expand: true });
+    },
+  };
 }
 
 function askPid(snapshot: Snapshot): Thenable<string | undefined> {

@@ -38,15 +38,18 @@ export interface RowText {
   contextValue: string;
 }
 
-/** How a row looks, given the namespaces the editor itself is in. */
-export function rowText(node: Node, model: TreeModel, mine: ReadonlySet<number>): RowText {
+/**
+ * How a row looks, given the namespaces the editor itself is in and those made for its
+ * terminals (inode → terminal name).
+ */
+export function rowText(node: Node, model: TreeModel, mine: ReadonlySet<number>, terminals: ReadonlyMap<number, string> = new Map()): RowText {
   switch (node.kind) {
     case 'group': {
       const label = `${node.type} (${node.count})`;
       return { label, description: '', ariaLabel: `${node.type} namespaces, ${node.count}`, icon: TYPE_ICON[node.type], contextValue: CONTEXT.group };
     }
     case 'namespace':
-      return namespaceRow(node, mine);
+      return namespaceRow(node, mine, terminals.get(node.ns.ns));
     case 'members': {
       const label = `Processes (${node.count})`;
       return { label, description: '', ariaLabel: `member processes of ${namespaceName(node.ns)}, ${node.count}`, icon: 'server-process', contextValue: CONTEXT.members };
@@ -70,7 +73,7 @@ export function namespaceName(ns: NamespaceRecord): string {
   return `${ns.type} ${ns.ns}`;
 }
 
-function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>): RowText {
+function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>, terminal: string | undefined): RowText {
   const ns = node.ns;
   const label = ns.label && ns.label !== String(ns.ns) ? ns.label : namespaceName(ns);
   const parts: string[] = [];
@@ -79,6 +82,7 @@ function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>): RowText {
   else parts.push(ns.nprocs ? plural(ns.nprocs, 'process', 'processes') : 'no process');
   if (ns.user) parts.push(ns.user);
   if (mine.has(ns.ns)) parts.push('yours');
+  if (terminal) parts.push(`terminal: ${terminal}`);
   const kinds = new Set(ns.holders.map((h) => h.kind));
   if (kinds.has('bindmount')) parts.push('bind mount');
   if (kinds.has('fd')) parts.push('held by fd');
@@ -88,7 +92,7 @@ function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>): RowText {
     label,
     description,
     ariaLabel: `${ns.type} namespace ${ns.ns}, ${label}, ${description}`,
-    icon: TYPE_ICON[ns.type],
+    icon: terminal ? 'terminal' : TYPE_ICON[ns.type],
     contextValue: ns.ghost ? CONTEXT.ghost(ns.type) : CONTEXT.namespace(ns.type),
   };
 }

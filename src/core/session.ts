@@ -1,0 +1,215 @@
+/**
+ * Runs an enter or new plan in the current terminal. nsx stays the parent of nsenter /
+ * unshare: it checks the target right before use, sets new namespaces up before the
+ * command starts, and removes what it made when the command ends, however it ends.
+ * Nothing it makes outlives the namespaces: no named netns, no mount outside them, and the
+ * host end of a veth pair dies with its peer's namespace even if nsx itself is killed.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { Account } from './account';
+import { gatedCommand, nsenterCommand, unshareCommand } from './commands';
+import { EnterPlan, enterTitle } from './enter';
+import { NewPlan } from './isolate';
+import { ProcSource } from './procfs';
+import { requireTool } from './tools';
+import { hostSideBatch, namespaceSideBatch, planVeth, usedNetworks, VethPlan } from './veth';
+
+/** Something went wrong before the command ran; nothing is left behind. */
+export class SessionError extends Error {
+  override name = 'SessionError';
+}
+
+export interface SessionOptions {
+  /** The command to run; null for the user's shell. */
+  command: string[] | null;
+  /** Who the session is for (the pkexec caller when elevated). */
+  user: Account;
+  /** Root's account, for a session that stays root. */
+  root: Account;
+  /** Lines for the person at the terminal. */
+  say: (line: string) => void;
+  proc?: ProcSource;
+}
+
+export async function runEnter(plan: EnterPlan, expectedStart: number | null, opts: SessionOptions): Promise<number> {
+  const proc = opts.proc ?? new ProcSource();
+  const nsenter = requireTool('nsenter');
+  const identity = plan.asRoot ? opts.root : opts.user;
+  const target = plan.target;
+  const root = target.kind === 'process' && plan.types.includes('mnt') ? proc.pathInMountNs(target.pid, '') : '';
+  const command = opts.command ?? [chooseShell(identity.shell, root)];
+  const argv = nsenterCommand(nsenter, {
+    target,
+    types: plan.types,
+    viaOwnUserns: plan.privilege === 'userns',
+    asRoot: plan.asRoot,
+    // Only root on someone else's behalf changes identity; nsenter keeps the caller's otherwise.
+    ...(opts.user.uid !== process.geteuid?.() ? { user: opts.user } : {}),
+    command,
+  });
+  // Checked last, right before nsenter opens the namespaces, so that a PID reused by
+  // another process since it was chosen is refused rather than entered.
+  if (target.kind === 'process') checkSameProcess(proc, target.pid, expectedStart, plan.name);
+  else if (!fs.existsSync(target.path)) throw new SessionError(`${target.path} is gone: the namespace it held may no longer exist`);
+  opts.say(`entering ${enterTitle(plan)}`);
+  return waitForExit(spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: sessionEnv(identity) }));
+}
+
+function checkSameProcess(proc: ProcSource, pid: number, expectedStart: number | null, name: string | null): void {
+  let start: number;
+  try {
+    start = proc.startTime(pid);
+  } catch {
+    throw new SessionError(`PID ${pid}${name ? ` (${name})` : ''} is gone: the process exited`);
+  }
+  if (expectedStart !== null && start !== expectedStart) {
+    throw new SessionError(`PID ${pid} is now another process: ${name ?? 'the one chosen'} exited and its PID was reused`);
+  }
+}
+
+export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<number> {
+  const unshare = requireTool('unshare');
+  const sh = requireTool('sh');
+  const nsenter = requireTool('nsenter');
+  const ip = plan.types.includes('net') ? requireTool('ip') : '';
+  const hostname = plan.hostname ? requireTool('hostname') : '';
+  const asRoot = process.geteuid?.() === 0;
+  const identity = asRoot ? opts.root : opts.user;
+  const command = opts.command ?? [chooseShell(identity.shell, '')];
+  const argv = unshareCommand(unshare, { ...plan, command: gatedCommand(sh, command) });
+
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env: sessionEnv(identity) });
+  const exited = waitForExit(child);
+  const gate = child.stdio[3] as Duplex;
+  let veth: VethPlan | null = null;
+  try {
+    await readyOrExit(gate, exited);
+    const inner = innerPid(child.pid!);
+    // Without root, the rights over the new namespaces come from the new user namespace.
+    const enter = (...types: string[]) => [nsenter, '--target', String(inner), ...(asRoot ? [] : ['--user', '--preserve-credentials']), ...types, '--'];
+    if (plan.hostname) runTool('setting the hostname', [...enter('--uts'), hostname, plan.hostname]);
+    if (ip) {
+      if (plan.veth) {
+        veth = planVeth(plan.veth, usedNetworks(runTool('listing host addresses', [ip, '-4', '-o', 'addr', 'show'])), process.pid);
+        if (!veth) throw new SessionError('no free /30 is left in the veth subnet: choose another subnet');
+        if (fs.existsSync(`/sys/class/net/${veth.host}`)) throw new SessionError(`an interface named ${veth.host} already exists`);
+        runTool('creating the veth pair', [ip, '-batch', '-'], hostSideBatch(veth, inner));
+      }
+      runTool('configuring the network namespace', [...enter('--net'), ip, '-batch', '-'], namespaceSideBatch(veth));
+    }
+    opts.say(madeLine(plan, inner, veth));
+    gate.end('go\n');
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited.catch(() => undefined);
+    removeVeth(veth, ip);
+    throw err;
+  }
+  try {
+    return await exited;
+  } finally {
+    removeVeth(veth, ip);
+  }
+}
+
+/** Resolves when the gate says the namespaces exist; rejects when unshare ends first. */
+function readyOrExit(gate: Duplex, exited: Promise<number>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    gate.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('ready\n')) resolve();
+    });
+    // unshare has already said why on stderr.
+    exited.then(
+      (code) => reject(new SessionError(`unshare could not make the namespaces (exit status ${code})`)),
+      reject,
+    );
+  });
+}
+
+/** The process inside the namespaces: unshare itself, or with --fork its only child. */
+function innerPid(pid: number): number {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    if (children) return Number(children.split(' ')[0]);
+  } catch {
+    // No children file (CONFIG_PROC_CHILDREN off): unshare has not forked, or we cannot tell.
+  }
+  return pid;
+}
+
+function madeLine(plan: NewPlan, inner: number, veth: VethPlan | null): string {
+  const inodes = plan.types.map((t) => {
+    try {
+      return fs.readlinkSync(`/proc/${inner}/ns/${t}`);
+    } catch {
+      return `${t}:[?]`;
+    }
+  });
+  const parts = [`new ${inodes.join(' ')}`];
+  if (plan.hostname) parts.push(`hostname ${plan.hostname}`);
+  if (veth) parts.push(`veth ${veth.host} ${veth.hostAddress}/${veth.prefix} <-> ${veth.peer} ${veth.peerAddress}/${veth.prefix}, default route via ${veth.hostAddress}`);
+  else if (plan.types.includes('net')) parts.push('network: lo only');
+  return parts.join('; ');
+}
+
+function removeVeth(veth: VethPlan | null, ip: string): void {
+  // Deleting one end deletes both; gone already when its namespace went first.
+  if (veth && fs.existsSync(`/sys/class/net/${veth.host}`)) spawnSync(ip, ['link', 'del', veth.host], { stdio: 'ignore' });
+}
+
+function runTool(what: string, argv: string[], input?: string): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { input, encoding: 'utf8' });
+  if (r.error) throw new SessionError(`${what} failed: ${r.error.message}`);
+  if (r.status !== 0) throw new SessionError(`${what} failed: ${(r.stderr || r.stdout).trim() || `exit status ${r.status}`}`);
+  return r.stdout;
+}
+
+/**
+ * The user's shell, else bash, else sh: whichever exists under `root` (the target's root
+ * directory when entering its mount namespace, seen through /proc/PID/root).
+ */
+export function chooseShell(preferred: string, root: string): string {
+  const candidates = [preferred, '/bin/bash', '/bin/sh'].filter((c) => c.startsWith('/'));
+  for (const shell of candidates) {
+    try {
+      fs.accessSync(root + shell, fs.constants.X_OK);
+      return shell;
+    } catch (err) {
+      // The target's root cannot be looked into: try the one shell every system has.
+      if ((err as NodeJS.ErrnoException).code === 'EACCES' && root) return '/bin/sh';
+    }
+  }
+  return '/bin/sh';
+}
+
+/** The environment of the user the session is for: HOME, USER and SHELL follow the identity. */
+function sessionEnv(identity: Account): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: identity.home, USER: identity.name, LOGNAME: identity.name, SHELL: identity.shell };
+  if (identity.uid !== 0 && process.geteuid?.() === 0) env.PATH = '/usr/local/bin:/usr/bin:/bin';
+  return env;
+}
+
+/**
+ * The child's exit status, the shell's way (128 + signal). Ctrl-C and Ctrl-\ belong to the
+ * command in the foreground; a hangup or termination of nsx is passed on to it.
+ */
+function waitForExit(child: ChildProcess): Promise<number> {
+  const ignore = () => undefined;
+  const pass = (signal: NodeJS.Signals) => {
+    child.kill(signal);
+    // `unshare --fork` ignores it; with --kill-child its SIGKILL takes the namespaces down.
+    setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 2000).unref();
+  };
+  process.on('SIGINT', ignore).on('SIGQUIT', ignore).on('SIGHUP', pass).on('SIGTERM', pass);
+  return new Promise<number>((resolve, reject) => {
+    child.on('error', (err) => reject(new SessionError(`could not start ${child.spawnfile}: ${err.message}`)));
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
+  }).finally(() => {
+    process.off('SIGINT', ignore).off('SIGQUIT', ignore).off('SIGHUP', pass).off('SIGTERM', pass);
+  });
+}

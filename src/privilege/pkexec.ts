@@ -1,0 +1,85 @@
+/**
+ * Running nsx as root through pkexec: the argv (the installed helper when there is one,
+ * else the editor's own runtime), the environment pkexec accepts, and what its exit
+ * statuses mean in plain words.
+ */
+import * as fs from 'node:fs';
+import { requireTool } from '../core/tools';
+
+/** What runs cli.js: Node, or the editor's Electron binary acting as Node. */
+export interface Runtime {
+  execPath: string;
+  /** pkexec empties the environment, so ELECTRON_RUN_AS_NODE=1 must be on the command line. */
+  electron: boolean;
+  cli: string;
+}
+
+export function currentRuntime(cli: string): Runtime {
+  return { execPath: process.execPath, electron: !!process.versions.electron, cli };
+}
+
+/** `pkexec <helper> ARGS`: the root-owned helper when installed, else this runtime and cli.js. */
+export function elevatedArgv(args: readonly string[], runtime: Runtime, helper: string | null): string[] {
+  const pkexec = requireTool('pkexec');
+  if (helper) return [pkexec, helper, ...args];
+  const env = runtime.electron ? [requireTool('env'), 'ELECTRON_RUN_AS_NODE=1'] : [];
+  return [pkexec, ...env, runtime.execPath, runtime.cli, ...args];
+}
+
+/** The same without pkexec: what to run by hand (`sudo …`) when pkexec is not installed. */
+export function manualArgv(args: readonly string[], runtime: Runtime): string[] {
+  return ['sudo', ...(runtime.electron ? ['env', 'ELECTRON_RUN_AS_NODE=1'] : []), runtime.execPath, runtime.cli, ...args];
+}
+
+/** pkexec refuses to run at all when $SHELL is not listed in /etc/shells. */
+export function pkexecEnv(env: NodeJS.ProcessEnv = process.env, shells = readShells()): NodeJS.ProcessEnv {
+  if (env.SHELL && shells.includes(env.SHELL)) return env;
+  return { ...env, SHELL: shells.includes('/bin/bash') ? '/bin/bash' : (shells[0] ?? '/bin/sh') };
+}
+
+function readShells(): string[] {
+  try {
+    return fs.readFileSync('/etc/shells', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
+  } catch {
+    return [];
+  }
+}
+
+export type PkexecFailure = 'dismissed' | 'no-agent' | 'not-authorised';
+
+/**
+ * pkexec's own failures: 126 when the prompt was dismissed, 127 when polkit said no.
+ * The helper never exits with these itself (see cli.ts), so they are unambiguous.
+ */
+export function pkexecFailure(status: number | null, stderr = ''): PkexecFailure | null {
+  if (status === 126) return 'dismissed';
+  if (status !== 127) return null;
+  return /authentication agent/i.test(stderr) ? 'no-agent' : 'not-authorised';
+}
+
+export const PKEXEC_MESSAGES: Readonly<Record<PkexecFailure, string>> = {
+  dismissed: 'the password prompt was dismissed; nothing was run',
+  'no-agent':
+    'no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there',
+  'not-authorised': 'polkit did not authorise it: the password was wrong, no agent could ask for it, or a rule forbids it',
+};
+
+/** Why this editor cannot see the host's processes at all, or null. */
+export function sandboxReason(env: NodeJS.ProcessEnv = process.env, root = ''): string | null {
+  if (fs.existsSync(`${root}/.flatpak-info`)) {
+    return 'this editor runs in a Flatpak sandbox, which has its own PID namespace: it cannot see or enter the host\'s namespaces. Install the editor from a .deb or .rpm, or use the nsx command in a host terminal';
+  }
+  if (env.SNAP && env.SNAP_NAME && !isClassicSnap(`${root}${env.SNAP}`)) {
+    return `this editor runs as the Snap '${env.SNAP_NAME}', whose confinement hides the host's processes. Use a classic or .deb install of the editor, or the nsx command in a host terminal`;
+  }
+  return null;
+}
+
+/** A classic snap (as VS Code's is) sees the host like any other program. */
+function isClassicSnap(snapDir: string): boolean {
+  try {
+    return /^confinement:\s*classic\s*$/m.test(fs.readFileSync(`${snapDir}/meta/snap.yaml`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

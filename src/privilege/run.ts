@@ -1,0 +1,71 @@
+/**
+ * One way to run nsx as root, for `nsx --as-root` and for the sidebar's elevated scan:
+ * refuse in a sandbox, use the installed helper when it matches this build, and turn
+ * pkexec's own failures into an ElevationError that says what happened.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { shellQuote } from '../core/commands';
+import { ToolMissingError } from '../core/tools';
+import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, Runtime, sandboxReason } from './pkexec';
+import { helperState } from './policy';
+
+export type ElevationFailure = PkexecFailure | 'sandboxed' | 'no-pkexec' | 'failed';
+
+export class ElevationError extends Error {
+  override name = 'ElevationError';
+  constructor(
+    readonly kind: ElevationFailure,
+    message: string,
+    /** Exit status to pass on (pkexec's 126 / 127, or the helper's). */
+    readonly status: number,
+    /** What to run by hand instead, when there is such a thing. */
+    readonly manual?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ElevatedRun {
+  /** nsx's arguments. */
+  args: readonly string[];
+  runtime: Runtime;
+  /** Capture stdout and stderr (a scan); otherwise share the terminal (pkexec may ask there). */
+  capture: boolean;
+  /** Use the installed helper when it matches this build (default); installing the policy must not. */
+  installedHelper?: boolean;
+  /** Called with a way to stop the run, so that a caller can cancel it. */
+  started?: (kill: () => void) => void;
+}
+
+export async function runElevated(run: ElevatedRun): Promise<{ status: number; stdout: string }> {
+  const sandboxed = sandboxReason();
+  if (sandboxed) throw new ElevationError('sandboxed', sandboxed, 1);
+  const helper = run.installedHelper === false ? ({ state: 'absent' } as const) : helperState(path.dirname(run.runtime.cli));
+  let argv: string[];
+  try {
+    argv = elevatedArgv(run.args, run.runtime, helper.state === 'installed' ? helper.helper : null);
+  } catch (err) {
+    if (!(err instanceof ToolMissingError)) throw err;
+    const manual = shellQuote(manualArgv(run.args, run.runtime));
+    throw new ElevationError('no-pkexec', `this needs root, and pkexec is not installed (apt-get install pkexec); or run: ${manual}`, 1, manual);
+  }
+  const piped = run.capture ? 'pipe' : 'inherit';
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', piped, piped], env: pkexecEnv() });
+  run.started?.(() => child.kill('SIGTERM'));
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = await new Promise<number>((resolve, reject) => {
+    child.on('error', (err) => reject(new ElevationError('failed', `could not run pkexec: ${err.message}`, 1)));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  const failure = pkexecFailure(status, stderr);
+  if (failure) throw new ElevationError(failure, PKEXEC_MESSAGES[failure], status);
+  if (run.capture && status !== 0) {
+    const said = stderr.trim().split('\n').filter((l) => l.startsWith('nsx: ')).map((l) => l.slice(5)).join('; ');
+    throw new ElevationError('failed', said || `the command run as root failed (exit status ${status})`, status);
+  }
+  return { status, stdout };
+}

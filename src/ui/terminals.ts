@@ -1,0 +1,248 @@
+/**
+ * "Open Terminal in Namespace…" and "New Isolated Terminal…": both ask what to do, check
+ * it with the same plan `nsx` uses, and open a terminal that runs `nsx enter` / `nsx new`,
+ * which asks polkit for root itself when it is needed.
+ */
+import * as vscode from 'vscode';
+import { hostnameProblem, Propagation, PROPAGATIONS } from '../core/commands';
+import { EnterError, EnterPlan, EnterRequest, enterTitle, planEnter } from '../core/enter';
+import { IsolateError, NewRequest, newTitle, planNew } from '../core/isolate';
+import { NamespaceRecord, NS_TYPES, NsType, Snapshot } from '../core/snapshot';
+import { DEFAULT_SUBNET } from '../core/veth';
+import { ExtensionEnv, guarded } from './env';
+import { canElevate } from './elevation';
+import { NamespaceView } from './namespaceView';
+import { extensionRuntime, hostCaller, nsxTerminalOptions, startTime } from './runtime';
+import { namespacesBelow } from './terminalMarks';
+import { Node } from './treeModel';
+
+const TYPE_WORDS: Readonly<Record<NsType, string>> = {
+  cgroup: 'its own view of the cgroup tree',
+  ipc: 'its own System V IPC and POSIX message queues',
+  mnt: 'its own mounts',
+  net: 'its own network stack',
+  pid: 'its own process IDs',
+  time: 'its own monotonic and boot clocks',
+  user: 'its own user and group IDs',
+  uts: 'its own hostname',
+};
+
+interface TypeItem extends vscode.QuickPickItem {
+  types: NsType[];
+}
+
+export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView): void {
+  const { extension, log } = env;
+  const runtime = extensionRuntime(extension);
+  /** Terminals that make namespaces, and the PID of the process each runs. */
+  const isolated = new Map<vscode.Terminal, number | undefined>();
+  const revealed = new Set<number>();
+
+  const updateMarks = (snapshot: Snapshot | undefined) => {
+    const marks = new Map<number, string>();
+    if (snapshot) {
+      for (const [terminal, pid] of isolated) {
+        if (pid !== undefined) for (const ino of namespacesBelow(snapshot, pid)) marks.set(ino, terminal.name);
+      }
+    }
+    view.setTerminalMarks(marks);
+    for (const ino of marks.keys()) {
+      if (revealed.has(ino)) continue;
+      revealed.add(ino);
+      void view.reveal(ino);
+    }
+  };
+
+  const openTerminal = async (node?: Node) => {
+    const snapshot = view.current();
+    if (!snapshot) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+    if (node?.kind !== 'namespace' && node?.kind !== 'process') return;
+    const ns = node.ns;
+    if (ns.ghost) return void vscode.window.showWarningMessage(`${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`);
+    const pid = node.kind === 'process' ? node.process.pid : ns.pid;
+    const caller = hostCaller();
+
+    let request: EnterRequest;
+    if (pid === null) {
+      request = { ns: ns.ns, asRoot: false };
+    } else {
+      const types = await pickTypesToEnter(snapshot, pid, ns);
+      if (!types) return;
+      request = { pid, types, asRoot: false };
+    }
+    let plan: EnterPlan;
+    try {
+      plan = planEnter(snapshot, request, caller);
+    } catch (err) {
+      if (err instanceof EnterError) return void vscode.window.showWarningMessage(`Cannot open the terminal: ${err.message}.`);
+      throw err;
+    }
+    if (caller.uid !== 0 && plan.privilege === 'root') {
+      const asRoot = await pickIdentity();
+      if (asRoot === undefined) return;
+      plan = { ...plan, asRoot };
+    }
+    const args = ['enter'];
+    if (plan.target.kind === 'process') {
+      const started = startTime(plan.target.pid);
+      if (started === null) return void vscode.window.showWarningMessage(`PID ${plan.target.pid} (${plan.name}) has exited; nothing was opened.`);
+      args.push('--pid', String(plan.target.pid), '--start-time', String(started), '--type', plan.types.join(','));
+    } else {
+      args.push('--ns', String(ns.ns));
+    }
+    if (plan.asRoot) args.push('--as-root');
+    if (plan.privilege === 'root' && caller.uid !== 0 && !(await canElevate(runtime, args))) return;
+    log.info(`terminal: nsx ${args.join(' ')}`);
+    vscode.window.createTerminal(nsxTerminalOptions(runtime, enterTitle(plan), args, 'terminal')).show();
+  };
+
+  const newTerminal = async () => {
+    const caller = hostCaller();
+    const request = await askNewNamespaces(caller.uid === 0);
+    if (!request) return;
+    let plan;
+    try {
+      plan = planNew(request, caller);
+    } catch (err) {
+      if (err instanceof IsolateError) return void vscode.window.showWarningMessage(`Cannot make the namespaces: ${err.message}.`);
+      throw err;
+    }
+    const args = newArgs(request);
+    if (plan.privilege === 'root' && caller.uid !== 0 && !(await canElevate(runtime, args))) return;
+    log.info(`terminal: nsx ${args.join(' ')}`);
+    const terminal = vscode.window.createTerminal(nsxTerminalOptions(runtime, newTitle(plan), args, 'terminal'));
+    isolated.set(terminal, undefined);
+    terminal.show();
+    const pid = await terminal.processId;
+    if (!isolated.has(terminal)) return;
+    isolated.set(terminal, pid);
+    // The namespaces exist a moment after the terminal starts: look twice.
+    setTimeout(() => void view.refreshNow(), 500);
+    setTimeout(() => void view.refreshNow(), 2000);
+  };
+
+  extension.subscriptions.push(
+    view.onDidChangeSnapshot(updateMarks),
+    vscode.window.onDidCloseTerminal((terminal) => {
+      if (isolated.delete(terminal)) updateMarks(view.current());
+    }),
+    vscode.commands.registerCommand('namespaceExplorer.openTerminal', guarded(env, 'Open Terminal in Namespace', openTerminal)),
+    vscode.commands.registerCommand('namespaceExplorer.newTerminal', guarded(env, 'New Isolated Terminal', newTerminal)),
+  );
+}
+
+/** Which of the process's namespaces to enter: the one clicked preselected, "all" offered. */
+async function pickTypesToEnter(snapshot: Snapshot, pid: number, clicked: NamespaceRecord): Promise<NsType[] | undefined> {
+  const proc = snapshot.processes.find((p) => p.pid === pid);
+  const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
+  const own = snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {};
+  const types = NS_TYPES.filter((t) => proc?.ns[t] !== undefined);
+  if (!proc || types.length === 0) return [clicked.type];
+  const all: TypeItem = { label: '$(check-all) All of them', description: types.join(', '), types };
+  const items: TypeItem[] = [
+    all,
+    ...types.map((t) => {
+      const ino = proc.ns[t]!;
+      const label = byIno.get(ino)?.label;
+      return {
+        label: t,
+        description: `${t}:[${ino}]${label ? ` · ${label}` : ''}${own[t] === ino ? ' · same as yours' : ''}`,
+        picked: t === clicked.type,
+        types: [t],
+      };
+    }),
+  ];
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: `Open Terminal in Namespace: ${proc.name} (${pid})`,
+    placeHolder: 'Namespaces to enter (Space toggles, Enter opens the terminal)',
+    canPickMany: true,
+  });
+  if (!chosen || chosen.length === 0) return undefined;
+  return chosen.includes(all) ? types : NS_TYPES.filter((t) => chosen.some((c) => c.types.includes(t)));
+}
+
+async function pickIdentity(): Promise<boolean | undefined> {
+  const me = { label: '$(account) As Me', description: 'your own user inside', asRoot: false };
+  const root = { label: '$(shield) As Root', description: 'root inside', asRoot: true };
+  const chosen = await vscode.window.showQuickPick([me, root], {
+    title: 'Open Terminal in Namespace: as whom?',
+    placeHolder: 'Either way, entering needs root: polkit asks for the administrator password in the terminal',
+  });
+  return chosen?.asRoot;
+}
+
+interface OptionItem extends vscode.QuickPickItem {
+  option: 'mountProc' | 'mapRoot' | 'veth' | 'propagation';
+}
+
+/** Types, then the options that apply to them, then the hostname and propagation if asked. */
+async function askNewNamespaces(root: boolean): Promise<NewRequest | undefined> {
+  const defaults: NsType[] = root ? ['ipc', 'mnt', 'net', 'pid', 'uts'] : ['ipc', 'mnt', 'net', 'pid', 'user', 'uts'];
+  const typeItems = NS_TYPES.map((t) => ({ label: t, description: TYPE_WORDS[t], picked: defaults.includes(t) }));
+  const chosen = await vscode.window.showQuickPick(typeItems, {
+    title: 'New Isolated Terminal: namespaces to make',
+    placeHolder: root ? 'Space toggles, Enter goes on' : 'With a user namespace no password is needed; without one, polkit asks',
+    canPickMany: true,
+  });
+  if (!chosen?.length) return undefined;
+  const types = chosen.map((c) => c.label as NsType);
+  const has = (...wanted: NsType[]) => wanted.every((t) => types.includes(t));
+  const subnet = vscode.workspace.getConfiguration('namespaceExplorer').get<string>('vethSubnet', DEFAULT_SUBNET);
+
+  const optionItems: OptionItem[] = [];
+  if (has('pid', 'mnt')) optionItems.push({ label: 'Fresh /proc', description: 'a /proc that shows only the new PID namespace', picked: true, option: 'mountProc' });
+  if (has('user')) optionItems.push({ label: 'Map me to root', description: 'be root inside the new user namespace', picked: true, option: 'mapRoot' });
+  if (has('net')) {
+    optionItems.push({
+      label: 'Connect to the host (veth)',
+      description: `a veth pair with addresses from ${subnet}${root ? '' : '; needs root'} (otherwise only lo)`,
+      picked: false,
+      option: 'veth',
+    });
+  }
+  if (has('mnt')) optionItems.push({ label: 'Change mount propagation…', description: 'private unless changed', picked: false, option: 'propagation' });
+  let options = new Set<OptionItem['option']>();
+  if (optionItems.length) {
+    const picked = await vscode.window.showQuickPick(optionItems, { title: 'New Isolated Terminal: options', placeHolder: 'Space toggles, Enter goes on', canPickMany: true });
+    if (!picked) return undefined;
+    options = new Set(picked.map((p) => p.option));
+  }
+
+  const request: NewRequest = { types, mountProc: options.has('mountProc'), mapRoot: options.has('mapRoot'), veth: options.has('veth') };
+  if (request.veth) request.subnet = subnet;
+  if (has('uts')) {
+    const hostname = await vscode.window.showInputBox({
+      title: 'New Isolated Terminal: hostname',
+      prompt: 'The hostname inside the new UTS namespace (empty keeps the current one)',
+      value: 'isolated',
+      validateInput: (v) => (v.trim() === '' ? undefined : (hostnameProblem(v.trim()) ?? undefined)),
+    });
+    if (hostname === undefined) return undefined;
+    if (hostname.trim()) request.hostname = hostname.trim();
+  }
+  if (options.has('propagation')) {
+    const words: Record<Propagation, string> = {
+      private: 'mounts stay on their side (the default)',
+      slave: 'mounts made on the host appear inside, not the other way',
+      shared: 'mounts appear on both sides',
+      unchanged: 'keep what the host has',
+    };
+    const picked = await vscode.window.showQuickPick(
+      PROPAGATIONS.map((p) => ({ label: p, description: words[p] })),
+      { title: 'New Isolated Terminal: mount propagation' },
+    );
+    if (!picked) return undefined;
+    request.propagation = picked.label as Propagation;
+  }
+  return request;
+}
+
+function newArgs(req: NewRequest): string[] {
+  const args = ['new', '--type', req.types.join(',')];
+  if (req.hostname) args.push('--hostname', req.hostname);
+  if (req.mountProc) args.push('--mount-proc');
+  if (req.propagation) args.push('--propagation', req.propagation);
+  if (req.mapRoot) args.push('--map-root');
+  if (req.veth) args.push('--veth', '--subnet', req.subnet ?? DEFAULT_SUBNET);
+  return args;
+}
