@@ -1,0 +1,185 @@
+/**
+ * `nsx enter` and `nsx new`, what the sidebar's terminals run: real namespaces, real
+ * nsenter / unshare / ip, and nothing left behind. Needs root; skipped otherwise.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { NS_TYPES, NsType } from '../../src/core/snapshot';
+import { CLI, DIST, Scenario, descendants, needsRoot, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
+
+const skip = needsRoot('makes and enters namespaces');
+
+/** Host interfaces named like nsx's veth ends. */
+function nsxInterfaces(): string[] {
+  return readdirSync('/sys/class/net').filter((n) => /^nsx\d+[hn]$/.test(n));
+}
+
+function netnsNames(): string[] {
+  return run('ip', ['netns', 'list']).split('\n').filter(Boolean).map((l) => l.split(' ')[0]!);
+}
+
+/** A process in new namespaces of every type but user: the target the enter tests go into. */
+async function target(s: Scenario): Promise<number> {
+  const started = await s.start('unshare', ['--net', '--uts', '--ipc', '--mount', '--cgroup', '--time', '--pid', '--fork', 'sleep', '600']);
+  return s.inNewNamespace(started, 'sleep', 'net');
+}
+
+test('nsx enter runs the command inside each type of namespace of the target, and says so', { skip }, async (t) => {
+  const s = new Scenario(t);
+  const pid = await target(s);
+  const owned = await s.start('unshare', ['--user', '--map-root-user', 'sleep', '600']);
+  const userPid = await s.inNewNamespace(owned, 'sleep', 'user');
+  for (const type of NS_TYPES) {
+    const into = type === 'user' ? userPid : pid;
+    const r = runCli(['enter', '--pid', String(into), '--type', type, '--', 'readlink', `/proc/self/ns/${type}`]);
+    assert.equal(r.status, 0, `${type}: ${r.stderr}`);
+    assert.equal(r.stdout.trim(), `${type}:[${nsInode(into, type)}]`, `${type}: the command ran in the target's namespace`);
+    assert.match(r.stderr, new RegExp(`^nsx: entering ${type} of sleep \\(${into}\\)$`, 'm'));
+  }
+});
+
+test('nsx enter with no --type enters every namespace that differs from the caller\'s', { skip }, async (t) => {
+  const s = new Scenario(t);
+  const pid = await target(s);
+  const r = runCli(['enter', '--pid', String(pid), '--', 'sh', '-c', 'for t in cgroup ipc mnt net pid time uts; do readlink /proc/self/ns/$t; done']);
+  assert.equal(r.status, 0, r.stderr);
+  const expected = (['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'uts'] as NsType[]).map((t) => `${t}:[${nsInode(pid, t)}]`);
+  assert.deepEqual(r.stdout.trim().split('\n'), expected);
+  assert.match(r.stderr, /entering cgroup\+ipc\+mnt\+net\+pid\+time\+uts of sleep/);
+});
+
+test('nsx enter --ns goes through the bind mount of a namespace no process is in', { skip }, async (t) => {
+  const s = new Scenario(t);
+  const ino = s.netns(`nsxtest-${process.pid}-enter`);
+  const r = runCli(['enter', '--ns', String(ino), '--', 'readlink', '/proc/self/ns/net']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), `net:[${ino}]`);
+});
+
+test('with no command, nsx enter starts the user\'s login shell inside', { skip }, async (t) => {
+  const s = new Scenario(t);
+  const pid = await target(s);
+  const r = spawnSync(process.execPath, [CLI, 'enter', '--pid', String(pid), '--type', 'net,uts'], {
+    input: 'echo "shell=$0"; readlink /proc/self/ns/net\n',
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const loginShell = run('getent', ['passwd', 'root']).trim().split(':')[6];
+  assert.deepEqual(r.stdout.trim().split('\n'), [`shell=${loginShell}`, `net:[${nsInode(pid, 'net')}]`]);
+});
+
+test('nsx enter refuses a PID that is gone or now names another process, and runs nothing', { skip }, async (t) => {
+  const s = new Scenario(t);
+  const pid = await target(s);
+  const reused = runCli(['enter', '--pid', String(pid), '--start-time', '1', '--type', 'net', '--', 'echo', 'RAN']);
+  assert.equal(reused.status, 1);
+  assert.equal(reused.stdout, '', 'nothing ran');
+  assert.match(reused.stderr, new RegExp(`^nsx: PID ${pid} is now another process: sleep exited and its PID was reused$`, 'm'));
+
+  const gone = await s.start('sleep', ['600']);
+  process.kill(gone.pid, 'SIGKILL');
+  await waitFor('the sleep to exit', () => gone.child.exitCode !== null || gone.child.signalCode !== null);
+  const vanished = runCli(['enter', '--pid', String(gone.pid), '--type', 'net', '--', 'echo', 'RAN']);
+  assert.equal(vanished.status, 1);
+  assert.equal(vanished.stdout, '');
+  assert.match(vanished.stderr, new RegExp(`^nsx: no process with PID ${gone.pid} \\(it may have exited\\)$`, 'm'));
+});
+
+test('nsx enter refuses a namespace that is gone and an unknown type', { skip }, async (t) => {
+  const s = new Scenario(t);
+  const name = `nsxtest-${process.pid}-gone`;
+  const ino = s.netns(name);
+  run('ip', ['netns', 'del', name]);
+  const gone = runCli(['enter', '--ns', String(ino), '--', 'echo', 'RAN']);
+  assert.equal(gone.status, 1);
+  assert.equal(gone.stdout, '');
+  assert.match(gone.stderr, new RegExp(`^nsx: no namespace with inode ${ino} \\(it may be gone\\)$`, 'm'));
+
+  const unknown = runCli(['enter', '--pid', '1', '--type', 'network', '--', 'echo', 'RAN']);
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stdout, '');
+  assert.match(unknown.stderr, /unknown namespace type 'network'/);
+});
+
+test('nsx new --veth: the namespace end has its address, the host end answers ping, and nothing remains after exit', { skip }, async () => {
+  const before = { links: nsxInterfaces(), netns: netnsNames() };
+  const r = runCli([
+    'new', '--type', 'net,uts', '--hostname', 'nsx-veth-test', '--veth', '--',
+    'sh', '-c', 'hostname; ip -br addr; ping -c 1 -W 3 "$(ip route | sed -n "s/^default via \\([0-9.]*\\).*/\\1/p")" >/dev/null && echo PING-OK',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const made = /veth (nsx\d+h) (\d+\.\d+\.\d+\.\d+)\/30 <-> (nsx\d+n) (\d+\.\d+\.\d+\.\d+)\/30/.exec(r.stderr);
+  assert.ok(made, `nsx said what it made: ${r.stderr}`);
+  const [, hostEnd, hostAddress, peer, peerAddress] = made;
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'nsx-veth-test');
+  assert.ok(lines.some((l) => l.startsWith(`${peer}@`) && l.includes(`${peerAddress}/30`) && /\bUP\b/.test(l)), `namespace end with its address:\n${r.stdout}`);
+  assert.ok(lines.some((l) => /^lo\s+UNKNOWN\s+127\.0\.0\.1\/8/.test(l)), 'loopback is up');
+  assert.equal(lines.at(-1), 'PING-OK', `ping to the host end ${hostAddress}`);
+  assert.ok(!existsSync(`/sys/class/net/${hostEnd}`), `${hostEnd} was removed`);
+  assert.deepEqual(nsxInterfaces(), before.links, 'no veth left');
+  assert.deepEqual(netnsNames(), before.netns, 'no named netns made or left');
+});
+
+test('nsx new: a killed shell, or a hung-up nsx, leaves no veth behind', { skip }, async (t) => {
+  for (const how of ['kill the command', 'hang up nsx'] as const) {
+    const s = new Scenario(t);
+    const before = nsxInterfaces();
+    const nsx = await s.start(process.execPath, [CLI, 'new', '--type', 'net,pid', '--veth', '--', 'sleep', '600']);
+    const sleep = await waitFor(`${how}: the sleep in the new namespaces`, () => descendants(nsx.pid).find((d) => d.comm === 'sleep')?.pid);
+    const made = await waitFor(`${how}: the host end`, () => nsxInterfaces().find((n) => !before.includes(n)));
+    assert.notEqual(nsInode(sleep, 'net'), nsInode('self', 'net'));
+    if (how === 'kill the command') process.kill(sleep, 'SIGKILL');
+    else process.kill(nsx.pid, 'SIGHUP');
+    await waitFor(`${how}: nsx to exit`, () => nsx.child.exitCode !== null || nsx.child.signalCode !== null, 10_000);
+    assert.ok(!existsSync(`/sys/class/net/${made}`), `${how}: ${made} removed`);
+    assert.equal(descendants(nsx.pid).length, 0, `${how}: nothing of it still runs`);
+    await s.cleanup();
+  }
+});
+
+test('nsx new refuses bad options before making anything', { skip }, () => {
+  const before = nsxInterfaces();
+  const cases: [string[], number, RegExp][] = [
+    [['--type', 'uts', '--hostname', 'bad_name!'], 1, /'bad_name!' is not a valid hostname/],
+    [['--type', 'net', '--veth', '--subnet', '8.8.8.0/24'], 1, /8\.8\.8\.0\/24 is not a private range/],
+    [['--type', 'net', '--hostname', 'h'], 1, /a hostname needs a new uts namespace/],
+    [['--type', 'net,bogus'], 2, /unknown namespace type 'bogus'/],
+    [['--type', 'mnt', '--propagation', 'sideways'], 2, /unknown propagation 'sideways'/],
+  ];
+  for (const [args, status, message] of cases) {
+    const r = runCli(['new', ...args, '--', 'echo', 'RAN']);
+    assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '', `${args.join(' ')}: nothing ran`);
+    assert.match(r.stderr, message);
+  }
+  assert.deepEqual(nsxInterfaces(), before);
+});
+
+test('as an ordinary user: a new user namespace, and entering one the user owns, need no password', { skip }, async (t) => {
+  const s = new Scenario(t);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `nsxtest-${process.pid}-`));
+  s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  cpSync(DIST, path.join(dir, 'dist'), { recursive: true });
+  const opts = { cli: path.join(dir, 'dist', 'cli.js'), wrapper: ['runuser', '-u', 'nobody', '--'], cwd: dir };
+
+  const made = runCli(['new', '--type', 'user,net,uts', '--map-root', '--hostname', 'nobodys', '--', 'sh', '-c', 'id -u; hostname; ip -br link show lo'], opts);
+  assert.equal(made.status, 0, made.stderr);
+  const [uid, hostname, lo] = made.stdout.trim().split('\n');
+  assert.equal(uid, '0', 'mapped to root inside');
+  assert.equal(hostname, 'nobodys');
+  assert.match(lo ?? '', /^lo\s+UNKNOWN/, 'loopback is up');
+
+  const own = await s.start('runuser', ['-u', 'nobody', '--', 'unshare', '--user', '--map-root-user', '--net', 'sleep', '600']);
+  const pid = await s.inNewNamespace(own, 'sleep', 'net');
+  await sleepMs(50);
+  const entered = runCli(['enter', '--pid', String(pid), '--type', 'net', '--', 'readlink', '/proc/self/ns/net'], opts);
+  assert.equal(entered.status, 0, entered.stderr);
+  assert.equal(entered.stdout.trim(), `net:[${nsInode(pid, 'net')}]`);
+});
