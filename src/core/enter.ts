@@ -28,7 +28,7 @@ export interface EnterPlan {
   types: NsType[];
   privilege: Privilege;
   asRoot: boolean;
-  /** The target process's short name, when there is one. */
+  /** What a person knows the target by: the process's short name, or the holder of the namespace. */
   name: string | null;
 }
 
@@ -91,7 +91,7 @@ function planForFile(ns: NamespaceRecord, asRoot: boolean, caller: Caller): Ente
     types: [ns.type],
     privilege: caller.uid === 0 ? 'none' : 'root',
     asRoot,
-    name: null,
+    name: holder.kind === 'bindmount' ? holder.path : holder.kind === 'fd' ? `fd ${holder.fd} of PID ${holder.pid}` : null,
   };
 }
 
@@ -102,6 +102,6 @@ function userNamespaces(snapshot: Snapshot): Map<number, NamespaceRecord> {
 /** "net+uts of nginx (1234)": a terminal's title and the line nsx prints on entering. */
 export function enterTitle(plan: Pick<EnterPlan, 'target' | 'types' | 'name' | 'asRoot'>): string {
   const what = plan.types.length === NS_TYPES.length ? 'all namespaces' : plan.types.join('+');
-  const where = plan.target.kind === 'process' ? `${plan.name ?? 'PID'} (${plan.target.pid})` : plan.target.path;
+  const where = plan.target.kind === 'process' ? `${plan.name ?? 'PID'} (${plan.target.pid})` : (plan.name ?? plan.target.path);
   return `${what} of ${where}${plan.asRoot ? ' as root' : ''}`;
 }

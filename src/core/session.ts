@@ -187,9 +187,13 @@ export function chooseShell(preferred: string, root: string): string {
   return '/bin/sh';
 }
 
-/** The environment of the user the session is for: HOME, USER and SHELL follow the identity. */
+/**
+ * The environment of the user the session is for: HOME, USER and SHELL follow the identity,
+ * and what only nsx itself needed (how the editor ran it) is not passed on.
+ */
 function sessionEnv(identity: Account): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: identity.home, USER: identity.name, LOGNAME: identity.name, SHELL: identity.shell };
+  const { ELECTRON_RUN_AS_NODE: _electron, NSX_HOLD: _hold, ...inherited } = process.env;
+  const env: NodeJS.ProcessEnv = { ...inherited, HOME: identity.home, USER: identity.name, LOGNAME: identity.name, SHELL: identity.shell };
   if (identity.uid !== 0 && process.geteuid?.() === 0) env.PATH = '/usr/local/bin:/usr/bin:/bin';
   return env;
 }

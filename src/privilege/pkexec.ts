@@ -45,7 +45,7 @@ function readShells(): string[] {
   }
 }
 
-export type PkexecFailure = 'dismissed' | 'no-agent' | 'not-authorised';
+export type PkexecFailure = 'dismissed' | 'no-polkit' | 'no-agent' | 'not-authorised';
 
 /**
  * pkexec's own failures: 126 when the prompt was dismissed, 127 when polkit said no.
@@ -54,11 +54,13 @@ export type PkexecFailure = 'dismissed' | 'no-agent' | 'not-authorised';
 export function pkexecFailure(status: number | null, stderr = ''): PkexecFailure | null {
   if (status === 126) return 'dismissed';
   if (status !== 127) return null;
+  if (/Error getting authority|Could not connect/i.test(stderr)) return 'no-polkit';
   return /authentication agent/i.test(stderr) ? 'no-agent' : 'not-authorised';
 }
 
 export const PKEXEC_MESSAGES: Readonly<Record<PkexecFailure, string>> = {
   dismissed: 'the password prompt was dismissed; nothing was run',
+  'no-polkit': 'polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)',
   'no-agent':
     'no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there',
   'not-authorised': 'polkit did not authorise it: the password was wrong, no agent could ask for it, or a rule forbids it',

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import {
+  answerInputBox,
   clickMenuItem,
   contextMenu,
   drawnRows,
@@ -34,15 +35,6 @@ async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
   const { clickedAt } = await wb.step('open the Namespaces view', () => openViewContainer(wb.page, 'Namespaces'));
   await wb.step('wait for the first row', () => treeRow(wb.page).first().waitFor({ state: 'visible' }));
   t.diagnostic(`activity-bar click to first level drawn: ${Math.round(performance.now() - clickedAt)} ms`);
-}
-
-/** Answers the input box a command opened (once it has replaced the command palette). */
-async function answerInput(wb: Workbench, text: string): Promise<void> {
-  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-  await waitUntil('the command asks for input', async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), 10_000);
-  await input.fill(text);
-  await input.press('Enter');
-  await waitUntil('the input box closes', async () => !(await input.isVisible()), 10_000);
 }
 
 const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
@@ -112,7 +104,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   t.diagnostic(`new namespace drawn ${Math.round(performance.now() - madeAt)} ms after \`ip netns add\` (refresh interval 2000 ms)`);
 });
 
-test('an ordinary user\'s editor says how many processes are hidden and explains Show All Namespaces', { skip: needsRoot, timeout: 4 * 60_000 }, async (t) => {
+test('an ordinary user\'s editor says how many processes are hidden, and the row asks for the scan as root', { skip: needsRoot, timeout: 4 * 60_000 }, async (t) => {
   const wb = await openWorkbench({ vsix: findVsix(), name: 'hidden', asUser: 'nobody' });
   t.after(() => wb.close());
   const { page } = wb;
@@ -122,10 +114,11 @@ test('an ordinary user\'s editor says how many processes are hidden and explains
   assert.ok(Number(/^(\d+)/.exec(text)?.[1]) > 0, text);
   await wb.screenshot('hidden-as-nobody');
   await info.click();
-  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'can only be read as root' });
-  await wb.step('Show All Namespaces explains itself', () => dialog.waitFor({ state: 'visible', timeout: 15_000 }));
-  await wb.screenshot('show-all-explained');
-  await page.keyboard.press('Escape');
+  // Without a polkit grant for nobody the scan as root is refused; how depends on whether
+  // polkit runs here (terminals.test.ts pins each outcome with real polkit).
+  const outcome = page.locator('.notification-toast').filter({ hasText: /Show All Namespaces: / });
+  await wb.step('Show All Namespaces asks polkit and says what came of it', () => outcome.first().waitFor({ state: 'visible', timeout: 30_000 }));
+  await wb.screenshot('show-all-outcome');
 });
 
 test('timings with 500 namespaces present (printed, not asserted)', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
@@ -174,7 +167,7 @@ test('filter, reveal a PID, copy the nsenter command and export the snapshot', {
 
   await wb.step('filter by the netns name', async () => {
     await runCommand(page, 'Namespace Explorer: Filter…');
-    await answerInput(wb, tag);
+    await answerInputBox(page, tag);
   });
   await wb.step('only the net group keeps a namespace', () => revealRow(page, /^net \(1\)$/));
   assert.ok(await treeRow(page, /^uts \(0\)$/).isVisible(), 'the uts group is empty under the filter');
@@ -182,7 +175,7 @@ test('filter, reveal a PID, copy the nsenter command and export the snapshot', {
 
   await wb.step('reveal the namespaces of the sleep', async () => {
     await runCommand(page, 'Namespace Explorer: Reveal Namespaces of a PID…');
-    await answerInput(wb, String(sleeper));
+    await answerInputBox(page, String(sleeper));
   });
   const revealed = await wb.step('its own uts namespace is revealed', () => revealRow(page, nsRow(uts)));
   assert.equal(await revealed.isVisible(), true);
