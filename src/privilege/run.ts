@@ -4,6 +4,7 @@
  * pkexec's own failures into an ElevationError that says what happened.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { shellQuote } from '../core/commands';
 import { ToolMissingError } from '../core/tools';
@@ -61,11 +62,22 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
     child.on('error', (err) => reject(new ElevationError('failed', `could not run pkexec: ${err.message}`, 1)));
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
-  const failure = pkexecFailure(status, stderr);
+  // A run that shares the terminal leaves pkexec's own words on it, unseen here; without a
+  // controlling terminal pkexec cannot ask there, so a refusal means no agent could ask.
+  const failure = pkexecFailure(status, run.capture ? stderr : hasControllingTerminal() ? '' : 'no authentication agent');
   if (failure) throw new ElevationError(failure, PKEXEC_MESSAGES[failure], status);
   if (run.capture && status !== 0) {
     const said = stderr.trim().split('\n').filter((l) => l.startsWith('nsx: ')).map((l) => l.slice(5)).join('; ');
     throw new ElevationError('failed', said || `the command run as root failed (exit status ${status})`, status);
   }
   return { status, stdout };
+}
+
+function hasControllingTerminal(): boolean {
+  try {
+    fs.closeSync(fs.openSync('/dev/tty', 'r'));
+    return true;
+  } catch {
+    return false;
+  }
 }

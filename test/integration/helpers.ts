@@ -9,7 +9,8 @@
  * signals it has no handler for.)
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import type {
@@ -336,6 +337,20 @@ async function killGroup(pgid: number, leader: ChildProcess): Promise<void> {
   if (leader.exitCode === null && leader.signalCode === null) {
     await Promise.race([new Promise((r) => leader.once('exit', r)), sleepMs(2000)]);
   }
+}
+
+/**
+ * cli.js of a copy of dist/ (and polkit/ beside it) that every user can read and only root
+ * can write, wherever the checkout is; removed at cleanup. Also keeps a test's build
+ * fixed while dist/ is rebuilt.
+ */
+export function readableCli(s: Scenario): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `nsxtest-${process.pid}-`));
+  s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  cpSync(DIST, path.join(dir, 'dist'), { recursive: true });
+  cpSync(path.join(REPO, 'polkit'), path.join(dir, 'polkit'), { recursive: true });
+  return path.join(dir, 'dist', 'cli.js');
 }
 
 /** Runs a command to completion; throws with its stderr when it fails. */

@@ -4,12 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { NS_TYPES, NsType } from '../../src/core/snapshot';
-import { CLI, DIST, Scenario, descendants, needsRoot, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
+import { CLI, Scenario, readableCli, descendants, needsRoot, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
 
 const skip = needsRoot('makes and enters namespaces');
 
@@ -163,11 +162,8 @@ test('nsx new refuses bad options before making anything', { skip }, () => {
 
 test('as an ordinary user: a new user namespace, and entering one the user owns, need no password', { skip }, async (t) => {
   const s = new Scenario(t);
-  const dir = mkdtempSync(path.join(os.tmpdir(), `nsxtest-${process.pid}-`));
-  s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
-  chmodSync(dir, 0o755);
-  cpSync(DIST, path.join(dir, 'dist'), { recursive: true });
-  const opts = { cli: path.join(dir, 'dist', 'cli.js'), wrapper: ['runuser', '-u', 'nobody', '--'], cwd: dir };
+  const cli = readableCli(s);
+  const opts = { cli, wrapper: ['runuser', '-u', 'nobody', '--'], cwd: path.dirname(cli) };
 
   const made = runCli(['new', '--type', 'user,net,uts', '--map-root', '--hostname', 'nobodys', '--', 'sh', '-c', 'id -u; hostname; ip -br link show lo'], opts);
   assert.equal(made.status, 0, made.stderr);

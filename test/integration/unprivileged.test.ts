@@ -4,13 +4,9 @@
  * fully visible. Needs root (to switch user); when not root the test is skipped.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import {
-  CLI,
-  DIST,
   Scenario,
   descendants,
   describeNs,
@@ -18,6 +14,7 @@ import {
   findProc,
   needsRoot,
   nsInode,
+  readableCli,
   snapshotJson,
   waitFor,
 } from './helpers';
@@ -29,13 +26,8 @@ test(
   { skip: needsRoot('runs the CLI as the user nobody through runuser') },
   async (t) => {
     const s = new Scenario(t);
-    // A copy of dist/ that nobody can read, wherever the checkout is.
-    const dir = mkdtempSync(path.join(os.tmpdir(), `nsxtest-${process.pid}-`));
-    s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
-    chmodSync(dir, 0o755);
-    assert.ok(CLI.startsWith(DIST));
-    cpSync(DIST, path.join(dir, 'dist'), { recursive: true });
-    const cli = path.join(dir, 'dist', 'cli.js');
+    const cli = readableCli(s);
+    const dir = path.dirname(path.dirname(cli));
 
     const rootSleeps: number[] = [];
     for (let i = 0; i < 3; i++) rootSleeps.push((await s.start('sleep', ['1000'])).pid);
