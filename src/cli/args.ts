@@ -60,7 +60,8 @@ Commands:
 
 Types: ${NS_TYPES.join(', ')}
 Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
---as-root on list, tree and snapshot scans as root; on enter it keeps the shell root.
+--as-root on list, tree and snapshot scans as root; on enter it keeps the shell root (in a
+user namespace you own you are who its uid_map makes you: root, with --map-root).
 Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
 
 const OPTIONS = {

@@ -52,9 +52,14 @@ export function formatAddress(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 
-/** The networks of the addresses in `ip -4 -o addr show` output. */
+/**
+ * The networks of the addresses in `ip -4 -o addr show` output. A point-to-point address
+ * (`inet A peer B/N`) uses its own address and its peer's network.
+ */
 export function usedNetworks(ipAddrOutput: string): Subnet[] {
-  return [...ipAddrOutput.matchAll(/\binet (\d+\.\d+\.\d+\.\d+\/\d+)/g)].flatMap((m) => parseCidr(m[1]!) ?? []);
+  return [...ipAddrOutput.matchAll(/\binet (\d+\.\d+\.\d+\.\d+)(\/\d+)?(?: peer (\d+\.\d+\.\d+\.\d+\/\d+))?/g)].flatMap((m) =>
+    [parseCidr(`${m[1]}${m[2] ?? '/32'}`), m[3] ? parseCidr(m[3]) : null].filter((n): n is Subnet => n !== null),
+  );
 }
 
 /** Interface names are at most 15 bytes: `nsx` + an id of up to 10 digits + one letter. */

@@ -1,6 +1,7 @@
 /** src/cli/args.ts: every command and option of `nsx`, and every mistake as one UsageError line. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { parseCommand, UsageError } from '../../src/cli/args';
 
 /** Asserts that argv is refused with a one-line UsageError matching `message`. */
@@ -26,27 +27,27 @@ test('-V and --version ask for the version', () => {
 });
 
 test('list without options', () => {
-  assert.deepEqual(parseCommand(['list']), { name: 'list', json: false, types: null, pid: null });
+  assert.deepEqual(parseCommand(['list']), { name: 'list', json: false, types: null, pid: null, asRoot: false });
 });
 
 test('list --json', () => {
-  assert.deepEqual(parseCommand(['list', '--json']), { name: 'list', json: true, types: null, pid: null });
+  assert.deepEqual(parseCommand(['list', '--json']), { name: 'list', json: true, types: null, pid: null, asRoot: false });
 });
 
 test('list --type with one type, several types, = form and -t', () => {
-  assert.deepEqual(parseCommand(['list', '--type', 'net']), { name: 'list', json: false, types: ['net'], pid: null });
+  assert.deepEqual(parseCommand(['list', '--type', 'net']), { name: 'list', json: false, types: ['net'], pid: null, asRoot: false });
   assert.deepEqual((parseCommand(['list', '--type=net,user']) as { types: unknown }).types, ['net', 'user']);
   assert.deepEqual((parseCommand(['list', '-t', 'pid, mnt']) as { types: unknown }).types, ['pid', 'mnt']);
 });
 
 test('list --pid and -p', () => {
-  assert.deepEqual(parseCommand(['list', '--pid', '1']), { name: 'list', json: false, types: null, pid: 1 });
+  assert.deepEqual(parseCommand(['list', '--pid', '1']), { name: 'list', json: false, types: null, pid: 1, asRoot: false });
   assert.deepEqual((parseCommand(['list', '-p', '4242']) as { pid: unknown }).pid, 4242);
   assert.deepEqual((parseCommand(['list', '--pid=4194304']) as { pid: unknown }).pid, 4194304);
 });
 
 test('tree defaults to the owner view', () => {
-  assert.deepEqual(parseCommand(['tree']), { name: 'tree', json: false, types: null, mode: 'owner' });
+  assert.deepEqual(parseCommand(['tree']), { name: 'tree', json: false, types: null, mode: 'owner', asRoot: false });
 });
 
 test('tree --parent and tree --process', () => {
@@ -55,12 +56,12 @@ test('tree --parent and tree --process', () => {
 });
 
 test('tree --json --type', () => {
-  assert.deepEqual(parseCommand(['tree', '--json', '--type', 'user']), { name: 'tree', json: true, types: ['user'], mode: 'owner' });
+  assert.deepEqual(parseCommand(['tree', '--json', '--type', 'user']), { name: 'tree', json: true, types: ['user'], mode: 'owner', asRoot: false });
 });
 
 test('snapshot, with or without --json', () => {
-  assert.deepEqual(parseCommand(['snapshot']), { name: 'snapshot' });
-  assert.deepEqual(parseCommand(['snapshot', '--json']), { name: 'snapshot' });
+  assert.deepEqual(parseCommand(['snapshot']), { name: 'snapshot', asRoot: false, output: null });
+  assert.deepEqual(parseCommand(['snapshot', '--json']), { name: 'snapshot', asRoot: false, output: null });
 });
 
 test('an unknown option is a UsageError naming it', () => {
@@ -118,5 +119,155 @@ test('a value given to a boolean option is refused as such, not as a missing val
     () => parseCommand(['list', '--json=yes']),
     (err: Error) => !/needs a value/.test(err.message),
     'the message must not say that --json needs a value',
+  );
+});
+
+test('--as-root on list, tree and snapshot sets asRoot; snapshot --output and -o name the file', () => {
+  assert.equal((parseCommand(['list', '--as-root']) as { asRoot: unknown }).asRoot, true);
+  assert.equal((parseCommand(['tree', '--process', '--as-root']) as { asRoot: unknown }).asRoot, true);
+  assert.deepEqual(parseCommand(['snapshot', '--as-root', '--output', 'out.json']), { name: 'snapshot', asRoot: true, output: 'out.json' });
+  assert.deepEqual(parseCommand(['snapshot', '-o', '/tmp/s.json']), { name: 'snapshot', asRoot: false, output: '/tmp/s.json' });
+});
+
+test('enter --pid without a command: every field at its default, command null (the shell)', () => {
+  assert.deepEqual(parseCommand(['enter', '--pid', '42']), { name: 'enter', pid: 42, ns: null, types: null, asRoot: false, startTime: null, command: null });
+});
+
+test('enter --ns with --type, --as-root and --start-time', () => {
+  assert.deepEqual(parseCommand(['enter', '--ns', '4026532600', '--type', 'net', '--as-root', '--start-time', '123456']), {
+    name: 'enter',
+    pid: null,
+    ns: 4026532600,
+    types: ['net'],
+    asRoot: true,
+    startTime: 123456,
+    command: null,
+  });
+  assert.deepEqual((parseCommand(['enter', '-p', '7', '-t', 'net,uts']) as { types: unknown }).types, ['net', 'uts']);
+});
+
+test('enter: everything after -- is the command, unparsed, options and further -- included', () => {
+  const command = ['ip', '--type', 'x', '--pid', 'nope', '--', '-h', '--json', 'a b'];
+  assert.deepEqual((parseCommand(['enter', '--pid', '1', '--', ...command]) as { command: unknown }).command, command);
+  // The options before `--` still apply; those after it are not nsx's.
+  const parsed = parseCommand(['enter', '--pid', '1', '--type', 'net', '--', 'sh', '--help', '--version']) as { name: string; types: unknown; command: unknown };
+  assert.equal(parsed.name, 'enter');
+  assert.deepEqual(parsed.types, ['net']);
+  assert.deepEqual(parsed.command, ['sh', '--help', '--version']);
+});
+
+test('new: everything after -- is the command, unparsed, even --type', () => {
+  assert.deepEqual((parseCommand(['new', '--type', 'uts', '--', 'env', '--type', 'bogus', '-V']) as { command: unknown }).command, ['env', '--type', 'bogus', '-V']);
+});
+
+test('enter needs exactly one of --pid and --ns', () => {
+  refused(['enter'], /enter needs one of --pid PID and --ns INODE/);
+  refused(['enter', '--type', 'net'], /enter needs one of --pid PID and --ns INODE/);
+  refused(['enter', '--pid', '1', '--ns', '4026531833'], /enter needs one of --pid PID and --ns INODE/);
+});
+
+test('enter refuses a --ns or --start-time that is not a decimal number', () => {
+  refused(['enter', '--ns', 'net:[4026531833]'], /'net:\[4026531833\]' is not a namespace inode/);
+  refused(['enter', '--ns', '-5'], /--ns/);
+  refused(['enter', '--ns', '1e9'], /'1e9' is not a namespace inode/);
+  refused(['enter', '--pid', '1', '--start-time', '12.5'], /'12.5' is not a start time/);
+  refused(['enter', '--pid', '1', '--start-time', '99999999999999999'], /is not a start time/);
+  refused(['enter', '--pid', '1', '--start-time', ''], /'' is not a start time/);
+});
+
+test('enter --pid is checked like list --pid', () => {
+  refused(['enter', '--pid', '0'], /'0' is not a process ID/);
+  refused(['enter', '--pid', '4194305'], /'4194305' is not a process ID/);
+});
+
+test('enter refuses an unknown type and the options of other commands', () => {
+  refused(['enter', '--pid', '1', '--type', 'network'], /unknown namespace type 'network'/);
+  refused(['enter', '--pid', '1', '--json'], /'enter' takes no --json option/);
+  refused(['enter', '--pid', '1', '--veth'], /'enter' takes no --veth option/);
+});
+
+test('new needs --type', () => {
+  refused(['new'], /new needs --type/);
+  refused(['new', '--hostname', 'box', '--', 'sh'], /new needs --type/);
+});
+
+test('new with every option', () => {
+  assert.deepEqual(
+    parseCommand(['new', '--type', 'net,uts,pid,mnt,user', '--hostname', 'box', '--mount-proc', '--propagation', 'slave', '--map-root', '--veth', '--subnet', '10.9.0.0/24', '--', 'bash', '-l']),
+    {
+      name: 'new',
+      types: ['net', 'uts', 'pid', 'mnt', 'user'],
+      hostname: 'box',
+      mountProc: true,
+      propagation: 'slave',
+      mapRoot: true,
+      veth: true,
+      subnet: '10.9.0.0/24',
+      command: ['bash', '-l'],
+    },
+  );
+});
+
+test('new with only --type leaves hostname, propagation and subnet out and the flags false', () => {
+  const parsed = parseCommand(['new', '--type', 'net']);
+  assert.deepEqual(parsed, { name: 'new', types: ['net'], mountProc: false, mapRoot: false, veth: false, command: null });
+  for (const key of ['hostname', 'propagation', 'subnet']) assert.ok(!Object.hasOwn(parsed, key), `no ${key} key`);
+});
+
+test('new accepts each propagation and refuses an unknown one, listing them', () => {
+  for (const p of ['private', 'slave', 'shared', 'unchanged']) {
+    assert.equal((parseCommand(['new', '--type', 'mnt', '--propagation', p]) as { propagation: unknown }).propagation, p);
+  }
+  refused(['new', '--type', 'mnt', '--propagation', 'rprivate'], /unknown propagation 'rprivate' \(private, slave, shared, unchanged\)/);
+});
+
+test('new refuses --subnet without --veth', () => {
+  refused(['new', '--type', 'net', '--subnet', '10.9.0.0/24'], /--subnet is for --veth/);
+});
+
+test('new refuses the options of enter and list', () => {
+  refused(['new', '--type', 'net', '--pid', '1'], /'new' takes no --pid option/);
+  refused(['new', '--type', 'net', '--as-root'], /'new' takes no --as-root option/);
+  refused(['new', '--type', 'net', '--json'], /'new' takes no --json option/);
+});
+
+test('a stray positional after enter or new hints to put the command after --', () => {
+  refused(['enter', '--pid', '1', 'bash'], /unexpected argument 'bash' \(put the command to run after '--'\)/);
+  refused(['new', '--type', 'net', 'ip', 'a'], /unexpected argument 'ip' \(put the command to run after '--'\)/);
+});
+
+test('a stray positional after a command that runs nothing gets no such hint', () => {
+  assert.throws(
+    () => parseCommand(['list', 'bash']),
+    (err: Error) => err instanceof UsageError && /unexpected argument 'bash'/.test(err.message) && !/--/.test(err.message),
+  );
+});
+
+test("a command after -- for list, tree, snapshot or the policy commands: '<name>' runs no command", () => {
+  for (const name of ['list', 'tree', 'snapshot', 'install-policy', 'remove-policy']) refused([name, '--', 'x'], new RegExp(`'${name}' runs no command`));
+  refused(['list', '--'], /'list' runs no command/);
+});
+
+test("-- with nothing after it: no command after '--'", () => {
+  refused(['enter', '--pid', '1', '--'], /no command after '--'/);
+  refused(['new', '--type', 'net', '--'], /no command after '--'/);
+});
+
+test('install-policy and remove-policy take no options', () => {
+  assert.deepEqual(parseCommand(['install-policy']), { name: 'install-policy' });
+  assert.deepEqual(parseCommand(['remove-policy']), { name: 'remove-policy' });
+  refused(['install-policy', '--as-root'], /'install-policy' takes no --as-root option/);
+  refused(['remove-policy', '--json'], /'remove-policy' takes no --json option/);
+  refused(['install-policy', 'now'], /unexpected argument 'now'/);
+});
+
+test('property: any non-empty argv after -- comes back as the command, element for element', () => {
+  const word = fc.oneof(fc.constantFrom('--', '-', '--type', '--pid', '-h', '--help', '--version', '-V', 'list', '', ' '), fc.string());
+  fc.assert(
+    fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), fc.constantFrom(['enter', '--pid', '1'], ['new', '--type', 'net']), (command, head) => {
+      const parsed = parseCommand([...head, '--', ...command]) as { name: string; command: unknown };
+      assert.equal(parsed.name, head[0]);
+      assert.deepEqual(parsed.command, command);
+    }),
   );
 });

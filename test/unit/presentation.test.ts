@@ -1,0 +1,99 @@
+/** src/ui/presentation.ts rowText with terminal marks: a namespace a terminal made says so. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { rowText, TYPE_ICON } from '../../src/ui/presentation';
+import { NamespaceNode, Node, TreeModel } from '../../src/ui/treeModel';
+import { HOST } from './fixture-probe';
+
+const BOX_NET = 4026532600;
+const BOX_UTS = 4026532601;
+
+function proc(pid: number, ppid: number, name: string, ns: Partial<Record<NsType, number>>): ProcessRecord {
+  return { pid, ppid, uid: 0, user: 'root', name, command: name, nspid: [pid], ns: { ...HOST, ...ns } };
+}
+
+function nsRec(ino: number, type: NsType, members: ProcessRecord[], extra: Partial<NamespaceRecord> = {}): NamespaceRecord {
+  return {
+    ns: ino,
+    type,
+    nprocs: members.length,
+    pid: members[0]?.pid ?? null,
+    ppid: members[0]?.ppid ?? null,
+    command: members[0]?.command ?? null,
+    uid: 0,
+    user: 'root',
+    pns: null,
+    ons: type === 'user' ? null : HOST.user,
+    nsfs: [],
+    holders: members.map((p) => ({ kind: 'process' as const, pid: p.pid })),
+    label: null,
+    ghost: false,
+    ...extra,
+  };
+}
+
+function model(): TreeModel {
+  const processes = [proc(1, 0, 'init', {}), proc(200, 1, 'unshare', { net: BOX_NET, uts: BOX_UTS }), proc(201, 200, 'bash', { net: BOX_NET, uts: BOX_UTS })];
+  const members = (t: NsType, ino: number) => processes.filter((p) => p.ns[t] === ino);
+  const snapshot: Snapshot = {
+    version: 1,
+    takenAt: '2026-01-01T00:00:00.000Z',
+    scanner: { uid: 0, procRoot: '/proc', durationMs: 1 },
+    capabilities: { hierarchy: true },
+    hidden: { total: 0, byReason: { EACCES: 0, vanished: 0 } },
+    namespaces: [
+      ...NS_TYPES.map((t) => nsRec(HOST[t], t, members(t, HOST[t]), { label: 'host' })),
+      nsRec(BOX_NET, 'net', members('net', BOX_NET), { label: 'unshare' }),
+      nsRec(BOX_UTS, 'uts', members('uts', BOX_UTS), { holders: [...members('uts', BOX_UTS).map((p) => ({ kind: 'process' as const, pid: p.pid })), { kind: 'fd', pid: 1, fd: 9, path: '/proc/1/fd/9' }] }),
+    ].sort((a, b) => a.ns - b.ns),
+    processes,
+  };
+  return new TreeModel(snapshot, 'type');
+}
+
+function namespaceNode(m: TreeModel, ino: number): NamespaceNode {
+  for (const group of m.roots()) {
+    for (const n of m.children(group) as Node[]) if (n.kind === 'namespace' && n.ns.ns === ino) return n;
+  }
+  throw new Error(`no row for ${ino}`);
+}
+
+test('rowText: a namespace a terminal made says "terminal: NAME" and has the terminal icon', () => {
+  const m = model();
+  const row = rowText(namespaceNode(m, BOX_NET), m, new Set(), new Map([[BOX_NET, 'new net+uts']]));
+  assert.equal(row.description, 'net 4026532600 · 2 processes · root · terminal: new net+uts');
+  assert.equal(row.icon, 'terminal');
+  assert.equal(row.label, 'unshare');
+  assert.equal(row.contextValue, 'nsx:ns:net', 'still a namespace row for the menus');
+  assert.match(row.ariaLabel, /terminal: new net\+uts/);
+});
+
+test('rowText: the terminal mark comes after "yours" and before the holder kinds', () => {
+  const m = model();
+  const row = rowText(namespaceNode(m, BOX_UTS), m, new Set([BOX_UTS]), new Map([[BOX_UTS, 'box']]));
+  assert.equal(row.description, '2 processes · root · yours · terminal: box · held by fd');
+  assert.equal(row.icon, 'terminal');
+});
+
+test('rowText: an unmarked namespace keeps its type icon and no terminal words, with or without the marks argument', () => {
+  const m = model();
+  const node = namespaceNode(m, HOST.net);
+  const marks = new Map([[BOX_NET, 'new net+uts']]);
+  for (const row of [rowText(node, m, new Set(), marks), rowText(node, m, new Set())]) {
+    assert.equal(row.icon, TYPE_ICON.net);
+    assert.ok(!row.description.includes('terminal'), row.description);
+  }
+  const box = rowText(namespaceNode(m, BOX_NET), m, new Set());
+  assert.equal(box.icon, TYPE_ICON.net);
+  assert.equal(box.description, 'net 4026532600 · 2 processes · root');
+});
+
+test('rowText: the marks apply only to namespace rows, by inode', () => {
+  const m = model();
+  const group = m.roots().find((n) => n.kind === 'group' && n.type === 'net')!;
+  const marks = new Map([[BOX_NET, 'T']]);
+  assert.equal(rowText(group, m, new Set(), marks).icon, TYPE_ICON.net);
+  const [members] = m.children(namespaceNode(m, BOX_NET));
+  assert.ok(!rowText(members!, m, new Set(), marks).description.includes('terminal'));
+});
