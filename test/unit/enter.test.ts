@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Caller } from '../../src/core/elevation';
 import { EnterError, EnterPlan, EnterRequest, enterTitle, planEnter } from '../../src/core/enter';
-import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
 import { HOST } from './fixture-probe';
+import { nsRecord as nsRec } from './records';
 
 const ALICE = 1000;
 const SELF = process.pid;
@@ -28,26 +29,6 @@ function proc(pid: number, name: string, uid: number, ns: Partial<Record<NsType,
   return { pid, ppid: 1, uid, user: uid === 0 ? 'root' : 'alice', name, command: name, nspid: [pid], ns, ...extra };
 }
 
-function nsRec(ino: number, type: NsType, members: ProcessRecord[], extra: Partial<NamespaceRecord> = {}): NamespaceRecord {
-  const senior = members[0];
-  return {
-    ns: ino,
-    type,
-    nprocs: members.length,
-    pid: senior?.pid ?? null,
-    ppid: senior?.ppid ?? null,
-    command: senior?.command ?? null,
-    uid: senior?.uid ?? null,
-    user: senior?.user ?? null,
-    pns: null,
-    ons: HOST.user,
-    nsfs: [],
-    holders: members.map((p): Holder => ({ kind: 'process', pid: p.pid })),
-    label: null,
-    ghost: false,
-    ...extra,
-  };
-}
 
 function snapshot(): Snapshot {
   const { time: _noTime, ...hostWithoutTime } = HOST;

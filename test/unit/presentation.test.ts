@@ -1,10 +1,11 @@
 /** src/ui/presentation.ts rowText with terminal marks: a namespace a terminal made says so. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
 import { rowText, TYPE_ICON } from '../../src/ui/presentation';
 import { NamespaceNode, Node, TreeModel } from '../../src/ui/treeModel';
 import { HOST } from './fixture-probe';
+import { nsRecord as nsRec } from './records';
 
 const BOX_NET = 4026532600;
 const BOX_UTS = 4026532601;
@@ -13,25 +14,6 @@ function proc(pid: number, ppid: number, name: string, ns: Partial<Record<NsType
   return { pid, ppid, uid: 0, user: 'root', name, command: name, nspid: [pid], ns: { ...HOST, ...ns } };
 }
 
-function nsRec(ino: number, type: NsType, members: ProcessRecord[], extra: Partial<NamespaceRecord> = {}): NamespaceRecord {
-  return {
-    ns: ino,
-    type,
-    nprocs: members.length,
-    pid: members[0]?.pid ?? null,
-    ppid: members[0]?.ppid ?? null,
-    command: members[0]?.command ?? null,
-    uid: 0,
-    user: 'root',
-    pns: null,
-    ons: type === 'user' ? null : HOST.user,
-    nsfs: [],
-    holders: members.map((p) => ({ kind: 'process' as const, pid: p.pid })),
-    label: null,
-    ghost: false,
-    ...extra,
-  };
-}
 
 function model(): TreeModel {
   const processes = [proc(1, 0, 'init', {}), proc(200, 1, 'unshare', { net: BOX_NET, uts: BOX_UTS }), proc(201, 200, 'bash', { net: BOX_NET, uts: BOX_UTS })];

@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nsenterArgv, shellQuote } from '../../src/core/commands';
-import { NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
 import { namespaceTooltip, rowText } from '../../src/ui/presentation';
 import { NamespaceNode, Node, TreeModel } from '../../src/ui/treeModel';
 import { HOST } from './fixture-probe';
+import { nsRecord as ns } from './records';
 
 const CHILD_USER = 4026532500;
 const CHILD_NET = 4026532600;
@@ -16,26 +17,6 @@ function proc(pid: number, ppid: number, name: string, ns: Partial<Record<NsType
   return { pid, ppid, uid: 0, user: 'root', name, command: `${name} --flag`, nspid, ns: { ...HOST, ...ns } };
 }
 
-function ns(ino: number, type: NsType, members: ProcessRecord[], extra: Partial<NamespaceRecord> = {}): NamespaceRecord {
-  const senior = members[0];
-  return {
-    ns: ino,
-    type,
-    nprocs: members.length,
-    pid: senior?.pid ?? null,
-    ppid: senior?.ppid ?? null,
-    command: senior?.command ?? null,
-    uid: senior?.uid ?? null,
-    user: senior?.user ?? null,
-    pns: null,
-    ons: type === 'user' ? null : HOST.user,
-    nsfs: [],
-    holders: members.map((p) => ({ kind: 'process' as const, pid: p.pid })),
-    label: null,
-    ghost: false,
-    ...extra,
-  };
-}
 
 function snapshot(): Snapshot {
   const init = proc(1, 0, 'init', {});
