@@ -97,10 +97,13 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       changed.fire(snapshot);
       void setState('ready');
       treeView.description = `all processes (root) · ${new Date(snapshot.takenAt).toLocaleTimeString()}`;
-      treeView.message = undefined;
+      // The description is not drawn while the view is alone in its container (its header
+      // is merged into the container's title): say it where it is always seen.
+      treeView.message = `Showing all processes (root), as scanned at ${new Date(snapshot.takenAt).toLocaleTimeString()}; Refresh scans again.`;
       log.info(`root's view: ${snapshot.namespaces.length} namespaces, ${snapshot.processes.length} processes, scan ${snapshot.scanner.durationMs} ms`);
     } else {
       known = undefined; // the tree shows root's snapshot: the next scan must redraw
+      treeView.message = undefined;
       treeView.description = provider.current.filter ? `filter: ${provider.current.filter}` : undefined;
       void manager.trigger();
     }

@@ -138,7 +138,9 @@ async function pickTypesToEnter(snapshot: Snapshot, pid: number, clicked: Namesp
   const own = snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {};
   const types = NS_TYPES.filter((t) => proc?.ns[t] !== undefined);
   if (!proc || types.length === 0) return [clicked.type];
-  const all: TypeItem = { label: '$(check-all) All of them', description: types.join(', '), types };
+  // Not the user namespace one is in already: nsenter cannot enter it again (setns: EINVAL).
+  const enterable = types.filter((t) => t !== 'user' || proc.ns.user !== own.user);
+  const all: TypeItem = { label: '$(check-all) All of them', description: enterable.join(', '), types: enterable };
   const items: TypeItem[] = [
     all,
     ...types.map((t) => {
@@ -158,7 +160,7 @@ async function pickTypesToEnter(snapshot: Snapshot, pid: number, clicked: Namesp
     canPickMany: true,
   });
   if (!chosen || chosen.length === 0) return undefined;
-  return chosen.includes(all) ? types : NS_TYPES.filter((t) => chosen.some((c) => c.types.includes(t)));
+  return chosen.includes(all) ? enterable : NS_TYPES.filter((t) => chosen.some((c) => c.types.includes(t)));
 }
 
 async function pickIdentity(): Promise<boolean | undefined> {

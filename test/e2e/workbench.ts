@@ -267,7 +267,9 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
         extensionsDir: dirs.extensions,
         userDataDir: dirs.userData,
         // Sticky scroll pins copies of ancestor rows over the tree, which can take clicks.
-        settings: { 'workbench.tree.enableStickyScroll': false, ...opts.settings },
+        // A new terminal's shell is relaunched once the extensions that add to its
+        // environment (git) have started, which loses what a test typed into it.
+        settings: { 'workbench.tree.enableStickyScroll': false, 'terminal.integrated.environmentChangesRelaunch': false, ...opts.settings },
         env,
         timeoutMs: TIMEOUT,
         ...(uid !== undefined ? { uid, gid } : {}),
@@ -397,6 +399,33 @@ export async function drawnRows(page: Page): Promise<DrawnRow[]> {
       })),
   );
   return rows.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Every row of the tree as it is expanded now, in tree order: pages through it from Home
+ * to the end (rows outside the view are not drawn). Moves the tree's keyboard focus.
+ */
+export async function allRows(page: Page): Promise<DrawnRow[]> {
+  const anchor = treeRow(page).first();
+  if ((await anchor.count()) === 0) return [];
+  await listOf(anchor).focus({ timeout: 5000 });
+  await page.keyboard.press('Home');
+  await page.waitForTimeout(50);
+  const seen = new Map<number, DrawnRow>();
+  // PageDown first moves the focus to the last row in view, then scrolls: done when the
+  // focus stays where it is.
+  const focused = () => treeRow(page).and(page.locator('.focused')).first().getAttribute('data-index', { timeout: 1000 }).catch(() => null);
+  const deadline = Date.now() + TIMEOUT;
+  for (let previous: string | null = null; ; ) {
+    for (const r of await drawnRows(page)) seen.set(r.index, r);
+    const now = await focused();
+    if (now !== null && now === previous) break;
+    if (Date.now() > deadline) throw new Error(`paging through the tree did not reach its end within ${TIMEOUT / 1000} s`);
+    previous = now;
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(50);
+  }
+  return [...seen.values()].sort((a, b) => a.index - b.index);
 }
 
 /** The tree rows drawn now, in tree order, as `text [aria-label]` (for failure messages). */
@@ -531,4 +560,325 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     async () => !(await widget.isVisible()) || (await input.inputValue()) !== `>${title}`,
     10_000,
   );
+}
+
+/**
+ * The visible terminal: the panel draws one `.terminal-wrapper.active` per terminal of the
+ * shown group; of a split group, the one with the keyboard focus (xterm's `.xterm.focus`),
+ * else the first.
+ */
+async function activeTerminal(page: Page): Promise<Locator> {
+  const focused = page.locator('.terminal-wrapper.active:has(.xterm.focus)');
+  return (await focused.count()) ? focused.first() : page.locator('.terminal-wrapper.active').first();
+}
+
+/**
+ * Opens a new terminal ("Terminal: Create New Terminal") and waits until it is shown. The
+ * palette offers that command only once the workbench knows the server can run processes,
+ * a few seconds after the workbench loads: until then this keeps asking.
+ */
+export async function openNewTerminal(page: Page, timeout = TIMEOUT): Promise<void> {
+  const wrappers = page.locator('.terminal-wrapper');
+  const before = await wrappers.count();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await runCommand(page, 'Terminal: Create New Terminal');
+      break;
+    } catch (e) {
+      if (!/has no command/.test((e as Error).message) || Date.now() > deadline) throw e;
+      await page.waitForTimeout(500);
+    }
+  }
+  await waitUntil('the new terminal is shown', async () => (await wrappers.count()) > before && (await (await activeTerminal(page)).locator('.xterm-rows').isVisible()), 10_000);
+}
+
+/**
+ * The text the visible terminal shows now (its viewport, not the scrollback): xterm.js
+ * draws rows into the DOM when `terminal.integrated.gpuAcceleration` is off, as it is by
+ * default here. Rows joined with '\n', no-break spaces as spaces, row ends and trailing
+ * blank rows trimmed. '' when no terminal is shown.
+ */
+export async function terminalText(page: Page): Promise<string> {
+  const rows = (await activeTerminal(page)).locator('.xterm-rows');
+  if ((await rows.count()) === 0) return '';
+  const lines = await rows.evaluate((el) => [...el.children].map((r) => r.textContent ?? ''));
+  return lines
+    .map((l) => l.replace(/\u00a0/g, ' ').trimEnd())
+    .join('\n')
+    .trimEnd();
+}
+
+const lastLines = (s: string, n: number): string => s.split('\n').slice(-n).join('\n');
+
+/** Polls the visible terminal until its text matches (a string: contains); returns the text. */
+export async function waitForTerminalText(page: Page, pattern: RegExp | string, timeout = TIMEOUT): Promise<string> {
+  const matches = (s: string): boolean => (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s));
+  let text = '';
+  try {
+    await waitUntil(
+      `the terminal shows ${String(pattern)}`,
+      async () => matches((text = await terminalText(page))),
+      timeout,
+    );
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; it shows (last lines):\n${lastLines(text, 15) || '(nothing)'}`);
+  }
+  return text;
+}
+
+/**
+ * Types a line into the visible terminal and presses Enter. VS Code relaunches a new
+ * terminal's shell once the extensions that add to its environment (git) have started,
+ * and what was typed into the first shell is lost; so this waits for the shell to echo
+ * the text (whitespace ignored, it may wrap) and, when it does not within 5 s, clears the
+ * line (Ctrl+U) and types again. `echo: false` for input a program does not echo (a
+ * password). In a split group, into the terminal with the focus, else the first.
+ */
+export async function typeInTerminal(page: Page, text: string, { echo = true }: { echo?: boolean } = {}): Promise<void> {
+  const textarea = (await activeTerminal(page)).locator('.xterm-helper-textarea');
+  await textarea.waitFor({ state: 'attached', timeout: 10_000 });
+  const focus = async (): Promise<void> => {
+    await textarea.focus();
+    await waitUntil('the terminal has the keyboard focus', () => textarea.evaluate((el) => el === el.ownerDocument.activeElement), 5000);
+  };
+  if (!echo || !text.trim()) {
+    await focus();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+    return;
+  }
+  const squeeze = (s: string): string => s.replace(/\s+/g, '');
+  const typed = squeeze(text);
+  const count = async (): Promise<number> => squeeze(await terminalText(page)).split(typed).length - 1;
+  const deadline = Date.now() + TIMEOUT;
+  for (let attempt = 1; ; attempt++) {
+    await focus();
+    const before = await count();
+    await page.keyboard.type(text);
+    const echoed = await waitUntil(`the terminal echoes ${JSON.stringify(text)}`, async () => (await count()) > before, 5000).then(
+      () => true,
+      () => false,
+    );
+    if (echoed) break;
+    if (Date.now() > deadline) {
+      throw new Error(`the terminal did not echo ${JSON.stringify(text)} in ${attempt} attempts; it shows (last lines):\n${lastLines(await terminalText(page), 15) || '(nothing)'}`);
+    }
+    await page.keyboard.press('Control+U');
+  }
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * The titles of the open terminals, as the panel shows them: the tab list once there are
+ * two (`terminal.integrated.tabs.hideCondition` is singleTerminal), else the one title in
+ * the panel's header; without the ┌ └ that mark the terminals of a split group. [] when the
+ * terminal panel is not shown.
+ */
+export async function terminalTabs(page: Page): Promise<string[]> {
+  const panel = page.locator('.part.panel');
+  const read = async (): Promise<string[]> => {
+    const entries = await panel.locator('.terminal-tabs-entry').evaluateAll((els) =>
+      els
+        .filter((e) => e.getClientRects().length > 0)
+        // A narrow tab list shows icons only: then the label's aria-label, "$(icon) title".
+        .map((e) => e.querySelector('.label-name')?.textContent?.trim() || (e.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '').replace(/\$\([^)]*\)/g, '').trim()),
+    );
+    // A split group's tabs start with ┌ ├ └ (box drawing).
+    if (entries.length) return entries.map((t) => t.replace(/^[\u2500-\u257f\s]+/, ''));
+    // Read at once, not isVisible() then textContent(): a second terminal replaces the
+    // single tab by the tab list in between, and textContent() would wait for it.
+    const single = await panel.locator('.single-terminal-tab').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => (e.textContent ?? '').trim()));
+    return single.slice(0, 1);
+  };
+  // A new tab is drawn before its title: wait (briefly) for every title.
+  let titles = await read();
+  await waitUntil('every terminal tab has its title', async () => !(titles = await read()).includes(''), 5000).catch(() => {});
+  return titles;
+}
+
+/** The quick input (command palette, quick pick, input box), once it is shown. */
+export async function quickInput(page: Page, timeout = 10_000): Promise<Locator> {
+  const widget = page.locator('.quick-input-widget');
+  try {
+    await widget.waitFor({ state: 'visible', timeout });
+  } catch {
+    throw new Error(`no quick input (quick pick or input box) is shown within ${timeout / 1000} s`);
+  }
+  return widget;
+}
+
+/** The title of the quick input; '' when it has none or is hidden. */
+export async function quickInputTitle(page: Page): Promise<string> {
+  const title = page.locator('.quick-input-widget .quick-input-title');
+  if (!(await title.isVisible())) return '';
+  return ((await title.textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+}
+
+export interface QuickPickItem {
+  label: string;
+  description: string;
+  /** The row's checkbox in a canSelectMany pick; null in a single-select one. */
+  checked: boolean | null;
+}
+
+/** The rows of the quick pick (not its separators). */
+function quickPickRows(page: Page): Locator {
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasNot: page.locator('.quick-input-list-separator-as-item') });
+}
+
+/** The rows drawn now, with their place in the whole list (data-index), in list order. */
+async function drawnQuickPickItems(page: Page): Promise<(QuickPickItem & { index: number })[]> {
+  const rows = await quickPickRows(page).evaluateAll((els) =>
+    els
+      .filter((e) => e.getClientRects().length > 0)
+      .map((e) => {
+        // No named functions in here: tsx would wrap them in a __name() the page lacks.
+        const first = e.querySelector('.quick-input-list-rows > .quick-input-list-row');
+        const [label, description] = ['.label-name', '.label-description'].map((sel) => (first?.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+        return {
+          index: Number(e.getAttribute('data-index')),
+          label,
+          description,
+          checked: e.getAttribute('role') === 'checkbox' ? e.getAttribute('aria-checked') === 'true' : null,
+        };
+      }),
+  );
+  return rows.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Scrolls the quick pick's list by about a page with the mouse wheel (which, unlike the
+ * arrow keys, leaves the active item alone); false when it did not move (at the end, or
+ * the list fits).
+ */
+async function scrollQuickPick(page: Page, direction: 1 | -1): Promise<boolean> {
+  const list = page.locator('.quick-input-widget .quick-input-list .monaco-list').first();
+  const box = await list.boundingBox();
+  if (!box) return false;
+  const before = (await drawnQuickPickItems(page)).map((r) => r.index).join();
+  await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
+  await page.mouse.wheel(0, direction * Math.max(box.height - 30, 22));
+  // The list redraws on the next frame.
+  let moved = false;
+  await waitUntil('the quick pick scrolls', async () => (moved = (await drawnQuickPickItems(page)).map((r) => r.index).join() !== before), 500).catch(() => {});
+  return moved;
+}
+
+/**
+ * The quick pick's rows, in list order: a label and description as shown (without icons)
+ * and, in a multi-select (canSelectMany) pick, whether the row is checked (its rows are
+ * role=checkbox with aria-checked; a single-select pick's are role=option). A long list
+ * draws only the rows in view: `all` scrolls through it to collect every row (and leaves
+ * it scrolled to the end).
+ */
+export async function quickPickItems(page: Page, { all = false }: { all?: boolean } = {}): Promise<QuickPickItem[]> {
+  const strip = (rows: (QuickPickItem & { index: number })[]): QuickPickItem[] => rows.map(({ label, description, checked }) => ({ label, description, checked }));
+  if (!all) return strip(await drawnQuickPickItems(page));
+  const seen = new Map<number, QuickPickItem & { index: number }>();
+  while (await scrollQuickPick(page, -1));
+  do for (const r of await drawnQuickPickItems(page)) seen.set(r.index, r);
+  while (await scrollQuickPick(page, 1));
+  return strip([...seen.values()].sort((a, b) => a.index - b.index));
+}
+
+/** A string matches the whole label, a RegExp any part of it. */
+const labelMatcher = (label: string | RegExp): ((s: string) => boolean) => (typeof label === 'string' ? (s) => s === label : (s) => label.test(s));
+
+/**
+ * The row of the quick pick whose label matches, scrolled into view: waits for it while
+ * the items arrive and sweeps the list down to the end and up again.
+ */
+async function revealQuickPickRow(page: Page, label: string | RegExp, timeout = 10_000): Promise<Locator> {
+  await quickInput(page);
+  const matches = labelMatcher(label);
+  const deadline = Date.now() + timeout;
+  let direction: 1 | -1 = 1;
+  while (Date.now() < deadline) {
+    const found = (await drawnQuickPickItems(page)).find((r) => matches(r.label));
+    if (found) return quickPickRows(page).and(page.locator(`[data-index="${found.index}"]`));
+    if (!(await scrollQuickPick(page, direction))) {
+      direction = direction === 1 ? -1 : 1;
+      await page.waitForTimeout(100);
+    }
+  }
+  const offered = (await quickPickItems(page, { all: true }).catch(() => [])).map((i) => i.label + (i.description ? ` (${i.description})` : ''));
+  throw new Error(`the quick pick has no item ${String(label)} within ${timeout / 1000} s; it offers ${summarise(offered)}`);
+}
+
+/**
+ * Checks or unchecks an item of a multi-select (canSelectMany) quick pick by clicking its
+ * checkbox, and waits until the row says so. (The header's "Toggle all checkboxes" is
+ * `.quick-input-header .monaco-checkbox`.)
+ */
+export async function setQuickPickChecked(page: Page, label: string | RegExp, checked: boolean): Promise<void> {
+  const row = await revealQuickPickRow(page, label);
+  if ((await row.getAttribute('role')) !== 'checkbox') throw new Error(`the quick pick item ${String(label)} has no checkbox: the pick is not canSelectMany`);
+  const state = async (): Promise<boolean> => (await row.getAttribute('aria-checked')) === 'true';
+  if ((await state()) !== checked) await row.locator('.monaco-checkbox').first().click();
+  await waitUntil(`the quick pick item ${String(label)} is ${checked ? '' : 'un'}checked`, async () => (await state()) === checked, 5000);
+}
+
+/** What the quick input shows, to notice that it moved on to the next step. */
+async function quickInputState(page: Page): Promise<string> {
+  const widget = page.locator('.quick-input-widget');
+  if (!(await widget.isVisible())) return 'hidden';
+  const input = widget.locator('.quick-input-box input');
+  return JSON.stringify([
+    await quickInputTitle(page),
+    await input.getAttribute('placeholder'),
+    await input.inputValue(),
+    await widget.locator('.quick-input-message').first().textContent({ timeout: 1000 }).catch(() => ''),
+    await quickPickRows(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))),
+  ]);
+}
+
+/** Waits until the quick input hides or shows something else than `before`. */
+async function quickInputMovesOn(page: Page, before: string, what: string): Promise<void> {
+  try {
+    await waitUntil(`the quick input closes or moves on after ${what}`, async () => {
+      const now = await quickInputState(page);
+      return now === 'hidden' || now !== before;
+    }, 10_000);
+  } catch (e) {
+    const message = (await page.locator('.quick-input-widget .quick-input-message').first().textContent({ timeout: 1000 }).catch(() => null))?.trim();
+    throw new Error(`${(e as Error).message}; title ${JSON.stringify(await quickInputTitle(page))}${message ? `, message ${JSON.stringify(message)}` : ''}`);
+  }
+}
+
+/**
+ * Accepts the quick input: clicks OK in a multi-select pick, else presses Enter in its box
+ * (the simple file dialog shows an OK button too; Enter there also opens a folder).
+ * Returns once it has closed or moved on (another title, prompt, value, message or list:
+ * the next step of a multi-step input).
+ */
+export async function acceptQuickInput(page: Page): Promise<void> {
+  const widget = await quickInput(page);
+  const before = await quickInputState(page);
+  // A multi-select pick (the widget then has the class show-checkboxes) shows OK.
+  const ok = widget.locator('.quick-input-action .monaco-button').filter({ hasText: /^OK$/ });
+  if ((await widget.getAttribute('class'))?.split(' ').includes('show-checkboxes') && (await ok.isVisible())) await ok.click();
+  else await widget.locator('.quick-input-box input').press('Enter');
+  await quickInputMovesOn(page, before, 'accepting');
+}
+
+/**
+ * Chooses an item of a single-select quick pick by clicking it (a string matches the whole
+ * label, a RegExp any part); returns once the pick has closed or moved on.
+ */
+export async function pickQuickItem(page: Page, label: string | RegExp): Promise<void> {
+  const row = await revealQuickPickRow(page, label);
+  if ((await row.getAttribute('role')) === 'checkbox') throw new Error(`the quick pick is multi-select: use setQuickPickChecked and acceptQuickInput for ${String(label)}`);
+  const before = await quickInputState(page);
+  await row.click();
+  await quickInputMovesOn(page, before, `picking ${String(label)}`);
+}
+
+/** Answers the input box a command opened (once it has replaced the command palette). */
+export async function answerInputBox(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await waitUntil('the command asks for input', async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), 10_000);
+  await input.fill(text);
+  await input.press('Enter');
+  await waitUntil('the input box closes', async () => !(await input.isVisible()), 10_000);
 }
