@@ -63,8 +63,12 @@ function planForProcess(
     // Another user's process: only root can see which namespaces it has.
     return { target, namespaces: [], types: types ? [...types] : [], privilege: caller.uid === 0 ? 'none' : 'root', asRoot, name: proc.name };
   }
-  const chosen = types ? NS_TYPES.filter((t) => types.includes(t)) : differingTypes(snapshot, proc, caller);
-  if (chosen.length === 0) throw new EnterError(`PID ${pid} (${proc.name}) is in all of your namespaces: there is nothing to enter`);
+  // The caller's own user namespace cannot be entered again (setns fails): it is already there.
+  const ownUserns = (t: NsType) => t === 'user' && proc.ns.user === caller.userns;
+  const chosen = types ? NS_TYPES.filter((t) => types.includes(t) && !ownUserns(t)) : differingTypes(snapshot, proc, caller);
+  if (chosen.length === 0) {
+    throw new EnterError(`PID ${pid} (${proc.name}) is already in ${types ? `your ${types.join(', ')} namespace${types.length > 1 ? 's' : ''}` : 'all of your namespaces'}: there is nothing to enter`);
+  }
   for (const t of chosen) {
     if (proc.ns[t] === undefined) throw new EnterError(`this kernel has no ${t} namespaces (PID ${pid} has none)`);
   }

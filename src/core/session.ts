@@ -174,7 +174,8 @@ function runTool(what: string, argv: string[], input?: string): string {
  * directory when entering its mount namespace, seen through /proc/PID/root).
  */
 export function chooseShell(preferred: string, root: string): string {
-  const candidates = [preferred, '/bin/bash', '/bin/sh'].filter((c) => c.startsWith('/'));
+  // An account that may not log in (nologin, false) still gets a shell: it asked for one.
+  const candidates = [preferred, '/bin/bash', '/bin/sh'].filter((c) => c.startsWith('/') && !/\/(nologin|false)$/.test(c));
   for (const shell of candidates) {
     try {
       fs.accessSync(root + shell, fs.constants.X_OK);

@@ -43,6 +43,25 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
   const changed = new vscode.EventEmitter<Snapshot>();
   let known: string | undefined;
   let elevated = false;
+  /** What the header says besides the filter: when root's view was taken, why a refresh failed. */
+  let elevatedAt: string | undefined;
+  let failure: string | undefined;
+
+  /**
+   * The description is not drawn while the view is alone in its container (its header is
+   * the container's), so the message above the tree says the same in words.
+   */
+  const showHeader = () => {
+    const filter = provider.current.filter;
+    const description = [elevatedAt && `all processes (root) · ${elevatedAt}`, filter && `filter: ${filter}`].filter(Boolean).join(' · ');
+    treeView.description = description || undefined;
+    const message = [
+      elevatedAt && `Showing all processes (root), as scanned at ${elevatedAt}; Refresh scans again.`,
+      filter && `Filtered by “${filter}”.`,
+      failure && `Refresh failed: ${failure}`,
+    ].filter(Boolean);
+    treeView.message = message.length ? message.join(' ') : undefined;
+  };
 
   const setState = (state: 'loading' | 'ready' | 'error') => vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', state);
   void setState('loading');
@@ -54,7 +73,10 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     try {
       const reply = await discovery.scan({ known });
       known = reply.fingerprint;
-      treeView.message = undefined; // a failure before is over, changed or not
+      if (failure) {
+        failure = undefined; // a failure before is over, changed or not
+        showHeader();
+      }
       if ('unchanged' in reply) {
         log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
         return;
@@ -71,8 +93,10 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     } catch (err) {
       const message = (err as Error).message;
       log.error(`refresh failed: ${message}`);
-      if (provider.current.snapshot) treeView.message = `Refresh failed: ${message}`;
-      else void setState('error');
+      if (provider.current.snapshot) {
+        failure = message;
+        showHeader();
+      } else void setState('error');
     }
   };
   const interval = () => vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);
@@ -80,7 +104,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
 
   const applyFilter = (filter: string) => {
     provider.setFilter(filter);
-    if (!elevated) treeView.description = filter ? `filter: ${filter}` : undefined;
+    showHeader();
     void vscode.commands.executeCommand('setContext', 'namespaceExplorer.filtered', !!filter);
   };
   const group = (g: Grouping) => async () => {
@@ -96,15 +120,14 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       provider.update(snapshot);
       changed.fire(snapshot);
       void setState('ready');
-      treeView.description = `all processes (root) · ${new Date(snapshot.takenAt).toLocaleTimeString()}`;
-      // The description is not drawn while the view is alone in its container (its header
-      // is merged into the container's title): say it where it is always seen.
-      treeView.message = `Showing all processes (root), as scanned at ${new Date(snapshot.takenAt).toLocaleTimeString()}; Refresh scans again.`;
+      elevatedAt = new Date(snapshot.takenAt).toLocaleTimeString();
+      failure = undefined;
+      showHeader();
       log.info(`root's view: ${snapshot.namespaces.length} namespaces, ${snapshot.processes.length} processes, scan ${snapshot.scanner.durationMs} ms`);
     } else {
       known = undefined; // the tree shows root's snapshot: the next scan must redraw
-      treeView.message = undefined;
-      treeView.description = provider.current.filter ? `filter: ${provider.current.filter}` : undefined;
+      elevatedAt = undefined;
+      showHeader();
       void manager.trigger();
     }
   };
@@ -171,7 +194,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
     reveal: async (ino) => {
       const node = provider.findNamespace(ino);
-      if (node) await treeView.reveal(node, { select: false, focus: false, expand: true });
+      if (node) await treeView.reveal(node, { select: false, focus: false });
     },
   };
 }

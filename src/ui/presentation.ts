@@ -76,13 +76,13 @@ export function namespaceName(ns: NamespaceRecord): string {
 function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>, terminal: string | undefined): RowText {
   const ns = node.ns;
   const label = ns.label && ns.label !== String(ns.ns) ? ns.label : namespaceName(ns);
-  const parts: string[] = [];
+  // A terminal's mark first, so that a narrow sidebar still shows it.
+  const parts: string[] = terminal ? [`terminal: ${terminal}`] : [];
   if (label !== namespaceName(ns)) parts.push(namespaceName(ns));
   if (ns.ghost) parts.push('ghost');
   else parts.push(ns.nprocs ? plural(ns.nprocs, 'process', 'processes') : 'no process');
   if (ns.user) parts.push(ns.user);
   if (mine.has(ns.ns)) parts.push('yours');
-  if (terminal) parts.push(`terminal: ${terminal}`);
   const kinds = new Set(ns.holders.map((h) => h.kind));
   if (kinds.has('bindmount')) parts.push('bind mount');
   if (kinds.has('fd')) parts.push('held by fd');

@@ -136,11 +136,10 @@ async function pickTypesToEnter(snapshot: Snapshot, pid: number, clicked: Namesp
   const proc = snapshot.processes.find((p) => p.pid === pid);
   const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
   const own = snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {};
-  const types = NS_TYPES.filter((t) => proc?.ns[t] !== undefined);
+  // Not the user namespace the editor is in already: nsenter cannot enter it again (setns: EINVAL).
+  const types = NS_TYPES.filter((t) => proc?.ns[t] !== undefined && (t !== 'user' || proc.ns.user !== own.user));
   if (!proc || types.length === 0) return [clicked.type];
-  // Not the user namespace one is in already: nsenter cannot enter it again (setns: EINVAL).
-  const enterable = types.filter((t) => t !== 'user' || proc.ns.user !== own.user);
-  const all: TypeItem = { label: '$(check-all) All of them', description: enterable.join(', '), types: enterable };
+  const all: TypeItem = { label: '$(check-all) All of them', description: types.join(', '), types };
   const items: TypeItem[] = [
     all,
     ...types.map((t) => {
@@ -160,7 +159,7 @@ async function pickTypesToEnter(snapshot: Snapshot, pid: number, clicked: Namesp
     canPickMany: true,
   });
   if (!chosen || chosen.length === 0) return undefined;
-  return chosen.includes(all) ? enterable : NS_TYPES.filter((t) => chosen.some((c) => c.types.includes(t)));
+  return chosen.includes(all) ? types : NS_TYPES.filter((t) => chosen.some((c) => c.types.includes(t)));
 }
 
 async function pickIdentity(): Promise<boolean | undefined> {

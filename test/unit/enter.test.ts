@@ -182,7 +182,11 @@ test('planEnter --pid: the user type is compared with the caller\'s user namespa
 });
 
 test('planEnter --pid: a process in all of the caller\'s namespaces has nothing to enter', () => {
-  refused({ pid: 1100, asRoot: false }, 'PID 1100 (twin) is in all of your namespaces: there is nothing to enter');
+  refused({ pid: 1100, asRoot: false }, 'PID 1100 (twin) is already in all of your namespaces: there is nothing to enter');
+});
+
+test('planEnter --pid --type user: the caller\'s own user namespace is left out, and alone it is refused', () => {
+  refused({ pid: 1100, types: ['user'], asRoot: false }, 'PID 1100 (twin) is already in your user namespace: there is nothing to enter');
 });
 
 test('planEnter --pid --type: types in NS_TYPES order, without duplicates, even those the caller shares', () => {

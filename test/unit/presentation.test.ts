@@ -44,17 +44,17 @@ function namespaceNode(m: TreeModel, ino: number): NamespaceNode {
 test('rowText: a namespace a terminal made says "terminal: NAME" and has the terminal icon', () => {
   const m = model();
   const row = rowText(namespaceNode(m, BOX_NET), m, new Set(), new Map([[BOX_NET, 'new net+uts']]));
-  assert.equal(row.description, 'net 4026532600 · 2 processes · root · terminal: new net+uts');
+  assert.equal(row.description, 'terminal: new net+uts · net 4026532600 · 2 processes · root');
   assert.equal(row.icon, 'terminal');
   assert.equal(row.label, 'unshare');
   assert.equal(row.contextValue, 'nsx:ns:net', 'still a namespace row for the menus');
   assert.match(row.ariaLabel, /terminal: new net\+uts/);
 });
 
-test('rowText: the terminal mark comes after "yours" and before the holder kinds', () => {
+test('rowText: the terminal mark comes first, so that a narrow sidebar still shows it', () => {
   const m = model();
   const row = rowText(namespaceNode(m, BOX_UTS), m, new Set([BOX_UTS]), new Map([[BOX_UTS, 'box']]));
-  assert.equal(row.description, '2 processes · root · yours · terminal: box · held by fd');
+  assert.equal(row.description, 'terminal: box · 2 processes · root · yours · held by fd');
   assert.equal(row.icon, 'terminal');
 });
 

@@ -39,3 +39,9 @@ test('a shell that exists but cannot be executed is passed over', (t) => {
 test('a relative login shell from passwd is never run', (t) => {
   assert.equal(chooseShell('zsh', fakeRoot(t, ['/bin/bash', '/bin/sh'])), '/bin/bash');
 });
+
+test('an account whose login shell refuses logins (nologin, false) still gets bash or sh', (t) => {
+  const root = fakeRoot(t, ['/usr/sbin/nologin', '/bin/false', '/bin/bash', '/bin/sh']);
+  assert.equal(chooseShell('/usr/sbin/nologin', root), '/bin/bash');
+  assert.equal(chooseShell('/bin/false', root), '/bin/bash');
+});
