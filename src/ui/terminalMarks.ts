@@ -4,7 +4,13 @@
  */
 import { ProcessRecord, Snapshot } from '../core/snapshot';
 
-export function namespacesBelow(snapshot: Snapshot, rootPid: number): Set<number> {
+export interface Below {
+  namespaces: Set<number>;
+  /** Some of those processes could not be read: they run as another user (root, through polkit). */
+  hidden: boolean;
+}
+
+export function namespacesBelow(snapshot: Snapshot, rootPid: number): Below {
   const children = new Map<number, ProcessRecord[]>();
   for (const p of snapshot.processes) {
     const siblings = children.get(p.ppid);
@@ -12,13 +18,14 @@ export function namespacesBelow(snapshot: Snapshot, rootPid: number): Set<number
     else children.set(p.ppid, [p]);
   }
   const own = snapshot.processes.find((p) => p.pid === rootPid)?.ns ?? {};
-  const found = new Set<number>();
+  const below: Below = { namespaces: new Set(), hidden: false };
   const queue = [...(children.get(rootPid) ?? [])];
   for (let p = queue.shift(); p; p = queue.shift()) {
+    if (p.hidden === 'EACCES') below.hidden = true;
     for (const [type, ino] of Object.entries(p.ns)) {
-      if (ino !== own[type as keyof typeof own]) found.add(ino);
+      if (ino !== own[type as keyof typeof own]) below.namespaces.add(ino);
     }
     queue.push(...(children.get(p.pid) ?? []));
   }
-  return found;
+  return below;
 }

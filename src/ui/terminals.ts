@@ -37,12 +37,19 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
   /** Terminals that make namespaces, and the PID of the process each runs. */
   const isolated = new Map<vscode.Terminal, number | undefined>();
   const revealed = new Set<number>();
+  const explained = new WeakSet<vscode.Terminal>();
 
   const updateMarks = (snapshot: Snapshot | undefined) => {
     const marks = new Map<number, string>();
     if (snapshot) {
       for (const [terminal, pid] of isolated) {
-        if (pid !== undefined) for (const ino of namespacesBelow(snapshot, pid)) marks.set(ino, terminal.name);
+        if (pid === undefined) continue;
+        const below = namespacesBelow(snapshot, pid);
+        for (const ino of below.namespaces) marks.set(ino, terminal.name);
+        if (below.hidden && !explained.has(terminal)) {
+          explained.add(terminal);
+          void explainRootTerminal(terminal.name);
+        }
       }
     }
     view.setTerminalMarks(marks);
@@ -129,6 +136,15 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
     vscode.commands.registerCommand('namespaceExplorer.openTerminal', guarded(env, 'Open Terminal in Namespace', openTerminal)),
     vscode.commands.registerCommand('namespaceExplorer.newTerminal', guarded(env, 'New Isolated Terminal', newTerminal)),
   );
+}
+
+/** A terminal made through polkit runs as root: the user's own scan cannot see into it. */
+async function explainRootTerminal(name: string): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(
+    `“${name}” runs as root, through polkit: your own view cannot see into its namespaces. Show All Namespaces shows and marks them.`,
+    'Show All Namespaces',
+  );
+  if (choice) await vscode.commands.executeCommand('namespaceExplorer.showAll');
 }
 
 /** Which of the process's namespaces to enter: the one clicked preselected, "all" offered. */

@@ -44,29 +44,35 @@ const PROCESSES = [
 ];
 
 test('namespacesBelow: the namespaces of descendants at any depth that differ from the terminal\'s own', () => {
-  assert.deepEqual([...namespacesBelow(snap(PROCESSES), 100)].sort(), [NET1, UTS1, PID1, MNT1].sort());
+  assert.deepEqual([...namespacesBelow(snap(PROCESSES), 100).namespaces].sort(), [NET1, UTS1, PID1, MNT1].sort());
 });
 
 test('namespacesBelow: processes outside the subtree are ignored', () => {
-  const marks = namespacesBelow(snap(PROCESSES), 100);
+  const marks = namespacesBelow(snap(PROCESSES), 100).namespaces;
   assert.ok(!marks.has(NET_ELSEWHERE) && !marks.has(NET_SIBLING));
 });
 
 test('namespacesBelow: namespaces the terminal\'s own process is in are not marked', () => {
   // The terminal itself already in NET1 (say, entered): only what its children made beyond that.
   const processes = PROCESSES.filter((p) => p.pid !== 104).map((p) => (p.pid === 100 ? proc(100, 1, { net: NET1 }) : p));
-  assert.deepEqual([...namespacesBelow(snap(processes), 100)].sort(), [UTS1, PID1, MNT1].sort());
-  for (const t of Object.keys(HOST) as NsType[]) assert.ok(!namespacesBelow(snap(PROCESSES), 100).has(HOST[t]), t);
+  assert.deepEqual([...namespacesBelow(snap(processes), 100).namespaces].sort(), [UTS1, PID1, MNT1].sort());
+  for (const t of Object.keys(HOST) as NsType[]) assert.ok(!namespacesBelow(snap(PROCESSES), 100).namespaces.has(HOST[t]), t);
+});
+
+test('namespacesBelow: says when a process below could not be read (a terminal running as root)', () => {
+  assert.equal(namespacesBelow(snap(PROCESSES), 100).hidden, true, 'PID 105 below 100 is hidden');
+  assert.equal(namespacesBelow(snap(PROCESSES), 102).hidden, false);
+  assert.equal(namespacesBelow(snap(PROCESSES), 300).hidden, false);
 });
 
 test('namespacesBelow: a subtree root deeper down marks only what is below it', () => {
-  assert.deepEqual([...namespacesBelow(snap(PROCESSES), 102)], [MNT1]);
+  assert.deepEqual([...namespacesBelow(snap(PROCESSES), 102).namespaces], [MNT1]);
 });
 
 test('namespacesBelow: a process without children, or a PID not in the snapshot, marks nothing', () => {
-  assert.equal(namespacesBelow(snap(PROCESSES), 103).size, 0);
-  assert.equal(namespacesBelow(snap(PROCESSES), 104).size, 0);
-  assert.equal(namespacesBelow(snap(PROCESSES), 99999).size, 0);
+  assert.equal(namespacesBelow(snap(PROCESSES), 103).namespaces.size, 0);
+  assert.equal(namespacesBelow(snap(PROCESSES), 104).namespaces.size, 0);
+  assert.equal(namespacesBelow(snap(PROCESSES), 99999).namespaces.size, 0);
 });
 
 test('property: namespacesBelow is exactly the differing namespaces of the root\'s descendants', () => {
@@ -91,7 +97,7 @@ test('property: namespacesBelow is exactly the differing namespaces of the root\
         if (!isBelow(p.pid)) continue;
         for (const t of Object.keys(p.ns) as NsType[]) if (p.ns[t] !== own[t]) expected.add(p.ns[t]!);
       }
-      assert.deepEqual([...namespacesBelow(snap(processes), rootPid)].sort(), [...expected].sort());
+      assert.deepEqual([...namespacesBelow(snap(processes), rootPid).namespaces].sort(), [...expected].sort());
     }),
   );
 });
