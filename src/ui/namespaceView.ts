@@ -194,7 +194,8 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
     reveal: async (ino) => {
       const node = provider.findNamespace(ino);
-      if (node) await treeView.reveal(node, { select: false, focus: false });
+      // Expanded too: who is in a namespace is what one looks for in a new one.
+      if (node) await treeView.reveal(node, { select: false, focus: false, expand: true });
     },
   };
 }
