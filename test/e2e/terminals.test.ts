@@ -238,9 +238,13 @@ test('Open Terminal in Namespace… on an ip netns no process is in opens it dir
   const { page } = wb;
   const row = await findNamespace(wb, 'net', net, tag);
   const clicked = await wb.step('click the terminal icon on its row', async () => {
-    await row.hover();
     const icon = row.locator('.actions .action-label[aria-label="Open Terminal in Namespace…"]');
-    await icon.waitFor({ state: 'visible', timeout: 10_000 });
+    // A tooltip of the row above can cover this one and swallow the hover: move away and back.
+    await waitUntil('the terminal icon on the row', async () => {
+      await page.mouse.move(0, 0);
+      await row.hover();
+      return icon.isVisible();
+    }, 15_000);
     const at = performance.now();
     await icon.click();
     return at;
