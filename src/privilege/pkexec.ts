@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { requireTool } from '../core/tools';
+import type { InstalledHelper } from './policy';
 
 /** What runs cli.js: Node, or the editor's Electron binary acting as Node. */
 export interface Runtime {
@@ -18,10 +19,19 @@ export function currentRuntime(cli: string): Runtime {
   return { execPath: process.execPath, electron: !!process.versions.electron, cli };
 }
 
-/** `pkexec <helper> ARGS`: the root-owned helper when installed, else this runtime and cli.js. */
-export function elevatedArgv(args: readonly string[], runtime: Runtime, helper: string | null): string[] {
+/** The scan as root, the one command the installed policy lets polkit remember a password for. */
+export const SCAN_ARGS: readonly string[] = ['snapshot', '--json'];
+
+/**
+ * `pkexec <helper> ARGS`: the root-owned helper when installed (its scan-only launcher for
+ * the scan), else this runtime and cli.js.
+ */
+export function elevatedArgv(args: readonly string[], runtime: Runtime, installed: InstalledHelper | null): string[] {
   const pkexec = requireTool('pkexec');
-  if (helper) return [pkexec, helper, ...args];
+  if (installed) {
+    const scan = args.length === SCAN_ARGS.length && args.every((a, i) => a === SCAN_ARGS[i]);
+    return scan ? [pkexec, installed.scanner] : [pkexec, installed.helper, ...args];
+  }
   const env = runtime.electron ? [requireTool('env'), 'ELECTRON_RUN_AS_NODE=1'] : [];
   return [pkexec, ...env, runtime.execPath, runtime.cli, ...args];
 }

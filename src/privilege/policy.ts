@@ -10,24 +10,33 @@ import { Runtime } from './pkexec';
 
 export const ACTION_ID = 'org.namespaceexplorer.nsx';
 export const INSTALL_DIR = '/usr/local/lib/namespace-explorer';
-export const HELPER = `${INSTALL_DIR}/nsx-helper`;
 const POLICY_NAME = `${ACTION_ID}.policy`;
+/** The two launchers: any nsx command (asks every time), and the scan alone (asks once in a while). */
+const LAUNCHERS = { helper: 'nsx-helper', scanner: 'nsx-scan' } as const;
 export const POLICY_PATH = `/usr/share/polkit-1/actions/${POLICY_NAME}`;
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
 }
 
-export type HelperState = { state: 'installed'; helper: string } | { state: 'absent' } | { state: 'stale'; why: string };
+export interface InstalledHelper {
+  /** Runs `nsx ARGS`. */
+  helper: string;
+  /** Runs `nsx snapshot --json` and nothing else, whatever it is given. */
+  scanner: string;
+}
+
+export type HelperState = ({ state: 'installed' } & InstalledHelper) | { state: 'absent' } | { state: 'stale'; why: string };
 
 /**
  * Whether the installed helper can be used for this build: it must exist, be root's alone,
  * and be this very cli.js (an older copy would answer in an older format).
  */
 export function helperState(distDir: string, installDir = INSTALL_DIR, policyPath = POLICY_PATH): HelperState {
-  const helper = path.join(installDir, 'nsx-helper');
-  if (!fs.existsSync(policyPath) || !fs.existsSync(helper)) return { state: 'absent' };
-  const problem = [helper, path.join(installDir, 'cli.js')].map(writableByOthers).find((p) => p);
+  const helper = path.join(installDir, LAUNCHERS.helper);
+  const scanner = path.join(installDir, LAUNCHERS.scanner);
+  if (!fs.existsSync(policyPath) || !fs.existsSync(helper) || !fs.existsSync(scanner)) return { state: 'absent' };
+  const problem = [helper, scanner, path.join(installDir, 'cli.js')].map(writableByOthers).find((p) => p);
   if (problem) return { state: 'stale', why: problem };
   try {
     if (!fs.readFileSync(path.join(installDir, 'cli.js')).equals(fs.readFileSync(path.join(distDir, 'cli.js')))) {
@@ -36,7 +45,7 @@ export function helperState(distDir: string, installDir = INSTALL_DIR, policyPat
   } catch (err) {
     return { state: 'stale', why: (err as Error).message };
   }
-  return { state: 'installed', helper };
+  return { state: 'installed', helper, scanner };
 }
 
 /** Why a user other than root could change `file` or a directory above it, or null. */
@@ -77,13 +86,16 @@ export function installPolicy(distDir: string, policyDir: string, runtime: Runti
     copy(path.join(distDir, 'cli.js'), path.join(staging, 'cli.js'), 0o644);
     if (fs.existsSync(koffi)) copy(koffi, path.join(staging, 'koffi', arch, 'koffi.node'), 0o644);
     const runtimePath = trustedRuntime(runtime, staging, installDir);
-    const launcher = [
-      '#!/bin/sh',
-      '# Installed by Namespace Explorer: its helper, run by pkexec with a runtime only root can change.',
-      `${runtime.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}exec ${shellQuote([runtimePath, path.join(installDir, 'cli.js')])} "$@"`,
-      '',
-    ].join('\n');
-    fs.writeFileSync(path.join(staging, 'nsx-helper'), launcher, { mode: 0o755 });
+    const launcher = (what: string, args: string) =>
+      [
+        '#!/bin/sh',
+        `# Installed by Namespace Explorer: ${what}, run by pkexec with a runtime only root can change.`,
+        `${runtime.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}exec ${shellQuote([runtimePath, path.join(installDir, 'cli.js')])} ${args}`,
+        '',
+      ].join('\n');
+    fs.writeFileSync(path.join(staging, LAUNCHERS.helper), launcher('its helper', '"$@"'), { mode: 0o755 });
+    fs.writeFileSync(path.join(staging, LAUNCHERS.scanner), launcher('the scan alone, whatever it is given', 'snapshot --json'), { mode: 0o755 });
+    for (const launcher of Object.values(LAUNCHERS)) fs.chmodSync(path.join(staging, launcher), 0o755);
     for (const dir of [staging, path.join(staging, 'koffi'), path.join(staging, 'koffi', arch)]) fs.chmodSync(dir, 0o755);
     fs.rmSync(installDir, { recursive: true, force: true });
     fs.renameSync(staging, installDir);

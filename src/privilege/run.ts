@@ -45,7 +45,7 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
   const helper = run.installedHelper === false ? ({ state: 'absent' } as const) : helperState(path.dirname(run.runtime.cli));
   let argv: string[];
   try {
-    argv = elevatedArgv(run.args, run.runtime, helper.state === 'installed' ? helper.helper : null);
+    argv = elevatedArgv(run.args, run.runtime, helper.state === 'installed' ? helper : null);
   } catch (err) {
     if (!(err instanceof ToolMissingError)) throw err;
     const manual = shellQuote(manualArgv(run.args, run.runtime));

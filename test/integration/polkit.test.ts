@@ -20,6 +20,7 @@ const GENERIC_ACTION = 'org.freedesktop.policykit.exec';
 const ACTION_ID = 'org.namespaceexplorer.nsx';
 const INSTALL_DIR = '/usr/local/lib/namespace-explorer';
 const HELPER = `${INSTALL_DIR}/nsx-helper`;
+const SCAN_ACTION = `${ACTION_ID}.scan`;
 const POLICY_PATH = `/usr/share/polkit-1/actions/${ACTION_ID}.policy`;
 
 const NO_AGENT =
@@ -281,7 +282,7 @@ test('revoked: snapshot --as-root is refused again (127)', { skip: SKIP }, async
 });
 
 test(
-  'installed policy: root-owned helper; with only org.namespaceexplorer.nsx granted the same build elevates through it, a changed cli.js falls back to the generic action (refused)',
+  'installed policy: root-owned launchers; the scan action covers the scan and nothing else, the helper action the rest; a changed cli.js falls back to the generic action (refused)',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -297,16 +298,24 @@ test(
     assert.ok(statSync(HELPER).mode & 0o100, `${HELPER} is executable`);
     assert.ok(readFileSync(path.join(INSTALL_DIR, 'cli.js')).equals(readFileSync(setup.cli)), 'the installed cli.js is the user\'s build');
 
-    // Only the new action: pkcheck (the harness's check) waits until polkitd has read the .policy.
-    await grantAction(s, user.name, ACTION_ID);
+    // Only the scan action: pkcheck (the harness's check) waits until polkitd has read the .policy.
+    await grantAction(s, user.name, SCAN_ACTION);
     const generic = runAsUser(user.name, ['pkexec', '/bin/true']);
     assert.equal(generic.status, 127, `setup: ${GENERIC_ACTION} is not granted\n${show(generic)}`);
 
     const r = nsxAsUser(setup, ['snapshot', '--as-root']);
-    assert.equal(r.status, 0, `through ${HELPER}\n${show(r)}`);
-    const snap = parseSnapshot(r.stdout, 'snapshot --as-root through the helper');
+    assert.equal(r.status, 0, `through the scan launcher\n${show(r)}`);
+    const snap = parseSnapshot(r.stdout, 'snapshot --as-root through the scan launcher');
     assert.equal(snap.scanner.uid, 0);
     assert.equal(snap.scanner.requestedBy, user.uid);
+    // The scan's grant is not the helper's: anything else is refused.
+    const list = nsxAsUser(setup, ['list', '--as-root', '--json']);
+    assert.equal(list.status, 127, `list --as-root needs ${ACTION_ID}\n${show(list)}`);
+
+    await grantAction(s, user.name, ACTION_ID);
+    const granted = nsxAsUser(setup, ['list', '--as-root', '--json']);
+    assert.equal(granted.status, 0, `through ${HELPER}\n${show(granted)}`);
+    assert.ok(Array.isArray((JSON.parse(granted.stdout) as { namespaces: unknown[] }).namespaces));
 
     // Another build (one more line): the helper is stale, nsx asks for the generic action.
     chmodSync(setup.cli, 0o644);
@@ -316,13 +325,13 @@ test(
 );
 
 test(
-  'policy removed: the helper is gone and, with only org.namespaceexplorer.nsx granted, snapshot --as-root is refused (127)',
+  'policy removed: the launchers are gone and, with only the scan action granted, snapshot --as-root is refused (127)',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
     const { s, user } = setup;
     if (!installPolicy(t, setup)) return;
-    await grantAction(s, user.name, ACTION_ID);
+    await grantAction(s, user.name, SCAN_ACTION);
     const ok = nsxAsUser(setup, ['snapshot', '--as-root']);
     assert.equal(ok.status, 0, `through the helper while installed\n${show(ok)}`);
 

@@ -124,11 +124,13 @@ test('sandboxReason: Flatpak is reported even with snap variables set', (t) => {
   assert.match(sandboxReason({ SNAP: '/snap/code/7', SNAP_NAME: 'code' }, root) ?? '', /Flatpak/);
 });
 
-test('elevatedArgv: an installed helper is run by pkexec as it is, with the arguments', { skip: NO_PKEXEC }, () => {
+test('elevatedArgv: an installed helper is run by pkexec as it is, with the arguments; the scan by its own launcher, without', { skip: NO_PKEXEC }, () => {
   const pkexec = findTool('pkexec')!;
   assert.ok(path.isAbsolute(pkexec) && pkexec.endsWith('/pkexec'));
-  assert.deepEqual(elevatedArgv(['snapshot', '--json'], NODE, '/usr/local/lib/namespace-explorer/nsx-helper'), [pkexec, '/usr/local/lib/namespace-explorer/nsx-helper', 'snapshot', '--json']);
-  assert.deepEqual(elevatedArgv(['list'], ELECTRON, '/x/nsx-helper'), [pkexec, '/x/nsx-helper', 'list'], 'no env prefix before a helper');
+  const installed = { helper: '/x/nsx-helper', scanner: '/x/nsx-scan' };
+  assert.deepEqual(elevatedArgv(['snapshot', '--json'], NODE, installed), [pkexec, '/x/nsx-scan']);
+  assert.deepEqual(elevatedArgv(['snapshot', '--json', '--as-root'], NODE, installed), [pkexec, '/x/nsx-helper', 'snapshot', '--json', '--as-root'], 'only the exact scan');
+  assert.deepEqual(elevatedArgv(['list'], ELECTRON, installed), [pkexec, '/x/nsx-helper', 'list'], 'no env prefix before a helper');
 });
 
 test('elevatedArgv: without a helper, Node runs cli.js', { skip: NO_PKEXEC }, () => {

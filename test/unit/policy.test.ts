@@ -172,7 +172,11 @@ test('helperState: absent when only one of the policy and the helper is there', 
 test('helperState: installed when the root-owned cli.js is identical to this build\'s', { skip: needsRoot('installPolicy') }, (t) => {
   const l = layout(t);
   install(l);
-  assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'installed', helper: path.join(l.installDir, 'nsx-helper') });
+  assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), {
+    state: 'installed',
+    helper: path.join(l.installDir, 'nsx-helper'),
+    scanner: path.join(l.installDir, 'nsx-scan'),
+  });
 });
 
 test('helperState: stale when this build\'s cli.js differs from the installed one', { skip: needsRoot('installPolicy') }, (t) => {
@@ -215,6 +219,7 @@ test('installPolicy creates the install directory and the policy, root-owned wit
     [l.installDir, 0o755],
     [path.join(l.installDir, 'cli.js'), 0o644],
     [path.join(l.installDir, 'nsx-helper'), 0o755],
+    [path.join(l.installDir, 'nsx-scan'), 0o755],
     [path.join(l.installDir, 'koffi'), 0o755],
     [path.join(l.installDir, 'koffi', ARCH), 0o755],
     [path.join(l.installDir, 'koffi', ARCH, 'koffi.node'), 0o644],
@@ -228,7 +233,7 @@ test('installPolicy creates the install directory and the policy, root-owned wit
   assert.deepEqual(fs.readFileSync(path.join(l.installDir, 'koffi', ARCH, 'koffi.node')), fs.readFileSync(path.join(l.dist, 'koffi', ARCH, 'koffi.node')));
   assert.deepEqual(fs.readFileSync(l.policyPath), fs.readFileSync(REPO_POLICY));
   assert.ok(!fs.existsSync(`${l.installDir}.new`), 'no staging directory left');
-  assert.deepEqual(fs.readdirSync(l.installDir).sort(), ['cli.js', 'koffi', 'nsx-helper']);
+  assert.deepEqual(fs.readdirSync(l.installDir).sort(), ['cli.js', 'koffi', 'nsx-helper', 'nsx-scan']);
 });
 
 test('installPolicy sets root ownership and its own modes whatever the source files\' owner and modes', { skip: needsRoot('installPolicy and chown') }, (t) => {
@@ -280,6 +285,14 @@ test('installPolicy: the launcher execs the root-owned runtime with the installe
   assert.deepEqual(out.split('\n'), ['[]', path.join(l.installDir, 'cli.js'), 'snapshot', 'a b', '$HOME', '', '']);
 });
 
+test('installPolicy: the scan launcher runs only `snapshot --json`, whatever arguments pkexec is given', { skip: needsRoot('installPolicy') }, (t) => {
+  const l = layout(t);
+  install(l);
+  const scanner = path.join(l.installDir, 'nsx-scan');
+  const out = execFileSync(scanner, ['enter', '--pid', '1', '--as-root', '--', 'sh'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  assert.deepEqual(out.split('\n'), ['[]', path.join(l.installDir, 'cli.js'), 'snapshot', '--json', '']);
+});
+
 test('installPolicy: a runtime path with spaces is quoted in the launcher', { skip: needsRoot('installPolicy') }, (t) => {
   const l = layout(t, { runtimeDir: 'Visual Studio Code' });
   install(l);
@@ -328,7 +341,7 @@ test('installPolicy copies a Node runtime that others could change into the inst
   const helper = path.join(l.installDir, 'nsx-helper');
   assert.ok(fs.readFileSync(helper, 'utf8').includes(`exec ${copy} ${path.join(l.installDir, 'cli.js')} "$@"`));
   assert.deepEqual(execFileSync(helper, ['tree'], { encoding: 'utf8' }).split('\n'), ['[]', path.join(l.installDir, 'cli.js'), 'tree', '']);
-  assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'installed', helper });
+  assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'installed', helper, scanner: path.join(l.installDir, 'nsx-scan') });
 });
 
 test('installPolicy: a world-writable Node runtime is copied too', { skip: needsRoot('installPolicy') }, (t) => {
