@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { account, requestingUid } from './core/account';
 import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
 import { Caller } from './core/elevation';
-import { EnterError, planEnter } from './core/enter';
+import { EnterError, identityProblem, planEnter } from './core/enter';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
 import { ProcSource } from './core/procfs';
@@ -107,6 +107,8 @@ function scan(detail: DiscoverOptions['detail'] = 'full'): Snapshot {
 }
 
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
+  // Root writing where a user named could overwrite any file: the nsx that asked writes it.
+  if (command.output && elevatedHelper()) throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
   const text = needsElevation(command.asRoot) ? await elevatedSnapshot() : jsonText(scan());
   // Written by this process, as the user who ran it, even when the scan ran as root.
   if (command.output) fs.writeFileSync(command.output, text);
@@ -170,6 +172,8 @@ function sessionOptions(command: string[] | null): SessionOptions {
 async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[]): Promise<number> {
   const plan = planEnter(scan(), { ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }), ...(command.types ? { types: command.types } : {}), asRoot: command.asRoot }, caller());
   if (plan.privilege === 'root' && euid() !== 0) {
+    const problem = identityProblem(plan);
+    if (problem) throw new EnterError(problem);
     // Pin the process now: the password prompt may take a while, and its PID could be reused.
     const pinned = plan.target.kind === 'process' && command.startTime === null ? ['--start-time', String(startTimeOf(plan.target.pid))] : [];
     const dash = argv.indexOf('--');

@@ -109,3 +109,12 @@ export function enterTitle(plan: Pick<EnterPlan, 'target' | 'types' | 'name' | '
   const where = plan.target.kind === 'process' ? `${plan.name ?? 'PID'} (${plan.target.pid})` : (plan.name ?? plan.target.path);
   return `${what} of ${where}${plan.asRoot ? ' as root' : ''}`;
 }
+
+/**
+ * Root entering for a user who stays themselves (`nsenter --setuid`) cannot take that UID
+ * inside a user namespace it enters: the UID is not mapped there, or means someone else.
+ */
+export function identityProblem(plan: Pick<EnterPlan, 'privilege' | 'asRoot' | 'types'>): string | null {
+  if (plan.privilege !== 'root' || plan.asRoot || !plan.types.includes('user')) return null;
+  return 'as yourself, a user namespace that only root may enter cannot be entered (your UID is not yours there): add --as-root, or leave out the user type';
+}

@@ -61,6 +61,10 @@ export function planNew(req: NewRequest, caller: Pick<Caller, 'uid'>): NewPlan {
     if (typeof subnet === 'string') throw new IsolateError(subnet);
     veth = subnet;
   }
+  // Unmapped, the caller has no rights inside its new user namespace to set anything up.
+  if (caller.uid !== 0 && types.includes('user') && !req.mapRoot && !veth && (req.hostname !== undefined || types.includes('net'))) {
+    throw new IsolateError(`setting up ${req.hostname !== undefined ? 'the hostname' : 'the network'} inside a new user namespace needs mapping you to root (Map me to root, --map-root)`);
+  }
   return {
     types,
     hostname: req.hostname ?? null,

@@ -11,7 +11,7 @@ import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Account } from './account';
 import { gatedCommand, nsenterCommand, unshareCommand } from './commands';
-import { EnterPlan, enterTitle } from './enter';
+import { EnterPlan, enterTitle, identityProblem } from './enter';
 import { NewPlan } from './isolate';
 import { ProcSource } from './procfs';
 import { requireTool } from './tools';
@@ -39,6 +39,11 @@ export async function runEnter(plan: EnterPlan, expectedStart: number | null, op
   const nsenter = requireTool('nsenter');
   const identity = plan.asRoot ? opts.root : opts.user;
   const target = plan.target;
+  // Run by pkexec for someone else, this is where their request needs root after all.
+  if (opts.user.uid !== process.geteuid?.()) {
+    const problem = identityProblem({ ...plan, privilege: 'root' });
+    if (problem) throw new SessionError(problem);
+  }
   const root = target.kind === 'process' && plan.types.includes('mnt') ? proc.pathInMountNs(target.pid, '') : '';
   const command = opts.command ?? [chooseShell(identity.shell, root)];
   const argv = nsenterCommand(nsenter, {
@@ -84,6 +89,8 @@ export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<numbe
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env: sessionEnv(identity) });
   const exited = waitForExit(child);
   const gate = child.stdio[3] as Duplex;
+  // A command that dies during set-up closes the gate: its exit status tells what happened.
+  gate.on('error', () => undefined);
   let veth: VethPlan | null = null;
   try {
     await readyOrExit(gate, exited);

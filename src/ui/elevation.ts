@@ -132,7 +132,7 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
         policyCommand(
           'Install polkit Policy',
           ['install-policy'],
-          'The polkit policy is installed: elevated scans and terminals now run a root-owned copy of the helper, and polkit remembers the password for a few minutes.',
+          'The polkit policy is installed: elevated scans and terminals now run a root-owned copy of the helper, and polkit remembers the password for Show All scans for a few minutes.',
         ),
       ),
     ),

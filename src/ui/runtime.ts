@@ -1,4 +1,5 @@
 /** How the extension runs its own `nsx` (dist/cli.js) with the editor's runtime. */
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Caller } from '../core/elevation';
 import { ProcSource } from '../core/procfs';
@@ -31,4 +32,14 @@ export function startTime(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether the process now at `pid` (started at `ticks`) started after `takenAt`, so is not
+ * the one a snapshot taken then showed. Start times count USER_HZ ticks (100 a second on
+ * Linux) since boot, whose time /proc/stat gives to the second: hence the second of slack.
+ */
+export function startedAfter(ticks: number, takenAt: string): boolean {
+  const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
+  return btime * 1000 + ticks * 10 > Date.parse(takenAt) + 1000;
 }

@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { hostnameProblem, Propagation, PROPAGATIONS } from '../core/commands';
-import { EnterError, EnterPlan, EnterRequest, enterTitle, planEnter } from '../core/enter';
+import { EnterError, EnterPlan, EnterRequest, enterTitle, identityProblem, planEnter } from '../core/enter';
 import { IsolateError, NewRequest, newTitle, planNew } from '../core/isolate';
 import { NamespaceRecord, NS_TYPES, NsType, Snapshot } from '../core/snapshot';
 import { DEFAULT_SUBNET } from '../core/veth';
 import { ExtensionEnv, guarded } from './env';
 import { canElevate } from './elevation';
 import { NamespaceView } from './namespaceView';
-import { extensionRuntime, hostCaller, nsxTerminalOptions, startTime } from './runtime';
+import { extensionRuntime, hostCaller, nsxTerminalOptions, startedAfter, startTime } from './runtime';
 import { namespacesBelow } from './terminalMarks';
 import { Node } from './treeModel';
 
@@ -34,30 +34,31 @@ interface TypeItem extends vscode.QuickPickItem {
 export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView): void {
   const { extension, log } = env;
   const runtime = extensionRuntime(extension);
-  /** Terminals that make namespaces, and the PID of the process each runs. */
-  const isolated = new Map<vscode.Terminal, number | undefined>();
-  const revealed = new Set<number>();
-  const explained = new WeakSet<vscode.Terminal>();
+  /** Terminals that make namespaces: the PID of the process each runs, and what was revealed of them. */
+  const isolated = new Map<vscode.Terminal, { pid?: number; asRoot: boolean; revealed: Set<number>; explained?: boolean }>();
 
   const updateMarks = (snapshot: Snapshot | undefined) => {
     const marks = new Map<number, string>();
+    const reveal: number[] = [];
     if (snapshot) {
-      for (const [terminal, pid] of isolated) {
-        if (pid === undefined) continue;
-        const below = namespacesBelow(snapshot, pid);
-        for (const ino of below.namespaces) marks.set(ino, terminal.name);
-        if (below.hidden && !explained.has(terminal)) {
-          explained.add(terminal);
+      for (const [terminal, made] of isolated) {
+        if (made.pid === undefined) continue;
+        const below = namespacesBelow(snapshot, made.pid);
+        for (const ino of below.namespaces) {
+          marks.set(ino, terminal.name);
+          if (!made.revealed.has(ino)) {
+            made.revealed.add(ino);
+            reveal.push(ino);
+          }
+        }
+        if (made.asRoot && below.hidden && !made.explained) {
+          made.explained = true;
           void explainRootTerminal(terminal.name);
         }
       }
     }
     view.setTerminalMarks(marks);
-    for (const ino of marks.keys()) {
-      if (revealed.has(ino)) continue;
-      revealed.add(ino);
-      void view.reveal(ino);
-    }
+    for (const ino of reveal) void view.reveal(ino);
   };
 
   const openTerminal = async (node?: Node) => {
@@ -68,6 +69,11 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
     if (ns.ghost) return void vscode.window.showWarningMessage(`${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`);
     const pid = node.kind === 'process' ? node.process.pid : ns.pid;
     const caller = hostCaller();
+    // Pinned now, against the snapshot the row came from: the picks below may take a while.
+    const started = pid === null ? null : startTime(pid);
+    if (pid !== null && (started === null || startedAfter(started, snapshot.takenAt))) {
+      return void vscode.window.showWarningMessage(`PID ${pid} is no longer the process shown (it exited${started === null ? '' : ' and its PID was reused'}); refresh and try again. Nothing was opened.`);
+    }
 
     let request: EnterRequest;
     if (pid === null) {
@@ -88,12 +94,16 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
       const asRoot = await pickIdentity();
       if (asRoot === undefined) return;
       plan = { ...plan, asRoot };
+      if (identityProblem(plan)) {
+        // As yourself the user namespace is out of reach (see identityProblem): enter the others.
+        const types = plan.types.filter((t) => t !== 'user');
+        if (types.length === 0) return void vscode.window.showWarningMessage('As yourself, a user namespace only root may enter cannot be entered: choose As Root.');
+        plan = { ...plan, types, namespaces: plan.namespaces.filter((n) => n.type !== 'user') };
+      }
     }
     const args = ['enter'];
     if (plan.target.kind === 'process') {
-      const started = startTime(plan.target.pid);
-      if (started === null) return void vscode.window.showWarningMessage(`PID ${plan.target.pid} (${plan.name}) has exited; nothing was opened.`);
-      args.push('--pid', String(plan.target.pid), '--start-time', String(started), '--type', plan.types.join(','));
+      args.push('--pid', String(plan.target.pid), '--start-time', String(started), '--type', plan.types.join(',')); // pinned above
     } else {
       args.push('--ns', String(ns.ns));
     }
@@ -118,11 +128,12 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
     if (plan.privilege === 'root' && caller.uid !== 0 && !(await canElevate(runtime, args))) return;
     log.info(`terminal: nsx ${args.join(' ')}`);
     const terminal = vscode.window.createTerminal(nsxTerminalOptions(runtime, newTitle(plan), args, 'terminal'));
-    isolated.set(terminal, undefined);
+    const made = { asRoot: plan.privilege === 'root' && caller.uid !== 0, revealed: new Set<number>() };
+    isolated.set(terminal, made);
     terminal.show();
     const pid = await terminal.processId;
-    if (!isolated.has(terminal)) return;
-    isolated.set(terminal, pid);
+    if (isolated.get(terminal) !== made) return;
+    isolated.set(terminal, { ...made, pid });
     // The namespaces exist a moment after the terminal starts: look twice.
     setTimeout(() => void view.refreshNow(), 500);
     setTimeout(() => void view.refreshNow(), 2000);
@@ -183,7 +194,7 @@ async function pickIdentity(): Promise<boolean | undefined> {
   const root = { label: '$(shield) As Root', description: 'root inside', asRoot: true };
   const chosen = await vscode.window.showQuickPick([me, root], {
     title: 'Open Terminal in Namespace: as whom?',
-    placeHolder: 'Either way, entering needs root: polkit asks for the administrator password in the terminal',
+    placeHolder: 'Either way, entering needs root: polkit asks for the administrator password',
   });
   return chosen?.asRoot;
 }

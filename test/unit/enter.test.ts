@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Caller } from '../../src/core/elevation';
-import { EnterError, EnterPlan, EnterRequest, enterTitle, planEnter } from '../../src/core/enter';
+import { EnterError, EnterPlan, EnterRequest, enterTitle, identityProblem, planEnter } from '../../src/core/enter';
 import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
 import { HOST } from './fixture-probe';
 import { nsRecord as nsRec } from './records';
@@ -242,4 +242,12 @@ test('enterTitle: a file target is named by its holder: the bind mount\'s own pa
   assert.equal(enterTitle(planEnter(snapshot(), { ns: BLUE, asRoot: false }, alice)), 'net of /run/netns/blue');
   assert.equal(enterTitle(planEnter(snapshot(), { ns: FD_UTS, asRoot: true }, alice)), 'uts of fd 5 of PID 500 as root');
   assert.equal(enterTitle(planEnter(snapshot(), { ns: TASK_UTS, asRoot: false }, alice)), 'uts of /proc/500/task/502/ns/uts');
+});
+
+test('identityProblem: staying yourself through root rules out the user type, and only then', () => {
+  const base = { privilege: 'root' as const, asRoot: false, types: ['net', 'user'] as NsType[] };
+  assert.match(identityProblem(base) ?? '', /^as yourself, a user namespace that only root may enter cannot be entered/);
+  assert.equal(identityProblem({ ...base, asRoot: true }), null, 'as root');
+  assert.equal(identityProblem({ ...base, types: ['net'] }), null, 'without the user type');
+  assert.equal(identityProblem({ ...base, privilege: 'userns' }), null, 'through a user namespace one owns');
 });

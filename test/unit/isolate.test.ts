@@ -152,3 +152,12 @@ test('property: a plan planNew returns passes its own type checks (every option 
     }),
   );
 });
+
+test('planNew: without root, a hostname or network inside an unmapped new user namespace is refused up front', () => {
+  const user = { uid: 1000 };
+  assert.throws(() => planNew({ types: ['user', 'uts'], hostname: 'h' }, user), /the hostname inside a new user namespace needs mapping you to root/);
+  assert.throws(() => planNew({ types: ['user', 'net'] }, user), /the network inside a new user namespace needs mapping you to root/);
+  assert.equal(planNew({ types: ['user', 'net', 'uts'], hostname: 'h', mapRoot: true }, user).privilege, 'none');
+  assert.equal(planNew({ types: ['user', 'uts'], hostname: 'h' }, { uid: 0 }).hostname, 'h', 'root sets it up with its own rights');
+  assert.equal(planNew({ types: ['user', 'ipc'] }, user).mapRoot, false, 'nothing to set up');
+});
