@@ -132,7 +132,8 @@ function readyOrExit(gate: Duplex, exited: Promise<number>): Promise<void> {
     });
     // unshare has already said why on stderr.
     exited.then(
-      (code) => reject(new SessionError(`unshare could not make the namespaces (exit status ${code})`)),
+      (code) =>
+        reject(new SessionError(code > 128 ? 'interrupted before the command started; nothing is left' : `unshare could not make the namespaces (exit status ${code})`)),
       reject,
     );
   });
@@ -172,6 +173,7 @@ function removeVeth(veth: VethPlan | null, ip: string): void {
 function runTool(what: string, argv: string[], input?: string): string {
   const r = spawnSync(argv[0]!, argv.slice(1), { input, encoding: 'utf8' });
   if (r.error) throw new SessionError(`${what} failed: ${r.error.message}`);
+  if (r.signal) throw new SessionError(`${what} was interrupted (${r.signal}); nothing is left`);
   if (r.status !== 0) throw new SessionError(`${what} failed: ${(r.stderr || r.stdout).trim() || `exit status ${r.status}`}`);
   return r.stdout;
 }
