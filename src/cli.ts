@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { account, requestingUid } from './core/account';
+import { account, pkexecCaller, requestingUid } from './core/account';
 import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
-import { Caller } from './core/elevation';
+import { currentCaller } from './core/elevation';
 import { EnterError, identityProblem, planEnter } from './core/enter';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
@@ -14,11 +14,10 @@ import { ProcSource } from './core/procfs';
 import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
 import { NamespaceRecord, Snapshot } from './core/snapshot';
 import { ToolMissingError } from './core/tools';
-import { currentRuntime } from './privilege/pkexec';
 import { installPolicy, PolicyError, removePolicy } from './privilege/policy';
 import { ElevationError } from './privilege/run';
 import { Command, parseCommand, USAGE, UsageError } from './cli/args';
-import { CliError, elevate, elevatedSnapshot } from './cli/elevate';
+import { CliError, cliRuntime, elevate, elevatedSnapshot } from './cli/elevate';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './cli/render';
 
 declare const NSX_VERSION: string;
@@ -77,7 +76,7 @@ async function run(command: Command, argv: string[]): Promise<number> {
     case 'install-policy':
       // Installing replaces the installed helper, so it never runs through it.
       if (euid() !== 0) return elevate(argv, false);
-      for (const p of installPolicy(__dirname, path.join(__dirname, '..', 'polkit'), currentRuntime(path.join(__dirname, 'cli.js')))) out(`installed ${p}\n`);
+      for (const p of installPolicy(__dirname, path.join(__dirname, '..', 'polkit'), cliRuntime())) out(`installed ${p}\n`);
       return 0;
     case 'remove-policy': {
       if (euid() !== 0) return elevate(argv, false);
@@ -93,7 +92,7 @@ function euid(): number {
 }
 
 function elevatedHelper(): boolean {
-  return euid() === 0 && !!process.env.PKEXEC_UID;
+  return euid() === 0 && pkexecCaller() !== undefined;
 }
 
 function needsElevation(asRoot: boolean): boolean {
@@ -102,8 +101,8 @@ function needsElevation(asRoot: boolean): boolean {
 
 /** `namespaces` detail skips the command lines nobody will see. */
 function scan(detail: DiscoverOptions['detail'] = 'full'): Snapshot {
-  const requestedBy = process.env.PKEXEC_UID;
-  return discover({ detail, ...(requestedBy && /^\d+$/.test(requestedBy) ? { requestedBy: Number(requestedBy) } : {}) });
+  const requestedBy = pkexecCaller();
+  return discover({ detail, ...(requestedBy !== undefined ? { requestedBy } : {}) });
 }
 
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
@@ -161,16 +160,12 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
   return 0;
 }
 
-function caller(): Caller {
-  return { uid: euid(), userns: new ProcSource().nsInode(process.pid, 'user') };
-}
-
 function sessionOptions(command: string[] | null): SessionOptions {
   return { command, user: account(requestingUid()), root: account(0), say: (line) => process.stderr.write(`nsx: ${line}\n`) };
 }
 
 async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[]): Promise<number> {
-  const plan = planEnter(scan(), { ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }), ...(command.types ? { types: command.types } : {}), asRoot: command.asRoot }, caller());
+  const plan = planEnter(scan(), { ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }), ...(command.types ? { types: command.types } : {}), asRoot: command.asRoot }, currentCaller());
   if (plan.privilege === 'root' && euid() !== 0) {
     const problem = identityProblem(plan);
     if (problem) throw new EnterError(problem);

@@ -33,9 +33,13 @@ export function account(uid: number, passwdPath = '/etc/passwd'): Account {
   return parsePasswdEntry(text, uid) ?? { uid, gid, name: String(uid), home: '/', shell: '/bin/sh' };
 }
 
+/** The user who ran pkexec to run this process, if it was. */
+export function pkexecCaller(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const asked = env.PKEXEC_UID;
+  return asked && /^\d+$/.test(asked) ? Number(asked) : undefined;
+}
+
 /** The user a command is for: whoever ran pkexec, else the caller. */
 export function requestingUid(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = env.PKEXEC_UID;
-  if (asked && /^\d+$/.test(asked)) return Number(asked);
-  return process.getuid?.() ?? 0;
+  return pkexecCaller(env) ?? process.getuid?.() ?? 0;
 }

@@ -24,10 +24,10 @@ const UNSHARE_OPTION = NSENTER_OPTION;
  * bind mount or an fd that holds it. Null for a ghost, which nothing can open.
  */
 export function nsenterArgv(ns: Pick<NamespaceRecord, 'type' | 'pid' | 'holders'>): string[] | null {
-  const option = NSENTER_OPTION[ns.type];
-  if (ns.pid !== null) return ['nsenter', '--target', String(ns.pid), option];
   const [holder] = ns.holders;
-  return holder ? ['nsenter', `${option}=${holderFile(holder, ns.type)}`] : null;
+  const target: EnterTarget | null =
+    ns.pid !== null ? { kind: 'process', pid: ns.pid } : holder ? { kind: 'file', path: holderFile(holder, ns.type), type: ns.type } : null;
+  return target && nsenterCommand('nsenter', { target, types: [ns.type], viaOwnUserns: false, asRoot: true, command: [] });
 }
 
 /** What `nsx enter` goes into: a process's namespaces, or one namespace through its nsfs file. */
@@ -63,7 +63,7 @@ export function nsenterCommand(nsenter: string, spec: NsenterSpec): string[] {
   } else if (!spec.asRoot && spec.user) {
     argv.push('--setuid', String(spec.user.uid), '--setgid', String(spec.user.gid));
   }
-  argv.push('--', ...spec.command);
+  if (spec.command.length) argv.push('--', ...spec.command);
   return argv;
 }
 

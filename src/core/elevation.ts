@@ -3,6 +3,7 @@
  * (user_namespaces(7)), decided from what discovery saw, so that the sidebar and `nsx`
  * ask for a password in exactly the same cases.
  */
+import { ProcSource } from './procfs';
 import { NamespaceRecord, NsType } from './snapshot';
 
 /**
@@ -17,6 +18,11 @@ export interface Caller {
   uid: number;
   /** Inode of the caller's own user namespace. */
   userns: number;
+}
+
+/** This process, as the rules below see it. */
+export function currentCaller(proc = new ProcSource()): Caller {
+  return { uid: process.geteuid?.() ?? 0, userns: proc.nsInode(process.pid, 'user') };
 }
 
 type UserNamespaces = ReadonlyMap<number, Pick<NamespaceRecord, 'pns' | 'ownerUid'>>;

@@ -4,6 +4,7 @@
  */
 import { EnterTarget } from './commands';
 import { Caller, enterPrivilege, Privilege } from './elevation';
+import { ProcSource } from './procfs';
 import { holderFile, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from './snapshot';
 
 /** The request can never succeed as asked; the message says why, in the user's words. */
@@ -88,7 +89,7 @@ function planForFile(ns: NamespaceRecord, asRoot: boolean, caller: Caller): Ente
   const [holder] = ns.holders;
   if (!holder) throw new EnterError(`${ns.type}:[${ns.ns}] has no process, bind mount or open file: nothing can open it`);
   // A bind mount's path is seen from its own mount namespace: reach it through a process there.
-  const path = holder.kind === 'bindmount' ? `/proc/${holder.pid}/root${holder.path}` : holderFile(holder, ns.type);
+  const path = holder.kind === 'bindmount' ? new ProcSource().pathInMountNs(holder.pid, holder.path) : holderFile(holder, ns.type);
   return {
     target: { kind: 'file', path, type: ns.type },
     namespaces: [ns],

@@ -173,6 +173,20 @@ export class ProcSource {
     return parseStartTime(readSmall(`${this.pidDir(pid)}/stat`));
   }
 
+  /** The children of a process's main thread; empty without CONFIG_PROC_CHILDREN. */
+  children(pid: number): number[] {
+    try {
+      return readSmall(`${this.pidDir(pid)}/task/${pid}/children`).trim().split(' ').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  /** When the machine booted, in seconds since the epoch: start times count from it. */
+  bootTime(): number {
+    return Number(/^btime (\d+)$/m.exec(readSmall(`${this.procRoot}/stat`))?.[1]);
+  }
+
   tids(pid: number): number[] {
     return numericEntries(`${this.pidDir(pid)}/task`);
   }

@@ -76,6 +76,7 @@ function checkSameProcess(proc: ProcSource, pid: number, expectedStart: number |
 }
 
 export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<number> {
+  const proc = opts.proc ?? new ProcSource();
   const unshare = requireTool('unshare');
   const sh = requireTool('sh');
   const nsenter = requireTool('nsenter');
@@ -94,7 +95,8 @@ export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<numbe
   let veth: VethPlan | null = null;
   try {
     await readyOrExit(gate, exited);
-    const inner = innerPid(child.pid!);
+    // unshare itself, or with --fork its only child.
+    const inner = proc.children(child.pid!)[0] ?? child.pid!;
     // Without root, the rights over the new namespaces come from the new user namespace.
     const enter = (...types: string[]) => [nsenter, '--target', String(inner), ...(asRoot ? [] : ['--user', '--preserve-credentials']), ...types, '--'];
     if (plan.hostname) runTool('setting the hostname', [...enter('--uts'), hostname, plan.hostname]);
@@ -107,7 +109,7 @@ export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<numbe
       }
       runTool('configuring the network namespace', [...enter('--net'), ip, '-batch', '-'], namespaceSideBatch(veth));
     }
-    opts.say(madeLine(plan, inner, veth));
+    opts.say(madeLine(proc, plan, inner, veth));
     gate.end('go\n');
   } catch (err) {
     child.kill('SIGKILL');
@@ -139,21 +141,10 @@ function readyOrExit(gate: Duplex, exited: Promise<number>): Promise<void> {
   });
 }
 
-/** The process inside the namespaces: unshare itself, or with --fork its only child. */
-function innerPid(pid: number): number {
-  try {
-    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    if (children) return Number(children.split(' ')[0]);
-  } catch {
-    // No children file (CONFIG_PROC_CHILDREN off): unshare has not forked, or we cannot tell.
-  }
-  return pid;
-}
-
-function madeLine(plan: NewPlan, inner: number, veth: VethPlan | null): string {
+function madeLine(proc: ProcSource, plan: NewPlan, inner: number, veth: VethPlan | null): string {
   const inodes = plan.types.map((t) => {
     try {
-      return fs.readlinkSync(`/proc/${inner}/ns/${t}`);
+      return `${t}:[${proc.nsInode(inner, t)}]`;
     } catch {
       return `${t}:[?]`;
     }
@@ -213,17 +204,28 @@ function sessionEnv(identity: Account): NodeJS.ProcessEnv {
  * command in the foreground; a hangup or termination of nsx is passed on to it.
  */
 function waitForExit(child: ChildProcess): Promise<number> {
-  const ignore = () => undefined;
+  const restore = leaveKeyboardSignals();
   const pass = (signal: NodeJS.Signals) => {
     child.kill(signal);
     // `unshare --fork` ignores it; with --kill-child its SIGKILL takes the namespaces down.
     setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 2000).unref();
   };
-  process.on('SIGINT', ignore).on('SIGQUIT', ignore).on('SIGHUP', pass).on('SIGTERM', pass);
+  process.on('SIGHUP', pass).on('SIGTERM', pass);
   return new Promise<number>((resolve, reject) => {
     child.on('error', (err) => reject(new SessionError(`could not start ${child.spawnfile}: ${err.message}`)));
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
   }).finally(() => {
-    process.off('SIGINT', ignore).off('SIGQUIT', ignore).off('SIGHUP', pass).off('SIGTERM', pass);
+    restore();
+    process.off('SIGHUP', pass).off('SIGTERM', pass);
   });
+}
+
+/**
+ * While a child shares the terminal, Ctrl-C and Ctrl-\ are the child's to act on: nsx
+ * stays to clean up and report. Returns the undo.
+ */
+export function leaveKeyboardSignals(): () => void {
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore).on('SIGQUIT', ignore);
+  return () => process.off('SIGINT', ignore).off('SIGQUIT', ignore);
 }

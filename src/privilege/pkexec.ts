@@ -32,13 +32,17 @@ export function elevatedArgv(args: readonly string[], runtime: Runtime, installe
     const scan = args.length === SCAN_ARGS.length && args.every((a, i) => a === SCAN_ARGS[i]);
     return scan ? [pkexec, installed.scanner] : [pkexec, installed.helper, ...args];
   }
-  const env = runtime.electron ? [requireTool('env'), 'ELECTRON_RUN_AS_NODE=1'] : [];
-  return [pkexec, ...env, runtime.execPath, runtime.cli, ...args];
+  return [pkexec, ...runtimeArgv(runtime, requireTool('env')), ...args];
+}
+
+/** The runtime running cli.js; Electron told on the command line to act as Node. */
+function runtimeArgv(runtime: Runtime, env: string): string[] {
+  return [...(runtime.electron ? [env, 'ELECTRON_RUN_AS_NODE=1'] : []), runtime.execPath, runtime.cli];
 }
 
 /** The same without pkexec: what to run by hand (`sudo …`) when pkexec is not installed. */
 export function manualArgv(args: readonly string[], runtime: Runtime): string[] {
-  return ['sudo', ...(runtime.electron ? ['env', 'ELECTRON_RUN_AS_NODE=1'] : []), runtime.execPath, runtime.cli, ...args];
+  return ['sudo', ...runtimeArgv(runtime, 'env'), ...args];
 }
 
 /** pkexec refuses to run at all when $SHELL is not listed in /etc/shells. */
@@ -60,10 +64,13 @@ export type PkexecFailure = 'dismissed' | 'no-polkit' | 'no-agent' | 'not-author
 /**
  * pkexec's own failures: 126 when the prompt was dismissed, 127 when polkit said no.
  * The helper never exits with these itself (see cli.ts), so they are unambiguous.
+ * `stderr` is null when pkexec wrote to the terminal unseen; then only whether it had a
+ * terminal to ask on tells a missing agent from a refusal.
  */
-export function pkexecFailure(status: number | null, stderr = ''): PkexecFailure | null {
+export function pkexecFailure(status: number | null, stderr: string | null = '', hadTerminal = true): PkexecFailure | null {
   if (status === 126) return 'dismissed';
   if (status !== 127) return null;
+  if (stderr === null) return hadTerminal ? 'not-authorised' : 'no-agent';
   if (/Error getting authority|Could not connect/i.test(stderr)) return 'no-polkit';
   return /authentication agent/i.test(stderr) ? 'no-agent' : 'not-authorised';
 }

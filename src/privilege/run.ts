@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { shellQuote } from '../core/commands';
+import { leaveKeyboardSignals } from '../core/session';
 import { ToolMissingError } from '../core/tools';
 import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, Runtime, sandboxReason } from './pkexec';
 import { helperState } from './policy';
@@ -53,9 +54,7 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
     throw new ElevationError('no-pkexec', `this needs root, and pkexec is not installed (apt-get install pkexec); or run: ${manual}`, 1, manual);
   }
   const piped = run.capture ? 'pipe' : 'inherit';
-  // Sharing the terminal, Ctrl-C and Ctrl-\ are for the program run as root, not for us.
-  const ignore = () => undefined;
-  if (!run.capture) process.on('SIGINT', ignore).on('SIGQUIT', ignore);
+  const restore = run.capture ? () => undefined : leaveKeyboardSignals();
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', piped, piped], env: pkexecEnv() });
   run.started?.(() => child.kill('SIGTERM'));
   let stdout = '';
@@ -65,10 +64,8 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
   const status = await new Promise<number>((resolve, reject) => {
     child.on('error', (err) => reject(new ElevationError('failed', `could not run pkexec: ${err.message}`, 1)));
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
-  }).finally(() => process.off('SIGINT', ignore).off('SIGQUIT', ignore));
-  // A run that shares the terminal leaves pkexec's own words on it, unseen here; without a
-  // controlling terminal pkexec cannot ask there, so a refusal means no agent could ask.
-  const failure = pkexecFailure(status, run.capture ? stderr : hasControllingTerminal() ? '' : 'no authentication agent');
+  }).finally(restore);
+  const failure = run.capture ? pkexecFailure(status, stderr) : pkexecFailure(status, null, hasControllingTerminal());
   if (failure) throw new ElevationError(failure, PKEXEC_MESSAGES[failure], status);
   if (run.capture && status !== 0) {
     const said = stderr.trim().split('\n').filter((l) => l.startsWith('nsx: ')).map((l) => l.slice(5)).join('; ');

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { shellQuote } from '../core/commands';
 import { Snapshot, SNAPSHOT_VERSION } from '../core/snapshot';
 import { findTool } from '../core/tools';
-import { manualArgv, Runtime, sandboxReason } from '../privilege/pkexec';
+import { manualArgv, Runtime, sandboxReason, SCAN_ARGS } from '../privilege/pkexec';
 import { helperState } from '../privilege/policy';
 import { ElevationError, runElevated } from '../privilege/run';
 import { ExtensionEnv, guarded } from './env';
@@ -21,7 +21,7 @@ import { extensionRuntime, nsxTerminalOptions } from './runtime';
  * Whether pkexec can be asked at all; if not, says why (with the command to run by hand)
  * and returns false, having started nothing.
  */
-export async function canElevate(runtime: Runtime, args: string[]): Promise<boolean> {
+export async function canElevate(runtime: Runtime, args: readonly string[]): Promise<boolean> {
   const sandboxed = sandboxReason();
   if (sandboxed) {
     void vscode.window.showErrorMessage(`Namespace Explorer cannot do this: ${sandboxed}.`);
@@ -44,7 +44,7 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
   const distDir = path.dirname(runtime.cli);
 
   /** Runs `nsx ARGS` as root with a cancellable progress notification. */
-  const asRoot = (title: string, args: string[], installedHelper = true) =>
+  const asRoot = (title: string, args: readonly string[], installedHelper = true) =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
       runElevated({ args, runtime, capture: true, installedHelper, started: (kill) => token.onCancellationRequested(kill) }),
     );
@@ -61,7 +61,7 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
       terminal.show();
     });
 
-  const explain = async (what: string, args: string[], err: unknown, retryInTerminal: () => Promise<void>) => {
+  const explain = async (what: string, args: readonly string[], err: unknown, retryInTerminal: () => Promise<void>) => {
     if (!(err instanceof ElevationError)) throw err;
     log.warn(`${what}: ${err.kind}: ${err.message}`);
     if (err.kind === 'no-agent') {
@@ -90,13 +90,13 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
       void vscode.window.showInformationMessage('The editor already runs as root: every process and namespace is shown.');
       return view.refreshNow();
     }
-    if (!(await canElevate(runtime, ['snapshot', '--json']))) return;
+    if (!(await canElevate(runtime, SCAN_ARGS))) return;
     const state = helperState(distDir);
     if (state.state === 'stale') log.info(`installed helper not used: ${state.why}`);
     try {
-      showSnapshot((await asRoot('Scanning as root (polkit may ask for the password)…', ['snapshot', '--json'])).stdout);
+      showSnapshot((await asRoot('Scanning as root (polkit may ask for the password)…', SCAN_ARGS)).stdout);
     } catch (err) {
-      await explain('Show All Namespaces', ['snapshot', '--json'], err, async () => {
+      await explain('Show All Namespaces', SCAN_ARGS, err, async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-')), 'snapshot.json');
         try {
           const status = await inTerminal('Scan as root', ['snapshot', '--as-root', '--output', file]);

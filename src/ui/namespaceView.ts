@@ -67,6 +67,12 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
   void setState('loading');
   void vscode.commands.executeCommand('setContext', GROUPING_KEY, provider.current.grouping);
 
+  const show = (snapshot: Snapshot) => {
+    provider.update(snapshot);
+    changed.fire(snapshot);
+    void setState('ready');
+  };
+
   const refresh = async () => {
     if (elevated) return;
     const started = Date.now();
@@ -83,9 +89,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       }
       if (elevated) return; // root's view arrived while this scan ran
       const first = !provider.current.snapshot;
-      provider.update(reply.snapshot);
-      changed.fire(reply.snapshot);
-      void setState('ready');
+      show(reply.snapshot);
       const { namespaces, processes, hidden, scanner } = reply.snapshot;
       const summary = `${namespaces.length} namespaces, ${processes.length} processes (${hidden.total} hidden), scan ${scanner.durationMs} ms, total ${Date.now() - started} ms`;
       if (first) log.info(`first scan: ${summary}`);
@@ -117,9 +121,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     elevated = on;
     void vscode.commands.executeCommand('setContext', 'namespaceExplorer.elevated', on);
     if (on && snapshot) {
-      provider.update(snapshot);
-      changed.fire(snapshot);
-      void setState('ready');
+      show(snapshot);
       elevatedAt = new Date(snapshot.takenAt).toLocaleTimeString();
       failure = undefined;
       showHeader();

@@ -1,7 +1,5 @@
 /** How the extension runs its own `nsx` (dist/cli.js) with the editor's runtime. */
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { Caller } from '../core/elevation';
 import { ProcSource } from '../core/procfs';
 import { currentRuntime, Runtime } from '../privilege/pkexec';
 
@@ -20,11 +18,6 @@ export function nsxTerminalOptions(runtime: Runtime, name: string, args: string[
   };
 }
 
-/** The extension host itself, as the elevation rules see it. */
-export function hostCaller(): Caller {
-  return { uid: process.geteuid?.() ?? 0, userns: new ProcSource().nsInode(process.pid, 'user') };
-}
-
 /** Start time of a process, or null when it has exited. */
 export function startTime(pid: number): number | null {
   try {
@@ -40,6 +33,5 @@ export function startTime(pid: number): number | null {
  * Linux) since boot, whose time /proc/stat gives to the second: hence the second of slack.
  */
 export function startedAfter(ticks: number, takenAt: string): boolean {
-  const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
-  return btime * 1000 + ticks * 10 > Date.parse(takenAt) + 1000;
+  return new ProcSource().bootTime() * 1000 + ticks * 10 > Date.parse(takenAt) + 1000;
 }

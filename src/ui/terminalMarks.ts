@@ -20,7 +20,8 @@ export function namespacesBelow(snapshot: Snapshot, rootPid: number): Below {
   const own = snapshot.processes.find((p) => p.pid === rootPid)?.ns ?? {};
   const below: Below = { namespaces: new Set(), hidden: false };
   const queue = [...(children.get(rootPid) ?? [])];
-  for (let p = queue.shift(); p; p = queue.shift()) {
+  for (let i = 0; i < queue.length; i++) {
+    const p = queue[i]!;
     if (p.hidden === 'EACCES') below.hidden = true;
     for (const [type, ino] of Object.entries(p.ns)) {
       if (ino !== own[type as keyof typeof own]) below.namespaces.add(ino);

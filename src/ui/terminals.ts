@@ -12,7 +12,8 @@ import { DEFAULT_SUBNET } from '../core/veth';
 import { ExtensionEnv, guarded } from './env';
 import { canElevate } from './elevation';
 import { NamespaceView } from './namespaceView';
-import { extensionRuntime, hostCaller, nsxTerminalOptions, startedAfter, startTime } from './runtime';
+import { currentCaller } from '../core/elevation';
+import { extensionRuntime, nsxTerminalOptions, startedAfter, startTime } from './runtime';
 import { namespacesBelow } from './terminalMarks';
 import { Node } from './treeModel';
 
@@ -68,7 +69,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
     const ns = node.ns;
     if (ns.ghost) return void vscode.window.showWarningMessage(`${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`);
     const pid = node.kind === 'process' ? node.process.pid : ns.pid;
-    const caller = hostCaller();
+    const caller = currentCaller();
     // Pinned now, against the snapshot the row came from: the picks below may take a while.
     const started = pid === null ? null : startTime(pid);
     if (pid !== null && (started === null || startedAfter(started, snapshot.takenAt))) {
@@ -114,7 +115,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
   };
 
   const newTerminal = async () => {
-    const caller = hostCaller();
+    const caller = currentCaller();
     const request = await askNewNamespaces(caller.uid === 0);
     if (!request) return;
     let plan;
