@@ -239,14 +239,16 @@ test('Open Terminal in Namespace… on an ip netns no process is in opens it dir
   const row = await findNamespace(wb, 'net', net, tag);
   const clicked = await wb.step('click the terminal icon on its row', async () => {
     const icon = row.locator('.actions .action-label[aria-label="Open Terminal in Namespace…"]');
-    // A tooltip of the row above can cover this one and swallow the hover: move away and back.
-    await waitUntil('the terminal icon on the row', async () => {
+    // The icon shows only while the row is hovered. A tooltip of the row above, or the tree
+    // redrawing on a refresh, can take the hover away between seeing the icon and clicking
+    // it: move away and back, and click within a short time, until a click lands.
+    let at = 0;
+    await waitUntil('a click on the terminal icon of the row', async () => {
       await page.mouse.move(0, 0);
       await row.hover();
-      return icon.isVisible();
-    }, 15_000);
-    const at = performance.now();
-    await icon.click();
+      at = performance.now();
+      return icon.click({ timeout: 1_000 }).then(() => true, () => false);
+    }, 30_000);
     return at;
   });
   const tab = await waitForTab(wb, `net of /run/netns/${tag}`, clicked);
