@@ -10,7 +10,9 @@ import { currentCaller } from './core/elevation';
 import { EnterError, identityProblem, planEnter } from './core/enter';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
+import { allTables, MountReadError, tableOfNamespace, tableOfPid } from './core/mountNamespaces';
 import { ProcSource } from './core/procfs';
+import { MountTable, PropagationError, PropagationIndex } from './core/propagation';
 import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
 import { NamespaceRecord, Snapshot } from './core/snapshot';
 import { ToolMissingError } from './core/tools';
@@ -18,11 +20,12 @@ import { installPolicy, PolicyError, removePolicy } from './privilege/policy';
 import { ElevationError } from './privilege/run';
 import { Command, parseCommand, USAGE, UsageError } from './cli/args';
 import { CliError, cliRuntime, elevate, elevatedSnapshot } from './cli/elevate';
+import { mountTreeText, propagationText, tableHeading } from './cli/mounts';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './cli/render';
 
 declare const NSX_VERSION: string;
 
-const KNOWN_FAILURES = [CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError];
+const KNOWN_FAILURES = [CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError];
 
 async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -73,6 +76,10 @@ async function run(command: Command, argv: string[]): Promise<number> {
       return enter(command, argv);
     case 'new':
       return newNamespaces(command, argv);
+    case 'mounts':
+      return needsElevation(command.asRoot) ? elevate(argv) : mounts(command);
+    case 'propagation':
+      return needsElevation(command.asRoot) ? elevate(argv) : propagation(command);
     case 'install-policy':
       // Installing replaces the installed helper, so it never runs through it.
       if (euid() !== 0) return elevate(argv, false);
@@ -157,6 +164,51 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
     else out(namespaceTree(roots, terminalWidth()));
   }
   notes(snapshot);
+  return 0;
+}
+
+/** The mount table `--pid` or `--ns` names; this process's own by default. */
+async function mountTable(target: { pid: number | null; ns: number | null }, snapshot?: Snapshot): Promise<MountTable> {
+  try {
+    if (target.ns === null) return tableOfPid(target.pid ?? process.pid);
+    return await tableOfNamespace(snapshot ?? scan('namespaces'), target.ns);
+  } catch (err) {
+    if (err instanceof MountReadError && euid() !== 0 && /needs root|not visible to you|permission denied/.test(err.message)) {
+      throw new MountReadError(`${err.message} (add --as-root)`);
+    }
+    throw err;
+  }
+}
+
+function mountinfoNotes(t: MountTable): void {
+  for (const e of t.errors) process.stderr.write(`nsx: ${t.via} line ${e.line} skipped: ${e.message}\n`);
+}
+
+async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<number> {
+  const t = await mountTable(command);
+  if (command.json) {
+    out(jsonText({ namespace: { ns: t.ns, label: t.label, via: t.via }, mounts: t.mounts, errors: t.errors }));
+    return 0;
+  }
+  out(`${tableHeading(t)}\n${mountTreeText(t, terminalWidth())}`);
+  mountinfoNotes(t);
+  return 0;
+}
+
+async function propagation(command: Extract<Command, { name: 'propagation' }>): Promise<number> {
+  const snapshot = scan('namespaces');
+  const set = await allTables(snapshot);
+  let t = await mountTable(command, snapshot);
+  const known = set.tables.find((other) => other.ns !== null && other.ns === t.ns);
+  // The same namespace read twice would count its own mounts as somewhere else.
+  if (known) t = known;
+  else set.tables.push(t);
+  const answer = new PropagationIndex(set).answer(t, command.path);
+  if (command.json) out(jsonText(answer));
+  else {
+    out(propagationText(answer));
+    mountinfoNotes(t);
+  }
   return 0;
 }
 

@@ -34,6 +34,8 @@ export type Command =
       subnet?: string;
       command: string[] | null;
     }
+  | { name: 'mounts'; pid: number | null; ns: number | null; json: boolean; asRoot: boolean }
+  | { name: 'propagation'; pid: number | null; ns: number | null; path: string; json: boolean; asRoot: boolean }
   | { name: 'install-policy' }
   | { name: 'remove-policy' };
 
@@ -55,12 +57,19 @@ Commands:
                                     unshare; --veth connects a new net namespace to the host
                                     (addresses from ${DEFAULT_SUBNET} by default); what was made
                                     is removed when CMD ends
+  mounts [--pid PID | --ns INODE] [--json]
+                                    the mount tree of a mount namespace (default: yours),
+                                    like findmnt, with propagation, peer groups and what
+                                    is hidden under other mounts
+  propagation [--pid PID | --ns INODE] --path PATH [--json]
+                                    where a mount made at PATH would also appear, in every
+                                    mount namespace, and where mounts would come from
   install-policy | remove-policy    (as root) the polkit action and root-owned helper that
                                     pkexec runs
 
 Types: ${NS_TYPES.join(', ')}
 Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
---as-root on list, tree and snapshot scans as root; on enter it keeps the shell root (in a
+--as-root on list, tree, snapshot, mounts and propagation reads as root; on enter it keeps the shell root (in a
 user namespace you own you are who its uid_map makes you: root, with --map-root).
 Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
 
@@ -80,6 +89,7 @@ const OPTIONS = {
   pid: { type: 'string', short: 'p' },
   parent: { type: 'boolean' },
   process: { type: 'boolean' },
+  path: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -90,6 +100,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   snapshot: ['json', 'as-root', 'output'],
   enter: ['pid', 'ns', 'type', 'as-root', 'start-time'],
   new: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet'],
+  mounts: ['pid', 'ns', 'json', 'as-root'],
+  propagation: ['pid', 'ns', 'path', 'json', 'as-root'],
   'install-policy': [],
   'remove-policy': [],
 };
@@ -161,6 +173,17 @@ export function parseCommand(argv: string[]): Command {
         ...(values.subnet !== undefined ? { subnet: values.subnet } : {}),
         command,
       };
+    }
+    case 'mounts':
+    case 'propagation': {
+      const pid = parsePid(values.pid);
+      const ns = parseNumber(values.ns, 'a namespace inode');
+      if (pid !== null && ns !== null) throw new UsageError(`${name} takes one of --pid PID and --ns INODE`);
+      const json = !!values.json;
+      if (name === 'mounts') return { name, pid, ns, json, asRoot };
+      if (values.path === undefined) throw new UsageError('propagation needs --path PATH, e.g. --path /mnt/x');
+      if (!values.path.startsWith('/')) throw new UsageError(`'${values.path}' is not an absolute path`);
+      return { name, pid, ns, path: values.path, json, asRoot };
     }
     default:
       return { name: name as 'install-policy' | 'remove-policy' };

@@ -57,7 +57,7 @@ export function namespaceTable(namespaces: readonly NamespaceRecord[], width?: n
 }
 
 /** Flattens a forest into rows carrying their `├─`/`└─` prefix. */
-function flatten<T>(roots: TreeNode<T>[]): { item: T; prefix: string }[] {
+export function flatten<T>(roots: TreeNode<T>[]): { item: T; prefix: string }[] {
   const out: { item: T; prefix: string }[] = [];
   const walk = (nodes: TreeNode<T>[], indent: string, top: boolean) => {
     nodes.forEach((node, i) => {

@@ -156,8 +156,9 @@ export class ProcSource {
     return readSmall(`${this.pidDir(pid)}/cgroup`);
   }
 
-  mountinfo(pid: number): string {
-    return fs.readFileSync(`${this.pidDir(pid)}/mountinfo`, 'utf8');
+  /** A thread can be in a mount namespace of its own, so TID may be given. */
+  mountinfo(pid: number, tid?: number): string {
+    return fs.readFileSync(tid === undefined ? `${this.pidDir(pid)}/mountinfo` : `${this.pidDir(pid)}/task/${tid}/mountinfo`, 'utf8');
   }
 
   /** Inode of a namespace link (`net`, `pid_for_children`, ...) of a process or thread. */

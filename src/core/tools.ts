@@ -15,6 +15,7 @@ export const TOOL_PACKAGES = {
   pkexec: 'pkexec',
   sh: 'dash',
   env: 'coreutils',
+  cat: 'coreutils',
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;
