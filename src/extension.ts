@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { ExtensionEnv } from './ui/env';
 import { registerNamespaceCommands } from './ui/namespaceCommands';
 import { registerNamespaceView } from './ui/namespaceView';
-import { registerElevationCommands } from './ui/elevation';
+import { registerElevationCommands, rootRunner } from './ui/elevation';
+import { registerMountsView } from './ui/mountsView';
 import { registerTerminalCommands } from './ui/terminals';
 
 export function activate(extension: vscode.ExtensionContext): void {
@@ -22,6 +23,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     registerNamespaceCommands(env, view);
     registerElevationCommands(env, view);
     registerTerminalCommands(env, view);
+    registerMountsView(env, view, rootRunner(env));
     log.info(`activated in ${Date.now() - started} ms`);
   } catch (err) {
     // VS Code shows nothing when activation throws: say it here.

@@ -1,5 +1,5 @@
 /** Text output of `nsx mounts` (a findmnt-like tree) and `nsx propagation`. */
-import { groupText, mountForest, MountRecord } from '../core/mountTable';
+import { coverText, groupText, mountForest, MountRecord } from '../core/mountTable';
 import { MountTable, namespaceName, PropagationAnswer } from '../core/propagation';
 import { flatten, table } from './render';
 
@@ -19,18 +19,8 @@ export function mountTreeText(t: MountTable, width?: number): string {
   );
 }
 
-/** Why a mount is out of reach, in words. */
-export function coverNote(m: MountRecord): string {
-  if (!m.hiddenBy) return '';
-  const by = `${m.hiddenBy.target} (mount ${m.hiddenBy.id})`;
-  switch (m.hiddenBy.how) {
-    case 'on top':
-      return `[hidden: ${by} is mounted on top]`;
-    case 'above':
-      return `[hidden: ${by} is mounted over a directory above it]`;
-    case 'in a hidden mount':
-      return `[hidden: inside ${by}, which is hidden]`;
-  }
+function coverNote(m: MountRecord): string {
+  return m.hidden ? `[hidden: ${coverText(m)}]` : '';
 }
 
 export function tableHeading(t: MountTable): string {

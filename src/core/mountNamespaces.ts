@@ -65,8 +65,9 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
   for (const pid of members) {
     try {
       const table = tableOfPid(pid, proc, record.label);
-      // A PID reused since the scan would show some other namespace.
-      if (table.ns === ns) return table;
+      // A PID reused since the scan would show some other namespace. Another user's
+      // process shows no namespace link (null): the snapshot's word is taken for it.
+      if (table.ns === ns || table.ns === null) return { ...table, ns };
     } catch (err) {
       if (!(err instanceof MountReadError)) throw err;
     }

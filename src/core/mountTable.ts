@@ -38,11 +38,27 @@ export interface Cover {
   how: 'on top' | 'above' | 'in a hidden mount';
 }
 
+/** Why a mount is hidden, in words: `/dev/shm (mount 30) is mounted on top`. */
+export function coverText(m: Pick<MountRecord, 'hiddenBy'>): string {
+  if (!m.hiddenBy) return '';
+  const by = `${m.hiddenBy.target} (mount ${m.hiddenBy.id})`;
+  switch (m.hiddenBy.how) {
+    case 'on top':
+      return `${by} is mounted on top`;
+    case 'above':
+      return `${by} is mounted over a directory above it`;
+    case 'in a hidden mount':
+      return `it is inside ${by}, which is hidden`;
+  }
+}
+
 function groupId(fields: string[], key: string): number | null {
   const field = fields.find((f) => f.startsWith(key));
   if (field === undefined) return null;
-  const n = Number(field.slice(key.length));
-  return Number.isSafeInteger(n) ? n : null;
+  // Digits only: Number('') is 0, which would make every `shared:` one peer group.
+  const digits = field.slice(key.length);
+  const n = Number(digits);
+  return /^\d+$/.test(digits) && Number.isSafeInteger(n) ? n : null;
 }
 
 export function propagationOf(peer: number | null, master: number | null, unbindable: boolean): MountPropagation {

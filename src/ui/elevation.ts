@@ -38,46 +38,64 @@ async function offerManualCommand(message: string, argv: string[]): Promise<void
   if (choice === 'Copy Command') await vscode.env.clipboard.writeText(command);
 }
 
-export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView): void {
+/** Runs `nsx` as root from the editor, and says in words what went wrong. */
+export interface RootRunner {
+  runtime: Runtime;
+  /** Runs `nsx ARGS` as root with a cancellable progress notification; its stdout. */
+  run(title: string, args: readonly string[], installedHelper?: boolean): Thenable<{ status: number; stdout: string }>;
+  /** Runs `nsx ARGS` in a terminal, where pkexec can ask for the password; its exit status. */
+  inTerminal(name: string, args: string[]): Promise<number | undefined>;
+  /**
+   * Explains a failed run; with no polkit agent, offers RETRY_IN_TERMINAL when given.
+   * Rethrows what is not an elevation failure.
+   */
+  explain(what: string, args: readonly string[], err: unknown, retryInTerminal?: () => Promise<void>): Promise<void>;
+}
+
+export function rootRunner(env: ExtensionEnv): RootRunner {
   const { extension, log } = env;
   const runtime = extensionRuntime(extension);
-  const distDir = path.dirname(runtime.cli);
-
-  /** Runs `nsx ARGS` as root with a cancellable progress notification. */
-  const asRoot = (title: string, args: readonly string[], installedHelper = true) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
-      runElevated({ args, runtime, capture: true, installedHelper, started: (kill) => token.onCancellationRequested(kill) }),
-    );
-
-  /** pkexec asks in a terminal when no agent can ask elsewhere; resolves with its exit status. */
-  const inTerminal = (name: string, args: string[]) =>
-    new Promise<number | undefined>((resolve) => {
-      const terminal = vscode.window.createTerminal(nsxTerminalOptions(runtime, name, args, 'shield'));
-      const listener = vscode.window.onDidCloseTerminal((closed) => {
-        if (closed !== terminal) return;
-        listener.dispose();
-        resolve(closed.exitStatus?.code);
-      });
-      terminal.show();
-    });
-
-  const explain = async (what: string, args: readonly string[], err: unknown, retryInTerminal: () => Promise<void>) => {
-    if (!(err instanceof ElevationError)) throw err;
-    log.warn(`${what}: ${err.kind}: ${err.message}`);
-    if (err.kind === 'no-agent') {
-      const choice = await vscode.window.showWarningMessage(
-        `${what}: no polkit agent is running here to ask for the password. Enter it in a terminal instead?`,
-        'Enter Password in Terminal',
-      );
-      if (choice) await retryInTerminal();
-    } else if (err.kind === 'no-pkexec') {
-      await offerManualCommand(`${what}: this needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:`, manualArgv(args, runtime));
-    } else if (err.kind === 'dismissed') {
-      void vscode.window.showInformationMessage(`${what}: the password prompt was dismissed; nothing changed.`);
-    } else {
-      void vscode.window.showErrorMessage(`${what}: ${err.message}.`);
-    }
+  return {
+    runtime,
+    run: (title, args, installedHelper = true) =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+        runElevated({ args, runtime, capture: true, installedHelper, started: (kill) => token.onCancellationRequested(kill) }),
+      ),
+    inTerminal: (name, args) =>
+      new Promise<number | undefined>((resolve) => {
+        const terminal = vscode.window.createTerminal(nsxTerminalOptions(runtime, name, args, 'shield'));
+        const listener = vscode.window.onDidCloseTerminal((closed) => {
+          if (closed !== terminal) return;
+          listener.dispose();
+          resolve(closed.exitStatus?.code);
+        });
+        terminal.show();
+      }),
+    explain: async (what, args, err, retryInTerminal) => {
+      if (!(err instanceof ElevationError)) throw err;
+      log.warn(`${what}: ${err.kind}: ${err.message}`);
+      if (err.kind === 'no-agent' && retryInTerminal) {
+        const choice = await vscode.window.showWarningMessage(
+          `${what}: no polkit agent is running here to ask for the password. Enter it in a terminal instead?`,
+          'Enter Password in Terminal',
+        );
+        if (choice) await retryInTerminal();
+      } else if (err.kind === 'no-pkexec') {
+        await offerManualCommand(`${what}: this needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:`, manualArgv(args, runtime));
+      } else if (err.kind === 'dismissed') {
+        void vscode.window.showInformationMessage(`${what}: the password prompt was dismissed; nothing changed.`);
+      } else {
+        void vscode.window.showErrorMessage(`${what}: ${err.message}.`);
+      }
+    },
   };
+}
+
+export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView): void {
+  const { extension, log } = env;
+  const root = rootRunner(env);
+  const { runtime } = root;
+  const distDir = path.dirname(runtime.cli);
 
   const showSnapshot = (json: string) => {
     const snapshot = JSON.parse(json) as Snapshot;
@@ -94,12 +112,12 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
     const state = helperState(distDir);
     if (state.state === 'stale') log.info(`installed helper not used: ${state.why}`);
     try {
-      showSnapshot((await asRoot('Scanning as root (polkit may ask for the password)…', SCAN_ARGS)).stdout);
+      showSnapshot((await root.run('Scanning as root (polkit may ask for the password)…', SCAN_ARGS)).stdout);
     } catch (err) {
-      await explain('Show All Namespaces', SCAN_ARGS, err, async () => {
+      await root.explain('Show All Namespaces', SCAN_ARGS, err, async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-')), 'snapshot.json');
         try {
-          const status = await inTerminal('Scan as root', ['snapshot', '--as-root', '--output', file]);
+          const status = await root.inTerminal('Scan as root', ['snapshot', '--as-root', '--output', file]);
           if (status === 0 && fs.existsSync(file)) showSnapshot(fs.readFileSync(file, 'utf8'));
         } finally {
           fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -112,12 +130,12 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
     if (!(await canElevate(runtime, args))) return;
     try {
       // Never through the installed helper: installing replaces it, from this build's files.
-      const { stdout } = await asRoot(`${what} (polkit asks for the password)…`, args, false);
+      const { stdout } = await root.run(`${what} (polkit asks for the password)…`, args, false);
       log.info(`${what}: ${stdout.trim()}`);
       void vscode.window.showInformationMessage(done);
     } catch (err) {
-      await explain(what, args, err, async () => {
-        if ((await inTerminal(what, args)) === 0) void vscode.window.showInformationMessage(done);
+      await root.explain(what, args, err, async () => {
+        if ((await root.inTerminal(what, args)) === 0) void vscode.window.showInformationMessage(done);
       });
     }
   };

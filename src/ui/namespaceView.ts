@@ -9,7 +9,7 @@ import { ExtensionEnv, guarded } from './env';
 import { NamespaceTreeProvider } from './namespaceTree';
 import { RefreshManager } from './refresh';
 import { plural } from '../core/plural';
-import { Grouping, GROUPINGS } from './treeModel';
+import { Grouping, GROUPINGS, Node } from './treeModel';
 
 export const VIEW_ID = 'namespaceExplorer.namespaces';
 const GROUPING_KEY = 'namespaceExplorer.grouping';
@@ -29,6 +29,8 @@ export interface NamespaceView {
    */
   showElevated(snapshot: Snapshot): void;
   readonly elevated: boolean;
+  /** Fires with the row selected (the first of several), or undefined when none is. */
+  readonly onDidSelect: vscode.Event<Node | undefined>;
   /** Marks namespaces as made for a terminal (inode → terminal name). */
   setTerminalMarks(marks: ReadonlyMap<number, string>): void;
   reveal(ino: number): Promise<void>;
@@ -188,6 +190,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     provider,
     current: () => provider.current.snapshot,
     onDidChangeSnapshot: changed.event,
+    onDidSelect: (listener, thisArg, disposables) => treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables),
     refreshNow: () => manager.trigger(),
     showElevated: (snapshot) => setElevated(true, snapshot),
     get elevated() {

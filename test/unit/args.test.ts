@@ -271,3 +271,30 @@ test('property: any non-empty argv after -- comes back as the command, element f
     }),
   );
 });
+
+test('mounts: the own namespace by default, --pid or --ns, --json and --as-root', () => {
+  assert.deepEqual(parseCommand(['mounts']), { name: 'mounts', pid: null, ns: null, json: false, asRoot: false });
+  assert.deepEqual(parseCommand(['mounts', '--pid', '42', '--json']), { name: 'mounts', pid: 42, ns: null, json: true, asRoot: false });
+  assert.deepEqual(parseCommand(['mounts', '--ns', '4026531841', '--as-root']), { name: 'mounts', pid: null, ns: 4026531841, json: false, asRoot: true });
+});
+
+test('propagation needs an absolute --path, and takes --pid or --ns', () => {
+  assert.deepEqual(parseCommand(['propagation', '--path', '/mnt/x', '--pid', '7', '--json']), {
+    name: 'propagation',
+    pid: 7,
+    ns: null,
+    path: '/mnt/x',
+    json: true,
+    asRoot: false,
+  });
+  refused(['propagation'], /needs --path/);
+  refused(['propagation', '--path', 'mnt/x'], /not an absolute path/);
+});
+
+test('mounts and propagation refuse --pid with --ns, and options of other commands', () => {
+  refused(['mounts', '--pid', '1', '--ns', '4026531841'], /one of --pid PID and --ns INODE/);
+  refused(['propagation', '--path', '/x', '--pid', '1', '--ns', '2'], /one of --pid PID and --ns INODE/);
+  refused(['mounts', '--path', '/x'], /'mounts' takes no --path option/);
+  refused(['mounts', '--ns', 'abc'], /'abc' is not a namespace inode/);
+  refused(['mounts', '--', 'ls'], /'mounts' runs no command/);
+});

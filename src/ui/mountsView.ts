@@ -1,0 +1,190 @@
+/**
+ * The Mounts view: the mount tree of one mount namespace — the editor's own by default,
+ * the one selected in the Namespaces view, or one picked — re-read while visible.
+ */
+import * as vscode from 'vscode';
+import { allTables, MountReadError, mountNamespaces, tableOfNamespace, tableOfPid } from '../core/mountNamespaces';
+import { MountRecord } from '../core/mountTable';
+import { MountSet, MountTable, namespaceName } from '../core/propagation';
+import { plural } from '../core/plural';
+import { ProcSource } from '../core/procfs';
+import { RootRunner } from './elevation';
+import { ExtensionEnv, guarded } from './env';
+import { tableDescription } from './mountRows';
+import { MountTreeProvider } from './mountsTree';
+import { NamespaceView } from './namespaceView';
+import { RefreshManager } from './refresh';
+import { Node } from './treeModel';
+
+export const MOUNTS_VIEW_ID = 'namespaceExplorer.mounts';
+const STATE_KEY = 'namespaceExplorer.mountsState';
+
+/** What the Mounts view shows, and what the propagation panel reads. */
+export interface MountsView {
+  /** The table shown, if any. */
+  current(): MountTable | undefined;
+  /** Every mount namespace readable now, with the one shown (also when it was read as root). */
+  readAll(): Promise<MountSet>;
+}
+
+export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root: RootRunner): MountsView {
+  const { extension, log } = env;
+  const proc = new ProcSource();
+  const provider = new MountTreeProvider();
+  const treeView = vscode.window.createTreeView(MOUNTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const ownNs = proc.nsInode(process.pid, 'mnt');
+  /** The namespace shown: its inode. */
+  let selected = ownNs;
+  /** A table read as root stays until another namespace is chosen: re-reading it would ask again. */
+  let rootTable: MountTable | undefined;
+  let shownJson = '';
+
+  const setState = (state: 'ready' | 'needsRoot' | 'error') => vscode.commands.executeCommand('setContext', STATE_KEY, state);
+  const labelOf = (ns: number) => view.current()?.namespaces.find((n) => n.ns === ns)?.label ?? null;
+
+  const show = (table: MountTable, asRoot: boolean) => {
+    treeView.title = 'Mounts';
+    treeView.description = tableDescription(table, table.ns === ownNs, asRoot);
+    const notes = [
+      table.errors.length ? `${plural(table.errors.length, 'line', 'lines')} of ${table.via} could not be read and ${table.errors.length === 1 ? 'was' : 'were'} skipped (see the log).` : '',
+      asRoot ? 'Read as root; Refresh asks again.' : '',
+    ].filter(Boolean);
+    treeView.message = notes.length ? notes.join(' ') : undefined;
+    for (const e of table.errors) log.warn(`${table.via} line ${e.line} skipped: ${e.message}`);
+    // Redraw only on change: a redraw collapses nothing, but it costs on big tables.
+    const json = JSON.stringify([table.ns, table.mounts]);
+    if (json !== shownJson || provider.current?.ns !== table.ns) provider.setTable(table);
+    shownJson = json;
+    void setState('ready');
+  };
+
+  const fail = (message: string, state: 'needsRoot' | 'error') => {
+    provider.setTable(undefined);
+    shownJson = '';
+    treeView.description = namespaceName(selected, labelOf(selected));
+    treeView.message = message;
+    void setState(state);
+  };
+
+  const read = async (): Promise<MountTable> => {
+    if (selected === ownNs) return tableOfPid(process.pid, proc, labelOf(ownNs));
+    const snapshot = view.current();
+    if (!snapshot) throw new MountReadError('the namespaces are still being scanned');
+    return tableOfNamespace(snapshot, selected, proc);
+  };
+
+  const refresh = async () => {
+    if (rootTable) return;
+    try {
+      show(await read(), false);
+    } catch (err) {
+      if (!(err instanceof MountReadError)) throw err;
+      fail(capitalise(err.message) + '.', /needs root/.test(err.message) ? 'needsRoot' : 'error');
+    }
+  };
+  const interval = () => vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);
+  const manager = new RefreshManager(refresh, interval);
+
+  const select = (ns: number) => {
+    if (ns === selected && !rootTable) return manager.trigger();
+    selected = ns;
+    rootTable = undefined;
+    return manager.trigger();
+  };
+
+  const readAsRoot = async () => {
+    const args = ['mounts', '--ns', String(selected), '--json'];
+    try {
+      const { stdout } = await root.run(`Reading the mounts of ${namespaceName(selected, labelOf(selected))} as root…`, args);
+      const answer = JSON.parse(stdout) as { namespace: { ns: number; label: string | null; via: string }; mounts: MountRecord[]; errors: MountTable['errors'] };
+      rootTable = { ...answer.namespace, label: answer.namespace.label ?? labelOf(selected), mounts: answer.mounts, errors: answer.errors };
+      show(rootTable, true);
+    } catch (err) {
+      await root.explain('Read Mounts as Root', args, err);
+    }
+  };
+
+  const chooseNamespace = async () => {
+    const snapshot = view.current();
+    const namespaces = snapshot ? mountNamespaces(snapshot) : [];
+    if (!namespaces.length) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+    const items = namespaces.map((n) => ({
+      label: `mnt ${n.ns}`,
+      description: [n.label, n.ns === ownNs ? 'yours' : '', n.ns === selected ? 'shown' : ''].filter(Boolean).join(' · '),
+      detail: n.nprocs ? plural(n.nprocs, 'process', 'processes') : `no process: held by ${n.holders.map((h) => (h.kind === 'bindmount' ? h.path : h.kind)).join(', ') || 'nothing visible'}`,
+      ns: n.ns,
+    }));
+    const picked = await vscode.window.showQuickPick(items, { title: 'Show the Mounts of…', placeHolder: 'A mount namespace, by inode or label', matchOnDescription: true });
+    if (picked) await select(picked.ns);
+  };
+
+  /** The mount namespace a row of the Namespaces view stands for. */
+  const mountNsOf = (node: Node | undefined): number | undefined => {
+    if (!node) return undefined;
+    if (node.kind === 'namespace' && node.ns.type === 'mnt') return node.ns.ns;
+    if (node.kind === 'process') return node.process.ns.mnt;
+    if ((node.kind === 'holder' || node.kind === 'members') && node.ns.type === 'mnt') return node.ns.ns;
+    return undefined;
+  };
+
+  /** The editor's own table, which every set has. */
+  const ownTable = () => {
+    try {
+      return tableOfPid(process.pid, proc, labelOf(ownNs));
+    } catch {
+      return undefined;
+    }
+  };
+
+  const readAll = async (): Promise<MountSet> => {
+    const snapshot = view.current();
+    const set: MountSet = snapshot ? await allTables(snapshot, proc) : { tables: [], unreadable: [] };
+    const shown = rootTable ?? provider.current;
+    for (const t of [shown, ownTable()]) {
+      if (!t || set.tables.some((other) => other.ns === t.ns)) continue;
+      set.tables.push(t);
+      set.unreadable = set.unreadable.filter((u) => u.ns !== t.ns);
+    }
+    return set;
+  };
+  extension.subscriptions.push(
+    treeView,
+    provider,
+    manager,
+    vscode.window.registerFileDecorationProvider(provider),
+    treeView.onDidChangeVisibility((e) => manager.setVisible(e.visible)),
+    view.onDidSelect((node) => {
+      // Following the Namespaces view: a mount namespace selected there is shown here.
+      if (node?.kind === 'namespace' && node.ns.type === 'mnt') void select(node.ns.ns);
+    }),
+    view.onDidChangeSnapshot(() => {
+      if (treeView.visible && selected !== ownNs) void manager.trigger();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) manager.reschedule();
+    }),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.showMounts',
+      guarded(env, 'Show Mounts', async (node?: Node) => {
+        const ns = mountNsOf(node);
+        if (node && ns === undefined) return void vscode.window.showWarningMessage('Its mount namespace is not known: the process belongs to another user.');
+        await vscode.commands.executeCommand(`${MOUNTS_VIEW_ID}.focus`);
+        await (ns === undefined ? chooseNamespace() : select(ns));
+      }),
+    ),
+    vscode.commands.registerCommand('namespaceExplorer.chooseMountNamespace', guarded(env, 'Choose Mount Namespace', chooseNamespace)),
+    vscode.commands.registerCommand('namespaceExplorer.showOwnMounts', guarded(env, 'Show Your Mounts', () => select(ownNs))),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.refreshMounts',
+      guarded(env, 'Refresh Mounts', () => (rootTable ? readAsRoot() : manager.trigger())),
+    ),
+    vscode.commands.registerCommand('namespaceExplorer.readMountsAsRoot', guarded(env, 'Read Mounts as Root', readAsRoot)),
+  );
+  void setState('ready');
+  if (treeView.visible) manager.setVisible(true);
+  return { current: () => rootTable ?? provider.current, readAll };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

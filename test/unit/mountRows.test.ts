@@ -1,0 +1,66 @@
+/** mountRows.ts: what a row of the Mounts view says, for each propagation and for hidden mounts. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseMountinfo } from '../../src/core/mountinfo';
+import { mountRecords, MountRecord } from '../../src/core/mountTable';
+import { mountContext, mountRow, PROPAGATION_ICON, tableDescription } from '../../src/ui/mountRows';
+
+const TEXT = [
+  '22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw',
+  '30 22 0:40 / /srv/shared rw shared:5 master:3 - tmpfs peers rw',
+  '31 22 0:41 / /srv/slave rw master:5 - tmpfs follower rw',
+  '32 22 0:42 /sub /srv/private rw - tmpfs alone rw',
+  '33 22 0:43 / /srv/unbindable rw unbindable - tmpfs nobind rw',
+  '34 22 0:44 / /dev/shm rw - tmpfs low rw',
+  '35 34 0:45 / /dev/shm rw - tmpfs high rw',
+].join('\n');
+
+function records(): Map<string, MountRecord> {
+  return new Map(mountRecords(parseMountinfo(TEXT).mounts).map((m) => [m.source, m]));
+}
+
+test('each propagation has its own icon, and the row says its groups or its kind', () => {
+  const r = records();
+  const cases: [string, string, string][] = [
+    ['peers', 'shared,slave', 'shared:5 master:3'],
+    ['follower', 'slave', 'master:5'],
+    ['alone', 'private', 'private'],
+    ['nobind', 'unbindable', 'unbindable'],
+    ['/dev/vda1', 'shared', 'shared:1'],
+  ];
+  for (const [source, propagation, words] of cases) {
+    const row = mountRow(r.get(source)!);
+    assert.equal(row.icon, PROPAGATION_ICON[propagation as MountRecord['propagation']], source);
+    assert.ok(row.description.startsWith(words + ' · '), `${source}: ${row.description}`);
+    assert.equal(row.dimmed, false);
+  }
+  assert.equal(new Set(Object.values(PROPAGATION_ICON)).size, 5, 'five different icons');
+});
+
+test('a covered mount is dimmed, says hidden first, and the tooltip says what covers it', () => {
+  const r = records();
+  const low = mountRow(r.get('low')!);
+  assert.equal(low.dimmed, true);
+  assert.match(low.description, /^hidden · private · tmpfs low$/);
+  assert.match(low.tooltip, /Hidden: \/dev\/shm \(mount 35\) is mounted on top/);
+  assert.match(low.ariaLabel, /hidden/);
+  assert.equal(low.contextValue, 'nsx:mount:private:hidden');
+  const high = mountRow(r.get('high')!);
+  assert.equal(high.dimmed, false);
+  assert.equal(high.contextValue, 'nsx:mount:private');
+});
+
+test('the tooltip names the directory a bind mount shows and the peer group it receives from', () => {
+  const row = mountRow(records().get('alone')!);
+  assert.match(row.tooltip, /tmpfs from alone, directory \/sub of it/);
+  const slave = mountRow(records().get('follower')!);
+  assert.match(slave.tooltip, /Propagation: a slave of peer group 5/);
+  assert.equal(mountContext(records().get('peers')!), 'nsx:mount:shared,slave');
+});
+
+test('the view description names the namespace, counts mounts and hidden ones, and says when read as root', () => {
+  const mounts = [...records().values()];
+  const table = { ns: 4026531841, label: 'sleep', via: '/proc/1/mountinfo', mounts, errors: [] };
+  assert.equal(tableDescription(table, true, false), 'mnt 4026531841 (sleep), yours · 7 mounts, 1 hidden');
+  assert.equal(tableDescription({ ...table, label: null }, false, true), 'mnt 4026531841 · 7 mounts, 1 hidden · read as root');
+});
