@@ -39,9 +39,11 @@ export function parseMountinfoLine(line: string): Mount | string {
   const f = line.split(' ');
   const sep = f.indexOf('-', 6);
   if (f.length < 10 || sep < 0 || f.length < sep + 4) return 'too few fields';
+  // Decimal digits only: Number() alone would take '0x1f', '1e3', '-1' or '' as ids.
+  if (!/^\d+$/.test(f[0]) || !/^\d+$/.test(f[1])) return 'mount ids are not numbers';
   const id = Number(f[0]);
   const parent = Number(f[1]);
-  if (!Number.isInteger(id) || !Number.isInteger(parent) || f[0] === '' || f[1] === '') return 'mount ids are not numbers';
+  if (!Number.isSafeInteger(id) || !Number.isSafeInteger(parent)) return 'mount ids are not numbers';
   return {
     id,
     parent,

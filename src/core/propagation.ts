@@ -9,7 +9,7 @@
  */
 import * as posix from 'node:path/posix';
 import { MountinfoError } from './mountinfo';
-import { MountRecord } from './mountTable';
+import { Cover, MountRecord } from './mountTable';
 
 export interface MountTable {
   /** The mount namespace's inode, when it could be read. */
@@ -199,10 +199,25 @@ export class PropagationIndex {
       via,
     };
     const reached = mountAt(table.mounts, path);
-    const cover = mount.hidden ? mount.hiddenBy : reached && reached.id !== mount.id ? reached : undefined;
+    const cover = mount.hidden ? coverOf(table.mounts, mount) : reached && reached.id !== mount.id ? reached : undefined;
     if (cover) placement.coveredBy = { id: cover.id, target: cover.target };
     placed.set(mount.id, placement);
   }
+}
+
+/**
+ * The mount that makes a hidden mount unreachable. `hiddenBy` of a mount that merely sits
+ * in a hidden mount names that container, which covers nothing: follow it to the real cover.
+ */
+function coverOf(mounts: readonly MountRecord[], mount: MountRecord): Cover | undefined {
+  let m = mount;
+  // Bounded, so a hand-made table with a cycle cannot loop.
+  for (let hops = 0; m.hiddenBy?.how === 'in a hidden mount' && hops < mounts.length; hops++) {
+    const container = mounts.find((c) => c.id === m.hiddenBy!.id);
+    if (!container?.hiddenBy) break;
+    m = container;
+  }
+  return m.hiddenBy;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -161,3 +161,155 @@ test('property: a line built from escaped fields parses back to them', () => {
     { numRuns: 500 },
   );
 });
+
+test('unicode paths are written by the kernel as raw UTF-8 and come back unchanged', () => {
+  // As read from the file: the bytes decoded as UTF-8, only space escaped.
+  const bytes = Buffer.from('70 22 8:1 /données/日本語 /mnt/café\\040☕/🐧 rw - ext4 /dev/disk/by-label/Ünï rw', 'utf8');
+  const m = mount(bytes.toString('utf8'));
+  assert.equal(m.root, '/données/日本語');
+  assert.equal(m.target, '/mnt/café ☕/🐧');
+  assert.equal(m.source, '/dev/disk/by-label/Ünï');
+});
+
+test('a carriage return is not escaped by the kernel and stays part of the path', () => {
+  assert.equal(mount('71 22 8:1 / /mnt/cr\rhere rw - ext4 /dev/sda1 rw').target, '/mnt/cr\rhere');
+});
+
+test('an escaped " - " inside a target does not end the optional fields', () => {
+  const m = mount('72 22 8:1 / /mnt/a\\040-\\040b rw shared:7 - ext4 /dev/sda1 rw');
+  assert.equal(m.target, '/mnt/a - b');
+  assert.deepEqual(m.optionalFields, ['shared:7']);
+  assert.equal(m.fstype, 'ext4');
+});
+
+test('an empty source (mangled from "") leaves the fields after it in place', () => {
+  const m = mount('73 22 0:50 / /mnt/none rw - tmpfs  rw,size=4k');
+  assert.equal(m.source, '');
+  assert.equal(m.superOptions, 'rw,size=4k');
+});
+
+test('a 64 KiB target with escapes parses whole', () => {
+  const target = '/' + 'a b\\'.repeat(16 * 1024);
+  const m = mount(`74 22 8:1 / ${escapeMountField(target)} rw shared:1 - ext4 /dev/sda1 rw`);
+  assert.equal(m.target.length, target.length);
+  assert.equal(m.target, target);
+  assert.deepEqual(m.optionalFields, ['shared:1']);
+});
+
+test('100,000 lines all parse, and malformed ones among them keep their own line numbers', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    // Every 10,000th line is cut short, so line numbers are checked far down the file.
+    lines.push(i % 10_000 === 9_999 ? `${i + 100} 22 0:4` : `${i + 100} 22 0:${i % 256} / /mnt/m${i} rw,relatime shared:${i} - tmpfs tmpfs rw`);
+  }
+  const { mounts, errors } = parseMountinfo(lines.join('\n') + '\n');
+  assert.equal(mounts.length, 99_990);
+  assert.deepEqual(
+    errors.map((e) => e.line),
+    [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000],
+  );
+  assert.equal(mounts[0].target, '/mnt/m0');
+  assert.deepEqual(mounts.at(-1)!.optionalFields, ['shared:99998']);
+  assert.equal(mounts.at(-1)!.id, 99_998 + 100);
+});
+
+test('every truncation of a valid line is either parsed to the same fields or reported with its line number', () => {
+  const full = '36 35 98:0 /mnt\\0401/ü /mnt/par\\011ent rw,noatime shared:4 master:1 propagate_from:2 - fuse.ss\\040h /dev/r\\134oot rw,errors=continue';
+  const whole = mount(full);
+  const bytes = Buffer.from(full, 'utf8');
+  let parsedCount = 0;
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    // Cut by bytes, as a short read would, so a multi-byte character can be split too.
+    const truncated = bytes.subarray(0, cut).toString('utf8');
+    const text = ['22 1 254:1 / / rw - ext4 /dev/vda1 rw', truncated, '23 22 0:21 / /proc rw - proc proc rw'].join('\n');
+    const { mounts, errors } = parseMountinfo(text);
+    assert.deepEqual([mounts[0].id, mounts.at(-1)!.id], [22, 23], `neighbours survive a cut at ${cut}`);
+    if (mounts.length === 3) {
+      const m = mounts[1];
+      assert.deepEqual({ ...m, superOptions: '' }, { ...whole, superOptions: '' }, `cut at ${cut}`);
+      assert.ok(whole.superOptions.startsWith(m.superOptions), `cut at ${cut}: ${m.superOptions}`);
+      assert.deepEqual(errors, []);
+      parsedCount++;
+    } else if (truncated === '') {
+      assert.deepEqual(errors, []);
+    } else {
+      assert.equal(mounts.length, 2, `cut at ${cut}`);
+      assert.deepEqual(
+        errors.map((e) => e.line),
+        [2],
+        `cut at ${cut}`,
+      );
+    }
+  }
+  // Only cuts inside the super options (after the space that starts them) still parse.
+  assert.equal(parsedCount, 'rw,errors=continue'.length + 1);
+});
+
+test('property: any number of optional fields is kept, in order, whatever they say', () => {
+  const field = fc.string({ unit: fc.constantFrom('a', 'z', ':', '_', '1', '9', '[', ']', '-'), minLength: 1 }).filter((f) => f !== '-');
+  fc.assert(
+    fc.property(fc.array(field, { maxLength: 60 }), (optional) => {
+      const m = mount(['80', '22', '0:4', '/', '/mnt', 'rw', ...optional, '-', 'tmpfs', 'tmpfs', 'rw'].join(' '));
+      assert.deepEqual(m.optionalFields, optional);
+      assert.deepEqual([m.fstype, m.source, m.superOptions], ['tmpfs', 'tmpfs', 'rw']);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: parseMountinfoLine never throws on arbitrary lines, and what it accepts has integer ids', () => {
+  const piece = fc.oneof(fc.constantFrom('-', '', '0', '12', '\\', '\\0', '\\400', '\t', '\r', 'shared:', 'é'), fc.string({ unit: 'grapheme' }));
+  const line = fc.oneof(fc.string({ unit: 'grapheme' }), fc.array(piece, { maxLength: 16 }).map((p) => p.join(' ')));
+  fc.assert(
+    fc.property(line, (l) => {
+      const parsed = parseMountinfoLine(l);
+      if (typeof parsed === 'string') assert.notEqual(parsed, '');
+      else assert.ok(Number.isSafeInteger(parsed.id) && Number.isSafeInteger(parsed.parent) && parsed.id >= 0 && parsed.parent >= 0);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('property: every non-empty line becomes exactly one mount or one error, at its own line number', () => {
+  const good = fc.nat().map((id) => `${id} 1 0:4 / /m rw - tmpfs tmpfs rw`);
+  const bad = fc.string({ unit: fc.constantFrom('x', ' ', '-', '1') }).filter((s) => s !== '' && typeof parseMountinfoLine(s) === 'string');
+  fc.assert(
+    fc.property(fc.array(fc.oneof(good, bad, fc.constant('')), { maxLength: 20 }), (lines) => {
+      const { mounts, errors } = parseMountinfo(lines.join('\n'));
+      const expectedErrors = lines.flatMap((l, i) => (l !== '' && typeof parseMountinfoLine(l) === 'string' ? [i + 1] : []));
+      assert.deepEqual(
+        errors.map((e) => e.line),
+        expectedErrors,
+      );
+      assert.equal(mounts.length + errors.length, lines.filter((l) => l !== '').length);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('mount ids must be plain decimal numbers', () => {
+  for (const [id, parent] of [
+    ['0x1f', '1'],
+    ['1e3', '1'],
+    ['+5', '1'],
+    ['5', '-1'],
+    ['5', '1.5'],
+    ['99999999999999999999', '1'],
+  ]) {
+    assert.equal(typeof parseMountinfoLine(`${id} ${parent} 0:4 / /m rw - tmpfs tmpfs rw`), 'string', `${id} ${parent}`);
+  }
+});
+
+test('property: a path escaped the way the kernel does (any Unicode, any control character) parses back', () => {
+  const path = fc.string({ unit: fc.oneof(fc.constantFrom(' ', '\t', '\n', '\\', '\r', '-', '\\040'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1 });
+  fc.assert(
+    fc.property(path, path, path, (root, target, source) => {
+      const line = `90 22 8:1 ${escapeMountField(root)} ${escapeMountField(target)} rw master:3 - ext4 ${escapeMountField(source)} rw`;
+      assert.ok(!line.includes('\n'), 'the escaped line is a single line');
+      const { mounts, errors } = parseMountinfo(line + '\n');
+      assert.deepEqual(errors, []);
+      assert.deepEqual([mounts[0].root, mounts[0].target, mounts[0].source], [root, target, source]);
+    }),
+    { numRuns: 500 },
+  );
+});
