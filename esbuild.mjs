@@ -56,3 +56,20 @@ await esbuild.build({
   logLevel: 'warning',
 });
 chmodSync(join(outdir, 'cli.js'), 0o755);
+
+// The webview panels: browser bundles (with their CSS) in dist/webview, the only place
+// their pages may load from. vscode-icon needs codicons' stylesheet, which names its font
+// by a path relative to itself.
+const webviewDir = join(outdir, 'webview');
+await esbuild.build({
+  entryPoints: { propagation: 'webview/propagation/main.ts' },
+  outdir: webviewDir,
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  minify: true,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join('node_modules/@vscode/codicons/dist', file), join(webviewDir, file));

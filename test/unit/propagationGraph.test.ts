@@ -1,0 +1,305 @@
+/** propagationGraph.ts: which groups and mounts the drawing shows, where, and the SVG text. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseMountinfo } from '../../src/core/mountinfo';
+import { mountRecords } from '../../src/core/mountTable';
+import { MountSet, MountTable, PropagationIndex } from '../../src/core/propagation';
+import {
+  cutEnd,
+  cutStart,
+  DEFAULT_METRICS,
+  describeGraph,
+  escapeXml,
+  GraphLayout,
+  graphSvg,
+  layoutGraph,
+  printable,
+  propagationGraph,
+  wrap,
+} from '../../src/core/propagationGraph';
+import { isPropagationFromWebview } from '../../src/protocol';
+
+/** A table from mountinfo lines `ID PARENT TARGET OPTIONAL-FIELDS…` (root /, ext4). */
+function table(ns: number | null, label: string | null, lines: string[]): MountTable {
+  const text = lines
+    .map((l) => {
+      const [id, parent, target, ...fields] = l.split(' ');
+      return `${id} ${parent} 8:1 / ${target} rw ${fields.length ? fields.join(' ') + ' ' : ''}- ext4 /dev/sda1 rw`;
+    })
+    .join('\n');
+  const { mounts, errors } = parseMountinfo(text);
+  assert.deepEqual(errors, []);
+  return { ns, label, via: `/proc/${ns}/mountinfo`, mounts: mountRecords(mounts), errors };
+}
+
+/**
+ * host:  /mnt is peer group 2; container: /mnt is shared:3 and a slave of 2; deep: /mnt
+ * is a slave of 3 and /mnt2 another member of 2. Unrelated holds a group of its own.
+ */
+function world() {
+  const host = table(100, 'host', ['1 1 / shared:1', '2 1 /mnt shared:2', '3 1 /data']);
+  const box = table(200, 'box', ['11 11 / master:1', '12 11 /mnt shared:3 master:2']);
+  const deep = table(300, 'deep', ['21 21 /mnt master:3', '22 21 /mnt2 shared:2']);
+  const other = table(400, 'other', ['31 31 /x shared:9']);
+  const set: MountSet = { tables: [host, box, deep, other], unreadable: [] };
+  return { host, box, deep, other, set, index: new PropagationIndex(set) };
+}
+
+function byId(t: MountTable, id: number) {
+  const m = t.mounts.find((x) => x.id === id);
+  assert.ok(m, `mount ${id}`);
+  return m;
+}
+
+function nodeIds(model: ReturnType<typeof propagationGraph>) {
+  return model.nodes.map((n) => `${model.lanes[n.lane].ns}:${n.mount.id}@${n.band}`).sort();
+}
+
+test('a shared mount: its group, the slave group reached forwards, and that group’s loose slaves', () => {
+  const w = world();
+  const model = propagationGraph(w.index, w.host, byId(w.host, 2));
+  assert.deepEqual(
+    model.lanes.map((l) => [l.ns, l.title, l.here]),
+    [
+      [100, 'mnt 100 (host)', true],
+      [200, 'mnt 200 (box)', false],
+      [300, 'mnt 300 (deep)', false],
+    ],
+  );
+  assert.deepEqual(model.bands.map((b) => [b.key, b.depth, b.title]), [
+    ['peer:2', 0, 'peer group 2'],
+    ['peer:3', 1, 'peer group 3'],
+    ['slaves:3', 2, 'slave of group 3'],
+  ]);
+  assert.deepEqual(nodeIds(model), ['100:2@peer:2', '200:12@peer:3', '300:21@slaves:3', '300:22@peer:2']);
+  assert.deepEqual(
+    model.edges.map((e) => `${e.group}→${model.nodes[e.node].mount.id}`).sort(),
+    ['2→12', '3→21'],
+  );
+  assert.equal(model.nodes.filter((n) => n.selected).length, 1);
+  assert.equal(model.nodes.find((n) => n.selected)!.mount.id, 2);
+  assert.equal(model.omittedLanes, 0);
+});
+
+test('a shared slave: its masters backwards and its slaves forwards; its own lane comes first', () => {
+  const w = world();
+  const model = propagationGraph(w.index, w.box, byId(w.box, 12));
+  assert.deepEqual(model.lanes.map((l) => l.ns), [200, 100, 300]);
+  assert.deepEqual(nodeIds(model), ['100:2@peer:2', '200:12@peer:3', '300:21@slaves:3', '300:22@peer:2']);
+  assert.ok(model.lanes[0].here && !model.lanes[1].here);
+});
+
+test('a pure slave: only it under its master, not its siblings, and the master group above', () => {
+  const w = world();
+  const sibling = table(500, 'sibling', ['41 41 / master:1']);
+  const set: MountSet = { tables: [...w.set.tables, sibling], unreadable: [] };
+  const model = propagationGraph(new PropagationIndex(set), w.box, byId(w.box, 11));
+  assert.deepEqual(nodeIds(model), ['100:1@peer:1', '200:11@slaves:1']);
+  assert.deepEqual(model.bands.map((b) => [b.key, b.depth, b.title]), [
+    ['peer:1', 0, 'peer group 1'],
+    ['slaves:1', 1, 'slave of group 1'],
+  ]);
+  assert.deepEqual(model.edges.map((e) => [e.group, model.nodes[e.node].mount.id]), [[1, 11]]);
+});
+
+test('a private mount is drawn alone, with no arrows', () => {
+  const w = world();
+  const model = propagationGraph(w.index, w.host, byId(w.host, 3));
+  assert.deepEqual(nodeIds(model), ['100:3@alone']);
+  assert.deepEqual(model.bands.map((b) => [b.kind, b.title]), [['alone', 'private']]);
+  assert.deepEqual(model.edges, []);
+  assert.equal(describeGraph(model), '1 mount in no peer group across 1 mount namespace, 0 master→slave links.');
+});
+
+test('a master group with no member read still gets its band, and the arrow from it', () => {
+  const t = table(100, null, ['1 1 / master:77']);
+  const model = propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]);
+  assert.deepEqual(model.bands.map((b) => b.title), ['peer group 77, no member read', 'slave of group 77']);
+  assert.deepEqual(model.edges.map((e) => e.group), [77]);
+  const layout = layoutGraph(model);
+  assert.equal(layout.arrows.length, 1);
+});
+
+test('a cycle of masters (impossible from the kernel) ends, each group drawn once', () => {
+  const t = table(100, null, ['1 1 / shared:5 master:6', '2 1 /a shared:6 master:5']);
+  const model = propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]);
+  assert.deepEqual(model.bands.map((b) => b.key).sort(), ['peer:5', 'peer:6']);
+  assert.equal(model.nodes.length, 2);
+  assert.equal(model.edges.length, 2);
+  assert.deepEqual(model.bands.map((b) => b.depth).sort(), [0, 1]);
+});
+
+test('more namespaces than lanes: the mount’s own lane is kept and the rest counted', () => {
+  const host = table(100, 'host', ['1 1 / shared:1']);
+  const slaves = [200, 300, 400, 500, 600].map((ns, i) => table(ns, null, [`${10 + i} ${10 + i} / master:1`]));
+  const set: MountSet = { tables: [...slaves, host], unreadable: [] };
+  const model = propagationGraph(new PropagationIndex(set), host, host.mounts[0], { maxLanes: 3 });
+  assert.deepEqual(model.lanes.map((l) => l.ns), [100, 200, 300]);
+  assert.equal(model.omittedLanes, 3);
+  assert.ok(model.nodes.every((n) => n.lane < 3));
+  assert.match(describeGraph(model), /3 namespaces are not drawn/);
+});
+
+test('a peer in the same namespace (a bind mount) shares the lane, one box under the other', () => {
+  const t = table(100, null, ['1 1 / shared:1', '2 1 /bind shared:1']);
+  const model = propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[1]);
+  assert.equal(model.lanes.length, 1);
+  assert.deepEqual(model.nodes.map((n) => [n.mount.id, n.selected]), [
+    [2, true],
+    [1, false],
+  ]);
+  const layout = layoutGraph(model);
+  assert.equal(layout.boxes[0].x, layout.boxes[1].x);
+  assert.ok(layout.boxes[1].y >= layout.boxes[0].y + layout.boxes[0].height);
+});
+
+function overlaps(a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function assertSane(layout: GraphLayout): void {
+  for (let i = 0; i < layout.boxes.length; i++) {
+    for (let j = i + 1; j < layout.boxes.length; j++) assert.ok(!overlaps(layout.boxes[i], layout.boxes[j]), `boxes ${i} and ${j} overlap`);
+  }
+  for (const box of layout.boxes) {
+    assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height, 'box inside the drawing');
+    const lane = layout.lanes.find((l) => box.x >= l.x && box.x + box.width <= l.x + l.width);
+    assert.ok(lane, 'box inside a lane');
+    assert.ok(layout.bands.some((b) => box.y >= b.y && box.y + box.height <= b.y + b.height), 'box inside a band');
+  }
+}
+
+test('layout: boxes in their lane and band, never overlapping; bands top-down by depth', () => {
+  const w = world();
+  const layout = layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2)));
+  assertSane(layout);
+  const ys = layout.bands.map((b) => b.y);
+  assert.deepEqual(ys, [...ys].sort((a, b) => a - b));
+  for (let i = 1; i < layout.bands.length; i++) assert.ok(layout.bands[i].y >= layout.bands[i - 1].y + layout.bands[i - 1].height);
+  assert.equal(layout.width, DEFAULT_METRICS.labelWidth + 3 * (DEFAULT_METRICS.laneWidth + DEFAULT_METRICS.laneGap));
+  // Group colours: each peer group its own, the loose slaves none.
+  assert.deepEqual(layout.bands.map((b) => b.colour), [0, 1, null]);
+  assert.equal(layout.boxes.find((b) => b.mountId === 12)!.colour, 1);
+});
+
+test('layout: an arrow leaves the master band’s lower edge and ends at the slave box’s side', () => {
+  const w = world();
+  const layout = layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2)));
+  assert.equal(layout.arrows.length, 2);
+  for (const arrow of layout.arrows) {
+    const band = layout.bands.find((b) => b.key === `peer:${arrow.group}`)!;
+    const box = layout.boxes[arrow.node];
+    const [start, , end] = arrow.points;
+    assert.equal(start[1], band.y + band.height);
+    assert.deepEqual(end, [box.x + box.width, box.y + box.height / 2]);
+    assert.ok(end[1] > start[1], 'downwards');
+    const lane = layout.lanes.find((l) => box.x >= l.x && box.x < l.x + l.width)!;
+    assert.ok(start[0] > box.x + box.width && start[0] < lane.x + lane.width, 'runs in the lane’s gutter');
+  }
+});
+
+test('layout: many mounts in one cell stack without overlap and stretch the band', () => {
+  const lines = ['1 1 / shared:1', ...Array.from({ length: 6 }, (_, i) => `${i + 2} 1 /b${i} shared:1`)];
+  const t = table(100, null, lines);
+  const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
+  assertSane(layout);
+  assert.equal(layout.boxes.length, 7);
+  const m = DEFAULT_METRICS;
+  assert.equal(layout.bands[0].height, 2 * m.bandPadding + 7 * m.boxHeight + 6 * m.boxGap);
+});
+
+test('layout: long paths keep their end, long labels their start, within the box', () => {
+  const long = '/var/lib/containers/storage/overlay/0123456789abcdef0123456789abcdef/merged/proc/sys';
+  const t = table(4026531841, 'a label far too long to fit in the title of one lane of the drawing', [`1 1 ${long} shared:1`]);
+  const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
+  const box = layout.boxes[0];
+  assert.ok(box.lines[0].startsWith('…') && box.lines[0].endsWith('/proc/sys'));
+  assert.ok(16 + [...box.lines[0]].length * DEFAULT_METRICS.pathCharWidth <= box.width);
+  assert.equal(layout.lanes[0].lines[0], 'mnt 4026531841');
+  assert.ok(layout.lanes[0].lines[1].endsWith('…'));
+  assert.ok(box.full.includes(long), 'the tooltip has the whole path');
+});
+
+test('printable: control characters as mountinfo writes them, lone surrogates replaced', () => {
+  assert.equal(printable('/a\nb\tc\u007f'), '/a\\012b\\011c\\177');
+  assert.equal(printable('/x\u0000'), '/x\\000');
+  assert.equal(printable('/ok/ünï/😀'), '/ok/ünï/😀');
+  assert.equal(printable('/bad\ud800/x\udc00'), '/bad\ufffd/x\ufffd');
+});
+
+test('escapeXml: markup characters and quotes become entities', () => {
+  assert.equal(escapeXml(`<a href="x">&'</a>`), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;');
+});
+
+test('cutStart, cutEnd and wrap count characters, not UTF-16 units', () => {
+  assert.equal(cutStart('/abcdef', 4), '…def');
+  assert.equal(cutEnd('abcdef', 4), 'abc…');
+  assert.equal(cutStart('/😀😀😀😀', 3), '…😀😀');
+  assert.equal(cutEnd('short', 10), 'short');
+  assert.deepEqual(wrap('slaves of group 12345', 10, 3), ['slaves of', 'group', '12345']);
+  assert.deepEqual(wrap('one two three four five', 5, 2), ['one', 'two …']);
+});
+
+/** Tags balance, attributes are quoted, and text holds no raw markup characters. */
+function assertWellFormed(svg: string): void {
+  const stack: string[] = [];
+  const tag = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<>]*")*)\s*(\/?)>/y;
+  let at = 0;
+  while (at < svg.length) {
+    const lt = svg.indexOf('<', at);
+    const text = svg.slice(at, lt === -1 ? svg.length : lt);
+    assert.doesNotMatch(text, />|&(?!(amp|lt|gt|quot|#39|#10);)/, `text at ${at}: ${text}`);
+    if (lt === -1) break;
+    tag.lastIndex = lt;
+    const m = tag.exec(svg);
+    assert.ok(m, `a well-formed tag at ${lt}: ${svg.slice(lt, lt + 80)}`);
+    const [, close, name, , selfClosing] = m;
+    if (close) assert.equal(stack.pop(), name, `</${name}> closes what was opened`);
+    else if (!selfClosing) stack.push(name);
+    at = tag.lastIndex;
+  }
+  assert.deepEqual(stack, [], 'every element closed');
+}
+
+test('SVG: every text escaped, even hostile paths and labels; no control characters', () => {
+  const evil = `/mnt/<script>alert("x")</script>&'\nnext`;
+  const t = table(100, `lab<el> & "q"`, [`1 1 / shared:1`]);
+  t.mounts[0].target = evil;
+  const index = new PropagationIndex({ tables: [t], unreadable: [] });
+  const svg = graphSvg(layoutGraph(propagationGraph(index, t, t.mounts[0])));
+  assertWellFormed(svg);
+  assert.doesNotMatch(svg, /<script/);
+  assert.match(svg, /&lt;script&gt;/);
+  assert.match(svg, /\\012next/);
+  assert.match(svg, /lab&lt;el&gt; &amp; &quot;q&quot;/);
+  assert.doesNotMatch(svg, /[\u0000-\u0009\u000b-\u001f]/);
+});
+
+test('SVG: nodes carry namespace and mount id, are focusable and named; the selected one is marked', () => {
+  const w = world();
+  const svg = graphSvg(layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2))));
+  assertWellFormed(svg);
+  const nodes = [...svg.matchAll(/<g class="node ([^"]*)" data-ns="(\d*)" data-mount-id="(\d+)" tabindex="0" role="button" aria-label="([^"]*)"/g)];
+  assert.deepEqual(nodes.map((n) => `${n[2]}:${n[3]}`).sort(), ['100:2', '200:12', '300:21', '300:22']);
+  const selected = nodes.filter((n) => n[1].split(' ').includes('selected'));
+  assert.deepEqual(selected.map((n) => n[3]), ['2']);
+  assert.match(nodes.find((n) => n[3] === '12')![4], /^\/mnt — mount 12 in mnt 200 \(box\); shared \(peer group 3\) and a slave of peer group 2.* — open its namespace$/);
+  assert.equal((svg.match(/<polyline class="arrow /g) ?? []).length, 2);
+  assert.match(svg, /<desc id="nsx-graph-desc">4 mounts in peer groups 2 and 3 across 3 mount namespaces, 2 master→slave links\.<\/desc>/);
+});
+
+test('SVG of an empty layout is still a well-formed drawing', () => {
+  const svg = graphSvg(layoutGraph({ lanes: [], bands: [], nodes: [], edges: [], omittedLanes: 0 }));
+  assertWellFormed(svg);
+  assert.match(svg, /^<svg [^>]*width="124" height="46"/);
+});
+
+test('the panel host accepts only well-formed webview messages', () => {
+  assert.ok(isPropagationFromWebview({ type: 'propagation/ready' }));
+  assert.ok(isPropagationFromWebview({ type: 'propagation/select', mountId: 7 }));
+  assert.ok(isPropagationFromWebview({ type: 'propagation/open', ns: null, mountId: 7 }));
+  assert.ok(isPropagationFromWebview({ type: 'propagation/open', ns: 4026531841, mountId: 7 }));
+  for (const bad of [null, 'propagation/ready', {}, { type: 'propagation/select', mountId: '7' }, { type: 'propagation/select', mountId: -1 }, { type: 'propagation/open', mountId: 7 }, { type: 'propagation/select', mountId: 1.5 }, { type: 'other' }]) {
+    assert.ok(!isPropagationFromWebview(bad), JSON.stringify(bad));
+  }
+});
