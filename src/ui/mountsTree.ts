@@ -72,7 +72,8 @@ export class MountTreeProvider implements vscode.TreeDataProvider<MountRecord>, 
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== HIDDEN_SCHEME) return undefined;
-    return { color: new vscode.ThemeColor('disabledForeground'), tooltip: 'Hidden: another mount covers it' };
+    // No tooltip: VS Code appends it to the row's, which already says what covers the mount.
+    return { color: new vscode.ThemeColor('disabledForeground') };
   }
 
   dispose(): void {

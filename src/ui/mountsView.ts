@@ -10,6 +10,7 @@ import { plural } from '../core/plural';
 import { ProcSource } from '../core/procfs';
 import { RootRunner } from './elevation';
 import { ExtensionEnv, guarded } from './env';
+import { registerPropagationPanelSerializer, showPropagationPanel } from './propagationPanel';
 import { tableDescription } from './mountRows';
 import { MountTreeProvider } from './mountsTree';
 import { NamespaceView } from './namespaceView';
@@ -62,7 +63,9 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
     provider.setTable(undefined);
     shownJson = '';
     treeView.description = namespaceName(selected, labelOf(selected));
-    treeView.message = message;
+    // VS Code draws a view's welcome content only while the view has no message: the
+    // needs-root welcome says why itself and carries Read as Root.
+    treeView.message = state === 'needsRoot' ? undefined : message;
     void setState(state);
   };
 
@@ -179,6 +182,14 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       guarded(env, 'Refresh Mounts', () => (rootTable ? readAsRoot() : manager.trigger())),
     ),
     vscode.commands.registerCommand('namespaceExplorer.readMountsAsRoot', guarded(env, 'Read Mounts as Root', readAsRoot)),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.showPropagation',
+      guarded(env, 'Show Propagation', (m?: MountRecord) => {
+        const table = rootTable ?? provider.current;
+        showPropagationPanel(extension, { readAll }, { ns: table?.ns ?? selected, mountId: m?.id ?? null });
+      }),
+    ),
+    registerPropagationPanelSerializer(extension, { readAll }),
   );
   void setState('ready');
   if (treeView.visible) manager.setVisible(true);

@@ -355,18 +355,70 @@ export async function openViewContainer(page: Page, title: string): Promise<{ vi
 }
 
 /**
- * Tree rows of the sidebar whose visible label or accessible name (aria-label) matches:
- * a string matches any part, case-insensitively; a RegExp is tested against the whole
- * text. Without a name, all rows. VS Code draws only the rows in view: see revealRow.
+ * Where tree helpers look: a Page means the whole sidebar (every view in it), a Locator
+ * one part of it, e.g. the pane of one view (viewPane).
  */
-export function treeRow(page: Page, name?: string | RegExp): Locator {
+export type TreeScope = Page | Locator;
+
+const isPage = (scope: TreeScope): scope is Page => typeof (scope as Page).goto === 'function';
+const pageOf = (scope: TreeScope): Page => (isPage(scope) ? scope : scope.page());
+const scopeOf = (scope: TreeScope): Locator => (isPage(scope) ? sidebar(scope) : scope);
+
+/**
+ * The pane of the sidebar view titled TITLE (as its header says it, e.g. "Mounts"): a
+ * scope for treeRow, revealRow, drawnRows and the others when the view container holds
+ * more than one view.
+ */
+export function viewPane(page: Page, title: string): Locator {
+  const header = page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') });
+  return sidebar(page).locator('.pane').filter({ has: header });
+}
+
+/** The description a view's pane header shows beside the title ('' when none). */
+export async function viewDescription(pane: Locator): Promise<string> {
+  const d = pane.locator('.pane-header .description').first();
+  if ((await d.count()) === 0) return '';
+  return ((await d.textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+}
+
+/**
+ * Drags the sash between the sidebar and the editor until the sidebar is about WIDTH
+ * pixels wide (VS Code keeps it within its own limits): long labels and descriptions
+ * are then readable in screenshots. Returns the width reached.
+ */
+export async function resizeSidebar(page: Page, width: number): Promise<number> {
+  const box = await sidebar(page).boundingBox();
+  if (!box) throw new Error('the sidebar is not shown');
+  const edge = box.x + box.width;
+  const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((els) =>
+    els.map((e, i) => ({ i, r: e.getBoundingClientRect() })).filter((s) => s.r.width > 0 && s.r.height > 0).map((s) => ({ i: s.i, x: s.r.x + s.r.width / 2, y: s.r.y + s.r.height / 2, h: s.r.height })),
+  );
+  const sash = sashes.filter((s) => Math.abs(s.x - edge) <= 4 && s.h > box.height / 2).sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
+  if (!sash) throw new Error(`no sash at the sidebar's edge (x ${Math.round(edge)})`);
+  await page.mouse.move(sash.x, sash.y);
+  await page.mouse.down();
+  await page.mouse.move(sash.x + (width - box.width), sash.y, { steps: 8 });
+  await page.mouse.up();
+  let now = box.width;
+  await waitUntil(`the sidebar is resized to about ${width} px`, async () => Math.abs((now = (await sidebar(page).boundingBox())?.width ?? 0) - box.width) > 2 || width === box.width, 2000).catch(() => {});
+  return now;
+}
+
+/**
+ * Tree rows whose visible label or accessible name (aria-label) matches, in the sidebar
+ * (a Page) or in one part of it (a Locator, e.g. viewPane): a string matches any part,
+ * case-insensitively; a RegExp is tested against the whole text. Without a name, all
+ * rows. VS Code draws only the rows in view: see revealRow.
+ */
+export function treeRow(scope: TreeScope, name?: string | RegExp): Locator {
+  const where = scopeOf(scope);
   // Not the copies of ancestor rows that sticky scroll pins above the tree.
-  const rows = sidebar(page).locator('.monaco-list-rows > .monaco-list-row[role="treeitem"]');
+  const rows = where.locator('.monaco-list-rows > .monaco-list-row[role="treeitem"]');
   if (name === undefined) return rows;
-  return sidebar(page)
+  return where
     .getByRole('treeitem', { name })
     .and(rows)
-    .or(rows.filter({ has: page.locator('.monaco-icon-label .label-name', { hasText: name }) }));
+    .or(rows.filter({ has: pageOf(scope).locator('.monaco-icon-label .label-name', { hasText: name }) }));
 }
 
 /** The list element of the tree a row belongs to (it takes the keyboard). */
@@ -385,8 +437,8 @@ export interface DrawnRow {
   expanded: boolean | undefined;
 }
 
-/** The tree rows drawn in the sidebar now, in tree order. */
-export async function drawnRows(page: Page): Promise<DrawnRow[]> {
+/** The tree rows drawn in the sidebar (or the scope) now, in tree order. */
+export async function drawnRows(page: TreeScope): Promise<DrawnRow[]> {
   const rows: DrawnRow[] = await treeRow(page).evaluateAll((els) =>
     els
       .filter((e) => e.getClientRects().length > 0)
@@ -405,8 +457,9 @@ export async function drawnRows(page: Page): Promise<DrawnRow[]> {
  * Every row of the tree as it is expanded now, in tree order: pages through it from Home
  * to the end (rows outside the view are not drawn). Moves the tree's keyboard focus.
  */
-export async function allRows(page: Page): Promise<DrawnRow[]> {
-  const anchor = treeRow(page).first();
+export async function allRows(scope: TreeScope): Promise<DrawnRow[]> {
+  const page = pageOf(scope);
+  const anchor = treeRow(scope).first();
   if ((await anchor.count()) === 0) return [];
   await listOf(anchor).focus({ timeout: 5000 });
   await page.keyboard.press('Home');
@@ -414,10 +467,10 @@ export async function allRows(page: Page): Promise<DrawnRow[]> {
   const seen = new Map<number, DrawnRow>();
   // PageDown first moves the focus to the last row in view, then scrolls: done when the
   // focus stays where it is.
-  const focused = () => treeRow(page).and(page.locator('.focused')).first().getAttribute('data-index', { timeout: 1000 }).catch(() => null);
+  const focused = () => treeRow(scope).and(page.locator('.focused')).first().getAttribute('data-index', { timeout: 1000 }).catch(() => null);
   const deadline = Date.now() + TIMEOUT;
   for (let previous: string | null = null; ; ) {
-    for (const r of await drawnRows(page)) seen.set(r.index, r);
+    for (const r of await drawnRows(scope)) seen.set(r.index, r);
     const now = await focused();
     if (now !== null && now === previous) break;
     if (Date.now() > deadline) throw new Error(`paging through the tree did not reach its end within ${TIMEOUT / 1000} s`);
@@ -429,7 +482,7 @@ export async function allRows(page: Page): Promise<DrawnRow[]> {
 }
 
 /** The tree rows drawn now, in tree order, as `text [aria-label]` (for failure messages). */
-export async function visibleRows(page: Page): Promise<string[]> {
+export async function visibleRows(page: TreeScope): Promise<string[]> {
   return (await drawnRows(page)).map((r) => (r.text && r.text !== r.label ? `${r.text} [${r.label}]` : r.label));
 }
 
@@ -438,13 +491,14 @@ export async function visibleRows(page: Page): Promise<string[]> {
  * not exist in the DOM. Sweeps down with PageDown and starts again from Home at the end
  * (the data may still be arriving). Moves the tree's keyboard focus, not its selection.
  */
-export async function revealRow(page: Page, name: string | RegExp, timeout = TIMEOUT): Promise<Locator> {
-  const row = treeRow(page, name).first();
+export async function revealRow(scope: TreeScope, name: string | RegExp, timeout = TIMEOUT): Promise<Locator> {
+  const page = pageOf(scope);
+  const row = treeRow(scope, name).first();
   const deadline = Date.now() + timeout;
   let previous = '';
   while (Date.now() < deadline) {
     if (await row.isVisible()) return row;
-    const anchor = treeRow(page).first();
+    const anchor = treeRow(scope).first();
     if ((await anchor.count()) === 0) {
       await page.waitForTimeout(200);
       continue;
@@ -452,14 +506,14 @@ export async function revealRow(page: Page, name: string | RegExp, timeout = TIM
     await listOf(anchor).focus({ timeout: 5000 });
     await page.keyboard.press('PageDown');
     await page.waitForTimeout(50);
-    const now = (await drawnRows(page)).map((r) => r.index).join();
+    const now = (await drawnRows(scope)).map((r) => r.index).join();
     if (now === previous) {
       await page.keyboard.press('Home');
       await page.waitForTimeout(300);
     }
     previous = now;
   }
-  throw new Error(`no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${summarise(await visibleRows(page))}`);
+  throw new Error(`no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${summarise(await visibleRows(scope))}`);
 }
 
 /** Expands a collapsible row (no-op when open) and waits until the tree says it is. */
@@ -475,15 +529,16 @@ export async function expand(row: Locator): Promise<void> {
  * (each page touches the previous one) until a row one level up, earlier in the tree,
  * is drawn: the first one met is the parent.
  */
-export async function parentOf(page: Page, row: Locator, timeout = TIMEOUT): Promise<DrawnRow> {
+export async function parentOf(scope: TreeScope, row: Locator, timeout = TIMEOUT): Promise<DrawnRow> {
+  const page = pageOf(scope);
   const index = Number(await row.getAttribute('data-index'));
   const level = Number(await row.getAttribute('aria-level'));
   if (level <= 1) throw new Error(`row ${await row.getAttribute('aria-label')} is at the top level`);
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
-    const above = (await drawnRows(page)).filter((r) => r.index < index && r.level === level - 1);
+    const above = (await drawnRows(scope)).filter((r) => r.index < index && r.level === level - 1);
     if (above.length) return above[above.length - 1];
-    await listOf(treeRow(page).first()).focus({ timeout: 5000 });
+    await listOf(treeRow(scope).first()).focus({ timeout: 5000 });
     await page.keyboard.press('PageUp');
     await page.waitForTimeout(50);
   }

@@ -1,0 +1,409 @@
+/**
+ * The Mounts view in a real VS Code on mounts and mount namespaces this test makes
+ * itself (root): the editor's own mount table with a shared, an unbindable and a hidden
+ * mount; a slave and a private copy of it in two more mount namespaces, reached by
+ * selecting a row of the Namespaces view and through "Show the Mounts of…"; and, as an
+ * ordinary user, a mount namespace only a bind mount keeps (the needs-root welcome, then
+ * Read as Root through real polkit). Descriptions are checked against /proc/PID/mountinfo.
+ * Timings are printed, not asserted; screenshots go to artifacts/e2e/mounts-*.png.
+ *
+ * Everything made is removed at the end, also on failure: processes by their process
+ * group, mounts by exact path (newest first, each only while its mount ID is still
+ * there), then the temp directory (only when no mount is left under it).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test, type TestContext } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import {
+  answerInputBox,
+  expand,
+  findVsix,
+  openViewContainer,
+  openWorkbench,
+  pickQuickItem,
+  quickInput,
+  quickPickItems,
+  resizeSidebar,
+  revealRow,
+  runCommand,
+  sidebar,
+  treeRow,
+  viewDescription,
+  viewPane,
+  waitUntil,
+  type Workbench,
+  type WorkbenchOptions,
+} from './workbench';
+import { nsInode, run, Scenario } from '../integration/helpers';
+import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit-harness';
+
+const ROOT = process.getuid?.() === 0;
+const needsRoot = ROOT ? false : 'needs root: makes mounts and mount namespaces';
+
+const ms = (since: number): string => `${Math.round(performance.now() - since)} ms`;
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
+
+// ---------------------------------------------------------------------------------
+// Truth from /proc/PID/mountinfo (parsed here, independently of src/core)
+
+interface RawMount {
+  id: number;
+  target: string;
+  fstype: string;
+  source: string;
+  /** The optional fields: shared:N, master:N, propagate_from:N, unbindable. */
+  optional: string[];
+}
+
+function mountsOf(pid: number | 'self'): RawMount[] {
+  const unescape = (f: string) => f.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+  return readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const f = line.split(' ');
+      const sep = f.indexOf('-');
+      return { id: Number(f[0]), target: unescape(f[4]!), fstype: f[sep + 1]!, source: unescape(f[sep + 2]!), optional: f.slice(6, sep) };
+    });
+}
+
+/** The newest mount at TARGET in PID's namespace (the one on top). */
+function topMount(pid: number | 'self', target: string): RawMount {
+  const found = mountsOf(pid).filter((m) => m.target === target);
+  if (!found.length) throw new Error(`nothing is mounted at ${target} in the mount namespace of ${pid}`);
+  return found[found.length - 1]!;
+}
+
+function group(m: RawMount, key: 'shared:' | 'master:'): number | null {
+  const f = m.optional.find((o) => o.startsWith(key));
+  return f === undefined ? null : Number(f.slice(key.length));
+}
+
+// ---------------------------------------------------------------------------------
+// The scenario
+
+interface Mounts {
+  /** mkdtemp directory, made a private bind mount of itself. */
+  dir: string;
+  /** Prefix of the tmpfs source names: TAG-shared, TAG-unbind, TAG-covered, TAG-cover. */
+  tag: string;
+  shared: string;
+  unbind: string;
+  /** DIR/a/b, out of reach once DIR/a is mounted over it. */
+  covered: string;
+  cover: string;
+  /** Peer group of DIR/shared in this (the editor's) namespace. */
+  peer: number;
+}
+
+let scenarios = 0;
+
+/**
+ * Mounts in the test's (and so code-server's) mount namespace. Each mount is undone by
+ * exact path in reverse order, and only while the mount ID made here is still there.
+ */
+function makeMounts(s: Scenario): Mounts {
+  const tag = `nsxe2e-${process.pid}-${++scenarios}`;
+  const dir = mkdtempSync('/tmp/nsxe2e-mnt-');
+  s.defer(`rm -r ${dir}`, () => {
+    const left = mountsOf('self').filter((m) => m.target === dir || m.target.startsWith(`${dir}/`));
+    if (left.length) throw new Error(`not removing ${dir}: still mounted there: ${left.map((m) => m.target).join(', ')}`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const mount = (args: string[], target: string): RawMount => {
+    run('mount', [...args, target]);
+    const made = topMount('self', target);
+    s.defer(`umount ${target} (mount ${made.id})`, () => {
+      if (mountsOf('self').some((m) => m.id === made.id && m.target === target)) run('umount', [target]);
+    });
+    return made;
+  };
+  mount(['--bind', dir], dir);
+  run('mount', ['--make-private', dir]);
+  const at = (p: string) => path.join(dir, p);
+  for (const d of ['shared', 'unbind', 'a/b']) run('mkdir', ['-p', at(d)]);
+  const tmpfs = (what: string, p: string) => mount(['-t', 'tmpfs', '-o', 'size=1m', `${tag}-${what}`], at(p));
+  tmpfs('shared', 'shared');
+  run('mount', ['--make-shared', at('shared')]);
+  tmpfs('unbind', 'unbind');
+  run('mount', ['--make-unbindable', at('unbind')]);
+  tmpfs('covered', 'a/b');
+  tmpfs('cover', 'a');
+  const peer = group(topMount('self', at('shared')), 'shared:');
+  assert.ok(peer !== null, `${at('shared')} is shared: ${JSON.stringify(topMount('self', at('shared')))}`);
+  assert.ok(topMount('self', at('unbind')).optional.includes('unbindable'), `${at('unbind')} is unbindable`);
+  return { dir, tag, shared: at('shared'), unbind: at('unbind'), covered: at('a/b'), cover: at('a'), peer };
+}
+
+/**
+ * A sleep in a new mount namespace, a copy of ours (`--propagation unchanged`) in which
+ * SCRIPT ran first (with the path as $1); returns its PID and namespace.
+ */
+async function namespaceWith(s: Scenario, script: string, arg: string): Promise<{ pid: number; ns: number }> {
+  const started = await s.start('unshare', ['--mount', '--propagation', 'unchanged', 'sh', '-c', `${script} && echo ready && exec sleep 600`, 'sh', arg]);
+  await s.waitLine(started, 'ready');
+  const ns = nsInode(started.pid, 'mnt');
+  assert.notEqual(ns, nsInode('self', 'mnt'), `unshare --mount gave ${started.pid} a mount namespace of its own`);
+  return { pid: started.pid, ns };
+}
+
+// ---------------------------------------------------------------------------------
+// The workbench
+
+const mountsPane = (page: Page): Locator => viewPane(page, 'Mounts');
+
+/** The accessible name of the row of mount TARGET from SOURCE: `TARGET, tmpfs SOURCE, …`. */
+const mountRow = (target: string, source?: string) => new RegExp(`^${esc(target)}, ${source ? `tmpfs ${esc(source)}` : '\\S+ \\S+'}, `);
+
+async function open(t: TestContext, name: string, opts: Omit<WorkbenchOptions, 'vsix' | 'name'> = {}): Promise<Workbench> {
+  const started = performance.now();
+  const wb = await openWorkbench({ vsix: findVsix(), name: `mounts-${name}`, ...opts });
+  t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
+  const { page } = wb;
+  const { clickedAt } = await wb.step('open the Namespaces container', () => openViewContainer(page, 'Namespaces'));
+  await wb.step('the Mounts view draws its first row', () => treeRow(mountsPane(page)).first().waitFor({ state: 'visible' }));
+  t.diagnostic(`activity-bar click to the first row of the Mounts view: ${ms(clickedAt)}`);
+  const width = await wb.step('widen the sidebar', () => resizeSidebar(page, 640));
+  t.diagnostic(`sidebar ${Math.round(width)} px wide`);
+  return wb;
+}
+
+/** Waits until the Mounts view's description matches; returns it. */
+async function waitForDescription(wb: Workbench, pattern: RegExp, timeout = 15_000): Promise<string> {
+  let now = '';
+  await wb.step(`the Mounts view's description matches ${String(pattern)}`, () =>
+    waitUntil(`the description matches ${String(pattern)}`, async () => pattern.test((now = await viewDescription(mountsPane(wb.page)))), timeout).catch((e: Error) => {
+      throw new Error(`${e.message}; it is ${JSON.stringify(now)}`);
+    }),
+  );
+  return now;
+}
+
+/** The description (grey text after the label) of a row. */
+async function rowDescription(row: Locator): Promise<string> {
+  return ((await row.locator('.label-description').first().textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+}
+
+/**
+ * Waits until the row of TARGET (a mount under the scenario's directory) in the Mounts
+ * view says DESCRIPTION; returns the row. Expands the directory's row as often as needed:
+ * when the view switches to another namespace, the old tree stays drawn for a moment (its
+ * rows have the same names), and the new one starts collapsed.
+ */
+async function expectRow(wb: Workbench, m: Mounts, target: string, source: string, description: string): Promise<Locator> {
+  const pane = mountsPane(wb.page);
+  const row = treeRow(pane, mountRow(target, source)).first();
+  return wb.step(`the row of ${target} says "${description}"`, async () => {
+    let now = '(no row)';
+    await waitUntil(`the row of ${target} says "${description}"`, async () => {
+      const dir = await revealRow(pane, mountRow(m.dir), 5000);
+      if ((await dir.getAttribute('aria-expanded')) === 'false') await expand(dir);
+      await revealRow(pane, mountRow(target, source), 5000);
+      return (now = await rowDescription(row)) === description;
+    }, 20_000).catch((e: Error) => {
+      throw new Error(`${e.message}; it says ${JSON.stringify(now)}`);
+    });
+    return row;
+  });
+}
+
+/** Collapses the Namespaces view (its pane header), so that the Mounts view has the sidebar's height. */
+async function collapseNamespacesView(page: Page): Promise<void> {
+  const header = sidebar(page).locator('.pane-header[aria-label^="Namespaces"]').first();
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  await waitUntil('the Namespaces view is collapsed', async () => (await header.getAttribute('aria-expanded')) === 'false', 5000);
+}
+
+/** Clicks an action of the Mounts view's title bar (shown while the pointer is over the view). */
+async function mountsTitleAction(page: Page, label: string): Promise<void> {
+  const pane = mountsPane(page);
+  await pane.locator('.pane-header').hover();
+  await pane.locator(`.pane-header .actions a[aria-label="${label}"]`).click();
+}
+
+/** Filters the Namespaces view by FILTER and selects the row of mount namespace INO (a click). */
+async function selectMountNamespace(wb: Workbench, ino: number, filter: string): Promise<number> {
+  const { page } = wb;
+  const view = viewPane(page, 'Namespaces');
+  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step(`filter by ${filter}`, async () => {
+    await runCommand(page, 'Namespace Explorer: Filter…');
+    await answerInputBox(page, filter);
+  });
+  await wb.step('expand mnt', async () => expand(await revealRow(view, /^mnt \(\d+\)$/)));
+  const row = await wb.step(`find mount namespace ${ino}`, () => revealRow(view, nsRow(ino)));
+  const clicked = performance.now();
+  await wb.step(`select mount namespace ${ino}`, () => row.locator('.label-name').first().click());
+  return clicked;
+}
+
+/** Colours (computed) of a row's label and icon. */
+async function colours(row: Locator): Promise<{ label: string; icon: string; iconClass: string }> {
+  return row.evaluate((e) => {
+    // No named functions in here: tsx would wrap them in a __name() the page lacks.
+    const view = e.ownerDocument.defaultView!;
+    const label = e.querySelector('.label-name');
+    const icon = e.querySelector('.custom-view-tree-node-item-icon');
+    return {
+      label: label ? view.getComputedStyle(label).color : '',
+      icon: icon ? view.getComputedStyle(icon).color : '',
+      iconClass: icon?.className ?? '',
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------
+
+test('the Mounts view shows the editor\'s own mount table: propagation, unbindable and a hidden mount greyed with the reason', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const m = makeMounts(s);
+  const own = nsInode('self', 'mnt');
+  const cover = topMount('self', m.cover);
+
+  const wb = await open(t, 'own');
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+  await wb.step('collapse the Namespaces view', () => collapseNamespacesView(page));
+
+  const description = await waitForDescription(wb, new RegExp(`^mnt ${own}\\b.*, yours · \\d+ mounts, \\d+ hidden$`));
+  t.diagnostic(`view description: ${description}`);
+  // Others may mount meanwhile: the count is compared with mountinfo read at the same time.
+  let counted = '';
+  await wb.step('the description counts the mounts of /proc/self/mountinfo', () =>
+    waitUntil('the description counts the mounts', async () => {
+      counted = `${await viewDescription(mountsPane(page))} / ${mountsOf('self').length} in mountinfo`;
+      return new RegExp(` · ${mountsOf('self').length} mounts, `).test(counted);
+    }, 15_000).catch((e: Error) => {
+      throw new Error(`${e.message}; ${counted}`);
+    }),
+  );
+
+  const shared = await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
+  await expectRow(wb, m, m.unbind, `${m.tag}-unbind`, `unbindable · tmpfs ${m.tag}-unbind`);
+  const covered = await expectRow(wb, m, m.covered, `${m.tag}-covered`, `hidden · private · tmpfs ${m.tag}-covered`);
+  const coverRow = await expectRow(wb, m, m.cover, `${m.tag}-cover`, `private · tmpfs ${m.tag}-cover`);
+  assert.match((await covered.getAttribute('aria-label'))!, new RegExp(`hidden: ${esc(m.cover)} \\(mount ${cover.id}\\) is mounted over a directory above it$`));
+
+  const icons = {
+    shared: await colours(shared),
+    covered: await colours(covered),
+    cover: await colours(coverRow),
+  };
+  t.diagnostic(`colours: ${JSON.stringify(icons)}`);
+  assert.match(icons.shared.iconClass, /\bcodicon-link\b/, 'a shared mount has the link icon');
+  assert.match(icons.covered.iconClass, /\bcodicon-lock\b/, 'a private mount has the lock icon');
+  assert.notEqual(icons.covered.label, icons.cover.label, 'the hidden row\'s label is coloured differently from a reachable one');
+  assert.equal(icons.covered.label, icons.covered.icon, 'the hidden row\'s label has the colour of its icon (disabledForeground)');
+  assert.notEqual(icons.covered.icon, icons.cover.icon, 'the hidden row\'s icon is greyed');
+  await page.mouse.move(900, 400);
+  await wb.screenshot('mounts-own');
+
+  await wb.step('hover the hidden row', () => covered.locator('.label-name').first().hover());
+  const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Hidden:' }).first();
+  await wb.step('the tooltip says why it is hidden', () => hover.waitFor({ state: 'visible', timeout: 15_000 }));
+  const tooltip = (await hover.innerText()).replace(/\s+/g, ' ').trim();
+  t.diagnostic(`tooltip: ${tooltip}`);
+  assert.ok(tooltip.includes(`Hidden: ${m.cover} (mount ${cover.id}) is mounted over a directory above it; nothing under ${m.covered} here can be reached.`), tooltip);
+  assert.equal(tooltip.split('Hidden:').length - 1, 1, `the tooltip says "Hidden:" once: ${tooltip}`);
+  await wb.screenshot('mounts-own-hidden-tooltip');
+});
+
+test('the Mounts view follows the mount namespace selected in the Namespaces view, and Show the Mounts of… picks another', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const m = makeMounts(s);
+  const slave = await namespaceWith(s, 'mount --make-slave "$1"', m.shared);
+  const priv = await namespaceWith(s, 'mount --make-private "$1"', m.shared);
+  assert.equal(group(topMount(slave.pid, m.shared), 'master:'), m.peer, `${m.shared} in ${slave.pid}'s namespace is a slave of peer group ${m.peer}`);
+  assert.deepEqual(topMount(priv.pid, m.shared).optional, [], `${m.shared} in ${priv.pid}'s namespace is private`);
+  t.diagnostic(`shared:${m.peer} here; slave namespace ${slave.ns} (sleep ${slave.pid}), private namespace ${priv.ns} (sleep ${priv.pid})`);
+
+  const wb = await open(t, 'follow');
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+
+  const clicked = await selectMountNamespace(wb, slave.ns, String(slave.pid));
+  const description = await waitForDescription(wb, new RegExp(`^mnt ${slave.ns}\\b.* · \\d+ mounts`));
+  t.diagnostic(`row selected to the Mounts view's description: ${ms(clicked)} (${description})`);
+  assert.doesNotMatch(description, /yours/);
+  await expectRow(wb, m, m.shared, `${m.tag}-shared`, `master:${m.peer} · tmpfs ${m.tag}-shared`);
+  await expectRow(wb, m, m.covered, `${m.tag}-covered`, `hidden · private · tmpfs ${m.tag}-covered`);
+  await page.mouse.move(900, 400);
+  await wb.screenshot('mounts-slave-selected');
+
+  const asked = performance.now();
+  await wb.step('click Show the Mounts of… in the view\'s title', () => mountsTitleAction(page, 'Show the Mounts of…'));
+  await wb.step('the quick pick offers the mount namespaces', () => quickInput(page));
+  const items = await wb.step('read the quick pick', async () => {
+    await waitUntil('the private namespace is offered', async () => (await quickPickItems(page, { all: true })).some((i) => i.label === `mnt ${priv.ns}`), 10_000);
+    return quickPickItems(page, { all: true });
+  });
+  t.diagnostic(`quick pick: ${items.map((i) => `${i.label} (${i.description})`).join('; ')}`);
+  assert.match(items.find((i) => i.label === `mnt ${slave.ns}`)?.description ?? '', /\bshown\b/, 'the namespace shown is marked');
+  assert.match(items.find((i) => i.label === `mnt ${nsInode('self', 'mnt')}`)?.description ?? '', /\byours\b/, 'the editor\'s own is marked');
+  await wb.screenshot('mounts-choose-namespace');
+  await wb.step(`pick mnt ${priv.ns}`, async () => {
+    // Typed first: the list is long (other tests' namespaces too) and scrolled to its end.
+    await page.locator('.quick-input-widget .quick-input-box input').fill(String(priv.ns));
+    await pickQuickItem(page, `mnt ${priv.ns}`);
+  });
+  await waitForDescription(wb, new RegExp(`^mnt ${priv.ns}\\b`));
+  t.diagnostic(`Show the Mounts of… to the private namespace shown: ${ms(asked)}`);
+  await expectRow(wb, m, m.shared, `${m.tag}-shared`, `private · tmpfs ${m.tag}-shared`);
+  await page.mouse.move(900, 400);
+  await wb.screenshot('mounts-private-picked');
+
+  await wb.step('Show Your Own Mounts', () => runCommand(page, 'Namespace Explorer: Show Your Own Mounts'));
+  await waitForDescription(wb, new RegExp(`^mnt ${nsInode('self', 'mnt')}\\b.*, yours · `));
+  await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
+});
+
+test('as an ordinary user, a mount namespace only a bind mount keeps asks for root, and Read as Root shows it', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const m = makeMounts(s);
+  const file = path.join(m.dir, 'mntns');
+  writeFileSync(file, '');
+  run('unshare', [`--mount=${file}`, 'true']);
+  const made = topMount('self', file);
+  s.defer(`umount ${file} (mount ${made.id})`, () => {
+    if (mountsOf('self').some((x) => x.id === made.id && x.target === file)) run('umount', [file]);
+  });
+  assert.equal(made.fstype, 'nsfs');
+  const held = statSync(file).ino;
+  t.diagnostic(`mount namespace ${held} held by the bind mount ${file}, no process in it`);
+
+  await ensurePolkit(s);
+  const user = createTestUser(s);
+  const grant = await grantAction(s, user.name);
+  const wb = await open(t, 'as-user', { asUser: user.name });
+  s.defer('close the workbench', () => wb.close()); // before userdel: its processes are the user's
+  const { page } = wb;
+  await waitForDescription(wb, /, yours · \d+ mounts/);
+
+  const clicked = await selectMountNamespace(wb, held, String(held));
+  const welcome = mountsPane(page).locator('.welcome-view-content');
+  await wb.step('the Mounts view says reading it needs root', () =>
+    welcome.filter({ hasText: 'No process is in this mount namespace' }).waitFor({ state: 'visible', timeout: 15_000 }),
+  );
+  t.diagnostic(`row selected to the needs-root welcome: ${ms(clicked)}`);
+  const text = (await welcome.innerText()).replace(/\s+/g, ' ').trim();
+  t.diagnostic(`welcome: ${text}`);
+  assert.match(await viewDescription(mountsPane(page)), new RegExp(`^mnt ${held}\\b`));
+  const button = welcome.getByRole('button', { name: 'Read as Root' });
+  assert.equal(await button.isVisible(), true, 'the welcome offers Read as Root');
+  assert.equal(await treeRow(mountsPane(page)).count(), 0, 'no rows while the table is unknown');
+  await page.mouse.move(900, 400);
+  await wb.screenshot('mounts-needs-root');
+
+  const pressed = performance.now();
+  await wb.step('press Read as Root', () => button.click());
+  const description = await waitForDescription(wb, new RegExp(`^mnt ${held}\\b.* · \\d+ mounts.* · read as root$`), 30_000);
+  t.diagnostic(`Read as Root (pkexec, polkit grant) to the table shown: ${ms(pressed)} (${description})`);
+  // unshare --mount made every mount of the copy private.
+  await expectRow(wb, m, m.shared, `${m.tag}-shared`, `private · tmpfs ${m.tag}-shared`);
+  await page.mouse.move(900, 400);
+  await wb.screenshot('mounts-read-as-root');
+  await grant.revoke();
+});
