@@ -92,6 +92,10 @@ export function stats(values) {
   return { median, min: v[0], max: v.at(-1) };
 }
 
+/** A duration or a memory size for the tables; `-` when there is none. */
+export const ms = (x) => (x === undefined || x === null ? '-' : `${x.toFixed(1)} ms`);
+export const mb = (kb) => (kb === undefined || kb === null ? '-' : `${(kb / 1024).toFixed(1)} MB`);
+
 /** Renders rows (arrays of strings) as a left-aligned text table. */
 export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));

@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: nsx (`node dist/cli.js list --json`) against `lsns -J -l`.
+ * `npm run bench`, in two parts:
  *
- *   node bench/run.mjs [--procs 2000] [--namespaces 500] [--runs 7]
+ *   namespaces: nsx (`node dist/cli.js list --json`) against `lsns -J -l`.
+ *   mounts:     `nsx mounts --pid PID --json` against `findmnt -J -N PID` on a mount
+ *               namespace with 10,000 mounts, and `nsx propagation` across 50 mount
+ *               namespaces of that size (bench/mounts.mjs).
  *
- * As root it first builds a load (bench/load.mjs), times both tools on it alternately
- * (bench/measure.mjs), prints medians, memory, the 3x / 100 MB targets and what each tool
- * reported, then removes everything it made and checks that nothing is left. As an
- * ordinary user it times the machine as it is. NSX_BENCH_CLI=path overrides dist/cli.js.
+ *   node bench/run.mjs [--only namespaces|mounts] [--procs 2000] [--namespaces 500]
+ *                      [--mounts 10000] [--mountns 50] [--runs 7]
+ *
+ * As root each part first builds a load (bench/load.mjs, bench/mounts.mjs), times the
+ * tools on it alternately (bench/measure.mjs), prints medians, memory, the targets and
+ * what each tool reported, then removes everything it made and checks that nothing is
+ * left, also on an exception or a signal. As an ordinary user the namespaces part times
+ * the machine as it is, and the mounts part is skipped (mounting needs root).
+ * NSX_BENCH_CLI=path overrides dist/cli.js.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus, release } from 'node:os';
@@ -15,65 +23,100 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Tracker, buildNamespaceLoad, countProcessNamespaces } from './load.mjs';
-import { compare, haveGnuTime, stats, table } from './measure.mjs';
+import { compare, haveGnuTime, mb, ms, stats, table } from './measure.mjs';
+import { MountLoad, checkMountOptions, mountBench } from './mounts.mjs';
 
 const SPEED_TARGET = 3; // nsx must be at least this many times faster than lsns
 const RSS_TARGET_MB = 100;
 const CLI = process.env.NSX_BENCH_CLI || join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 
+const PARTS = ['namespaces', 'mounts'];
+
 function options() {
   const { values } = parseArgs({
     options: {
+      only: { type: 'string' },
       procs: { type: 'string', default: '2000' },
       namespaces: { type: 'string', default: '500' },
+      mounts: { type: 'string', default: '10000' },
+      mountns: { type: 'string', default: '50' },
       runs: { type: 'string', default: '7' },
     },
   });
-  const opts = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v)]));
+  const { only, ...numbers } = values;
+  if (only !== undefined && !PARTS.includes(only)) throw new Error(`--only must be one of: ${PARTS.join(', ')}`);
+  const opts = Object.fromEntries(Object.entries(numbers).map(([k, v]) => [k, Number(v)]));
   for (const [k, v] of Object.entries(opts)) {
     if (!Number.isInteger(v) || v < (k === 'runs' ? 1 : 0)) throw new Error(`--${k} must be a whole number`);
   }
-  return opts;
+  return { ...opts, parts: only ? [only] : PARTS };
 }
 
 // ---------------------------------------------------------------------------------------
-// Cleanup wiring: once on normal end, on exceptions (finally), on signals, and a
-// synchronous last resort on 'exit'.
+// Cleanup wiring: each load is removed once, on normal end or an exception (finally), on a
+// signal, and synchronously as a last resort on 'exit'. A load is { teardown(),
+// teardownSync(), leftovers() -> { problems, summary } }.
 
-function installCleanup(tracker) {
-  let pending = null;
-  let done = false;
-  const cleanup = () =>
-    (pending ??= tracker.teardown().then(() => {
-      done = true;
-      return tracker.leftovers();
-    }));
+/** Loads that are up and not yet removed. */
+const live = new Set();
+
+function installCleanup() {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, async () => {
       console.error(`\n${sig}: removing the load...`);
-      printLeftovers(await cleanup(), tracker);
+      for (const entry of live) await removeLoad(entry);
       process.exit(130);
     });
   }
   process.on('exit', () => {
-    if (!done) tracker.teardownSync();
+    for (const entry of live) if (!entry.done) entry.load.teardownSync();
   });
-  return cleanup;
 }
 
-function printLeftovers(left, tracker) {
-  const n = left.processes.length + left.netns.length + left.mounts.length;
-  if (n === 0) {
-    console.log(
-      `cleanup: all ${tracker.groups.size} process groups gone, ${tracker.netns.length} netns deleted, nothing left`,
-    );
+/** Runs BODY with LOAD up, then removes it, checks that nothing is left and says so. */
+async function withLoad(load, body) {
+  const entry = { load, pending: null, done: false };
+  live.add(entry);
+  try {
+    return await body(load);
+  } finally {
+    await removeLoad(entry);
+  }
+}
+
+function removeLoad(entry) {
+  return (entry.pending ??= entry.load.teardown().then(() => {
+    entry.done = true;
+    live.delete(entry);
+    printLeftovers(entry.load.leftovers());
+  }));
+}
+
+function printLeftovers({ problems, summary }) {
+  if (problems.length === 0) {
+    console.log(`cleanup: ${summary}`);
   } else {
     process.exitCode = 1;
-    console.log(
-      `cleanup: LEFT OVER ${left.processes.length} processes (${left.processes.map((p) => p.pid).join(' ')}), ` +
-        `netns [${left.netns.join(' ')}], mounts [${left.mounts.join(' ')}]`,
-    );
+    console.log(`cleanup: LEFT OVER ${problems.join('; ')}`);
   }
+}
+
+/** The namespace load's Tracker as a load. */
+function namespaceLoad(tracker) {
+  return {
+    teardown: () => tracker.teardown(),
+    teardownSync: () => tracker.teardownSync(),
+    leftovers() {
+      const left = tracker.leftovers();
+      const n = left.processes.length + left.netns.length + left.mounts.length;
+      return {
+        problems: n
+          ? [`${left.processes.length} processes (${left.processes.map((p) => p.pid).join(' ')}), netns [${left.netns.join(' ')}], mounts [${left.mounts.join(' ')}]`]
+          : [],
+        summary: `all ${tracker.groups.size} process groups gone, ${tracker.netns.length} netns deleted, nothing left`,
+      };
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -113,9 +156,6 @@ function holderKinds(namespaces) {
 
 // ---------------------------------------------------------------------------------------
 // Printing
-
-const ms = (x) => (x === undefined || x === null ? '-' : `${x.toFixed(1)} ms`);
-const mb = (kb) => (kb === undefined || kb === null ? '-' : `${(kb / 1024).toFixed(1)} MB`);
 
 function machineLine(root) {
   const procs = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
@@ -198,19 +238,12 @@ function nodeEnv() {
 
 // ---------------------------------------------------------------------------------------
 
-async function main() {
-  const opts = options();
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  const root = process.getuid() === 0;
-  const memory = haveGnuTime();
-  console.log('Namespace Explorer benchmark: `nsx list --json` vs `lsns -J -l`');
-  if (!memory) console.log('note: /usr/bin/time not found (Debian package `time`); peak memory will not be measured');
-
-  const tracker = root ? new Tracker() : null;
-  const cleanup = tracker ? installCleanup(tracker) : null;
-  let load = null;
-  try {
-    if (root) {
+/** Part one: `nsx list --json` against `lsns -J -l`, on a namespace load when root. */
+async function namespacesPart(opts, { root, memory, env }) {
+  console.log('\n=== namespaces: `nsx list --json` vs `lsns -J -l` ===');
+  const body = async (tracker) => {
+    let load = null;
+    if (tracker) {
       console.log(`building load: ${opts.procs} processes in ${opts.namespaces} namespaces...`);
       load = await buildNamespaceLoad(tracker, opts);
       const s = load.special;
@@ -227,7 +260,7 @@ async function main() {
     console.log(`timing: ${opts.runs} runs each (+1 warm-up), alternating, stdout through a pipe`);
 
     const tools = [
-      { name: 'nsx', cmd: process.execPath, args: [CLI, 'list', '--json'], env: nodeEnv() },
+      { name: 'nsx', cmd: process.execPath, args: [CLI, 'list', '--json'], env },
       { name: 'lsns', cmd: 'lsns', args: ['-J', '-l'] },
     ];
     const results = await compare(tools, { runs: opts.runs, measureMemory: memory });
@@ -235,9 +268,37 @@ async function main() {
       console.log(`${name.padEnd(5)} runs (ms): ${r.samples.map((s) => s.ms.toFixed(0)).join(' ')}`);
     }
     report(results, { memory, load });
-  } finally {
-    if (cleanup) printLeftovers(await cleanup(), tracker);
+  };
+  if (!root) return body(null);
+  const tracker = new Tracker();
+  return withLoad(namespaceLoad(tracker), () => body(tracker));
+}
+
+/** Part two: bench/mounts.mjs, root only. */
+async function mountsPart(opts, { root, memory, env }) {
+  console.log(`\n=== mounts: \`nsx mounts --json\` vs \`findmnt -J\` on ${opts.mounts.toLocaleString('en-US')} mounts; \`nsx propagation\` across ${opts.mountns} mount namespaces ===`);
+  if (!root) {
+    console.log(
+      `skipped: building a mount namespace with ${opts.mounts.toLocaleString('en-US')} mounts needs root (mount(2) needs CAP_SYS_ADMIN); ` +
+        'run it as root: sudo node bench/run.mjs --only mounts',
+    );
+    return;
   }
+  checkMountOptions(opts);
+  await withLoad(new MountLoad(), (load) => mountBench(load, opts, { cli: CLI, nodeEnv: env, memory }));
+}
+
+async function main() {
+  const opts = options();
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const root = process.getuid() === 0;
+  const memory = haveGnuTime();
+  console.log(`Namespace Explorer benchmark: ${opts.parts.join(', ')}`);
+  if (!memory) console.log('note: /usr/bin/time not found (Debian package `time`); peak memory will not be measured');
+  const env = nodeEnv();
+  if (root) installCleanup();
+  if (opts.parts.includes('namespaces')) await namespacesPart(opts, { root, memory, env });
+  if (opts.parts.includes('mounts')) await mountsPart(opts, { root, memory, env });
 }
 
 main().catch((err) => {
