@@ -11,7 +11,7 @@ import { EnterError, identityProblem, planEnter } from './core/enter';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from './core/mountNamespaces';
-import { ProcSource } from './core/procfs';
+import { MountinfoOnce, ProcSource } from './core/procfs';
 import { MountTable, PropagationError, PropagationIndex } from './core/propagation';
 import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
 import { NamespaceRecord, Snapshot } from './core/snapshot';
@@ -107,9 +107,9 @@ function needsElevation(asRoot: boolean): boolean {
 }
 
 /** `namespaces` detail skips the command lines nobody will see. */
-function scan(detail: DiscoverOptions['detail'] = 'full'): Snapshot {
+function scan(detail: DiscoverOptions['detail'] = 'full', proc?: ProcSource): Snapshot {
   const requestedBy = pkexecCaller();
-  return discover({ detail, ...(requestedBy !== undefined ? { requestedBy } : {}) });
+  return discover({ detail, ...(requestedBy !== undefined ? { requestedBy } : {}), ...(proc ? { proc } : {}) });
 }
 
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
@@ -168,10 +168,10 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
 }
 
 /** The mount table `--pid` or `--ns` names; this process's own by default. */
-async function mountTable(target: { pid: number | null; ns: number | null }, snapshot?: Snapshot): Promise<MountTable> {
+async function mountTable(target: { pid: number | null; ns: number | null }, snapshot?: Snapshot, proc = new ProcSource()): Promise<MountTable> {
   try {
-    if (target.ns === null) return tableOfPid(target.pid ?? process.pid);
-    return await tableOfNamespace(snapshot ?? scan('namespaces'), target.ns);
+    if (target.ns === null) return tableOfPid(target.pid ?? process.pid, proc);
+    return await tableOfNamespace(snapshot ?? scan('namespaces', proc), target.ns, proc);
   } catch (err) {
     if (err instanceof MountReadError && euid() !== 0 && /needs root|not visible to you|permission denied/.test(err.message)) {
       throw new MountReadError(`${err.message} (add --as-root)`);
@@ -196,9 +196,10 @@ async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<nu
 }
 
 async function propagation(command: Extract<Command, { name: 'propagation' }>): Promise<number> {
-  const snapshot = scan('namespaces');
-  const set = await allTables(snapshot);
-  let t = await mountTable(command, snapshot);
+  const proc = new MountinfoOnce();
+  const snapshot = scan('namespaces', proc);
+  const set = await allTables(snapshot, proc);
+  let t = await mountTable(command, snapshot, proc);
   const known = set.tables.find((other) => other.ns !== null && other.ns === t.ns);
   // The same namespace read twice would count its own mounts as somewhere else.
   if (known) t = known;

@@ -217,3 +217,22 @@ function numericEntries(dir: string): number[] {
   }
   return out.sort((a, b) => a - b);
 }
+
+/**
+ * A ProcSource that reads each mountinfo once, for one command that needs every mount
+ * namespace twice: discovery looks in it for nsfs bind mounts, then the mount tables are
+ * built from it. Long-lived readers must not use it: the texts never change.
+ */
+export class MountinfoOnce extends ProcSource {
+  private readonly texts = new Map<string, string>();
+
+  override mountinfo(pid: number, tid?: number): string {
+    const key = tid === undefined ? String(pid) : `${pid}/${tid}`;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = super.mountinfo(pid, tid);
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+}
