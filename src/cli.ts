@@ -200,8 +200,11 @@ async function propagation(command: Extract<Command, { name: 'propagation' }>): 
   const snapshot = scan('namespaces', proc);
   const set = await allTables(snapshot, proc);
   let t = await mountTable(command, snapshot, proc);
-  const known = set.tables.find((other) => other.ns !== null && other.ns === t.ns);
-  // The same namespace read twice would count its own mounts as somewhere else.
+  // The same namespace read twice would count its own mounts as somewhere else. A mount is
+  // in one namespace only: a table whose inode could not be read (another user's process)
+  // is the one already read that holds its first mount.
+  const first = t.mounts[0]?.id;
+  const known = set.tables.find((other) => (t.ns !== null ? other.ns === t.ns : first !== undefined && other.mounts.some((m) => m.id === first)));
   if (known) t = known;
   else set.tables.push(t);
   const answer = new PropagationIndex(set).answer(t, command.path);
