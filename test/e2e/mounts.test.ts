@@ -15,9 +15,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
+  ARTIFACTS,
+  activeWebview,
   answerInputBox,
+  clickMenuItem,
+  clickViewAction,
+  contextMenu,
   expand,
   findVsix,
   openViewContainer,
@@ -158,15 +163,16 @@ const mountsPane = (page: Page): Locator => viewPane(page, 'Mounts');
 /** The accessible name of the row of mount TARGET from SOURCE: `TARGET, tmpfs SOURCE, …`. */
 const mountRow = (target: string, source?: string) => new RegExp(`^${esc(target)}, ${source ? `tmpfs ${esc(source)}` : '\\S+ \\S+'}, `);
 
-async function open(t: TestContext, name: string, opts: Omit<WorkbenchOptions, 'vsix' | 'name'> = {}): Promise<Workbench> {
+async function open(t: TestContext, name: string, opts: Omit<WorkbenchOptions, 'vsix' | 'name'> & { sidebarWidth?: number } = {}): Promise<Workbench> {
+  const { sidebarWidth = 640, ...options } = opts;
   const started = performance.now();
-  const wb = await openWorkbench({ vsix: findVsix(), name: `mounts-${name}`, ...opts });
+  const wb = await openWorkbench({ vsix: findVsix(), name: `mounts-${name}`, ...options });
   t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
   const { page } = wb;
   const { clickedAt } = await wb.step('open the Namespaces container', () => openViewContainer(page, 'Namespaces'));
   await wb.step('the Mounts view draws its first row', () => treeRow(mountsPane(page)).first().waitFor({ state: 'visible' }));
   t.diagnostic(`activity-bar click to the first row of the Mounts view: ${ms(clickedAt)}`);
-  const width = await wb.step('widen the sidebar', () => resizeSidebar(page, 640));
+  const width = await wb.step('widen the sidebar', () => resizeSidebar(page, sidebarWidth));
   t.diagnostic(`sidebar ${Math.round(width)} px wide`);
   return wb;
 }
@@ -200,7 +206,11 @@ async function expectRow(wb: Workbench, m: Mounts, target: string, source: strin
     let now = '(no row)';
     await waitUntil(`the row of ${target} says "${description}"`, async () => {
       const dir = await revealRow(pane, mountRow(m.dir), 5000);
-      if ((await dir.getAttribute('aria-expanded')) === 'false') await expand(dir);
+      if ((await dir.getAttribute('aria-expanded')) === 'false') {
+        // Clicked again on the next round if the tree was replaced under the click.
+        await dir.locator('.monaco-tl-twistie').click({ timeout: 2000 });
+        await wb.page.waitForTimeout(200);
+      }
       await revealRow(pane, mountRow(target, source), 5000);
       return (now = await rowDescription(row)) === description;
     }, 20_000).catch((e: Error) => {
@@ -217,13 +227,6 @@ async function collapseNamespacesView(page: Page): Promise<void> {
   await waitUntil('the Namespaces view is collapsed', async () => (await header.getAttribute('aria-expanded')) === 'false', 5000);
 }
 
-/** Clicks an action of the Mounts view's title bar (shown while the pointer is over the view). */
-async function mountsTitleAction(page: Page, label: string): Promise<void> {
-  const pane = mountsPane(page);
-  await pane.locator('.pane-header').hover();
-  await pane.locator(`.pane-header .actions a[aria-label="${label}"]`).click();
-}
-
 /** Filters the Namespaces view by FILTER and selects the row of mount namespace INO (a click). */
 async function selectMountNamespace(wb: Workbench, ino: number, filter: string): Promise<number> {
   const { page } = wb;
@@ -238,6 +241,15 @@ async function selectMountNamespace(wb: Workbench, ino: number, filter: string):
   const clicked = performance.now();
   await wb.step(`select mount namespace ${ino}`, () => row.locator('.label-name').first().click());
   return clicked;
+}
+
+/**
+ * Moves the pointer to an empty part of the activity bar, so that no row's tooltip or
+ * highlight stays in a screenshot (a pointer moved straight into a webview leaves them).
+ */
+async function awayFromHovers(page: Page): Promise<void> {
+  await page.mouse.move(20, page.viewportSize()!.height - 200);
+  await page.waitForTimeout(300);
 }
 
 /** Colours (computed) of a row's label and icon. */
@@ -298,7 +310,7 @@ test('the Mounts view shows the editor\'s own mount table: propagation, unbindab
   assert.notEqual(icons.covered.label, icons.cover.label, 'the hidden row\'s label is coloured differently from a reachable one');
   assert.equal(icons.covered.label, icons.covered.icon, 'the hidden row\'s label has the colour of its icon (disabledForeground)');
   assert.notEqual(icons.covered.icon, icons.cover.icon, 'the hidden row\'s icon is greyed');
-  await page.mouse.move(900, 400);
+  await awayFromHovers(page);
   await wb.screenshot('mounts-own');
 
   await wb.step('hover the hidden row', () => covered.locator('.label-name').first().hover());
@@ -330,12 +342,13 @@ test('the Mounts view follows the mount namespace selected in the Namespaces vie
   assert.doesNotMatch(description, /yours/);
   await expectRow(wb, m, m.shared, `${m.tag}-shared`, `master:${m.peer} · tmpfs ${m.tag}-shared`);
   await expectRow(wb, m, m.covered, `${m.tag}-covered`, `hidden · private · tmpfs ${m.tag}-covered`);
-  await page.mouse.move(900, 400);
+  await awayFromHovers(page);
   await wb.screenshot('mounts-slave-selected');
 
   const asked = performance.now();
-  await wb.step('click Show the Mounts of… in the view\'s title', () => mountsTitleAction(page, 'Show the Mounts of…'));
+  await wb.step('click Show the Mounts of… in the view\'s title', () => clickViewAction(page, 'Mounts', 'Show the Mounts of…'));
   await wb.step('the quick pick offers the mount namespaces', () => quickInput(page));
+  const pickShown = ms(asked);
   const items = await wb.step('read the quick pick', async () => {
     await waitUntil('the private namespace is offered', async () => (await quickPickItems(page, { all: true })).some((i) => i.label === `mnt ${priv.ns}`), 10_000);
     return quickPickItems(page, { all: true });
@@ -344,20 +357,178 @@ test('the Mounts view follows the mount namespace selected in the Namespaces vie
   assert.match(items.find((i) => i.label === `mnt ${slave.ns}`)?.description ?? '', /\bshown\b/, 'the namespace shown is marked');
   assert.match(items.find((i) => i.label === `mnt ${nsInode('self', 'mnt')}`)?.description ?? '', /\byours\b/, 'the editor\'s own is marked');
   await wb.screenshot('mounts-choose-namespace');
+  let picked = 0;
   await wb.step(`pick mnt ${priv.ns}`, async () => {
     // Typed first: the list is long (other tests' namespaces too) and scrolled to its end.
     await page.locator('.quick-input-widget .quick-input-box input').fill(String(priv.ns));
+    picked = performance.now();
     await pickQuickItem(page, `mnt ${priv.ns}`);
   });
   await waitForDescription(wb, new RegExp(`^mnt ${priv.ns}\\b`));
-  t.diagnostic(`Show the Mounts of… to the private namespace shown: ${ms(asked)}`);
+  t.diagnostic(`quick pick shown ${pickShown} after the click on Show the Mounts of…; picked to the private namespace's description: ${ms(picked)}`);
   await expectRow(wb, m, m.shared, `${m.tag}-shared`, `private · tmpfs ${m.tag}-shared`);
-  await page.mouse.move(900, 400);
+  await awayFromHovers(page);
   await wb.screenshot('mounts-private-picked');
 
   await wb.step('Show Your Own Mounts', () => runCommand(page, 'Namespace Explorer: Show Your Own Mounts'));
   await waitForDescription(wb, new RegExp(`^mnt ${nsInode('self', 'mnt')}\\b.*, yours · `));
   await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
+});
+
+/** Text of an element in the webview, whitespace squeezed ('' when it is not there). */
+async function textIn(view: FrameLocator, selector: string): Promise<string> {
+  const el = view.locator(selector).first();
+  if ((await el.count()) === 0) return '';
+  return ((await el.innerText({ timeout: 5000 })) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The mount IDs of the panel's mounts table (those the filter leaves shown, with `shown`). */
+async function tableIds(view: FrameLocator, { shown = false } = {}): Promise<number[]> {
+  return view
+    .locator('#mount-table vscode-table-row[data-mount-id]')
+    .evaluateAll((els, onlyShown) => els.filter((e) => !onlyShown || !e.hasAttribute('hidden')).map((e) => Number(e.getAttribute('data-mount-id'))), shown);
+}
+
+/** Whether the table row of mount ID is inside the table's scrolled box (not just in the DOM). */
+async function rowInView(view: FrameLocator, id: number): Promise<boolean> {
+  const table = await view.locator('#mount-table').boundingBox();
+  const row = await view.locator(`#mount-table vscode-table-row[data-mount-id="${id}"]`).boundingBox();
+  if (!table || !row) return false;
+  return row.y >= table.y && row.y + row.height <= table.y + table.height;
+}
+
+/** Waits until the panel shows mount ID as the selected one (its heading). */
+async function waitForSelected(wb: Workbench, view: FrameLocator, id: number, target: string): Promise<void> {
+  let now = '';
+  await wb.step(`the panel shows mount ${id} (${target}) as selected`, () =>
+    waitUntil(`the selection heading is mount ${id}`, async () => (now = (await view.locator('#selection-heading').getAttribute('data-mount-id', { timeout: 1000 })) ?? '') === String(id), 15_000).catch((e: Error) => {
+      throw new Error(`${e.message}; it is ${JSON.stringify(now)}`);
+    }),
+  );
+}
+
+test('Show Propagation on the shared mount: its slave in the other namespace, the explanation, the drawing, and Compare with… the private namespace', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const m = makeMounts(s);
+  const slave = await namespaceWith(s, 'mount --make-slave "$1"', m.shared);
+  const priv = await namespaceWith(s, 'mount --make-private "$1"', m.shared);
+  const own = nsInode('self', 'mnt');
+  const sharedId = topMount('self', m.shared).id;
+  const dirId = topMount('self', m.dir).id;
+  const slaveMount = topMount(slave.pid, m.shared);
+  assert.equal(group(slaveMount, 'master:'), m.peer);
+  t.diagnostic(`shared:${m.peer} (mount ${sharedId}) here in mnt ${own}; slave mount ${slaveMount.id} in mnt ${slave.ns}; private copy in mnt ${priv.ns}`);
+
+  const wb = await open(t, 'panel', { viewport: { width: 1600, height: 1000 }, sidebarWidth: 480 });
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+
+  const row = await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
+  const asked = performance.now();
+  await wb.step('Show Propagation from the shared mount\'s context menu', async () => {
+    await contextMenu(row);
+    await clickMenuItem(page, 'Show Propagation');
+  });
+  const tab = page.locator('.tabs-container .tab').filter({ hasText: `Mount Propagation: mnt ${own}` }).first();
+  await wb.step('a Mount Propagation tab opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
+  const view = activeWebview(page);
+  await wb.step('the panel draws its mounts table', () => view.locator(`#mount-table vscode-table-row[data-mount-id="${sharedId}"]`).waitFor({ state: 'attached', timeout: 30_000 }));
+  t.diagnostic(`Show Propagation to the mounts table drawn: ${ms(asked)}`);
+  await waitForSelected(wb, view, sharedId, m.shared);
+  t.diagnostic(`Show Propagation to the shared mount shown as selected: ${ms(asked)}`);
+  t.diagnostic(`the selected row is in the table's view when the panel opens: ${await rowInView(view, sharedId)}`);
+  t.diagnostic(`panel header: ${await textIn(view, 'header.top')}`);
+
+  // The table is one reading; others may mount meanwhile, so Refresh until it matches mountinfo.
+  await wb.step('the mounts table lists the mounts of /proc/self/mountinfo', async () => {
+    let diff = '';
+    for (let attempt = 1; ; attempt++) {
+      const expected = mountsOf('self').map((x) => x.id).sort((a, b) => a - b);
+      let shownIds: number[] = [];
+      const same = await waitUntil('the table has the mounts of mountinfo', async () => (shownIds = (await tableIds(view)).sort((a, b) => a - b)).join() === expected.join(), 3000).then(() => true, () => false);
+      if (same) return;
+      diff = `only in the panel: ${shownIds.filter((i) => !expected.includes(i)).join(', ') || 'none'}; only in mountinfo: ${expected.filter((i) => !shownIds.includes(i)).join(', ') || 'none'}`;
+      if (attempt === 3) throw new Error(`after ${attempt} readings the table differs from /proc/self/mountinfo: ${diff}`);
+      t.diagnostic(`reading ${attempt} differs (${diff}): Refresh`);
+      await view.locator('vscode-button[aria-label="Refresh"]').click();
+    }
+  });
+  const hiddenRow = view.locator(`#mount-table vscode-table-row[data-mount-id="${topMount('self', m.covered).id}"]`);
+  assert.match((await hiddenRow.getAttribute('class')) ?? '', /\bis-hidden\b/, 'the covered mount\'s row is marked hidden');
+  await awayFromHovers(page);
+  await wb.screenshot('mounts-panel-opened');
+
+  await wb.step('filter the table by the scenario\'s tag', () => view.locator('#filter input').fill(m.tag));
+  const scenarioIds = [m.shared, m.unbind, m.covered, m.cover].map((p) => topMount('self', p).id).sort((a, b) => a - b);
+  await wb.step('the filter leaves the four tmpfs mounts', () =>
+    waitUntil('four rows are shown', async () => (await tableIds(view, { shown: true })).sort((a, b) => a - b).join() === scenarioIds.join(), 5000),
+  );
+  t.diagnostic(`filter count: ${await textIn(view, '#filter-count')}`);
+  await wb.screenshot('mounts-panel-filtered');
+  await wb.step('clear the filter', () => view.locator('#filter input').fill(''));
+
+  await wb.step(`select ${m.dir} in the table`, () => view.locator(`#mount-table vscode-table-row[data-mount-id="${dirId}"]`).click());
+  await waitForSelected(wb, view, dirId, m.dir);
+  const clicked = performance.now();
+  await wb.step(`select ${m.shared} in the table`, () => view.locator(`#mount-table vscode-table-row[data-mount-id="${sharedId}"]`).click());
+  await waitForSelected(wb, view, sharedId, m.shared);
+  t.diagnostic(`row clicked to its selection shown: ${ms(clicked)}`);
+
+  const slaves = await textIn(view, '#slaves');
+  t.diagnostic(`#slaves: ${slaves}`);
+  const slaveRow = view.locator(`#slaves vscode-table-row[data-ns="${slave.ns}"][data-mount-id="${slaveMount.id}"]`);
+  assert.equal(await slaveRow.count(), 1, `#slaves has a row for mount ${slaveMount.id} in mnt ${slave.ns}: ${slaves}`);
+  const slaveText = (await slaveRow.innerText()).replace(/\s+/g, ' ');
+  assert.ok(slaveText.includes(`mnt ${slave.ns}`) && slaveText.includes(m.shared) && slaveText.includes(`master:${m.peer}`), slaveText);
+  assert.equal(await view.locator(`#slaves vscode-table-row[data-ns="${priv.ns}"]`).count(), 0, 'the private copy is no slave');
+  t.diagnostic(`#peers: ${await textIn(view, '#peers')}`);
+  t.diagnostic(`#master: ${await textIn(view, '#master')}`);
+  const explanation = await textIn(view, '#explanation');
+  t.diagnostic(`#explanation: ${explanation}`);
+  assert.ok(explanation.includes(`mnt ${slave.ns}`), `the explanation names the slave namespace mnt ${slave.ns}`);
+  const lanes = await view.locator('#graph svg g.lane[data-ns]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ns')));
+  t.diagnostic(`#graph lanes: ${lanes.join(', ')}; caption: ${await textIn(view, '#graph figcaption')}`);
+  assert.ok(lanes.includes(String(own)) && lanes.includes(String(slave.ns)), `the drawing has lanes for mnt ${own} and mnt ${slave.ns}: ${lanes.join(', ')}`);
+
+  await awayFromHovers(page);
+  await view.locator('#selection-heading').scrollIntoViewIfNeeded();
+  await wb.screenshot('mounts-panel-selection');
+  await view.locator('#explanation').scrollIntoViewIfNeeded();
+  await wb.screenshot('mounts-panel-explanation');
+  await view.locator('#graph').scrollIntoViewIfNeeded();
+  await wb.screenshot('mounts-panel-graph');
+  await view.locator('#graph figure').screenshot({ path: path.join(ARTIFACTS, 'mounts-panel-graph-detail.png'), timeout: 10_000 });
+
+  const compared = performance.now();
+  await wb.step('click Compare with…', () => view.locator('vscode-button[aria-label="Compare with…"]').click());
+  await wb.step('the quick pick offers the other namespaces', () => quickInput(page));
+  t.diagnostic(`compare pick title: ${await page.locator('.quick-input-widget .quick-input-title').textContent()}`);
+  await wb.step(`pick mnt ${priv.ns}`, async () => {
+    await page.locator('.quick-input-widget .quick-input-box input').fill(String(priv.ns));
+    await pickQuickItem(page, `mnt ${priv.ns}`);
+  });
+  const differs = view.locator(`#propagation-differs vscode-table-row[data-mount-id="${sharedId}"]`);
+  await wb.step('the comparison lists the shared mount under "Same path, different propagation"', () => differs.waitFor({ state: 'attached', timeout: 15_000 }));
+  t.diagnostic(`Compare with… to the comparison drawn: ${ms(compared)}`);
+  const differsText = (await differs.innerText()).replace(/\s+/g, ' ');
+  t.diagnostic(`its row: ${differsText}`);
+  assert.match(differsText, new RegExp(`${esc(m.shared)}.*shared \\(shared:${m.peer}\\).*private`));
+  assert.match(await textIn(view, '#compare-heading'), new RegExp(`Compared with mnt ${priv.ns}\\b`));
+  assert.match(await textIn(view, '#propagation-differs h3'), /^Same path, different propagation/);
+  t.diagnostic(`compare summary: ${await textIn(view, '#compare .summary')}`);
+  await awayFromHovers(page);
+  await view.locator('#compare-heading').scrollIntoViewIfNeeded();
+  await wb.screenshot('mounts-panel-compare');
+  await view.locator('#propagation-differs').scrollIntoViewIfNeeded();
+  await wb.screenshot('mounts-panel-compare-differs');
+
+  // The same panel beside a wide sidebar, as on a laptop screen.
+  await wb.step('back to the mounts', () => view.locator('#back-button').click());
+  await waitForSelected(wb, view, sharedId, m.shared);
+  await wb.step('narrow the panel', () => resizeSidebar(page, 900));
+  await awayFromHovers(page);
+  await view.locator('#selection-heading').scrollIntoViewIfNeeded();
+  await wb.screenshot('mounts-panel-narrow');
 });
 
 test('as an ordinary user, a mount namespace only a bind mount keeps asks for root, and Read as Root shows it', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
@@ -394,7 +565,7 @@ test('as an ordinary user, a mount namespace only a bind mount keeps asks for ro
   const button = welcome.getByRole('button', { name: 'Read as Root' });
   assert.equal(await button.isVisible(), true, 'the welcome offers Read as Root');
   assert.equal(await treeRow(mountsPane(page)).count(), 0, 'no rows while the table is unknown');
-  await page.mouse.move(900, 400);
+  await awayFromHovers(page);
   await wb.screenshot('mounts-needs-root');
 
   const pressed = performance.now();
@@ -403,7 +574,7 @@ test('as an ordinary user, a mount namespace only a bind mount keeps asks for ro
   t.diagnostic(`Read as Root (pkexec, polkit grant) to the table shown: ${ms(pressed)} (${description})`);
   // unshare --mount made every mount of the copy private.
   await expectRow(wb, m, m.shared, `${m.tag}-shared`, `private · tmpfs ${m.tag}-shared`);
-  await page.mouse.move(900, 400);
+  await awayFromHovers(page);
   await wb.screenshot('mounts-read-as-root');
   await grant.revoke();
 });

@@ -16,7 +16,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(REPO, 'artifacts', 'e2e');
@@ -374,6 +374,25 @@ export function viewPane(page: Page, title: string): Locator {
   return sidebar(page).locator('.pane').filter({ has: header });
 }
 
+/**
+ * Clicks the action labelled LABEL in the title bar of view TITLE: in the view's pane
+ * header when its container holds more than one view (drawn while the pointer is over
+ * the header, so this hovers it first), else in the container's own title bar.
+ */
+export async function clickViewAction(page: Page, title: string, label: string): Promise<void> {
+  const header = viewPane(page, title).locator('.pane-header');
+  const selector = `.action-label[aria-label="${cssString(label)}"]`;
+  const inPane = header.locator(`.actions ${selector}`);
+  const inTitle = sidebar(page).locator(`.composite.title .title-actions ${selector}`);
+  if (await header.isVisible()) await header.hover();
+  try {
+    await inPane.or(inTitle).first().click({ timeout: 10_000 });
+  } catch (e) {
+    const offered = await header.locator('.actions .action-label').or(sidebar(page).locator('.composite.title .title-actions .action-label')).evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    throw new Error(`no action "${label}" in the title bar of the view ${title}; it offers ${summarise(offered.map(String))} (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
 /** The description a view's pane header shows beside the title ('' when none). */
 export async function viewDescription(pane: Locator): Promise<string> {
   const d = pane.locator('.pane-header .description').first();
@@ -426,6 +445,15 @@ function listOf(row: Locator): Locator {
   return row.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " monaco-list ")][1]');
 }
 
+/**
+ * The list element of the tree a row belongs to, found now and located by its own class
+ * (VS Code gives each list a `list_id_N`): it stays found when paging un-draws the row.
+ */
+async function treeOf(row: Locator): Promise<Locator> {
+  const id = await listOf(row).evaluate((el) => [...el.classList].find((c) => /^list_id_\d+$/.test(c)) ?? null);
+  return id ? row.page().locator(`.monaco-list.${id}`) : listOf(row);
+}
+
 export interface DrawnRow {
   /** aria-label */
   label: string;
@@ -455,13 +483,17 @@ export async function drawnRows(page: TreeScope): Promise<DrawnRow[]> {
 
 /**
  * Every row of the tree as it is expanded now, in tree order: pages through it from Home
- * to the end (rows outside the view are not drawn). Moves the tree's keyboard focus.
+ * to the end (rows outside the view are not drawn). Moves the tree's keyboard focus. Of
+ * several views in the scope, the first one's tree (pass a viewPane for another).
  */
 export async function allRows(scope: TreeScope): Promise<DrawnRow[]> {
   const page = pageOf(scope);
   const anchor = treeRow(scope).first();
   if ((await anchor.count()) === 0) return [];
-  await listOf(anchor).focus({ timeout: 5000 });
+  // Only this tree's rows: another view's tree in the same sidebar is not paged.
+  const tree = await treeOf(anchor);
+  scope = tree;
+  await tree.focus({ timeout: 5000 });
   await page.keyboard.press('Home');
   await page.waitForTimeout(50);
   const seen = new Map<number, DrawnRow>();
@@ -527,22 +559,34 @@ export async function expand(row: Locator): Promise<void> {
 /**
  * The row's parent. The tree draws only the rows in view, so this pages up from the row
  * (each page touches the previous one) until a row one level up, earlier in the tree,
- * is drawn: the first one met is the parent.
+ * is drawn: the first one met is the parent. Only rows of the row's own tree count
+ * (another view in the sidebar has rows of its own).
  */
 export async function parentOf(scope: TreeScope, row: Locator, timeout = TIMEOUT): Promise<DrawnRow> {
   const page = pageOf(scope);
+  const tree = await treeOf(row);
   const index = Number(await row.getAttribute('data-index'));
   const level = Number(await row.getAttribute('aria-level'));
   if (level <= 1) throw new Error(`row ${await row.getAttribute('aria-label')} is at the top level`);
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
-    const above = (await drawnRows(scope)).filter((r) => r.index < index && r.level === level - 1);
+    const above = (await drawnRows(tree)).filter((r) => r.index < index && r.level === level - 1);
     if (above.length) return above[above.length - 1];
-    await listOf(treeRow(scope).first()).focus({ timeout: 5000 });
+    await tree.focus({ timeout: 5000 });
     await page.keyboard.press('PageUp');
     await page.waitForTimeout(50);
   }
   throw new Error(`no parent row found for ${await row.getAttribute('aria-label')} within ${timeout / 1000} s`);
+}
+
+/**
+ * The document of the webview shown in the editor area (a panel an extension opened):
+ * VS Code draws a webview in two nested iframes, `iframe.webview` (its host page) and in
+ * it `iframe#active-frame` (the extension's HTML); of several webviews, the visible one.
+ * Locators in it pierce open shadow roots, so the insides of web components are reachable.
+ */
+export function activeWebview(page: Page): FrameLocator {
+  return page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
 /** Opens the context menu of a row and returns the menu. */
