@@ -257,8 +257,8 @@ async function spawnGroups(tracker, groups, batchSize) {
   }
 }
 
-/** Resolves with the first line the child prints (its readiness signal). */
-function firstLine(child) {
+/** Resolves with the first line the child prints (its readiness signal); rejects if it ends first. */
+export function firstLine(child, what = 'helper') {
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.setEncoding('utf8');
@@ -266,7 +266,7 @@ function firstLine(child) {
       buf += chunk;
       if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
     });
-    child.stdout.once('end', () => reject(new Error(`helper ${child.pid} exited before it was ready`)));
+    child.once('exit', (code, signal) => reject(new Error(`${what} ${child.pid} ended (${signal ?? `exit ${code}`}) before it was ready`)));
   });
 }
 

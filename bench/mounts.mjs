@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmdir
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tracker, nsInode, readProcs } from './load.mjs';
+import { Tracker, firstLine, nsInode, readProcs } from './load.mjs';
 import { compare, mb, ms, stats, table } from './measure.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -57,7 +57,7 @@ export class MountLoad {
       ['--pdeathsig', 'KILL', 'unshare', '--mount', '--propagation', 'private', '--', process.execPath, join(HERE, 'mount-holder.mjs'), this.base, String(total)],
       { stdout: 'pipe' },
     );
-    const line = await firstLine(child);
+    const line = await firstLine(child, 'mount holder');
     child.stdout.destroy();
     if (!line.startsWith('ready ')) throw new Error(`mount holder said: ${line}`);
     this.holder = child.pid;
@@ -126,19 +126,6 @@ export class MountLoad {
         `${this.base ?? 'no directory'} removed: nothing left`,
     };
   }
-}
-
-/** Resolves with the first line the child prints; rejects if it ends first. */
-function firstLine(child) {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      buf += chunk;
-      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
-    });
-    child.once('exit', (code, signal) => reject(new Error(`mount holder ${child.pid} ended (${signal ?? `exit ${code}`}) before it was ready`)));
-  });
 }
 
 /** Waits until CHILD runs COMM (every exec before it succeeded); rejects if it ends first. */

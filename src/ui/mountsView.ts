@@ -161,7 +161,8 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       if (node?.kind === 'namespace' && node.ns.type === 'mnt') void select(node.ns.ns);
     }),
     view.onDidChangeSnapshot(() => {
-      if (treeView.visible && selected !== ownNs) void manager.trigger();
+      // A namespace may have come or gone, and labels come with the first scan.
+      if (treeView.visible) void manager.trigger();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) manager.reschedule();

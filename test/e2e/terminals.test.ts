@@ -18,6 +18,7 @@ import {
   allRows,
   answerInputBox,
   clickMenuItem,
+  clickViewAction,
   contextMenu,
   expand,
   findVsix,
@@ -151,7 +152,7 @@ function waitForMarks(wb: Workbench, title: string, count: number): Promise<stri
 async function newIsolatedTerminal(wb: Workbench, opts: { via: 'palette' | 'button'; types: string[]; hostname: string; options: Record<string, boolean> }): Promise<number> {
   const { page } = wb;
   if (opts.via === 'palette') await wb.step('run New Isolated Terminal… from the command palette', () => runCommand(page, 'Namespace Explorer: New Isolated Terminal…'));
-  else await wb.step('click New Isolated Terminal… in the view\'s title bar', () => sidebar(page).locator('.title-actions .action-label[aria-label="New Isolated Terminal…"]').click());
+  else await wb.step('click New Isolated Terminal… in the view\'s title bar', () => clickViewAction(page, 'Namespaces', 'New Isolated Terminal…'));
   await wb.step('the namespaces to make, the defaults checked', async () => {
     await quickInputTitled(page, 'New Isolated Terminal: namespaces to make');
     const items = await quickPickItems(page, { all: true });
