@@ -27,6 +27,12 @@ export interface MountRow {
   hidden: string | null;
 }
 
+/** A row of the mounts table, which lists the mounts as a tree (as findmnt does). */
+export interface MountTreeRow extends MountRow {
+  /** 0 for a root mount, 1 for a mount on it, … */
+  depth: number;
+}
+
 export interface NamespaceRef {
   ns: number | null;
   label: string | null;
@@ -88,7 +94,8 @@ export interface NamespaceView {
   problem: string | null;
   /** How the table was read: `/proc/1234/mountinfo`. */
   via: string;
-  mounts: MountRow[];
+  /** Depth-first from the root mounts, children in mountinfo order. */
+  mounts: MountTreeRow[];
   /** Lines of mountinfo that could not be parsed. */
   skipped: string[];
   unread: UnreadRow[];

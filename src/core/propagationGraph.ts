@@ -213,7 +213,7 @@ export interface GraphMetrics {
   boxGap: number;
   bandPadding: number;
   bandGap: number;
-  /** Room right of the boxes in each lane where arrows run down. */
+  /** Room right of the boxes in each lane, where an arrow runs down to a box it cannot reach from above. */
   gutter: number;
   /** Average glyph widths (titles, paths in the editor's monospace font, the small second line), to cut texts that would not fit. */
   charWidth: number;
@@ -222,7 +222,7 @@ export interface GraphMetrics {
 }
 
 export const DEFAULT_METRICS: GraphMetrics = {
-  labelWidth: 124,
+  labelWidth: 150,
   laneWidth: 256,
   laneGap: 12,
   headerHeight: 46,
@@ -258,7 +258,7 @@ export interface LaidBox {
   y: number;
   width: number;
   height: number;
-  /** Path (cut from the left, the end matters most) and `mount N · shared:5 …`. */
+  /** Path (its last components, the end matters most) and `mount N · shared:5 …`. */
   lines: [string, string];
   /** Everything about the mount, for the tooltip and the accessible name. */
   full: string;
@@ -273,7 +273,12 @@ export interface LaidArrow {
   group: number;
   node: number;
   colour: number | null;
-  /** A polyline: from the master band's edge down the lane's gutter into the box. */
+  /**
+   * A polyline of horizontal and vertical segments: from the lower edge of the master
+   * group's box nearest to the slave (or the band's edge, when no member of it was read),
+   * through the gap between the bands, into the top of the slave's box; or, when another
+   * box is in the way, down the slave lane's gutter into the box's right side.
+   */
   points: [number, number][];
 }
 
@@ -321,12 +326,15 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
   });
 
   const slot = new Map<string, number>();
+  /** Each box's row in its cell (band × lane), 0 at the top. */
+  const rowOf: number[] = [];
   const boxes: LaidBox[] = model.nodes.map((node, i) => {
     const lane = lanes[node.lane];
     const band = bands[bandIndex.get(node.band)!];
     const cell = `${node.band}|${node.lane}`;
     const row = slot.get(cell) ?? 0;
     slot.set(cell, row + 1);
+    rowOf.push(row);
     const width = m.laneWidth - m.gutter - 8;
     const mount = node.mount;
     const groups = groupText(mount);
@@ -343,7 +351,7 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
       y: band.y + m.bandPadding + row * (m.boxHeight + m.boxGap),
       width,
       height: m.boxHeight,
-      lines: [cutStart(printable(mount.target), fit(width - 16, m.pathCharWidth)), cutEnd(second, fit(width - 16, m.smallCharWidth))],
+      lines: [cutPath(printable(mount.target), fit(width - 16, m.pathCharWidth)), cutEnd(second, fit(width - 16, m.smallCharWidth))],
       full: fullLines.filter(Boolean).join('\n'),
       colour: mount.peer !== null ? (colourOf.get(mount.peer) ?? null) : null,
       selected: node.selected,
@@ -353,27 +361,86 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
     };
   });
 
-  // Each master group running down a lane gets its own track in that lane's gutter.
-  const tracks = new Map<string, number>();
+  // Arrows of different groups sharing a gap or a gutter get tracks of their own.
+  const tracks = new Map<string, Map<number, number>>();
+  const track = (where: string, group: number) => {
+    const used = tracks.get(where) ?? tracks.set(where, new Map()).get(where)!;
+    if (!used.has(group)) used.set(group, used.size);
+    return used.get(group)!;
+  };
+  /** 0, -6, +6, -12, +12, then again: within the gap between bands. */
+  const gapOffset = (t: number) => {
+    const k = t % 5;
+    return (k % 2 ? -1 : 1) * Math.ceil(k / 2) * Math.min(6, (m.bandGap - 6) / 4);
+  };
   const arrows: LaidArrow[] = model.edges.flatMap((edge) => {
-    const from = bands[bandIndex.get(PEER(edge.group))!];
+    const fromIndex = bandIndex.get(PEER(edge.group));
+    if (fromIndex === undefined) return [];
+    const from = bands[fromIndex];
     const box = boxes[edge.node];
-    if (!from) return [];
+    const toIndex = bandIndex.get(model.nodes[edge.node].band)!;
     const laneNo = model.nodes[edge.node].lane;
-    const trackKey = `${laneNo}|${edge.group}`;
-    if (!tracks.has(trackKey)) tracks.set(trackKey, [...tracks.keys()].filter((k) => k.startsWith(`${laneNo}|`)).length);
-    const track = tracks.get(trackKey)!;
+    const down = toIndex > fromIndex;
+    const source = nearestMember(model, boxes, rowOf, edge);
     const lane = lanes[laneNo];
-    const x = lane.x + lane.width - 6 - ((track * 6) % Math.max(6, m.gutter - 10));
+    const gutterX = lane.x + lane.width - 6 - ((track(`lane ${laneNo}`, edge.group) * 6) % Math.max(6, m.gutter - 10));
     const midY = box.y + box.height / 2;
-    const below = box.y >= from.y + from.height;
-    const startY = below ? from.y + from.height : from.y;
-    return [{ group: edge.group, node: edge.node, colour: colourOf.get(edge.group) ?? null, points: [[x, startY], [x, midY], [box.x + box.width, midY]] as [number, number][] }];
+    const centreX = box.x + box.width / 2;
+    // From above, straight into the box's top, when the box is the first in its cell of the band just below.
+    const fromAbove = down && toIndex === fromIndex + 1 && rowOf[edge.node] === 0;
+    const intoSide: [number, number][] = [
+      [gutterX, midY],
+      [box.x + box.width, midY],
+    ];
+    let points: [number, number][];
+    if (!source) {
+      const edgeY = down ? from.y + from.height : from.y;
+      points = fromAbove ? [[centreX, edgeY], [centreX, box.y]] : [[gutterX, edgeY], ...intoSide];
+    } else {
+      const gapY = (down ? from.y + from.height + m.bandGap / 2 : from.y - m.bandGap / 2) + gapOffset(track(`gap ${fromIndex} ${down}`, edge.group));
+      const sourceX = source.x + source.width / 2;
+      const start: [number, number][] = [
+        [sourceX, down ? source.y + source.height : source.y],
+        [sourceX, gapY],
+      ];
+      points = fromAbove ? [...start, [centreX, gapY], [centreX, box.y]] : [...start, [gutterX, gapY], ...intoSide];
+    }
+    return [{ group: edge.group, node: edge.node, colour: colourOf.get(edge.group) ?? null, points: straighten(points) }];
   });
 
   const width = lanes.length ? lanes.at(-1)!.x + m.laneWidth + m.laneGap : m.labelWidth;
   const height = bands.length ? y - m.bandGap + m.bandPadding : m.headerHeight;
   return { width, height, lanes, bands, boxes, arrows, description: describeGraph(model) };
+}
+
+/**
+ * The box an arrow from EDGE's master group starts at: a member in the lane nearest to the
+ * slave's (the leftmost of two as near), the lowest of that lane's, so no box is below it.
+ */
+function nearestMember(model: GraphModel, boxes: readonly LaidBox[], rowOf: readonly number[], edge: GraphEdge): LaidBox | undefined {
+  const target = model.nodes[edge.node].lane;
+  let best: number | undefined;
+  model.nodes.forEach((n, i) => {
+    if (i === edge.node || n.band !== PEER(edge.group)) return;
+    if (best === undefined) return void (best = i);
+    const b = model.nodes[best];
+    const [d, bd] = [Math.abs(n.lane - target), Math.abs(b.lane - target)];
+    if (d < bd || (d === bd && (n.lane < b.lane || (n.lane === b.lane && rowOf[i] > rowOf[best])))) best = i;
+  });
+  return best === undefined ? undefined : boxes[best];
+}
+
+/** Without repeated points and points in the middle of a straight run. */
+function straighten(points: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const p of points) {
+    const last = out.at(-1);
+    if (last && last[0] === p[0] && last[1] === p[1]) continue;
+    const before = out.at(-2);
+    if (before && last && ((before[0] === last[0] && last[0] === p[0]) || (before[1] === last[1] && last[1] === p[1]))) out.pop();
+    out.push(p);
+  }
+  return out;
 }
 
 // ─── SVG ───────────────────────────────────────────────────────────────────────────────
@@ -400,16 +467,41 @@ export function cutStart(text: string, max: number): string {
   return chars.length <= max ? text : '…' + chars.slice(chars.length - max + 1).join('');
 }
 
+/**
+ * Keeps the last whole components of a path, `…/merged/proc/sys`: a name cut in its
+ * middle reads as another name. A last component too long on its own keeps its end.
+ */
+export function cutPath(path: string, max: number): string {
+  if ([...path].length <= max) return path;
+  const parts = path.split('/');
+  let kept = parts.at(-1)!;
+  if (parts.length < 2 || [...kept].length + 2 > max) return cutStart(path, max);
+  for (let i = parts.length - 2; i > 0; i--) {
+    const longer = `${parts[i]}/${kept}`;
+    if ([...longer].length + 2 > max) break;
+    kept = longer;
+  }
+  return `…/${kept}`;
+}
+
 export function cutEnd(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
 
-/** Words on lines of at most MAX characters, at most LINES lines (the last one cut). */
+/**
+ * Words on lines of at most MAX characters, at most LINES lines (the last one cut). A
+ * number stays with the word before it: `group 2`, never a lone `2`.
+ */
 export function wrap(text: string, max: number, lines: number): string[] {
+  const words: string[] = [];
+  for (const word of text.split(' ')) {
+    if (words.length && /^\d+\W?$/.test(word)) words[words.length - 1] += ' ' + word;
+    else words.push(word);
+  }
   const out: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
+  for (const word of words) {
     if (!line) line = word;
     else if ([...line].length + 1 + [...word].length <= max) line += ' ' + word;
     else {
@@ -465,6 +557,7 @@ export function graphSvg(layout: GraphLayout, idPrefix = 'nsx-graph'): string {
     const colour = band.colour === null ? 'no-group' : `group-${band.colour}`;
     out.push(
       `<g class="band ${band.kind} ${colour}" data-band="${escapeXml(band.key)}">`,
+      `<title>${escapeXml(band.title)}</title>`,
       `<rect class="band-outline" x="4" y="${n(band.y)}" width="${n(layout.width - 8)}" height="${n(band.height)}" rx="6"/>`,
       `<text class="band-title" x="12" y="${n(band.y + 18)}">${band.lines.map((line, i) => `<tspan x="12" dy="${i ? 15 : 0}">${escapeXml(line)}</tspan>`).join('')}</text>`,
       '</g>',

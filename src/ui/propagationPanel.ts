@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { TreeNode } from '../core/hierarchy';
 import { compareMounts } from '../core/mountDiff';
-import { Cover, groupText, MountRecord } from '../core/mountTable';
+import { Cover, groupText, mountForest, MountRecord } from '../core/mountTable';
 import { describePropagation, Located, mountAt, MountSet, MountTable, namespaceName, PropagationIndex } from '../core/propagation';
 import { graphSvg, layoutGraph, printable, propagationGraph } from '../core/propagationGraph';
 import { plural } from '../core/plural';
@@ -18,6 +19,7 @@ import {
   ExplanationParagraph,
   isPropagationFromWebview,
   MountRow,
+  MountTreeRow,
   NamespaceView,
   PlaceRow,
   PropagationFromWebview,
@@ -233,7 +235,7 @@ class PropagationPanel {
       status: 'ok',
       problem: this.failure && `Reading again failed, so this is the earlier reading: ${printable(this.failure)}`,
       via: printable(table.via),
-      mounts: table.mounts.map(mountRow),
+      mounts: treeRows(table.mounts),
       skipped: table.errors.map((e) => `line ${e.line}: ${printable(e.message)}`),
       others: comparable(set, table).length,
     };
@@ -362,6 +364,19 @@ function mountRow(m: MountRecord): MountRow {
     groups: groupText(m),
     hidden: m.hiddenBy ? coverText(m.hiddenBy) : m.hidden ? 'hidden' : null,
   };
+}
+
+/** The mounts as findmnt and the Mounts view list them: "/" first, each mount under its parent. */
+function treeRows(mounts: readonly MountRecord[]): MountTreeRow[] {
+  const out: MountTreeRow[] = [];
+  const walk = (nodes: readonly TreeNode<MountRecord>[], depth: number) => {
+    for (const node of nodes) {
+      out.push({ ...mountRow(node.item), depth });
+      walk(node.children, depth + 1);
+    }
+  };
+  walk(mountForest(mounts), 0);
+  return out;
 }
 
 function placeRow(l: Located, here: MountTable): PlaceRow {

@@ -6,6 +6,7 @@ import { mountRecords } from '../../src/core/mountTable';
 import { MountSet, MountTable, PropagationIndex } from '../../src/core/propagation';
 import {
   cutEnd,
+  cutPath,
   cutStart,
   DEFAULT_METRICS,
   describeGraph,
@@ -127,6 +128,7 @@ test('a cycle of masters (impossible from the kernel) ends, each group drawn onc
   assert.equal(model.nodes.length, 2);
   assert.equal(model.edges.length, 2);
   assert.deepEqual(model.bands.map((b) => b.depth).sort(), [0, 1]);
+  assertArrowsSane(layoutGraph(model));
 });
 
 test('more namespaces than lanes: the mount’s own lane is kept and the rest counted', () => {
@@ -182,20 +184,102 @@ test('layout: boxes in their lane and band, never overlapping; bands top-down by
   assert.equal(layout.boxes.find((b) => b.mountId === 12)!.colour, 1);
 });
 
-test('layout: an arrow leaves the master band’s lower edge and ends at the slave box’s side', () => {
+type Rect = { x: number; y: number; width: number; height: number };
+type Point = [number, number];
+
+/** Whether the segment A–B (horizontal or vertical) passes through the inside of R. */
+function crosses(a: Point, b: Point, r: Rect): boolean {
+  const [x0, x1] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])];
+  const [y0, y1] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])];
+  return x0 < r.x + r.width && x1 > r.x && y0 < r.y + r.height && y1 > r.y;
+}
+
+const onBottomEdge = (p: Point, r: Rect) => p[1] === r.y + r.height && p[0] > r.x && p[0] < r.x + r.width;
+
+/** Arrows run straight across and down, inside the lanes, through no box but their two ends. */
+function assertArrowsSane(layout: GraphLayout): void {
+  const left = layout.lanes[0].x;
+  const right = layout.lanes.at(-1)!.x + layout.lanes.at(-1)!.width;
+  for (const arrow of layout.arrows) {
+    const target = layout.boxes[arrow.node];
+    const source = layout.boxes.find((b) => b !== target && onBottomEdge(arrow.points[0], b));
+    arrow.points.forEach((p, i) => {
+      assert.ok(p[0] >= left && p[0] <= right, `arrow ${arrow.group}→${target.mountId}: x ${p[0]} inside the lanes`);
+      if (i === 0) return;
+      const q = arrow.points[i - 1];
+      assert.ok(p[0] === q[0] || p[1] === q[1], `arrow ${arrow.group}→${target.mountId}: segment ${i} straight`);
+      for (const box of layout.boxes) {
+        if (box === target || box === source) continue;
+        assert.ok(!crosses(q, p, box), `arrow ${arrow.group}→${target.mountId} crosses the box of mount ${box.mountId}`);
+      }
+    });
+  }
+}
+
+test('layout: an arrow leaves the lower edge of the master’s box nearest the slave and enters the slave’s box from above', () => {
   const w = world();
   const layout = layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2)));
   assert.equal(layout.arrows.length, 2);
-  for (const arrow of layout.arrows) {
-    const band = layout.bands.find((b) => b.key === `peer:${arrow.group}`)!;
-    const box = layout.boxes[arrow.node];
-    const [start, , end] = arrow.points;
-    assert.equal(start[1], band.y + band.height);
-    assert.deepEqual(end, [box.x + box.width, box.y + box.height / 2]);
-    assert.ok(end[1] > start[1], 'downwards');
-    const lane = layout.lanes.find((l) => box.x >= l.x && box.x < l.x + l.width)!;
-    assert.ok(start[0] > box.x + box.width && start[0] < lane.x + lane.width, 'runs in the lane’s gutter');
+  assertArrowsSane(layout);
+  const box = (ns: number, id: number) => layout.boxes.find((b) => b.ns === ns && b.mountId === id)!;
+  const arrow = (group: number) => layout.arrows.find((a) => a.group === group)!;
+  // Group 2 has members in lanes 0 and 2, both next to the slave's lane 1: the left one.
+  const host2 = box(100, 2);
+  const box12 = box(200, 12);
+  assert.deepEqual(arrow(2).points[0], [host2.x + host2.width / 2, host2.y + host2.height]);
+  assert.deepEqual(arrow(2).points.at(-1), [box12.x + box12.width / 2, box12.y]);
+  const box21 = box(300, 21);
+  assert.deepEqual(arrow(3).points[0], [box12.x + box12.width / 2, box12.y + box12.height]);
+  assert.deepEqual(arrow(3).points.at(-1), [box21.x + box21.width / 2, box21.y]);
+  // Across, in the gap between the two bands.
+  const [peer2, peer3] = layout.bands;
+  const across = arrow(2).points[1][1];
+  assert.ok(across > peer2.y + peer2.height && across < peer3.y, 'runs across between the bands');
+});
+
+test('layout: a master in the slave’s own lane points straight down', () => {
+  const t = table(100, null, ['1 1 / shared:1', '2 1 /a master:1']);
+  const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
+  const [from, to] = [layout.boxes.find((b) => b.mountId === 1)!, layout.boxes.find((b) => b.mountId === 2)!];
+  assert.deepEqual(layout.arrows.map((a) => a.points), [[[from.x + from.width / 2, from.y + from.height], [to.x + to.width / 2, to.y]]]);
+});
+
+test('layout: a slave under another box, or below another band, is reached down the gutter into its side', () => {
+  // Group 1's slaves: peer group 2 in box, and two loose slaves in box, under it.
+  const host = table(100, null, ['1 1 / shared:1']);
+  const box = table(200, null, ['11 11 / shared:2 master:1', '12 11 /a master:1', '13 11 /b master:1', '14 11 /c master:2']);
+  const index = new PropagationIndex({ tables: [host, box], unreadable: [] });
+  const layout = layoutGraph(propagationGraph(index, host, host.mounts[0]));
+  assert.deepEqual(layout.bands.map((b) => b.key), ['peer:1', 'peer:2', 'slaves:1', 'slaves:2']);
+  assertArrowsSane(layout);
+  const end = (id: number) => layout.arrows.find((a) => layout.boxes[a.node].mountId === id)!.points.at(-1);
+  const side = (id: number) => {
+    const b = layout.boxes.find((x) => x.mountId === id)!;
+    return [b.x + b.width, b.y + b.height / 2];
+  };
+  assert.deepEqual(end(12), side(12), 'below the band of group 2: into the side');
+  assert.deepEqual(end(13), side(13), 'under /a: into the side');
+  assert.deepEqual(end(14), side(14), 'below the band of the loose slaves of group 1: into the side');
+  const b11 = layout.boxes.find((x) => x.mountId === 11)!;
+  assert.deepEqual(end(11), [b11.x + b11.width / 2, b11.y], 'the band just below, first in its cell: from above');
+  const lane = layout.lanes[1];
+  for (const id of [12, 13, 14]) {
+    const arrow = layout.arrows.find((a) => layout.boxes[a.node].mountId === id)!;
+    const gutter = arrow.points.at(-2)!;
+    assert.ok(gutter[0] > b11.x + b11.width && gutter[0] < lane.x + lane.width, 'down the gutter, right of the boxes, inside the lane');
   }
+  // Group 1's arrows and group 2's run down the gutter on tracks of their own.
+  const gutterX = (id: number) => layout.arrows.find((a) => layout.boxes[a.node].mountId === id)!.points.at(-2)![0];
+  assert.equal(gutterX(12), gutterX(13));
+  assert.notEqual(gutterX(12), gutterX(14));
+});
+
+test('layout: with no member of the master group read, the arrow starts at that band’s lower edge', () => {
+  const t = table(100, null, ['1 1 / master:77']);
+  const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
+  const [band] = layout.bands;
+  const box = layout.boxes[0];
+  assert.deepEqual(layout.arrows[0].points, [[box.x + box.width / 2, band.y + band.height], [box.x + box.width / 2, box.y]]);
 });
 
 test('layout: many mounts in one cell stack without overlap and stretch the band', () => {
@@ -208,12 +292,12 @@ test('layout: many mounts in one cell stack without overlap and stretch the band
   assert.equal(layout.bands[0].height, 2 * m.bandPadding + 7 * m.boxHeight + 6 * m.boxGap);
 });
 
-test('layout: long paths keep their end, long labels their start, within the box', () => {
+test('layout: long paths keep their last whole components, long labels their start, within the box', () => {
   const long = '/var/lib/containers/storage/overlay/0123456789abcdef0123456789abcdef/merged/proc/sys';
   const t = table(4026531841, 'a label far too long to fit in the title of one lane of the drawing', [`1 1 ${long} shared:1`]);
   const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
   const box = layout.boxes[0];
-  assert.ok(box.lines[0].startsWith('…') && box.lines[0].endsWith('/proc/sys'));
+  assert.equal(box.lines[0], '…/merged/proc/sys');
   assert.ok(16 + [...box.lines[0]].length * DEFAULT_METRICS.pathCharWidth <= box.width);
   assert.equal(layout.lanes[0].lines[0], 'mnt 4026531841');
   assert.ok(layout.lanes[0].lines[1].endsWith('…'));
@@ -236,8 +320,28 @@ test('cutStart, cutEnd and wrap count characters, not UTF-16 units', () => {
   assert.equal(cutEnd('abcdef', 4), 'abc…');
   assert.equal(cutStart('/😀😀😀😀', 3), '…😀😀');
   assert.equal(cutEnd('short', 10), 'short');
-  assert.deepEqual(wrap('slaves of group 12345', 10, 3), ['slaves of', 'group', '12345']);
   assert.deepEqual(wrap('one two three four five', 5, 2), ['one', 'two …']);
+});
+
+test('cutPath cuts at a slash, keeping the last components; a last name too long keeps its end', () => {
+  assert.equal(cutPath('/tmp/nsxe2e-mnt-4uxl0L/shared', 29), '/tmp/nsxe2e-mnt-4uxl0L/shared');
+  assert.equal(cutPath('/tmp/nsxe2e-mnt-4uxl0L/shared', 27), '…/nsxe2e-mnt-4uxl0L/shared');
+  assert.equal(cutPath('/tmp/nsxe2e-mnt-4uxl0L/shared', 20), '…/shared');
+  assert.equal(cutPath('/a/0123456789abcdef0123', 12), '…9abcdef0123');
+  assert.equal(cutPath('/ünï/😀😀/x', 7), '…/😀😀/x');
+});
+
+test('wrap keeps a number with the word before it', () => {
+  assert.deepEqual(wrap('slave of group 2', 15, 3), ['slave of', 'group 2']);
+  assert.deepEqual(wrap('slaves of group 12345', 11, 3), ['slaves of', 'group 12345']);
+  assert.deepEqual(wrap('peer group 77, no member read', 19, 3), ['peer group 77, no', 'member read']);
+});
+
+test('layout: band titles fit the label column on one line where they can', () => {
+  const w = world();
+  const layout = layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2)));
+  assert.deepEqual(layout.bands.map((b) => b.lines), [['peer group 2'], ['peer group 3'], ['slave of group 3']]);
+  for (const band of layout.bands) for (const line of band.lines) assert.ok(16 + [...line].length * DEFAULT_METRICS.charWidth <= DEFAULT_METRICS.labelWidth, line);
 });
 
 /** Tags balance, attributes are quoted, and text holds no raw markup characters. */
@@ -285,13 +389,14 @@ test('SVG: nodes carry namespace and mount id, are focusable and named; the sele
   assert.deepEqual(selected.map((n) => n[3]), ['2']);
   assert.match(nodes.find((n) => n[3] === '12')![4], /^\/mnt — mount 12 in mnt 200 \(box\); shared \(peer group 3\) and a slave of peer group 2.* — open its namespace$/);
   assert.equal((svg.match(/<polyline class="arrow /g) ?? []).length, 2);
+  assert.match(svg, /<g class="band slaves no-group" data-band="slaves:3"><title>slave of group 3<\/title>/);
   assert.match(svg, /<desc id="nsx-graph-desc">4 mounts in peer groups 2 and 3 across 3 mount namespaces, 2 master→slave links\.<\/desc>/);
 });
 
 test('SVG of an empty layout is still a well-formed drawing', () => {
   const svg = graphSvg(layoutGraph({ lanes: [], bands: [], nodes: [], edges: [], omittedLanes: 0 }));
   assertWellFormed(svg);
-  assert.match(svg, /^<svg [^>]*width="124" height="46"/);
+  assert.match(svg, /^<svg [^>]*width="150" height="46"/);
 });
 
 test('the panel host accepts only well-formed webview messages', () => {

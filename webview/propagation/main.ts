@@ -18,6 +18,7 @@ import type {
   CompareView,
   DiffPair,
   MountRow,
+  MountTreeRow,
   NamespaceView,
   PlaceRow,
   PropagationFromWebview,
@@ -127,8 +128,32 @@ function table<R>(label: string, columns: Column<R>[], rows: readonly R[], rowAt
   return el;
 }
 
+/** Longer path components may break anywhere: they would not fit on a line anyway. */
+const LONG_COMPONENT = 32;
+
+/**
+ * A path that wraps only after a slash, its components kept whole: a path broken at a
+ * hyphen reads as two names.
+ */
+function pathText(path: string): HTMLElement {
+  const span = h('span', { class: 'path-text' });
+  path.split(/(?<=\/)/).forEach((part, i) => {
+    if (i) span.append(h('wbr'));
+    span.append([...part].length > LONG_COMPONENT ? part : h('span', { class: 'component' }, part));
+  });
+  return span;
+}
+
+/** TEXT with every word that is a path (`/…`, maybe in brackets or before a comma) made a pathText. */
+function withPaths(text: string): Child[] {
+  return text.split(/(\s+)/).map((word) => {
+    const m = /^(\(?)(\/.*?)([),.;:]*)$/.exec(word);
+    return m ? h('span', {}, m[1], pathText(m[2]), m[3]) : word;
+  });
+}
+
 function note(text: string | null, className = 'note'): HTMLElement | null {
-  return text ? h('p', { class: className }, text) : null;
+  return text ? h('p', { class: className }, ...withPaths(text)) : null;
 }
 
 function badge(n: number): HTMLElement {
@@ -143,7 +168,7 @@ function heading(level: 'h2' | 'h3', id: string, text: string, count?: number): 
 /** A link to a mount: selects it here, or opens the panel of its own namespace. */
 function mountLink(ns: number | null, mountId: number, text: string, here: boolean): HTMLElement {
   const where = here ? 'select it' : 'open its namespace';
-  return h('a', { href: '#', class: 'mount-link', 'data-ns': ns ?? '', 'data-mount-id': mountId, 'aria-label': `${text}, mount ${mountId}: ${where}`, title: text }, text);
+  return h('a', { href: '#', class: 'mount-link', 'data-ns': ns ?? '', 'data-mount-id': mountId, 'aria-label': `${text}, mount ${mountId}: ${where}`, title: text }, pathText(text));
 }
 
 function time(iso: string): string {
@@ -217,15 +242,18 @@ window.addEventListener('message', (event: MessageEvent<PropagationToWebview>) =
       state.namespace = msg.view;
       renderNamespace();
       return save();
-    case 'propagation/selection':
+    case 'propagation/selection': {
       // An answer to an earlier click, overtaken by a later one: the later answer follows.
       if (awaiting !== null && msg.view && msg.view.mountId !== awaiting) return;
+      // A row chosen here is in sight already; one chosen elsewhere (the Mounts view) may be anywhere.
+      const chosenHere = awaiting !== null;
       awaiting = null;
       state.selection = msg.view;
       if (msg.view) state.selected = msg.view.mountId;
       renderSelection();
-      markSelectedRow(true);
+      markSelectedRow(chosenHere ? 'nearest' : 'center');
       return save();
+    }
     case 'propagation/compare':
       state.compare = msg.view;
       renderCompare();
@@ -269,20 +297,14 @@ function renderNamespace(): void {
   const count = byId('mounts-heading');
   count.replaceWith(heading('h2', 'mounts-heading', 'Mounts', view.mounts.length));
 
-  const mountsTable = table<MountRow>(
+  const mountsTable = table<MountTreeRow>(
     `Mounts of ${view.namespace.name}`,
     [
       { label: 'ID', width: 8, cell: (m) => String(m.id), className: 'num' },
-      {
-        label: 'Path',
-        width: 36,
-        cell: (m) => (m.hidden ? h('span', {}, m.target, ' ', h('span', { class: 'tag' }, 'hidden')) : m.target),
-        title: (m) => [m.target, m.hidden].filter(Boolean).join('\n'),
-        className: 'path',
-      },
-      { label: 'Propagation', width: 22, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim() },
-      { label: 'Type', width: 12, cell: (m) => m.fstype, title: (m) => m.fstype },
-      { label: 'Source', width: 22, cell: (m) => m.source, title: (m) => [m.source, m.root !== '/' ? `root ${m.root}` : ''].filter(Boolean).join('\n') },
+      { label: 'Path', width: 43, cell: treePath, title: (m) => [m.target, m.hidden].filter(Boolean).join('\n'), className: 'path' },
+      { label: 'Propagation', width: 20, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim(), className: 'wrap' },
+      { label: 'Type', width: 13, cell: (m) => m.fstype, title: (m) => m.fstype },
+      { label: 'Source', width: 16, cell: (m) => m.source, title: (m) => [m.source, m.root !== '/' ? `root ${m.root}` : ''].filter(Boolean).join('\n') },
     ],
     view.mounts,
     (m) => ({
@@ -303,7 +325,14 @@ function renderNamespace(): void {
     view.mounts.length ? null : h('p', { class: 'note' }, 'This namespace has no mounts that could be parsed.'),
   );
   applyFilter();
-  markSelectedRow(true);
+  markSelectedRow('center');
+}
+
+/** The path indented by its depth in the mount tree, as the Mounts view and findmnt show it. */
+function treePath(m: MountTreeRow): HTMLElement {
+  const el = h('span', { class: 'tree-path' }, pathText(m.target), m.hidden ? h('span', { class: 'tag' }, 'hidden') : null);
+  el.style.setProperty('--depth', String(Math.min(m.depth, 6)));
+  return el;
 }
 
 function renderProblems(view: NamespaceView): void {
@@ -388,7 +417,8 @@ function updateTabStop(): void {
   for (const row of rowsOf()) row.tabIndex = row === stop ? 0 : -1;
 }
 
-function markSelectedRow(scroll: boolean): void {
+/** Marks the selected row, and scrolls the table to it (REVEAL) or not (null). */
+function markSelectedRow(reveal: 'center' | 'nearest' | null): void {
   let selectedRow: HTMLElement | undefined;
   for (const row of rowsOf()) {
     const on = Number(row.dataset.mountId) === state.selected;
@@ -397,7 +427,46 @@ function markSelectedRow(scroll: boolean): void {
     if (on) selectedRow = row;
   }
   updateTabStop();
-  if (scroll && selectedRow && !selectedRow.hidden) selectedRow.scrollIntoView({ block: 'nearest' });
+  if (reveal && selectedRow) revealRow(selectedRow, reveal);
+}
+
+/** The element that scrolls the rows: inside the table's shadow DOM, so found by walking up to it. */
+function scrollerOf(row: Element): HTMLElement | null {
+  const table = row.closest('vscode-table');
+  let el: Element | null = row;
+  while (el && el !== table) {
+    el = el.assignedSlot ?? el.parentElement ?? ((el.parentNode as ShadowRoot | null)?.host || null);
+    if (el && el !== table && /auto|scroll/.test(getComputedStyle(el).overflowY)) return el as HTMLElement;
+  }
+  return null;
+}
+
+let revealFrame = 0;
+/**
+ * Scrolls the table, and only the table, so that ROW is in its box: centred when it was
+ * out of sight (the panel opened, a mount chosen in the Mounts view, back from the
+ * comparison), just in when it is at the edge (arrow keys). A table just made or shown
+ * again sizes its scrolling box in a ResizeObserver, after the next frame's callbacks: so
+ * centring waits for the frame after that.
+ */
+function revealRow(row: HTMLElement, how: 'center' | 'nearest'): void {
+  cancelAnimationFrame(revealFrame);
+  if (how === 'nearest') return scrollTableTo(row, how);
+  revealFrame = requestAnimationFrame(() => {
+    revealFrame = requestAnimationFrame(() => scrollTableTo(row, how));
+  });
+}
+
+function scrollTableTo(row: HTMLElement, how: 'center' | 'nearest'): void {
+  const scroller = row.isConnected && !row.hidden ? scrollerOf(row) : null;
+  if (!scroller) return;
+  const r = row.getBoundingClientRect();
+  const top = scroller.getBoundingClientRect().top;
+  const bottom = top + scroller.clientHeight;
+  // A pixel of slack: rows have fractional heights, scroll offsets do not.
+  if (r.height === 0 || (r.top >= top - 1 && r.bottom <= bottom + 1)) return;
+  if (how === 'center') scroller.scrollTop += r.top - top - (scroller.clientHeight - r.height) / 2;
+  else scroller.scrollTop += r.top < top ? r.top - top : r.bottom - bottom;
 }
 
 let selectTimer: number | undefined;
@@ -407,7 +476,7 @@ function select(mountId: number, immediately: boolean): void {
   if (mountId === state.selected && state.selection?.mountId === mountId) return;
   state.selected = mountId;
   awaiting = mountId;
-  markSelectedRow(false);
+  markSelectedRow(null);
   save();
   window.clearTimeout(selectTimer);
   // Holding an arrow key walks the rows; the host is asked once the walk pauses.
@@ -432,8 +501,8 @@ mountsSection.addEventListener('keydown', (event: KeyboardEvent) => {
   if (event.key in moves) {
     const next = rows[Math.max(0, Math.min(rows.length - 1, moves[event.key]))];
     if (next) {
-      next.focus();
-      next.scrollIntoView({ block: 'nearest' });
+      next.focus({ preventScroll: true });
+      revealRow(next, 'nearest');
       select(Number(next.dataset.mountId), false);
     }
     event.preventDefault();
@@ -446,16 +515,16 @@ mountsSection.addEventListener('keydown', (event: KeyboardEvent) => {
 // ─── the selected mount ────────────────────────────────────────────────────────────────
 
 const placeColumns: Column<PlaceRow>[] = [
-  { label: 'Namespace', width: 30, cell: (p) => (p.here ? h('span', {}, p.nsName, ' ', h('span', { class: 'tag' }, 'this one')) : p.nsName), title: (p) => p.nsName },
+  { label: 'Namespace', width: 24, cell: (p) => (p.here ? h('span', {}, p.nsName, ' ', h('span', { class: 'tag' }, 'this one')) : p.nsName), title: (p) => p.nsName, className: 'wrap' },
   {
     label: 'Path',
-    width: 36,
+    width: 44,
     cell: (p) => h('span', {}, mountLink(p.ns, p.mountId, p.target, p.here), p.hidden ? h('span', { class: 'tag', title: p.hidden }, 'hidden') : null),
     title: (p) => [p.target, p.root !== '/' ? `shows ${p.root} of its filesystem` : '', p.hidden ?? ''].filter(Boolean).join('\n'),
     className: 'path',
   },
-  { label: 'Mount', width: 10, cell: (p) => String(p.mountId), className: 'num' },
-  { label: 'Propagation', width: 24, cell: (p) => p.groups || p.propagation, title: (p) => `${p.propagation} ${p.groups}`.trim() },
+  { label: 'Mount', width: 12, cell: (p) => String(p.mountId), className: 'num' },
+  { label: 'Propagation', width: 20, cell: (p) => p.groups || p.propagation, title: (p) => `${p.propagation} ${p.groups}`.trim(), className: 'wrap' },
 ];
 
 function relation(id: string, section: RelationSection): HTMLElement {
@@ -486,11 +555,12 @@ function renderSelection(): void {
   const graph = view.graph ? drawing(view.graph.svg) : null;
   fill(
     box,
-    h('h2', { id: 'selection-heading', tabindex: -1, 'data-mount-id': m.id }, h('span', { class: 'path' }, m.target), h('span', { class: 'subtle' }, ` mount ${m.id}`)),
+    h('h2', { id: 'selection-heading', tabindex: -1, 'data-mount-id': m.id }, h('span', { class: 'path' }, pathText(m.target)), h('span', { class: 'subtle' }, ` mount ${m.id}`)),
     h(
       'p',
       { class: 'description' },
-      `${m.fstype} ${m.source}${m.root !== '/' ? ` (${m.root})` : ''} · `,
+      ...withPaths(`${m.fstype} ${m.source}${m.root !== '/' ? ` (${m.root})` : ''}`),
+      ' · ',
       h('strong', {}, view.description),
       m.groups ? ` · ${m.groups}` : '',
     ),
@@ -500,7 +570,7 @@ function renderSelection(): void {
       'section',
       { id: 'explanation', 'aria-labelledby': 'explanation-heading' },
       heading('h3', 'explanation-heading', 'In plain words'),
-      ...view.explanation.map((p) => h('div', { class: 'paragraph' }, h('p', {}, p.text), p.items.length ? h('ul', {}, ...p.items.map((i) => h('li', {}, i))) : null)),
+      ...view.explanation.map((p) => h('div', { class: 'paragraph' }, h('p', {}, ...withPaths(p.text)), p.items.length ? h('ul', {}, ...p.items.map((i) => h('li', {}, ...withPaths(i)))) : null)),
     ),
     h(
       'section',
@@ -555,23 +625,24 @@ function renderCompare(): void {
   updateVisibility();
   if (!view) {
     box.replaceChildren();
-    // Back from the comparison: focus where it was asked for.
+    // Back from the comparison: focus where it was asked for, the table where it was left.
     if (hadFocus) byId('compare-button').focus();
+    if (wasShown) markSelectedRow('center');
     return;
   }
   const hereName = view.here.name;
   const thereName = view.there.name;
   const onlyColumns = (ns: number | null, here: boolean): Column<MountRow>[] => [
-    { label: 'Path', width: 40, cell: (m) => mountLink(ns, m.id, m.target, here), title: (m) => m.target, className: 'path' },
-    { label: 'Mount', width: 10, cell: (m) => String(m.id), className: 'num' },
-    { label: 'Propagation', width: 20, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim() },
-    { label: 'Type', width: 10, cell: (m) => m.fstype },
-    { label: 'Source', width: 20, cell: (m) => m.source, title: (m) => m.source },
+    { label: 'Path', width: 42, cell: (m) => mountLink(ns, m.id, m.target, here), title: (m) => m.target, className: 'path' },
+    { label: 'Mount', width: 11, cell: (m) => String(m.id), className: 'num' },
+    { label: 'Propagation', width: 18, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim(), className: 'wrap' },
+    { label: 'Type', width: 13, cell: (m) => m.fstype, title: (m) => m.fstype },
+    { label: 'Source', width: 16, cell: (m) => m.source, title: (m) => m.source },
   ];
   const pairColumns = (what: (m: MountRow) => string): Column<DiffPair>[] => [
-    { label: 'Path', width: 30, cell: (p) => mountLink(view.here.ns, p.here.id, p.target, true), title: (p) => p.target, className: 'path' },
-    { label: `In ${hereName}`, width: 35, cell: (p) => what(p.here), title: (p) => what(p.here) },
-    { label: `In ${thereName}`, width: 35, cell: (p) => what(p.there), title: (p) => what(p.there) },
+    { label: 'Path', width: 34, cell: (p) => mountLink(view.here.ns, p.here.id, p.target, true), title: (p) => p.target, className: 'path' },
+    { label: `In ${hereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.here))), title: (p) => what(p.here), className: 'wrap' },
+    { label: `In ${thereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.there))), title: (p) => what(p.there), className: 'wrap' },
   ];
   const propagationOf = (m: MountRow) => [m.propagation, m.groups && `(${m.groups})`, `mount ${m.id}`].filter(Boolean).join(' ');
   const mountOf = (m: MountRow) => `${m.fstype} ${m.source} (${m.majmin}${m.root !== '/' ? ` ${m.root}` : ''}) · mount ${m.id}`;
