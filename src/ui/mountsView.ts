@@ -39,6 +39,8 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
   /** A table read as root stays until another namespace is chosen: re-reading it would ask again. */
   let rootTable: MountTable | undefined;
   let shownJson = '';
+  /** The mount namespace selected in the Namespaces view when it last changed. */
+  let followed: number | undefined;
 
   const setState = (state: 'ready' | 'needsRoot' | 'error') => vscode.commands.executeCommand('setContext', STATE_KEY, state);
   const labelOf = (ns: number) => view.current()?.namespaces.find((n) => n.ns === ns)?.label ?? null;
@@ -157,8 +159,12 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
     vscode.window.registerFileDecorationProvider(provider),
     treeView.onDidChangeVisibility((e) => manager.setVisible(e.visible)),
     view.onDidSelect((node) => {
-      // Following the Namespaces view: a mount namespace selected there is shown here.
-      if (node?.kind === 'namespace' && node.ns.type === 'mnt') void select(node.ns.ns);
+      // Following the Namespaces view: a mount namespace selected there is shown here. The
+      // tree reports its selection again after each redraw; only a new one is followed, or
+      // a namespace picked since would be replaced by the one still selected there.
+      const ns = node?.kind === 'namespace' && node.ns.type === 'mnt' ? node.ns.ns : undefined;
+      if (ns !== undefined && ns !== followed) void select(ns);
+      followed = ns;
     }),
     view.onDidChangeSnapshot(() => {
       // A namespace may have come or gone, and labels come with the first scan.
