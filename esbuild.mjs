@@ -41,7 +41,7 @@ const koffiInstallerModules = {
 
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: { cli: 'src/cli.ts', extension: 'src/extension.ts', 'discovery-worker': 'src/core/discovery-worker.ts' },
+  entryPoints: { cli: 'src/cli.ts', extension: 'src/extension.ts', 'discovery-worker': 'src/core/discovery-worker.ts', 'mountinfo-reader': 'src/core/mountinfo-reader.ts' },
   external: ['vscode'],
   outdir,
   bundle: true,

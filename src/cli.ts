@@ -170,7 +170,10 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
 /** The mount table `--pid` or `--ns` names; this process's own by default. */
 async function mountTable(target: { pid: number | null; ns: number | null }, snapshot?: Snapshot, proc = new ProcSource()): Promise<MountTable> {
   try {
-    if (target.ns === null) return tableOfPid(target.pid ?? process.pid, proc);
+    if (target.ns === null) {
+      const table = tableOfPid(target.pid ?? process.pid, proc);
+      return { ...table, label: snapshot?.namespaces.find((n) => n.ns === table.ns)?.label ?? null };
+    }
     return await tableOfNamespace(snapshot ?? scan('namespaces', proc), target.ns, proc);
   } catch (err) {
     if (err instanceof MountReadError && euid() !== 0 && /needs root|not visible to you|permission denied/.test(err.message)) {
@@ -198,15 +201,14 @@ async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<nu
 async function propagation(command: Extract<Command, { name: 'propagation' }>): Promise<number> {
   const proc = new MountinfoOnce();
   const snapshot = scan('namespaces', proc);
-  const set = await allTables(snapshot, proc);
-  let t = await mountTable(command, snapshot, proc);
+  // The namespace asked about first: a wrong --ns fails before every other one is read.
+  const asked = await mountTable(command, snapshot, proc);
+  const set = await allTables(snapshot, proc, asked);
   // The same namespace read twice would count its own mounts as somewhere else. A mount is
-  // in one namespace only: a table whose inode could not be read (another user's process)
-  // is the one already read that holds its first mount.
-  const first = t.mounts[0]?.id;
-  const known = set.tables.find((other) => (t.ns !== null ? other.ns === t.ns : first !== undefined && other.mounts.some((m) => m.id === first)));
-  if (known) t = known;
-  else set.tables.push(t);
+  // in one namespace only: the table that holds the first mount PID sees is its namespace's.
+  const first = asked.mounts[0]?.id;
+  const t = set.tables.find((other) => other === asked || (first !== undefined && other.mounts.some((m) => m.id === first))) ?? asked;
+  if (t === asked && !set.tables.includes(asked)) set.tables.push(asked);
   const answer = new PropagationIndex(set).answer(t, command.path);
   if (command.json) out(jsonText(answer));
   else {

@@ -1,15 +1,17 @@
 /**
  * Reading the mount table of a mount namespace. A process in it lends its
  * /proc/PID/mountinfo; a namespace only an fd or a bind mount keeps alive has no such
- * file, so root enters it with nsenter and reads the mountinfo of the program it started.
+ * file, so root enters it from a worker thread (mountinfo-reader.ts) and reads that
+ * thread's own.
  */
-import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ReaderReply, ReaderRequest } from './mountinfo-reader';
 import { parseMountinfo } from './mountinfo';
 import { mountRecords } from './mountTable';
 import { MountSet, MountTable, UnreadableTable } from './propagation';
 import { ProcSource } from './procfs';
 import { NamespaceRecord, Snapshot } from './snapshot';
-import { requireTool } from './tools';
 
 export class MountReadError extends Error {
   override name = 'MountReadError';
@@ -91,7 +93,7 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
   let last: unknown;
   for (const { file, via } of entries) {
     try {
-      return tableOf(await mountinfoByEntering(file, ns, proc), ns, record.label, `entered through ${via}`);
+      return tableOf(await mountinfoByEntering(file, ns), ns, record.label, `entered through ${via}`);
     } catch (err) {
       last = err;
     }
@@ -104,47 +106,33 @@ function ownMountNs(proc: ProcSource): number {
   return (own ??= proc.nsInode(process.pid, 'mnt'));
 }
 
-/**
- * Starts `cat` inside the namespace and reads its mountinfo from here. The program is run
- * from this namespace's root (`--wd=/` is opened before nsenter enters, and the path is
- * relative), so the entered namespace needs no cat of its own; cat ends when its stdin
- * closes, also if nsx dies.
- */
-function mountinfoByEntering(file: string, ns: number, proc: ProcSource): Promise<string> {
-  const cat = requireTool('cat');
-  const child = spawn(requireTool('nsenter'), [`--mount=${file}`, '--wd=/', '--', `.${cat}`], { stdio: ['pipe', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+const READER_SCRIPT = path.join(__dirname, 'mountinfo-reader.js');
+
+/** Reads the mountinfo of the namespace FILE holds in a worker thread that enters it. */
+function mountinfoByEntering(file: string, ns: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    let done = false;
-    const finish = (err: Error | null, text?: string) => {
-      if (done) return;
-      done = true;
-      clearInterval(poll);
-      child.stdin!.end();
-      child.kill('SIGKILL');
-      if (err) reject(err);
-      else resolve(text!);
-    };
-    const deadline = Date.now() + 5000;
-    const poll = setInterval(() => {
-      try {
-        if (child.pid !== undefined && proc.nsInode(child.pid, 'mnt') === ns) return finish(null, proc.mountinfo(child.pid));
-      } catch {
-        // Not started yet, or already gone: the exit handler says why.
-      }
-      if (Date.now() > deadline) finish(new MountReadError(`entering mount namespace ${ns} through ${file} took too long`));
-    }, 2);
-    child.on('error', (err) => finish(new MountReadError(`cannot run nsenter: ${err.message}`)));
-    child.on('exit', () => finish(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: ${stderr.trim().replace(/^nsenter: /, '') || 'nsenter failed'}`)));
+    const worker = new Worker(READER_SCRIPT, { workerData: { file, ino: ns } satisfies ReaderRequest });
+    worker.once('message', (reply: ReaderReply) => {
+      if ('text' in reply) resolve(reply.text);
+      else reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: ${reply.error}`));
+    });
+    worker.once('error', (err) => reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: ${err.message}`)));
+    worker.once('exit', () => reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: the reader stopped`)));
   });
 }
 
-/** Every mount namespace of the snapshot: the tables read, and why the others were not. */
-export async function allTables(snapshot: Snapshot, proc = new ProcSource()): Promise<MountSet> {
+/**
+ * Every mount namespace of the snapshot: the tables read, and why the others were not.
+ * A table already read (READ, with its inode) is taken as it is, not read again.
+ */
+export async function allTables(snapshot: Snapshot, proc = new ProcSource(), read?: MountTable): Promise<MountSet> {
   const tables: MountTable[] = [];
   const unreadable: UnreadableTable[] = [];
   for (const n of mountNamespaces(snapshot)) {
+    if (read && read.ns === n.ns) {
+      tables.push(read);
+      continue;
+    }
     try {
       tables.push(await tableOfNamespace(snapshot, n.ns, proc));
     } catch (err) {
@@ -152,5 +140,29 @@ export async function allTables(snapshot: Snapshot, proc = new ProcSource()): Pr
       unreadable.push({ ns: n.ns, label: n.label, reason: err.message });
     }
   }
+  tables.push(...tablesOfOthers(snapshot, tables, proc));
   return { tables, unreadable };
+}
+
+/**
+ * The mount namespaces of other users' processes, which the snapshot does not know: their
+ * namespace links cannot be read, their mountinfo can. The first mount a process sees
+ * tells whether its namespace was read already.
+ */
+function tablesOfOthers(snapshot: Snapshot, known: readonly MountTable[], proc: ProcSource): MountTable[] {
+  const others = snapshot.processes.filter((p) => p.hidden === 'EACCES');
+  if (!others.length) return [];
+  const seen = new Set(known.flatMap((t) => t.mounts.map((m) => m.id)));
+  const found: MountTable[] = [];
+  for (const p of others) {
+    try {
+      if (seen.has(proc.firstMountId(p.pid))) continue;
+      const table = tableOfPid(p.pid, proc, `PID ${p.pid} (${p.user ?? `uid ${p.uid}`})`);
+      for (const m of table.mounts) seen.add(m.id);
+      found.push(table);
+    } catch {
+      // It exited meanwhile.
+    }
+  }
+  return found;
 }

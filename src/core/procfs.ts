@@ -161,6 +161,18 @@ export class ProcSource {
     return fs.readFileSync(tid === undefined ? `${this.pidDir(pid)}/mountinfo` : `${this.pidDir(pid)}/task/${tid}/mountinfo`, 'utf8');
   }
 
+  /** The id of the first mount PID sees: a mount is in one namespace only, so it names the namespace. */
+  firstMountId(pid: number): number {
+    const fd = fs.openSync(`${this.pidDir(pid)}/mountinfo`, 'r');
+    try {
+      const head = Buffer.alloc(32);
+      const text = head.toString('latin1', 0, fs.readSync(fd, head, 0, head.length, null));
+      return Number(text.slice(0, text.indexOf(' ')));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   /** Inode of a namespace link (`net`, `pid_for_children`, ...) of a process or thread. */
   nsInode(pid: number, link: NsType | 'pid_for_children' | 'time_for_children', tid?: number): number {
     const target = fs.readlinkSync(this.nsPath(pid, link, tid));

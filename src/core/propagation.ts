@@ -251,8 +251,9 @@ export function mountAt(mounts: readonly MountRecord[], path: string): MountReco
 }
 
 export function namespaceName(ns: number | null, label: string | null): string {
-  const name = ns === null ? 'mount namespace (inode unknown)' : `mnt ${ns}`;
-  return label ? `${name} (${label})` : name;
+  // Without its inode (another user's process), a namespace is named by who is in it.
+  if (ns === null) return label ? `the mount namespace of ${label}` : 'mount namespace (inode unknown)';
+  return label ? `mnt ${ns} (${label})` : `mnt ${ns}`;
 }
 
 function placementLine(p: Placement): string {

@@ -53,10 +53,12 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       asRoot ? 'Read as root; Refresh asks again.' : '',
     ].filter(Boolean);
     treeView.message = notes.length ? notes.join(' ') : undefined;
-    for (const e of table.errors) log.warn(`${table.via} line ${e.line} skipped: ${e.message}`);
     // Redraw only on change: a redraw collapses nothing, but it costs on big tables.
-    const json = JSON.stringify([table.ns, table.mounts]);
-    if (json !== shownJson || provider.current?.ns !== table.ns) provider.setTable(table);
+    const json = JSON.stringify([table.ns, table.mounts, table.errors]);
+    if (json !== shownJson || provider.current?.ns !== table.ns) {
+      provider.setTable(table);
+      for (const e of table.errors) log.warn(`${table.via} line ${e.line} skipped: ${e.message}`);
+    }
     shownJson = json;
     void setState('ready');
   };
@@ -91,21 +93,31 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
   const manager = new RefreshManager(refresh, interval);
 
   const select = (ns: number) => {
-    if (ns === selected && !rootTable) return manager.trigger();
+    // The namespace shown again: a table read as root stays, re-reading it would ask again.
+    if (ns === selected) return rootTable ? undefined : manager.trigger();
     selected = ns;
     rootTable = undefined;
     return manager.trigger();
   };
 
+  /** The namespace being read as root: one password prompt at a time. */
+  let readingAsRoot: number | undefined;
   const readAsRoot = async () => {
-    const args = ['mounts', '--ns', String(selected), '--json'];
+    if (readingAsRoot !== undefined) return;
+    const ns = selected;
+    const args = ['mounts', '--ns', String(ns), '--json'];
+    readingAsRoot = ns;
     try {
-      const { stdout } = await root.run(`Reading the mounts of ${namespaceName(selected, labelOf(selected))} as root…`, args);
+      const { stdout } = await root.run(`Reading the mounts of ${namespaceName(ns, labelOf(ns))} as root…`, args);
+      // Another namespace chosen while polkit asked: this answer is no longer wanted.
+      if (selected !== ns) return;
       const answer = JSON.parse(stdout) as { namespace: { ns: number; label: string | null; via: string }; mounts: MountRecord[]; errors: MountTable['errors'] };
-      rootTable = { ...answer.namespace, label: answer.namespace.label ?? labelOf(selected), mounts: answer.mounts, errors: answer.errors };
+      rootTable = { ...answer.namespace, label: answer.namespace.label ?? labelOf(ns), mounts: answer.mounts, errors: answer.errors };
       show(rootTable, true);
     } catch (err) {
       await root.explain('Read Mounts as Root', args, err);
+    } finally {
+      readingAsRoot = undefined;
     }
   };
 
