@@ -1,5 +1,9 @@
-/** Text output of `nsx mounts` (a findmnt-like tree) and `nsx propagation`. */
-import { coverText, groupText, mountForest, MountRecord } from '../core/mountTable';
+/**
+ * Text output of `nsx mounts` (a findmnt-like tree) and `nsx propagation`. Every text
+ * from mount data goes through printable(): a path may hold ESC sequences or newlines.
+ */
+import { groupText, mountForest, MountRecord } from '../core/mountTable';
+import { printable } from '../core/printable';
 import { MountTable, namespaceName, PropagationAnswer } from '../core/propagation';
 import { flatten, table } from './render';
 
@@ -8,25 +12,38 @@ export function mountTreeText(t: MountTable, width?: number): string {
   return table(
     rows,
     [
-      { header: 'TARGET', value: (r) => r.prefix + r.item.target },
-      { header: 'SOURCE', value: (r) => r.item.source },
-      { header: 'FSTYPE', value: (r) => r.item.fstype },
+      { header: 'TARGET', value: (r) => r.prefix + printable(r.item.target) },
+      { header: 'SOURCE', value: (r) => printable(r.item.source) },
+      { header: 'FSTYPE', value: (r) => printable(r.item.fstype) },
       { header: 'PROPAGATION', value: (r) => r.item.propagation },
       { header: 'GROUPS', value: (r) => groupText(r.item) || '-' },
-      { header: 'OPTIONS', value: (r) => [r.item.options, coverNote(r.item)].filter(Boolean).join(' ') },
+      // Before OPTIONS: the last column is the one cut to the terminal's width.
+      { header: 'HIDDEN', value: (r) => hiddenCell(r.item) },
+      { header: 'OPTIONS', value: (r) => printable(r.item.options) },
     ],
     width,
   );
 }
 
-function coverNote(m: MountRecord): string {
-  return m.hidden ? `[hidden: ${coverText(m)}]` : '';
+/** Why a mount is hidden, short: `covered by /dev/shm (30)`, `covered above by /a (47)`, `in hidden /x (12)`. */
+function hiddenCell(m: MountRecord): string {
+  if (!m.hidden) return '-';
+  if (!m.hiddenBy) return 'hidden';
+  const by = `${printable(m.hiddenBy.target)} (${m.hiddenBy.id})`;
+  switch (m.hiddenBy.how) {
+    case 'on top':
+      return `covered by ${by}`;
+    case 'above':
+      return `covered above by ${by}`;
+    case 'in a hidden mount':
+      return `in hidden ${by}`;
+  }
 }
 
 export function tableHeading(t: MountTable): string {
-  return `${namespaceName(t.ns, t.label)}, read from ${t.via}: ${t.mounts.length} mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`;
+  return printable(`${namespaceName(t.ns, t.label)}, read from ${t.via}: ${t.mounts.length} mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`);
 }
 
 export function propagationText(a: PropagationAnswer): string {
-  return a.explanation.join('\n') + '\n';
+  return a.explanation.map(printable).join('\n') + '\n';
 }

@@ -5,6 +5,7 @@
  * group to its slaves. Three pure steps, each testable: model → layout → SVG text.
  */
 import { groupText, MountRecord } from './mountTable';
+import { escapeXml, printable } from './printable';
 import { describePropagation, MountTable, namespaceName, PropagationIndex } from './propagation';
 
 export interface GraphLane {
@@ -444,22 +445,6 @@ function straighten(points: [number, number][]): [number, number][] {
 }
 
 // ─── SVG ───────────────────────────────────────────────────────────────────────────────
-
-/**
- * Control characters (a newline in a path, say) written the way mountinfo writes them,
- * `\012`: XML may not carry most of them at all, and no one can read them. Lone
- * surrogates become U+FFFD.
- */
-export function printable(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0'))
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g, '\ufffd');
-}
-
-/** Text for XML content or a quoted attribute. */
-export function escapeXml(text: string): string {
-  return printable(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** Keeps the end: `…/rootfs/proc` says more than `/var/lib/containers/…`. */
 export function cutStart(text: string, max: number): string {

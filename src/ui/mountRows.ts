@@ -3,6 +3,7 @@
  * into TreeItems, and the unit tests read them directly.
  */
 import { coverText, groupText, MountPropagation, MountRecord } from '../core/mountTable';
+import { printable } from '../core/printable';
 import { describePropagation, MountTable, namespaceName } from '../core/propagation';
 import { plural } from '../core/plural';
 
@@ -36,21 +37,24 @@ export function propagationText(m: MountRecord): string {
   return groupText(m) || m.propagation;
 }
 
+/** Every text is printable(): a target may hold ESC sequences or newlines. */
 export function mountRow(m: MountRecord): MountRowText {
-  const what = `${m.fstype} ${m.source}`;
+  const target = printable(m.target);
+  const what = printable(`${m.fstype} ${m.source}`);
+  const cover = printable(coverText(m));
   const description = [m.hidden ? 'hidden' : '', propagationText(m), what].filter(Boolean).join(' · ');
   const lines = [
-    `${m.target}`,
+    target,
     `${m.fstype} from ${m.source}${m.root !== '/' ? `, directory ${m.root} of it` : ''}`,
     `Propagation: ${describePropagation(m)}${m.propagateFrom !== null ? `; receives from peer group ${m.propagateFrom}, the nearest this namespace can see` : ''}`,
     `Mount ${m.id} in mount ${m.parent} · device ${m.majmin}`,
     `Options: ${m.options} · filesystem: ${m.superOptions}`,
-  ];
-  if (m.hidden) lines.push(`Hidden: ${coverText(m)}; nothing under ${m.target} here can be reached.`);
+  ].map(printable);
+  if (m.hidden) lines.push(`Hidden: ${cover}; nothing under ${target} here can be reached.`);
   return {
-    label: m.target,
+    label: target,
     description,
-    ariaLabel: `${m.target}, ${what}, ${m.propagation}${m.hidden ? `, hidden: ${coverText(m)}` : ''}`,
+    ariaLabel: `${target}, ${what}, ${m.propagation}${m.hidden ? `, hidden: ${cover}` : ''}`,
     icon: PROPAGATION_ICON[m.propagation],
     dimmed: m.hidden,
     tooltip: lines.join('\n'),
@@ -62,7 +66,7 @@ export function mountRow(m: MountRecord): MountRowText {
 export function tableDescription(t: MountTable, yours: boolean, asRoot: boolean): string {
   const hidden = t.mounts.filter((m) => m.hidden).length;
   return [
-    namespaceName(t.ns, t.label) + (yours ? ', yours' : ''),
+    printable(namespaceName(t.ns, t.label)) + (yours ? ', yours' : ''),
     plural(t.mounts.length, 'mount', 'mounts') + (hidden ? `, ${hidden} hidden` : ''),
     asRoot ? 'read as root' : '',
   ]

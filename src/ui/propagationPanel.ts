@@ -59,11 +59,16 @@ function restoredState(state: unknown): PropagationPanelState {
   return { ns: id(s.ns) ?? ownMountNamespace(), mountId: id(s.mountId), compareNs: id(s.compareNs), filter: typeof s.filter === 'string' ? s.filter : '' };
 }
 
+/** The panel's script, styles and codicons; the only files its page may load (not cli.js, not koffi). */
+function webviewDir(extension: vscode.ExtensionContext): vscode.Uri {
+  return vscode.Uri.joinPath(extension.extensionUri, 'dist', 'webview');
+}
+
 function webviewOptions(extension: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     enableFindWidget: true,
-    localResourceRoots: [vscode.Uri.joinPath(extension.extensionUri, 'dist')],
+    localResourceRoots: [webviewDir(extension)],
   };
 }
 
@@ -235,7 +240,7 @@ class PropagationPanel {
   private html(): string {
     const webview = this.panel.webview;
     const nonce = randomBytes(18).toString('base64');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'webview', name)).toString();
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(webviewDir(this.extension), name)).toString();
     const csp = [
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,

@@ -6,7 +6,8 @@ import { TreeNode } from '../core/hierarchy';
 import { compareMounts } from '../core/mountDiff';
 import { Cover, coverText, groupText, mountForest, MountRecord } from '../core/mountTable';
 import { describePropagation, Located, mountAt, MountSet, MountTable, namespaceName, PropagationIndex } from '../core/propagation';
-import { graphSvg, layoutGraph, printable, propagationGraph } from '../core/propagationGraph';
+import { graphSvg, layoutGraph, propagationGraph } from '../core/propagationGraph';
+import { printable } from '../core/printable';
 import { plural } from '../core/plural';
 import {
   CompareView,

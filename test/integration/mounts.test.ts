@@ -1,7 +1,8 @@
 /**
  * `nsx mounts` and `nsx propagation` against real mount namespaces: the tables agree with
  * findmnt, every predicted propagation is checked by making the mount and looking where it
- * appeared, and `hidden` is checked by trying to reach a marker file through the path.
+ * appeared, and `hidden` is checked by reaching a marker file through the path and against
+ * the mount the kernel's own lookup of the path ends in.
  *
  * Every mount a test makes lives in a mount namespace a scenario process holds (they go
  * when it is killed), except the bind mounts of the process-less namespace test, which
@@ -9,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { MountPropagation, MountRecord } from '../../src/core/mountTable';
@@ -222,32 +223,6 @@ function runFindmnt(extra: string[]): FindmntRow[] | string {
   return findmntRows(r.stdout);
 }
 
-/** st_dev of a major:minor, as the kernel encodes it (new_encode_dev). */
-function devOf(majmin: string): number {
-  const [major, minor] = majmin.split(':').map(Number) as [number, number];
-  return (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xff) << 12);
-}
-
-/**
- * Each mount nsx calls reachable is what a lookup of its target finds (the same device);
- * each it calls hidden is not, where no other mount of that namespace has its device.
- */
-function assertHiddenMatchesLookup(what: string, pid: number, mounts: MountRecord[]): void {
-  for (const m of mounts) {
-    let dev: number | null;
-    try {
-      dev = lstatSync(seenBy(pid, m.target)).dev;
-    } catch {
-      dev = null;
-    }
-    const own = devOf(m.majmin);
-    if (!m.hidden) assert.equal(dev, own, `${what}: mount ${m.id} at ${m.target} (${m.majmin}) is called reachable, but the path leads to device ${dev}`);
-    else if (!mounts.some((o) => o !== m && o.majmin === m.majmin)) {
-      assert.notEqual(dev, own, `${what}: mount ${m.id} at ${m.target} is called hidden, but the path leads to it`);
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------
 // Making mount namespaces and mounts
 
@@ -259,6 +234,57 @@ function inMnt(pid: number, cmd: string, args: string[]): string {
 /** PATH as seen in the mount namespace of PID (root can follow /proc/PID/root). */
 function seenBy(pid: number, p: string): string {
   return `/proc/${pid}/root${p}`;
+}
+
+/**
+ * Run inside a mount namespace: each path of stdin's JSON array opened with O_PATH and
+ * O_NOFOLLOW (no open of a device or FIFO, no automount on the last component), and the
+ * `mnt_id:` of its fdinfo, the mount the kernel's lookup ended in; null where the path
+ * cannot be opened.
+ */
+const MOUNT_ID_OF_PATHS = `
+const fs = require('node:fs');
+const flags = (fs.constants.O_PATH ?? 0o10000000) | fs.constants.O_NOFOLLOW;
+const ids = JSON.parse(fs.readFileSync(0, 'utf8')).map((p) => {
+  let fd;
+  try {
+    fd = fs.openSync(p, flags);
+    const m = /^mnt_id:\\s*(\\d+)$/m.exec(fs.readFileSync('/proc/self/fdinfo/' + fd, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+});
+process.stdout.write(JSON.stringify(ids));
+`;
+
+/** The mount a lookup of each path ends in, looked up inside the mount namespace of PID. */
+function mountIdsAt(pid: number, paths: string[]): Map<string, number | null> {
+  const r = spawnSync('nsenter', [`--mount=/proc/${pid}/ns/mnt`, '--', process.execPath, '-e', MOUNT_ID_OF_PATHS], {
+    input: JSON.stringify(paths),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 60_000,
+  });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `looking up paths in the mount namespace of ${pid}: ${r.stderr}`);
+  const ids = JSON.parse(r.stdout) as (number | null)[];
+  return new Map(paths.map((p, i) => [p, ids[i]!]));
+}
+
+/**
+ * nsx calls a mount reachable exactly when the kernel's lookup of its target, in its own
+ * namespace, ends in that mount (by mount ID, so binds and peers of one device count apart).
+ */
+function assertHiddenMatchesLookup(what: string, pid: number, mounts: MountRecord[]): void {
+  const found = mountIdsAt(pid, [...new Set(mounts.map((m) => m.target))]);
+  for (const m of mounts) {
+    const id = found.get(m.target);
+    if (m.hidden) assert.notEqual(id, m.id, `${what}: mount ${m.id} at ${m.target} is called hidden, but a lookup of the path ends in it`);
+    else assert.equal(id, m.id, `${what}: mount ${m.id} at ${m.target} is called reachable, but a lookup of the path ends in mount ${id}`);
+  }
 }
 
 /**
@@ -532,6 +558,8 @@ test('nsx mounts agrees with findmnt -N on shared, slave, private, shared,slave,
   assert.equal(at('R', sc.unbindable).propagation, 'unbindable');
   assert.equal(at('B', sc.bind).root, '/sub');
   assert.equal(at('B', sc.bind).peer, at('R', sc.shared).peer);
+  // Peers, slaves and the bind share their device: only the mount ID tells them apart.
+  for (const role of ROLES) assertHiddenMatchesLookup(role, sc.pids[role], table(role));
 });
 
 test('nsx propagation predicts exactly where a mount made in a shared, slave, private, chained or bind-mounted place appears', { skip }, async (t) => {

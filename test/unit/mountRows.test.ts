@@ -64,3 +64,32 @@ test('the view description names the namespace, counts mounts and hidden ones, a
   assert.equal(tableDescription(table, true, false), 'mnt 4026531841 (sleep), yours · 7 mounts, 1 hidden');
   assert.equal(tableDescription({ ...table, label: null }, false, true), 'mnt 4026531841 · 7 mounts, 1 hidden · read as root');
 });
+
+/** Any C0 or C1 control character or DEL: none may reach a row, the view would act on or hide it. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+test('control characters in a target, source and cover are shown as \\NNN in every text of the row, never raw', () => {
+  // mountinfo escapes the newline (\012), not ESC, BEL or C1 controls.
+  const hostile = [
+    '22 1 254:1 / / rw shared:1 - ext4 /dev/vda1 rw',
+    '40 22 0:50 / /a\\012FAKE-LINE\u001b[31mred rw - tmpfs src\u0007\u009b2J rw',
+    '41 40 0:51 / /a\\012FAKE-LINE\u001b[31mred rw - tmpfs top rw',
+  ].join('\n');
+  const byId = new Map(mountRecords(parseMountinfo(hostile).mounts).map((m) => [m.id, m]));
+  const covered = mountRow(byId.get(40)!);
+  const top = mountRow(byId.get(41)!);
+  for (const row of [covered, top]) {
+    for (const [key, text] of Object.entries({ label: row.label, description: row.description, ariaLabel: row.ariaLabel })) {
+      assert.doesNotMatch(text, CONTROL, `${key}: ${JSON.stringify(text)}`);
+    }
+    // The tooltip's own lines are split by newlines; no line may hold a control character.
+    for (const line of row.tooltip.split('\n')) assert.doesNotMatch(line, CONTROL, JSON.stringify(line));
+    assert.equal(row.label, '/a\\012FAKE-LINE\\033[31mred');
+  }
+  assert.match(covered.description, /tmpfs src\\007\\2332J$/);
+  assert.equal(covered.tooltip.split('\n').length, 6, 'five lines and the Hidden one, none forged');
+  assert.match(covered.tooltip, /Hidden: \/a\\012FAKE-LINE\\033\[31mred \(mount 41\) is mounted on top/);
+  assert.match(covered.ariaLabel, /hidden: \/a\\012FAKE-LINE\\033\[31mred \(mount 41\)/);
+  const table = { ns: 4026531841, label: 'evil\u001b]0;x\u0007', via: '/proc/1/mountinfo', mounts: [...byId.values()], errors: [] };
+  assert.doesNotMatch(tableDescription(table, false, false), CONTROL);
+});

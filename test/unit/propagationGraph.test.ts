@@ -10,11 +10,9 @@ import {
   cutStart,
   DEFAULT_METRICS,
   describeGraph,
-  escapeXml,
   GraphLayout,
   graphSvg,
   layoutGraph,
-  printable,
   propagationGraph,
   wrap,
 } from '../../src/core/propagationGraph';
@@ -302,17 +300,6 @@ test('layout: long paths keep their last whole components, long labels their sta
   assert.equal(layout.lanes[0].lines[0], 'mnt 4026531841');
   assert.ok(layout.lanes[0].lines[1].endsWith('…'));
   assert.ok(box.full.includes(long), 'the tooltip has the whole path');
-});
-
-test('printable: control characters as mountinfo writes them, lone surrogates replaced', () => {
-  assert.equal(printable('/a\nb\tc\u007f'), '/a\\012b\\011c\\177');
-  assert.equal(printable('/x\u0000'), '/x\\000');
-  assert.equal(printable('/ok/ünï/😀'), '/ok/ünï/😀');
-  assert.equal(printable('/bad\ud800/x\udc00'), '/bad\ufffd/x\ufffd');
-});
-
-test('escapeXml: markup characters and quotes become entities', () => {
-  assert.equal(escapeXml(`<a href="x">&'</a>`), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;');
 });
 
 test('cutStart, cutEnd and wrap count characters, not UTF-16 units', () => {
