@@ -11,6 +11,7 @@ import { EnterError, identityProblem, planEnter } from './core/enter';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from './core/mountNamespaces';
+import { printable } from './core/printable';
 import { MountinfoOnce, ProcSource } from './core/procfs';
 import { MountTable, PropagationError, PropagationIndex } from './core/propagation';
 import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
@@ -184,7 +185,7 @@ async function mountTable(target: { pid: number | null; ns: number | null }, sna
 }
 
 function mountinfoNotes(t: MountTable): void {
-  for (const e of t.errors) process.stderr.write(`nsx: ${t.via} line ${e.line} skipped: ${e.message}\n`);
+  for (const e of t.errors) process.stderr.write(`nsx: ${printable(`${t.via} line ${e.line} skipped: ${e.message}`)}\n`);
 }
 
 async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<number> {

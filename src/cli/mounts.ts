@@ -1,6 +1,7 @@
 /**
  * Text output of `nsx mounts` (a findmnt-like tree) and `nsx propagation`. Every text
- * from mount data goes through printable(): a path may hold ESC sequences or newlines.
+ * from mount data goes through printable() (table() does it for cells): a path may hold
+ * ESC sequences or newlines.
  */
 import { groupText, mountForest, MountRecord } from '../core/mountTable';
 import { printable } from '../core/printable';
@@ -12,14 +13,14 @@ export function mountTreeText(t: MountTable, width?: number): string {
   return table(
     rows,
     [
-      { header: 'TARGET', value: (r) => r.prefix + printable(r.item.target) },
-      { header: 'SOURCE', value: (r) => printable(r.item.source) },
-      { header: 'FSTYPE', value: (r) => printable(r.item.fstype) },
+      { header: 'TARGET', value: (r) => r.prefix + r.item.target },
+      { header: 'SOURCE', value: (r) => r.item.source },
+      { header: 'FSTYPE', value: (r) => r.item.fstype },
       { header: 'PROPAGATION', value: (r) => r.item.propagation },
       { header: 'GROUPS', value: (r) => groupText(r.item) || '-' },
       // Before OPTIONS: the last column is the one cut to the terminal's width.
       { header: 'HIDDEN', value: (r) => hiddenCell(r.item) },
-      { header: 'OPTIONS', value: (r) => printable(r.item.options) },
+      { header: 'OPTIONS', value: (r) => r.item.options },
     ],
     width,
   );
@@ -29,7 +30,7 @@ export function mountTreeText(t: MountTable, width?: number): string {
 function hiddenCell(m: MountRecord): string {
   if (!m.hidden) return '-';
   if (!m.hiddenBy) return 'hidden';
-  const by = `${printable(m.hiddenBy.target)} (${m.hiddenBy.id})`;
+  const by = `${m.hiddenBy.target} (${m.hiddenBy.id})`;
   switch (m.hiddenBy.how) {
     case 'on top':
       return `covered by ${by}`;
@@ -41,7 +42,9 @@ function hiddenCell(m: MountRecord): string {
 }
 
 export function tableHeading(t: MountTable): string {
-  return printable(`${namespaceName(t.ns, t.label)}, read from ${t.via}: ${t.mounts.length} mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`);
+  // `via` is a file read (`/proc/1234/mountinfo`) or how the namespace was entered.
+  const how = t.via.startsWith('/') ? `read from ${t.via}` : t.via;
+  return printable(`${namespaceName(t.ns, t.label)}, ${how}: ${t.mounts.length} mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`);
 }
 
 export function propagationText(a: PropagationAnswer): string {

@@ -1,6 +1,7 @@
 /** Text output of `nsx`: lsns-like tables, with tree prefixes for `nsx tree`. */
 import { TreeNode } from '../core/hierarchy';
 import { plural } from '../core/plural';
+import { printable } from '../core/printable';
 import { Holder, NamespaceRecord, NS_TYPES, ProcessRecord, Snapshot } from '../core/snapshot';
 
 interface Column<T> {
@@ -9,9 +10,13 @@ interface Column<T> {
   right?: boolean;
 }
 
-/** Renders rows as aligned columns; the last column is cut to `width` when given. */
+/**
+ * Renders rows as aligned columns; the last column is cut to `width` when given. Cells
+ * come from paths and command lines, which may hold control characters: they are shown
+ * escaped, never sent to the terminal.
+ */
 export function table<T>(rows: readonly T[], columns: Column<T>[], width?: number): string {
-  const cells = rows.map((r) => columns.map((c) => c.value(r)));
+  const cells = rows.map((r) => columns.map((c) => printable(c.value(r))));
   const widths = columns.map((c, i) => cells.reduce((w, row) => Math.max(w, row[i].length), c.header.length));
   const line = (values: string[]) => {
     const text = values
