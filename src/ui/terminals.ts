@@ -135,9 +135,11 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
     const pid = await terminal.processId;
     if (isolated.get(terminal) !== made) return;
     isolated.set(terminal, { ...made, pid });
-    // The namespaces exist a moment after the terminal starts: look twice.
-    setTimeout(() => void view.refreshNow(), 500);
-    setTimeout(() => void view.refreshNow(), 2000);
+    // The namespaces exist a moment after the terminal starts: look now and twice more. A
+    // scan that finds nothing new sends no snapshot, and the one that found them may have
+    // come before the PID was known, so the marks are updated after each look.
+    updateMarks(view.current());
+    for (const delay of [500, 2000]) setTimeout(() => void view.refreshNow().then(() => updateMarks(view.current())), delay);
   };
 
   extension.subscriptions.push(
