@@ -171,10 +171,12 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
     vscode.window.registerFileDecorationProvider(provider),
     treeView.onDidChangeVisibility((e) => manager.setVisible(e.visible)),
     view.onDidSelect((node) => {
-      // Following the Namespaces view: a mount namespace selected there is shown here. The
-      // tree reports its selection again after each redraw; only a new one is followed, or
-      // a namespace picked since would be replaced by the one still selected there.
-      const ns = node?.kind === 'namespace' && node.ns.type === 'mnt' ? node.ns.ns : undefined;
+      // Following the Namespaces view: a mount namespace selected there is shown here. A
+      // redraw of that tree can report its selection again, sometimes after an empty one;
+      // only a new row is followed, or a namespace picked since would be replaced by the
+      // one still selected there.
+      if (!node) return;
+      const ns = node.kind === 'namespace' && node.ns.type === 'mnt' ? node.ns.ns : undefined;
       if (ns !== undefined && ns !== followed) void select(ns);
       followed = ns;
     }),

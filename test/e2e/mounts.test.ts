@@ -34,6 +34,7 @@ import {
   revealRow,
   runCommand,
   sidebar,
+  drawnRows,
   treeRow,
   viewDescription,
   viewPane,
@@ -213,8 +214,9 @@ async function expectRow(wb: Workbench, m: Mounts, target: string, source: strin
       }
       await revealRow(pane, mountRow(target, source), 5000);
       return (now = await rowDescription(row)) === description;
-    }, 20_000).catch((e: Error) => {
-      throw new Error(`${e.message}; it says ${JSON.stringify(now)}`);
+    }, 20_000).catch(async (e: Error) => {
+      const drawn = await drawnRows(pane).catch(() => []);
+      throw new Error(`${e.message}; it says ${JSON.stringify(now)}; the Mounts view draws ${JSON.stringify(drawn.map((r) => `${r.level}${r.expanded ? '-' : r.expanded === false ? '+' : ' '}${r.label}`))}`);
     });
     return row;
   });
