@@ -198,9 +198,19 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     },
     setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
     reveal: async (ino) => {
-      const node = provider.findNamespace(ino);
-      // Expanded too: who is in a namespace is what one looks for in a new one.
-      if (node) await treeView.reveal(node, { select: false, focus: false, expand: true });
+      // A new snapshot can replace the tree's nodes while VS Code resolves the one asked
+      // for, and the reveal then fails: look the namespace up again and retry.
+      for (let attempt = 1; ; attempt++) {
+        const node = provider.findNamespace(ino);
+        if (!node) return;
+        try {
+          // Expanded too: who is in a namespace is what one looks for in a new one.
+          return await treeView.reveal(node, { select: false, focus: false, expand: true });
+        } catch (err) {
+          if (attempt === 3) return log.warn(`could not reveal namespace ${ino}: ${(err as Error).message}`);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     },
   };
 }

@@ -59,6 +59,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
       }
     }
     view.setTerminalMarks(marks);
+    if (reveal.length) log.info(`terminal namespaces revealed: ${reveal.join(', ')}`);
     for (const ino of reveal) void view.reveal(ino);
   };
 
@@ -134,6 +135,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
     terminal.show();
     const pid = await terminal.processId;
     if (isolated.get(terminal) !== made) return;
+    log.info(`terminal ${terminal.name}: process ${pid ?? 'unknown'}`);
     isolated.set(terminal, { ...made, pid });
     // The namespaces exist a moment after the terminal starts: look now and twice more. A
     // scan that finds nothing new sends no snapshot, and the one that found them may have

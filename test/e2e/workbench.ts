@@ -12,7 +12,7 @@
  * open the view container, find a row, expand it, right-click, pick a menu item.
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -228,7 +228,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       throw new Error(
         `${what}: ${firstLines(err.message, 20)}\n` +
           `screenshot: ${shot}${lastScreenshot && lastScreenshot !== shot ? `\nlast screenshot before: ${lastScreenshot}` : ''}\n` +
-          `code-server output (last lines):\n${log}`,
+          `code-server output (last lines):\n${log}\n` +
+          `the extension's log (last lines):\n${extensionLog(dirs.userData)}`,
         { cause: err },
       );
     }
@@ -980,4 +981,26 @@ export async function answerInputBox(page: Page, text: string): Promise<void> {
   await input.fill(text);
   await input.press('Enter');
   await waitUntil('the input box closes', async () => !(await input.isVisible()), 10_000);
+}
+
+/** The last lines of the Namespace Explorer output channel, which VS Code writes under the user data. */
+function extensionLog(userData: string): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('Namespace Explorer.log')) found.push(full);
+    }
+  };
+  try {
+    walk(path.join(userData, 'logs'));
+  } catch {
+    return '  | (no logs directory)';
+  }
+  if (!found.length) return '  | (no log of the extension)';
+  return found
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).slice(-25))
+    .map((l) => `  | ${l}`)
+    .join('\n');
 }
