@@ -21,9 +21,10 @@ export function activate(extension: vscode.ExtensionContext): void {
     }
     const view = registerNamespaceView(env);
     registerNamespaceCommands(env, view);
-    registerElevationCommands(env, view);
+    const root = rootRunner(env);
+    registerElevationCommands(env, view, root);
     registerTerminalCommands(env, view);
-    registerMountsView(env, view, rootRunner(env));
+    registerMountsView(env, view, root);
     log.info(`activated in ${Date.now() - started} ms`);
   } catch (err) {
     // VS Code shows nothing when activation throws: say it here.

@@ -134,23 +134,51 @@ export class PropagationIndex {
     };
   }
 
+  /**
+   * Forwards from peer group GROUP: the groups a mount event there reaches, GROUP first,
+   * each with the group it is a slave of (null for GROUP).
+   */
+  downstream(group: number): { group: number; from: number | null }[] {
+    const reached: { group: number; from: number | null }[] = [{ group, from: null }];
+    const seen = new Set([group]);
+    for (let i = 0; i < reached.length; i++) {
+      for (const slave of this.slavesOf(reached[i]!.group)) {
+        const next = slave.mount.peer;
+        if (next !== null && !seen.has(next)) {
+          seen.add(next);
+          reached.push({ group: next, from: reached[i]!.group });
+        }
+      }
+    }
+    return reached;
+  }
+
+  /** Backwards from MOUNT: the master groups whose mount events reach it, nearest first. */
+  upstream(mount: MountRecord): number[] {
+    const reached: number[] = [];
+    const seen = new Set<number>(mount.peer !== null ? [mount.peer] : []);
+    const mastersOf = (members: readonly MountRecord[]) => {
+      for (const m of members) {
+        if (m.master !== null && !seen.has(m.master)) {
+          seen.add(m.master);
+          reached.push(m.master);
+        }
+      }
+    };
+    // A master of any peer sends to the whole group.
+    mastersOf(mount.peer !== null ? this.peersOf(mount.peer).map((l) => l.mount) : [mount]);
+    for (let i = 0; i < reached.length; i++) mastersOf(this.peersOf(reached[i]!).map((l) => l.mount));
+    return reached;
+  }
+
   /** Forward: the peers of the mount, the slaves of each group reached, their peers, … */
   private spread(from: MountRecord, fsPath: string): Placement[] {
     if (from.peer === null) return [];
     const placed = new Map<number, Placement>();
-    const seen = new Set<number>([from.peer]);
-    const queue: { group: number; via: string }[] = [{ group: from.peer, via: `peer group ${from.peer}` }];
-    while (queue.length) {
-      const { group, via } = queue.shift()!;
+    for (const { group, from: master } of this.downstream(from.peer)) {
+      const via = master === null ? `peer group ${group}` : `peer group ${group}, a slave of ${master}`;
       for (const member of this.peersOf(group)) this.place(placed, member, fsPath, from, via);
-      for (const slave of this.slavesOf(group)) {
-        this.place(placed, slave, fsPath, from, `slave of peer group ${group}`);
-        const next = slave.mount.peer;
-        if (next !== null && !seen.has(next)) {
-          seen.add(next);
-          queue.push({ group: next, via: `peer group ${next}, a slave of ${group}` });
-        }
-      }
+      for (const slave of this.slavesOf(group)) this.place(placed, slave, fsPath, from, `slave of peer group ${group}`);
     }
     return [...placed.values()];
   }
@@ -158,29 +186,9 @@ export class PropagationIndex {
   /** Backward: the mount's peers, its master group, that group's members' masters, … */
   private sources(to: MountRecord, fsPath: string): Placement[] {
     const placed = new Map<number, Placement>();
-    const seen = new Set<number>();
-    const queue: number[] = [];
-    const mastersOf = (members: readonly MountRecord[]) => {
-      for (const m of members) {
-        if (m.master !== null && !seen.has(m.master)) {
-          seen.add(m.master);
-          queue.push(m.master);
-        }
-      }
-    };
-    if (to.peer !== null) {
-      seen.add(to.peer);
-      const group = this.peersOf(to.peer);
-      for (const member of group) this.place(placed, member, fsPath, to, `peer group ${to.peer}`);
-      mastersOf(group.map((l) => l.mount));
-    } else {
-      mastersOf([to]);
-    }
-    while (queue.length) {
-      const group = queue.shift()!;
-      const members = this.peersOf(group);
-      for (const member of members) this.place(placed, member, fsPath, to, `master: peer group ${group}`);
-      mastersOf(members.map((l) => l.mount));
+    if (to.peer !== null) for (const member of this.peersOf(to.peer)) this.place(placed, member, fsPath, to, `peer group ${to.peer}`);
+    for (const group of this.upstream(to)) {
+      for (const member of this.peersOf(group)) this.place(placed, member, fsPath, to, `master: peer group ${group}`);
     }
     return [...placed.values()];
   }

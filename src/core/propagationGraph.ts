@@ -78,37 +78,16 @@ export function propagationGraph(index: PropagationIndex, table: MountTable, mou
     else if (!list.some((e) => e.mount.id === entry.mount.id && e.table === entry.table)) list.push(entry);
   };
 
-  // Forwards: the group, its slaves, their groups' slaves, …
+  // Forwards: the group, its slaves, their groups' slaves, …; backwards: the masters.
   if (mount.peer !== null) {
-    const queue = [mount.peer];
-    groups.add(mount.peer);
-    while (queue.length) {
-      const group = queue.shift()!;
-      for (const slave of index.slavesOf(group)) {
-        const next = slave.mount.peer;
-        if (next === null) addLoose(group, slave);
-        else if (!groups.has(next)) {
-          groups.add(next);
-          queue.push(next);
-        }
-      }
+    for (const { group } of index.downstream(mount.peer)) {
+      groups.add(group);
+      for (const slave of index.slavesOf(group)) if (slave.mount.peer === null) addLoose(group, slave);
     }
   } else {
     addLoose(mount.master, { table, mount });
   }
-
-  // Backwards: the masters of the group's members, their members' masters, …
-  const backQueue: number[] = [];
-  const mastersOf = (members: readonly MountRecord[]) => {
-    for (const m of members) {
-      if (m.master !== null && !groups.has(m.master)) {
-        groups.add(m.master);
-        backQueue.push(m.master);
-      }
-    }
-  };
-  mastersOf(mount.peer !== null ? index.peersOf(mount.peer).map((l) => l.mount) : [mount]);
-  while (backQueue.length) mastersOf(index.peersOf(backQueue.shift()!).map((l) => l.mount));
+  for (const group of index.upstream(mount)) groups.add(group);
 
   // A band sits below the longest chain of masters above it. A cycle, impossible from the
   // kernel, is cut where it is entered.

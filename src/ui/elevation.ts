@@ -91,9 +91,8 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
   };
 }
 
-export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView): void {
+export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView, root: RootRunner): void {
   const { extension, log } = env;
-  const root = rootRunner(env);
   const { runtime } = root;
   const distDir = path.dirname(runtime.cli);
 

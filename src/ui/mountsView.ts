@@ -156,12 +156,14 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
   const readAll = async (): Promise<MountSet> => {
     const snapshot = view.current();
     const set: MountSet = snapshot ? await allTables(snapshot, proc) : { tables: [], unreadable: [] };
-    const shown = rootTable ?? provider.current;
-    for (const t of [shown, ownTable()]) {
-      if (!t || set.tables.some((other) => other.ns === t.ns)) continue;
+    const add = (t: MountTable | undefined) => {
+      if (!t || set.tables.some((other) => other.ns === t.ns)) return;
       set.tables.push(t);
       set.unreadable = set.unreadable.filter((u) => u.ns !== t.ns);
-    }
+    };
+    add(rootTable ?? provider.current);
+    // Read again only when the scan did not already read it.
+    if (!set.tables.some((t) => t.ns === ownNs)) add(ownTable());
     return set;
   };
   extension.subscriptions.push(
