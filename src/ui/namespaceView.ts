@@ -33,7 +33,8 @@ export interface NamespaceView {
   readonly onDidSelect: vscode.Event<Node | undefined>;
   /** Marks namespaces as made for a terminal (inode → terminal name). */
   setTerminalMarks(marks: ReadonlyMap<number, string>): void;
-  reveal(ino: number): Promise<void>;
+  /** Shows a namespace's row, expanded; false when it is not in the tree or could not be shown. */
+  reveal(ino: number): Promise<boolean>;
 }
 
 export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
@@ -202,12 +203,16 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       // for, and the reveal then fails: look the namespace up again and retry.
       for (let attempt = 1; ; attempt++) {
         const node = provider.findNamespace(ino);
-        if (!node) return;
+        if (!node) return false;
         try {
           // Expanded too: who is in a namespace is what one looks for in a new one.
-          return await treeView.reveal(node, { select: false, focus: false, expand: true });
+          await treeView.reveal(node, { select: false, focus: false, expand: true });
+          return true;
         } catch (err) {
-          if (attempt === 3) return log.warn(`could not reveal namespace ${ino}: ${(err as Error).message}`);
+          if (attempt === 3) {
+            log.warn(`could not reveal namespace ${ino}: ${(err as Error).message}`);
+            return false;
+          }
           await new Promise((resolve) => setTimeout(resolve, 250));
         }
       }

@@ -38,6 +38,22 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
   /** Terminals that make namespaces: the PID of the process each runs, and what was revealed of them. */
   const isolated = new Map<vscode.Terminal, { pid?: number; asRoot: boolean; revealed: Set<number>; explained?: boolean }>();
 
+  /** Namespaces to reveal, one at a time: reveals running side by side can undo each other. */
+  const toReveal: { ino: number; revealed: Set<number> }[] = [];
+  let revealing = false;
+  const revealNext = async () => {
+    if (revealing) return;
+    revealing = true;
+    try {
+      for (let next; (next = toReveal.shift()); ) {
+        // Not revealed (the tree was redrawn meanwhile): the next look tries again.
+        if (!(await view.reveal(next.ino))) next.revealed.delete(next.ino);
+      }
+    } finally {
+      revealing = false;
+    }
+  };
+
   const updateMarks = (snapshot: Snapshot | undefined) => {
     const marks = new Map<number, string>();
     const reveal: number[] = [];
@@ -50,6 +66,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
           if (!made.revealed.has(ino)) {
             made.revealed.add(ino);
             reveal.push(ino);
+            toReveal.push({ ino, revealed: made.revealed });
           }
         }
         if (made.asRoot && below.hidden && !made.explained) {
@@ -59,8 +76,8 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
       }
     }
     view.setTerminalMarks(marks);
-    if (reveal.length) log.info(`terminal namespaces revealed: ${reveal.join(', ')}`);
-    for (const ino of reveal) void view.reveal(ino);
+    if (reveal.length) log.info(`terminal namespaces to reveal: ${reveal.join(', ')}`);
+    void revealNext();
   };
 
   const openTerminal = async (node?: Node) => {
@@ -141,7 +158,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
     // scan that finds nothing new sends no snapshot, and the one that found them may have
     // come before the PID was known, so the marks are updated after each look.
     updateMarks(view.current());
-    for (const delay of [500, 2000]) setTimeout(() => void view.refreshNow().then(() => updateMarks(view.current())), delay);
+    for (const delay of [500, 2000, 5000]) setTimeout(() => void view.refreshNow().then(() => updateMarks(view.current())), delay);
   };
 
   extension.subscriptions.push(

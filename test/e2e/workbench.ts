@@ -224,12 +224,13 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
         shot = await screenshot(`failure-${name}-${slug(what)}`).catch((se: Error) => `(screenshot failed: ${se.message})`);
       }
       // Prefixed: reporters take lines starting with "at " for the stack.
-      const log = server ? server.output().split('\n').slice(-15).map((l) => `  | ${l}`).join('\n') : '  | (code-server not started)';
+      const log = server ? server.output().split('\n').slice(-8).map((l) => `  | ${l}`).join('\n') : '  | (code-server not started)';
+      // The extension's log first: a report cut short keeps its beginning.
       throw new Error(
         `${what}: ${firstLines(err.message, 20)}\n` +
           `screenshot: ${shot}${lastScreenshot && lastScreenshot !== shot ? `\nlast screenshot before: ${lastScreenshot}` : ''}\n` +
-          `code-server output (last lines):\n${log}\n` +
-          `the extension's log (last lines):\n${extensionLog(dirs.userData)}`,
+          `the extension's log (last lines):\n${extensionLog(dirs.userData)}\n` +
+          `code-server output (last lines):\n${log}`,
         { cause: err },
       );
     }
