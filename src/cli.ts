@@ -1,10 +1,11 @@
 /**
  * `nsx`: the discovery engine on the command line, the terminals' enter / new, and the
- * entry point the privileged helper runs as root (`nsx snapshot --json`).
+ * entry point the privileged helper runs as root (`nsx snapshot --json --details`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { account, pkexecCaller, requestingUid } from './core/account';
+import { DetailsError, readDetails } from './core/details';
 import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
 import { currentCaller } from './core/elevation';
 import { EnterError, identityProblem, planEnter } from './core/enter';
@@ -22,11 +23,12 @@ import { ElevationError } from './privilege/run';
 import { Command, parseCommand, USAGE, UsageError } from './cli/args';
 import { CliError, cliRuntime, elevate, elevatedSnapshot } from './cli/elevate';
 import { mountTreeText, propagationText, tableHeading } from './cli/mounts';
+import { detailsText } from './cli/show';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './cli/render';
 
 declare const NSX_VERSION: string;
 
-const KNOWN_FAILURES = [CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError];
+const KNOWN_FAILURES = [CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError, DetailsError];
 
 async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -77,6 +79,8 @@ async function run(command: Command, argv: string[]): Promise<number> {
       return enter(command, argv);
     case 'new':
       return newNamespaces(command, argv);
+    case 'show':
+      return needsElevation(command.asRoot) ? elevate(argv) : show(command);
     case 'mounts':
       return needsElevation(command.asRoot) ? elevate(argv) : mounts(command);
     case 'propagation':
@@ -116,10 +120,30 @@ function scan(detail: DiscoverOptions['detail'] = 'full', proc?: ProcSource): Sn
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
   // Root writing where a user named could overwrite any file: the nsx that asked writes it.
   if (command.output && elevatedHelper()) throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
-  const text = needsElevation(command.asRoot) ? await elevatedSnapshot() : jsonText(scan());
+  const text = needsElevation(command.asRoot) ? await elevatedSnapshot() : jsonText(await withDetails(scan(), command.details));
   // Written by this process, as the user who ran it, even when the scan ran as root.
   if (command.output) fs.writeFileSync(command.output, text);
   else out(text);
+  return 0;
+}
+
+/** Adds what is inside each namespace, read with this process's rights, when asked. */
+async function withDetails(snapshot: Snapshot, details: boolean): Promise<Snapshot> {
+  if (!details) return snapshot;
+  return { ...snapshot, details: Object.fromEntries((await readDetails(snapshot)).map((d) => [d.ns, d])) };
+}
+
+async function show(command: Extract<Command, { name: 'show' }>): Promise<number> {
+  const snapshot = scan();
+  let details;
+  try {
+    [details] = await readDetails(snapshot, [command.ns]);
+  } catch (err) {
+    if (err instanceof DetailsError && euid() !== 0) throw new DetailsError(`${err.message} (add --as-root)`);
+    throw err;
+  }
+  if (command.json) out(jsonText(details));
+  else out(detailsText(details!, terminalWidth()));
   return 0;
 }
 

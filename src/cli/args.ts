@@ -13,7 +13,8 @@ export type Command =
   | { name: 'version' }
   | { name: 'list'; json: boolean; types: NsType[] | null; pid: number | null; asRoot: boolean }
   | { name: 'tree'; json: boolean; types: NsType[] | null; mode: TreeMode; asRoot: boolean }
-  | { name: 'snapshot'; asRoot: boolean; output: string | null }
+  | { name: 'snapshot'; asRoot: boolean; output: string | null; details: boolean }
+  | { name: 'show'; ns: number; json: boolean; asRoot: boolean }
   | {
       name: 'enter';
       pid: number | null;
@@ -46,7 +47,13 @@ Commands:
   tree [--parent | --process] [--type T] [--json]
                                     by owner user namespace (like lsns -T),
                                     by parent (PID and user namespaces), or the process tree
-  snapshot [--json] [--output FILE] everything discovery found, as JSON
+  snapshot [--json] [--details] [--output FILE]
+                                    everything discovery found, as JSON; --details adds
+                                    what is inside each namespace (as nsx show)
+  show INODE [--json]               what is inside one namespace: interfaces, routes and
+                                    listening sockets; hostname; IPC objects; ID maps and
+                                    capabilities; PID 1 and members; cgroup root; clock
+                                    offsets. What needs root is named (add --as-root)
   enter (--pid PID | --ns INODE) [--type T[,T...]] [--as-root] [-- CMD...]
                                     run CMD (default: your shell) inside the namespaces of a
                                     process (default: all that differ from yours) or inside
@@ -69,13 +76,14 @@ Commands:
 
 Types: ${NS_TYPES.join(', ')}
 Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
---as-root on list, tree, snapshot, mounts and propagation reads as root; on enter it keeps the shell root (in a
+--as-root on list, tree, snapshot, show, mounts and propagation reads as root; on enter it keeps the shell root (in a
 user namespace you own you are who its uid_map makes you: root, with --map-root).
 Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
   'as-root': { type: 'boolean' },
+  details: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   ns: { type: 'string' },
   'start-time': { type: 'string' },
@@ -97,7 +105,8 @@ const OPTIONS = {
 const ALLOWED: Record<string, readonly string[]> = {
   list: ['json', 'type', 'pid', 'as-root'],
   tree: ['json', 'type', 'parent', 'process', 'as-root'],
-  snapshot: ['json', 'as-root', 'output'],
+  snapshot: ['json', 'as-root', 'output', 'details'],
+  show: ['json', 'as-root'],
   enter: ['pid', 'ns', 'type', 'as-root', 'start-time'],
   new: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet'],
   mounts: ['pid', 'ns', 'json', 'as-root'],
@@ -126,7 +135,9 @@ export function parseCommand(argv: string[]): Command {
   if (name === undefined || name === 'help') return { name: 'help' };
   const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name] : undefined;
   if (!allowed) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(ALLOWED).join(', ')})`);
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'${RUNS_COMMAND.includes(name) ? " (put the command to run after '--')" : ''}`);
+  // `show` takes the inode as its one argument.
+  const takes = name === 'show' ? 1 : 0;
+  if (extra.length > takes) throw new UsageError(`unexpected argument '${extra[takes]}'${RUNS_COMMAND.includes(name) ? " (put the command to run after '--')" : ''}`);
   if (command && !RUNS_COMMAND.includes(name)) throw new UsageError(`'${name}' runs no command`);
   if (command && command.length === 0) throw new UsageError("no command after '--'");
   for (const key of Object.keys(values)) {
@@ -147,7 +158,11 @@ export function parseCommand(argv: string[]): Command {
         asRoot,
       };
     case 'snapshot':
-      return { name, asRoot, output: values.output ?? null };
+      return { name, asRoot, output: values.output ?? null, details: !!values.details };
+    case 'show': {
+      if (extra[0] === undefined) throw new UsageError('show needs a namespace inode, e.g. nsx show 4026531840 (nsx list shows them)');
+      return { name, ns: parseNumber(extra[0], 'a namespace inode')!, json: !!values.json, asRoot };
+    }
     case 'enter': {
       const pid = parsePid(values.pid);
       const ns = parseNumber(values.ns, 'a namespace inode');

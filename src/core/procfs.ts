@@ -152,6 +152,11 @@ export class ProcSource {
     return raw.replace(/\0+$/, '').replaceAll('\0', ' ');
   }
 
+  /** A file of /proc/PID read whole (uid_map, net/tcp, timens_offsets…); PID may be 'thread-self'. */
+  pidFile(pid: number | 'self' | 'thread-self', name: string): string {
+    return fs.readFileSync(`${this.procRoot}/${pid}/${name}`, 'utf8');
+  }
+
   cgroup(pid: number): string {
     return readSmall(`${this.pidDir(pid)}/cgroup`);
   }

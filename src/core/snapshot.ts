@@ -4,6 +4,8 @@
  * so its shape is versioned.
  */
 
+import type { NamespaceDetails } from './details/types';
+
 export const SNAPSHOT_VERSION = 1;
 
 export const NS_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
@@ -122,4 +124,6 @@ export interface Snapshot {
   hidden: HiddenCount;
   namespaces: NamespaceRecord[];
   processes: ProcessRecord[];
+  /** What is inside each namespace, by inode (`nsx snapshot --details`, and root's scan for the editor). */
+  details?: Record<number, NamespaceDetails>;
 }

@@ -19,8 +19,11 @@ export function currentRuntime(cli: string): Runtime {
   return { execPath: process.execPath, electron: !!process.versions.electron, cli };
 }
 
-/** The scan as root, the one command the installed policy lets polkit remember a password for. */
-export const SCAN_ARGS: readonly string[] = ['snapshot', '--json'];
+/**
+ * The scan as root, with what is inside each namespace: the one command the installed
+ * policy lets polkit remember a password for, so one prompt fetches everything root sees.
+ */
+export const SCAN_ARGS: readonly string[] = ['snapshot', '--json', '--details'];
 
 /**
  * `pkexec <helper> ARGS`: the root-owned helper when installed (its scan-only launcher for

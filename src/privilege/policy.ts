@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { shellQuote } from '../core/commands';
-import { Runtime } from './pkexec';
+import { Runtime, SCAN_ARGS } from './pkexec';
 
 export const ACTION_ID = 'org.namespaceexplorer.nsx';
 export const INSTALL_DIR = '/usr/local/lib/namespace-explorer';
@@ -22,7 +22,7 @@ export class PolicyError extends Error {
 export interface InstalledHelper {
   /** Runs `nsx ARGS`. */
   helper: string;
-  /** Runs `nsx snapshot --json` and nothing else, whatever it is given. */
+  /** Runs `nsx snapshot --json --details` and nothing else, whatever it is given. */
   scanner: string;
 }
 
@@ -94,7 +94,7 @@ export function installPolicy(distDir: string, policyDir: string, runtime: Runti
         '',
       ].join('\n');
     fs.writeFileSync(path.join(staging, LAUNCHERS.helper), launcher('its helper', '"$@"'), { mode: 0o755 });
-    fs.writeFileSync(path.join(staging, LAUNCHERS.scanner), launcher('the scan alone, whatever it is given', 'snapshot --json'), { mode: 0o755 });
+    fs.writeFileSync(path.join(staging, LAUNCHERS.scanner), launcher('the scan alone, whatever it is given', SCAN_ARGS.join(' ')), { mode: 0o755 });
     for (const launcher of Object.values(LAUNCHERS)) fs.chmodSync(path.join(staging, launcher), 0o755);
     for (const dir of [staging, path.join(staging, 'koffi'), path.join(staging, 'koffi', arch)]) fs.chmodSync(dir, 0o755);
     fs.rmSync(installDir, { recursive: true, force: true });

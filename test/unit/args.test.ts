@@ -60,8 +60,18 @@ test('tree --json --type', () => {
 });
 
 test('snapshot, with or without --json', () => {
-  assert.deepEqual(parseCommand(['snapshot']), { name: 'snapshot', asRoot: false, output: null });
-  assert.deepEqual(parseCommand(['snapshot', '--json']), { name: 'snapshot', asRoot: false, output: null });
+  assert.deepEqual(parseCommand(['snapshot']), { name: 'snapshot', asRoot: false, output: null, details: false });
+  assert.deepEqual(parseCommand(['snapshot', '--json']), { name: 'snapshot', asRoot: false, output: null, details: false });
+  assert.deepEqual(parseCommand(['snapshot', '--json', '--details']), { name: 'snapshot', asRoot: false, output: null, details: true });
+});
+
+test('show takes one namespace inode', () => {
+  assert.deepEqual(parseCommand(['show', '4026531840']), { name: 'show', ns: 4026531840, json: false, asRoot: false });
+  assert.deepEqual(parseCommand(['show', '4026531840', '--json', '--as-root']), { name: 'show', ns: 4026531840, json: true, asRoot: true });
+  refused(['show'], /show needs a namespace inode/);
+  refused(['show', 'net'], /'net' is not a namespace inode/);
+  refused(['show', '1', '2'], /unexpected argument '2'/);
+  refused(['show', '1', '--pid', '3'], /'show' takes no --pid option/);
 });
 
 test('an unknown option is a UsageError naming it', () => {
@@ -125,8 +135,8 @@ test('a value given to a boolean option is refused as such, not as a missing val
 test('--as-root on list, tree and snapshot sets asRoot; snapshot --output and -o name the file', () => {
   assert.equal((parseCommand(['list', '--as-root']) as { asRoot: unknown }).asRoot, true);
   assert.equal((parseCommand(['tree', '--process', '--as-root']) as { asRoot: unknown }).asRoot, true);
-  assert.deepEqual(parseCommand(['snapshot', '--as-root', '--output', 'out.json']), { name: 'snapshot', asRoot: true, output: 'out.json' });
-  assert.deepEqual(parseCommand(['snapshot', '-o', '/tmp/s.json']), { name: 'snapshot', asRoot: false, output: '/tmp/s.json' });
+  assert.deepEqual(parseCommand(['snapshot', '--as-root', '--output', 'out.json']), { name: 'snapshot', asRoot: true, output: 'out.json', details: false });
+  assert.deepEqual(parseCommand(['snapshot', '-o', '/tmp/s.json']), { name: 'snapshot', asRoot: false, output: '/tmp/s.json', details: false });
 });
 
 test('enter --pid without a command: every field at its default, command null (the shell)', () => {

@@ -128,8 +128,8 @@ test('elevatedArgv: an installed helper is run by pkexec as it is, with the argu
   const pkexec = findTool('pkexec')!;
   assert.ok(path.isAbsolute(pkexec) && pkexec.endsWith('/pkexec'));
   const installed = { helper: '/x/nsx-helper', scanner: '/x/nsx-scan' };
-  assert.deepEqual(elevatedArgv(['snapshot', '--json'], NODE, installed), [pkexec, '/x/nsx-scan']);
-  assert.deepEqual(elevatedArgv(['snapshot', '--json', '--as-root'], NODE, installed), [pkexec, '/x/nsx-helper', 'snapshot', '--json', '--as-root'], 'only the exact scan');
+  assert.deepEqual(elevatedArgv(['snapshot', '--json', '--details'], NODE, installed), [pkexec, '/x/nsx-scan']);
+  assert.deepEqual(elevatedArgv(['snapshot', '--json'], NODE, installed), [pkexec, '/x/nsx-helper', 'snapshot', '--json'], 'only the exact scan');
   assert.deepEqual(elevatedArgv(['list'], ELECTRON, installed), [pkexec, '/x/nsx-helper', 'list'], 'no env prefix before a helper');
 });
 

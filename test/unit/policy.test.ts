@@ -285,12 +285,12 @@ test('installPolicy: the launcher execs the root-owned runtime with the installe
   assert.deepEqual(out.split('\n'), ['[]', path.join(l.installDir, 'cli.js'), 'snapshot', 'a b', '$HOME', '', '']);
 });
 
-test('installPolicy: the scan launcher runs only `snapshot --json`, whatever arguments pkexec is given', { skip: needsRoot('installPolicy') }, (t) => {
+test('installPolicy: the scan launcher runs only `snapshot --json --details`, whatever arguments pkexec is given', { skip: needsRoot('installPolicy') }, (t) => {
   const l = layout(t);
   install(l);
   const scanner = path.join(l.installDir, 'nsx-scan');
   const out = execFileSync(scanner, ['enter', '--pid', '1', '--as-root', '--', 'sh'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
-  assert.deepEqual(out.split('\n'), ['[]', path.join(l.installDir, 'cli.js'), 'snapshot', '--json', '']);
+  assert.deepEqual(out.split('\n'), ['[]', path.join(l.installDir, 'cli.js'), 'snapshot', '--json', '--details', '']);
 });
 
 test('installPolicy: a runtime path with spaces is quoted in the launcher', { skip: needsRoot('installPolicy') }, (t) => {

@@ -1,0 +1,193 @@
+/**
+ * The details of a namespace laid out as titled sections of rows: what `nsx show` prints
+ * and what the Namespace Details panel draws (its tables sort and filter these rows).
+ * A cell may name another namespace (a veth peer's, an owner), which the panel links.
+ */
+import { plural } from '../plural';
+import { ALL_KNOWN, CAPABILITY_COUNT, capabilityNames } from './capabilities';
+import { ClockOffset, IdMapRange, NamespaceDetails, NetInterface } from './types';
+
+export interface Cell {
+  text: string;
+  /** A namespace this cell names: the panel navigates the tree to it. */
+  ns?: number;
+}
+
+export interface Section {
+  /** Stable key: net-interfaces, uts, ipc-shm… */
+  id: string;
+  title: string;
+  /** 'fields' sections are name / value pairs; 'table' ones have a header row. */
+  kind: 'fields' | 'table';
+  columns: string[];
+  rows: Cell[][];
+  /** What an empty table means, in words. */
+  empty: string;
+}
+
+const text = (v: string | number | null | undefined): Cell => ({ text: v === null || v === undefined || v === '' ? '-' : String(v) });
+
+function fields(id: string, title: string, pairs: [string, Cell | string | number | null | undefined][]): Section {
+  const rows = pairs.filter(([, v]) => v !== undefined).map(([k, v]) => [{ text: k }, typeof v === 'object' && v !== null ? v : text(v)]);
+  return { id, title, kind: 'fields', columns: ['', ''], rows, empty: 'nothing could be read' };
+}
+
+function table(id: string, title: string, columns: string[], rows: Cell[][], empty: string): Section {
+  return { id, title, kind: 'table', columns, rows, empty };
+}
+
+function interfaceNotes(i: NetInterface): Cell {
+  const parts: string[] = [];
+  let ns: number | undefined;
+  if (i.peer) {
+    const where = i.peer.ns === null ? 'in a namespace not found' : `in net ${i.peer.ns}${i.peer.label ? ` (${i.peer.label})` : ''}`;
+    parts.push(`veth ↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`} ${where}`);
+    if (i.peer.ns !== null) ns = i.peer.ns;
+  } else if (i.kind) parts.push(i.kind);
+  if (i.members) parts.push(i.members.length ? `members: ${i.members.join(', ')}` : 'no members');
+  if (i.master) parts.push(`master ${i.master}`);
+  return { text: parts.join(' · ') || '-', ...(ns !== undefined ? { ns } : {}) };
+}
+
+function mapText(map: IdMapRange[] | undefined): string | undefined {
+  if (!map) return undefined;
+  if (!map.length) return 'none (unmapped)';
+  return map.map((r) => `${r.inside}–${r.inside + r.count - 1} → ${r.outside}–${r.outside + r.count - 1}`).join(', ');
+}
+
+function offsetText(o: ClockOffset | undefined): string | undefined {
+  if (!o) return undefined;
+  return o.nanoseconds ? `${o.seconds} s ${o.nanoseconds} ns` : `${o.seconds} s`;
+}
+
+/** Short names; a set with most capabilities as what it lacks. */
+export function capsText(names: string[]): string {
+  const short = names.map((n) => n.replace(/^cap_/, ''));
+  if (names.length >= CAPABILITY_COUNT) return `all (${names.length})`;
+  if (names.length > CAPABILITY_COUNT / 2) {
+    const missing = capabilityNames(ALL_KNOWN).filter((n) => !names.includes(n)).map((n) => n.replace(/^cap_/, ''));
+    return `all but ${missing.join(' ')}`;
+  }
+  return short.length ? short.join(' ') : 'none';
+}
+
+export function detailSections(d: NamespaceDetails): Section[] {
+  switch (d.type) {
+    case 'net': {
+      const out: Section[] = [];
+      if (d.interfaces) {
+        out.push(
+          table(
+            'net-interfaces',
+            'Interfaces',
+            ['Name', 'State', 'MTU', 'MAC', 'Addresses', 'Link'],
+            d.interfaces.map((i) => [text(i.name), text(i.state), text(i.mtu), text(i.mac), text(i.addresses.map((a) => `${a.address}/${a.prefixlen}`).join(', ')), interfaceNotes(i)]),
+            'no interfaces',
+          ),
+        );
+      }
+      if (d.routes) {
+        out.push(
+          table(
+            'net-routes',
+            'Routes',
+            ['Destination', 'Gateway', 'Device', 'Protocol', 'Scope', 'Source', 'Metric'],
+            d.routes.map((r) => [text(r.dst), text(r.gateway), text(r.dev), text(r.protocol), text(r.scope), text(r.prefsrc), text(r.metric)]),
+            'no routes',
+          ),
+        );
+      }
+      if (d.sockets) {
+        out.push(
+          table(
+            'net-sockets',
+            'Listening sockets',
+            ['Protocol', 'Address', 'Port', 'Processes'],
+            d.sockets.map((s) => [
+              text(s.family === 'inet6' ? `${s.protocol}6` : s.protocol),
+              text(s.address),
+              text(s.port),
+              text(s.owners === null ? 'not visible' : s.owners.map((o) => `${o.command} (${o.pid})`).join(', ')),
+            ]),
+            'nothing listens',
+          ),
+        );
+      }
+      return out;
+    }
+    case 'uts':
+      return [fields('uts', 'Names', [['Hostname', d.hostname], ['Domain name', d.domainname]])];
+    case 'ipc': {
+      const out: Section[] = [];
+      const owner = (o: { ownerUid: number; owner: string | null }) => text(o.owner ?? o.ownerUid);
+      if (d.messageQueues) {
+        out.push(
+          table('ipc-msg', 'System V message queues', ['Key', 'ID', 'Owner', 'Perms', 'Messages', 'Bytes'], d.messageQueues.map((q) => [text(q.key), text(q.id), owner(q), text(q.perms), text(q.messages), text(q.bytes)]), 'none'),
+        );
+      }
+      if (d.semaphores) {
+        out.push(table('ipc-sem', 'System V semaphore sets', ['Key', 'ID', 'Owner', 'Perms', 'Semaphores'], d.semaphores.map((s) => [text(s.key), text(s.id), owner(s), text(s.perms), text(s.nsems)]), 'none'));
+      }
+      if (d.sharedMemory) {
+        out.push(
+          table('ipc-shm', 'System V shared memory', ['Key', 'ID', 'Owner', 'Perms', 'Bytes', 'Attached'], d.sharedMemory.map((m) => [text(m.key), text(m.id), owner(m), text(m.perms), text(m.bytes), text(m.attached)]), 'none'),
+        );
+      }
+      if (d.posixQueues) {
+        out.push(table('ipc-mq', 'POSIX message queues', ['Name', 'Owner', 'Perms', 'Bytes queued'], d.posixQueues.map((q) => [text(q.name), owner(q), text(q.perms), text(q.bytes)]), 'none'));
+      }
+      return out;
+    }
+    case 'user': {
+      const out: Section[] = [
+        fields('user', 'Identity', [
+          ['Owner', d.ownerUid === undefined ? undefined : d.owner ? `${d.owner} (${d.ownerUid})` : d.ownerUid],
+          ['Depth', d.depth === undefined ? undefined : d.depth === 0 ? '0 (the initial user namespace)' : d.depth],
+          ['UID map', mapText(d.uidMap)],
+          ['GID map', mapText(d.gidMap)],
+          ['setgroups', d.setgroups],
+        ]),
+      ];
+      if (d.capabilities) {
+        out.push(
+          table(
+            'user-capabilities',
+            'Capabilities of its processes',
+            ['Processes', 'Effective', 'Permitted', 'Bounding'],
+            d.capabilities.map((c) => [
+              text(c.processes.length > 3 ? `${plural(c.processes.length, 'process', 'processes')}: ${c.processes.slice(0, 3).map((p) => p.pid).join(', ')}, …` : c.processes.map((p) => `${p.command.split(' ')[0]} (${p.pid})`).join(', ')),
+              text(capsText(c.effective)),
+              text(capsText(c.permitted)),
+              text(capsText(c.bounding)),
+            ]),
+            'no process is in it',
+          ),
+        );
+      }
+      return out;
+    }
+    case 'pid': {
+      const out: Section[] = [
+        fields('pid', 'PID namespace', [
+          ['PID 1', d.init === undefined ? undefined : d.init === null ? 'none (it has exited, or none was started)' : `${d.init.command} (PID ${d.init.pid} outside)`],
+          ['Depth', d.depth === undefined ? undefined : d.depth === 0 ? '0 (the initial PID namespace)' : d.depth],
+        ]),
+      ];
+      if (d.members) {
+        out.push(table('pid-members', 'Processes', ['PID', 'PIDs from the outermost in', 'Command'], d.members.map((m) => [text(m.pid), text(m.chain.join(' → ')), text(m.command)]), 'no process is in it'));
+      }
+      return out;
+    }
+    case 'cgroup': {
+      const out: Section[] = [fields('cgroup', 'Cgroup namespace', [['Root (host path)', d.root]])];
+      if (d.members) {
+        out.push(table('cgroup-members', 'Processes', ['PID', 'Inside', 'On the host', 'Command'], d.members.map((m) => [text(m.pid), text(m.insidePath), text(m.hostPath), text(m.command)]), 'no process is in it'));
+      }
+      return out;
+    }
+    case 'time':
+      return [fields('time', 'Clock offsets', [['Monotonic', offsetText(d.monotonic)], ['Boot time', offsetText(d.boottime)]])];
+    case 'mnt':
+      return [fields('mnt', 'Mount namespace', [['Mounts', d.mounts]])];
+  }
+}

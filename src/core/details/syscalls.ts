@@ -1,0 +1,40 @@
+/**
+ * The libc calls the details readers need and Node lacks, through koffi, loaded on first
+ * use (in the reading thread only).
+ */
+export interface Syscalls {
+  setns(fd: number, nstype: number): number;
+  unshare(flags: number): number;
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): number;
+  umount2(target: string, flags: number): number;
+  errno(): number;
+  /** For rtnetlink (netlinkSocket.ts). close(), not fs.closeSync: Node warns about fds it did not open. */
+  socket(domain: number, type: number, protocol: number): number;
+  setsockopt(fd: number, level: number, name: number, value: Buffer, length: number): number;
+  send(fd: number, buf: Buffer, length: number, flags: number): number;
+  recv(fd: number, buf: Buffer, length: number, flags: number): number;
+  close(fd: number): number;
+}
+
+let loaded: Syscalls | undefined;
+
+export function libc(): Syscalls {
+  if (loaded) return loaded;
+  // Required here, not imported: only the reading thread loads the native module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi') as typeof import('koffi');
+  const lib = koffi.load('libc.so.6');
+  loaded = {
+    setns: lib.func('int setns(int fd, int nstype)'),
+    unshare: lib.func('int unshare(int flags)'),
+    mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
+    umount2: lib.func('int umount2(const char *target, int flags)'),
+    errno: () => koffi.errno(),
+    socket: lib.func('int socket(int domain, int type, int protocol)'),
+    setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'),
+    send: lib.func('intptr_t send(int fd, const void *buf, size_t length, int flags)'),
+    recv: lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t length, int flags)'),
+    close: lib.func('int close(int fd)'),
+  };
+  return loaded;
+}
