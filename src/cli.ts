@@ -120,11 +120,20 @@ function scan(detail: DiscoverOptions['detail'] = 'full', proc?: ProcSource): Sn
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
   // Root writing where a user named could overwrite any file: the nsx that asked writes it.
   if (command.output && elevatedHelper()) throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
-  const text = needsElevation(command.asRoot) ? await elevatedSnapshot() : jsonText(await withDetails(scan(), command.details));
+  const text = needsElevation(command.asRoot) ? await rootSnapshot(command.details) : jsonText(await withDetails(scan(), command.details));
   // Written by this process, as the user who ran it, even when the scan ran as root.
   if (command.output) fs.writeFileSync(command.output, text);
   else out(text);
   return 0;
+}
+
+/** Root's scan through polkit, whose one remembered command always reads the details: they are left out unless asked for. */
+async function rootSnapshot(details: boolean): Promise<string> {
+  const text = await elevatedSnapshot();
+  if (details) return text;
+  const snapshot = JSON.parse(text) as Snapshot;
+  delete snapshot.details;
+  return jsonText(snapshot);
 }
 
 /** Adds what is inside each namespace, read with this process's rights, when asked. */
@@ -134,16 +143,11 @@ async function withDetails(snapshot: Snapshot, details: boolean): Promise<Snapsh
 }
 
 async function show(command: Extract<Command, { name: 'show' }>): Promise<number> {
-  const snapshot = scan();
-  let details;
-  try {
-    [details] = await readDetails(snapshot, [command.ns]);
-  } catch (err) {
-    if (err instanceof DetailsError && euid() !== 0) throw new DetailsError(`${err.message} (add --as-root)`);
-    throw err;
-  }
-  if (command.json) out(jsonText(details));
-  else out(detailsText(details!, terminalWidth()));
+  const [details] = await readDetails(scan(), [command.ns]).catch((err: unknown) => {
+    // Other users' namespaces are hidden from a scan without root.
+    throw err instanceof DetailsError && euid() !== 0 ? new DetailsError(`${err.message} (add --as-root)`) : err;
+  });
+  out(command.json ? jsonText(details) : detailsText(details!, terminalWidth()));
   return 0;
 }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { NetDetails, NetInterface } from '../../src/core/details/types';
+import { ssListening } from '../fixtures/net/ss';
 import { CliOptions, cliJson, descendants, needsRoot, readableCli, run, Scenario, uniqueName, waitFor } from './helpers';
 import { createTestUser } from './polkit-harness';
 
@@ -98,22 +99,9 @@ function ourRoutes(d: NetDetails): string[] {
   return sorted(d.routes!.map((r) => [r.type ?? null, r.dst, r.gateway, r.dev, r.metric]));
 }
 
-/** (protocol, address, port) of what `ss -l` lists; ss writes the wildcard of a dual-stack socket as "*". */
+/** (protocol, address, port) of what `ss -l` lists. */
 function truthSockets(ns: string): string[] {
-  return sorted(
-    (['tcp', 'udp'] as const).flatMap((protocol) =>
-      run('ss', ['-N', ns, protocol === 'tcp' ? '-ltnH' : '-lunH'])
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-          const local = line.trim().split(/\s+/)[3]!;
-          const at = local.lastIndexOf(':');
-          const address = local.slice(0, at).replace(/^\[|\]$/g, '');
-          return [protocol, address === '*' ? '::' : address, Number(local.slice(at + 1))];
-        }),
-    ),
-  );
+  return sorted((['tcp', 'udp'] as const).flatMap((protocol) => ssListening(run('ss', ['-N', ns, protocol === 'tcp' ? '-ltnH' : '-lunH'])).map((s) => [protocol, ...s])));
 }
 function ourSockets(d: NetDetails): string[] {
   return sorted(d.sockets!.map((s) => [s.protocol, s.address, s.port]));

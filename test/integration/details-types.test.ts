@@ -5,12 +5,12 @@
  * shown what /proc gives it and told what needs root. Needs root; skipped otherwise.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CgroupDetails, IpcDetails, NamespaceDetails, TimeDetails, UtsDetails } from '../../src/core/details/types';
-import { CliOptions, cliJson, descendants, needsRoot, nsInode, readableCli, REPO, run, Scenario, uniqueName, waitFor } from './helpers';
+import { CliOptions, cliJson, CliResult, descendants, needsRoot, nsInode, readableCli, REPO, run, runCli, Scenario, uniqueName, waitFor } from './helpers';
 import { createTestUser } from './polkit-harness';
 
 function show<T extends NamespaceDetails>(ino: number, opts: CliOptions = {}): T {
@@ -248,4 +248,39 @@ test('as an unprivileged user: what /proc shows of its own namespaces, the rest 
   const asRoot = show<UtsDetails>(ns('uts'));
   assert.equal(asRoot.hostname, enter(sleep, '-u', ['hostname']).trim());
   assert.deepEqual(show<CgroupDetails>(ns('cgroup')).members!.map((m) => m.insidePath), ['/', '/']);
+});
+
+test('nsx show says what is wrong in one line: a bad argument, an inode no namespace has, one gone, one hidden from a user', { skip: needsRoot('makes namespaces and a test user') }, async (t) => {
+  const s = new Scenario(t);
+  const refused = (what: string, r: CliResult, status: number, message: RegExp) => {
+    assert.equal(r.status, status, `${what}: ${r.stderr}`);
+    assert.equal(r.stdout, '', `${what}: nothing on stdout`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `${what}: one line: ${r.stderr}`);
+    assert.match(r.stderr.trim(), message, what);
+  };
+  for (const json of [[], ['--json']]) {
+    refused('no inode', runCli(['show', ...json]), 2, /^nsx: show needs a namespace inode/);
+    refused('not a number', runCli(['show', 'abc', ...json]), 2, /^nsx: 'abc' is not a namespace inode/);
+    refused('two inodes', runCli(['show', '1', '2', ...json]), 2, /^nsx: unexpected argument '2'/);
+    refused('an inode no namespace has', runCli(['show', '1', ...json]), 1, /^nsx: no namespace 1: it is gone$/);
+  }
+
+  // nsfs hands a freed inode to the next namespace made anywhere: a run that met one under it is done again.
+  for (let attempt = 1; ; attempt++) {
+    const sleep = (await s.start('unshare', ['--uts', 'sleep', '1000'])).pid;
+    const ino = await waitFor('the new UTS namespace', () => nsInode(sleep, 'uts') !== nsInode('self', 'uts') && nsInode(sleep, 'uts'));
+    process.kill(sleep, 'SIGKILL');
+    await waitFor(`PID ${sleep} to go`, () => !existsSync(`/proc/${sleep}`));
+    const r = runCli(['show', String(ino)]);
+    if (r.status === 0 && attempt < 5) continue;
+    refused('a namespace gone', r, 1, new RegExp(`^nsx: no namespace ${ino}: it is gone$`));
+    break;
+  }
+
+  const user = createTestUser(s);
+  const cli = readableCli(s);
+  const asUser: CliOptions = { cli, wrapper: ['runuser', '-u', user.name, '--'], cwd: path.dirname(path.dirname(cli)) };
+  const rootOnly = (await s.start('unshare', ['--uts', 'sleep', '1000'])).pid;
+  const hidden = await waitFor('the new UTS namespace', () => nsInode(rootOnly, 'uts') !== nsInode('self', 'uts') && nsInode(rootOnly, 'uts'));
+  refused('a namespace only root sees', runCli(['show', String(hidden)], asUser), 1, new RegExp(`^nsx: no namespace ${hidden}: it is gone, or not visible to you \\(add --as-root\\)$`));
 });

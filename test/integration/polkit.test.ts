@@ -201,6 +201,10 @@ test(
     const net = findNs(snap, target.net);
     assert.ok(net, `net namespace ${target.net} missing from the root scan`);
     assert.equal(net.type, 'net');
+    assert.equal(snap.details, undefined, 'what is inside each namespace only when asked for');
+    const detailed = nsxAsUser(setup, ['snapshot', '--as-root', '--details']);
+    assert.equal(detailed.status, 0, show(detailed));
+    assert.equal(parseSnapshot(detailed.stdout, 'snapshot --as-root --details').details?.[target.net]?.readAs, 'root');
 
     // The same scan as the user alone cannot see it.
     const plain = nsxAsUser(setup, ['snapshot']);

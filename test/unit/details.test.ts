@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { capabilityNames, statusCapabilities } from '../../src/core/details/capabilities';
-import { DetailsContext } from '../../src/core/details/context';
+import { DetailsError, readDetails } from '../../src/core/details';
+import { DetailsContext, entrances } from '../../src/core/details/context';
 import { readPid } from '../../src/core/details/pid';
 import { detailSections } from '../../src/core/details/sections';
 import { NetDetails, UserDetails } from '../../src/core/details/types';
@@ -126,6 +127,63 @@ test('readUser: a member that exited leaves the maps to the next one; none left 
   assert.deepEqual(gone.capabilities!.map((c) => c.processes.map((p) => p.pid)), [[202]]);
 });
 
+test('readUser: the maps and setgroups all come from one member; a malformed map is said, not mixed with another member\'s', async (t) => {
+  const ctx = fixture(t);
+  const user = ctx.snapshot.namespaces.find((n) => n.ns === CHILD_USER)!;
+  fs.rmSync(path.join(ctx.proc.procRoot, '200', 'gid_map'));
+  fs.writeFileSync(path.join(ctx.proc.procRoot, '201', 'uid_map'), '         5       2000          1\n');
+  const next = await readUser(user, ctx);
+  assert.deepEqual([next.via, next.uidMap], ['/proc/201', [{ inside: 5, outside: 2000, count: 1 }]]);
+  fs.writeFileSync(path.join(ctx.proc.procRoot, '201', 'uid_map'), 'garbage\n');
+  const bad = await readUser(user, ctx);
+  assert.deepEqual([bad.uidMap, bad.gidMap, bad.setgroups, bad.via], [undefined, undefined, undefined, null], "200's uid_map is not shown without its gid_map");
+  assert.ok(bad.unavailable.some((u) => u.what === 'ID maps and setgroups' && /malformed ID map line 'garbage'/.test(u.reason)), JSON.stringify(bad.unavailable));
+});
+
+test('readPid: a member without NSpid leaves the depth to the parents the snapshot knows', async (t) => {
+  const ctx = fixture(t, 0);
+  for (const p of ctx.snapshot.processes) if (p.ns.pid === CHILD_PID) p.nspid = [];
+  const d = await readPid(ctx.snapshot.namespaces.find((n) => n.ns === CHILD_PID)!, ctx);
+  assert.equal(d.depth, 1);
+});
+
+test('readDetails: a reader that fails costs its namespace only, which says why; an inode the scan does not know is a DetailsError', async (t) => {
+  const ctx = fixture(t);
+  ctx.snapshot.namespaces.push(nsRecord(HOST.mnt, 'mnt', ctx.snapshot.processes.filter((p) => p.ns.mnt === HOST.mnt)));
+  const proc = new (class extends ProcSource {
+    override mountinfo(): string {
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    }
+  })(ctx.proc.procRoot);
+  const [mnt, user] = await readDetails(ctx.snapshot, [HOST.mnt, CHILD_USER], { proc, asRoot: false });
+  assert.deepEqual([mnt!.type, mnt!.unavailable], ['mnt', [{ what: 'what is inside', reason: 'EIO: i/o error, read', needsRoot: false }]]);
+  assert.equal(user!.via, '/proc/200');
+  await assert.rejects(readDetails(ctx.snapshot, [12], { proc, asRoot: false }), (err) => err instanceof DetailsError && err.message === 'no namespace 12: it is gone, or not visible to you');
+});
+
+test('entrances: a member first, then a thread, an fd, a bind mount, and a pid_for_children link last', () => {
+  const ns = nsRecord(4026532800, 'net', [], {
+    holders: [
+      { kind: 'process', pid: 7, path: '/proc/7/ns/pid_for_children' },
+      { kind: 'bindmount', pid: 8, path: '/run/netns/x', mntns: 4026531840 },
+      { kind: 'fd', pid: 9, fd: 3, path: '/proc/9/fd/3' },
+      { kind: 'task', pid: 10, tid: 11 },
+      { kind: 'process', pid: 12 },
+    ],
+  });
+  const ctx = { proc: new ProcSource('/p') } as DetailsContext;
+  assert.deepEqual(
+    entrances(ns, ctx).map((e) => [e.via, e.file]),
+    [
+      ['PID 12', '/p/12/ns/net'],
+      ['thread 11 of PID 10', '/p/10/task/11/ns/net'],
+      ['fd 3 of PID 9', '/proc/9/fd/3'],
+      ['bind mount /run/netns/x', '/p/8/root/run/netns/x'],
+      ['pid_for_children of PID 7', '/proc/7/ns/pid_for_children'],
+    ],
+  );
+});
+
 test('readPid: PID 1 is the member that is 1 inside; depth from NSpid; a namespace no process is in yet has none', async (t) => {
   const ctx = fixture(t, 0);
   const d = await readPid(ctx.snapshot.namespaces.find((n) => n.ns === CHILD_PID)!, ctx);
@@ -172,6 +230,27 @@ test('detailSections: a net namespace as interfaces, routes and sockets; the vet
   assert.equal(veth[5]!.ns, 4026532282);
   assert.equal(sections[0]!.rows[0]![2]!.text, '-', 'an unknown MTU is a dash');
   assert.deepEqual(sections[2]!.rows[0]!.map((c) => c.text), ['tcp6', '::', '8080', 'node (500)']);
+});
+
+test('detailSections: capability sets as "all", as what they lack when most are there, else by name', () => {
+  const all = capabilityNames(FULL);
+  const user: UserDetails = {
+    type: 'user',
+    ns: 1,
+    label: null,
+    readAs: 'user',
+    via: null,
+    unavailable: [],
+    capabilities: [{ effective: all, permitted: all.filter((n) => n !== 'cap_sys_admin'), bounding: [...all.filter((n) => n !== 'cap_chown'), 'cap_41'], processes: [{ pid: 5, command: 'sh' }] }],
+  };
+  const caps = detailSections({ ...user, capabilities: [...user.capabilities!, { effective: [], permitted: ['cap_net_raw'], bounding: [], processes: [{ pid: 6, command: 'ping' }] }] })[1]!;
+  assert.deepEqual(
+    caps.rows.map((r) => r.map((c) => c.text)),
+    [
+      ['sh (5)', 'all (41)', 'all but sys_admin', 'all but chown'],
+      ['ping (6)', 'none', 'net_raw', 'none'],
+    ],
+  );
 });
 
 test('detailsText: heading, sections, and what was not read with the option that reads it', () => {

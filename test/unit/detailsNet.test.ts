@@ -32,6 +32,7 @@ import {
 import { ipv4Addresses, parseFibTrie, parseIfInet6, parseIpv6Route, parseNetDev, parseRoute, parseSockets, routes4 } from '../../src/core/details/procNet';
 import { ProcSource } from '../../src/core/procfs';
 import { ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { ssListening } from '../fixtures/net/ss';
 import { FIXTURES } from './fixture-probe';
 import { nsRecord } from './records';
 
@@ -63,20 +64,8 @@ function ipAddrs(side: Side, family?: 'inet' | 'inet6', withScope = true): strin
   );
 }
 
-/** The listening sockets `ss -lH` printed, as (address, port); ss writes the wildcard of a dual-stack socket as "*". */
 function ssSockets(side: Side, file: string): string[] {
-  return sorted(
-    truthText(side, file)
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const local = line.trim().split(/\s+/)[3]!;
-        const at = local.lastIndexOf(':');
-        const address = local.slice(0, at).replace(/^\[|\]$/g, '');
-        return [address === '*' ? '::' : address, Number(local.slice(at + 1))];
-      }),
-  );
+  return sorted(ssListening(truthText(side, file)));
 }
 
 // ---------------------------------------------------------------------------------
@@ -323,6 +312,33 @@ test('ipv6_route: local, multicast and the kernel\'s null entries of the local t
   assert.deepEqual(sorted(rows.rows.map((r) => [r.dst, r.dev])), sorted(truth('a', 'ip6-route.json').map((r: { dst: string; dev: string }) => [r.dst, r.dev])));
 });
 
+test('fib_trie: a table of policy routing ("Id 100:") and a route with a TOS are the kernel\'s lines, not skipped ones', () => {
+  // As the kernel wrote it for `ip route add 10.8.0.0/16 dev lo table 100` and `ip route add 10.7.0.0/16 dev lo tos 0x10`.
+  const text = [
+    'Id 100:',
+    '  |-- 10.8.0.0',
+    '     /16 link UNICAST',
+    'Main:',
+    '  +-- 0.0.0.0/1 2 0 2',
+    '     +-- 10.0.0.0/12 2 0 2',
+    '        |-- 10.7.0.0',
+    '           /16 link UNICAST tos=16',
+    '        |-- 10.9.0.1',
+    '           /32 host LOCAL',
+    '',
+  ].join('\n');
+  const fib = parseFibTrie(text);
+  assert.equal(fib.skipped, 0);
+  assert.deepEqual(
+    fib.rows.map((e) => [e.address, e.prefixlen, e.scope, e.type]),
+    [
+      [0x0a080000, 16, 'link', 'UNICAST'],
+      [0x0a070000, 16, 'link', 'UNICAST'],
+      [0x0a090001, 32, 'host', 'LOCAL'],
+    ],
+  );
+});
+
 test('procfs parsers skip and count lines that are not the kernel\'s, and never throw on any text', () => {
   const garbage = 'Inter-|\n face |\n  eth0: 1 2 3\nnot a line\n  lo: a b c d e f g h i j k l m n o p\n';
   assert.deepEqual(parseNetDev(garbage), { rows: [], skipped: 3 });
@@ -404,13 +420,13 @@ test('readNet as a user: a socket no readable member holds has owners null while
     const ctx = userContext('b', [stranger], hidden);
     // The member's files are those of namespace b's node: point the source at b's tree under a's PID.
     const proc = new (class extends ProcSource {
-      override pidDir(): string {
-        return path.join(NET, 'b', 'proc', String(PIDS.b));
+      override pidFile(_pid: number, name: string): string {
+        return super.pidFile(PIDS.b, name);
       }
       override fds(): number[] {
         return [];
       }
-    })();
+    })(path.join(NET, 'b', 'proc'));
     const d = await readNet(ctx.snapshot.namespaces[0]!, { ...ctx, proc });
     assert.deepEqual(d.sockets?.map((s) => s.owners), [owners, owners, owners, owners]);
     const why = d.unavailable.find((u) => /processes holding 4 listening sockets/.test(u.what));

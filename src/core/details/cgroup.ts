@@ -7,8 +7,7 @@
 import { INITIAL_NS_INODES } from '../labels';
 import { ProcSource } from '../procfs';
 import { NamespaceRecord } from '../snapshot';
-import { baseOf, DetailsContext, readInside, visibleMembers } from './context';
-import { ownNamespace } from './own';
+import { baseOf, commands, DetailsContext, ONLY_INSIDE, ownNamespace, readInside, vanished, visibleMembers } from './context';
 import { CgroupDetails, CgroupMember } from './types';
 
 /**
@@ -38,11 +37,6 @@ export function cgroupNsRoot(hostPath: string, insidePath: string): string | nul
 
 export type CgroupText = { pid: number; text: string } | { pid: number; error: string; gone: boolean };
 
-function gone(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ESRCH';
-}
-
 /** /proc/PID/cgroup of each PID: their paths relative to the calling thread's cgroup namespace. */
 export function cgroupTexts(pids: unknown, proc: ProcSource): CgroupText[] {
   if (!Array.isArray(pids) || !pids.every((p) => Number.isSafeInteger(p) && p > 0)) throw new Error('cgroup: expected a list of PIDs');
@@ -50,7 +44,7 @@ export function cgroupTexts(pids: unknown, proc: ProcSource): CgroupText[] {
     try {
       return { pid, text: proc.cgroup(pid) };
     } catch (err) {
-      return { pid, error: (err as Error).message, gone: gone(err) };
+      return { pid, error: (err as Error).message, gone: vanished(err) };
     }
   });
 }
@@ -102,17 +96,17 @@ export async function readCgroup(ns: NamespaceRecord, ctx: DetailsContext): Prom
   } else if (!members.length) {
     details.unavailable.push({ what: insideWhat, reason: 'no process is in it to read them from', needsRoot: false });
   } else if (ctx.threads) {
-    const got = await readInside(ns, ctx, (threads, file) => threads.run('cgroup', file, ns.ns, members));
+    const got = await readInside(ns, ctx, 'cgroup', members);
     if ('error' in got) details.unavailable.push({ what: insideWhat, reason: got.error, needsRoot: false });
     else {
       inside = paths(got.value, failed);
       via.push(`inside paths ${got.via}`);
     }
   } else {
-    details.unavailable.push({ what: insideWhat, reason: 'they can be read only from inside, and entering it needs root', needsRoot: true });
+    details.unavailable.push({ what: insideWhat, reason: ONLY_INSIDE, needsRoot: true });
   }
 
-  const command = new Map(ctx.snapshot.processes.map((p) => [p.pid, p.command]));
+  const command = commands(ctx);
   const out: CgroupMember[] = [];
   let v1Only = false;
   for (const pid of members) {

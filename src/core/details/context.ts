@@ -1,9 +1,11 @@
 /**
  * What every per-type reader gets: the snapshot, /proc, whether it reads as root, and
- * the thread that enters namespaces for root. Also the ways into a namespace.
+ * the thread that enters namespaces for root. Also the ways into a namespace, and the
+ * choice of where to read from that the readers share.
  */
 import { ProcSource } from '../procfs';
-import { holderFile, NamespaceRecord, Snapshot } from '../snapshot';
+import { holderFile, NamespaceRecord, NsType, Snapshot } from '../snapshot';
+import type { ThreadKind, ThreadResults } from './details-thread';
 import type { ThreadRunner } from './threads';
 import type { Unavailable } from './types';
 
@@ -26,6 +28,60 @@ export function visibleMembers(ns: NamespaceRecord, ctx: DetailsContext): number
   return ctx.snapshot.processes.filter((p) => !p.hidden && p.ns[ns.type] === ns.ns).map((p) => p.pid);
 }
 
+/** PID → command line, or the name for a kernel thread, which has none. */
+export function commands(ctx: DetailsContext): Map<number, string> {
+  return new Map(ctx.snapshot.processes.map((p) => [p.pid, p.command || p.name]));
+}
+
+/** How many processes a scan without root could not place, which may be in any namespace. */
+export function hiddenWithoutRoot(ctx: DetailsContext): number {
+  return ctx.snapshot.scanner.uid === 0 ? 0 : ctx.snapshot.hidden.byReason.EACCES;
+}
+
+/** How many user (or PID) namespaces are above NS, by the parents the snapshot knows. */
+export function depthOf(ns: NamespaceRecord, ctx: DetailsContext): number {
+  const byIno = new Map(ctx.snapshot.namespaces.map((n) => [n.ns, n]));
+  let depth = 0;
+  for (let p = ns.pns; p !== null && depth < 64; p = byIno.get(p)?.pns ?? null) depth++;
+  return depth;
+}
+
+/**
+ * The inode of nsx's own TYPE namespace; null when /proc does not say (a fixture tree).
+ * Some files of /proc show the reading thread's namespace (/proc/sys/kernel/hostname,
+ * /proc/sysvipc/*, the paths in /proc/PID/cgroup), so without root they describe only it.
+ */
+export function ownNamespace(ctx: DetailsContext, type: NsType): number | null {
+  try {
+    return ctx.proc.nsInode(process.pid, type);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a /proc read failed because the process is gone. */
+export function vanished(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
+/**
+ * READ of the first of PIDS it works for: a process of the scan may have exited since.
+ * Else why not (null when there was no PID), a process that is there but could not be
+ * read saying more than one that is gone.
+ */
+export function fromFirstProcess<T>(pids: number[], read: (pid: number) => T): { pid: number; value: T } | { error: string | null } {
+  let error: { message: string; vanished: boolean } | null = null;
+  for (const pid of pids) {
+    try {
+      return { pid, value: read(pid) };
+    } catch (err) {
+      if (!error || (error.vanished && !vanished(err))) error = { message: (err as Error).message, vanished: vanished(err) };
+    }
+  }
+  return { error: error?.message ?? null };
+}
+
 export interface Entrance {
   /** An nsfs file of the namespace, openable from here. */
   file: string;
@@ -33,53 +89,71 @@ export interface Entrance {
   via: string;
 }
 
-/**
- * The files through which the namespace can be entered, best first: a member process,
- * then a thread, an fd, a bind mount, and a pid_for_children / time_for_children link.
- */
+/** Best first: a member process, a thread, an fd, a bind mount, a *_for_children link. */
+const RANK = { member: 0, task: 1, fd: 2, bindmount: 3, forChildren: 4 };
+
+/** The files through which the namespace can be entered, best first. */
 export function entrances(ns: NamespaceRecord, ctx: DetailsContext): Entrance[] {
   const { proc } = ctx;
-  const out: Entrance[] = [];
-  for (const h of ns.holders) {
+  const ranked = ns.holders.map((h): [number, Entrance] => {
     switch (h.kind) {
       case 'process':
-        out.push({ file: holderFile(h, ns.type, proc.procRoot), via: h.path ? `${h.path.split('/').pop()} of PID ${h.pid}` : `PID ${h.pid}` });
-        break;
+        return h.path
+          ? [RANK.forChildren, { file: h.path, via: `${h.path.split('/').pop()} of PID ${h.pid}` }]
+          : [RANK.member, { file: holderFile(h, ns.type, proc.procRoot), via: `PID ${h.pid}` }];
       case 'task':
-        out.push({ file: holderFile(h, ns.type, proc.procRoot), via: `thread ${h.tid} of PID ${h.pid}` });
-        break;
+        return [RANK.task, { file: holderFile(h, ns.type, proc.procRoot), via: `thread ${h.tid} of PID ${h.pid}` }];
       case 'fd':
-        out.push({ file: h.path, via: `fd ${h.fd} of PID ${h.pid}` });
-        break;
+        return [RANK.fd, { file: h.path, via: `fd ${h.fd} of PID ${h.pid}` }];
       case 'bindmount':
         // A bind mount's path is as seen in its own mount namespace.
-        out.push({ file: proc.pathInMountNs(h.pid, h.path), via: `bind mount ${h.path}` });
-        break;
+        return [RANK.bindmount, { file: proc.pathInMountNs(h.pid, h.path), via: `bind mount ${h.path}` }];
     }
-  }
-  const rank = (e: Entrance) => (e.via.startsWith('PID') ? 0 : e.via.startsWith('thread') ? 1 : e.via.startsWith('fd') ? 2 : e.via.startsWith('bind') ? 3 : 4);
-  return out.sort((a, b) => rank(a) - rank(b));
+  });
+  return ranked.sort((a, b) => a[0] - b[0]).map(([, e]) => e);
 }
 
 /**
- * Runs READ inside the namespace through the first entrance that works, as root.
- * Returns the value and the entrance used, or why none worked.
+ * Runs the KIND reader inside the namespace, as root, through the first entrance that
+ * works. Returns what it read and the entrance used, or why none worked.
  */
-export async function readInside<T>(
-  ns: NamespaceRecord,
-  ctx: DetailsContext,
-  read: (threads: ThreadRunner, file: string) => Promise<T>,
-): Promise<{ value: T; via: string } | { error: string }> {
+export async function readInside<K extends ThreadKind>(ns: NamespaceRecord, ctx: DetailsContext, kind: K, args?: unknown): Promise<{ value: ThreadResults[K]; via: string } | { error: string }> {
   if (!ctx.threads) return { error: 'entering a namespace needs root' };
   const ways = entrances(ns, ctx);
   if (!ways.length) return { error: 'nothing visible keeps it open, so it cannot be entered' };
   let last = '';
   for (const way of ways) {
     try {
-      return { value: await read(ctx.threads, way.file), via: `entered through ${way.via}` };
+      return { value: await ctx.threads.run(kind, way.file, ns.ns, args), via: `entered through ${way.via}` };
     } catch (err) {
       last = `${way.via}: ${(err as Error).message}`;
     }
   }
   return { error: `it could not be entered (${last})` };
+}
+
+/** Why a user cannot read what /proc shows only to a thread in another namespace. */
+export const ONLY_INSIDE = 'it is seen only from inside the namespace, and entering it needs root';
+
+/**
+ * What /proc shows only to a thread in the namespace: root reads it from inside; without
+ * root only the namespace nsx runs in can be read, by HERE.
+ */
+export async function seenFromInside<K extends ThreadKind>(
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+  kind: K,
+  here: { read: () => ThreadResults[K]; via: string },
+  args?: unknown,
+): Promise<{ value: ThreadResults[K]; via: string } | { error: string; needsRoot: boolean }> {
+  if (ctx.threads) {
+    const got = await readInside(ns, ctx, kind, args);
+    return 'error' in got ? { error: got.error, needsRoot: false } : got;
+  }
+  if (ownNamespace(ctx, ns.type) !== ns.ns) return { error: ONLY_INSIDE, needsRoot: true };
+  try {
+    return { value: here.read(), via: `nsx runs in it: ${here.via}` };
+  } catch (err) {
+    return { error: (err as Error).message, needsRoot: false };
+  }
 }

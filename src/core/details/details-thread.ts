@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { cgroupInside, CgroupText } from './cgroup';
 import { ipcInside, IpcSeen } from './ipc';
 import { netInside, NetInside } from './net';
-import { libc } from './syscalls';
+import { callFailed, libc } from './syscalls';
 import { UtsNames, utsNames } from './uts';
 
 /** The CLONE_NEW* flag setns() checks the file against. */
@@ -21,7 +21,7 @@ const FLAGS = {
 
 export type ThreadKind = keyof typeof FLAGS;
 
-/** Filled in by each type's module: what its reader returns from inside. */
+/** What each kind's reader returns from inside, as its type's module defines it. */
 export interface ThreadResults {
   net: NetInside;
   uts: UtsNames;
@@ -51,7 +51,7 @@ function enter(job: ThreadJob): void {
   const fd = fs.openSync(job.file, 'r');
   try {
     if (fs.fstatSync(fd).ino !== job.ino) throw new Error(`${job.file} now holds another namespace`);
-    if (libc().setns(fd, FLAGS[job.kind]) !== 0) throw new Error(`setns failed (errno ${libc().errno()})`);
+    if (libc().setns(fd, FLAGS[job.kind]) !== 0) throw callFailed('setns');
   } finally {
     fs.closeSync(fd);
   }

@@ -7,7 +7,7 @@
 import { ProcSource } from '../procfs';
 import { NamespaceRecord, NsType, Snapshot } from '../snapshot';
 import { readCgroup } from './cgroup';
-import { DetailsContext } from './context';
+import { baseOf, DetailsContext } from './context';
 import { readIpc } from './ipc';
 import { readMnt } from './mnt';
 import { readNet } from './net';
@@ -53,9 +53,20 @@ export async function readDetails(snapshot: Snapshot, inos?: number[], opts: Rea
   const ctx: DetailsContext = { snapshot, proc, users: proc.users(), threads: asRoot ? new ThreadRunner() : null };
   try {
     const out: NamespaceDetails[] = [];
-    for (const ns of wanted) out.push(await (READERS[ns.type] as (ns: NamespaceRecord, ctx: DetailsContext) => Promise<NamespaceDetails>)(ns, ctx));
+    for (const ns of wanted) out.push(await readOne(ns, ctx));
     return out;
   } finally {
     ctx.threads?.close();
+  }
+}
+
+/** One namespace's details. A reader that fails costs its namespace only, not root's scan of them all. */
+async function readOne(ns: NamespaceRecord, ctx: DetailsContext): Promise<NamespaceDetails> {
+  try {
+    return await (READERS[ns.type] as (ns: NamespaceRecord, ctx: DetailsContext) => Promise<NamespaceDetails>)(ns, ctx);
+  } catch (err) {
+    const details = { ...baseOf(ns, ctx), type: ns.type } as NamespaceDetails;
+    details.unavailable.push({ what: 'what is inside', reason: (err as Error).message, needsRoot: false });
+    return details;
   }
 }

@@ -12,9 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NamespaceRecord } from '../snapshot';
-import { baseOf, DetailsContext, readInside } from './context';
-import { ownNamespace } from './own';
-import { libc } from './syscalls';
+import { baseOf, DetailsContext, seenFromInside } from './context';
+import { callFailed, libc } from './syscalls';
 import { IpcDetails, IpcObject } from './types';
 
 /** A file of an mqueue file system: one POSIX queue. */
@@ -155,8 +154,8 @@ function usePrivateMountNamespace(): void {
   if (privateMounts) return;
   const sys = libc();
   // CLONE_NEWNS implies CLONE_FS: the thread stops sharing root and cwd with the others.
-  if (sys.unshare(CLONE_NEWNS) !== 0) throw new Error(`unshare(CLONE_NEWNS) failed (errno ${sys.errno()})`);
-  if (sys.mount(null, '/', null, MS_REC | MS_PRIVATE, null) !== 0) throw new Error(`making the thread's mounts private failed (errno ${sys.errno()})`);
+  if (sys.unshare(CLONE_NEWNS) !== 0) throw callFailed('unshare(CLONE_NEWNS)');
+  if (sys.mount(null, '/', null, MS_REC | MS_PRIVATE, null) !== 0) throw callFailed("making the thread's mounts private: mount");
   privateMounts = true;
 }
 
@@ -166,7 +165,7 @@ function readOwnMqueue(): QueueFile[] {
   const sys = libc();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-mqueue-'));
   try {
-    if (sys.mount('mqueue', dir, 'mqueue', MS_NOSUID | MS_NODEV | MS_NOEXEC, null) !== 0) throw new Error(`mounting mqueue failed (errno ${sys.errno()})`);
+    if (sys.mount('mqueue', dir, 'mqueue', MS_NOSUID | MS_NODEV | MS_NOEXEC, null) !== 0) throw callFailed('mounting mqueue');
     try {
       return queueFiles(dir);
     } finally {
@@ -177,10 +176,15 @@ function readOwnMqueue(): QueueFile[] {
   }
 }
 
+/** The System V tables of the calling thread's IPC namespace. */
+function sysvTexts(procRoot: string): Pick<IpcSeen, 'msg' | 'sem' | 'shm'> {
+  const read = (name: string) => attempt(() => fs.readFileSync(`${procRoot}/sysvipc/${name}`, 'utf8'));
+  return { msg: read('msg'), sem: read('sem'), shm: read('shm') };
+}
+
 /** Run in the reading thread after setns(ipc). */
 export function ipcInside(): IpcSeen {
-  const sysv = (name: string) => attempt(() => fs.readFileSync(`/proc/sysvipc/${name}`, 'utf8'));
-  return { msg: sysv('msg'), sem: sysv('sem'), shm: sysv('shm'), queues: attempt(readOwnMqueue) };
+  return { ...sysvTexts('/proc'), queues: attempt(readOwnMqueue) };
 }
 
 /** The magic number of an mqueue file system (statfs f_type). */
@@ -188,7 +192,6 @@ const MQUEUE_MAGIC = 0x19800202;
 
 /** nsx's own IPC namespace, without root: the POSIX queues only where /dev/mqueue is an mqueue mount. */
 function ipcHere(procRoot: string): IpcSeen {
-  const sysv = (name: string) => attempt(() => fs.readFileSync(`${procRoot}/sysvipc/${name}`, 'utf8'));
   const queues = attempt(() => {
     let type: number | undefined;
     try {
@@ -199,33 +202,24 @@ function ipcHere(procRoot: string): IpcSeen {
     if (type !== MQUEUE_MAGIC) throw new Error('no mqueue file system is mounted at /dev/mqueue');
     return queueFiles('/dev/mqueue');
   });
-  return { msg: sysv('msg'), sem: sysv('sem'), shm: sysv('shm'), queues };
+  return { ...sysvTexts(procRoot), queues };
 }
 
 export async function readIpc(ns: NamespaceRecord, ctx: DetailsContext): Promise<IpcDetails> {
   const details: IpcDetails = { ...baseOf(ns, ctx), type: 'ipc' };
   const asRoot = ctx.threads !== null;
-  let seen: IpcSeen;
-  if (asRoot) {
-    const got = await readInside(ns, ctx, (threads, file) => threads.run('ipc', file, ns.ns));
-    if ('error' in got) {
-      details.unavailable.push({ what: 'System V IPC objects and POSIX message queues', reason: got.error, needsRoot: false });
-      return details;
-    }
-    seen = got.value;
-    details.via = `${got.via}; POSIX queues from an mqueue mounted inside`;
-  } else if (ownNamespace(ctx, 'ipc') === ns.ns) {
-    seen = ipcHere(ctx.proc.procRoot);
-    details.via = 'nsx runs in it: /proc/sysvipc and /dev/mqueue';
-  } else {
-    details.unavailable.push({ what: 'System V IPC objects and POSIX message queues', reason: 'they can be read only from inside, and entering it needs root', needsRoot: true });
+  const got = await seenFromInside(ns, ctx, 'ipc', { read: () => ipcHere(ctx.proc.procRoot), via: '/proc/sysvipc and /dev/mqueue' });
+  if ('error' in got) {
+    details.unavailable.push({ what: 'System V IPC objects and POSIX message queues', reason: got.error, needsRoot: got.needsRoot });
     return details;
   }
+  const seen = got.value;
+  details.via = asRoot ? `${got.via}; POSIX queues from an mqueue mounted inside` : got.via;
 
-  const part = <T>(what: string, got: Attempt<string>, parse: (text: string, users: Map<number, string>) => T): T | undefined => {
+  const part = <T>(what: string, read: Attempt<string>, parse: (text: string, users: Map<number, string>) => T): T | undefined => {
     try {
-      if ('error' in got) throw new Error(got.error);
-      return parse(got.value, ctx.users);
+      if ('error' in read) throw new Error(read.error);
+      return parse(read.value, ctx.users);
     } catch (err) {
       details.unavailable.push({ what, reason: (err as Error).message, needsRoot: false });
       return undefined;

@@ -11,10 +11,9 @@
  * A user reads /proc/PID/net of a member process (readable for any process), which has
  * names, counters, addresses, routes and sockets but no link state, MTU, MAC or kind.
  */
-import * as fs from 'node:fs';
 import { NamespaceRecord } from '../snapshot';
-import { parseNsLink } from '../procfs';
-import { baseOf, DetailsContext, readInside, visibleMembers } from './context';
+import { parseNsLink, ProcSource } from '../procfs';
+import { baseOf, commands, DetailsContext, fromFirstProcess, hiddenWithoutRoot, readInside, visibleMembers } from './context';
 import {
   AddrMsg,
   AF_INET,
@@ -67,7 +66,7 @@ export interface NetInside {
 }
 
 /** Runs in the reading thread, after setns() into the namespace. */
-export function netInside(procRoot = '/proc'): NetInside {
+export function netInside(): NetInside {
   const problems: Problem[] = [];
   const sock = new RouteSocket();
   let links: LinkMsg[], addrs: AddrMsg[], routes: RouteMsg[];
@@ -93,10 +92,11 @@ export function netInside(procRoot = '/proc'): NetInside {
     sock.close();
   }
   const sockets: SocketRow[] = [];
+  const proc = new ProcSource();
   for (const [file, protocol, family] of SOCKET_FILES) {
-    const path = `${procRoot}/thread-self/net/${file}`;
+    const path = `${proc.procRoot}/thread-self/net/${file}`;
     try {
-      const parsed = parseSockets(fs.readFileSync(path, 'utf8'), protocol, family);
+      const parsed = parseSockets(proc.pidFile('thread-self', `net/${file}`), protocol, family);
       sockets.push(...parsed.rows);
       if (parsed.skipped) problems.push(skippedLines(parsed.skipped, path));
     } catch (err) {
@@ -124,7 +124,7 @@ function inside(ns: NamespaceRecord, ctx: DetailsContext): Promise<InsideRead> {
   if (!byIno) insideCache.set(ctx, (byIno = new Map()));
   let read = byIno.get(ns.ns);
   if (!read) {
-    read = readInside(ns, ctx, (threads, file) => threads.run('net', file, ns.ns));
+    read = readInside(ns, ctx, 'net');
     byIno.set(ns.ns, read);
   }
   return read;
@@ -149,10 +149,10 @@ async function peerNamespace(l: LinkMsg, far: FarEnd | undefined, ns: NamespaceR
   return matches.length === 1 ? matches[0]! : null;
 }
 
-async function vethPeer(l: LinkMsg, v: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<VethPeer | undefined> {
+async function vethPeer(l: LinkMsg, seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<VethPeer | undefined> {
   if (l.kind !== 'veth' || l.link === null) return undefined;
-  if (l.linkNetnsid === null) return { ifindex: l.link, name: v.links.find((o) => o.ifindex === l.link)?.name ?? null, ns: ns.ns, label: ns.label };
-  const far = v.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === l.link);
+  if (l.linkNetnsid === null) return { ifindex: l.link, name: seen.links.find((o) => o.ifindex === l.link)?.name ?? null, ns: ns.ns, label: ns.label };
+  const far = seen.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === l.link);
   const there = await peerNamespace(l, far, ns, ctx);
   const thereName = async () => {
     const got = there && (await inside(there, ctx));
@@ -161,10 +161,10 @@ async function vethPeer(l: LinkMsg, v: NetInside, ns: NamespaceRecord, ctx: Deta
   return { ifindex: l.link, name: far?.name ?? (await thereName()), ns: there?.ns ?? null, label: there?.label ?? null };
 }
 
-async function interfacesInside(v: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<NetInterface[]> {
-  const nameOf = new Map(v.links.map((l) => [l.ifindex, l.name]));
+async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<NetInterface[]> {
+  const nameOf = new Map(seen.links.map((l) => [l.ifindex, l.name]));
   const out: NetInterface[] = [];
-  for (const l of [...v.links].sort((a, b) => a.ifindex - b.ifindex)) {
+  for (const l of [...seen.links].sort((a, b) => a.ifindex - b.ifindex)) {
     const iface: NetInterface = {
       ifindex: l.ifindex,
       name: l.name,
@@ -172,24 +172,24 @@ async function interfacesInside(v: NetInside, ns: NamespaceRecord, ctx: DetailsC
       mtu: l.mtu,
       mac: l.address,
       kind: l.kind,
-      addresses: v.addrs.filter((a) => a.ifindex === l.ifindex).map((a) => a.address),
+      addresses: seen.addrs.filter((a) => a.ifindex === l.ifindex).map((a) => a.address),
       master: l.master === null ? null : (nameOf.get(l.master) ?? String(l.master)),
       rxBytes: l.rxBytes,
       txBytes: l.txBytes,
     };
-    const members = v.links.filter((o) => o.master === l.ifindex).map((o) => o.name);
+    const members = seen.links.filter((o) => o.master === l.ifindex).map((o) => o.name);
     if (members.length || l.kind === 'bridge') iface.members = members;
-    const peer = await vethPeer(l, v, ns, ctx);
+    const peer = await vethPeer(l, seen, ns, ctx);
     if (peer) iface.peer = peer;
     out.push(iface);
   }
   return out;
 }
 
-function routesInside(v: NetInside): NetRoute[] {
-  const nameOf = new Map(v.links.map((l) => [l.ifindex, l.name]));
+function routesInside(seen: NetInside): NetRoute[] {
+  const nameOf = new Map(seen.links.map((l) => [l.ifindex, l.name]));
   const dev = (oif: number | null) => (oif === null ? null : (nameOf.get(oif) ?? String(oif)));
-  return v.routes.map((r) => {
+  return seen.routes.map((r) => {
     const route: NetRoute = { family: r.family, dst: r.dst, gateway: r.gateway, dev: dev(r.oif), protocol: r.protocol, scope: r.scope, prefsrc: r.prefsrc, metric: r.metric };
     if (r.type) route.type = r.type;
     if (r.nexthops) route.nexthops = r.nexthops.map((h) => ({ gateway: h.gateway, dev: dev(h.oif) }));
@@ -211,7 +211,7 @@ function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext):
   const holders = new Map<number, SocketOwner[]>();
   let unreadable = 0;
   if (wanted.size) {
-    const commands = new Map(ctx.snapshot.processes.map((p) => [p.pid, p.command]));
+    const command = commands(ctx);
     for (const pid of visibleMembers(ns, ctx)) {
       let fds: number[];
       try {
@@ -229,12 +229,12 @@ function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext):
         }
         if (target?.type !== 'socket' || !wanted.has(target.ino)) continue;
         const list = holders.get(target.ino) ?? [];
-        if (!list.some((o) => o.pid === pid)) list.push({ pid, command: commands.get(pid) ?? '' });
+        if (!list.some((o) => o.pid === pid)) list.push({ pid, command: command.get(pid) ?? '' });
         holders.set(target.ino, list);
       }
     }
   }
-  const hidden = ctx.snapshot.hidden.byReason.EACCES;
+  const hidden = hiddenWithoutRoot(ctx);
   const byKey = new Map<string, { socket: Omit<ListeningSocket, 'owners'>; owners: SocketOwner[] }>();
   for (const r of rows) {
     const key = `${r.protocol} ${r.family} ${r.address} ${r.port}`;
@@ -276,28 +276,24 @@ interface ProcNetFiles {
 
 /** The net files of the first member whose /proc/PID/net/dev can be read. */
 function memberNetFiles(ns: NamespaceRecord, ctx: DetailsContext): ProcNetFiles | { error: string } {
-  const members = visibleMembers(ns, ctx);
-  if (!members.length) return { error: 'no process of it is visible (a namespace kept only by a bind mount, such as `ip netns add` makes, or by other users\' processes)' };
-  let last = '';
-  for (const pid of members) {
-    const dir = `${ctx.proc.pidDir(pid)}/net`;
-    let dev: string;
-    try {
-      dev = fs.readFileSync(`${dir}/dev`, 'utf8');
-    } catch (err) {
-      last = (err as Error).message; // vanished meanwhile, or hidden
-      continue;
-    }
-    const text = (name: string) => {
-      try {
-        return fs.readFileSync(`${dir}/${name}`, 'utf8');
-      } catch {
-        return null;
-      }
+  const got = fromFirstProcess(visibleMembers(ns, ctx), (pid) => ctx.proc.pidFile(pid, 'net/dev'));
+  if ('error' in got) {
+    return {
+      error:
+        got.error === null
+          ? "no process of it is visible (a namespace kept only by a bind mount, such as `ip netns add` makes, or by other users' processes)"
+          : `no member's /proc/PID/net could be read (${got.error})`,
     };
-    return { pid, text: (name) => (name === 'dev' ? dev : text(name)) };
   }
-  return { error: `no member's /proc/PID/net could be read (${last})` };
+  const { pid, value: dev } = got;
+  const text = (name: string) => {
+    try {
+      return ctx.proc.pidFile(pid, `net/${name}`);
+    } catch {
+      return null;
+    }
+  };
+  return { pid, text: (name) => (name === 'dev' ? dev : text(name)) };
 }
 
 function fromProc(details: NetDetails, files: ProcNetFiles, ns: NamespaceRecord, ctx: DetailsContext, whyNotInside: string | null): void {
@@ -348,13 +344,13 @@ export async function readNet(ns: NamespaceRecord, ctx: DetailsContext): Promise
   if (ctx.threads) {
     const got = await inside(ns, ctx);
     if ('value' in got) {
-      const v = got.value;
+      const seen = got.value;
       details.via = got.via;
-      details.interfaces = await interfacesInside(v, ns, ctx);
-      details.routes = routesInside(v);
-      const { sockets, unavailable } = listening(v.sockets, ns, ctx);
+      details.interfaces = await interfacesInside(seen, ns, ctx);
+      details.routes = routesInside(seen);
+      const { sockets, unavailable } = listening(seen.sockets, ns, ctx);
       details.sockets = sockets;
-      details.unavailable.push(...v.problems.map((p) => ({ ...p, needsRoot: false })), ...unavailable);
+      details.unavailable.push(...seen.problems.map((p) => ({ ...p, needsRoot: false })), ...unavailable);
       return details;
     }
     whyNotInside = got.error;

@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 import { errorCode, NetlinkError, NLMSG_DONE, NLMSG_ERROR, splitMessages } from './netlink';
-import { libc } from './syscalls';
+import { errnoText, libc } from './syscalls';
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -17,11 +17,6 @@ const MSG_TRUNC = 0x20;
 const EINTR = 4;
 const EAGAIN = 11;
 const TIMEOUT_S = 5;
-
-function errnoText(code: number): string {
-  const name = Object.entries(os.constants.errno).find(([, n]) => n === code)?.[0];
-  return name ? `${name} (errno ${code})` : `errno ${code}`;
-}
 
 export class RouteSocket {
   private readonly fd: number;
@@ -36,7 +31,12 @@ export class RouteSocket {
     const timeval = Buffer.alloc(16); // struct timeval on 64-bit Linux: two longs
     if (os.endianness() === 'LE') timeval.writeBigInt64LE(BigInt(TIMEOUT_S), 0);
     else timeval.writeBigInt64BE(BigInt(TIMEOUT_S), 0);
-    sys.setsockopt(this.fd, SOL_SOCKET, SO_RCVTIMEO, timeval, timeval.length);
+    // Without the timeout a kernel that never answers would hold the reading thread for good.
+    if (sys.setsockopt(this.fd, SOL_SOCKET, SO_RCVTIMEO, timeval, timeval.length) !== 0) {
+      const err = new NetlinkError(`cannot set the netlink socket's receive timeout: ${errnoText(sys.errno())}`);
+      sys.close(this.fd);
+      throw err;
+    }
   }
 
   close(): void {

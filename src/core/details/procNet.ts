@@ -100,16 +100,16 @@ export interface FibEntry {
 }
 
 /**
- * /proc/net/fib_trie: each leaf (`|-- 10.0.0.2`) is followed by one line per prefix
- * length it holds (`/32 host LOCAL`). The main and local tables both appear; entries are
- * given once.
+ * /proc/net/fib_trie: each table starts with its name ("Main:", "Local:", "Id 100:"); each
+ * leaf (`|-- 10.0.0.2`) is followed by one line per prefix length it holds (`/32 host
+ * LOCAL`, with ` tos=N` for a route that has one). An entry of several tables is given once.
  */
 export function parseFibTrie(text: string): Parsed<FibEntry> {
   let leaf: number | null = null;
   const seen = new Set<string>();
   return parseLines(text, 0, (line) => {
     const t = line.trim();
-    if (/^(\S+):$/.test(t) || t.startsWith('+--')) {
+    if (/^(Main|Local|Id \d+):$/.test(t) || t.startsWith('+--')) {
       leaf = null;
       return 'ignore';
     }
@@ -119,7 +119,7 @@ export function parseFibTrie(text: string): Parsed<FibEntry> {
       leaf = bytes.some((b) => b > 255) ? null : Buffer.from(bytes).readUInt32BE(0);
       return leaf === null ? null : 'ignore';
     }
-    const entry = /^\/(\d+) (\S+) (\S+)$/.exec(t);
+    const entry = /^\/(\d+) (\S+) (\S+)(?: tos=\d+)?$/.exec(t);
     if (!entry || leaf === null) return null;
     const prefixlen = Number(entry[1]);
     if (prefixlen > 32) return null;

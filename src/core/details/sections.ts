@@ -61,14 +61,12 @@ function offsetText(o: ClockOffset | undefined): string | undefined {
 }
 
 /** Short names; a set with most capabilities as what it lacks. */
-export function capsText(names: string[]): string {
-  const short = names.map((n) => n.replace(/^cap_/, ''));
-  if (names.length >= CAPABILITY_COUNT) return `all (${names.length})`;
-  if (names.length > CAPABILITY_COUNT / 2) {
-    const missing = capabilityNames(ALL_KNOWN).filter((n) => !names.includes(n)).map((n) => n.replace(/^cap_/, ''));
-    return `all but ${missing.join(' ')}`;
-  }
-  return short.length ? short.join(' ') : 'none';
+function capsText(names: string[]): string {
+  const short = (list: string[]) => list.map((n) => n.replace(/^cap_/, '')).join(' ');
+  const missing = capabilityNames(ALL_KNOWN).filter((n) => !names.includes(n));
+  if (!missing.length) return `all (${names.length})`;
+  if (names.length > CAPABILITY_COUNT / 2) return `all but ${short(missing)}`;
+  return names.length ? short(names) : 'none';
 }
 
 export function detailSections(d: NamespaceDetails): Section[] {

@@ -2,6 +2,8 @@
  * The libc calls the details readers need and Node lacks, through koffi, loaded on first
  * use (in the reading thread only).
  */
+import * as os from 'node:os';
+
 export interface Syscalls {
   setns(fd: number, nstype: number): number;
   unshare(flags: number): number;
@@ -17,6 +19,17 @@ export interface Syscalls {
 }
 
 let loaded: Syscalls | undefined;
+
+/** An errno as its name and number, "EPERM (errno 1)", for the messages a user reads. */
+export function errnoText(code: number): string {
+  const name = Object.entries(os.constants.errno).find(([, n]) => n === code)?.[0];
+  return name ? `${name} (errno ${code})` : `errno ${code}`;
+}
+
+/** The error of a libc call that just failed, with its errno. */
+export function callFailed(call: string): Error {
+  return new Error(`${call} failed: ${errnoText(libc().errno())}`);
+}
 
 export function libc(): Syscalls {
   if (loaded) return loaded;

@@ -34,8 +34,8 @@ export class ThreadRunner {
 
   private start(): Worker {
     if (this.worker) return this.worker;
+    // Referenced: while a reply is awaited the worker is what keeps the process running. close() ends it.
     const worker = new Worker(THREAD_SCRIPT);
-    worker.unref();
     const failAll = (why: string) => {
       for (const p of this.pending.values()) p.reject(new Error(why));
       this.pending.clear();

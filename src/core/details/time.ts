@@ -6,7 +6,7 @@
  * lets only single-threaded processes do it: EUSERS), so there is no other way in.
  */
 import { NamespaceRecord } from '../snapshot';
-import { baseOf, DetailsContext } from './context';
+import { baseOf, DetailsContext, fromFirstProcess } from './context';
 import { ClockOffset, TimeDetails } from './types';
 
 /** The clocks of /proc/PID/timens_offsets, by name or by clock id as written there. */
@@ -34,27 +34,21 @@ export async function readTime(ns: NamespaceRecord, ctx: DetailsContext): Promis
   const details: TimeDetails = { ...baseOf(ns, ctx), type: 'time' };
   const what = 'the monotonic and boottime offsets';
   const from = ctx.snapshot.processes.filter((p) => !p.hidden && (p.forChildren?.time ?? p.ns.time) === ns.ns).map((p) => p.pid);
-  let failure: string | undefined;
-  for (const pid of from) {
-    let text: string;
+  const got = fromFirstProcess(from, (pid) => ctx.proc.pidFile(pid, 'timens_offsets'));
+  if ('value' in got) {
+    const file = `/proc/${got.pid}/timens_offsets`;
     try {
-      text = ctx.proc.pidFile(pid, 'timens_offsets');
+      Object.assign(details, parseTimensOffsets(got.value));
+      details.via = file;
     } catch (err) {
-      failure = (err as Error).message;
-      continue; // most likely exited since the scan
+      details.unavailable.push({ what, reason: `${file}: ${(err as Error).message}`, needsRoot: false });
     }
-    try {
-      Object.assign(details, parseTimensOffsets(text));
-    } catch (err) {
-      details.unavailable.push({ what, reason: `/proc/${pid}/timens_offsets: ${(err as Error).message}`, needsRoot: false });
-      return details;
-    }
-    details.via = `/proc/${pid}/timens_offsets`;
     return details;
   }
-  const reason = failure
-    ? `the processes to read them from exited (${failure})`
-    : 'no visible process is in it (or puts its children in it) to read them from, and a thread cannot enter a time namespace';
+  const reason =
+    got.error !== null
+      ? `the processes to read them from exited (${got.error})`
+      : 'no visible process is in it (or puts its children in it) to read them from, and a thread cannot enter a time namespace';
   // Root sees every process: one hidden from a user may be in it.
   details.unavailable.push({ what, reason, needsRoot: !ctx.threads && ctx.snapshot.hidden.total > 0 });
   return details;

@@ -5,7 +5,7 @@
  */
 import { NamespaceRecord } from '../snapshot';
 import { statusCapabilities } from './capabilities';
-import { baseOf, DetailsContext, visibleMembers } from './context';
+import { baseOf, commands, DetailsContext, depthOf, fromFirstProcess, hiddenWithoutRoot, visibleMembers } from './context';
 import { CapabilitySet, IdMapRange, UserDetails } from './types';
 
 /** An uid_map / gid_map: "inside outside count" per line. */
@@ -26,13 +26,6 @@ export function parseSetgroups(text: string): 'allow' | 'deny' {
   return word;
 }
 
-/** How many user namespaces are above this one, by the parents the snapshot knows. */
-export function depthOf(ns: NamespaceRecord, byIno: Map<number, NamespaceRecord>): number {
-  let depth = 0;
-  for (let p = ns.pns; p !== null && depth < 64; p = byIno.get(p)?.pns ?? null) depth++;
-  return depth;
-}
-
 export async function readUser(ns: NamespaceRecord, ctx: DetailsContext): Promise<UserDetails> {
   const details: UserDetails = { ...baseOf(ns, ctx), type: 'user' };
   const { proc, snapshot } = ctx;
@@ -42,25 +35,24 @@ export async function readUser(ns: NamespaceRecord, ctx: DetailsContext): Promis
   } else {
     details.unavailable.push({ what: 'owner', reason: snapshot.capabilities.hierarchyError ?? 'the kernel did not say', needsRoot: false });
   }
-  if (snapshot.capabilities.hierarchy) details.depth = depthOf(ns, new Map(snapshot.namespaces.map((n) => [n.ns, n])));
+  if (snapshot.capabilities.hierarchy) details.depth = depthOf(ns, ctx);
 
   const members = visibleMembers(ns, ctx);
-  let mapsFrom: number | undefined;
-  for (const pid of members) {
-    try {
-      details.uidMap = parseIdMap(proc.pidFile(pid, 'uid_map'));
-      details.gidMap = parseIdMap(proc.pidFile(pid, 'gid_map'));
-      details.setgroups = parseSetgroups(proc.pidFile(pid, 'setgroups'));
-      mapsFrom = pid;
-      break;
-    } catch {
-      // Exited since the scan, or an unreadable map: try the next member.
-    }
+  const maps = fromFirstProcess(members, (pid) => ({
+    uidMap: parseIdMap(proc.pidFile(pid, 'uid_map')),
+    gidMap: parseIdMap(proc.pidFile(pid, 'gid_map')),
+    setgroups: parseSetgroups(proc.pidFile(pid, 'setgroups')),
+  }));
+  if ('value' in maps) {
+    Object.assign(details, maps.value);
+    details.via = `/proc/${maps.pid}`;
+  } else {
+    const reason = maps.error === null ? 'no process is in it to read them from' : `every member process exited, or could not be read (${maps.error})`;
+    details.unavailable.push({ what: 'ID maps and setgroups', reason, needsRoot: false });
   }
-  if (mapsFrom !== undefined) details.via = `/proc/${mapsFrom}`;
-  else details.unavailable.push({ what: 'ID maps and setgroups', reason: members.length ? 'every member process exited' : 'no process is in it to read them from', needsRoot: false });
 
   const sets = new Map<string, CapabilitySet>();
+  const command = commands(ctx);
   for (const pid of members) {
     let caps;
     try {
@@ -69,13 +61,12 @@ export async function readUser(ns: NamespaceRecord, ctx: DetailsContext): Promis
       continue; // exited since the scan
     }
     const key = `${caps.effective.join()}|${caps.permitted.join()}|${caps.bounding.join()}`;
-    const command = snapshot.processes.find((p) => p.pid === pid)?.command ?? '';
     const set = sets.get(key) ?? { ...caps, processes: [] };
-    set.processes.push({ pid, command });
+    set.processes.push({ pid, command: command.get(pid) ?? '' });
     sets.set(key, set);
   }
   details.capabilities = [...sets.values()].sort((a, b) => b.processes.length - a.processes.length);
-  if (snapshot.scanner.uid !== 0 && snapshot.hidden.byReason.EACCES > 0) {
+  if (hiddenWithoutRoot(ctx) > 0) {
     details.unavailable.push({ what: "other users' processes in it", reason: 'which user namespace they are in cannot be read without root', needsRoot: true });
   }
   return details;

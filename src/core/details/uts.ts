@@ -5,8 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { NamespaceRecord } from '../snapshot';
-import { baseOf, DetailsContext, readInside } from './context';
-import { ownNamespace } from './own';
+import { baseOf, DetailsContext, seenFromInside } from './context';
 import { UtsDetails } from './types';
 
 export interface UtsNames {
@@ -22,29 +21,13 @@ export function utsNames(procRoot = '/proc'): UtsNames {
 
 export async function readUts(ns: NamespaceRecord, ctx: DetailsContext): Promise<UtsDetails> {
   const details: UtsDetails = { ...baseOf(ns, ctx), type: 'uts' };
-  const what = 'hostname and domain name';
-  let names: UtsNames;
-  if (ctx.threads) {
-    const got = await readInside(ns, ctx, (threads, file) => threads.run('uts', file, ns.ns));
-    if ('error' in got) {
-      details.unavailable.push({ what, reason: got.error, needsRoot: false });
-      return details;
-    }
-    names = got.value;
-    details.via = got.via;
-  } else if (ownNamespace(ctx, 'uts') === ns.ns) {
-    try {
-      names = utsNames(ctx.proc.procRoot);
-    } catch (err) {
-      details.unavailable.push({ what, reason: (err as Error).message, needsRoot: false });
-      return details;
-    }
-    details.via = 'nsx runs in it: /proc/sys/kernel';
-  } else {
-    details.unavailable.push({ what, reason: 'they can be read only from inside, and entering it needs root', needsRoot: true });
+  const got = await seenFromInside(ns, ctx, 'uts', { read: () => utsNames(ctx.proc.procRoot), via: '/proc/sys/kernel' });
+  if ('error' in got) {
+    details.unavailable.push({ what: 'hostname and domain name', reason: got.error, needsRoot: got.needsRoot });
     return details;
   }
-  details.hostname = names.hostname;
-  details.domainname = names.domainname;
+  details.via = got.via;
+  details.hostname = got.value.hostname;
+  details.domainname = got.value.domainname;
   return details;
 }
