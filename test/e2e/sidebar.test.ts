@@ -64,9 +64,15 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   assert.match(netLabel, new RegExp(`^net namespace ${netns}, ${tag}, .*no process.*bind mount`));
   assert.match((await parentOf(page, netRow)).text, /^net \(\d+\)$/);
 
-  await wb.step('hover the ip netns row', () => netRow.hover());
   const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: `/run/netns/${tag}` }).first();
-  await wb.step('the tooltip names the bind mount holding it', () => hover.waitFor({ state: 'visible', timeout: 15_000 }));
+  // A refresh that redraws the row takes the hover away: move off and back until the tooltip shows.
+  await wb.step('hover the ip netns row: the tooltip names the bind mount holding it', () =>
+    waitUntil('the tooltip of the ip netns row', async () => {
+      await page.mouse.move(0, 0);
+      await netRow.hover();
+      return hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    }, 30_000),
+  );
   t.diagnostic(`tooltip: ${(await hover.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
   await wb.screenshot('by-type-tooltip');
   await page.mouse.move(600, 400);
