@@ -25,6 +25,7 @@ import {
   contextMenu,
   expand,
   findVsix,
+  hoverForTooltip,
   openViewContainer,
   openWorkbench,
   pickQuickItem,
@@ -315,9 +316,8 @@ test('the Mounts view shows the editor\'s own mount table: propagation, unbindab
   await awayFromHovers(page);
   await wb.screenshot('mounts-own');
 
-  await wb.step('hover the hidden row', () => covered.locator('.label-name').first().hover());
   const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Hidden:' }).first();
-  await wb.step('the tooltip says why it is hidden', () => hover.waitFor({ state: 'visible', timeout: 15_000 }));
+  await wb.step('hover the hidden row: the tooltip says why it is hidden', () => hoverForTooltip(page, covered.locator('.label-name').first(), hover));
   const tooltip = (await hover.innerText()).replace(/\s+/g, ' ').trim();
   t.diagnostic(`tooltip: ${tooltip}`);
   assert.ok(tooltip.includes(`Hidden: ${m.cover} (mount ${cover.id}) is mounted over a directory above it; nothing under ${m.covered} here can be reached.`), tooltip);

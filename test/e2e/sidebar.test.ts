@@ -23,6 +23,7 @@ import {
   runCommand,
   treeRow,
   waitUntil,
+  hoverForTooltip,
   type Workbench,
 } from './workbench';
 import { nsInode, Scenario } from '../integration/helpers';
@@ -65,14 +66,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   assert.match((await parentOf(page, netRow)).text, /^net \(\d+\)$/);
 
   const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: `/run/netns/${tag}` }).first();
-  // A refresh that redraws the row takes the hover away: move off and back until the tooltip shows.
-  await wb.step('hover the ip netns row: the tooltip names the bind mount holding it', () =>
-    waitUntil('the tooltip of the ip netns row', async () => {
-      await page.mouse.move(0, 0);
-      await netRow.hover();
-      return hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
-    }, 30_000),
-  );
+  await wb.step('hover the ip netns row: the tooltip names the bind mount holding it', () => hoverForTooltip(page, netRow, hover));
   t.diagnostic(`tooltip: ${(await hover.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
   await wb.screenshot('by-type-tooltip');
   await page.mouse.move(600, 400);

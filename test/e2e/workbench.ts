@@ -587,6 +587,18 @@ export async function parentOf(scope: TreeScope, row: Locator, timeout = TIMEOUT
  * it `iframe#active-frame` (the extension's HTML); of several webviews, the visible one.
  * Locators in it pierce open shadow roots, so the insides of web components are reachable.
  */
+/**
+ * Hovers TARGET until TOOLTIP shows. A refresh that redraws the row takes the hover
+ * away, so the mouse moves off and back until it stays long enough.
+ */
+export async function hoverForTooltip(page: Page, target: Locator, tooltip: Locator, timeout = 30_000): Promise<void> {
+  await waitUntil('the tooltip shows', async () => {
+    await page.mouse.move(0, 0);
+    await target.hover();
+    return tooltip.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+  }, timeout);
+}
+
 export function activeWebview(page: Page): FrameLocator {
   return page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
 }
