@@ -2,7 +2,7 @@
 // builds for the platforms we ship are copied beside the bundle, and the others stay
 // unresolved requires that koffi never reaches on those platforms.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const SHIPPED_KOFFI = ['linux_x64', 'linux_arm64'];
@@ -41,7 +41,7 @@ const koffiInstallerModules = {
 
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: { cli: 'src/cli.ts', extension: 'src/extension.ts', 'discovery-worker': 'src/core/discovery-worker.ts', 'mountinfo-reader': 'src/core/mountinfo-reader.ts' },
+  entryPoints: { cli: 'src/cli.ts', extension: 'src/extension.ts', 'discovery-worker': 'src/core/discovery-worker.ts', 'mountinfo-reader': 'src/core/mountinfo-reader.ts', 'details-thread': 'src/core/details/details-thread.ts' },
   external: ['vscode'],
   outdir,
   bundle: true,
@@ -62,7 +62,7 @@ chmodSync(join(outdir, 'cli.js'), 0o755);
 // by a path relative to itself.
 const webviewDir = join(outdir, 'webview');
 await esbuild.build({
-  entryPoints: { propagation: 'webview/propagation/main.ts' },
+  entryPoints: { propagation: 'webview/propagation/main.ts', details: 'webview/details/main.ts' },
   outdir: webviewDir,
   bundle: true,
   platform: 'browser',
@@ -73,3 +73,6 @@ await esbuild.build({
   logLevel: 'warning',
 });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join('node_modules/@vscode/codicons/dist', file), join(webviewDir, file));
+// The Details panel's tab icon: a tab draws it as an image, where currentColor is black.
+const info = readFileSync('node_modules/@vscode/codicons/src/icons/info.svg', 'utf8');
+for (const [theme, colour] of [['light', '#424242'], ['dark', '#c5c5c5']]) writeFileSync(join(webviewDir, `details-${theme}.svg`), info.replace('fill="currentColor"', `fill="${colour}"`));

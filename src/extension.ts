@@ -1,6 +1,7 @@
 /** Entry point: wires the features; each registers its own disposables. */
 import * as vscode from 'vscode';
 import { ExtensionEnv } from './ui/env';
+import { registerDetailsPanel } from './ui/detailsPanel';
 import { registerNamespaceCommands } from './ui/namespaceCommands';
 import { registerNamespaceView } from './ui/namespaceView';
 import { registerElevationCommands, rootRunner } from './ui/elevation';
@@ -25,6 +26,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     registerElevationCommands(env, view, root);
     registerTerminalCommands(env, view);
     registerMountsView(env, view, root);
+    registerDetailsPanel(env, view);
     log.info(`activated in ${Date.now() - started} ms`);
   } catch (err) {
     // VS Code shows nothing when activation throws: say it here.

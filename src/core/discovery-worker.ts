@@ -1,9 +1,13 @@
-/** Worker-thread side of BackgroundDiscovery (background.ts): one scan per message. */
+/** Worker-thread side of BackgroundDiscovery (background.ts): one scan, or one read of details, per message. */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { ScanReply, ScanRequest, WorkerReply } from './background';
+import type { DetailsReply, ScanReply, ScanRequest, WorkerReply, WorkerRequest } from './background';
+import { readDetails } from './details';
 import { discover } from './discover';
 import { Snapshot } from './snapshot';
+
+/** The last snapshot sent: the one the caller shows, whose namespaces it asks about. */
+let sent: Snapshot | undefined;
 
 /** `kworker/1:1-events`: the kernel renames its workers after the queue they last served. */
 const KWORKER_QUEUE = /^(kworker\/\d+:\d+H?|kworker\/u\d+:\d+)-.*$/;
@@ -25,13 +29,25 @@ function fingerprint(snapshot: Snapshot): string {
 function scanOnce(request: ScanRequest): ScanReply {
   const snapshot = discover();
   const print = fingerprint(snapshot);
-  return print === request.known ? { unchanged: true, fingerprint: print } : { snapshot, fingerprint: print };
+  if (print === request.known) return { unchanged: true, fingerprint: print };
+  sent = snapshot;
+  return { snapshot, fingerprint: print };
 }
 
-parentPort?.on('message', (request: ScanRequest) => {
+/** Read together, so that root enters them all from one thread; a failure is the inode's own. */
+async function detailsOf(inos: number[]): Promise<DetailsReply> {
+  const snapshot = sent;
+  if (!snapshot) return { details: inos.map(() => ({ error: 'the namespaces are still being scanned' })) };
+  const known = new Set(snapshot.namespaces.map((n) => n.ns));
+  const readable = inos.filter((ino) => known.has(ino));
+  const read = new Map((await readDetails(snapshot, readable)).map((d) => [d.ns, d]));
+  return { details: inos.map((ino) => read.get(ino) ?? { error: `namespace ${ino} is gone` }) };
+}
+
+parentPort?.on('message', async (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    reply = scanOnce(request);
+    reply = 'scan' in request ? scanOnce(request.scan) : await detailsOf(request.details);
   } catch (err) {
     reply = { error: (err as Error).message, name: (err as Error).name };
   }

@@ -1,8 +1,10 @@
 /** The sidebar tree of namespaces: a TreeDataProvider over the TreeModel. */
 import * as vscode from 'vscode';
-import { Snapshot } from '../core/snapshot';
+import { NamespaceRecord, Snapshot } from '../core/snapshot';
+import { DetailsSource } from './details';
+import { detailRows, detailWords } from './detailRows';
 import { namespaceTooltip, rowText } from './presentation';
-import { Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
+import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
 
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -14,10 +16,23 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   /** Namespaces made for a terminal: inode → terminal name. */
   private terminals: ReadonlyMap<number, string> = new Map();
 
+  private readonly listeners: vscode.Disposable[];
+
   constructor(
     private grouping: Grouping,
+    private readonly details: DetailsSource,
     private filter = '',
-  ) {}
+  ) {
+    // Rows drawn before their details were read get them now: only those rows are redrawn.
+    this.listeners = [
+      details.onDidRead((inos) => {
+        for (const ino of inos) {
+          const node = this.model?.findNamespace(ino);
+          if (node) this.changed.fire(node);
+        }
+      }),
+    ];
+  }
 
   get current(): { snapshot: Snapshot | undefined; model: TreeModel | undefined; grouping: Grouping; filter: string } {
     return { snapshot: this.snapshot, model: this.model, grouping: this.grouping, filter: this.filter };
@@ -25,6 +40,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
 
   update(snapshot: Snapshot): void {
     this.snapshot = snapshot;
+    this.details.update(snapshot);
     this.mine = new Set(Object.values(snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {}));
     this.rebuild();
   }
@@ -49,9 +65,15 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     return this.model?.findNamespace(ino);
   }
 
-  getChildren(node?: Node): Node[] {
-    if (!this.model) return [];
-    return node ? this.model.children(node) : this.model.roots();
+  async getChildren(node?: Node): Promise<Node[]> {
+    const model = this.model;
+    if (!model) return [];
+    if (!node) return model.roots();
+    if (node.kind !== 'namespace' || node.ns.ghost) return model.children(node);
+    // What is inside (a net namespace's interfaces) above who is in it.
+    const details = await this.details.get(node.ns.ns).catch(() => undefined);
+    const inside = details ? detailRows(details).map((row): DetailNode => ({ kind: 'detail', id: `${node.id}/d:${row.key}`, parent: node, ns: node.ns, row })) : [];
+    return [...inside, ...model.children(node)];
   }
 
   getParent(node: Node): Node | undefined {
@@ -59,7 +81,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const text = rowText(node, this.model!, this.mine, this.terminals);
+    const text = rowText(node, this.model!, this.mine, this.terminals, (ns) => this.inside(ns));
     const expandable = node.kind === 'group' || this.model!.children(node).length > 0;
     const item = new vscode.TreeItem(text.label, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
@@ -85,6 +107,16 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
 
   dispose(): void {
     this.changed.dispose();
+    for (const l of this.listeners) l.dispose();
+  }
+
+  /** The row's words on what is inside; asked for (and the row redrawn) when not read yet. */
+  private inside(ns: NamespaceRecord): string | undefined {
+    if (ns.ghost) return undefined;
+    const details = this.details.peek(ns.ns);
+    if (details) return detailWords(details);
+    void this.details.get(ns.ns).catch(() => undefined);
+    return undefined;
   }
 
   private rebuild(): void {

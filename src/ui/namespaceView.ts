@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { BackgroundDiscovery } from '../core/background';
 import { Snapshot } from '../core/snapshot';
 import { ExtensionEnv, guarded } from './env';
+import { DetailsSource } from './details';
 import { NamespaceTreeProvider } from './namespaceTree';
 import { RefreshManager } from './refresh';
 import { plural } from '../core/plural';
@@ -17,6 +18,8 @@ const GROUPING_KEY = 'namespaceExplorer.grouping';
 /** What other features need from the view. */
 export interface NamespaceView {
   readonly provider: NamespaceTreeProvider;
+  /** What is inside each namespace of the snapshot shown. */
+  readonly details: DetailsSource;
   current(): Snapshot | undefined;
   /** Fires with each new snapshot, the user's or root's. */
   readonly onDidChangeSnapshot: vscode.Event<Snapshot>;
@@ -33,16 +36,17 @@ export interface NamespaceView {
   readonly onDidSelect: vscode.Event<Node | undefined>;
   /** Marks namespaces as made for a terminal (inode → terminal name). */
   setTerminalMarks(marks: ReadonlyMap<number, string>): void;
-  /** Shows a namespace's row, expanded; false when it is not in the tree or could not be shown. */
-  reveal(ino: number): Promise<boolean>;
+  /** Shows a namespace's row, expanded (and selected, when asked); false when it is not in the tree or could not be shown. */
+  reveal(ino: number, options?: { select?: boolean }): Promise<boolean>;
 }
 
 export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
   const { extension, log } = env;
   const grouping = extension.globalState.get<Grouping>(GROUPING_KEY, 'type');
-  const provider = new NamespaceTreeProvider(GROUPINGS.includes(grouping) ? grouping : 'type');
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const discovery = new BackgroundDiscovery();
+  const details = new DetailsSource((inos) => discovery.details(inos));
+  const provider = new NamespaceTreeProvider(GROUPINGS.includes(grouping) ? grouping : 'type', details);
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const changed = new vscode.EventEmitter<Snapshot>();
   let known: string | undefined;
   let elevated = false;
@@ -140,6 +144,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
   extension.subscriptions.push(
     treeView,
     provider,
+    details,
     manager,
     changed,
     { dispose: () => discovery.dispose() },
@@ -149,7 +154,12 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     }),
     vscode.commands.registerCommand(
       'namespaceExplorer.refresh',
-      guarded(env, 'Refresh', () => (elevated ? vscode.commands.executeCommand('namespaceExplorer.showAll') : manager.trigger())),
+      guarded(env, 'Refresh', () => {
+        if (elevated) return vscode.commands.executeCommand('namespaceExplorer.showAll');
+        // Asked for: redrawn even when no namespace changed, so what is inside them is read again.
+        known = undefined;
+        return manager.trigger();
+      }),
     ),
     vscode.commands.registerCommand('namespaceExplorer.showMine', guarded(env, 'Show Your Namespaces', () => setElevated(false))),
     vscode.commands.registerCommand('namespaceExplorer.groupByType', guarded(env, 'Group by Type', group('type'))),
@@ -189,6 +199,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
   if (treeView.visible) manager.setVisible(true);
   return {
     provider,
+    details,
     current: () => provider.current.snapshot,
     onDidChangeSnapshot: changed.event,
     onDidSelect: (listener, thisArg, disposables) => treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables),
@@ -198,7 +209,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       return elevated;
     },
     setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
-    reveal: async (ino) => {
+    reveal: async (ino, { select = false } = {}) => {
       // A new snapshot can replace the tree's nodes while VS Code resolves the one asked
       // for, and the reveal then fails: look the namespace up again and retry.
       for (let attempt = 1; ; attempt++) {
@@ -206,7 +217,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         if (!node) return false;
         try {
           // Expanded too: who is in a namespace is what one looks for in a new one.
-          await treeView.reveal(node, { select: false, focus: false, expand: true });
+          await treeView.reveal(node, { select, focus: select, expand: true });
           return true;
         } catch (err) {
           if (attempt === 3) {

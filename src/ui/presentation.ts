@@ -15,6 +15,7 @@ export const CONTEXT = {
   process: 'nsx:process',
   holder: (kind: Holder['kind']) => `nsx:holder:${kind}`,
   info: 'nsx:info',
+  detail: 'nsx:detail',
 } as const;
 
 /** Codicon per namespace type. */
@@ -42,14 +43,21 @@ export interface RowText {
  * How a row looks, given the namespaces the editor itself is in and those made for its
  * terminals (inode → terminal name).
  */
-export function rowText(node: Node, model: TreeModel, mine: ReadonlySet<number>, terminals: ReadonlyMap<number, string> = new Map()): RowText {
+export function rowText(
+  node: Node,
+  model: TreeModel,
+  mine: ReadonlySet<number>,
+  terminals: ReadonlyMap<number, string> = new Map(),
+  /** A few words on what is inside a namespace (detailRows.ts), when read. */
+  inside: (ns: NamespaceRecord) => string | undefined = () => undefined,
+): RowText {
   switch (node.kind) {
     case 'group': {
       const label = `${node.type} (${node.count})`;
       return { label, description: '', ariaLabel: `${node.type} namespaces, ${node.count}`, icon: TYPE_ICON[node.type], contextValue: CONTEXT.group };
     }
     case 'namespace':
-      return namespaceRow(node, mine, terminals.get(node.ns.ns));
+      return namespaceRow(node, mine, terminals.get(node.ns.ns), inside(node.ns));
     case 'members': {
       const label = `Processes (${node.count})`;
       return { label, description: '', ariaLabel: `member processes of ${namespaceName(node.ns)}, ${node.count}`, icon: 'server-process', contextValue: CONTEXT.members };
@@ -58,6 +66,8 @@ export function rowText(node: Node, model: TreeModel, mine: ReadonlySet<number>,
       return processRow(node);
     case 'holder':
       return holderRow(node, model);
+    case 'detail':
+      return { label: node.row.label, description: node.row.description, ariaLabel: node.row.ariaLabel, icon: node.row.icon, contextValue: CONTEXT.detail };
     case 'info':
       return {
         label: node.message,
@@ -73,12 +83,13 @@ export function namespaceName(ns: NamespaceRecord): string {
   return `${ns.type} ${ns.ns}`;
 }
 
-function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>, terminal: string | undefined): RowText {
+function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>, terminal: string | undefined, inside: string | undefined): RowText {
   const ns = node.ns;
   const label = ns.label && ns.label !== String(ns.ns) ? ns.label : namespaceName(ns);
   // A terminal's mark first, so that a narrow sidebar still shows it.
   const parts: string[] = terminal ? [`terminal: ${terminal}`] : [];
   if (label !== namespaceName(ns)) parts.push(namespaceName(ns));
+  if (inside) parts.push(inside);
   if (ns.ghost) parts.push('ghost');
   else parts.push(ns.nprocs ? plural(ns.nprocs, 'process', 'processes') : 'no process');
   if (ns.user) parts.push(ns.user);

@@ -4,8 +4,8 @@
  * explanation and a drawing; "Compare with…" sets it beside another namespace. The host
  * computes everything; the webview (webview/propagation) only draws what it is sent.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewOptions, webviewPage } from './webviewPage';
 import { MountSet, MountTable, namespaceName, PropagationIndex } from '../core/propagation';
 import { plural } from '../core/plural';
 import { ProcSource } from '../core/procfs';
@@ -57,19 +57,6 @@ function restoredState(state: unknown): PropagationPanelState {
   const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<Record<keyof PropagationPanelState, unknown>>;
   const id = (v: unknown) => (Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : null);
   return { ns: id(s.ns) ?? ownMountNamespace(), mountId: id(s.mountId), compareNs: id(s.compareNs), filter: typeof s.filter === 'string' ? s.filter : '' };
-}
-
-/** The panel's script, styles and codicons; the only files its page may load (not cli.js, not koffi). */
-function webviewDir(extension: vscode.ExtensionContext): vscode.Uri {
-  return vscode.Uri.joinPath(extension.extensionUri, 'dist', 'webview');
-}
-
-function webviewOptions(extension: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableFindWidget: true,
-    localResourceRoots: [webviewDir(extension)],
-  };
 }
 
 function ownMountNamespace(): number | null {
@@ -238,31 +225,7 @@ class PropagationPanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(webviewDir(this.extension), name)).toString();
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${asset('codicon.css')}">
-<link rel="stylesheet" href="${asset('propagation.css')}">
-<title>Mount Propagation</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p class="loading">Reading the mount namespaces…</p></main>
-<script nonce="${nonce}" src="${asset('propagation.js')}"></script>
-</body>
-</html>`;
+    return webviewPage(this.panel.webview, this.extension, { bundle: 'propagation', title: 'Mount Propagation', loading: 'Reading the mount namespaces…' });
   }
 }
 

@@ -5,11 +5,12 @@
 import { ownerForest, parentForest, processForest, prune, TreeNode } from '../core/hierarchy';
 import { plural } from '../core/plural';
 import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../core/snapshot';
+import type { DetailRow } from './detailRows';
 
 export type Grouping = 'type' | 'owner' | 'parent';
 export const GROUPINGS: readonly Grouping[] = ['type', 'owner', 'parent'];
 
-export type Node = GroupNode | NamespaceNode | MembersNode | ProcessNode | HolderNode | InfoNode;
+export type Node = GroupNode | NamespaceNode | MembersNode | ProcessNode | HolderNode | InfoNode | DetailNode;
 
 interface BaseNode {
   /** Stable across refreshes: derived from the path from the root. */
@@ -50,6 +51,13 @@ export interface HolderNode extends BaseNode {
   kind: 'holder';
   holder: Holder;
   ns: NamespaceRecord;
+}
+
+/** What is inside a namespace, shown above its processes: an interface of a net namespace. */
+export interface DetailNode extends BaseNode {
+  kind: 'detail';
+  ns: NamespaceRecord;
+  row: DetailRow;
 }
 
 export interface InfoNode extends BaseNode {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { capabilityNames, statusCapabilities } from '../../src/core/details/capabilities';
+import { capabilityNames, statusMasks } from '../../src/core/details/capabilities';
 import { DetailsError, readDetails } from '../../src/core/details';
 import { DetailsContext, entrances } from '../../src/core/details/context';
 import { readPid } from '../../src/core/details/pid';
@@ -31,12 +31,11 @@ test('capabilityNames decodes a mask in bit order; unknown bits by number; a bad
   assert.throws(() => capabilityNames('zz'), /'zz' is not a capability mask/);
 });
 
-test('statusCapabilities reads CapEff, CapPrm and CapBnd; a status without them is an error', () => {
-  const caps = statusCapabilities('Name:\tbash\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000400\nCapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n');
-  assert.deepEqual(caps.effective, []);
-  assert.deepEqual(caps.permitted, ['cap_net_bind_service']);
-  assert.equal(caps.bounding.length, 41);
-  assert.throws(() => statusCapabilities('Name:\tbash\n'), /no CapEff line/);
+test('statusMasks reads CapEff, CapPrm and CapBnd as written; a status without them is an error', () => {
+  const masks = statusMasks('Name:\tbash\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000400\nCapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n');
+  assert.deepEqual(masks, { effective: '0000000000000000', permitted: '0000000000000400', bounding: '000001ffffffffff' });
+  assert.deepEqual(capabilityNames(masks.permitted), ['cap_net_bind_service']);
+  assert.throws(() => statusMasks('Name:\tbash\n'), /no CapEff line in the status/);
 });
 
 test('parseIdMap and parseSetgroups: the kernel’s columns; anything else is refused', () => {

@@ -24,18 +24,20 @@ export function capabilityNames(hexMask: string): string[] {
   return names;
 }
 
-export interface StatusCapabilities {
-  effective: string[];
-  permitted: string[];
-  bounding: string[];
-}
+type CapabilityField = 'effective' | 'permitted' | 'bounding';
 
-/** CapEff, CapPrm and CapBnd of a /proc/PID/status text. */
-export function statusCapabilities(status: string): StatusCapabilities {
-  const field = (name: string) => {
-    const m = new RegExp(`^${name}:\\s*([0-9a-fA-F]+)\\s*$`, 'm').exec(status);
-    if (!m) throw new Error(`no ${name} line in the status`);
-    return capabilityNames(m[1]!);
+const FIELDS: Record<CapabilityField, { name: string; line: RegExp }> = {
+  effective: { name: 'CapEff', line: /^CapEff:\s*([0-9a-fA-F]+)\s*$/m },
+  permitted: { name: 'CapPrm', line: /^CapPrm:\s*([0-9a-fA-F]+)\s*$/m },
+  bounding: { name: 'CapBnd', line: /^CapBnd:\s*([0-9a-fA-F]+)\s*$/m },
+};
+
+/** The CapEff, CapPrm and CapBnd masks of a /proc/PID/status text, as the kernel writes them. */
+export function statusMasks(status: string): Record<CapabilityField, string> {
+  const mask = (field: CapabilityField) => {
+    const m = FIELDS[field].line.exec(status);
+    if (!m) throw new Error(`no ${FIELDS[field].name} line in the status`);
+    return m[1]!;
   };
-  return { effective: field('CapEff'), permitted: field('CapPrm'), bounding: field('CapBnd') };
+  return { effective: mask('effective'), permitted: mask('permitted'), bounding: mask('bounding') };
 }

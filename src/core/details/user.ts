@@ -4,7 +4,7 @@
  * readable by everyone, so a user sees as much as root of any process it knows is inside.
  */
 import { NamespaceRecord } from '../snapshot';
-import { statusCapabilities } from './capabilities';
+import { capabilityNames, statusMasks } from './capabilities';
 import { baseOf, commands, DetailsContext, depthOf, fromFirstProcess, hiddenWithoutRoot, visibleMembers } from './context';
 import { CapabilitySet, IdMapRange, UserDetails } from './types';
 
@@ -51,19 +51,20 @@ export async function readUser(ns: NamespaceRecord, ctx: DetailsContext): Promis
     details.unavailable.push({ what: 'ID maps and setgroups', reason, needsRoot: false });
   }
 
+  // Keyed by the masks as written: most processes share a few sets, each decoded once.
   const sets = new Map<string, CapabilitySet>();
   const command = commands(ctx);
   for (const pid of members) {
-    let caps;
+    let masks;
     try {
-      caps = statusCapabilities(proc.pidFile(pid, 'status'));
+      masks = statusMasks(proc.pidFile(pid, 'status'));
     } catch {
       continue; // exited since the scan
     }
-    const key = `${caps.effective.join()}|${caps.permitted.join()}|${caps.bounding.join()}`;
-    const set = sets.get(key) ?? { ...caps, processes: [] };
+    const key = `${masks.effective}|${masks.permitted}|${masks.bounding}`;
+    let set = sets.get(key);
+    if (!set) sets.set(key, (set = { effective: capabilityNames(masks.effective), permitted: capabilityNames(masks.permitted), bounding: capabilityNames(masks.bounding), processes: [] }));
     set.processes.push({ pid, command: command.get(pid) ?? '' });
-    sets.set(key, set);
   }
   details.capabilities = [...sets.values()].sort((a, b) => b.processes.length - a.processes.length);
   if (hiddenWithoutRoot(ctx) > 0) {

@@ -1,0 +1,453 @@
+/**
+ * The Namespace Details panel in a real VS Code, on namespaces this test makes itself
+ * (root): two `ip netns` joined by a veth pair, with addresses and a listening socket,
+ * and one process in new user, UTS, IPC, PID, cgroup and time namespaces with a hostname,
+ * System V objects and clock offsets. Each panel's values are checked against what the
+ * standard tools say (ip, ipcs, /proc); the veth peer's link is followed into the tree;
+ * tables sort and filter; Refresh reads again; a namespace deleted while shown says it is
+ * gone. As an ordinary user, a netns only root can enter lists what needs root, and Show
+ * All Namespaces (real polkit) fills it in. Screenshots go to artifacts/e2e/details-*.png.
+ *
+ * Everything made is removed at the end, also on failure: processes by their process
+ * group, network namespaces by their exact names (the veth pair goes with them).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test, type TestContext } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  activeWebview,
+  clickMenuItem,
+  clickViewAction,
+  contextMenu,
+  expand,
+  findVsix,
+  openViewContainer,
+  openWorkbench,
+  pickQuickItem,
+  resizeSidebar,
+  revealRow,
+  runCommand,
+  treeRow,
+  waitUntil,
+  type Workbench,
+  type WorkbenchOptions,
+} from './workbench';
+import { nsInode, run, Scenario } from '../integration/helpers';
+import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit-harness';
+
+const ROOT = process.getuid?.() === 0;
+const needsRoot = ROOT ? false : 'needs root: makes network, UTS, IPC, PID, cgroup and time namespaces';
+
+const ms = (since: number): string => `${Math.round(performance.now() - since)} ms`;
+const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
+const squeeze = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+async function open(t: TestContext, name: string, opts: Omit<WorkbenchOptions, 'vsix' | 'name'> = {}): Promise<Workbench> {
+  const started = performance.now();
+  const wb = await openWorkbench({ vsix: findVsix(), name: `details-${name}`, viewport: { width: 1440, height: 900 }, ...opts });
+  t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
+  try {
+    await wb.step('open the Namespaces view', () => openViewContainer(wb.page, 'Namespaces'));
+    await wb.step('wait for the first row', () => treeRow(wb.page).first().waitFor({ state: 'visible' }));
+    await wb.step('group by type', () => runCommand(wb.page, 'Namespace Explorer: Group by Type'));
+    await wb.step('widen the sidebar', () => resizeSidebar(wb.page, 440));
+    return wb;
+  } catch (e) {
+    // The caller has not registered the close yet.
+    await wb.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** The row of namespace INO of TYPE, its type's group expanded. */
+async function namespaceRow(wb: Workbench, type: string, ino: number) {
+  await wb.step(`expand ${type}`, async () => expand(await revealRow(wb.page, new RegExp(`^${type} \\(\\d+\\)$`))));
+  return wb.step(`find ${type} namespace ${ino}`, () => revealRow(wb.page, nsRow(ino)));
+}
+
+/** Show Details from the command palette, the namespace picked by typing its inode. */
+async function showDetailsFromPalette(wb: Workbench, type: string, ino: number): Promise<void> {
+  const { page } = wb;
+  await wb.step(`Show Details of ${type} ${ino} from the palette`, async () => {
+    await runCommand(page, 'Namespace Explorer: Show Details');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(String(ino));
+    await pickQuickItem(page, `${type} ${ino}`);
+  });
+}
+
+/** Waits until the active panel is the Details panel of INO and has drawn its sections; returns its document. */
+async function detailsPanel(wb: Workbench, type: string, ino: number, t: TestContext, since: number): Promise<FrameLocator> {
+  const { page } = wb;
+  const tab = page.locator('.tabs-container .tab.active').filter({ hasText: `${type} ${ino}` });
+  await wb.step(`the ${type} ${ino} tab is active`, () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
+  const view = activeWebview(page);
+  await wb.step(`the panel of ${type} ${ino} draws its sections`, async () => {
+    await view.locator('#title').filter({ hasText: `${type} ${ino}` }).waitFor({ timeout: 20_000 });
+    await view.locator('#sections section[data-section]').first().waitFor({ state: 'attached', timeout: 20_000 });
+  });
+  t.diagnostic(`${type} ${ino}: asked to drawn ${ms(since)}; ${squeeze(await view.locator('header.top').innerText())}`);
+  return view;
+}
+
+/** The rows of a table section that the filter shows, as cell texts. */
+async function tableRows(view: FrameLocator, section: string): Promise<string[][]> {
+  return view
+    .locator(`section[data-section="${section}"] tbody tr`)
+    .evaluateAll((rows) => rows.filter((r) => !r.hasAttribute('hidden')).map((r) => [...r.querySelectorAll('td')].map((c) => (c.textContent ?? '').trim())));
+}
+
+/** A 'fields' section as name → value. */
+async function fieldsOf(view: FrameLocator, section: string): Promise<Record<string, string>> {
+  const pairs = await view
+    .locator(`section[data-section="${section}"] .field`)
+    .evaluateAll((fields) => fields.map((f) => [(f.querySelector('dt')?.textContent ?? '').trim(), (f.querySelector('dd')?.textContent ?? '').trim()]));
+  return Object.fromEntries(pairs);
+}
+
+/** Columns of a table section, by header text. */
+async function columnsOf(view: FrameLocator, section: string): Promise<string[]> {
+  return view.locator(`section[data-section="${section}"] thead th`).evaluateAll((ths) => ths.map((th) => (th.textContent ?? '').trim()));
+}
+
+/** The shown rows of a table section, as the cells of the columns NAMES. */
+async function rowsBy(view: FrameLocator, section: string, names: string[]): Promise<string[][]> {
+  const columns = await columnsOf(view, section);
+  const at = names.map((name) => {
+    const i = columns.indexOf(name);
+    assert.ok(i >= 0, `${section} has a column ${name}: it has ${columns.join(', ')}`);
+    return i;
+  });
+  return (await tableRows(view, section)).map((r) => at.map((i) => r[i]!));
+}
+
+async function column(view: FrameLocator, section: string, name: string): Promise<string[]> {
+  return (await rowsBy(view, section, [name])).map((r) => r[0]!);
+}
+
+/** Moves the pointer off the panel and the tree, so that no hover shows in a screenshot. */
+async function awayFromHovers(page: Page): Promise<void> {
+  await page.mouse.move(20, page.viewportSize()!.height - 200);
+  await page.waitForTimeout(300);
+}
+
+interface IpcsRow {
+  key: string;
+  id: number;
+  owner: string;
+  perms: string;
+}
+
+/** `ipcs -q|-m|-s` inside the IPC namespace of PID. */
+function ipcs(pid: number, kind: '-q' | '-s' | '-m'): IpcsRow[] {
+  return run('nsenter', ['-t', String(pid), '-i', 'ipcs', kind])
+    .split('\n')
+    .filter((l) => /^0x[0-9a-f]{8} /.test(l))
+    .map((l) => {
+      const [key, id, owner, perms] = l.trim().split(/\s+/);
+      return { key: key!, id: Number(id), owner: owner!, perms: perms! };
+    });
+}
+
+/** The processes in namespace INO of TYPE, by PID. */
+function membersOf(type: 'cgroup', ino: number): number[] {
+  const inIt = (pid: number) => {
+    try {
+      return nsInode(pid, type) === ino;
+    } catch {
+      return false; // exited meanwhile
+    }
+  };
+  return readdirSync('/proc').filter((f) => /^\d+$/.test(f)).map(Number).filter(inIt).sort((a, b) => a - b);
+}
+
+/** The v2 line of /proc/PID/cgroup: the process's cgroup as the host sees it. */
+const cgroupOf = (pid: number) => /^0::(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))![1]!;
+
+/** Two netns joined by a veth pair, A with an address and a listening socket; both removed at cleanup. */
+async function vethPair(s: Scenario, tag: string) {
+  const a = { name: `${tag}-a`, dev: 'nsxd-a', address: '10.123.45.1' };
+  const b = { name: `${tag}-b`, dev: 'nsxd-b', address: '10.123.45.2' };
+  const inoA = s.netns(a.name);
+  const inoB = s.netns(b.name);
+  // Made inside A with its peer in B: no end of it is ever on the host.
+  run('ip', ['-n', a.name, 'link', 'add', a.dev, 'type', 'veth', 'peer', 'name', b.dev, 'netns', b.name]);
+  for (const x of [a, b]) {
+    run('ip', ['-n', x.name, 'addr', 'add', `${x.address}/30`, 'dev', x.dev]);
+    run('ip', ['-n', x.name, 'link', 'set', x.dev, 'up']);
+    run('ip', ['-n', x.name, 'link', 'set', 'lo', 'up']);
+  }
+  const listener = await s.start('ip', ['netns', 'exec', a.name, process.execPath, '-e', `require('net').createServer().listen(8123, '${a.address}', () => console.log('ready'))`]);
+  await s.waitLine(listener, 'ready');
+  return { a: { ...a, ino: inoA }, b: { ...b, ino: inoB }, listener: listener.pid };
+}
+
+test('Show Details: each type\'s sections with the real values, the veth peer followed into the tree, sorting, filtering, Refresh, a namespace gone', { skip: needsRoot, timeout: 8 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const tag = `nsxe2e-${process.pid}`;
+  const net = await vethPair(s, tag);
+  const hostname = `${tag}-host`;
+  const started = await s.start('unshare', [
+    '--user', '--map-root-user', '--uts', '--ipc', '--pid', '--fork', '--mount-proc', '--cgroup', '--time', '--monotonic', '3600', '--boottime', '7200',
+    'sh', '-c', `hostname ${hostname} && ipcmk -Q >/dev/null && ipcmk -M 4096 >/dev/null && echo ready && exec sleep 600`,
+  ]);
+  await s.waitLine(started, 'ready');
+  const sleep = await s.inNewNamespace(started, 'sleep', 'pid');
+  const ns = Object.fromEntries((['user', 'uts', 'ipc', 'pid', 'cgroup', 'time'] as const).map((type) => [type, nsInode(sleep, type)]));
+  for (const [type, ino] of Object.entries(ns)) assert.notEqual(ino, nsInode('self', type as 'uts'), `${type} is new`);
+  t.diagnostic(`net ${net.a.ino} (${net.a.name}) ↔ net ${net.b.ino} (${net.b.name}); sleep ${sleep} in ${JSON.stringify(ns)}`);
+
+  const wb = await open(t, 'root');
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+
+  // ─── net, from the row's context menu ───
+  const rowA = await namespaceRow(wb, 'net', net.a.ino);
+  let asked = performance.now();
+  await wb.step('Show Details from the row\'s context menu', async () => {
+    await contextMenu(rowA);
+    await clickMenuItem(page, 'Show Details');
+  });
+  let view = await detailsPanel(wb, 'net', net.a.ino, t, asked);
+  assert.match(squeeze(await view.locator('#title').innerText()), new RegExp(`^net ${net.a.ino} ${net.a.name}$`));
+  assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read as root · .+ · at \d/);
+  assert.deepEqual(
+    await view.locator('#sections h2').evaluateAll((hs) => hs.map((h) => (h.firstChild?.textContent ?? '').trim())),
+    ['Interfaces', 'Routes', 'Listening sockets'],
+  );
+  const interfaces = await rowsBy(view, 'net-interfaces', ['Name', 'State', 'MTU', 'MAC', 'Addresses', 'Link']);
+  t.diagnostic(`interfaces: ${JSON.stringify(interfaces)}`);
+  assert.deepEqual(await column(view, 'net-interfaces', 'Name'), ['lo', net.a.dev], 'the interfaces, as ip link lists them');
+  const veth = interfaces.find((r) => r[0] === net.a.dev)!;
+  const ipLink = run('ip', ['-n', net.a.name, '-o', 'link', 'show', net.a.dev]);
+  assert.equal(veth[1], 'UP');
+  assert.equal(veth[2], /mtu (\d+)/.exec(ipLink)![1]);
+  assert.equal(veth[3], /link\/ether (\S+)/.exec(ipLink)![1]);
+  assert.match(veth[4]!, new RegExp(`^${net.a.address.replace(/\./g, '\\.')}/30, fe80::`));
+  assert.equal(veth[5], `veth ↔ ${net.b.dev} in net ${net.b.ino} (${net.b.name})`);
+  const routes = await rowsBy(view, 'net-routes', ['Destination', 'Gateway', 'Device']);
+  assert.ok(routes.some((r) => r[0] === '10.123.45.0/30' && r[2] === net.a.dev), `the route of the /30: ${JSON.stringify(routes)}`);
+  const sockets = await rowsBy(view, 'net-sockets', ['Protocol', 'Address', 'Port', 'Processes']);
+  assert.deepEqual(sockets.map((r) => r.slice(0, 3)), [['tcp', net.a.address, '8123']]);
+  assert.match(sockets[0]![3]!, new RegExp(`\\(${net.listener}\\)`), 'the socket names its process');
+  assert.equal(await view.locator('#unavailable').isHidden(), true, 'root reads everything');
+  await awayFromHovers(page);
+  await wb.screenshot('details-net');
+
+  // Sorting: up, down, back to the order read.
+  const header = (name: string) => view.locator('section[data-section="net-interfaces"] thead th').filter({ hasText: new RegExp(`^${name}$`) });
+  const nameHeader = header('Name');
+  await nameHeader.locator('button').click();
+  assert.equal(await nameHeader.getAttribute('aria-sort'), 'ascending');
+  assert.deepEqual(await column(view, 'net-interfaces', 'Name'), ['lo', net.a.dev]);
+  await nameHeader.locator('button').click();
+  assert.equal(await nameHeader.getAttribute('aria-sort'), 'descending');
+  assert.deepEqual(await column(view, 'net-interfaces', 'Name'), [net.a.dev, 'lo']);
+  await awayFromHovers(page);
+  await wb.screenshot('details-net-sorted');
+  const mtuHeader = header('MTU');
+  await mtuHeader.locator('button').click();
+  assert.equal(await nameHeader.getAttribute('aria-sort'), 'none');
+  assert.deepEqual(await column(view, 'net-interfaces', 'MTU'), ['1500', '65536'], 'numbers sort as numbers');
+  await mtuHeader.locator('button').click();
+  await mtuHeader.locator('button').click();
+  assert.equal(await mtuHeader.getAttribute('aria-sort'), 'none');
+  // Filtering: words anywhere in the row.
+  const filter = view.locator('section[data-section="net-interfaces"] vscode-textfield input');
+  await filter.fill('veth');
+  await waitUntil('the filter leaves the veth', async () => (await column(view, 'net-interfaces', 'Name')).join() === net.a.dev, 5000);
+  assert.equal(squeeze(await view.locator('section[data-section="net-interfaces"] .filter-count').innerText()), '1 of 2');
+  await filter.fill('no-such-interface');
+  await waitUntil('the filter leaves nothing', async () => (await tableRows(view, 'net-interfaces')).length === 0, 5000);
+  assert.equal(await view.locator('section[data-section="net-interfaces"] .no-match').isVisible(), true);
+  await filter.fill('10.123.45.1');
+  await waitUntil('the filter matches the address', async () => (await column(view, 'net-interfaces', 'Name')).join() === net.a.dev, 5000);
+  await awayFromHovers(page);
+  await wb.screenshot('details-net-filtered');
+  await filter.fill('');
+
+  // The peer's link: the tree shows its namespace.
+  await wb.step('collapse the tree', () => clickViewAction(page, 'Namespaces', 'Collapse All'));
+  await waitUntil('the peer\'s row is not drawn', async () => !(await treeRow(page, nsRow(net.b.ino)).first().isVisible()), 5000);
+  const link = view.locator(`a.ns-link[data-ns="${net.b.ino}"]`);
+  assert.equal(squeeze(await link.innerText()), `veth ↔ ${net.b.dev} in net ${net.b.ino} (${net.b.name})`);
+  assert.equal(await link.getAttribute('title'), `Show net ${net.b.ino} (${net.b.name}) in the Namespaces view`);
+  const clicked = performance.now();
+  await link.click();
+  const peerRow = treeRow(page, nsRow(net.b.ino)).first();
+  await wb.step('the tree shows the peer\'s namespace', () => peerRow.waitFor({ state: 'visible', timeout: 15_000 }));
+  t.diagnostic(`link clicked to the peer's row shown: ${ms(clicked)}; ${await peerRow.getAttribute('aria-label')}, expanded ${await peerRow.getAttribute('aria-expanded')}`);
+  assert.notEqual(await peerRow.getAttribute('aria-expanded'), 'false', 'revealed expanded');
+  await awayFromHovers(page);
+  await wb.screenshot('details-net-peer-revealed');
+
+  // The same namespace again: its panel, not a second one.
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'net', net.a.ino);
+  await detailsPanel(wb, 'net', net.a.ino, t, asked);
+  assert.equal(await page.locator('.tabs-container .tab').filter({ hasText: `net ${net.a.ino}` }).count(), 1, 'one panel per namespace');
+
+  // ─── uts ───
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'uts', ns.uts!);
+  view = await detailsPanel(wb, 'uts', ns.uts!, t, asked);
+  assert.equal((await fieldsOf(view, 'uts'))['Hostname'], run('nsenter', ['-t', String(sleep), '-u', 'hostname']).trim());
+  assert.equal((await fieldsOf(view, 'uts'))['Hostname'], hostname);
+  await awayFromHovers(page);
+  await wb.screenshot('details-uts');
+
+  // ─── ipc, and Refresh ───
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'ipc', ns.ipc!);
+  view = await detailsPanel(wb, 'ipc', ns.ipc!, t, asked);
+  const keys = async (section: string) => (await rowsBy(view, section, ['Key', 'ID', 'Owner', 'Perms'])).map((r) => r.join(' '));
+  const truth = (kind: '-q' | '-s' | '-m') => ipcs(sleep, kind).map((o) => `${o.key} ${o.id} ${o.owner} ${o.perms}`);
+  assert.deepEqual(await keys('ipc-msg'), truth('-q'));
+  assert.deepEqual(await keys('ipc-shm'), truth('-m'));
+  assert.equal((await keys('ipc-shm')).length, 1);
+  assert.deepEqual(await column(view, 'ipc-shm', 'Bytes'), ['4096']);
+  assert.deepEqual(await tableRows(view, 'ipc-sem'), []);
+  assert.equal(squeeze(await view.locator('section[data-section="ipc-sem"] .empty').innerText()), 'None.');
+  run('nsenter', ['-t', String(sleep), '-i', 'ipcmk', '-S', '2']);
+  const refreshed = performance.now();
+  await view.locator('#refresh-button').click();
+  await wb.step('Refresh shows the new semaphore set', () => waitUntil('a semaphore set is listed', async () => (await keys('ipc-sem')).join() === truth('-s').join() && truth('-s').length === 1, 15_000));
+  t.diagnostic(`Refresh to the new row: ${ms(refreshed)}`);
+  assert.deepEqual(await column(view, 'ipc-sem', 'Semaphores'), ['2']);
+  await awayFromHovers(page);
+  await wb.screenshot('details-ipc');
+
+  // ─── user ───
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'user', ns.user!);
+  view = await detailsPanel(wb, 'user', ns.user!, t, asked);
+  const user = await fieldsOf(view, 'user');
+  t.diagnostic(`user: ${JSON.stringify(user)}`);
+  const mapOf = (file: string) => {
+    const [inside, outside, count] = readFileSync(`/proc/${sleep}/${file}`, 'utf8').trim().split(/\s+/).map(Number) as [number, number, number];
+    return `${inside}–${inside + count - 1} → ${outside}–${outside + count - 1}`;
+  };
+  assert.equal(user['UID map'], mapOf('uid_map'));
+  assert.equal(user['GID map'], mapOf('gid_map'));
+  assert.equal(user['setgroups'], readFileSync(`/proc/${sleep}/setgroups`, 'utf8').trim());
+  assert.equal(user['Owner'], 'root (0)');
+  assert.equal(user['Depth'], '1');
+  await awayFromHovers(page);
+  await wb.screenshot('details-user');
+
+  // ─── pid ───
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'pid', ns.pid!);
+  view = await detailsPanel(wb, 'pid', ns.pid!, t, asked);
+  const pid = await fieldsOf(view, 'pid');
+  assert.match(pid['PID 1']!, new RegExp(`^sleep 600 \\(PID ${sleep} outside\\)$`));
+  assert.deepEqual(await rowsBy(view, 'pid-members', ['PID', 'PIDs from the outermost in']), [[String(sleep), `${sleep} → 1`]]);
+  await awayFromHovers(page);
+  await wb.screenshot('details-pid');
+
+  // ─── cgroup ───
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'cgroup', ns.cgroup!);
+  view = await detailsPanel(wb, 'cgroup', ns.cgroup!, t, asked);
+  assert.equal((await fieldsOf(view, 'cgroup'))['Root (host path)'], cgroupOf(sleep));
+  // unshare waits for sleep in the namespaces it made, all but the PID namespace.
+  const cgroupMembers = membersOf('cgroup', ns.cgroup!);
+  assert.ok(cgroupMembers.includes(sleep));
+  assert.deepEqual(
+    await rowsBy(view, 'cgroup-members', ['PID', 'Inside', 'On the host']),
+    cgroupMembers.map((p) => [String(p), '/', cgroupOf(p)]),
+  );
+  await awayFromHovers(page);
+  await wb.screenshot('details-cgroup');
+
+  // ─── time ───
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'time', ns.time!);
+  view = await detailsPanel(wb, 'time', ns.time!, t, asked);
+  assert.deepEqual(await fieldsOf(view, 'time'), { Monotonic: '3600 s', 'Boot time': '7200 s' });
+  assert.match(readFileSync(`/proc/${sleep}/timens_offsets`, 'utf8'), /^monotonic\s+3600\s+0$/m);
+  await awayFromHovers(page);
+  await wb.screenshot('details-time');
+
+  // ─── gone: the namespace deleted while its panel is open ───
+  const goneName = `${tag}-gone`;
+  const gone = s.netns(goneName);
+  await wb.step('the tree lists the new netns', () => revealRow(page, nsRow(gone), 20_000));
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'net', gone);
+  view = await detailsPanel(wb, 'net', gone, t, asked);
+  run('ip', ['netns', 'del', goneName]);
+  const deleted = performance.now();
+  await wb.step('the panel says the namespace is gone', () => view.locator('#problem-text').filter({ hasText: 'The last scan did not find' }).waitFor({ timeout: 20_000 }));
+  t.diagnostic(`deleted to "gone" shown: ${ms(deleted)}: ${squeeze(await view.locator('#problem-text').innerText())}`);
+  assert.equal(await view.locator('#sections.stale').count(), 1, 'what it held is greyed');
+  assert.equal(await page.locator('.tabs-container .tab').filter({ hasText: `net ${gone} (${goneName}) (gone)` }).count(), 1, 'the tab says it too');
+  await awayFromHovers(page);
+  await wb.screenshot('details-gone');
+
+  // ─── the other theme ───
+  const light = (await view.locator('body').getAttribute('class'))?.includes('vscode-light') ?? false;
+  const other = light ? 'Dark Modern' : 'Light Modern';
+  await wb.step(`switch to ${other}`, async () => {
+    await runCommand(page, 'Preferences: Color Theme');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(other);
+    await pickQuickItem(page, new RegExp(`^${other}`));
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    // The workbench restyles itself meanwhile; a key pressed now can go astray.
+    await page.waitForTimeout(1000);
+  });
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'net', net.a.ino);
+  view = await detailsPanel(wb, 'net', net.a.ino, t, asked);
+  const theme = light ? 'dark' : 'light';
+  await waitUntil(`the panel is ${theme}`, async () => (await view.locator('body').getAttribute('class'))?.includes(`vscode-${theme}`) ?? false, 10_000);
+  await awayFromHovers(page);
+  await wb.screenshot(`details-net-${theme}`);
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'ipc', ns.ipc!);
+  await detailsPanel(wb, 'ipc', ns.ipc!, t, asked);
+  await awayFromHovers(page);
+  await wb.screenshot(`details-ipc-${theme}`);
+});
+
+test('as an ordinary user, a netns only root can enter lists what needs root, and Show All Namespaces fills it in', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const net = await vethPair(s, `nsxe2e-${process.pid}-u`);
+  await ensurePolkit(s);
+  const user = createTestUser(s);
+  const grant = await grantAction(s, user.name);
+  const wb = await open(t, 'as-user', { asUser: user.name });
+  s.defer('close the workbench', () => wb.close()); // before userdel: its processes are the user's
+  const { page } = wb;
+
+  const row = await namespaceRow(wb, 'net', net.a.ino);
+  let asked = performance.now();
+  await wb.step('Show Details from the row\'s context menu', async () => {
+    await contextMenu(row);
+    await clickMenuItem(page, 'Show Details');
+  });
+  const tab = page.locator('.tabs-container .tab.active').filter({ hasText: `net ${net.a.ino}` });
+  await wb.step('the panel opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
+  const view = activeWebview(page);
+  const unavailable = view.locator('#unavailable');
+  await wb.step('the panel lists what needs root', () => unavailable.waitFor({ state: 'visible', timeout: 20_000 }));
+  t.diagnostic(`asked to "Not shown": ${ms(asked)}; ${squeeze(await unavailable.innerText())}`);
+  assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read with your rights/);
+  assert.match(squeeze(await unavailable.innerText()), /^Not shown Interfaces, addresses, routes and listening sockets: .*needs root/);
+  assert.equal(await view.locator('#sections section').count(), 0, 'nothing could be read');
+  const button = view.locator('#show-all-button');
+  assert.equal(await button.isVisible(), true, 'Show All Namespaces is offered');
+  await awayFromHovers(page);
+  await wb.screenshot('details-needs-root');
+
+  asked = performance.now();
+  await button.click();
+  await wb.step('root\'s details fill the panel', () => view.locator('section[data-section="net-interfaces"]').waitFor({ state: 'attached', timeout: 30_000 }));
+  t.diagnostic(`Show All Namespaces (polkit) to root's details: ${ms(asked)}`);
+  assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read as root/);
+  assert.equal(await unavailable.isHidden(), true);
+  assert.deepEqual(await column(view, 'net-interfaces', 'Name'), ['lo', net.a.dev]);
+  await awayFromHovers(page);
+  await wb.screenshot('details-after-show-all');
+  await grant.revoke();
+});
