@@ -15,6 +15,8 @@ export class DetailsSource implements vscode.Disposable {
   private snapshot: Snapshot | undefined;
   private readonly cache = new Map<number, Promise<NamespaceDetails>>();
   private readonly settled = new Map<number, NamespaceDetails>();
+  /** What was read for the snapshot before: shown until the new reading comes. */
+  private previous = new Map<number, NamespaceDetails>();
   private batch: { ino: number; resolve: (d: NamespaceDetails) => void; reject: (e: Error) => void }[] = [];
   private readonly read = new vscode.EventEmitter<number[]>();
   /** Fires with the inodes whose details have just been read. */
@@ -22,10 +24,11 @@ export class DetailsSource implements vscode.Disposable {
 
   constructor(private readonly reader: DetailsReader) {}
 
-  /** A new snapshot: what was read belongs to the old one. */
+  /** A new snapshot: what was read belongs to the old one, and is read again when asked. */
   update(snapshot: Snapshot): void {
     this.snapshot = snapshot;
     this.cache.clear();
+    for (const [ino, d] of this.settled) this.previous.set(ino, d);
     this.settled.clear();
   }
 
@@ -34,15 +37,20 @@ export class DetailsSource implements vscode.Disposable {
     if (ino === undefined) {
       this.cache.clear();
       this.settled.clear();
+      this.previous.clear();
     } else {
       this.cache.delete(ino);
       this.settled.delete(ino);
+      this.previous.delete(ino);
     }
   }
 
-  /** What is known now, without reading. */
-  peek(ino: number): NamespaceDetails | undefined {
-    return this.snapshot?.details?.[ino] ?? this.settled.get(ino);
+  /** What is known now, without reading; not fresh when it was read for an earlier snapshot. */
+  peek(ino: number): { details: NamespaceDetails; fresh: boolean } | undefined {
+    const fresh = this.snapshot?.details?.[ino] ?? this.settled.get(ino);
+    if (fresh) return { details: fresh, fresh: true };
+    const previous = this.previous.get(ino);
+    return previous && { details: previous, fresh: false };
   }
 
   get(ino: number): Promise<NamespaceDetails> {
@@ -84,7 +92,10 @@ export class DetailsSource implements vscode.Disposable {
           b.reject(new Error(d.error));
           continue;
         }
-        if (!stale) this.settled.set(b.ino, d);
+        if (!stale) {
+          this.settled.set(b.ino, d);
+          this.previous.delete(b.ino);
+        }
         read.push(b.ino);
         b.resolve(d);
       }

@@ -16,6 +16,12 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   /** Namespaces made for a terminal: inode → terminal name. */
   private terminals: ReadonlyMap<number, string> = new Map();
 
+  /** What each namespace's row and interface rows last showed of its details. */
+  private readonly drawn = new Map<number, { words: string; rows?: string }>();
+  /** Rows (or, with redrawAll, the tree) to redraw once no reveal is under way: a redraw can cut a reveal short. */
+  private readonly redraws = new Set<number>();
+  private holds = 0;
+  private redrawAll = false;
   private readonly listeners: vscode.Disposable[];
 
   constructor(
@@ -23,15 +29,24 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     private readonly details: DetailsSource,
     private filter = '',
   ) {
-    // Rows drawn before their details were read get them now: only those rows are redrawn.
-    this.listeners = [
-      details.onDidRead((inos) => {
-        for (const ino of inos) {
-          const node = this.model?.findNamespace(ino);
-          if (node) this.changed.fire(node);
-        }
-      }),
-    ];
+    // A new reading redraws a row only when it changes what the row shows.
+    this.listeners = [details.onDidRead((inos) => inos.filter((ino) => this.showsOther(ino)).forEach((ino) => this.redraw(ino)))];
+  }
+
+  /** Runs REVEAL with the redraws that new details ask for held back until it is over. */
+  async holdingRedraws<T>(reveal: () => Thenable<T>): Promise<T> {
+    this.holds++;
+    try {
+      return await reveal();
+    } finally {
+      if (--this.holds === 0) {
+        if (this.redrawAll) {
+          this.redrawAll = false;
+          this.changed.fire(undefined);
+        } else this.redraws.forEach((ino) => this.redraw(ino));
+        this.redraws.clear();
+      }
+    }
   }
 
   get current(): { snapshot: Snapshot | undefined; model: TreeModel | undefined; grouping: Grouping; filter: string } {
@@ -41,6 +56,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   update(snapshot: Snapshot): void {
     this.snapshot = snapshot;
     this.details.update(snapshot);
+    const present = new Set(snapshot.namespaces.map((n) => n.ns));
+    for (const ino of this.drawn.keys()) if (!present.has(ino)) this.drawn.delete(ino);
     this.mine = new Set(Object.values(snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {}));
     this.rebuild();
   }
@@ -50,10 +67,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     this.rebuild();
   }
 
+  /** Only the rows whose mark changed are redrawn: a whole redraw could cut a reveal short. */
   setTerminalMarks(marks: ReadonlyMap<number, string>): void {
-    const same = marks.size === this.terminals.size && [...marks].every(([ino, name]) => this.terminals.get(ino) === name);
+    const changed = new Set([...marks.keys(), ...this.terminals.keys()].filter((ino) => marks.get(ino) !== this.terminals.get(ino)));
     this.terminals = marks;
-    if (!same) this.changed.fire(undefined);
+    changed.forEach((ino) => this.redraw(ino));
   }
 
   setFilter(filter: string): void {
@@ -72,8 +90,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (node.kind !== 'namespace' || node.ns.ghost) return model.children(node);
     // What is inside (a net namespace's interfaces) above who is in it.
     const details = await this.details.get(node.ns.ns).catch(() => undefined);
-    const inside = details ? detailRows(details).map((row): DetailNode => ({ kind: 'detail', id: `${node.id}/d:${row.key}`, parent: node, ns: node.ns, row })) : [];
-    return [...inside, ...model.children(node)];
+    const rows = details ? detailRows(details) : [];
+    this.drawn.set(node.ns.ns, { words: this.drawn.get(node.ns.ns)?.words ?? '', rows: JSON.stringify(rows) });
+    return [...rows.map((row): DetailNode => ({ kind: 'detail', id: `${node.id}/d:${row.key}`, parent: node, ns: node.ns, row })), ...model.children(node)];
   }
 
   getParent(node: Node): Node | undefined {
@@ -110,17 +129,37 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     for (const l of this.listeners) l.dispose();
   }
 
-  /** The row's words on what is inside; asked for (and the row redrawn) when not read yet. */
+  /**
+   * The row's words on what is inside: the latest reading, and a new one asked for when
+   * that one belongs to an earlier snapshot (the row is redrawn if the words change).
+   */
   private inside(ns: NamespaceRecord): string | undefined {
     if (ns.ghost) return undefined;
-    const details = this.details.peek(ns.ns);
-    if (details) return detailWords(details);
-    void this.details.get(ns.ns).catch(() => undefined);
-    return undefined;
+    const seen = this.details.peek(ns.ns);
+    if (!seen?.fresh) void this.details.get(ns.ns).catch(() => undefined);
+    const words = seen && detailWords(seen.details);
+    this.drawn.set(ns.ns, { ...this.drawn.get(ns.ns), words: words ?? '' });
+    return words;
+  }
+
+  /** Whether the details just read change what the namespace's rows show. */
+  private showsOther(ino: number): boolean {
+    const drawn = this.drawn.get(ino);
+    const seen = this.details.peek(ino);
+    if (!drawn || !seen) return false;
+    if ((detailWords(seen.details) ?? '') !== drawn.words) return true;
+    return drawn.rows !== undefined && JSON.stringify(detailRows(seen.details)) !== drawn.rows;
+  }
+
+  private redraw(ino: number): void {
+    if (this.holds) return void this.redraws.add(ino);
+    const node = this.model?.findNamespace(ino);
+    if (node) this.changed.fire(node);
   }
 
   private rebuild(): void {
     this.model = this.snapshot ? new TreeModel(this.snapshot, this.grouping, this.filter) : undefined;
-    this.changed.fire(undefined);
+    if (this.holds) this.redrawAll = true;
+    else this.changed.fire(undefined);
   }
 }

@@ -217,7 +217,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         if (!node) return false;
         try {
           // Expanded too: who is in a namespace is what one looks for in a new one.
-          await treeView.reveal(node, { select, focus: select, expand: true });
+          await provider.holdingRedraws(() => treeView.reveal(node, { select, focus: select, expand: true }));
           return true;
         } catch (err) {
           if (attempt === 3) {

@@ -5,8 +5,11 @@
  * System V objects and clock offsets. Each panel's values are checked against what the
  * standard tools say (ip, ipcs, /proc); the veth peer's link is followed into the tree;
  * tables sort and filter; Refresh reads again; a namespace deleted while shown says it is
- * gone. As an ordinary user, a netns only root can enter lists what needs root, and Show
- * All Namespaces (real polkit) fills it in. Screenshots go to artifacts/e2e/details-*.png.
+ * gone. The tree says the essentials on the rows: a hostname and clock offsets in the
+ * description, a net namespace's interfaces with their addresses and veth peer as its
+ * children (checked against `ip -j addr`). As an ordinary user, a netns only root can
+ * enter lists what needs root, and Show All Namespaces (real polkit) fills it in.
+ * Screenshots go to artifacts/e2e/details-*.png.
  *
  * Everything made is removed at the end, also on failure: processes by their process
  * group, network namespaces by their exact names (the veth pair goes with them).
@@ -14,50 +17,36 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   activeWebview,
   clickMenuItem,
   clickViewAction,
   contextMenu,
   expand,
-  findVsix,
-  openViewContainer,
-  openWorkbench,
+  ms,
+  nsRow,
+  openWithNamespaces,
   pickQuickItem,
-  resizeSidebar,
   revealRow,
   runCommand,
   treeRow,
+  viewPane,
   waitUntil,
+  type NamespacesWorkbenchOptions,
   type Workbench,
-  type WorkbenchOptions,
 } from './workbench';
-import { nsInode, run, Scenario } from '../integration/helpers';
+import { nsInode, run, Scenario, waitFor } from '../integration/helpers';
 import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit-harness';
 
 const ROOT = process.getuid?.() === 0;
 const needsRoot = ROOT ? false : 'needs root: makes network, UTS, IPC, PID, cgroup and time namespaces';
 
-const ms = (since: number): string => `${Math.round(performance.now() - since)} ms`;
-const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
 const squeeze = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
-async function open(t: TestContext, name: string, opts: Omit<WorkbenchOptions, 'vsix' | 'name'> = {}): Promise<Workbench> {
-  const started = performance.now();
-  const wb = await openWorkbench({ vsix: findVsix(), name: `details-${name}`, viewport: { width: 1440, height: 900 }, ...opts });
-  t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
-  try {
-    await wb.step('open the Namespaces view', () => openViewContainer(wb.page, 'Namespaces'));
-    await wb.step('wait for the first row', () => treeRow(wb.page).first().waitFor({ state: 'visible' }));
-    await wb.step('group by type', () => runCommand(wb.page, 'Namespace Explorer: Group by Type'));
-    await wb.step('widen the sidebar', () => resizeSidebar(wb.page, 440));
-    return wb;
-  } catch (e) {
-    // The caller has not registered the close yet.
-    await wb.close().catch(() => {});
-    throw e;
-  }
+/** The Namespaces view, grouped by type, in a sidebar wide enough for the rows' details. */
+function open(t: TestContext, name: string, opts: Omit<NamespacesWorkbenchOptions, 'name'> = {}): Promise<Workbench> {
+  return openWithNamespaces(t, { name: `details-${name}`, viewport: { width: 1440, height: 900 }, groupByType: true, sidebarWidth: 440, ...opts });
 }
 
 /** The row of namespace INO of TYPE, its type's group expanded. */
@@ -163,6 +152,58 @@ function membersOf(type: 'cgroup', ino: number): number[] {
 
 /** The v2 line of /proc/PID/cgroup: the process's cgroup as the host sees it. */
 const cgroupOf = (pid: number) => /^0::(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))![1]!;
+
+/** An interface as `ip -j addr` prints it (the fields used here). */
+interface IpInterface {
+  ifindex: number;
+  ifname: string;
+  operstate: string;
+  /** A veth's peer: its ifindex in the namespace link_netnsid names. */
+  link_index?: number;
+  addr_info: { local: string; prefixlen: number; tentative?: boolean }[];
+}
+
+const ipAddr = (netns: string): IpInterface[] => JSON.parse(run('ip', ['-n', netns, '-j', 'addr'])) as IpInterface[];
+
+/**
+ * The accessible names of the tree's interface rows of netns NAME, from `ip -j addr`:
+ * `interface NAME, ADDRESSES · STATE` and, for the veth, `↔ PEER`.
+ */
+function interfaceRowsOf(netns: string, peer: string): string[] {
+  return ipAddr(netns).map((i) => {
+    const parts = [i.addr_info.map((a) => `${a.local}/${a.prefixlen}`).join(', ') || 'no address', i.operstate];
+    if (i.link_index !== undefined) parts.push(`↔ ${peer}`);
+    return `interface ${i.ifname}, ${parts.join(' · ')}`;
+  });
+}
+
+/**
+ * The rows under ROW, as a keyboard user reads them: a click expands the row and takes the
+ * focus, and each Down arrow moves it to the next row (the tree scrolls along). Stops at
+ * the first row that is not a child of ROW or whose accessible name does not match MATCHING.
+ */
+async function rowsUnder(page: Page, row: Locator, matching: RegExp): Promise<{ label: string; description: string }[]> {
+  const level = Number(await row.getAttribute('aria-level'));
+  await row.click();
+  await expand(row);
+  const focused = treeRow(viewPane(page, 'Namespaces')).and(page.locator('.focused')).first();
+  const read = () =>
+    focused.evaluate((e) => ({
+      index: Number(e.getAttribute('data-index')),
+      level: Number(e.getAttribute('aria-level')),
+      label: e.getAttribute('aria-label') ?? '',
+      description: (e.querySelector('.label-description')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+    }));
+  const rows: { label: string; description: string }[] = [];
+  for (let at = (await read()).index; ; ) {
+    await page.keyboard.press('ArrowDown');
+    let now = await read();
+    await waitUntil('the focus moves down', async () => (now = await read()).index !== at, 5000).catch(() => {});
+    if (now.index === at || now.level !== level + 1 || !matching.test(now.label)) return rows;
+    rows.push({ label: now.label, description: now.description });
+    at = now.index;
+  }
+}
 
 /** Two netns joined by a veth pair, A with an address and a listening socket; both removed at cleanup. */
 async function vethPair(s: Scenario, tag: string) {
@@ -408,6 +449,72 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   await detailsPanel(wb, 'ipc', ns.ipc!, t, asked);
   await awayFromHovers(page);
   await wb.screenshot(`details-ipc-${theme}`);
+});
+
+test('the tree says what is inside: a hostname and clock offsets on the rows, a net namespace\'s interfaces with addresses and veth peer as its children', { skip: needsRoot, timeout: 4 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const tag = `nsxe2e-${process.pid}-t`;
+  const net = await vethPair(s, tag);
+  // Once IPv6 has checked the link-local addresses, `ip` and the tree list the same ones.
+  await waitFor('no tentative addresses', () => [net.a.name, net.b.name].every((n) => ipAddr(n).every((i) => i.addr_info.every((a) => !a.tentative))));
+  const hostname = `${tag}-host`;
+  // --fork: a new time namespace is only for the children of who made it.
+  const started = await s.start('unshare', ['--uts', '--time', '--monotonic', '3600', '--fork', 'sh', '-c', `hostname ${hostname} && echo ready && exec sleep 600`]);
+  await s.waitLine(started, 'ready');
+  const sleep = await s.inNewNamespace(started, 'sleep', 'time');
+  const uts = nsInode(sleep, 'uts');
+  const time = nsInode(sleep, 'time');
+  assert.notEqual(uts, nsInode('self', 'uts'), 'uts is new');
+  const monotonic = Number(/^monotonic\s+(-?\d+)\s/m.exec(readFileSync(`/proc/${sleep}/timens_offsets`, 'utf8'))![1]);
+  assert.equal(monotonic, 3600);
+
+  const wb = await open(t, 'tree', { sidebarWidth: 800 });
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+
+  /** Waits until the row of namespace INO says WORDS among its description's parts: its details arrive after it is drawn. */
+  const rowSays = async (type: string, ino: number, words: string): Promise<void> => {
+    await namespaceRow(wb, type, ino);
+    const row = treeRow(page, nsRow(ino)).first();
+    const shown = performance.now();
+    let description = '';
+    await wb.step(`the ${type} ${ino} row says "${words}"`, () =>
+      waitUntil(`the row says "${words}"`, async () => (description = squeeze(await row.locator('.label-description').first().textContent())).split(' · ').includes(words), 20_000).catch((e: Error) => {
+        throw new Error(`${e.message}; it says ${JSON.stringify(description)}`);
+      }),
+    );
+    t.diagnostic(`${type} ${ino}: row shown to "${words}" in it: ${ms(shown)}; ${description}`);
+    const label = (await row.getAttribute('aria-label')) ?? '';
+    assert.ok(label.split(/, | · /).includes(words), `a screen reader hears it too: ${label}`);
+  };
+
+  const truthHostname = run('nsenter', ['-t', String(sleep), '-u', 'hostname']).trim();
+  assert.equal(truthHostname, hostname);
+  await rowSays('uts', uts, `hostname ${truthHostname}`);
+  await rowSays('time', time, `monotonic +${monotonic} s`);
+  await wb.screenshot('details-tree-uts-time', { parkMouse: true });
+
+  // The net namespace's row names its interfaces but lo; its children are the interfaces.
+  const expectedA = interfaceRowsOf(net.a.name, `${net.b.dev} in net ${net.b.ino} (${net.b.name})`);
+  const expectedB = interfaceRowsOf(net.b.name, `${net.a.dev} in net ${net.a.ino} (${net.a.name})`);
+  t.diagnostic(`ip -j addr: ${JSON.stringify(expectedA)} ${JSON.stringify(expectedB)}`);
+  // Each veth names the other as its peer: the index ip gives in the other namespace.
+  const [vethA, vethB] = [ipAddr(net.a.name).find((i) => i.ifname === net.a.dev)!, ipAddr(net.b.name).find((i) => i.ifname === net.b.dev)!];
+  assert.deepEqual([vethA.link_index, vethB.link_index], [vethB.ifindex, vethA.ifindex], 'the veth pair joins the two');
+  for (const [end, expected] of [[net.a, expectedA], [net.b, expectedB]] as const) {
+    await rowSays('net', end.ino, end.dev);
+    const row = treeRow(page, nsRow(end.ino)).first();
+    const expanded = performance.now();
+    const children = await wb.step(`expand net ${end.ino}: its interfaces`, () => rowsUnder(page, row, /^interface /));
+    t.diagnostic(`net ${end.ino} expanded to its interface rows read: ${ms(expanded)}`);
+    assert.deepEqual(children.map((c) => c.label), expected, `the interface rows of ${end.name}, as ip -j addr lists them`);
+    assert.deepEqual(
+      children.map((c) => c.description),
+      expected.map((l) => l.replace(/^interface [^,]+, /, '')),
+      'the rows show it as their description',
+    );
+  }
+  await wb.screenshot('details-tree', { parkMouse: true });
 });
 
 test('as an ordinary user, a netns only root can enter lists what needs root, and Show All Namespaces fills it in', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {

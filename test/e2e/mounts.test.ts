@@ -17,17 +17,18 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
-  ARTIFACTS,
   activeWebview,
   answerInputBox,
+  ARTIFACTS,
   clickMenuItem,
   clickViewAction,
   contextMenu,
+  drawnRows,
   expand,
-  findVsix,
   hoverForTooltip,
-  openViewContainer,
-  openWorkbench,
+  ms,
+  nsRow,
+  openWithNamespaces,
   pickQuickItem,
   quickInput,
   quickPickItems,
@@ -35,13 +36,12 @@ import {
   revealRow,
   runCommand,
   sidebar,
-  drawnRows,
   treeRow,
   viewDescription,
   viewPane,
   waitUntil,
+  type NamespacesWorkbenchOptions,
   type Workbench,
-  type WorkbenchOptions,
 } from './workbench';
 import { nsInode, run, Scenario } from '../integration/helpers';
 import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit-harness';
@@ -49,9 +49,7 @@ import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit
 const ROOT = process.getuid?.() === 0;
 const needsRoot = ROOT ? false : 'needs root: makes mounts and mount namespaces';
 
-const ms = (since: number): string => `${Math.round(performance.now() - since)} ms`;
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
 
 // ---------------------------------------------------------------------------------
 // Truth from /proc/PID/mountinfo (parsed here, independently of src/core)
@@ -165,18 +163,8 @@ const mountsPane = (page: Page): Locator => viewPane(page, 'Mounts');
 /** The accessible name of the row of mount TARGET from SOURCE: `TARGET, tmpfs SOURCE, …`. */
 const mountRow = (target: string, source?: string) => new RegExp(`^${esc(target)}, ${source ? `tmpfs ${esc(source)}` : '\\S+ \\S+'}, `);
 
-async function open(t: TestContext, name: string, opts: Omit<WorkbenchOptions, 'vsix' | 'name'> & { sidebarWidth?: number } = {}): Promise<Workbench> {
-  const { sidebarWidth = 640, ...options } = opts;
-  const started = performance.now();
-  const wb = await openWorkbench({ vsix: findVsix(), name: `mounts-${name}`, ...options });
-  t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
-  const { page } = wb;
-  const { clickedAt } = await wb.step('open the Namespaces container', () => openViewContainer(page, 'Namespaces'));
-  await wb.step('the Mounts view draws its first row', () => treeRow(mountsPane(page)).first().waitFor({ state: 'visible' }));
-  t.diagnostic(`activity-bar click to the first row of the Mounts view: ${ms(clickedAt)}`);
-  const width = await wb.step('widen the sidebar', () => resizeSidebar(page, sidebarWidth));
-  t.diagnostic(`sidebar ${Math.round(width)} px wide`);
-  return wb;
+function open(t: TestContext, name: string, opts: Omit<NamespacesWorkbenchOptions, 'name'> = {}): Promise<Workbench> {
+  return openWithNamespaces(t, { name: `mounts-${name}`, firstRowIn: 'Mounts', sidebarWidth: 640, ...opts });
 }
 
 /** Waits until the Mounts view's description matches; returns it. */

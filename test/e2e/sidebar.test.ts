@@ -16,6 +16,8 @@ import {
   drawnRows,
   expand,
   findVsix,
+  hoverForTooltip,
+  nsRow,
   openViewContainer,
   openWorkbench,
   parentOf,
@@ -23,7 +25,6 @@ import {
   runCommand,
   treeRow,
   waitUntil,
-  hoverForTooltip,
   type Workbench,
 } from './workbench';
 import { nsInode, Scenario } from '../integration/helpers';
@@ -37,8 +38,6 @@ async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
   await wb.step('wait for the first row', () => treeRow(wb.page).first().waitFor({ state: 'visible' }));
   t.diagnostic(`activity-bar click to first level drawn: ${Math.round(performance.now() - clickedAt)} ms`);
 }
-
-const nsRow = (ino: number) => new RegExp(`^\\w+ namespace ${ino}\\b`);
 
 test('grouped by type, owner and parent, the view places the test\'s namespaces, their processes and holders', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
   const tag = `nsxe2e-${process.pid}`;

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
@@ -314,6 +315,49 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
   }
 }
 
+/** How long since STARTED (a performance.now()), for the timings the tests print. */
+export const ms = (started: number): string => `${Math.round(performance.now() - started)} ms`;
+
+/** The accessible name of the Namespaces view's row of namespace INO: `TYPE namespace INO, …`. */
+export const nsRow = (ino: number): RegExp => new RegExp(`^\\w+ namespace ${ino}\\b`);
+
+export interface NamespacesWorkbenchOptions extends Omit<WorkbenchOptions, 'vsix'> {
+  /** The view whose first row says the extension has drawn: the Namespaces view (default) or the Mounts view. */
+  firstRowIn?: 'Namespaces' | 'Mounts';
+  /** Runs Group by Type, so that a test finds a namespace under its type. */
+  groupByType?: boolean;
+  /** Widens the sidebar to about this many pixels: long rows stay readable in screenshots. */
+  sidebarWidth?: number;
+}
+
+/**
+ * A workbench with the packaged extension (findVsix()) and the Namespaces view container
+ * shown, once the first row of FIRSTROWIN is drawn; prints how long loading and that took.
+ * A step that fails after the workbench opened closes it: the caller has no handle to
+ * close yet.
+ */
+export async function openWithNamespaces(t: TestContext, opts: NamespacesWorkbenchOptions = {}): Promise<Workbench> {
+  const { firstRowIn = 'Namespaces', groupByType = false, sidebarWidth, ...options } = opts;
+  const started = performance.now();
+  const wb = await openWorkbench({ vsix: findVsix(), ...options });
+  t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
+  const { page } = wb;
+  try {
+    const { clickedAt } = await wb.step('open the Namespaces view container', () => openViewContainer(page, 'Namespaces'));
+    await wb.step(`the ${firstRowIn} view draws its first row`, () => treeRow(viewPane(page, firstRowIn)).first().waitFor({ state: 'visible' }));
+    t.diagnostic(`activity-bar click to the first row of the ${firstRowIn} view: ${ms(clickedAt)}`);
+    if (groupByType) await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+    if (sidebarWidth !== undefined) {
+      const width = await wb.step('widen the sidebar', () => resizeSidebar(page, sidebarWidth));
+      t.diagnostic(`sidebar ${Math.round(width)} px wide`);
+    }
+    return wb;
+  } catch (e) {
+    await wb.close().catch(() => {});
+    throw e;
+  }
+}
+
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const cssString = (s: string): string => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
@@ -582,12 +626,6 @@ export async function parentOf(scope: TreeScope, row: Locator, timeout = TIMEOUT
 }
 
 /**
- * The document of the webview shown in the editor area (a panel an extension opened):
- * VS Code draws a webview in two nested iframes, `iframe.webview` (its host page) and in
- * it `iframe#active-frame` (the extension's HTML); of several webviews, the visible one.
- * Locators in it pierce open shadow roots, so the insides of web components are reachable.
- */
-/**
  * Hovers TARGET until TOOLTIP shows. A refresh that redraws the row takes the hover
  * away, so the mouse moves off and back until it stays long enough.
  */
@@ -599,6 +637,12 @@ export async function hoverForTooltip(page: Page, target: Locator, tooltip: Loca
   }, timeout);
 }
 
+/**
+ * The document of the webview shown in the editor area (a panel an extension opened):
+ * VS Code draws a webview in two nested iframes, `iframe.webview` (its host page) and in
+ * it `iframe#active-frame` (the extension's HTML); of several webviews, the visible one.
+ * Locators in it pierce open shadow roots, so the insides of web components are reachable.
+ */
 export function activeWebview(page: Page): FrameLocator {
   return page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
 }

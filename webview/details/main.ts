@@ -10,6 +10,8 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { DetailsCell, DetailsFromWebview, DetailsSectionView, DetailsToWebview, DetailsView } from '../../src/protocol';
+import { byId, fill, h, panelTop, timeOfDay } from '../shared/dom';
+import { vscodeApi } from '../shared/vscodeApi';
 import './main.css';
 
 /** How a table is sorted: by column COL, up or down; none keeps the host's order. */
@@ -24,14 +26,7 @@ interface PageState {
   sorts: Record<string, Sort>;
 }
 
-interface VsCodeApi {
-  postMessage(msg: DetailsFromWebview): void;
-  getState(): Partial<PageState> | undefined;
-  setState(state: PageState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<DetailsFromWebview, PageState>();
 const saved = vscode.getState() ?? {};
 const state: PageState & { view: DetailsView | null; busy: boolean } = {
   filters: { ...saved.filters },
@@ -41,54 +36,18 @@ const state: PageState & { view: DetailsView | null; busy: boolean } = {
 };
 const save = () => vscode.setState({ filters: state.filters, sorts: state.sorts });
 
-// ─── DOM helpers: text always goes in as text, never as markup ─────────────────────────
-
-type Attrs = Record<string, string | number | boolean | null | undefined>;
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Child[]): HTMLElementTagNameMap[K];
-function h(tag: string, attrs?: Attrs, ...children: Child[]): HTMLElement;
-function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    el.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) el.append(child);
-  return el;
-}
-
-function fill(el: Element, ...children: Child[]): void {
-  el.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
-}
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
-
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const sentence = (text: string) => capital(text) + (/[.!?]$/.test(text) ? '' : '.');
-
-function time(iso: string | null): string {
-  const d = new Date(iso ?? '');
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString();
-}
 
 // ─── the page ──────────────────────────────────────────────────────────────────────────
 
 const app = byId('app');
 fill(
   app,
-  h('vscode-progress-bar', { id: 'busy', hidden: true, 'aria-label': 'Reading the namespace' }),
-  h(
-    'header',
-    { class: 'top' },
-    h('div', { class: 'title-block' }, h('h1', { id: 'title' }, 'Namespace Details'), h('p', { id: 'subtitle', class: 'subtitle' })),
-    h(
-      'div',
-      { class: 'actions', role: 'toolbar', 'aria-label': 'Panel actions' },
-      h('vscode-toolbar-button', { id: 'refresh-button', icon: 'refresh', label: 'Refresh', title: 'Read what is inside the namespace again' }),
-    ),
+  ...panelTop(
+    'Reading the namespace',
+    'Namespace Details',
+    h('vscode-toolbar-button', { id: 'refresh-button', icon: 'refresh', label: 'Refresh', title: 'Read what is inside the namespace again' }),
   ),
   h('div', { id: 'problem', role: 'status' }),
   h('section', { id: 'unavailable', class: 'unavailable', hidden: true, 'aria-labelledby': 'unavailable-heading' }),
@@ -164,7 +123,7 @@ function renderHeader(view: DetailsView): void {
     heading.label ? h('span', { class: 'label' }, heading.label) : null,
   );
   const how = heading.readAs === 'root' ? 'read as root' : heading.readAs === 'user' ? 'read with your rights' : null;
-  const at = time(view.readAt);
+  const at = timeOfDay(view.readAt);
   byId('subtitle').textContent = [how, heading.via, at && `at ${at}`].filter(Boolean).join(' · ');
 }
 

@@ -27,16 +27,11 @@ import type {
   RelationSection,
   SelectionView,
 } from '../../src/protocol';
+import { byId, fill, h, panelTop, timeOfDay, type Attrs, type Child } from '../shared/dom';
+import { vscodeApi } from '../shared/vscodeApi';
 import './main.css';
 
-interface VsCodeApi {
-  postMessage(msg: PropagationFromWebview): void;
-  getState(): Partial<PropagationPanelState> | undefined;
-  setState(state: PropagationPanelState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<PropagationFromWebview, PropagationPanelState>();
 const saved = vscode.getState() ?? {};
 
 const state = {
@@ -55,32 +50,6 @@ function save(): void {
     compareNs: state.compare?.there.ns ?? null,
     filter: state.filter,
   });
-}
-
-// ─── DOM helpers: text always goes in as text, never as markup ─────────────────────────
-
-type Attrs = Record<string, string | number | boolean | null | undefined>;
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Child[]): HTMLElementTagNameMap[K];
-function h(tag: string, attrs?: Attrs, ...children: Child[]): HTMLElement;
-function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    el.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) el.append(child);
-  return el;
-}
-
-/** replaceChildren that skips what is not there. */
-function fill(el: Element, ...children: Child[]): void {
-  el.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
-}
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -171,26 +140,15 @@ function mountLink(ns: number | null, mountId: number, text: string, here: boole
   return h('a', { href: '#', class: 'mount-link', 'data-ns': ns ?? '', 'data-mount-id': mountId, 'aria-label': `${text}, mount ${mountId}: ${where}`, title: text }, pathText(text));
 }
 
-function time(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString();
-}
-
 // ─── the page ──────────────────────────────────────────────────────────────────────────
 
 const app = byId('app');
 app.replaceChildren(
-  h('vscode-progress-bar', { id: 'busy', hidden: true, 'aria-label': 'Reading the mount namespaces' }),
-  h(
-    'header',
-    { class: 'top' },
-    h('div', { class: 'title-block' }, h('h1', { id: 'title' }, 'Mount Propagation'), h('p', { id: 'subtitle', class: 'subtitle' })),
-    h(
-      'div',
-      { class: 'actions', role: 'toolbar', 'aria-label': 'Panel actions' },
-      h('vscode-button', { id: 'compare-button', icon: 'git-compare', secondary: true, 'aria-label': 'Compare with…', title: 'Compare these mounts with another mount namespace' }, 'Compare with…'),
-      h('vscode-button', { id: 'refresh-button', icon: 'refresh', secondary: true, 'aria-label': 'Refresh', title: 'Read every mount namespace again' }, 'Refresh'),
-    ),
+  ...panelTop(
+    'Reading the mount namespaces',
+    'Mount Propagation',
+    h('vscode-button', { id: 'compare-button', icon: 'git-compare', secondary: true, 'aria-label': 'Compare with…', title: 'Compare these mounts with another mount namespace' }, 'Compare with…'),
+    h('vscode-button', { id: 'refresh-button', icon: 'refresh', secondary: true, 'aria-label': 'Refresh', title: 'Read every mount namespace again' }, 'Refresh'),
   ),
   h('div', { id: 'problems', role: 'status' }),
   h(
@@ -287,8 +245,8 @@ function renderNamespace(): void {
   byId('title').textContent = view.namespace.name;
   const parts =
     view.status === 'ok'
-      ? [plural(view.mounts.length, 'mount', 'mounts'), `read from ${view.via}`, view.readAt && `at ${time(view.readAt)}`]
-      : [view.readAt && `read at ${time(view.readAt)}`];
+      ? [plural(view.mounts.length, 'mount', 'mounts'), `read from ${view.via}`, view.readAt && `at ${timeOfDay(view.readAt)}`]
+      : [view.readAt && `read at ${timeOfDay(view.readAt)}`];
   byId('subtitle').textContent = parts.filter(Boolean).join(' · ');
   updateCompareButton();
   renderProblems(view);
