@@ -366,7 +366,8 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   t.diagnostic(`user: ${JSON.stringify(user)}`);
   const mapOf = (file: string) => {
     const [inside, outside, count] = readFileSync(`/proc/${sleep}/${file}`, 'utf8').trim().split(/\s+/).map(Number) as [number, number, number];
-    return `${inside}–${inside + count - 1} → ${outside}–${outside + count - 1}`;
+    const range = (from: number) => (count === 1 ? String(from) : `${from}–${from + count - 1}`);
+    return `${range(inside)} → ${range(outside)}`;
   };
   assert.equal(user['UID map'], mapOf('uid_map'));
   assert.equal(user['GID map'], mapOf('gid_map'));

@@ -260,6 +260,11 @@ test('detailsText: heading, sections, and what was not read with the option that
   assert.doesNotMatch(detailsText({ ...NET, readAs: 'root' }), /add --as-root/);
 });
 
+test('detailsText: ID maps as ranges, a single ID as itself', () => {
+  const text = detailsText({ type: 'user', ns: 1, label: null, readAs: 'user', via: null, uidMap: [{ inside: 0, outside: 1000, count: 1 }, { inside: 1, outside: 100000, count: 65536 }], unavailable: [] });
+  assert.match(text, /UID map +0 → 1000, 1–65536 → 100000–165535\n/);
+});
+
 test('detailsText: a hostname with control characters is printed escaped', () => {
   const text = detailsText({ type: 'uts', ns: 1, label: null, readAs: 'root', via: null, hostname: 'evil\u001b[2J', domainname: '(none)', unavailable: [] });
   assert.match(text, /Hostname +evil\\033\[2J\n/);

@@ -52,7 +52,8 @@ function interfaceNotes(i: NetInterface): Cell {
 function mapText(map: IdMapRange[] | undefined): string | undefined {
   if (!map) return undefined;
   if (!map.length) return 'none (unmapped)';
-  return map.map((r) => `${r.inside}–${r.inside + r.count - 1} → ${r.outside}–${r.outside + r.count - 1}`).join(', ');
+  const range = (from: number, count: number) => (count === 1 ? String(from) : `${from}–${from + count - 1}`);
+  return map.map((r) => `${range(r.inside, r.count)} → ${range(r.outside, r.count)}`).join(', ');
 }
 
 function offsetText(o: ClockOffset | undefined): string | undefined {
