@@ -179,7 +179,10 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       // one still selected there.
       if (!node) return;
       const ns = node.kind === 'namespace' && node.ns.type === 'mnt' ? node.ns.ns : undefined;
-      if (ns !== undefined && ns !== followed) void select(ns);
+      if (ns !== undefined && ns !== followed) {
+        log.info(`mounts: following the selected mount namespace ${ns}`);
+        void select(ns);
+      }
       followed = ns;
     }),
     view.onDidChangeSnapshot(() => {

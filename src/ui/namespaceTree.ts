@@ -83,14 +83,16 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     return this.model?.findNamespace(ino);
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
+  getChildren(node?: Node): Node[] {
     const model = this.model;
     if (!model) return [];
     if (!node) return model.roots();
     if (node.kind !== 'namespace' || node.ns.ghost) return model.children(node);
-    // What is inside (a net namespace's interfaces) above who is in it.
-    const details = await this.details.get(node.ns.ns).catch(() => undefined);
-    const rows = details ? detailRows(details) : [];
+    // What is inside (a net namespace's interfaces) above who is in it. Not waited for: the
+    // latest reading now, and the rows redrawn if a new one changes them.
+    const seen = this.details.peek(node.ns.ns);
+    if (!seen?.fresh) void this.details.get(node.ns.ns).catch(() => undefined);
+    const rows = seen ? detailRows(seen.details) : [];
     this.drawn.set(node.ns.ns, { words: this.drawn.get(node.ns.ns)?.words ?? '', rows: JSON.stringify(rows) });
     return [...rows.map((row): DetailNode => ({ kind: 'detail', id: `${node.id}/d:${row.key}`, parent: node, ns: node.ns, row })), ...model.children(node)];
   }

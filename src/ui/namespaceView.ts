@@ -141,6 +141,28 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     }
   };
 
+  /**
+   * Shows a namespace's row. A new snapshot can replace the tree's nodes while VS Code
+   * resolves the one asked for, and the reveal then fails: look it up again and retry.
+   * Redraws wait meanwhile: one that lands during a reveal can leave its group folded.
+   */
+  const revealNamespace = async (ino: number, options: { select: boolean; expand: boolean }): Promise<boolean> => {
+    for (let attempt = 1; ; attempt++) {
+      const node = provider.findNamespace(ino);
+      if (!node) return false;
+      try {
+        await provider.holdingRedraws(() => treeView.reveal(node, { select: options.select, focus: options.select, expand: options.expand }));
+        return true;
+      } catch (err) {
+        if (attempt === 3) {
+          log.warn(`could not reveal namespace ${ino}: ${(err as Error).message}`);
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  };
+
   extension.subscriptions.push(
     treeView,
     provider,
@@ -191,8 +213,8 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
           return void vscode.window.showWarningMessage(`PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`);
         }
         applyFilter(String(pid));
-        const nodes = Object.values(proc.ns).flatMap((ino) => provider.findNamespace(ino) ?? []);
-        for (const [i, node] of nodes.entries()) await treeView.reveal(node, { select: i === 0, focus: i === 0 });
+        const inos = Object.values(proc.ns).filter((ino) => provider.findNamespace(ino));
+        for (const [i, ino] of inos.entries()) await revealNamespace(ino, { select: i === 0, expand: false });
       }),
     ),
   );
@@ -209,25 +231,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       return elevated;
     },
     setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
-    reveal: async (ino, { select = false } = {}) => {
-      // A new snapshot can replace the tree's nodes while VS Code resolves the one asked
-      // for, and the reveal then fails: look the namespace up again and retry.
-      for (let attempt = 1; ; attempt++) {
-        const node = provider.findNamespace(ino);
-        if (!node) return false;
-        try {
-          // Expanded too: who is in a namespace is what one looks for in a new one.
-          await provider.holdingRedraws(() => treeView.reveal(node, { select, focus: select, expand: true }));
-          return true;
-        } catch (err) {
-          if (attempt === 3) {
-            log.warn(`could not reveal namespace ${ino}: ${(err as Error).message}`);
-            return false;
-          }
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-      }
-    },
+    reveal: (ino, { select = false } = {}) => revealNamespace(ino, { select, expand: true }),
   };
 }
 
