@@ -197,9 +197,10 @@ async function expectRow(wb: Workbench, m: Mounts, target: string, source: strin
     await waitUntil(`the row of ${target} says "${description}"`, async () => {
       const dir = await revealRow(pane, mountRow(m.dir), 5000);
       if ((await dir.getAttribute('aria-expanded')) === 'false') {
-        // Clicked again on the next round if the tree was replaced under the click.
+        // Clicked again on the next round if the tree was replaced under the click; waited
+        // for first, so that a slow expansion is not clicked shut again.
         await dir.locator('.monaco-tl-twistie').click({ timeout: 2000 });
-        await wb.page.waitForTimeout(200);
+        await waitUntil('the directory row is expanded', async () => (await dir.getAttribute('aria-expanded')) === 'true', 3000).catch(() => undefined);
       }
       await revealRow(pane, mountRow(target, source), 5000);
       return (now = await rowDescription(row)) === description;

@@ -212,6 +212,12 @@ test('Open Terminal in Namespace… on a process enters the types checked: one, 
   t.diagnostic(await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`));
   t.diagnostic(await ask(wb, 'readlink /proc/self/ns/uts', `uts:[${hostUts}]`));
   await wb.screenshot('terminals-enter-net');
+  // The terminal's shell is in the net namespace too. The row, and so the pick, is named
+  // after the namespace's lowest PID, which the shell has once PIDs wrapped around: it goes first.
+  await wb.step('kill the terminal', () => runCommand(page, 'Terminal: Kill the Active Terminal Instance'));
+  await wb.step('the net namespace is named after the sleep again', () =>
+    waitUntil('the row is the sleep\'s', async () => new RegExp(`^net namespace ${net}, sleep,`).test((await row.getAttribute('aria-label')) ?? ''), 20_000),
+  );
 
   await openPick();
   await wb.step('check All of them', () => setQuickPickChecked(page, 'All of them', true));
