@@ -205,7 +205,7 @@ async function mountTable(target: { pid: number | null; ns: number | null }, sna
     }
     return await tableOfNamespace(snapshot ?? scan('namespaces', proc), target.ns, proc);
   } catch (err) {
-    if (err instanceof MountReadError && euid() !== 0 && /needs root|not visible to you|permission denied/.test(err.message)) {
+    if (err instanceof MountReadError && euid() !== 0 && err.rootMayRead) {
       throw new MountReadError(`${err.message} (add --as-root)`);
     }
     throw err;

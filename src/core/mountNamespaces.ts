@@ -15,6 +15,25 @@ import { NamespaceRecord, Snapshot } from './snapshot';
 
 export class MountReadError extends Error {
   override name = 'MountReadError';
+  /**
+   * NEEDS_ROOT: only root can read it (it means entering the namespace). HIDDEN: this
+   * user cannot see what root might (permission denied, or not in a scan without root).
+   */
+  constructor(
+    message: string,
+    readonly why: { needsRoot?: boolean; hidden?: boolean } = {},
+  ) {
+    super(message);
+  }
+
+  get needsRoot(): boolean {
+    return !!this.why.needsRoot;
+  }
+
+  /** Whether reading as root may succeed where this user failed. */
+  get rootMayRead(): boolean {
+    return !!(this.why.needsRoot || this.why.hidden);
+  }
 }
 
 function errnoOf(err: unknown): string | undefined {
@@ -34,7 +53,7 @@ export function tableOfPid(pid: number, proc = new ProcSource(), label: string |
   } catch (err) {
     const code = errnoOf(err);
     if (code === 'ENOENT' || code === 'ESRCH') throw new MountReadError(`no process with PID ${pid}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new MountReadError(`cannot read the mounts of PID ${pid}: permission denied`);
+    if (code === 'EACCES' || code === 'EPERM') throw new MountReadError(`cannot read the mounts of PID ${pid}: permission denied`, { hidden: true });
     if (code === 'EINVAL') throw new MountReadError(`PID ${pid} has no mount namespace left (it is exiting)`);
     throw err;
   }
@@ -60,8 +79,8 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
   if (!record) {
     const other = snapshot.namespaces.find((n) => n.ns === ns);
     if (other) throw new MountReadError(`namespace ${ns} is a ${other.type} namespace, not a mount namespace`);
-    const hint = snapshot.scanner.uid === 0 ? '' : ', or not visible to you';
-    throw new MountReadError(`no mount namespace ${ns}: it is gone${hint}`);
+    const hidden = snapshot.scanner.uid !== 0;
+    throw new MountReadError(`no mount namespace ${ns}: it is gone${hidden ? ', or not visible to you' : ''}`, { hidden });
   }
   const members = snapshot.processes.filter((p) => p.ns.mnt === ns && !p.hidden).map((p) => p.pid);
   for (const pid of members) {
@@ -89,7 +108,7 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
     return [{ file: h.mntns === ownMountNs(proc) ? h.path : proc.pathInMountNs(h.pid, h.path), via: `bind mount ${h.path}` }];
   });
   if (!entries.length) throw new MountReadError(`mount namespace ${ns} has no process, and nothing visible keeps it open`);
-  if ((process.geteuid?.() ?? 0) !== 0) throw new MountReadError(`mount namespace ${ns} has no process in it: reading its mounts means entering it, which needs root`);
+  if ((process.geteuid?.() ?? 0) !== 0) throw new MountReadError(`mount namespace ${ns} has no process in it: reading its mounts means entering it, which needs root`, { needsRoot: true });
   let last: unknown;
   for (const { file, via } of entries) {
     try {

@@ -14,9 +14,8 @@ export type DetailsReader = (inos: number[]) => Promise<(NamespaceDetails | { er
 export class DetailsSource implements vscode.Disposable {
   private snapshot: Snapshot | undefined;
   private readonly cache = new Map<number, Promise<NamespaceDetails>>();
-  private readonly settled = new Map<number, NamespaceDetails>();
-  /** What was read for the snapshot before: shown until the new reading comes. */
-  private previous = new Map<number, NamespaceDetails>();
+  /** The last reading of each namespace and the snapshot it was read for: one of an earlier snapshot is shown until the new reading comes. */
+  private readonly readings = new Map<number, { details: NamespaceDetails; snapshot: Snapshot }>();
   private batch: { ino: number; resolve: (d: NamespaceDetails) => void; reject: (e: Error) => void }[] = [];
   private readonly read = new vscode.EventEmitter<number[]>();
   /** Fires with the inodes whose details have just been read. */
@@ -28,29 +27,25 @@ export class DetailsSource implements vscode.Disposable {
   update(snapshot: Snapshot): void {
     this.snapshot = snapshot;
     this.cache.clear();
-    for (const [ino, d] of this.settled) this.previous.set(ino, d);
-    this.settled.clear();
   }
 
   /** Read again when next asked (the user refreshed). */
   forget(ino?: number): void {
     if (ino === undefined) {
       this.cache.clear();
-      this.settled.clear();
-      this.previous.clear();
+      this.readings.clear();
     } else {
       this.cache.delete(ino);
-      this.settled.delete(ino);
-      this.previous.delete(ino);
+      this.readings.delete(ino);
     }
   }
 
   /** What is known now, without reading; not fresh when it was read for an earlier snapshot. */
   peek(ino: number): { details: NamespaceDetails; fresh: boolean } | undefined {
-    const fresh = this.snapshot?.details?.[ino] ?? this.settled.get(ino);
-    if (fresh) return { details: fresh, fresh: true };
-    const previous = this.previous.get(ino);
-    return previous && { details: previous, fresh: false };
+    const known = this.snapshot?.details?.[ino];
+    if (known) return { details: known, fresh: true };
+    const reading = this.readings.get(ino);
+    return reading && { details: reading.details, fresh: reading.snapshot === this.snapshot };
   }
 
   get(ino: number): Promise<NamespaceDetails> {
@@ -92,10 +87,7 @@ export class DetailsSource implements vscode.Disposable {
           b.reject(new Error(d.error));
           continue;
         }
-        if (!stale) {
-          this.settled.set(b.ino, d);
-          this.previous.delete(b.ino);
-        }
+        if (!stale) this.readings.set(b.ino, { details: d, snapshot });
         read.push(b.ino);
         b.resolve(d);
       }

@@ -8,7 +8,7 @@ import { NamespaceDetails } from '../core/details/types';
 import { printable } from '../core/printable';
 import { NamespaceRecord } from '../core/snapshot';
 import { DetailsSectionView, DetailsView } from '../protocol';
-import { TYPE_ICON } from './presentation';
+import { namespaceName, TYPE_ICON } from './presentation';
 
 export interface DetailsInput {
   /** The namespace as last seen in a snapshot. */
@@ -37,7 +37,7 @@ function labelOf(record: Pick<NamespaceRecord, 'ns' | 'label'>): string | null {
 /** `net 4026532181 (label)`. */
 export function detailsName(record: Pick<NamespaceRecord, 'type' | 'ns' | 'label'>): string {
   const label = labelOf(record);
-  return label ? `${record.type} ${record.ns} (${label})` : `${record.type} ${record.ns}`;
+  return label ? `${namespaceName(record)} (${label})` : namespaceName(record);
 }
 
 export function detailsView(input: DetailsInput): DetailsView {

@@ -86,7 +86,7 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       show(await read(), false);
     } catch (err) {
       if (!(err instanceof MountReadError)) throw err;
-      fail(capitalise(err.message) + '.', /needs root/.test(err.message) ? 'needsRoot' : 'error');
+      fail(capitalise(err.message) + '.', err.needsRoot ? 'needsRoot' : 'error');
     }
   };
   const interval = () => vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);

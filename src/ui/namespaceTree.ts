@@ -1,5 +1,6 @@
 /** The sidebar tree of namespaces: a TreeDataProvider over the TreeModel. */
 import * as vscode from 'vscode';
+import { NamespaceDetails } from '../core/details/types';
 import { NamespaceRecord, Snapshot } from '../core/snapshot';
 import { DetailsSource } from './details';
 import { detailRows, detailWords } from './detailRows';
@@ -90,9 +91,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (node.kind !== 'namespace' || node.ns.ghost) return model.children(node);
     // What is inside (a net namespace's interfaces) above who is in it. Not waited for: the
     // latest reading now, and the rows redrawn if a new one changes them.
-    const seen = this.details.peek(node.ns.ns);
-    if (!seen?.fresh) void this.details.get(node.ns.ns).catch(() => undefined);
-    const rows = seen ? detailRows(seen.details) : [];
+    const seen = this.latest(node.ns.ns);
+    const rows = seen ? detailRows(seen) : [];
     this.drawn.set(node.ns.ns, { words: this.drawn.get(node.ns.ns)?.words ?? '', rows: JSON.stringify(rows) });
     return [...rows.map((row): DetailNode => ({ kind: 'detail', id: `${node.id}/d:${row.key}`, parent: node, ns: node.ns, row })), ...model.children(node)];
   }
@@ -131,17 +131,20 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     for (const l of this.listeners) l.dispose();
   }
 
-  /**
-   * The row's words on what is inside: the latest reading, and a new one asked for when
-   * that one belongs to an earlier snapshot (the row is redrawn if the words change).
-   */
+  /** The row's words on what is inside, from the latest reading (the row is redrawn if a new one changes them). */
   private inside(ns: NamespaceRecord): string | undefined {
     if (ns.ghost) return undefined;
-    const seen = this.details.peek(ns.ns);
-    if (!seen?.fresh) void this.details.get(ns.ns).catch(() => undefined);
-    const words = seen && detailWords(seen.details);
+    const seen = this.latest(ns.ns);
+    const words = seen && detailWords(seen);
     this.drawn.set(ns.ns, { ...this.drawn.get(ns.ns), words: words ?? '' });
     return words;
+  }
+
+  /** The latest reading of namespace INO, a new one asked for (not waited for) when it belongs to an earlier snapshot. */
+  private latest(ino: number): NamespaceDetails | undefined {
+    const seen = this.details.peek(ino);
+    if (!seen?.fresh) void this.details.get(ino).catch(() => undefined);
+    return seen?.details;
   }
 
   /** Whether the details just read change what the namespace's rows show. */

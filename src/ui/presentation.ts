@@ -79,7 +79,7 @@ export function rowText(
   }
 }
 
-export function namespaceName(ns: NamespaceRecord): string {
+export function namespaceName(ns: Pick<NamespaceRecord, 'type' | 'ns'>): string {
   return `${ns.type} ${ns.ns}`;
 }
 

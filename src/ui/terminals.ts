@@ -38,25 +38,19 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
   /** Terminals that make namespaces: the PID of the process each runs, and what was revealed of them. */
   const isolated = new Map<vscode.Terminal, { pid?: number; asRoot: boolean; revealed: Set<number>; explained?: boolean }>();
 
-  /** Namespaces to reveal, one at a time: reveals running side by side can undo each other. */
-  const toReveal: { ino: number; revealed: Set<number> }[] = [];
-  let revealing = false;
-  const revealNext = async () => {
-    if (revealing) return;
-    revealing = true;
-    try {
-      for (let next; (next = toReveal.shift()); ) {
-        // Not revealed (the tree was redrawn meanwhile): the next look tries again.
-        if (!(await view.reveal(next.ino))) next.revealed.delete(next.ino);
-      }
-    } finally {
-      revealing = false;
-    }
+  /** Reveals one at a time, each after those before: reveals running side by side can undo each other. */
+  let revealing = Promise.resolve();
+  const reveal = (ino: number, revealed: Set<number>) => {
+    revealed.add(ino);
+    revealing = revealing.then(async () => {
+      // Not revealed (the tree was redrawn meanwhile): the next look tries again.
+      if (!(await view.reveal(ino))) revealed.delete(ino);
+    });
   };
 
   const updateMarks = (snapshot: Snapshot | undefined) => {
     const marks = new Map<number, string>();
-    const reveal: number[] = [];
+    const toReveal: number[] = [];
     if (snapshot) {
       for (const [terminal, made] of isolated) {
         if (made.pid === undefined) continue;
@@ -64,9 +58,8 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
         for (const ino of below.namespaces) {
           marks.set(ino, terminal.name);
           if (!made.revealed.has(ino)) {
-            made.revealed.add(ino);
-            reveal.push(ino);
-            toReveal.push({ ino, revealed: made.revealed });
+            toReveal.push(ino);
+            reveal(ino, made.revealed);
           }
         }
         if (made.asRoot && below.hidden && !made.explained) {
@@ -76,8 +69,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView)
       }
     }
     view.setTerminalMarks(marks);
-    if (reveal.length) log.info(`terminal namespaces to reveal: ${reveal.join(', ')}`);
-    void revealNext();
+    if (toReveal.length) log.info(`terminal namespaces to reveal: ${toReveal.join(', ')}`);
   };
 
   const openTerminal = async (node?: Node) => {

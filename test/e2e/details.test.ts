@@ -65,6 +65,14 @@ async function showDetailsFromPalette(wb: Workbench, type: string, ino: number):
   });
 }
 
+/** Show Details from ROW's context menu. */
+async function showDetailsFromMenu(wb: Workbench, row: Locator): Promise<void> {
+  await wb.step('Show Details from the row\'s context menu', async () => {
+    await contextMenu(row);
+    await clickMenuItem(wb.page, 'Show Details');
+  });
+}
+
 /** Waits until the active panel is the Details panel of INO and has drawn its sections; returns its document. */
 async function detailsPanel(wb: Workbench, type: string, ino: number, t: TestContext, since: number): Promise<FrameLocator> {
   const { page } = wb;
@@ -245,10 +253,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   // ─── net, from the row's context menu ───
   const rowA = await namespaceRow(wb, 'net', net.a.ino);
   let asked = performance.now();
-  await wb.step('Show Details from the row\'s context menu', async () => {
-    await contextMenu(rowA);
-    await clickMenuItem(page, 'Show Details');
-  });
+  await showDetailsFromMenu(wb, rowA);
   let view = await detailsPanel(wb, 'net', net.a.ino, t, asked);
   assert.match(squeeze(await view.locator('#title').innerText()), new RegExp(`^net ${net.a.ino} ${net.a.name}$`));
   assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read as root · .+ · at \d/);
@@ -530,10 +535,7 @@ test('as an ordinary user, a netns only root can enter lists what needs root, an
 
   const row = await namespaceRow(wb, 'net', net.a.ino);
   let asked = performance.now();
-  await wb.step('Show Details from the row\'s context menu', async () => {
-    await contextMenu(row);
-    await clickMenuItem(page, 'Show Details');
-  });
+  await showDetailsFromMenu(wb, row);
   const tab = page.locator('.tabs-container .tab.active').filter({ hasText: `net ${net.a.ino}` });
   await wb.step('the panel opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
   const view = activeWebview(page);

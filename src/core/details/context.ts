@@ -23,14 +23,50 @@ export function baseOf(ns: NamespaceRecord, ctx: DetailsContext) {
   return { ns: ns.ns, label: ns.label, readAs: ctx.threads ? ('root' as const) : ('user' as const), via: null as string | null, unavailable: [] as Unavailable[] };
 }
 
+/**
+ * What the readers look up in the snapshot, built once per context: reading every
+ * namespace (root's scan) would otherwise scan all processes for each one.
+ */
+interface SnapshotIndex {
+  /** `TYPE:INODE` → visible member PIDs, lowest first. */
+  members: Map<string, number[]>;
+  commands: Map<number, string>;
+  byIno: Map<number, NamespaceRecord>;
+}
+
+const indexes = new WeakMap<DetailsContext, SnapshotIndex>();
+
+function indexOf(ctx: DetailsContext): SnapshotIndex {
+  let index = indexes.get(ctx);
+  if (index) return index;
+  const { snapshot } = ctx;
+  const members = new Map<string, number[]>();
+  for (const p of snapshot.processes) {
+    if (p.hidden) continue;
+    for (const [type, ino] of Object.entries(p.ns)) {
+      const key = `${type}:${ino}`;
+      const list = members.get(key);
+      if (list) list.push(p.pid);
+      else members.set(key, [p.pid]);
+    }
+  }
+  index = {
+    members,
+    commands: new Map(snapshot.processes.map((p) => [p.pid, p.command || p.name])),
+    byIno: new Map(snapshot.namespaces.map((n) => [n.ns, n])),
+  };
+  indexes.set(ctx, index);
+  return index;
+}
+
 /** Member processes whose /proc entries can be read (not hidden), lowest PID first. */
-export function visibleMembers(ns: NamespaceRecord, ctx: DetailsContext): number[] {
-  return ctx.snapshot.processes.filter((p) => !p.hidden && p.ns[ns.type] === ns.ns).map((p) => p.pid);
+export function visibleMembers(ns: NamespaceRecord, ctx: DetailsContext): readonly number[] {
+  return indexOf(ctx).members.get(`${ns.type}:${ns.ns}`) ?? [];
 }
 
 /** PID → command line, or the name for a kernel thread, which has none. */
-export function commands(ctx: DetailsContext): Map<number, string> {
-  return new Map(ctx.snapshot.processes.map((p) => [p.pid, p.command || p.name]));
+export function commands(ctx: DetailsContext): ReadonlyMap<number, string> {
+  return indexOf(ctx).commands;
 }
 
 /** How many processes a scan without root could not place, which may be in any namespace. */
@@ -40,7 +76,7 @@ export function hiddenWithoutRoot(ctx: DetailsContext): number {
 
 /** How many user (or PID) namespaces are above NS, by the parents the snapshot knows. */
 export function depthOf(ns: NamespaceRecord, ctx: DetailsContext): number {
-  const byIno = new Map(ctx.snapshot.namespaces.map((n) => [n.ns, n]));
+  const { byIno } = indexOf(ctx);
   let depth = 0;
   for (let p = ns.pns; p !== null && depth < 64; p = byIno.get(p)?.pns ?? null) depth++;
   return depth;
@@ -70,7 +106,7 @@ export function vanished(err: unknown): boolean {
  * Else why not (null when there was no PID), a process that is there but could not be
  * read saying more than one that is gone.
  */
-export function fromFirstProcess<T>(pids: number[], read: (pid: number) => T): { pid: number; value: T } | { error: string | null } {
+export function fromFirstProcess<T>(pids: readonly number[], read: (pid: number) => T): { pid: number; value: T } | { error: string | null } {
   let error: { message: string; vanished: boolean } | null = null;
   for (const pid of pids) {
     try {

@@ -14,13 +14,13 @@ import { readNet } from './net';
 import { readPid } from './pid';
 import { ThreadRunner } from './threads';
 import { readTime } from './time';
-import { NamespaceDetails } from './types';
+import { DetailsOf, NamespaceDetails } from './types';
 import { readUser } from './user';
 import { readUts } from './uts';
 
 export class DetailsError extends Error {}
 
-const READERS: { [T in NsType]: (ns: NamespaceRecord, ctx: DetailsContext) => Promise<Extract<NamespaceDetails, { type: T }>> } = {
+const READERS: { [T in NsType]: (ns: NamespaceRecord, ctx: DetailsContext) => Promise<DetailsOf<T>> } = {
   cgroup: readCgroup,
   ipc: readIpc,
   mnt: readMnt,

@@ -120,7 +120,7 @@ export function posixQueues(files: QueueFile[], users: Map<number, string>): Non
  * The queues of an mqueue mount, with sync calls only: in the reading thread, async ones
  * would run on libuv's threads, which are in the host's mount namespace.
  */
-export function queueFiles(dir: string): QueueFile[] {
+function queueFiles(dir: string): QueueFile[] {
   return fs.readdirSync(dir).flatMap((name) => {
     const file = path.join(dir, name);
     try {

@@ -12,7 +12,7 @@ export async function readMnt(ns: NamespaceRecord, ctx: DetailsContext): Promise
     details.via = table.via;
   } catch (err) {
     if (!(err instanceof MountReadError)) throw err;
-    details.unavailable.push({ what: 'mounts', reason: err.message, needsRoot: /needs root/.test(err.message) });
+    details.unavailable.push({ what: 'mounts', reason: err.message, needsRoot: err.needsRoot });
   }
   return details;
 }

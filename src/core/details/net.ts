@@ -12,6 +12,7 @@
  * names, counters, addresses, routes and sockets but no link state, MTU, MAC or kind.
  */
 import { NamespaceRecord } from '../snapshot';
+import { plural } from '../plural';
 import { parseNsLink, ProcSource } from '../procfs';
 import { baseOf, commands, DetailsContext, fromFirstProcess, hiddenWithoutRoot, readInside, visibleMembers } from './context';
 import {
@@ -108,7 +109,7 @@ export function netInside(): NetInside {
 }
 
 function skippedLines(n: number, path: string): Problem {
-  return { what: `${n} line${n === 1 ? '' : 's'} of ${path}`, reason: 'not in the format the kernel writes, so left out' };
+  return { what: `${plural(n, 'line', 'lines')} of ${path}`, reason: 'not in the format the kernel writes, so left out' };
 }
 
 // ---------------------------------------------------------------------------------
@@ -208,10 +209,10 @@ function routesInside(seen: NetInside): NetRoute[] {
  */
 function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext): { sockets: ListeningSocket[]; unavailable: Unavailable[] } {
   const wanted = new Set(rows.map((r) => r.inode));
-  const holders = new Map<number, SocketOwner[]>();
+  /** Socket inode → the PIDs holding it. */
+  const holders = new Map<number, Set<number>>();
   let unreadable = 0;
   if (wanted.size) {
-    const command = commands(ctx);
     for (const pid of visibleMembers(ns, ctx)) {
       let fds: number[];
       try {
@@ -228,32 +229,33 @@ function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext):
           continue; // closed meanwhile
         }
         if (target?.type !== 'socket' || !wanted.has(target.ino)) continue;
-        const list = holders.get(target.ino) ?? [];
-        if (!list.some((o) => o.pid === pid)) list.push({ pid, command: command.get(pid) ?? '' });
-        holders.set(target.ino, list);
+        const pids = holders.get(target.ino) ?? new Set();
+        holders.set(target.ino, pids.add(pid));
       }
     }
   }
   const hidden = hiddenWithoutRoot(ctx);
-  const byKey = new Map<string, { socket: Omit<ListeningSocket, 'owners'>; owners: SocketOwner[] }>();
+  const byKey = new Map<string, { socket: Omit<ListeningSocket, 'owners'>; pids: Set<number> }>();
   for (const r of rows) {
     const key = `${r.protocol} ${r.family} ${r.address} ${r.port}`;
-    const entry = byKey.get(key) ?? { socket: { protocol: r.protocol, family: r.family, address: r.address, port: r.port }, owners: [] };
-    for (const o of holders.get(r.inode) ?? []) if (!entry.owners.some((x) => x.pid === o.pid)) entry.owners.push(o);
+    const entry = byKey.get(key) ?? { socket: { protocol: r.protocol, family: r.family, address: r.address, port: r.port }, pids: new Set() };
+    for (const pid of holders.get(r.inode) ?? []) entry.pids.add(pid);
     byKey.set(key, entry);
   }
+  const command = commands(ctx);
+  const ownersOf = (pids: Set<number>): SocketOwner[] => [...pids].sort((a, b) => a - b).map((pid) => ({ pid, command: command.get(pid) ?? '' }));
   const sockets: ListeningSocket[] = [...byKey.values()]
-    .map(({ socket, owners }) => ({ ...socket, owners: owners.length || !(unreadable || hidden) ? owners.sort((a, b) => a.pid - b.pid) : null }))
+    .map(({ socket, pids }) => ({ ...socket, owners: pids.size || !(unreadable || hidden) ? ownersOf(pids) : null }))
     .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.family.localeCompare(b.family) || a.port - b.port || a.address.localeCompare(b.address));
   const unknown = sockets.filter((s) => s.owners === null).length;
   if (!unknown) return { sockets, unavailable: [] };
   const why = [
-    unreadable ? `the open files of ${unreadable} member process${unreadable === 1 ? '' : 'es'} could not be read` : '',
-    hidden ? `${hidden} process${hidden === 1 ? ' is' : 'es are'} hidden from this reader, and could be members` : '',
+    unreadable ? `the open files of ${plural(unreadable, 'member process', 'member processes')} could not be read` : '',
+    hidden ? `${plural(hidden, 'process is', 'processes are')} hidden from this reader, and could be members` : '',
   ].filter(Boolean);
   return {
     sockets,
-    unavailable: [{ what: `the processes holding ${unknown} listening socket${unknown === 1 ? '' : 's'}`, reason: why.join('; '), needsRoot: ctx.threads === null }],
+    unavailable: [{ what: `the processes holding ${plural(unknown, 'listening socket', 'listening sockets')}`, reason: why.join('; '), needsRoot: ctx.threads === null }],
   };
 }
 
@@ -287,13 +289,14 @@ function memberNetFiles(ns: NamespaceRecord, ctx: DetailsContext): ProcNetFiles 
   }
   const { pid, value: dev } = got;
   const text = (name: string) => {
+    if (name === 'dev') return dev; // already read to choose the member
     try {
       return ctx.proc.pidFile(pid, `net/${name}`);
     } catch {
       return null;
     }
   };
-  return { pid, text: (name) => (name === 'dev' ? dev : text(name)) };
+  return { pid, text };
 }
 
 function fromProc(details: NetDetails, files: ProcNetFiles, ns: NamespaceRecord, ctx: DetailsContext, whyNotInside: string | null): void {

@@ -39,7 +39,7 @@ export function formatMac(bytes: Uint8Array): string {
 
 /** The network address (as a number) of IPv4 `addr` under a prefix length. */
 export function ipv4Network(addr: number, prefixlen: number): number {
-  return prefixlen === 0 ? 0 : addr - (addr % 2 ** (32 - prefixlen));
+  return addr - (addr % 2 ** (32 - prefixlen));
 }
 
 /** How `ip route` names a destination: "default", a host without its full-length prefix, else a prefix. */

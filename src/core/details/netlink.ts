@@ -13,11 +13,11 @@ export class NetlinkError extends Error {}
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
 export const RTM_NEWLINK = 16;
-export const RTM_GETLINK = 18;
+const RTM_GETLINK = 18;
 export const RTM_NEWADDR = 20;
-export const RTM_GETADDR = 22;
+const RTM_GETADDR = 22;
 export const RTM_NEWROUTE = 24;
-export const RTM_GETROUTE = 26;
+const RTM_GETROUTE = 26;
 
 const NLM_F_REQUEST = 0x1;
 const NLM_F_DUMP = 0x300;

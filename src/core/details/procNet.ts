@@ -32,14 +32,11 @@ function hostOrderIPv4(hex: string): number {
   return hostOrderBytes(hex).readUInt32BE(0);
 }
 
-function lines(text: string, header: number): string[] {
-  return text.split('\n').slice(header).filter((l) => l.trim() !== '');
-}
-
 function parseLines<T>(text: string, header: number, parse: (line: string) => T | null | 'ignore'): Parsed<T> {
   const rows: T[] = [];
   let skipped = 0;
-  for (const line of lines(text, header)) {
+  for (const line of text.split('\n').slice(header)) {
+    if (line.trim() === '') continue;
     const row = parse(line);
     if (row === null) skipped++;
     else if (row !== 'ignore') rows.push(row);
