@@ -202,15 +202,27 @@ async function rowsUnder(page: Page, row: Locator, matching: RegExp): Promise<{ 
       label: e.getAttribute('aria-label') ?? '',
       description: (e.querySelector('.label-description')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
     }));
-  const rows: { label: string; description: string }[] = [];
-  for (let at = (await read()).index; ; ) {
+  const down = async (from: number) => {
     await page.keyboard.press('ArrowDown');
     let now = await read();
-    await waitUntil('the focus moves down', async () => (now = await read()).index !== at, 5000).catch(() => {});
-    if (now.index === at || now.level !== level + 1 || !matching.test(now.label)) return rows;
+    await waitUntil('the focus moves down', async () => (now = await read()).index !== from, 5000).catch(() => {});
+    return now;
+  };
+  const start = (await read()).index;
+  // The children come from the extension host after the row shows as expanded: until they
+  // are drawn, Down lands on the row's next sibling. Back up and try again until they are.
+  let now = await down(start);
+  for (const deadline = Date.now() + 15_000; now.index !== start && now.level !== level + 1 && Date.now() < deadline; now = await down(start)) {
+    await page.keyboard.press('ArrowUp');
+    await waitUntil('the focus is back on the row', async () => (await read()).index === start, 5000);
+    await page.waitForTimeout(250);
+  }
+  const rows: { label: string; description: string }[] = [];
+  for (let at = start; now.index !== at && now.level === level + 1 && matching.test(now.label); now = await down(at)) {
     rows.push({ label: now.label, description: now.description });
     at = now.index;
   }
+  return rows;
 }
 
 /** Two netns joined by a veth pair, A with an address and a listening socket; both removed at cleanup. */
