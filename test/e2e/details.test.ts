@@ -271,7 +271,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read as root · .+ · at \d/);
   assert.deepEqual(
     await view.locator('#sections h2').evaluateAll((hs) => hs.map((h) => (h.firstChild?.textContent ?? '').trim())),
-    ['Interfaces', 'Routes', 'Listening sockets'],
+    ['Interfaces', 'Routes', 'Listening sockets', 'Related namespaces'],
   );
   const interfaces = await rowsBy(view, 'net-interfaces', ['Name', 'State', 'MTU', 'MAC', 'Addresses', 'Link']);
   t.diagnostic(`interfaces: ${JSON.stringify(interfaces)}`);
@@ -401,6 +401,10 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   const pid = await fieldsOf(view, 'pid');
   assert.match(pid['PID 1']!, new RegExp(`^sleep 600 \\(PID ${sleep} outside\\)$`));
   assert.deepEqual(await rowsBy(view, 'pid-members', ['PID', 'PIDs from the outermost in']), [[String(sleep), `${sleep} → 1`]]);
+  const related = await fieldsOf(view, 'related');
+  t.diagnostic(`related: ${JSON.stringify(related)}`);
+  assert.match(related['Parent PID namespace']!, new RegExp(`^pid ${nsInode('self', 'pid')}\\b`));
+  assert.match(related['Owner user namespace']!, new RegExp(`^user ${ns.user}\\b`), 'owned by the user namespace unshare made first');
   await awayFromHovers(page);
   await wb.screenshot('details-pid');
 
@@ -443,6 +447,18 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   assert.equal(await page.locator('.tabs-container .tab').filter({ hasText: `net ${gone} (${goneName}) (gone)` }).count(), 1, 'the tab says it too');
   await awayFromHovers(page);
   await wb.screenshot('details-gone');
+
+  // ─── the PID namespace's owner link: the tree shows the user namespace ───
+  asked = performance.now();
+  await showDetailsFromPalette(wb, 'pid', ns.pid!);
+  view = await detailsPanel(wb, 'pid', ns.pid!, t, asked);
+  await wb.step('collapse the tree', () => clickViewAction(page, 'Namespaces', 'Collapse All'));
+  const userRow = treeRow(page, nsRow(ns.user!)).first();
+  await waitUntil('the user namespace\'s row is not drawn', async () => !(await userRow.isVisible()), 5000);
+  const ownerClicked = performance.now();
+  await view.locator(`section[data-section="related"] a.ns-link[data-ns="${ns.user}"]`).click();
+  await wb.step('the tree shows the owner user namespace', () => userRow.waitFor({ state: 'visible', timeout: 15_000 }));
+  t.diagnostic(`owner link clicked to its row shown: ${ms(ownerClicked)}; ${await userRow.getAttribute('aria-label')}`);
 
   // ─── the other theme ───
   const light = (await view.locator('body').getAttribute('class'))?.includes('vscode-light') ?? false;
@@ -556,7 +572,8 @@ test('as an ordinary user, a netns only root can enter lists what needs root, an
   t.diagnostic(`asked to "Not shown": ${ms(asked)}; ${squeeze(await unavailable.innerText())}`);
   assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read with your rights/);
   assert.match(squeeze(await unavailable.innerText()), /^Not shown Interfaces, addresses, routes and listening sockets: .*needs root/);
-  assert.equal(await view.locator('#sections section').count(), 0, 'nothing could be read');
+  assert.deepEqual(await view.locator('#sections section').evaluateAll((ss) => ss.map((e) => e.getAttribute('data-section'))), ['related'], 'nothing inside could be read, only who owns it');
+  assert.match((await fieldsOf(view, 'related'))['Owner user namespace']!, new RegExp(`^user ${nsInode('self', 'user')}\\b`), 'the netns file tells its owner to anyone');
   const button = view.locator('#show-all-button');
   assert.equal(await button.isVisible(), true, 'Show All Namespaces is offered');
   await awayFromHovers(page);

@@ -194,19 +194,27 @@ async function expectRow(wb: Workbench, m: Mounts, target: string, source: strin
   const row = treeRow(pane, mountRow(target, source)).first();
   return wb.step(`the row of ${target} says "${description}"`, async () => {
     let now = '(no row)';
+    let problem = '';
     await waitUntil(`the row of ${target} says "${description}"`, async () => {
-      const dir = await revealRow(pane, mountRow(m.dir), 5000);
-      if ((await dir.getAttribute('aria-expanded')) === 'false') {
-        // Clicked again on the next round if the tree was replaced under the click; waited
-        // for first, so that a slow expansion is not clicked shut again.
-        await dir.locator('.monaco-tl-twistie').click({ timeout: 2000 });
-        await waitUntil('the directory row is expanded', async () => (await dir.getAttribute('aria-expanded')) === 'true', 3000).catch(() => undefined);
+      problem = '';
+      try {
+        const dir = await revealRow(pane, mountRow(m.dir), 5000);
+        if ((await dir.getAttribute('aria-expanded')) === 'false') {
+          // Clicked again on the next round if the tree was replaced under the click; waited
+          // for first, so that a slow expansion is not clicked shut again.
+          await dir.locator('.monaco-tl-twistie').click({ timeout: 2000 });
+          await waitUntil('the directory row is expanded', async () => (await dir.getAttribute('aria-expanded')) === 'true', 3000).catch(() => undefined);
+        }
+        await revealRow(pane, mountRow(target, source), 5000);
+        return (now = await rowDescription(row)) === description;
+      } catch (e) {
+        problem = (e as Error).message.split('\n')[0]!;
+        throw e;
       }
-      await revealRow(pane, mountRow(target, source), 5000);
-      return (now = await rowDescription(row)) === description;
     }, 20_000).catch(async (e: Error) => {
       const drawn = await drawnRows(pane).catch(() => []);
-      throw new Error(`${e.message}; it says ${JSON.stringify(now)}; the Mounts view draws ${JSON.stringify(drawn.map((r) => `${r.level}${r.expanded ? '-' : r.expanded === false ? '+' : ' '}${r.label}`))}`);
+      const last = problem ? `; the last try: ${problem}` : '';
+      throw new Error(`${e.message}; it says ${JSON.stringify(now)}${last}; the Mounts view draws ${JSON.stringify(drawn.map((r) => `${r.level}${r.expanded ? '-' : r.expanded === false ? '+' : ' '}${r.label}`))}`);
     });
     return row;
   });

@@ -206,6 +206,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
 
   let lastScreenshot: string | undefined;
   let page: Page | undefined;
+  /** How the page ended, when it did before the test closed it: what a failure report says. */
+  let pageEnd: string | undefined;
   const screenshot = async (shot: string, { parkMouse = false } = {}): Promise<string> => {
     if (!page) throw new Error('no page to take a screenshot of');
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -220,7 +222,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       return await fn();
     } catch (e) {
       const err = e as Error;
-      let shot = '(no screenshot: no page yet)';
+      let shot = page ? `(no screenshot: the page ${pageEnd ?? 'was closed'})` : '(no screenshot: no page yet)';
       if (page && !page.isClosed()) {
         shot = await screenshot(`failure-${name}-${slug(what)}`).catch((se: Error) => `(screenshot failed: ${se.message})`);
       }
@@ -302,6 +304,10 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     );
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(TIMEOUT);
+    const at = () => new Date().toISOString().slice(11, 23);
+    page.on('crash', () => (pageEnd = `crashed at ${at()}`));
+    page.on('close', () => (pageEnd ??= `was closed at ${at()}${closed ? '' : ', not by the test'}`));
+    context.on('close', () => (pageEnd ??= `was closed with the browser at ${at()}${closed ? '' : ', not by the test'}`));
     const p = page;
     await step(`load the workbench at ${url}`, async () => {
       await p.goto(url, { timeout: TIMEOUT });

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { CgroupDetails, IpcDetails, NamespaceDetails, TimeDetails, UtsDetails } from '../../src/core/details/types';
+import type { CgroupDetails, IpcDetails, NamespaceDetails, PidDetails, TimeDetails, UserDetails, UtsDetails } from '../../src/core/details/types';
 import { CliOptions, cliJson, CliResult, descendants, needsRoot, nsInode, readableCli, REPO, run, runCli, Scenario, uniqueName, waitFor } from './helpers';
 import { createTestUser } from './polkit-harness';
 
@@ -36,6 +36,31 @@ test('uts: hostname and domain name as hostname and domainname say inside', { sk
   assert.match(d.via ?? '', /^entered through PID \d+/);
   assert.deepEqual(d.unavailable, []);
   assert.equal(show<UtsDetails>(nsInode('self', 'uts')).hostname, hostname(), 'the host keeps its name');
+});
+
+test('related namespaces: the owner user namespace and the parent PID and user namespaces, as lsns -o PNS,ONS says; the text names them', { skip: needsRoot('makes user and PID namespaces') }, async (t) => {
+  const s = new Scenario(t);
+  const started = await s.start('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--uts', 'sleep', '1000']);
+  const sleep = await s.inNewNamespace(started, 'sleep', 'pid');
+  type LsnsRow = { ns: number; type: string; pns: number; ons: number };
+  const lsns = (JSON.parse(run('lsns', ['-J', '-o', 'NS,TYPE,PNS,ONS', '-p', String(sleep)])) as { namespaces: LsnsRow[] }).namespaces;
+  const truth = (type: string) => lsns.find((n) => n.type === type)!;
+  const [user, pid, uts] = [truth('user'), truth('pid'), truth('uts')];
+  assert.deepEqual([user.ns, pid.ns, uts.ns], [nsInode(sleep, 'user'), nsInode(sleep, 'pid'), nsInode(sleep, 'uts')]);
+  assert.notEqual(user.ns, nsInode('self', 'user'), 'a new user namespace');
+
+  const userDetails = show<UserDetails>(user.ns);
+  assert.equal(userDetails.parentNs?.ns, user.pns);
+  assert.equal(userDetails.ownerNs?.ns, user.ons, "a user namespace's owner is its parent");
+  const pidDetails = show<PidDetails>(pid.ns);
+  assert.deepEqual([pidDetails.parentNs?.ns, pidDetails.ownerNs?.ns], [pid.pns, pid.ons]);
+  assert.equal(pidDetails.ownerNs?.ns, user.ns, 'the new PID namespace is owned by the new user namespace');
+  assert.equal(show<UtsDetails>(uts.ns).ownerNs?.ns, uts.ons);
+  assert.equal(show<UserDetails>(nsInode('self', 'user')).parentNs, null, 'the initial user namespace has no parent');
+
+  const text = runCli(['show', String(pid.ns)]).stdout;
+  t.diagnostic(text.slice(text.indexOf('Related namespaces')));
+  assert.match(text, new RegExp(`\\nRelated namespaces\\n  Parent PID namespace  pid ${pid.pns}\\b.*\\n  Owner user namespace  user ${user.ns}\\b`));
 });
 
 interface IpcsRow {

@@ -9,7 +9,7 @@ import { DetailsError, readDetails } from '../../src/core/details';
 import { DetailsContext, entrances } from '../../src/core/details/context';
 import { readPid } from '../../src/core/details/pid';
 import { detailSections } from '../../src/core/details/sections';
-import { NetDetails, UserDetails } from '../../src/core/details/types';
+import { NamespaceDetails, NetDetails, UserDetails } from '../../src/core/details/types';
 import { parseIdMap, parseSetgroups, readUser } from '../../src/core/details/user';
 import { ProcSource } from '../../src/core/procfs';
 import { NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
@@ -198,6 +198,7 @@ const NET: NetDetails = {
   type: 'net',
   ns: 4026532181,
   label: 'blue',
+  ownerNs: { ns: 4026531837, label: 'host' },
   readAs: 'user',
   via: '/proc/500/net',
   interfaces: [
@@ -223,12 +224,33 @@ const NET: NetDetails = {
 
 test('detailSections: a net namespace as interfaces, routes and sockets; the veth peer’s namespace is a link', () => {
   const sections = detailSections(NET);
-  assert.deepEqual(sections.map((s) => s.id), ['net-interfaces', 'net-routes', 'net-sockets']);
+  assert.deepEqual(sections.map((s) => s.id), ['net-interfaces', 'net-routes', 'net-sockets', 'related']);
   const veth = sections[0]!.rows[1]!;
   assert.deepEqual(veth.map((c) => c.text), ['veth0', 'UP', '1500', '02:00:00:00:00:01', '10.9.0.1/24', 'veth ↔ veth1 in net 4026532282 (red) · master br0']);
   assert.equal(veth[5]!.ns, 4026532282);
   assert.equal(sections[0]!.rows[0]![2]!.text, '-', 'an unknown MTU is a dash');
   assert.deepEqual(sections[2]!.rows[0]!.map((c) => c.text), ['tcp6', '::', '8080', 'node (500)']);
+});
+
+test('detailSections: the owner user namespace, and the parent of a PID or user namespace, as links; none for the initial ones', () => {
+  const related = (d: NamespaceDetails) => detailSections(d).find((s) => s.id === 'related')!.rows.map(([name, value]) => [name!.text, value!.text, value!.ns]);
+  assert.deepEqual(related(NET), [['Owner user namespace', 'user 4026531837 (host)', 4026531837]]);
+  const base = { ns: 4026532400, label: null, readAs: 'root' as const, via: null, unavailable: [] };
+  const host = { ns: 4026531837, label: 'host' };
+  assert.deepEqual(related({ ...base, type: 'pid', ownerNs: host, parentNs: null, depth: 0 }), [
+    ['Parent PID namespace', 'none (the initial PID namespace)', undefined],
+    ['Owner user namespace', 'user 4026531837 (host)', 4026531837],
+  ]);
+  assert.deepEqual(related({ ...base, type: 'pid', ownerNs: { ns: 4026532401, label: null }, parentNs: { ns: 4026531836, label: null }, depth: 1 }), [
+    ['Parent PID namespace', 'pid 4026531836', 4026531836],
+    ['Owner user namespace', 'user 4026532401', 4026532401],
+  ]);
+  // A user namespace's owner is its parent: named once.
+  assert.deepEqual(related({ ...base, type: 'user', ownerNs: host, parentNs: host, depth: 1 }), [['Parent user namespace', 'user 4026531837 (host)', 4026531837]]);
+  assert.deepEqual(related({ ...base, type: 'user', ownerNs: null, parentNs: null, depth: 0 }), [['Parent user namespace', 'none (the initial user namespace)', undefined]]);
+  // The kernel did not say (no NS_GET_USERNS): not called the initial one.
+  assert.deepEqual(related({ ...base, type: 'user', ownerNs: null, parentNs: null }), [['Parent user namespace', 'not visible', undefined]]);
+  assert.deepEqual(related({ ...base, type: 'uts', ownerNs: null }), [['Owner user namespace', 'not visible', undefined]]);
 });
 
 test('detailSections: capability sets as "all", as what they lack when most are there, else by name', () => {
@@ -237,6 +259,7 @@ test('detailSections: capability sets as "all", as what they lack when most are 
     type: 'user',
     ns: 1,
     label: null,
+    ownerNs: null,
     readAs: 'user',
     via: null,
     unavailable: [],
@@ -261,12 +284,12 @@ test('detailsText: heading, sections, and what was not read with the option that
 });
 
 test('detailsText: ID maps as ranges, a single ID as itself', () => {
-  const text = detailsText({ type: 'user', ns: 1, label: null, readAs: 'user', via: null, uidMap: [{ inside: 0, outside: 1000, count: 1 }, { inside: 1, outside: 100000, count: 65536 }], unavailable: [] });
+  const text = detailsText({ type: 'user', ns: 1, label: null, ownerNs: null, readAs: 'user', via: null, uidMap: [{ inside: 0, outside: 1000, count: 1 }, { inside: 1, outside: 100000, count: 65536 }], unavailable: [] });
   assert.match(text, /UID map +0 → 1000, 1–65536 → 100000–165535\n/);
 });
 
 test('detailsText: a hostname with control characters is printed escaped', () => {
-  const text = detailsText({ type: 'uts', ns: 1, label: null, readAs: 'root', via: null, hostname: 'evil\u001b[2J', domainname: '(none)', unavailable: [] });
+  const text = detailsText({ type: 'uts', ns: 1, label: null, ownerNs: null, readAs: 'root', via: null, hostname: 'evil\u001b[2J', domainname: '(none)', unavailable: [] });
   assert.match(text, /Hostname +evil\\033\[2J\n/);
 });
 
@@ -279,7 +302,7 @@ test('detailWords and detailRows: what a tree row says of what is inside', () =>
       ['veth0', '10.9.0.1/24 · UP · ↔ veth1 in net 4026532282 (red) · in br0'],
     ],
   );
-  const base = { ns: 1, label: null, readAs: 'root' as const, via: null, unavailable: [] };
+  const base = { ns: 1, label: null, ownerNs: null, readAs: 'root' as const, via: null, unavailable: [] };
   assert.equal(detailWords({ ...base, type: 'uts', hostname: 'box' }), 'hostname box');
   assert.equal(detailWords({ ...base, type: 'time', monotonic: { seconds: 3600, nanoseconds: 0 }, boottime: { seconds: 0, nanoseconds: 0 } }), 'monotonic +3600 s');
   assert.equal(detailWords({ ...base, type: 'pid', init: { pid: 9, chain: [9, 1], command: '/bin/bash -l' } }), 'PID 1: bash');

@@ -7,7 +7,7 @@ import { ProcSource } from '../procfs';
 import { holderFile, NamespaceRecord, NsType, Snapshot } from '../snapshot';
 import type { ThreadKind, ThreadResults } from './details-thread';
 import type { ThreadRunner } from './threads';
-import type { Unavailable } from './types';
+import type { NamespaceRef, Unavailable } from './types';
 
 export interface DetailsContext {
   snapshot: Snapshot;
@@ -20,7 +20,16 @@ export interface DetailsContext {
 
 /** The fields every type's details start with. */
 export function baseOf(ns: NamespaceRecord, ctx: DetailsContext) {
-  return { ns: ns.ns, label: ns.label, readAs: ctx.threads ? ('root' as const) : ('user' as const), via: null as string | null, unavailable: [] as Unavailable[] };
+  const ref = (ino: number | null): NamespaceRef | null => (ino === null ? null : { ns: ino, label: indexOf(ctx).byIno.get(ino)?.label ?? null });
+  return {
+    ns: ns.ns,
+    label: ns.label,
+    ownerNs: ref(ns.ons),
+    ...(ns.type === 'pid' || ns.type === 'user' ? { parentNs: ref(ns.pns) } : {}),
+    readAs: ctx.threads ? ('root' as const) : ('user' as const),
+    via: null as string | null,
+    unavailable: [] as Unavailable[],
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { plural } from '../plural';
 import { ALL_KNOWN, CAPABILITY_COUNT, capabilityNames } from './capabilities';
-import { ClockOffset, IdMapRange, NamespaceDetails, NetInterface } from './types';
+import { ClockOffset, IdMapRange, NamespaceDetails, NamespaceRef, NetInterface } from './types';
 
 export interface Cell {
   text: string;
@@ -70,7 +70,35 @@ function capsText(names: string[]): string {
   return names.length ? short(names) : 'none';
 }
 
+/** What is inside, then the namespaces it is related to. */
 export function detailSections(d: NamespaceDetails): Section[] {
+  return [...contentSections(d), relatedSection(d)];
+}
+
+/** A cell naming another namespace: `user 4026531837 (host)`, linked. */
+function refCell(type: 'user' | 'pid', ref: NamespaceRef): Cell {
+  return { text: `${type} ${ref.ns}${ref.label ? ` (${ref.label})` : ''}`, ns: ref.ns };
+}
+
+/**
+ * The owning user namespace and, for PID and user namespaces, the parent: links in the
+ * panel. A user namespace's owner is its parent, so it is named once.
+ */
+function relatedSection(d: NamespaceDetails): Section {
+  const initial = (d.type === 'pid' || d.type === 'user') && d.depth === 0;
+  const parent = (type: 'user' | 'pid'): Cell =>
+    d.parentNs ? refCell(type, d.parentNs) : text(initial ? `none (the initial ${type === 'pid' ? 'PID' : 'user'} namespace)` : 'not visible');
+  const owner = d.ownerNs ? refCell('user', d.ownerNs) : text('not visible');
+  const rows: [string, Cell][] =
+    d.type === 'user'
+      ? [['Parent user namespace', parent('user')]]
+      : d.type === 'pid'
+        ? [['Parent PID namespace', parent('pid')], ['Owner user namespace', owner]]
+        : [['Owner user namespace', owner]];
+  return fields('related', 'Related namespaces', rows);
+}
+
+function contentSections(d: NamespaceDetails): Section[] {
   switch (d.type) {
     case 'net': {
       const out: Section[] = [];

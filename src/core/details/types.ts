@@ -13,9 +13,22 @@ export interface Unavailable {
   needsRoot: boolean;
 }
 
+/** Another namespace a reading names, with the label the scan gave it. */
+export interface NamespaceRef {
+  ns: number;
+  label: string | null;
+}
+
 interface DetailsBase {
   ns: number;
   label: string | null;
+  /**
+   * The user namespace that owns it; for a user namespace, the one it is nested in. Null
+   * for the initial user namespace, and when the kernel does not say (see `hierarchy`).
+   */
+  ownerNs: NamespaceRef | null;
+  /** PID and user namespaces only: the one it is nested in; null for the initial one. */
+  parentNs?: NamespaceRef | null;
   /** Who read it: 'root' enters the namespace from a thread, 'user' reads what /proc shows. */
   readAs: 'root' | 'user';
   /** How it was reached: "/proc/1234/net", "entered through bind mount /run/netns/x". */
