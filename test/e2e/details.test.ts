@@ -202,19 +202,28 @@ async function rowsUnder(page: Page, row: Locator, matching: RegExp): Promise<{ 
       label: e.getAttribute('aria-label') ?? '',
       description: (e.querySelector('.label-description')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
     }));
-  const down = async (from: number) => {
-    await page.keyboard.press('ArrowDown');
+  const move = async (key: 'ArrowDown' | 'ArrowUp', from: number) => {
+    await page.keyboard.press(key);
     let now = await read();
-    await waitUntil('the focus moves down', async () => (now = await read()).index !== from, 5000).catch(() => {});
+    await waitUntil('the focus moves', async () => (now = await read()).index !== from, 5000).catch(() => {});
     return now;
+  };
+  const down = (from: number) => move('ArrowDown', from);
+  /** Up until the focus is on the row at INDEX again, or stops moving. */
+  const backTo = async (index: number) => {
+    for (let at = (await read()).index; at > index; ) {
+      const next = (await move('ArrowUp', at)).index;
+      if (next === at) return;
+      at = next;
+    }
   };
   const start = (await read()).index;
   // The children come from the extension host after the row shows as expanded: until they
-  // are drawn, Down lands on the row's next sibling. Back up and try again until they are.
+  // are drawn, Down lands on the row's next sibling. Back up to the row (past its children,
+  // if they came meanwhile) and try again until they are there.
   let now = await down(start);
   for (const deadline = Date.now() + 15_000; now.index !== start && now.level !== level + 1 && Date.now() < deadline; now = await down(start)) {
-    await page.keyboard.press('ArrowUp');
-    await waitUntil('the focus is back on the row', async () => (await read()).index === start, 5000);
+    await backTo(start);
     await page.waitForTimeout(250);
   }
   const rows: { label: string; description: string }[] = [];
