@@ -36,11 +36,10 @@ import {
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { nsInode, run, Scenario, waitFor } from '../integration/helpers';
-import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit-harness';
+import { needsRoot, nsInode, run, Scenario, waitFor } from '../integration/helpers';
+import { grantedTestUser } from '../integration/polkit-harness';
 
-const ROOT = process.getuid?.() === 0;
-const needsRoot = ROOT ? false : 'needs root: makes network, UTS, IPC, PID, cgroup and time namespaces';
+const rootOnly = needsRoot('makes network, UTS, IPC, PID, cgroup and time namespaces');
 
 const squeeze = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
@@ -56,13 +55,16 @@ async function namespaceRow(wb: Workbench, type: string, ino: number) {
 }
 
 /** Show Details from the command palette, the namespace picked by typing its inode. */
-async function showDetailsFromPalette(wb: Workbench, type: string, ino: number): Promise<void> {
+/** Show Details of INO from the command palette; returns its panel once drawn. */
+async function detailsFromPalette(wb: Workbench, t: TestContext, type: string, ino: number): Promise<FrameLocator> {
   const { page } = wb;
+  const asked = performance.now();
   await wb.step(`Show Details of ${type} ${ino} from the palette`, async () => {
     await runCommand(page, 'Namespace Explorer: Show Details');
     await page.locator('.quick-input-widget .quick-input-box input').fill(String(ino));
     await pickQuickItem(page, `${type} ${ino}`);
   });
+  return detailsPanel(wb, type, ino, t, asked);
 }
 
 /** Show Details from ROW's context menu. */
@@ -85,6 +87,22 @@ async function detailsPanel(wb: Workbench, type: string, ino: number, t: TestCon
   });
   t.diagnostic(`${type} ${ino}: asked to drawn ${ms(since)}; ${squeeze(await view.locator('header.top').innerText())}`);
   return view;
+}
+
+/**
+ * Collapses the tree, so that the row of namespace INO is not drawn, then clicks LINK in a
+ * panel and waits until the tree shows that row; returns it.
+ */
+async function followLink(wb: Workbench, t: TestContext, link: Locator, ino: number, what: string): Promise<Locator> {
+  const { page } = wb;
+  const row = treeRow(page, nsRow(ino)).first();
+  await wb.step('collapse the tree', () => clickViewAction(page, 'Namespaces', 'Collapse All'));
+  await waitUntil(`the row of ${what} is not drawn`, async () => !(await row.isVisible()), 5000);
+  const clicked = performance.now();
+  await link.click();
+  await wb.step(`the tree shows ${what}`, () => row.waitFor({ state: 'visible', timeout: 15_000 }));
+  t.diagnostic(`link to ${what} clicked to its row shown: ${ms(clicked)}; ${await row.getAttribute('aria-label')}, expanded ${await row.getAttribute('aria-expanded')}`);
+  return row;
 }
 
 /** The rows of a table section that the filter shows, as cell texts. */
@@ -252,7 +270,7 @@ async function vethPair(s: Scenario, tag: string) {
   return { a: { ...a, ino: inoA }, b: { ...b, ino: inoB }, listener: listener.pid };
 }
 
-test('Show Details: each type\'s sections with the real values, the veth peer followed into the tree, sorting, filtering, Refresh, a namespace gone', { skip: needsRoot, timeout: 8 * 60_000 }, async (t) => {
+test('Show Details: each type\'s sections with the real values, the veth peer followed into the tree, sorting, filtering, Refresh, a namespace gone', { skip: rootOnly, timeout: 8 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const tag = `nsxe2e-${process.pid}`;
   const net = await vethPair(s, tag);
@@ -273,7 +291,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
 
   // ─── net, from the row's context menu ───
   const rowA = await namespaceRow(wb, 'net', net.a.ino);
-  let asked = performance.now();
+  const asked = performance.now();
   await showDetailsFromMenu(wb, rowA);
   let view = await detailsPanel(wb, 'net', net.a.ino, t, asked);
   assert.match(squeeze(await view.locator('#title').innerText()), new RegExp(`^net ${net.a.ino} ${net.a.name}$`));
@@ -334,39 +352,27 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   await filter.fill('');
 
   // The peer's link: the tree shows its namespace.
-  await wb.step('collapse the tree', () => clickViewAction(page, 'Namespaces', 'Collapse All'));
-  await waitUntil('the peer\'s row is not drawn', async () => !(await treeRow(page, nsRow(net.b.ino)).first().isVisible()), 5000);
   const link = view.locator(`a.ns-link[data-ns="${net.b.ino}"]`);
   assert.equal(squeeze(await link.innerText()), `veth ↔ ${net.b.dev} in net ${net.b.ino} (${net.b.name})`);
   assert.equal(await link.getAttribute('title'), `Show net ${net.b.ino} (${net.b.name}) in the Namespaces view`);
-  const clicked = performance.now();
-  await link.click();
-  const peerRow = treeRow(page, nsRow(net.b.ino)).first();
-  await wb.step('the tree shows the peer\'s namespace', () => peerRow.waitFor({ state: 'visible', timeout: 15_000 }));
-  t.diagnostic(`link clicked to the peer's row shown: ${ms(clicked)}; ${await peerRow.getAttribute('aria-label')}, expanded ${await peerRow.getAttribute('aria-expanded')}`);
+  const peerRow = await followLink(wb, t, link, net.b.ino, "the peer's namespace");
   assert.notEqual(await peerRow.getAttribute('aria-expanded'), 'false', 'revealed expanded');
   await awayFromHovers(page);
   await wb.screenshot('details-net-peer-revealed');
 
   // The same namespace again: its panel, not a second one.
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'net', net.a.ino);
-  await detailsPanel(wb, 'net', net.a.ino, t, asked);
+  await detailsFromPalette(wb, t, 'net', net.a.ino);
   assert.equal(await page.locator('.tabs-container .tab').filter({ hasText: `net ${net.a.ino}` }).count(), 1, 'one panel per namespace');
 
   // ─── uts ───
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'uts', ns.uts!);
-  view = await detailsPanel(wb, 'uts', ns.uts!, t, asked);
+  view = await detailsFromPalette(wb, t, 'uts', ns.uts!);
   assert.equal((await fieldsOf(view, 'uts'))['Hostname'], run('nsenter', ['-t', String(sleep), '-u', 'hostname']).trim());
   assert.equal((await fieldsOf(view, 'uts'))['Hostname'], hostname);
   await awayFromHovers(page);
   await wb.screenshot('details-uts');
 
   // ─── ipc, and Refresh ───
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'ipc', ns.ipc!);
-  view = await detailsPanel(wb, 'ipc', ns.ipc!, t, asked);
+  view = await detailsFromPalette(wb, t, 'ipc', ns.ipc!);
   const keys = async (section: string) => (await rowsBy(view, section, ['Key', 'ID', 'Owner', 'Perms'])).map((r) => r.join(' '));
   const truth = (kind: '-q' | '-s' | '-m') => ipcs(sleep, kind).map((o) => `${o.key} ${o.id} ${o.owner} ${o.perms}`);
   assert.deepEqual(await keys('ipc-msg'), truth('-q'));
@@ -385,9 +391,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   await wb.screenshot('details-ipc');
 
   // ─── user ───
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'user', ns.user!);
-  view = await detailsPanel(wb, 'user', ns.user!, t, asked);
+  view = await detailsFromPalette(wb, t, 'user', ns.user!);
   const user = await fieldsOf(view, 'user');
   t.diagnostic(`user: ${JSON.stringify(user)}`);
   const mapOf = (file: string) => {
@@ -404,9 +408,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   await wb.screenshot('details-user');
 
   // ─── pid ───
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'pid', ns.pid!);
-  view = await detailsPanel(wb, 'pid', ns.pid!, t, asked);
+  view = await detailsFromPalette(wb, t, 'pid', ns.pid!);
   const pid = await fieldsOf(view, 'pid');
   assert.match(pid['PID 1']!, new RegExp(`^sleep 600 \\(PID ${sleep} outside\\)$`));
   assert.deepEqual(await rowsBy(view, 'pid-members', ['PID', 'PIDs from the outermost in']), [[String(sleep), `${sleep} → 1`]]);
@@ -418,9 +420,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   await wb.screenshot('details-pid');
 
   // ─── cgroup ───
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'cgroup', ns.cgroup!);
-  view = await detailsPanel(wb, 'cgroup', ns.cgroup!, t, asked);
+  view = await detailsFromPalette(wb, t, 'cgroup', ns.cgroup!);
   assert.equal((await fieldsOf(view, 'cgroup'))['Root (host path)'], cgroupOf(sleep));
   // unshare waits for sleep in the namespaces it made, all but the PID namespace.
   const cgroupMembers = membersOf('cgroup', ns.cgroup!);
@@ -433,9 +433,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   await wb.screenshot('details-cgroup');
 
   // ─── time ───
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'time', ns.time!);
-  view = await detailsPanel(wb, 'time', ns.time!, t, asked);
+  view = await detailsFromPalette(wb, t, 'time', ns.time!);
   assert.deepEqual(await fieldsOf(view, 'time'), { Monotonic: '3600 s', 'Boot time': '7200 s' });
   assert.match(readFileSync(`/proc/${sleep}/timens_offsets`, 'utf8'), /^monotonic\s+3600\s+0$/m);
   await awayFromHovers(page);
@@ -445,9 +443,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   const goneName = `${tag}-gone`;
   const gone = s.netns(goneName);
   await wb.step('the tree lists the new netns', () => revealRow(page, nsRow(gone), 20_000));
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'net', gone);
-  view = await detailsPanel(wb, 'net', gone, t, asked);
+  view = await detailsFromPalette(wb, t, 'net', gone);
   run('ip', ['netns', 'del', goneName]);
   const deleted = performance.now();
   await wb.step('the panel says the namespace is gone', () => view.locator('#problem-text').filter({ hasText: 'The last scan did not find' }).waitFor({ timeout: 20_000 }));
@@ -458,16 +454,8 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   await wb.screenshot('details-gone');
 
   // ─── the PID namespace's owner link: the tree shows the user namespace ───
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'pid', ns.pid!);
-  view = await detailsPanel(wb, 'pid', ns.pid!, t, asked);
-  await wb.step('collapse the tree', () => clickViewAction(page, 'Namespaces', 'Collapse All'));
-  const userRow = treeRow(page, nsRow(ns.user!)).first();
-  await waitUntil('the user namespace\'s row is not drawn', async () => !(await userRow.isVisible()), 5000);
-  const ownerClicked = performance.now();
-  await view.locator(`section[data-section="related"] a.ns-link[data-ns="${ns.user}"]`).click();
-  await wb.step('the tree shows the owner user namespace', () => userRow.waitFor({ state: 'visible', timeout: 15_000 }));
-  t.diagnostic(`owner link clicked to its row shown: ${ms(ownerClicked)}; ${await userRow.getAttribute('aria-label')}`);
+  view = await detailsFromPalette(wb, t, 'pid', ns.pid!);
+  await followLink(wb, t, view.locator(`section[data-section="related"] a.ns-link[data-ns="${ns.user}"]`), ns.user!, 'the owner user namespace');
 
   // ─── the other theme ───
   const light = (await view.locator('body').getAttribute('class'))?.includes('vscode-light') ?? false;
@@ -480,21 +468,17 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
     // The workbench restyles itself meanwhile; a key pressed now can go astray.
     await page.waitForTimeout(1000);
   });
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'net', net.a.ino);
-  view = await detailsPanel(wb, 'net', net.a.ino, t, asked);
+  view = await detailsFromPalette(wb, t, 'net', net.a.ino);
   const theme = light ? 'dark' : 'light';
   await waitUntil(`the panel is ${theme}`, async () => (await view.locator('body').getAttribute('class'))?.includes(`vscode-${theme}`) ?? false, 10_000);
   await awayFromHovers(page);
   await wb.screenshot(`details-net-${theme}`);
-  asked = performance.now();
-  await showDetailsFromPalette(wb, 'ipc', ns.ipc!);
-  await detailsPanel(wb, 'ipc', ns.ipc!, t, asked);
+  await detailsFromPalette(wb, t, 'ipc', ns.ipc!);
   await awayFromHovers(page);
   await wb.screenshot(`details-ipc-${theme}`);
 });
 
-test('the tree says what is inside: a hostname and clock offsets on the rows, a net namespace\'s interfaces with addresses and veth peer as its children', { skip: needsRoot, timeout: 4 * 60_000 }, async (t) => {
+test('the tree says what is inside: a hostname and clock offsets on the rows, a net namespace\'s interfaces with addresses and veth peer as its children', { skip: rootOnly, timeout: 4 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const tag = `nsxe2e-${process.pid}-t`;
   const net = await vethPair(s, tag);
@@ -560,12 +544,10 @@ test('the tree says what is inside: a hostname and clock offsets on the rows, a 
   await wb.screenshot('details-tree', { parkMouse: true });
 });
 
-test('as an ordinary user, a netns only root can enter lists what needs root, and Show All Namespaces fills it in', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+test('as an ordinary user, a netns only root can enter lists what needs root, and Show All Namespaces fills it in', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const net = await vethPair(s, `nsxe2e-${process.pid}-u`);
-  await ensurePolkit(s);
-  const user = createTestUser(s);
-  const grant = await grantAction(s, user.name);
+  const { user, grant } = await grantedTestUser(s);
   const wb = await open(t, 'as-user', { asUser: user.name });
   s.defer('close the workbench', () => wb.close()); // before userdel: its processes are the user's
   const { page } = wb;

@@ -43,11 +43,10 @@ import {
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { nsInode, run, Scenario } from '../integration/helpers';
-import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit-harness';
+import { needsRoot, nsInode, run, Scenario } from '../integration/helpers';
+import { grantedTestUser } from '../integration/polkit-harness';
 
-const ROOT = process.getuid?.() === 0;
-const needsRoot = ROOT ? false : 'needs root: makes mounts and mount namespaces';
+const rootOnly = needsRoot('makes mounts and mount namespaces');
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -269,7 +268,7 @@ async function colours(row: Locator): Promise<{ label: string; icon: string; ico
 
 // ---------------------------------------------------------------------------------
 
-test('the Mounts view shows the editor\'s own mount table: propagation, unbindable and a hidden mount greyed with the reason', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+test('the Mounts view shows the editor\'s own mount table: propagation, unbindable and a hidden mount greyed with the reason', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const m = makeMounts(s);
   const own = nsInode('self', 'mnt');
@@ -322,7 +321,7 @@ test('the Mounts view shows the editor\'s own mount table: propagation, unbindab
   await wb.screenshot('mounts-own-hidden-tooltip');
 });
 
-test('the Mounts view follows the mount namespace selected in the Namespaces view, and Show the Mounts of… picks another', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+test('the Mounts view follows the mount namespace selected in the Namespaces view, and Show the Mounts of… picks another', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const m = makeMounts(s);
   const slave = await namespaceWith(s, 'mount --make-slave "$1"', m.shared);
@@ -406,7 +405,7 @@ async function waitForSelected(wb: Workbench, view: FrameLocator, id: number, ta
   );
 }
 
-test('Show Propagation on the shared mount: its slave in the other namespace, the explanation, the drawing, and Compare with… the private namespace', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+test('Show Propagation on the shared mount: its slave in the other namespace, the explanation, the drawing, and Compare with… the private namespace', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const m = makeMounts(s);
   const slave = await namespaceWith(s, 'mount --make-slave "$1"', m.shared);
@@ -530,7 +529,7 @@ test('Show Propagation on the shared mount: its slave in the other namespace, th
   await wb.screenshot('mounts-panel-narrow');
 });
 
-test('as an ordinary user, a mount namespace only a bind mount keeps asks for root, and Read as Root shows it', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+test('as an ordinary user, a mount namespace only a bind mount keeps asks for root, and Read as Root shows it', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const m = makeMounts(s);
   const file = path.join(m.dir, 'mntns');
@@ -544,9 +543,7 @@ test('as an ordinary user, a mount namespace only a bind mount keeps asks for ro
   const held = statSync(file).ino;
   t.diagnostic(`mount namespace ${held} held by the bind mount ${file}, no process in it`);
 
-  await ensurePolkit(s);
-  const user = createTestUser(s);
-  const grant = await grantAction(s, user.name);
+  const { user, grant } = await grantedTestUser(s);
   const wb = await open(t, 'as-user', { asUser: user.name });
   s.defer('close the workbench', () => wb.close()); // before userdel: its processes are the user's
   const { page } = wb;

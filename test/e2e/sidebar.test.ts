@@ -27,10 +27,9 @@ import {
   waitUntil,
   type Workbench,
 } from './workbench';
-import { nsInode, Scenario } from '../integration/helpers';
+import { needsRoot, nsInode, Scenario } from '../integration/helpers';
 
-const ROOT = process.getuid?.() === 0;
-const needsRoot = ROOT ? false : 'needs root: creates namespaces with unshare and ip netns';
+const rootOnly = needsRoot('creates namespaces with unshare and ip netns');
 
 async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
   t.diagnostic(`opening the view at ${new Date().toISOString()}`);
@@ -39,7 +38,7 @@ async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
   t.diagnostic(`activity-bar click to first level drawn: ${Math.round(performance.now() - clickedAt)} ms`);
 }
 
-test('grouped by type, owner and parent, the view places the test\'s namespaces, their processes and holders', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+test('grouped by type, owner and parent, the view places the test\'s namespaces, their processes and holders', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
   const tag = `nsxe2e-${process.pid}`;
   const s = new Scenario(t);
   const netns = s.netns(tag);
@@ -103,7 +102,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   t.diagnostic(`new namespace drawn ${Math.round(performance.now() - madeAt)} ms after \`ip netns add\` (refresh interval 2000 ms)`);
 });
 
-test('an ordinary user\'s editor says how many processes are hidden, and the row asks for the scan as root', { skip: needsRoot, timeout: 4 * 60_000 }, async (t) => {
+test('an ordinary user\'s editor says how many processes are hidden, and the row asks for the scan as root', { skip: rootOnly, timeout: 4 * 60_000 }, async (t) => {
   const wb = await openWorkbench({ vsix: findVsix(), name: 'hidden', asUser: 'nobody' });
   t.after(() => wb.close());
   const { page } = wb;
@@ -120,7 +119,7 @@ test('an ordinary user\'s editor says how many processes are hidden, and the row
   await wb.screenshot('show-all-outcome');
 });
 
-test('timings with 500 namespaces present (printed, not asserted)', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+test('timings with 500 namespaces present (printed, not asserted)', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
   const loadModule = '../../bench/load.mjs'; // the benchmark's load builder, plain JavaScript
   const { Tracker, buildNamespaceLoad } = (await import(loadModule)) as {
     Tracker: new () => { teardown(): Promise<void> };
@@ -149,7 +148,7 @@ test('timings with 500 namespaces present (printed, not asserted)', { skip: need
   t.diagnostic(`extension log: ${line(/\S+ \[info\] activated in \d+ ms/)}; ${line(/\S+ \[info\] first scan: [^\n]*/)}`);
 });
 
-test('filter, reveal a PID, copy the nsenter command and export the snapshot', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+test('filter, reveal a PID, copy the nsenter command and export the snapshot', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const tag = `nsxe2e-${process.pid}-act`;
   const s = new Scenario(t);
   const netns = s.netns(tag);

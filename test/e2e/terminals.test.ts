@@ -37,11 +37,11 @@ import {
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { descendants, nsInode, Scenario, type Started } from '../integration/helpers';
-import { createTestUser, ensurePolkit, grantAction } from '../integration/polkit-harness';
+import { descendants, needsRoot, nsInode, Scenario, type Started } from '../integration/helpers';
+import { createTestUser, grantedTestUser } from '../integration/polkit-harness';
 
 const ROOT = process.getuid?.() === 0;
-const needsRoot = ROOT ? false : 'needs root: creates namespaces, users and polkit rules';
+const rootOnly = needsRoot('creates namespaces, users and polkit rules');
 const TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
 
 function open(t: TestContext, name: string, opts: Omit<NamespacesWorkbenchOptions, 'name'> = {}): Promise<Workbench> {
@@ -166,7 +166,7 @@ async function newIsolatedTerminal(wb: Workbench, opts: { via: 'palette' | 'butt
   return accepted;
 }
 
-test('Open Terminal in Namespace… on a process enters the types checked: one, then all of them', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+test('Open Terminal in Namespace… on a process enters the types checked: one, then all of them', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const sleeper = await s.inNewNamespace(await s.start('unshare', ['--net', '--uts', 'sleep', '600']), 'sleep', 'net');
   const net = nsInode(sleeper, 'net');
@@ -230,7 +230,7 @@ test('Open Terminal in Namespace… on a process enters the types checked: one, 
   await wb.screenshot('terminals-enter-all', { parkMouse: true });
 });
 
-test('Open Terminal in Namespace… on an ip netns no process is in opens it directly', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+test('Open Terminal in Namespace… on an ip netns no process is in opens it directly', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const tag = `nsxe2e-${process.pid}-term`;
   const net = s.netns(tag);
@@ -260,7 +260,7 @@ test('Open Terminal in Namespace… on an ip netns no process is in opens it dir
   await wb.screenshot('terminals-netns', { parkMouse: true });
 });
 
-test('New Isolated Terminal… as root: hostname inside, its namespaces marked in the tree, gone with the terminal', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+test('New Isolated Terminal… as root: hostname inside, its namespaces marked in the tree, gone with the terminal', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const hostname = 'nsx-e2e';
   const wb = await open(t, 'new');
   t.after(() => wb.close());
@@ -317,7 +317,7 @@ test('New Isolated Terminal… as root: hostname inside, its namespaces marked i
   await wb.screenshot('terminals-new-killed', { parkMouse: true });
 });
 
-test('New Isolated Terminal… as an ordinary user: a new user namespace, root inside, no password', { skip: needsRoot, timeout: 5 * 60_000 }, async (t) => {
+test('New Isolated Terminal… as an ordinary user: a new user namespace, root inside, no password', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const user = createTestUser(s);
   const hostname = 'nsx-e2e-user';
@@ -344,11 +344,9 @@ test('New Isolated Terminal… as an ordinary user: a new user namespace, root i
   await wb.screenshot('terminals-new-as-user', { parkMouse: true });
 });
 
-test('Show All Namespaces… as an ordinary user: root\'s view through polkit, back again, and no agent without a grant', { skip: needsRoot, timeout: 6 * 60_000 }, async (t) => {
+test('Show All Namespaces… as an ordinary user: root\'s view through polkit, back again, and no agent without a grant', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
   const s = new Scenario(t);
-  await ensurePolkit(s);
-  const user = createTestUser(s);
-  const grant = await grantAction(s, user.name);
+  const { user, grant } = await grantedTestUser(s);
   const sleeper: Started = await s.start('unshare', ['--net', 'sleep', '600']);
   const net = nsInode(await s.inNewNamespace(sleeper, 'sleep', 'net'), 'net');
 

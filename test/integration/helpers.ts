@@ -34,7 +34,7 @@ export const CLI = path.join(DIST, 'cli.js');
  */
 export function needsRoot(what: string): string | false {
   if (process.platform !== 'linux') return `needs root on Linux: ${what}`;
-  return process.getuid?.() === 0 ? false : `needs root: ${what} (run the integration suite as root)`;
+  return process.getuid?.() === 0 ? false : `needs root: ${what} (run the tests as root)`;
 }
 
 /** Unique name for anything a test creates (netns, temp dirs). */

@@ -131,6 +131,13 @@ export interface Grant {
 
 let grants = 0;
 
+/** polkitd answering, a new test user, and a rule that grants that user every action. */
+export async function grantedTestUser(s: Scenario): Promise<{ user: TestUser; grant: Grant }> {
+  await ensurePolkit(s);
+  const user = createTestUser(s);
+  return { user, grant: await grantAction(s, user.name) };
+}
+
 /**
  * Writes a rule returning polkit.Result.YES for `user` (for `actionId` only, when given)
  * and resolves once polkitd applies it, judged by `pkexec /bin/true` as the user, or by

@@ -4,6 +4,7 @@
  * A cell may name another namespace (a veth peer's, an owner), which the panel links.
  */
 import { plural } from '../plural';
+import type { NsType } from '../snapshot';
 import { ALL_KNOWN, CAPABILITY_COUNT, capabilityNames } from './capabilities';
 import { ClockOffset, IdMapRange, NamespaceDetails, NamespaceRef, NetInterface } from './types';
 
@@ -40,7 +41,7 @@ function interfaceNotes(i: NetInterface): Cell {
   const parts: string[] = [];
   let ns: number | undefined;
   if (i.peer) {
-    const where = i.peer.ns === null ? 'in a namespace not found' : `in net ${i.peer.ns}${i.peer.label ? ` (${i.peer.label})` : ''}`;
+    const where = i.peer.ns === null ? 'in a namespace not found' : `in ${refName('net', i.peer.ns, i.peer.label)}`;
     parts.push(`veth ↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`} ${where}`);
     if (i.peer.ns !== null) ns = i.peer.ns;
   } else if (i.kind) parts.push(i.kind);
@@ -75,9 +76,14 @@ export function detailSections(d: NamespaceDetails): Section[] {
   return [...contentSections(d), relatedSection(d)];
 }
 
-/** A cell naming another namespace: `user 4026531837 (host)`, linked. */
+/** Another namespace as the sections name it: `user 4026531837 (host)`. */
+function refName(type: NsType, ns: number, label: string | null): string {
+  return `${type} ${ns}${label ? ` (${label})` : ''}`;
+}
+
+/** A cell naming another namespace, linked. */
 function refCell(type: 'user' | 'pid', ref: NamespaceRef): Cell {
-  return { text: `${type} ${ref.ns}${ref.label ? ` (${ref.label})` : ''}`, ns: ref.ns };
+  return { text: refName(type, ref.ns, ref.label), ns: ref.ns };
 }
 
 /**
