@@ -697,10 +697,19 @@ export async function clickMenuItem(page: Page, label: string | RegExp): Promise
 export async function runCommand(page: Page, title: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   if (await widget.isVisible()) await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
   const input = widget.locator('.quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
+  // The palette closes when the focus leaves it, as a panel or view taking the focus while
+  // it redraws can make it do: it is opened again then.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 5000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   // Labels are "Category: Title", followed by ", keybinding" or ", similar commands".
   const options = widget.getByRole('option', { name: new RegExp(`^(?:[^:]+: )?${escapeRegExp(title)}(?:,|$)`) });
   const offered = async (): Promise<string> => summarise((await widget.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).map(String));
