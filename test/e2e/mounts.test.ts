@@ -43,7 +43,7 @@ import {
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { needsRoot, nsInode, run, Scenario } from '../integration/helpers';
+import { needsRoot, nsInode, run, Scenario, unshareMountAt } from '../integration/helpers';
 import { grantedTestUser } from '../integration/polkit-harness';
 
 const rootOnly = needsRoot('makes mounts and mount namespaces');
@@ -534,7 +534,7 @@ test('as an ordinary user, a mount namespace only a bind mount keeps asks for ro
   const m = makeMounts(s);
   const file = path.join(m.dir, 'mntns');
   writeFileSync(file, '');
-  run('unshare', [`--mount=${file}`, 'true']);
+  unshareMountAt(file);
   const made = topMount('self', file);
   s.defer(`umount ${file} (mount ${made.id})`, () => {
     if (mountsOf('self').some((x) => x.id === made.id && x.target === file)) run('umount', [file]);

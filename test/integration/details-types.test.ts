@@ -10,7 +10,7 @@ import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CgroupDetails, IpcDetails, NamespaceDetails, PidDetails, TimeDetails, UserDetails, UtsDetails } from '../../src/core/details/types';
-import { CliOptions, cliJson, CliResult, descendants, needsRoot, nsInode, readableCli, REPO, run, runCli, Scenario, uniqueName, waitFor } from './helpers';
+import { CliOptions, cliJson, CliResult, descendants, lsns, needsRoot, nsInode, readableCli, REPO, run, runCli, Scenario, uniqueName, waitFor } from './helpers';
 import { createTestUser } from './polkit-harness';
 
 function show<T extends NamespaceDetails>(ino: number, opts: CliOptions = {}): T {
@@ -43,8 +43,8 @@ test('related namespaces: the owner user namespace and the parent PID and user n
   const started = await s.start('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--uts', 'sleep', '1000']);
   const sleep = await s.inNewNamespace(started, 'sleep', 'pid');
   type LsnsRow = { ns: number; type: string; pns: number; ons: number };
-  const lsns = (JSON.parse(run('lsns', ['-J', '-o', 'NS,TYPE,PNS,ONS', '-p', String(sleep)])) as { namespaces: LsnsRow[] }).namespaces;
-  const truth = (type: string) => lsns.find((n) => n.type === type)!;
+  const rows = lsns<{ namespaces: LsnsRow[] }>(t, ['-J', '-o', 'NS,TYPE,PNS,ONS', '-p', String(sleep)]).namespaces;
+  const truth = (type: string) => rows.find((n) => n.type === type)!;
   const [user, pid, uts] = [truth('user'), truth('pid'), truth('uts')];
   assert.deepEqual([user.ns, pid.ns, uts.ns], [nsInode(sleep, 'user'), nsInode(sleep, 'pid'), nsInode(sleep, 'uts')]);
   assert.notEqual(user.ns, nsInode('self', 'user'), 'a new user namespace');

@@ -362,3 +362,66 @@ export function run(cmd: string, args: string[]): string {
   }
   return r.stdout;
 }
+
+// ---------------------------------------------------------------------------------
+// Tools whose answers depend on the machine's state, made to not depend on it
+
+/** Attempts of lsns() before it gives up. */
+const LSNS_ATTEMPTS = 10;
+
+/**
+ * `lsns ARGS`, parsed. util-linux 2.38's lsns abandons the whole run, with exit status 1 and
+ * nothing on stderr, when a process exits between its open of /proc/PID/stat and the read
+ * (the read fails with ESRCH, which it does not tolerate as it does ENOENT): a run in a few
+ * hundred on a machine where processes come and go. Such a run is done again, and the test
+ * says so; any other failure is thrown at once.
+ */
+export function lsns<T>(t: Pick<TestContext, 'diagnostic'>, args: string[]): T {
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync('lsns', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw r.error;
+    if (r.status === 0) return JSON.parse(r.stdout) as T;
+    if (r.status !== 1 || r.stderr !== '' || attempt === LSNS_ATTEMPTS) {
+      throw new Error(`lsns ${args.join(' ')} exited ${r.status ?? r.signal} (attempt ${attempt}): ${r.stderr.trim()}`);
+    }
+    t.diagnostic(`lsns ${args.join(' ')} exited 1 saying nothing (a process exited while it read it): run again`);
+  }
+}
+
+/** The CPUs this process may run on, from Cpus_allowed_list in /proc/self/status ("0-3,6"). */
+export function allowedCpus(): number[] {
+  const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+  return list.split(',').flatMap((range) => {
+    const [first, last] = range.split('-').map(Number);
+    return Array.from({ length: (last ?? first!) - first! + 1 }, (_, i) => first! + i);
+  });
+}
+
+/**
+ * `unshare --mount=FILE ARGS`: a new mount namespace kept by a bind mount of its file at
+ * FILE, made from the mount namespace of PID `from` (this process's when not given).
+ *
+ * The kernel binds a mount namespace's file only into a namespace with a lower id (its
+ * namespace-loop check), and it hands those ids out in per-CPU batches (6.18 here): a
+ * namespace made on one CPU can get a lower id than one made earlier on another, and the
+ * bind then fails with EINVAL, more often the busier the machine. A namespace made on the
+ * CPU that made `from`'s own gets a higher id; which CPU that was is not known, so the
+ * command runs pinned to each CPU in turn until one binds (unshare binds before it runs
+ * ARGS, so a refused attempt ran nothing).
+ */
+export function unshareMountAt(file: string, args: string[] = ['true'], from?: number): void {
+  const enter = from === undefined ? [] : ['nsenter', `--mount=/proc/${from}/ns/mnt`, '--'];
+  const refused: string[] = [];
+  for (const cpu of allowedCpus()) {
+    const r = spawnSync('taskset', ['--cpu-list', String(cpu), ...enter, 'unshare', `--mount=${file}`, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    if (r.error) throw r.error;
+    if (r.status === 0) return;
+    if (!/Invalid argument/.test(r.stderr)) throw new Error(`unshare --mount=${file} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+    refused.push(`CPU ${cpu}: ${r.stderr.trim()}`);
+  }
+  throw new Error(`unshare --mount=${file} was refused on every CPU:\n${refused.join('\n')}`);
+}

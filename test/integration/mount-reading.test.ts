@@ -10,7 +10,7 @@ import { chmodSync, lstatSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { cliJson, needsRoot, nsInode, readableCli, run, Scenario, waitFor } from './helpers';
+import { cliJson, needsRoot, nsInode, readableCli, run, Scenario, unshareMountAt, waitFor } from './helpers';
 
 interface MountsOutput {
   namespace: { ns: number; via: string };
@@ -35,7 +35,7 @@ test('a namespace without programs or a loader of its own is read by entering it
   const file = path.join(dir, 'mnt');
   writeFileSync(file, '');
   const tag = `nsxtest-${process.pid}-empty`;
-  run('unshare', [`--mount=${file}`, '--propagation', 'private', 'mount', '-t', 'tmpfs', '-o', 'size=64k', tag, '/usr']);
+  unshareMountAt(file, ['--propagation', 'private', 'mount', '-t', 'tmpfs', '-o', 'size=64k', tag, '/usr']);
   undo.push(() => void run('umount', [file]));
   const ino = statSync(file).ino;
   assert.notEqual(ino, nsInode('self', 'mnt'), 'setup: a new mount namespace');

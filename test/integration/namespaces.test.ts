@@ -24,7 +24,7 @@ import {
   listJson,
   nsInode,
   nspidOf,
-  run,
+  lsns,
   snapshotJson,
   uniqueName,
   waitFor,
@@ -161,10 +161,8 @@ test(
     const inner = nsInode(p.pid, 'user');
     const hostUser = nsInode('self', 'user');
     // Truth for the middle namespace: lsns asks the kernel (NS_GET_PARENT).
-    const lsns = JSON.parse(run('lsns', ['-J', '-t', 'user', '-o', 'NS,PNS'])) as {
-      namespaces: { ns: number; pns: number }[];
-    };
-    const middle = lsns.namespaces.find((n) => Number(n.ns) === inner)?.pns;
+    const users = lsns<{ namespaces: { ns: number; pns: number }[] }>(t, ['-J', '-t', 'user', '-o', 'NS,PNS']);
+    const middle = users.namespaces.find((n) => Number(n.ns) === inner)?.pns;
     assert.ok(middle && Number(middle) !== hostUser, `setup: lsns gives the middle namespace (${middle})`);
 
     const list = listJson();
