@@ -13,6 +13,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
+import { missingTools, type LookupOptions } from '../../scripts/debian-packages.cjs';
 import type {
   HiddenCount,
   NamespaceRecord,
@@ -28,13 +29,35 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export const DIST = path.join(REPO, 'dist');
 export const CLI = path.join(DIST, 'cli.js');
 
+export interface Needs {
+  /** Why the test needs root; anyone else skips it. */
+  root?: string;
+  /**
+   * The programs (by name) and files (by absolute path) it runs or reads, each listed in
+   * scripts/debian-packages.cjs; where one is missing the test is skipped.
+   */
+  tools?: readonly string[];
+}
+
 /**
- * `skip` option for every test of this suite: a reason string when not root (so the
- * runner reports the test as skipped, never as passed), false when root.
+ * `skip` option of a test: false when it can run here, otherwise one line saying why not
+ * and what to do (run as root, the apt-get command), so that the runner reports the test
+ * as skipped, never as passed or failed. `lookup` points the tool lookup at a fixture tree.
  */
-export function needsRoot(what: string): string | false {
+export function needs({ root, tools = [] }: Needs, lookup: LookupOptions = {}): string | false {
+  const reasons = [root === undefined ? null : notRoot(root), missingTools(tools, lookup)];
+  const found = reasons.filter((r): r is string => r !== null);
+  return found.length > 0 ? found.join('; ') : false;
+}
+
+function notRoot(what: string): string | null {
   if (process.platform !== 'linux') return `needs root on Linux: ${what}`;
-  return process.getuid?.() === 0 ? false : `needs root: ${what} (run the tests as root)`;
+  return process.getuid?.() === 0 ? null : `needs root: ${what} (run the tests as root)`;
+}
+
+/** `skip` option of a test that needs root and nothing that might not be installed. */
+export function needsRoot(what: string): string | false {
+  return needs({ root: what });
 }
 
 /** Unique name for anything a test creates (netns, temp dirs). */

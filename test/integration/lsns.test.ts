@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { NS_TYPES } from '../../src/core/snapshot';
-import { Scenario, commOf, descendants, listJson, lsns, needsRoot, nsInode, waitFor, type NamespaceRecord, type Started } from './helpers';
+import { Scenario, commOf, descendants, listJson, lsns, needs, nsInode, waitFor, type NamespaceRecord, type Started } from './helpers';
 
 interface LsnsRow {
   ns: number;
@@ -79,7 +79,7 @@ function sleeperOf(s: Started): number | undefined {
 
 test(
   'list --json agrees with lsns on type, nprocs, pid, pns and ons of every namespace lsns lists',
-  { skip: needsRoot('compares with lsns over all processes and creates namespaces with unshare') },
+  { skip: needs({ root: 'compares with lsns over all processes and creates namespaces with unshare', tools: ['unshare', 'lsns'] }) },
   async (t) => {
     const s = new Scenario(t);
     // Our own namespaces of every type, so the comparison covers more than the host's.
@@ -132,7 +132,7 @@ test(
   },
 );
 
-test('lsns answers every call of the tests while processes come and go: a run that lost a process midway is done again', async (t) => {
+test('lsns answers every call of the tests while processes come and go: a run that lost a process midway is done again', { skip: needs({ tools: ['lsns'] }) }, async (t) => {
   const s = new Scenario(t);
   // Short-lived processes all the time, as on a busy machine (lsns reads each one's stat).
   for (let i = 0; i < 4; i++) await s.start('sh', ['-c', 'while :; do /bin/true & /bin/true & wait; done']);

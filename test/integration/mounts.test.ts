@@ -21,7 +21,7 @@ import {
   allowedCpus,
   cliJson,
   commOf,
-  needsRoot,
+  needs,
   nsInode,
   readableCli,
   run,
@@ -35,7 +35,7 @@ import {
   type ListOutput,
 } from './helpers';
 
-const skip = needsRoot('makes mount namespaces and mounts');
+const skip = needs({ root: 'makes mount namespaces and mounts', tools: ['unshare', 'nsenter', 'mount', 'umount', 'findmnt', 'taskset', 'runuser'] });
 
 // A copy of dist/ made once: others may rebuild dist/ while these tests run.
 let built: string | undefined;
