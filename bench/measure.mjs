@@ -50,13 +50,15 @@ function readRss(file) {
 /**
  * One warm-up run per tool, then `runs` rounds; odd rounds reverse the order so neither
  * tool always runs right after the other. Returns, per tool name, { samples, output } where
- * output is the stdout of its first measured run.
+ * output is the stdout of its first measured run. A tool's `redo(run)` names runs that
+ * measured nothing (the tool gave up midway): those are done again, at most 5 times in a
+ * row, and counted in `redone`.
  */
 export async function compare(tools, { runs, measureMemory, onRun = () => {} }) {
   const scratch = mkdtempSync(join(tmpdir(), 'nsx-bench-'));
   const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   process.once('exit', removeScratch); // also when a signal handler calls process.exit()
-  const results = Object.fromEntries(tools.map((t) => [t.name, { samples: [], output: null, failures: [] }]));
+  const results = Object.fromEntries(tools.map((t) => [t.name, { samples: [], output: null, failures: [], redone: 0 }]));
   try {
     for (const tool of tools) await runChecked(tool, results[tool.name], { measureMemory, scratch }, false);
     for (let round = 0; round < runs; round++) {
@@ -74,7 +76,11 @@ export async function compare(tools, { runs, measureMemory, onRun = () => {} }) 
 }
 
 async function runChecked(tool, result, opts, record) {
-  const r = await runOnce(tool, opts);
+  let r = await runOnce(tool, opts);
+  for (let again = 0; again < 5 && tool.redo?.(r); again++) {
+    result.redone++;
+    r = await runOnce(tool, opts);
+  }
   if (r.code !== 0) result.failures.push(`exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   if (record) {
     result.samples.push({ ms: r.ms, rssKb: r.rssKb });

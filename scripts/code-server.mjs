@@ -5,6 +5,7 @@
 //
 //   node scripts/code-server.mjs install            install (idempotent) and exit
 //   node scripts/code-server.mjs open [FOLDER]      run the repo as a development extension
+//   node scripts/code-server.mjs check [--browser]  say what is missing to install and run it
 //
 // code-server's own postinstall cannot run here: it refuses root without unsafe-perm and
 // @vscode/ripgrep downloads its binary from GitHub. The steps below are that postinstall
@@ -16,6 +17,7 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { missingTools } from './debian-packages.cjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 const VSCODE_VERSION = '1.100.3';
@@ -44,37 +46,26 @@ export function entryPath(dir = defaultInstallDir()) {
   return paths(dir).entry;
 }
 
-function onPath(cmd) {
-  return (process.env.PATH || '').split(':').some((d) => d && existsSync(join(d, cmd)));
-}
+/** From Debian (scripts/debian-packages.cjs): what code-server runs, and what builds its native modules. */
+const RUN_TOOLS = ['/usr/bin/rg'];
+const BUILD_TOOLS = ['/usr/include/gssapi/gssapi.h', 'make', 'g++', 'python3'];
+const BROWSER = '/usr/bin/chromium';
 
 /**
- * Throws one message naming the exact apt command when something from Debian is missing:
- * what code-server needs to run, with `build` what its native modules need to build,
- * with `browser` what the e2e tests drive it with. .ci/run installs them.
+ * Why code-server cannot be installed and run here, in one line with the exact apt command,
+ * or null: Node 20, what it runs, what its native modules need while it is not installed
+ * yet, and with `browser` the browser the e2e tests drive it with.
  */
-export function checkPrerequisites({ build = true, browser = false } = {}) {
+export function prerequisitesProblem({ browser = false, dir = defaultInstallDir() } = {}) {
   const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 20) {
-    throw new Error(`code-server ${CODE_SERVER_VERSION} needs Node 20 (its native modules are built for it); this is Node ${process.versions.node}.`);
-  }
-  const needs = [['ripgrep', () => existsSync('/usr/bin/rg'), '/usr/bin/rg (search in the workbench)']];
-  if (build) {
-    needs.push(
-      ['libkrb5-dev', () => existsSync('/usr/include/gssapi/gssapi.h'), 'Kerberos headers to build the kerberos module'],
-      ['make', () => onPath('make'), 'make for node-gyp'],
-      ['g++', () => onPath('g++'), 'a C++ compiler for node-gyp'],
-      ['python3', () => onPath('python3'), 'python3 for node-gyp'],
-    );
-  }
-  if (browser) needs.push(['chromium', () => existsSync('/usr/bin/chromium'), '/usr/bin/chromium to drive the workbench']);
-  const missing = needs.filter(([, ok]) => !ok());
-  if (missing.length) {
-    throw new Error(
-      `missing Debian packages: ${missing.map(([p, , why]) => `${p} (${why})`).join(', ')}.\n` +
-        `Install them with: apt-get install -y --no-install-recommends ${missing.map(([p]) => p).join(' ')}`,
-    );
-  }
+  if (major !== 20) return `code-server ${CODE_SERVER_VERSION} needs Node 20 (its native modules are built for it); this is Node ${process.versions.node}`;
+  return missingTools([...RUN_TOOLS, ...(isInstalled(paths(dir)) ? [] : BUILD_TOOLS), ...(browser ? [BROWSER] : [])]);
+}
+
+/** Throws prerequisitesProblem()'s line, if any. */
+export function checkPrerequisites(opts = {}) {
+  const problem = prerequisitesProblem(opts);
+  if (problem) throw new Error(problem);
 }
 
 function readMarker(p) {
@@ -213,7 +204,7 @@ async function withLock(dir, fn) {
 export async function ensureCodeServer({ dir = defaultInstallDir() } = {}) {
   const p = paths(dir);
   if (isInstalled(p)) return dir;
-  checkPrerequisites();
+  checkPrerequisites({ dir });
   return withLock(dir, async () => {
     if (isInstalled(p)) return dir;
     const started = Date.now();
@@ -570,8 +561,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       log(`code-server ${CODE_SERVER_VERSION} is ready: ${entryPath(dir)}`);
     } else if (cmd === 'open') {
       await openCommand(rest);
+    } else if (cmd === 'check' && rest.every((a) => a === '--browser')) {
+      const problem = prerequisitesProblem({ browser: rest.includes('--browser') });
+      if (problem) {
+        process.stderr.write(`${problem}\n`);
+        process.exit(1);
+      }
     } else {
-      process.stderr.write('usage: node scripts/code-server.mjs install\n       node scripts/code-server.mjs open [FOLDER] [--port N]\n');
+      process.stderr.write('usage: node scripts/code-server.mjs install\n       node scripts/code-server.mjs open [FOLDER] [--port N]\n       node scripts/code-server.mjs check [--browser]\n');
       process.exit(2);
     }
   } catch (e) {

@@ -32,14 +32,17 @@ import {
   runCommand,
   treeRow,
   viewPane,
+  needsE2e,
   waitUntil,
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { needsRoot, nsInode, run, Scenario, waitFor } from '../integration/helpers';
-import { grantedTestUser } from '../integration/polkit-harness';
+import { nsInode, run, Scenario, waitFor } from '../integration/helpers';
+import { grantedTestUser, POLKIT_TOOLS } from '../integration/polkit-harness';
 
-const rootOnly = needsRoot('makes network, UTS, IPC, PID, cgroup and time namespaces');
+const ROOT_WHY = 'makes network, UTS, IPC, PID, cgroup and time namespaces';
+const TOOLS = ['ip', 'unshare', 'nsenter', 'hostname', 'ipcs', 'ipcmk'];
+const rootOnly = needsE2e({ root: ROOT_WHY, tools: TOOLS });
 
 const squeeze = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
@@ -544,7 +547,7 @@ test('the tree says what is inside: a hostname and clock offsets on the rows, a 
   await wb.screenshot('details-tree', { parkMouse: true });
 });
 
-test('as an ordinary user, a netns only root can enter lists what needs root, and Show All Namespaces fills it in', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
+test('as an ordinary user, a netns only root can enter lists what needs root, and Show All Namespaces fills it in', { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, ...POLKIT_TOOLS] }), timeout: 6 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const net = await vethPair(s, `nsxe2e-${process.pid}-u`);
   const { user, grant } = await grantedTestUser(s);

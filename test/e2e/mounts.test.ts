@@ -27,6 +27,7 @@ import {
   expand,
   hoverForTooltip,
   ms,
+  needsE2e,
   nsRow,
   openWithNamespaces,
   pickQuickItem,
@@ -43,10 +44,12 @@ import {
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { needsRoot, nsInode, run, Scenario } from '../integration/helpers';
-import { grantedTestUser } from '../integration/polkit-harness';
+import { nsInode, run, Scenario, unshareMountAt } from '../integration/helpers';
+import { grantedTestUser, POLKIT_TOOLS } from '../integration/polkit-harness';
 
-const rootOnly = needsRoot('makes mounts and mount namespaces');
+const ROOT_WHY = 'makes mounts and mount namespaces';
+const TOOLS = ['mount', 'umount', 'unshare'];
+const rootOnly = needsE2e({ root: ROOT_WHY, tools: TOOLS });
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -529,12 +532,12 @@ test('Show Propagation on the shared mount: its slave in the other namespace, th
   await wb.screenshot('mounts-panel-narrow');
 });
 
-test('as an ordinary user, a mount namespace only a bind mount keeps asks for root, and Read as Root shows it', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
+test('as an ordinary user, a mount namespace only a bind mount keeps asks for root, and Read as Root shows it', { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, 'taskset', ...POLKIT_TOOLS] }), timeout: 6 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const m = makeMounts(s);
   const file = path.join(m.dir, 'mntns');
   writeFileSync(file, '');
-  run('unshare', [`--mount=${file}`, 'true']);
+  unshareMountAt(file);
   const made = topMount('self', file);
   s.defer(`umount ${file} (mount ${made.id})`, () => {
     if (mountsOf('self').some((x) => x.id === made.id && x.target === file)) run('umount', [file]);

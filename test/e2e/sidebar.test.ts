@@ -24,12 +24,13 @@ import {
   revealRow,
   runCommand,
   treeRow,
+  needsE2e,
   waitUntil,
   type Workbench,
 } from './workbench';
-import { needsRoot, nsInode, Scenario } from '../integration/helpers';
+import { nsInode, Scenario } from '../integration/helpers';
 
-const rootOnly = needsRoot('creates namespaces with unshare and ip netns');
+const rootOnly = needsE2e({ root: 'creates namespaces with unshare and ip netns', tools: ['unshare', 'ip'] });
 
 async function openNamespaces(t: TestContext, wb: Workbench): Promise<void> {
   t.diagnostic(`opening the view at ${new Date().toISOString()}`);
@@ -102,7 +103,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   t.diagnostic(`new namespace drawn ${Math.round(performance.now() - madeAt)} ms after \`ip netns add\` (refresh interval 2000 ms)`);
 });
 
-test('an ordinary user\'s editor says how many processes are hidden, and the row asks for the scan as root', { skip: rootOnly, timeout: 4 * 60_000 }, async (t) => {
+test('an ordinary user\'s editor says how many processes are hidden, and the row asks for the scan as root', { skip: needsE2e({ root: 'runs code-server as the user nobody', tools: ['pkexec'] }), timeout: 4 * 60_000 }, async (t) => {
   const wb = await openWorkbench({ vsix: findVsix(), name: 'hidden', asUser: 'nobody' });
   t.after(() => wb.close());
   const { page } = wb;

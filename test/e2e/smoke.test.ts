@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { drawnRows, expand, findVsix, openViewContainer, openWorkbench, parentOf, revealRow, runCommand, staleAgainst, treeRow } from './workbench';
+import { drawnRows, expand, findVsix, needsE2e, openViewContainer, openWorkbench, parentOf, revealRow, runCommand, staleAgainst, treeRow } from './workbench';
 
 const TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'];
 
@@ -62,12 +62,12 @@ async function ownNetnsUnderNetGroup(t: TestContext, opts: { asUser?: string; sc
   t.diagnostic(`screenshot: ${await wb.screenshot(opts.screenshot, { parkMouse: true })}`);
 }
 
-test('the Namespaces view shows this process\'s net namespace under "net (N)" when grouped by type', { timeout: 5 * 60_000 }, (t) =>
+test('the Namespaces view shows this process\'s net namespace under "net (N)" when grouped by type', { timeout: 5 * 60_000, skip: needsE2e() }, (t) =>
   ownNetnsUnderNetGroup(t, { screenshot: 'by-type' }),
 );
 
 test(
   'run by the ordinary user nobody, the Namespaces view shows the same net namespace under "net (N)"',
-  { timeout: 5 * 60_000, skip: process.getuid?.() === 0 ? false : 'needs root to start code-server as the user nobody' },
+  { timeout: 5 * 60_000, skip: needsE2e({ root: 'starts code-server as the user nobody' }) },
   (t) => ownNetnsUnderNetGroup(t, { asUser: 'nobody', screenshot: 'by-type-as-nobody' }),
 );

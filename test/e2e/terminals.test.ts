@@ -33,15 +33,19 @@ import {
   terminalTabs,
   typeInTerminal,
   waitForTerminalText,
+  needsE2e,
   waitUntil,
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { descendants, needsRoot, nsInode, Scenario, type Started } from '../integration/helpers';
-import { createTestUser, grantedTestUser } from '../integration/polkit-harness';
+import { descendants, nsInode, Scenario, type Started } from '../integration/helpers';
+import { createTestUser, grantedTestUser, POLKIT_TOOLS, TEST_USER_TOOLS } from '../integration/polkit-harness';
 
 const ROOT = process.getuid?.() === 0;
-const rootOnly = needsRoot('creates namespaces, users and polkit rules');
+const ROOT_WHY = 'creates namespaces, users and polkit rules';
+/** What the tests make namespaces with, and what nsx enter and nsx new run in the terminals. */
+const TOOLS = ['unshare', 'nsenter', 'ip', 'hostname'];
+const rootOnly = needsE2e({ root: ROOT_WHY, tools: TOOLS });
 const TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
 
 function open(t: TestContext, name: string, opts: Omit<NamespacesWorkbenchOptions, 'name'> = {}): Promise<Workbench> {
@@ -319,7 +323,7 @@ test('New Isolated Terminal… as root: hostname inside, its namespaces marked i
   await wb.screenshot('terminals-new-killed', { parkMouse: true });
 });
 
-test('New Isolated Terminal… as an ordinary user: a new user namespace, root inside, no password', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
+test('New Isolated Terminal… as an ordinary user: a new user namespace, root inside, no password', { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, ...TEST_USER_TOOLS] }), timeout: 5 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const user = createTestUser(s);
   const hostname = 'nsx-e2e-user';
@@ -346,7 +350,7 @@ test('New Isolated Terminal… as an ordinary user: a new user namespace, root i
   await wb.screenshot('terminals-new-as-user', { parkMouse: true });
 });
 
-test('Show All Namespaces… as an ordinary user: root\'s view through polkit, back again, and no agent without a grant', { skip: rootOnly, timeout: 6 * 60_000 }, async (t) => {
+test('Show All Namespaces… as an ordinary user: root\'s view through polkit, back again, and no agent without a grant', { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, ...POLKIT_TOOLS] }), timeout: 6 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const { user, grant } = await grantedTestUser(s);
   const sleeper: Started = await s.start('unshare', ['--net', 'sleep', '600']);

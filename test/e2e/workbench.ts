@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { needs, type Needs } from '../integration/helpers';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(REPO, 'artifacts', 'e2e');
@@ -37,7 +38,7 @@ interface CodeServer {
 }
 interface CodeServerScript {
   ensureCodeServer(): Promise<string>;
-  checkPrerequisites(opts?: { build?: boolean; browser?: boolean }): void;
+  checkPrerequisites(opts?: { browser?: boolean }): void;
   installVsix(vsix: string, opts: { extensionsDir: string; userDataDir: string; installDir?: string; env?: Record<string, string> }): string;
   installReadableBy(uid: number, gid: number, scratchDir: string, dir?: string): string;
   startCodeServer(opts: {
@@ -55,10 +56,28 @@ interface CodeServerScript {
   workbenchUrl(serverUrl: string, opts: { folder?: string; extensionDevelopmentPath?: string }): string;
 }
 
+const CODE_SERVER_SCRIPT = path.join(REPO, 'scripts', 'code-server.mjs');
+
 async function codeServerScript(): Promise<CodeServerScript> {
   // A computed specifier keeps tsc from looking for declarations of the .mjs.
-  const href = pathToFileURL(path.join(REPO, 'scripts', 'code-server.mjs')).href;
-  return (await import(href)) as CodeServerScript;
+  return (await import(pathToFileURL(CODE_SERVER_SCRIPT).href)) as CodeServerScript;
+}
+
+let codeServerProblem: string | null | undefined;
+
+/**
+ * `skip` option of an e2e test: needs() for what the test itself does, and what code-server
+ * and the browser need here (`scripts/code-server.mjs check --browser`: Node 20, Chromium,
+ * ripgrep, and the build tools while code-server is not installed yet). A test must know
+ * before it starts, so the script is asked once, synchronously.
+ */
+export function needsE2e(n: Needs = {}): string | false {
+  if (codeServerProblem === undefined) {
+    const r = spawnSync(process.execPath, [CODE_SERVER_SCRIPT, 'check', '--browser'], { encoding: 'utf8', timeout: 30_000 });
+    codeServerProblem = r.status === 0 ? null : r.stderr.trim() || `${CODE_SERVER_SCRIPT} check failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`})`;
+  }
+  const reasons = [needs(n), codeServerProblem].filter((r): r is string => typeof r === 'string');
+  return reasons.length > 0 ? reasons.join('; ') : false;
 }
 
 /**
@@ -171,7 +190,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
  */
 export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbench> {
   const cs = await codeServerScript();
-  cs.checkPrerequisites({ build: false, browser: true });
+  cs.checkPrerequisites({ browser: true });
   await cs.ensureCodeServer();
 
   const name = opts.name ?? 'workbench';

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { NetDetails, NetInterface } from '../../src/core/details/types';
 import { ssListening } from '../fixtures/net/ss';
-import { CliOptions, cliJson, descendants, needsRoot, readableCli, run, Scenario, uniqueName, waitFor } from './helpers';
-import { createTestUser } from './polkit-harness';
+import { CliOptions, cliJson, descendants, needs, readableCli, run, Scenario, uniqueName, waitFor } from './helpers';
+import { createTestUser, TEST_USER_TOOLS } from './polkit-harness';
 
 /** A listener in the namespace: TCP on 0.0.0.0 and ::, UDP on 0.0.0.0 and one IPv6 address, plus a connection and a connected UDP socket that do not listen. */
 const LISTENER = `
@@ -107,7 +107,7 @@ function ourSockets(d: NetDetails): string[] {
   return sorted(d.sockets!.map((s) => [s.protocol, s.address, s.port]));
 }
 
-test('as root: interfaces, addresses, routes, listening sockets with their process, veth peers across namespaces and the bridge, as ip and ss say inside', { skip: needsRoot('makes net namespaces with ip netns') }, async (t) => {
+test('as root: interfaces, addresses, routes, listening sockets with their process, veth peers across namespaces and the bridge, as ip and ss say inside', { skip: needs({ root: 'makes net namespaces with ip netns', tools: ['ip', 'ss'] }) }, async (t) => {
   const s = new Scenario(t);
   const net = await twoNamespaces(s);
 
@@ -143,7 +143,7 @@ test('as root: interfaces, addresses, routes, listening sockets with their proce
   assert.match(b.sockets![0]!.owners![0]!.command, /^\S*node -e /);
 });
 
-test('as an unprivileged user: interfaces, addresses, routes and sockets from /proc/PID/net of its own process; MAC, MTU, state and peers need root', { skip: needsRoot('makes net namespaces and a test user') }, async (t) => {
+test('as an unprivileged user: interfaces, addresses, routes and sockets from /proc/PID/net of its own process; MAC, MTU, state and peers need root', { skip: needs({ root: 'makes net namespaces and a test user', tools: [...TEST_USER_TOOLS, 'ip', 'ss'] }) }, async (t) => {
   const s = new Scenario(t);
   const net = await twoNamespaces(s);
   const user = createTestUser(s);

@@ -10,8 +10,8 @@ import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CgroupDetails, IpcDetails, NamespaceDetails, PidDetails, TimeDetails, UserDetails, UtsDetails } from '../../src/core/details/types';
-import { CliOptions, cliJson, CliResult, descendants, needsRoot, nsInode, readableCli, REPO, run, runCli, Scenario, uniqueName, waitFor } from './helpers';
-import { createTestUser } from './polkit-harness';
+import { CliOptions, cliJson, CliResult, descendants, lsns, needs, nsInode, readableCli, REPO, run, runCli, Scenario, uniqueName, waitFor } from './helpers';
+import { createTestUser, TEST_USER_TOOLS } from './polkit-harness';
 
 function show<T extends NamespaceDetails>(ino: number, opts: CliOptions = {}): T {
   return cliJson<T>(['show', String(ino), '--json'], opts);
@@ -21,7 +21,7 @@ const enter = (pid: number, flag: string, argv: string[]) => run('nsenter', ['-t
 
 const needsRootOf = (d: NamespaceDetails) => d.unavailable.map((u) => [u.what, u.needsRoot]);
 
-test('uts: hostname and domain name as hostname and domainname say inside', { skip: needsRoot('makes a UTS namespace') }, async (t) => {
+test('uts: hostname and domain name as hostname and domainname say inside', { skip: needs({ root: 'makes a UTS namespace', tools: ['unshare', 'nsenter', 'hostname', 'domainname'] }) }, async (t) => {
   const s = new Scenario(t);
   const sleep = (await s.start('unshare', ['--uts', 'sleep', '1000'])).pid;
   const ino = await waitFor('the new UTS namespace', () => nsInode(sleep, 'uts') !== nsInode('self', 'uts') && nsInode(sleep, 'uts'));
@@ -38,13 +38,13 @@ test('uts: hostname and domain name as hostname and domainname say inside', { sk
   assert.equal(show<UtsDetails>(nsInode('self', 'uts')).hostname, hostname(), 'the host keeps its name');
 });
 
-test('related namespaces: the owner user namespace and the parent PID and user namespaces, as lsns -o PNS,ONS says; the text names them', { skip: needsRoot('makes user and PID namespaces') }, async (t) => {
+test('related namespaces: the owner user namespace and the parent PID and user namespaces, as lsns -o PNS,ONS says; the text names them', { skip: needs({ root: 'makes user and PID namespaces', tools: ['unshare', 'lsns'] }) }, async (t) => {
   const s = new Scenario(t);
   const started = await s.start('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--uts', 'sleep', '1000']);
   const sleep = await s.inNewNamespace(started, 'sleep', 'pid');
   type LsnsRow = { ns: number; type: string; pns: number; ons: number };
-  const lsns = (JSON.parse(run('lsns', ['-J', '-o', 'NS,TYPE,PNS,ONS', '-p', String(sleep)])) as { namespaces: LsnsRow[] }).namespaces;
-  const truth = (type: string) => lsns.find((n) => n.type === type)!;
+  const rows = lsns<{ namespaces: LsnsRow[] }>(t, ['-J', '-o', 'NS,TYPE,PNS,ONS', '-p', String(sleep)]).namespaces;
+  const truth = (type: string) => rows.find((n) => n.type === type)!;
   const [user, pid, uts] = [truth('user'), truth('pid'), truth('uts')];
   assert.deepEqual([user.ns, pid.ns, uts.ns], [nsInode(sleep, 'user'), nsInode(sleep, 'pid'), nsInode(sleep, 'uts')]);
   assert.notEqual(user.ns, nsInode('self', 'user'), 'a new user namespace');
@@ -83,7 +83,7 @@ function ipcs(pid: number, kind: '-q' | '-s' | '-m'): IpcsRow[] {
     });
 }
 
-test('ipc: System V objects as ipcs lists them inside, POSIX queues as an mqueue mounted inside shows them, and no mount reaches the host', { skip: needsRoot('makes an IPC namespace and mounts mqueue inside it') }, async (t) => {
+test('ipc: System V objects as ipcs lists them inside, POSIX queues as an mqueue mounted inside shows them, and no mount reaches the host', { skip: needs({ root: 'makes an IPC namespace and mounts mqueue inside it', tools: ['unshare', 'nsenter', 'ipcs', 'ipcmk', 'mount', 'umount', 'findmnt'] }) }, async (t) => {
   const s = new Scenario(t);
   const sleep = (await s.start('unshare', ['--ipc', 'sleep', '1000'])).pid;
   const ino = await waitFor('the new IPC namespace', () => nsInode(sleep, 'ipc') !== nsInode('self', 'ipc') && nsInode(sleep, 'ipc'));
@@ -146,7 +146,7 @@ test('ipc: System V objects as ipcs lists them inside, POSIX queues as an mqueue
   assert.ok(!own.posixQueues!.some((q) => q.name === '/nsxtest-jobs'), 'the host IPC namespace does not have the queue');
 });
 
-test('time: offsets as timens_offsets says inside; a namespace only a bind mount keeps says why it cannot be read', { skip: needsRoot('makes time namespaces') }, async (t) => {
+test('time: offsets as timens_offsets says inside; a namespace only a bind mount keeps says why it cannot be read', { skip: needs({ root: 'makes time namespaces', tools: ['unshare', 'nsenter', 'umount'] }) }, async (t) => {
   const s = new Scenario(t);
   const started = await s.start('unshare', ['--time', '--fork', '--monotonic', '3600', '--boottime', '7200', 'sleep', '1000']);
   const sleep = await s.inNewNamespace(started, 'sleep', 'time');
@@ -185,7 +185,7 @@ function cgroup2Mount(): string | null {
 
 const v2Line = (text: string) => /^0::(.*)$/m.exec(text)![1]!;
 
-test('cgroup: the root and each process’s path inside, as /proc/PID/cgroup says through nsenter, against the host paths', { skip: needsRoot('makes cgroups and a cgroup namespace') }, async (t) => {
+test('cgroup: the root and each process’s path inside, as /proc/PID/cgroup says through nsenter, against the host paths', { skip: needs({ root: 'makes cgroups and a cgroup namespace', tools: ['unshare', 'nsenter'] }) }, async (t) => {
   const mount = cgroup2Mount();
   if (!mount) return t.skip('no cgroup v2 hierarchy is mounted');
   const s = new Scenario(t);
@@ -230,7 +230,7 @@ test('cgroup: the root and each process’s path inside, as /proc/PID/cgroup say
   );
 });
 
-test('as an unprivileged user: what /proc shows of its own namespaces, the rest marked as needing root', { skip: needsRoot('makes a test user and runs the CLI as that user') }, async (t) => {
+test('as an unprivileged user: what /proc shows of its own namespaces, the rest marked as needing root', { skip: needs({ root: 'makes a test user and runs the CLI as that user', tools: [...TEST_USER_TOOLS, 'unshare', 'nsenter', 'hostname', 'ipcs'] }) }, async (t) => {
   const s = new Scenario(t);
   const user = createTestUser(s);
   const cli = readableCli(s);
@@ -275,7 +275,7 @@ test('as an unprivileged user: what /proc shows of its own namespaces, the rest 
   assert.deepEqual(show<CgroupDetails>(ns('cgroup')).members!.map((m) => m.insidePath), ['/', '/']);
 });
 
-test('nsx show says what is wrong in one line: a bad argument, an inode no namespace has, one gone, one hidden from a user', { skip: needsRoot('makes namespaces and a test user') }, async (t) => {
+test('nsx show says what is wrong in one line: a bad argument, an inode no namespace has, one gone, one hidden from a user', { skip: needs({ root: 'makes namespaces and a test user', tools: [...TEST_USER_TOOLS, 'unshare'] }) }, async (t) => {
   const s = new Scenario(t);
   const refused = (what: string, r: CliResult, status: number, message: RegExp) => {
     assert.equal(r.status, status, `${what}: ${r.stderr}`);

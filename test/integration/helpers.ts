@@ -13,6 +13,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
+import { missingTools, type LookupOptions } from '../../scripts/debian-packages.cjs';
 import type {
   HiddenCount,
   NamespaceRecord,
@@ -28,13 +29,35 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export const DIST = path.join(REPO, 'dist');
 export const CLI = path.join(DIST, 'cli.js');
 
+export interface Needs {
+  /** Why the test needs root; anyone else skips it. */
+  root?: string;
+  /**
+   * The programs (by name) and files (by absolute path) it runs or reads, each listed in
+   * scripts/debian-packages.cjs; where one is missing the test is skipped.
+   */
+  tools?: readonly string[];
+}
+
 /**
- * `skip` option for every test of this suite: a reason string when not root (so the
- * runner reports the test as skipped, never as passed), false when root.
+ * `skip` option of a test: false when it can run here, otherwise one line saying why not
+ * and what to do (run as root, the apt-get command), so that the runner reports the test
+ * as skipped, never as passed or failed. `lookup` points the tool lookup at a fixture tree.
  */
-export function needsRoot(what: string): string | false {
+export function needs({ root, tools = [] }: Needs, lookup: LookupOptions = {}): string | false {
+  const reasons = [root === undefined ? null : notRoot(root), missingTools(tools, lookup)];
+  const found = reasons.filter((r): r is string => r !== null);
+  return found.length > 0 ? found.join('; ') : false;
+}
+
+function notRoot(what: string): string | null {
   if (process.platform !== 'linux') return `needs root on Linux: ${what}`;
-  return process.getuid?.() === 0 ? false : `needs root: ${what} (run the tests as root)`;
+  return process.getuid?.() === 0 ? null : `needs root: ${what} (run the tests as root)`;
+}
+
+/** `skip` option of a test that needs root and nothing that might not be installed. */
+export function needsRoot(what: string): string | false {
+  return needs({ root: what });
 }
 
 /** Unique name for anything a test creates (netns, temp dirs). */
@@ -361,4 +384,67 @@ export function run(cmd: string, args: string[]): string {
     throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
   }
   return r.stdout;
+}
+
+// ---------------------------------------------------------------------------------
+// Tools whose answers depend on the machine's state, made to not depend on it
+
+/** Attempts of lsns() before it gives up. */
+const LSNS_ATTEMPTS = 10;
+
+/**
+ * `lsns ARGS`, parsed. util-linux 2.38's lsns abandons the whole run, with exit status 1 and
+ * nothing on stderr, when a process exits between its open of /proc/PID/stat and the read
+ * (the read fails with ESRCH, which it does not tolerate as it does ENOENT): a run in a few
+ * hundred on a machine where processes come and go. Such a run is done again, and the test
+ * says so; any other failure is thrown at once.
+ */
+export function lsns<T>(t: Pick<TestContext, 'diagnostic'>, args: string[]): T {
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync('lsns', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw r.error;
+    if (r.status === 0) return JSON.parse(r.stdout) as T;
+    if (r.status !== 1 || r.stderr !== '' || attempt === LSNS_ATTEMPTS) {
+      throw new Error(`lsns ${args.join(' ')} exited ${r.status ?? r.signal} (attempt ${attempt}): ${r.stderr.trim()}`);
+    }
+    t.diagnostic(`lsns ${args.join(' ')} exited 1 saying nothing (a process exited while it read it): run again`);
+  }
+}
+
+/** The CPUs this process may run on, from Cpus_allowed_list in /proc/self/status ("0-3,6"). */
+export function allowedCpus(): number[] {
+  const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+  return list.split(',').flatMap((range) => {
+    const [first, last] = range.split('-').map(Number);
+    return Array.from({ length: (last ?? first!) - first! + 1 }, (_, i) => first! + i);
+  });
+}
+
+/**
+ * `unshare --mount=FILE ARGS`: a new mount namespace kept by a bind mount of its file at
+ * FILE, made from the mount namespace of PID `from` (this process's when not given).
+ *
+ * The kernel binds a mount namespace's file only into a namespace with a lower id (its
+ * namespace-loop check), and it hands those ids out in per-CPU batches (6.18 here): a
+ * namespace made on one CPU can get a lower id than one made earlier on another, and the
+ * bind then fails with EINVAL, more often the busier the machine. A namespace made on the
+ * CPU that made `from`'s own gets a higher id; which CPU that was is not known, so the
+ * command runs pinned to each CPU in turn until one binds (unshare binds before it runs
+ * ARGS, so a refused attempt ran nothing).
+ */
+export function unshareMountAt(file: string, args: string[] = ['true'], from?: number): void {
+  const enter = from === undefined ? [] : ['nsenter', `--mount=/proc/${from}/ns/mnt`, '--'];
+  const refused: string[] = [];
+  for (const cpu of allowedCpus()) {
+    const r = spawnSync('taskset', ['--cpu-list', String(cpu), ...enter, 'unshare', `--mount=${file}`, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    if (r.error) throw r.error;
+    if (r.status === 0) return;
+    if (!/Invalid argument/.test(r.stderr)) throw new Error(`unshare --mount=${file} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+    refused.push(`CPU ${cpu}: ${r.stderr.trim()}`);
+  }
+  throw new Error(`unshare --mount=${file} was refused on every CPU:\n${refused.join('\n')}`);
 }

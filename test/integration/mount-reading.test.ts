@@ -10,7 +10,7 @@ import { chmodSync, lstatSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { cliJson, needsRoot, nsInode, readableCli, run, Scenario, waitFor } from './helpers';
+import { cliJson, needs, nsInode, readableCli, run, Scenario, unshareMountAt, waitFor } from './helpers';
 
 interface MountsOutput {
   namespace: { ns: number; via: string };
@@ -19,7 +19,7 @@ interface MountsOutput {
 
 /** Debian 12 and most distributions merged /bin, /lib and /lib64 into /usr: covering it leaves no program and no loader. */
 const MERGED_USR = ['/bin', '/lib', '/lib64'].every((d) => lstatSync(d, { throwIfNoEntry: false })?.isSymbolicLink() ?? true);
-const skip = needsRoot('makes mounts and a mount namespace') || (MERGED_USR ? false : 'needs a merged /usr (/bin, /lib and /lib64 links into /usr)');
+const skip = needs({ root: 'makes mounts and a mount namespace', tools: ['mount', 'umount', 'unshare', 'nsenter', 'taskset'] }) || (MERGED_USR ? false : 'needs a merged /usr (/bin, /lib and /lib64 links into /usr)');
 
 test('a namespace without programs or a loader of its own is read by entering it from a thread', { skip }, (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), `nsxtest-${process.pid}-noexec-`));
@@ -35,7 +35,7 @@ test('a namespace without programs or a loader of its own is read by entering it
   const file = path.join(dir, 'mnt');
   writeFileSync(file, '');
   const tag = `nsxtest-${process.pid}-empty`;
-  run('unshare', [`--mount=${file}`, '--propagation', 'private', 'mount', '-t', 'tmpfs', '-o', 'size=64k', tag, '/usr']);
+  unshareMountAt(file, ['--propagation', 'private', 'mount', '-t', 'tmpfs', '-o', 'size=64k', tag, '/usr']);
   undo.push(() => void run('umount', [file]));
   const ino = statSync(file).ino;
   assert.notEqual(ino, nsInode('self', 'mnt'), 'setup: a new mount namespace');
@@ -50,7 +50,7 @@ test('a namespace without programs or a loader of its own is read by entering it
   assert.equal(cover?.fstype, 'tmpfs');
 });
 
-test('as an ordinary user, the mount namespaces of other users\' processes are read through their mountinfo: a peer there is named', { skip: needsRoot('makes mounts and a namespace of root\'s') }, async (t) => {
+test('as an ordinary user, the mount namespaces of other users\' processes are read through their mountinfo: a peer there is named', { skip: needs({ root: 'makes mounts and a namespace of root\'s', tools: ['mount', 'umount', 'unshare', 'runuser'] }) }, async (t) => {
   const s = new Scenario(t);
   const cli = readableCli(s);
   const dir = mkdtempSync(path.join(tmpdir(), `nsxtest-${process.pid}-others-`));

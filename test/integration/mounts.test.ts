@@ -18,22 +18,24 @@ import type { Placement, PropagationAnswer } from '../../src/core/propagation';
 import {
   DIST,
   Scenario,
+  allowedCpus,
   cliJson,
   commOf,
-  needsRoot,
+  needs,
   nsInode,
   readableCli,
   run,
   runCli,
   sleepMs,
   uniqueName,
+  unshareMountAt,
   waitFor,
   type CliOptions,
   type CliResult,
   type ListOutput,
 } from './helpers';
 
-const skip = needsRoot('makes mount namespaces and mounts');
+const skip = needs({ root: 'makes mount namespaces and mounts', tools: ['unshare', 'nsenter', 'mount', 'umount', 'findmnt', 'taskset', 'runuser'] });
 
 // A copy of dist/ made once: others may rebuild dist/ while these tests run.
 let built: string | undefined;
@@ -758,6 +760,24 @@ test('hidden agrees with a path lookup on every mount of the host namespace', { 
   }
 });
 
+test('a new mount namespace is bound to a file inside another one, whichever CPU made that one', { skip }, async (t) => {
+  // Namespace ids come from per-CPU batches, and a mount namespace's file binds only into a
+  // namespace with a lower id: the binding namespace is made on each CPU in turn.
+  const s = new Scenario(t);
+  for (const cpu of allowedCpus()) {
+    const dir = scratchDir(s, `bind-from-cpu${cpu}`);
+    const started = await s.start('taskset', ['--cpu-list', String(cpu), 'unshare', '--mount', '--propagation', 'private', 'sleep', '1000']);
+    const H = await waitFor(`sleep ${started.pid} in a new mount namespace`, () => commOf(started.pid) === 'sleep' && nsInode(started.pid, 'mnt') !== nsInode('self', 'mnt') && started.pid);
+    inMnt(H, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', freshSource('bind-from'), dir]);
+    const file = path.join(dir, 'mnt');
+    writeFileSync(seenBy(H, file), '');
+    unshareMountAt(file, ['true'], H);
+    const bound = statSync(seenBy(H, file)).ino;
+    assert.ok(![nsInode('self', 'mnt'), nsInode(H, 'mnt')].includes(bound), `CPU ${cpu}: a new mount namespace is bound at ${file} in ${H}'s`);
+    assert.ok(!existsSync(file), `CPU ${cpu}: the bind mount is only in ${H}'s namespace`);
+  }
+});
+
 test('a mount namespace held only by a bind mount (here or in another namespace) or an fd: read by entering it as root, refused with one line to an ordinary user', { skip }, async (t) => {
   const s = new Scenario(t);
   const cli = readableCli(s);
@@ -768,7 +788,7 @@ test('a mount namespace held only by a bind mount (here or in another namespace)
   run('mount', ['--make-private', dir]);
   const file = path.join(dir, 'mnt');
   writeFileSync(file, '');
-  run('unshare', [`--mount=${file}`, 'true']);
+  unshareMountAt(file);
   s.defer(`umount ${file}`, () => void run('umount', [file]));
   const ino = statSync(file).ino;
   assert.notEqual(ino, nsInode('self', 'mnt'), 'setup: a new mount namespace');
@@ -801,17 +821,7 @@ test('a mount namespace held only by a bind mount (here or in another namespace)
   inMnt(H, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', freshSource('held-dir'), dir2]);
   const file2 = path.join(dir2, 'mnt');
   writeFileSync(seenBy(H, file2), '');
-  // Binding a mount namespace's file inside a namespace other than the first fails now and
-  // then with EINVAL on this kernel: its namespace-loop check wants the bound namespace's
-  // id above the binder's, and each CPU hands out ids from its own batch. A new one may do.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      inMnt(H, 'unshare', [`--mount=${file2}`, 'true']);
-      break;
-    } catch (err) {
-      if (attempt === 10 || !/Invalid argument/.test(String(err))) throw err;
-    }
-  }
+  unshareMountAt(file2, ['true'], H);
   const ino2 = statSync(seenBy(H, file2)).ino;
   assert.ok(!existsSync(file2), 'setup: the bind mount is only in H');
   const inside2 = path.join(dir2, 'inside');

@@ -24,10 +24,11 @@ import {
   listJson,
   nsInode,
   nspidOf,
-  run,
+  lsns,
   snapshotJson,
   uniqueName,
   waitFor,
+  needs,
   needsRoot,
 } from './helpers';
 
@@ -37,7 +38,7 @@ function holdersOf<K extends Holder['kind']>(rec: NamespaceRecord, kind: K): Ext
 
 test(
   'nested PID namespaces 3 deep: the innermost process has a 4-entry nspid chain and the pid namespaces chain by pns',
-  { skip: needsRoot('creates PID namespaces with unshare --pid') },
+  { skip: needs({ root: 'creates PID namespaces with unshare --pid', tools: ['unshare'] }) },
   async (t) => {
     const s = new Scenario(t);
     const unshare = ['unshare', '--pid', '--fork', '--mount-proc'];
@@ -114,7 +115,7 @@ test(
 
 test(
   'a user namespace owns the net namespace created with it: ons, ownerUid 0 and pns = the initial user namespace',
-  { skip: needsRoot('creates user and net namespaces with unshare') },
+  { skip: needs({ root: 'creates user and net namespaces with unshare', tools: ['unshare'] }) },
   async (t) => {
     const s = new Scenario(t);
     const p = await s.start('unshare', ['--user', '--map-root-user', '--net', 'sleep', '1000']);
@@ -152,7 +153,7 @@ test(
 
 test(
   'a user namespace known only as the parent of another is listed as a ghost',
-  { skip: needsRoot('creates nested user namespaces with unshare') },
+  { skip: needs({ root: 'creates nested user namespaces with unshare', tools: ['unshare', 'lsns'] }) },
   async (t) => {
     const s = new Scenario(t);
     // unshare execs unshare execs sleep: the middle user namespace keeps no process.
@@ -161,10 +162,8 @@ test(
     const inner = nsInode(p.pid, 'user');
     const hostUser = nsInode('self', 'user');
     // Truth for the middle namespace: lsns asks the kernel (NS_GET_PARENT).
-    const lsns = JSON.parse(run('lsns', ['-J', '-t', 'user', '-o', 'NS,PNS'])) as {
-      namespaces: { ns: number; pns: number }[];
-    };
-    const middle = lsns.namespaces.find((n) => Number(n.ns) === inner)?.pns;
+    const users = lsns<{ namespaces: { ns: number; pns: number }[] }>(t, ['-J', '-t', 'user', '-o', 'NS,PNS']);
+    const middle = users.namespaces.find((n) => Number(n.ns) === inner)?.pns;
     assert.ok(middle && Number(middle) !== hostUser, `setup: lsns gives the middle namespace (${middle})`);
 
     const list = listJson();
@@ -184,7 +183,7 @@ test(
 
 test(
   'an `ip netns add` namespace with no process is listed with nprocs 0, its bind mount as holder and its name as label',
-  { skip: needsRoot('creates a named network namespace with ip netns add') },
+  { skip: needs({ root: 'creates a named network namespace with ip netns add', tools: ['ip'] }) },
   async (t) => {
     const s = new Scenario(t);
     const name = uniqueName('netns');
@@ -221,7 +220,7 @@ test(
 
 test(
   'a net namespace held only by an open fd after its last member exited is listed with nprocs 0 and an fd holder',
-  { skip: needsRoot('creates a network namespace with unshare --net') },
+  { skip: needs({ root: 'creates a network namespace with unshare --net', tools: ['unshare'] }) },
   async (t) => {
     const s = new Scenario(t);
     const script = [

@@ -18,6 +18,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { run, uniqueName, waitFor, type CliResult, type Scenario } from './helpers';
 
 const POLKITD = '/usr/lib/polkit-1/polkitd';
+
+/** What createTestUser and runAsUser run: a test's needs({ tools }) names them. */
+export const TEST_USER_TOOLS = ['useradd', 'userdel', 'runuser', 'setsid'];
+/** What ensurePolkit, grantAction and pkexec's callers run, test users included. */
+export const POLKIT_TOOLS = [...TEST_USER_TOOLS, 'pkexec', 'pkcheck', POLKITD, 'dbus-daemon', 'dbus-send'];
 const DBUS_PIDFILE = '/run/dbus/pid'; // from /usr/share/dbus-1/system.conf
 const RULES_DIR = '/etc/polkit-1/rules.d';
 /** polkitd re-reads rules.d on inotify events (measured: well under a second); generous. */

@@ -5,16 +5,16 @@
  * installed mode: `nsx install-policy` puts a root-owned helper and its own action in
  * place, and pkexec runs that helper when the user's cli.js is the very same build.
  *
- * Needs root (to make users, write rules and install the policy); skipped otherwise.
- * Needs pkexec, polkitd and dbus-daemon installed (CI installs them); fails without.
+ * Needs root (to make users, write rules and install the policy), and pkexec, polkitd and
+ * dbus installed (`npm test` installs them as root); skipped otherwise.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { Scenario, readableCli, findNs, findProc, needsRoot, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
-import { createTestUser, ensurePolkit, grantAction, runAsUser, type TestUser } from './polkit-harness';
+import { Scenario, readableCli, findNs, findProc, needs, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
+import { createTestUser, ensurePolkit, grantAction, POLKIT_TOOLS, runAsUser, type TestUser } from './polkit-harness';
 
 const GENERIC_ACTION = 'org.freedesktop.policykit.exec';
 const ACTION_ID = 'org.namespaceexplorer.nsx';
@@ -26,24 +26,9 @@ const POLICY_PATH = `/usr/share/polkit-1/actions/${ACTION_ID}.policy`;
 const NO_AGENT =
   'nsx: no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there';
 
-const SKIP = needsRoot('creates a user, writes polkit rules and installs the polkit policy');
+const SKIP = needs({ root: 'creates a user, writes polkit rules and installs the polkit policy', tools: [...POLKIT_TOOLS, 'pgrep', 'unshare'] });
 
 // ---------------------------------------------------------------------------------
-
-/** What must be installed for these tests; a clear failure rather than a timeout. */
-function requirePolkitTools(): void {
-  const missing: string[] = [];
-  const need = (file: string, pkg: string): void => {
-    if (!existsSync(file)) missing.push(`${file} (${pkg})`);
-  };
-  need('/usr/bin/pkexec', 'pkexec');
-  need('/usr/bin/pkcheck', 'polkitd');
-  need('/usr/lib/polkit-1/polkitd', 'polkitd');
-  if (spawnSync('sh', ['-c', 'command -v dbus-daemon && command -v dbus-send']).status !== 0) missing.push('dbus-daemon, dbus-send (dbus)');
-  if (missing.length > 0) {
-    throw new Error(`polkit tests need real polkit, which is not installed: missing ${missing.join(', ')}; install with: apt-get install pkexec polkitd dbus`);
-  }
-}
 
 interface Setup {
   s: Scenario;
@@ -58,7 +43,6 @@ interface Setup {
 
 /** polkit answering, a fresh user, and a root-owned copy of dist/ and polkit/ that user can read. */
 async function setUp(t: TestContext): Promise<Setup> {
-  requirePolkitTools();
   const s = new Scenario(t);
   await ensurePolkit(s);
   const user = createTestUser(s);

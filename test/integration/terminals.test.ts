@@ -8,9 +8,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { NS_TYPES, NsType } from '../../src/core/snapshot';
-import { CLI, Scenario, readableCli, descendants, needsRoot, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
+import { CLI, Scenario, readableCli, descendants, needs, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
 
-const skip = needsRoot('makes and enters namespaces');
+/** What nsx enter and nsx new run, and what the tests look with. */
+const TOOLS = ['unshare', 'nsenter', 'ip', 'hostname'];
+const skip = needs({ root: 'makes and enters namespaces', tools: TOOLS });
 
 /** Host interfaces named like nsx's veth ends. */
 function nsxInterfaces(): string[] {
@@ -105,7 +107,7 @@ test('nsx enter refuses a namespace that is gone and an unknown type', { skip },
   assert.match(unknown.stderr, /unknown namespace type 'network'/);
 });
 
-test('nsx new --veth: the namespace end has its address, the host end answers ping, and nothing remains after exit', { skip }, async () => {
+test('nsx new --veth: the namespace end has its address, the host end answers ping, and nothing remains after exit', { skip: needs({ root: 'makes a veth pair', tools: [...TOOLS, 'ping'] }) }, async () => {
   const before = { links: nsxInterfaces(), netns: netnsNames() };
   const r = runCli([
     'new', '--type', 'net,uts', '--hostname', 'nsx-veth-test', '--veth', '--',
@@ -160,7 +162,7 @@ test('nsx new refuses bad options before making anything', { skip }, () => {
   assert.deepEqual(nsxInterfaces(), before);
 });
 
-test('as an ordinary user: a new user namespace, and entering one the user owns, need no password', { skip }, async (t) => {
+test('as an ordinary user: a new user namespace, and entering one the user owns, need no password', { skip: needs({ root: 'runs nsx as the user nobody', tools: [...TOOLS, 'runuser'] }) }, async (t) => {
   const s = new Scenario(t);
   const cli = readableCli(s);
   const opts = { cli, wrapper: ['runuser', '-u', 'nobody', '--'], cwd: path.dirname(cli) };

@@ -12,7 +12,7 @@ import {
   describeNs,
   findNs,
   findProc,
-  needsRoot,
+  needs,
   nsInode,
   readableCli,
   snapshotJson,
@@ -23,7 +23,7 @@ const NOBODY = 65534;
 
 test(
   'as nobody: root processes are listed as hidden EACCES and counted, and nobody\'s own user+net namespace is fully visible',
-  { skip: needsRoot('runs the CLI as the user nobody through runuser') },
+  { skip: needs({ root: 'runs the CLI as the user nobody through runuser', tools: ['runuser', 'unshare'] }) },
   async (t) => {
     const s = new Scenario(t);
     const cli = readableCli(s);
