@@ -12,7 +12,6 @@ import { EnterError, identityProblem, planEnter } from './core/enter';
 import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from './core/mountNamespaces';
-import { printable } from './core/printable';
 import { MountinfoOnce, ProcSource } from './core/procfs';
 import { MountTable, PropagationError, PropagationIndex } from './core/propagation';
 import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
@@ -23,6 +22,7 @@ import { ElevationError } from './privilege/run';
 import { Command, parseCommand, USAGE, UsageError } from './cli/args';
 import { CliError, cliRuntime, elevate, elevatedSnapshot } from './cli/elevate';
 import { mountTreeText, propagationText, tableHeading } from './cli/mounts';
+import { out, outJson, say, tell } from './cli/output';
 import { detailsText } from './cli/show';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './cli/render';
 
@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     command = parseCommand(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`nsx: ${err.message} (see 'nsx --help')\n`);
+    say(`${err.message} (see 'nsx --help')`);
     return 2;
   }
   try {
@@ -47,14 +47,14 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     let status = 1;
     if (err instanceof UsageError) {
-      process.stderr.write(`nsx: ${err.message}\n`);
+      say(err.message);
       status = 2;
     } else if (KNOWN_FAILURES.some((type) => err instanceof type)) {
-      process.stderr.write(`nsx: ${(err as Error).message}\n`);
+      say((err as Error).message);
       if (err instanceof CliError || err instanceof ElevationError) status = err.status;
     } else {
-      process.stderr.write(`nsx: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
-      if (process.env.NSX_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+      say(`unexpected error: ${(err as Error)?.message ?? String(err)}`);
+      if (process.env.NSX_DEBUG) tell(`${(err as Error)?.stack}`);
     }
     await holdTerminal();
     return status;
@@ -123,7 +123,7 @@ async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promis
   const text = needsElevation(command.asRoot) ? await rootSnapshot(command.details) : jsonText(await withDetails(scan(), command.details));
   // Written by this process, as the user who ran it, even when the scan ran as root.
   if (command.output) fs.writeFileSync(command.output, text);
-  else out(text);
+  else outJson(text);
   return 0;
 }
 
@@ -147,7 +147,8 @@ async function show(command: Extract<Command, { name: 'show' }>): Promise<number
     // Other users' namespaces are hidden from a scan without root.
     throw err instanceof DetailsError && euid() !== 0 ? new DetailsError(`${err.message} (add --as-root)`) : err;
   });
-  out(command.json ? jsonText(details) : detailsText(details!, terminalWidth()));
+  if (command.json) outJson(jsonText(details));
+  else out(detailsText(details!, terminalWidth()));
   return 0;
 }
 
@@ -157,7 +158,7 @@ function list(command: Extract<Command, { name: 'list' }>): number {
   if (command.pid !== null) namespaces = namespacesOfPid(snapshot, command.pid);
   if (command.types) namespaces = namespaces.filter((n) => command.types!.includes(n.type));
   if (command.json) {
-    out(jsonText({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities }));
+    outJson(jsonText({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities }));
     return 0;
   }
   out(namespaceTable(namespaces, terminalWidth()));
@@ -184,12 +185,12 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
       const wanted = new Set(snapshot.namespaces.filter((n) => command.types!.includes(n.type)).map((n) => n.ns));
       roots = prune(roots, (p) => Object.values(p.ns).some((ino) => wanted.has(ino)));
     }
-    if (command.json) out(jsonText({ processes: roots.map(nest) }));
+    if (command.json) outJson(jsonText({ processes: roots.map(nest) }));
     else out(processTree(roots, terminalWidth()));
   } else {
     let roots = command.mode === 'parent' ? parentForest(snapshot.namespaces) : ownerForest(snapshot.namespaces);
     if (command.types) roots = prune(roots, (n) => command.types!.includes(n.type));
-    if (command.json) out(jsonText({ namespaces: roots.map(nest) }));
+    if (command.json) outJson(jsonText({ namespaces: roots.map(nest) }));
     else out(namespaceTree(roots, terminalWidth()));
   }
   notes(snapshot);
@@ -213,13 +214,13 @@ async function mountTable(target: { pid: number | null; ns: number | null }, sna
 }
 
 function mountinfoNotes(t: MountTable): void {
-  for (const e of t.errors) process.stderr.write(`nsx: ${printable(`${t.via} line ${e.line} skipped: ${e.message}`)}\n`);
+  for (const e of t.errors) say(`${t.via} line ${e.line} skipped: ${e.message}`);
 }
 
 async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<number> {
   const t = await mountTable(command);
   if (command.json) {
-    out(jsonText({ namespace: { ns: t.ns, label: t.label, via: t.via }, mounts: t.mounts, errors: t.errors }));
+    outJson(jsonText({ namespace: { ns: t.ns, label: t.label, via: t.via }, mounts: t.mounts, errors: t.errors }));
     return 0;
   }
   out(`${tableHeading(t)}\n${mountTreeText(t, terminalWidth())}`);
@@ -239,7 +240,7 @@ async function propagation(command: Extract<Command, { name: 'propagation' }>): 
   const t = set.tables.find((other) => other === asked || (first !== undefined && other.mounts.some((m) => m.id === first))) ?? asked;
   if (t === asked && !set.tables.includes(asked)) set.tables.push(asked);
   const answer = new PropagationIndex(set).answer(t, command.path);
-  if (command.json) out(jsonText(answer));
+  if (command.json) outJson(jsonText(answer));
   else {
     out(propagationText(answer));
     mountinfoNotes(t);
@@ -248,7 +249,7 @@ async function propagation(command: Extract<Command, { name: 'propagation' }>): 
 }
 
 function sessionOptions(command: string[] | null): SessionOptions {
-  return { command, user: account(requestingUid()), root: account(0), say: (line) => process.stderr.write(`nsx: ${line}\n`) };
+  return { command, user: account(requestingUid()), root: account(0), say };
 }
 
 async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[]): Promise<number> {
@@ -284,13 +285,13 @@ async function newNamespaces(command: Extract<Command, { name: 'new' }>, argv: s
  */
 async function holdTerminal(): Promise<void> {
   if (!process.env.NSX_HOLD || !process.stdin.isTTY) return;
-  process.stderr.write('Press Enter to close this terminal.\n');
+  tell('Press Enter to close this terminal.');
   await new Promise((resolve) => process.stdin.once('data', resolve));
   process.stdin.pause();
 }
 
 function notes(snapshot: Snapshot): void {
-  for (const note of scanNotes(snapshot)) process.stderr.write(`nsx: ${note}\n`);
+  for (const note of scanNotes(snapshot)) say(note);
 }
 
 function terminalWidth(): number | undefined {
@@ -300,10 +301,6 @@ function terminalWidth(): number | undefined {
 /** Indented for a person at a terminal, compact for a program reading a pipe. */
 function jsonText(value: unknown): string {
   return JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined) + '\n';
-}
-
-function out(text: string): void {
-  process.stdout.write(text);
 }
 
 // A reader that stops early (`nsx list | head`) is not an error.

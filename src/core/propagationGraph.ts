@@ -489,7 +489,8 @@ function escapeLines(text: string, separator: string): string {
 /**
  * The layout as one SVG element. Colours are CSS classes (`group-0`…) that the panel's
  * stylesheet maps to theme colours; nodes carry data-ns and data-mount-id and are
- * focusable, so the panel can make them act like links.
+ * focusable, so the panel can make them act like links. The layout's texts are printable
+ * already (it measured them so); only the lanes' titles are not.
  */
 export function graphSvg(layout: GraphLayout, idPrefix = 'nsx-graph'): string {
   const out: string[] = [];
@@ -510,7 +511,7 @@ export function graphSvg(layout: GraphLayout, idPrefix = 'nsx-graph'): string {
   for (const lane of layout.lanes) {
     out.push(
       `<g class="lane${lane.here ? ' here' : ''}" data-ns="${lane.ns ?? ''}">`,
-      `<title>${escapeXml(lane.title)}</title>`,
+      `<title>${escapeXml(printable(lane.title))}</title>`,
       `<rect class="lane-bg" x="${n(lane.x)}" y="0" width="${n(lane.width)}" height="${n(layout.height)}" rx="4"/>`,
       `<text class="lane-title" x="${n(lane.x + 8)}" y="18">${escapeXml(lane.lines[0])}</text>`,
       `<text class="lane-label" x="${n(lane.x + 8)}" y="35">${escapeXml(lane.lines[1])}</text>`,
