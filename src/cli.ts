@@ -9,7 +9,7 @@ import { DetailsError, readDetails } from './core/details';
 import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
 import { currentCaller } from './core/elevation';
 import { EnterError, identityProblem, planEnter } from './core/enter';
-import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
+import { forestJson, ownerForest, parentForest, processForest, prune, TreeNode } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from './core/mountNamespaces';
 import { MountinfoOnce, ProcSource } from './core/procfs';
@@ -185,12 +185,12 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
       const wanted = new Set(snapshot.namespaces.filter((n) => command.types!.includes(n.type)).map((n) => n.ns));
       roots = prune(roots, (p) => Object.values(p.ns).some((ino) => wanted.has(ino)));
     }
-    if (command.json) outJson(jsonText({ processes: roots.map(nest) }));
+    if (command.json) outJson(treeJsonText('processes', roots));
     else out(processTree(roots, terminalWidth()));
   } else {
     let roots = command.mode === 'parent' ? parentForest(snapshot.namespaces) : ownerForest(snapshot.namespaces);
     if (command.types) roots = prune(roots, (n) => command.types!.includes(n.type));
-    if (command.json) outJson(jsonText({ namespaces: roots.map(nest) }));
+    if (command.json) outJson(treeJsonText('namespaces', roots));
     else out(namespaceTree(roots, terminalWidth()));
   }
   notes(snapshot);
@@ -299,8 +299,18 @@ function terminalWidth(): number | undefined {
 }
 
 /** Indented for a person at a terminal, compact for a program reading a pipe. */
+function jsonIndent(): string {
+  return process.stdout.isTTY ? '  ' : '';
+}
+
 function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined) + '\n';
+  return JSON.stringify(value, null, jsonIndent()) + '\n';
+}
+
+/** `{"KEY": [...]}` of a forest, which may be deeper than JSON.stringify can go. */
+function treeJsonText<T extends object>(key: string, roots: readonly TreeNode<T>[]): string {
+  const indent = jsonIndent();
+  return `{${indent ? `\n${indent}` : ''}${JSON.stringify(key)}:${indent ? ' ' : ''}${forestJson(roots, indent, 1)}${indent ? '\n' : ''}}\n`;
 }
 
 // A reader that stops early (`nsx list | head`) is not an error.
