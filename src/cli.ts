@@ -28,7 +28,23 @@ import { namespaceTable, namespaceTree, processTree, scanNotes } from './cli/ren
 
 declare const NSX_VERSION: string;
 
-const KNOWN_FAILURES = [CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError, DetailsError];
+const KNOWN_FAILURES = [UsageError, CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError, DetailsError];
+
+/** Failures that are always the request's: what it asks cannot be done, whatever the system. */
+const WRONG_REQUESTS = [UsageError, IsolateError, PropagationError, DetailsError];
+
+/**
+ * The exit status of a failure, by the one rule the README gives (The `nsx` command, exit
+ * status): 2 when the request was wrong, 1 when the attempt failed (core/blame.ts), and
+ * pkexec's 126 or 127 as pkexec gave them. `enter` and `new` exit with their command's
+ * status when it ran.
+ */
+function exitStatus(err: unknown): number {
+  if (err instanceof CliError || err instanceof ElevationError) return err.status;
+  if (WRONG_REQUESTS.some((type) => err instanceof type)) return 2;
+  if (err instanceof EnterError || err instanceof MountReadError) return err.blame === 'request' ? 2 : 1;
+  return 1;
+}
 
 async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -37,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     say(`${err.message} (see 'nsx --help')`);
-    return 2;
+    return exitStatus(err);
   }
   try {
     const status = await run(command, argv);
@@ -45,19 +61,13 @@ async function main(argv: string[]): Promise<number> {
     // "not authorised" to the nsx that asked: say 125 instead.
     return elevatedHelper() && (status === 126 || status === 127) ? 125 : status;
   } catch (err) {
-    let status = 1;
-    if (err instanceof UsageError) {
-      say(err.message);
-      status = 2;
-    } else if (KNOWN_FAILURES.some((type) => err instanceof type)) {
-      say((err as Error).message);
-      if (err instanceof CliError || err instanceof ElevationError) status = err.status;
-    } else {
+    if (KNOWN_FAILURES.some((type) => err instanceof type)) say((err as Error).message);
+    else {
       say(`unexpected error: ${(err as Error)?.message ?? String(err)}`);
       if (process.env.NSX_DEBUG) tell(`${(err as Error)?.stack}`);
     }
     await holdTerminal();
-    return status;
+    return exitStatus(err);
   }
 }
 
@@ -122,9 +132,28 @@ async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promis
   if (command.output && elevatedHelper()) throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
   const text = needsElevation(command.asRoot) ? await rootSnapshot(command.details) : jsonText(await withDetails(scan(), command.details));
   // Written by this process, as the user who ran it, even when the scan ran as root.
-  if (command.output) fs.writeFileSync(command.output, text);
+  if (command.output) writeOutput(command.output, text);
   else outJson(text);
   return 0;
+}
+
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of its path is not a directory',
+  ENOSPC: 'no space is left on the device',
+  EROFS: 'the file system is read-only',
+};
+
+function writeOutput(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why = code === 'ENOENT' ? `its directory ${path.dirname(path.resolve(file))} does not exist` : (WRITE_FAILURES[code] ?? (err as Error).message);
+    throw new CliError(`cannot write ${file}: ${why}`);
+  }
 }
 
 /** Root's scan through polkit, whose one remembered command always reads the details: they are left out unless asked for. */
@@ -207,7 +236,7 @@ async function mountTable(target: { pid: number | null; ns: number | null }, sna
     return await tableOfNamespace(snapshot ?? scan('namespaces', proc), target.ns, proc);
   } catch (err) {
     if (err instanceof MountReadError && euid() !== 0 && err.rootMayRead) {
-      throw new MountReadError(`${err.message} (add --as-root)`);
+      throw new MountReadError(`${err.message} (add --as-root)`, err.why, err.blame);
     }
     throw err;
   }
@@ -240,12 +269,32 @@ async function propagation(command: Extract<Command, { name: 'propagation' }>): 
   const t = set.tables.find((other) => other === asked || (first !== undefined && other.mounts.some((m) => m.id === first))) ?? asked;
   if (t === asked && !set.tables.includes(asked)) set.tables.push(asked);
   const answer = new PropagationIndex(set).answer(t, command.path);
-  if (command.json) outJson(jsonText(answer));
+  const members = command.pid !== null ? [command.pid] : command.ns === null ? [process.pid] : snapshot.processes.filter((p) => p.ns.mnt === command.ns && !p.hidden).map((p) => p.pid);
+  const exists = pathExists(answer.path, members, proc);
+  if (command.json) outJson(jsonText({ ...answer, pathExists: exists }));
   else {
-    out(propagationText(answer));
+    out(propagationText(answer, exists));
     mountinfoNotes(t);
   }
   return 0;
+}
+
+/**
+ * Whether TARGET exists in a mount namespace, seen through the root directory of one of the
+ * processes PIDS in it (symbolic links as the answer takes them: not followed); null when
+ * none of them can be looked into.
+ */
+function pathExists(target: string, pids: readonly number[], proc: ProcSource): boolean | null {
+  for (const pid of pids) {
+    try {
+      fs.lstatSync(proc.pathInMountNs(pid, target));
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    }
+  }
+  return null;
 }
 
 function sessionOptions(command: string[] | null): SessionOptions {

@@ -157,7 +157,7 @@ test('readDetails: a reader that fails costs its namespace only, which says why;
   const [mnt, user] = await readDetails(ctx.snapshot, [HOST.mnt, CHILD_USER], { proc, asRoot: false });
   assert.deepEqual([mnt!.type, mnt!.unavailable], ['mnt', [{ what: 'what is inside', reason: 'EIO: i/o error, read', needsRoot: false }]]);
   assert.equal(user!.via, '/proc/200');
-  await assert.rejects(readDetails(ctx.snapshot, [12], { proc, asRoot: false }), (err) => err instanceof DetailsError && err.message === 'no namespace 12: it is gone, or not visible to you');
+  await assert.rejects(readDetails(ctx.snapshot, [12], { proc, asRoot: false }), (err) => err instanceof DetailsError && err.message === 'no namespace you can see has inode 12');
 });
 
 test('entrances: a member first, then a thread, an fd, a bind mount, and a pid_for_children link last', () => {
