@@ -9,10 +9,9 @@ import { DetailsError, readDetails } from './core/details';
 import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
 import { currentCaller } from './core/elevation';
 import { EnterError, identityProblem, planEnter } from './core/enter';
-import { nest, ownerForest, parentForest, processForest, prune } from './core/hierarchy';
+import { forestJson, ownerForest, parentForest, processForest, prune, TreeNode } from './core/hierarchy';
 import { IsolateError, planNew } from './core/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from './core/mountNamespaces';
-import { printable } from './core/printable';
 import { MountinfoOnce, ProcSource } from './core/procfs';
 import { MountTable, PropagationError, PropagationIndex } from './core/propagation';
 import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
@@ -23,12 +22,29 @@ import { ElevationError } from './privilege/run';
 import { Command, parseCommand, USAGE, UsageError } from './cli/args';
 import { CliError, cliRuntime, elevate, elevatedSnapshot } from './cli/elevate';
 import { mountTreeText, propagationText, tableHeading } from './cli/mounts';
+import { out, outJson, say, tell } from './cli/output';
 import { detailsText } from './cli/show';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './cli/render';
 
 declare const NSX_VERSION: string;
 
-const KNOWN_FAILURES = [CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError, DetailsError];
+const KNOWN_FAILURES = [UsageError, CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError, DetailsError];
+
+/** Failures that are always the request's: what it asks cannot be done, whatever the system. */
+const WRONG_REQUESTS = [UsageError, IsolateError, PropagationError, DetailsError];
+
+/**
+ * The exit status of a failure, by the one rule the README gives (The `nsx` command, exit
+ * status): 2 when the request was wrong, 1 when the attempt failed (core/blame.ts), and
+ * pkexec's 126 or 127 as pkexec gave them. `enter` and `new` exit with their command's
+ * status when it ran.
+ */
+function exitStatus(err: unknown): number {
+  if (err instanceof CliError || err instanceof ElevationError) return err.status;
+  if (WRONG_REQUESTS.some((type) => err instanceof type)) return 2;
+  if (err instanceof EnterError || err instanceof MountReadError) return err.blame === 'request' ? 2 : 1;
+  return 1;
+}
 
 async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -36,8 +52,8 @@ async function main(argv: string[]): Promise<number> {
     command = parseCommand(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`nsx: ${err.message} (see 'nsx --help')\n`);
-    return 2;
+    say(`${err.message} (see 'nsx --help')`);
+    return exitStatus(err);
   }
   try {
     const status = await run(command, argv);
@@ -45,19 +61,13 @@ async function main(argv: string[]): Promise<number> {
     // "not authorised" to the nsx that asked: say 125 instead.
     return elevatedHelper() && (status === 126 || status === 127) ? 125 : status;
   } catch (err) {
-    let status = 1;
-    if (err instanceof UsageError) {
-      process.stderr.write(`nsx: ${err.message}\n`);
-      status = 2;
-    } else if (KNOWN_FAILURES.some((type) => err instanceof type)) {
-      process.stderr.write(`nsx: ${(err as Error).message}\n`);
-      if (err instanceof CliError || err instanceof ElevationError) status = err.status;
-    } else {
-      process.stderr.write(`nsx: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
-      if (process.env.NSX_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+    if (KNOWN_FAILURES.some((type) => err instanceof type)) say((err as Error).message);
+    else {
+      say(`unexpected error: ${(err as Error)?.message ?? String(err)}`);
+      if (process.env.NSX_DEBUG) tell(`${(err as Error)?.stack}`);
     }
     await holdTerminal();
-    return status;
+    return exitStatus(err);
   }
 }
 
@@ -122,9 +132,28 @@ async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promis
   if (command.output && elevatedHelper()) throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
   const text = needsElevation(command.asRoot) ? await rootSnapshot(command.details) : jsonText(await withDetails(scan(), command.details));
   // Written by this process, as the user who ran it, even when the scan ran as root.
-  if (command.output) fs.writeFileSync(command.output, text);
-  else out(text);
+  if (command.output) writeOutput(command.output, text);
+  else outJson(text);
   return 0;
+}
+
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of its path is not a directory',
+  ENOSPC: 'no space is left on the device',
+  EROFS: 'the file system is read-only',
+};
+
+function writeOutput(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why = code === 'ENOENT' ? `its directory ${path.dirname(path.resolve(file))} does not exist` : (WRITE_FAILURES[code] ?? (err as Error).message);
+    throw new CliError(`cannot write ${file}: ${why}`);
+  }
 }
 
 /** Root's scan through polkit, whose one remembered command always reads the details: they are left out unless asked for. */
@@ -147,7 +176,8 @@ async function show(command: Extract<Command, { name: 'show' }>): Promise<number
     // Other users' namespaces are hidden from a scan without root.
     throw err instanceof DetailsError && euid() !== 0 ? new DetailsError(`${err.message} (add --as-root)`) : err;
   });
-  out(command.json ? jsonText(details) : detailsText(details!, terminalWidth()));
+  if (command.json) outJson(jsonText(details));
+  else out(detailsText(details!, terminalWidth()));
   return 0;
 }
 
@@ -157,7 +187,7 @@ function list(command: Extract<Command, { name: 'list' }>): number {
   if (command.pid !== null) namespaces = namespacesOfPid(snapshot, command.pid);
   if (command.types) namespaces = namespaces.filter((n) => command.types!.includes(n.type));
   if (command.json) {
-    out(jsonText({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities }));
+    outJson(jsonText({ namespaces, hidden: snapshot.hidden, capabilities: snapshot.capabilities }));
     return 0;
   }
   out(namespaceTable(namespaces, terminalWidth()));
@@ -184,12 +214,12 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
       const wanted = new Set(snapshot.namespaces.filter((n) => command.types!.includes(n.type)).map((n) => n.ns));
       roots = prune(roots, (p) => Object.values(p.ns).some((ino) => wanted.has(ino)));
     }
-    if (command.json) out(jsonText({ processes: roots.map(nest) }));
+    if (command.json) outJson(treeJsonText('processes', roots));
     else out(processTree(roots, terminalWidth()));
   } else {
     let roots = command.mode === 'parent' ? parentForest(snapshot.namespaces) : ownerForest(snapshot.namespaces);
     if (command.types) roots = prune(roots, (n) => command.types!.includes(n.type));
-    if (command.json) out(jsonText({ namespaces: roots.map(nest) }));
+    if (command.json) outJson(treeJsonText('namespaces', roots));
     else out(namespaceTree(roots, terminalWidth()));
   }
   notes(snapshot);
@@ -206,20 +236,20 @@ async function mountTable(target: { pid: number | null; ns: number | null }, sna
     return await tableOfNamespace(snapshot ?? scan('namespaces', proc), target.ns, proc);
   } catch (err) {
     if (err instanceof MountReadError && euid() !== 0 && err.rootMayRead) {
-      throw new MountReadError(`${err.message} (add --as-root)`);
+      throw new MountReadError(`${err.message} (add --as-root)`, err.why, err.blame);
     }
     throw err;
   }
 }
 
 function mountinfoNotes(t: MountTable): void {
-  for (const e of t.errors) process.stderr.write(`nsx: ${printable(`${t.via} line ${e.line} skipped: ${e.message}`)}\n`);
+  for (const e of t.errors) say(`${t.via} line ${e.line} skipped: ${e.message}`);
 }
 
 async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<number> {
   const t = await mountTable(command);
   if (command.json) {
-    out(jsonText({ namespace: { ns: t.ns, label: t.label, via: t.via }, mounts: t.mounts, errors: t.errors }));
+    outJson(jsonText({ namespace: { ns: t.ns, label: t.label, via: t.via }, mounts: t.mounts, errors: t.errors }));
     return 0;
   }
   out(`${tableHeading(t)}\n${mountTreeText(t, terminalWidth())}`);
@@ -239,16 +269,36 @@ async function propagation(command: Extract<Command, { name: 'propagation' }>): 
   const t = set.tables.find((other) => other === asked || (first !== undefined && other.mounts.some((m) => m.id === first))) ?? asked;
   if (t === asked && !set.tables.includes(asked)) set.tables.push(asked);
   const answer = new PropagationIndex(set).answer(t, command.path);
-  if (command.json) out(jsonText(answer));
+  const members = command.pid !== null ? [command.pid] : command.ns === null ? [process.pid] : snapshot.processes.filter((p) => p.ns.mnt === command.ns && !p.hidden).map((p) => p.pid);
+  const exists = pathExists(answer.path, members, proc);
+  if (command.json) outJson(jsonText({ ...answer, pathExists: exists }));
   else {
-    out(propagationText(answer));
+    out(propagationText(answer, exists));
     mountinfoNotes(t);
   }
   return 0;
 }
 
+/**
+ * Whether TARGET exists in a mount namespace, seen through the root directory of one of the
+ * processes PIDS in it (symbolic links as the answer takes them: not followed); null when
+ * none of them can be looked into.
+ */
+function pathExists(target: string, pids: readonly number[], proc: ProcSource): boolean | null {
+  for (const pid of pids) {
+    try {
+      fs.lstatSync(proc.pathInMountNs(pid, target));
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    }
+  }
+  return null;
+}
+
 function sessionOptions(command: string[] | null): SessionOptions {
-  return { command, user: account(requestingUid()), root: account(0), say: (line) => process.stderr.write(`nsx: ${line}\n`) };
+  return { command, user: account(requestingUid()), root: account(0), say };
 }
 
 async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[]): Promise<number> {
@@ -284,13 +334,13 @@ async function newNamespaces(command: Extract<Command, { name: 'new' }>, argv: s
  */
 async function holdTerminal(): Promise<void> {
   if (!process.env.NSX_HOLD || !process.stdin.isTTY) return;
-  process.stderr.write('Press Enter to close this terminal.\n');
+  tell('Press Enter to close this terminal.');
   await new Promise((resolve) => process.stdin.once('data', resolve));
   process.stdin.pause();
 }
 
 function notes(snapshot: Snapshot): void {
-  for (const note of scanNotes(snapshot)) process.stderr.write(`nsx: ${note}\n`);
+  for (const note of scanNotes(snapshot)) say(note);
 }
 
 function terminalWidth(): number | undefined {
@@ -298,12 +348,18 @@ function terminalWidth(): number | undefined {
 }
 
 /** Indented for a person at a terminal, compact for a program reading a pipe. */
-function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, process.stdout.isTTY ? 2 : undefined) + '\n';
+function jsonIndent(): string {
+  return process.stdout.isTTY ? '  ' : '';
 }
 
-function out(text: string): void {
-  process.stdout.write(text);
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, jsonIndent()) + '\n';
+}
+
+/** `{"KEY": [...]}` of a forest, which may be deeper than JSON.stringify can go. */
+function treeJsonText<T extends object>(key: string, roots: readonly TreeNode<T>[]): string {
+  const indent = jsonIndent();
+  return `{${indent ? `\n${indent}` : ''}${JSON.stringify(key)}:${indent ? ' ' : ''}${forestJson(roots, indent, 1)}${indent ? '\n' : ''}}\n`;
 }
 
 // A reader that stops early (`nsx list | head`) is not an error.

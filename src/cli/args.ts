@@ -124,7 +124,7 @@ export function parseCommand(argv: string[]): Command {
   const command = dash >= 0 ? argv.slice(dash + 1) : null;
   let parsed;
   try {
-    parsed = parseArgs({ args: dash >= 0 ? argv.slice(0, dash) : argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withDashedValues(dash >= 0 ? argv.slice(0, dash) : argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError(describeParseError(err as Error & { code?: string }));
   }
@@ -203,6 +203,32 @@ export function parseCommand(argv: string[]): Command {
     default:
       return { name: name as 'install-policy' | 'remove-policy' };
   }
+}
+
+/**
+ * `--pid -5` as `--pid=-5`: parseArgs takes a value that starts with a dash for an option and
+ * says the value is missing, where the value's own check says what is wrong with it. A
+ * known option after it (`--pid -t net`) is still an option, and the value missing.
+ */
+function withDashedValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = stringOption(args[i]!);
+    const next = args[i + 1];
+    if (name && next !== undefined && /^-[^-]/.test(next) && !(next.length === 2 && SHORT.has(next[1]!))) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(args[i]!);
+  }
+  return out;
+}
+
+const SHORT = new Map<string, string>(Object.entries(OPTIONS).flatMap(([name, o]) => ('short' in o ? [[o.short, name] as const] : [])));
+
+/** The long name of an option that takes a value, as written without one: `--pid`, `-p`. */
+function stringOption(arg: string): string | undefined {
+  const name = /^--([a-z-]+)$/.exec(arg)?.[1] ?? (/^-[a-zA-Z]$/.test(arg) ? SHORT.get(arg[1]!) : undefined);
+  return name !== undefined && Object.hasOwn(OPTIONS, name) && OPTIONS[name as keyof typeof OPTIONS].type === 'string' ? name : undefined;
 }
 
 function parseNumber(value: string | undefined, what: string): number | null {

@@ -61,17 +61,34 @@ export function namespaceTable(namespaces: readonly NamespaceRecord[], width?: n
   return table(namespaces, namespaceColumns((n) => String(n.ns)), width);
 }
 
-/** Flattens a forest into rows carrying their `├─`/`└─` prefix. */
-export function flatten<T>(roots: TreeNode<T>[]): { item: T; prefix: string }[] {
-  const out: { item: T; prefix: string }[] = [];
-  const walk = (nodes: TreeNode<T>[], indent: string, top: boolean) => {
-    nodes.forEach((node, i) => {
-      const last = i === nodes.length - 1;
-      out.push({ item: node.item, prefix: top ? '' : indent + (last ? '└─' : '├─') });
-      walk(node.children, top ? '' : indent + (last ? '  ' : '│ '), false);
-    });
-  };
-  walk(roots, '', true);
+/**
+ * Levels of tree lines drawn in front of a row, at most. A deeper row (a chain of thousands
+ * of processes, of stacked mounts) says its depth, `[41]`, before the lines of its nearest
+ * levels: drawn in full, each row would be as wide as the tree is deep.
+ */
+export const DRAWN_LEVELS = 40;
+
+/** Flattens a forest into rows carrying their `├─`/`└─` prefix and their parent's item. */
+export function flatten<T>(roots: TreeNode<T>[]): { item: T; prefix: string; parent: T | null }[] {
+  const out: { item: T; prefix: string; parent: T | null }[] = [];
+  // A loop, not a recursion: a tree may be thousands of levels deep. INDENT is the lines
+  // drawn before the node's children, of DRAWN_LEVELS - 1 levels at most.
+  const pending = roots.map((node) => ({ node, depth: 0, prefix: '', indent: '', parent: null as T | null })).reverse();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, depth, prefix, indent } = next;
+    out.push({ item: node.item, prefix, parent: next.parent });
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const last = i === node.children.length - 1;
+      const deep = depth + 1 > DRAWN_LEVELS ? `[${depth + 1}]` : '';
+      pending.push({
+        node: node.children[i]!,
+        depth: depth + 1,
+        prefix: deep + indent + (last ? '└─' : '├─'),
+        indent: (indent + (last ? '  ' : '│ ')).slice(-2 * (DRAWN_LEVELS - 1)),
+        parent: node.item,
+      });
+    }
+  }
   return out;
 }
 
@@ -87,28 +104,18 @@ export function namespaceTree(roots: TreeNode<NamespaceRecord>[], width?: number
 
 /** The process tree; NAMESPACES lists where a process's namespaces differ from its parent's. */
 export function processTree(roots: TreeNode<ProcessRecord>[], width?: number): string {
-  const rows = flatten(roots);
-  const parentOf = new Map<ProcessRecord, ProcessRecord>();
-  const link = (nodes: TreeNode<ProcessRecord>[]) => {
-    for (const n of nodes) {
-      for (const c of n.children) parentOf.set(c.item, n.item);
-      link(n.children);
-    }
-  };
-  link(roots);
-  const entered = (p: ProcessRecord) => {
+  const entered = (p: ProcessRecord, parent: ProcessRecord | null) => {
     if (p.hidden) return `(hidden: ${p.hidden})`;
-    const parent = parentOf.get(p);
     if (!parent || parent.hidden) return '';
     return NS_TYPES.filter((t) => p.ns[t] !== parent.ns[t]).map((t) => `${t}:${p.ns[t]}`).join(' ');
   };
   return table(
-    rows,
+    flatten(roots),
     [
       { header: 'PID', value: (r) => r.prefix + r.item.pid },
       { header: 'NSPID', value: (r) => r.item.nspid.join('→') },
       { header: 'USER', value: (r) => dash(r.item.user ?? r.item.uid) },
-      { header: 'NAMESPACES', value: (r) => dash(entered(r.item)) },
+      { header: 'NAMESPACES', value: (r) => dash(entered(r.item, r.parent)) },
       { header: 'COMMAND', value: (r) => r.item.command },
     ],
     width,

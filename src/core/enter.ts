@@ -2,14 +2,21 @@
  * What `nsx enter` and "Open Terminal in Namespace…" go into, decided from a snapshot:
  * the same plan, the same checks and the same words for both.
  */
+import { Blame } from './blame';
 import { EnterTarget } from './commands';
 import { Caller, enterPrivilege, Privilege } from './elevation';
 import { ProcSource } from './procfs';
 import { holderFile, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from './snapshot';
 
-/** The request can never succeed as asked; the message says why, in the user's words. */
+/** What to enter cannot be entered; the message says why, in the user's words. */
 export class EnterError extends Error {
   override name = 'EnterError';
+  constructor(
+    message: string,
+    readonly blame: Blame = 'request',
+  ) {
+    super(message);
+  }
 }
 
 export interface EnterRequest {
@@ -37,7 +44,7 @@ export function planEnter(snapshot: Snapshot, req: EnterRequest, caller: Caller)
   const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
   if (req.ns !== undefined) {
     const ns = byIno.get(req.ns);
-    if (!ns) throw new EnterError(`no namespace with inode ${req.ns} (it may be gone)`);
+    if (!ns) throw new EnterError(`no namespace ${snapshot.scanner.uid === 0 ? '' : 'you can see '}has inode ${req.ns}`);
     if (req.types && req.types.some((t) => t !== ns.type)) throw new EnterError(`namespace ${req.ns} is a ${ns.type} namespace`);
     if (ns.pid !== null) return planForProcess(snapshot, ns.pid, [ns.type], req.asRoot, caller, byIno);
     return planForFile(ns, req.asRoot, caller);
@@ -55,10 +62,11 @@ function planForProcess(
   byIno: Map<number, NamespaceRecord>,
 ): EnterPlan {
   const proc = snapshot.processes.find((p) => p.pid === pid);
-  if (!proc || proc.hidden === 'vanished') throw new EnterError(`no process with PID ${pid} (it may have exited)`);
+  if (!proc) throw new EnterError(`no process with PID ${pid}`);
+  if (proc.hidden === 'vanished') throw new EnterError(`PID ${pid} is gone: the process exited`, 'attempt');
   const target: EnterTarget = { kind: 'process', pid };
   if (proc.hidden && caller.uid === 0) {
-    throw new EnterError(`cannot open the namespaces of PID ${pid} (${proc.name}): permission denied, even to root`);
+    throw new EnterError(`cannot open the namespaces of PID ${pid} (${proc.name}): permission denied, even to root`, 'attempt');
   }
   if (proc.hidden) {
     // Another user's process: only root can see which namespaces it has.

@@ -1,6 +1,8 @@
 /**
  * The three ways of nesting a snapshot: by owning user namespace (lsns -T), by parent
  * (PID and user namespaces), and the process tree. Shared by `nsx tree` and the sidebar.
+ * Every walk over a tree here is a loop, never a recursion: anyone can nest thousands of
+ * processes, or stack thousands of mounts, deeper than a call stack goes.
  */
 import { NamespaceRecord, ProcessRecord } from './snapshot';
 
@@ -27,13 +29,22 @@ export function forest<T>(items: readonly T[], keyOf: (item: T) => number, paren
     }
   }
   const placed = new Set<number>();
-  const grow = (item: T): TreeNode<T> => {
-    placed.add(keyOf(item));
-    const node: TreeNode<T> = { item, children: [] };
-    for (const child of childrenOf.get(keyOf(item)) ?? []) {
-      if (!placed.has(keyOf(child))) node.children.push(grow(child));
+  // Depth first, a child skipped when placed already, as a recursion would; a frame per level.
+  const grow = (top: T): TreeNode<T> => {
+    const root: TreeNode<T> = { item: top, children: [] };
+    placed.add(keyOf(top));
+    const frames = [{ node: root, kids: childrenOf.get(keyOf(top)) ?? [], next: 0 }];
+    for (let frame = frames.at(-1); frame; frame = frames.at(-1)) {
+      const child = frame.kids[frame.next++];
+      if (child === undefined) frames.pop();
+      else if (!placed.has(keyOf(child))) {
+        placed.add(keyOf(child));
+        const node: TreeNode<T> = { item: child, children: [] };
+        frame.node.children.push(node);
+        frames.push({ node, kids: childrenOf.get(keyOf(child)) ?? [], next: 0 });
+      }
     }
-    return node;
+    return root;
   };
   const roots = rootItems.map(grow);
   for (const item of items) if (!placed.has(keyOf(item))) roots.push(grow(item));
@@ -57,19 +68,64 @@ export function processForest(processes: readonly ProcessRecord[]): TreeNode<Pro
 
 /** Keeps the nodes that match and the ancestors that lead to them. */
 export function prune<T>(roots: TreeNode<T>[], keep: (item: T) => boolean): TreeNode<T>[] {
-  const out: TreeNode<T>[] = [];
-  for (const node of roots) {
-    const children = prune(node.children, keep);
-    if (keep(node.item) || children.length) out.push({ item: node.item, children });
+  // Children are decided before their parent: walk down, then decide on the way back up.
+  const order = preorder(roots);
+  const kept = new Map<TreeNode<T>, TreeNode<T>[]>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const { node } = order[i]!;
+    const children = node.children.filter((c) => kept.has(c)).map((c) => ({ item: c.item, children: kept.get(c)! }));
+    if (keep(node.item) || children.length) kept.set(node, children);
+  }
+  return roots.filter((r) => kept.has(r)).map((r) => ({ item: r.item, children: kept.get(r)! }));
+}
+
+/** Every node with its depth (0 for the roots), each before its children, in order. */
+export function preorder<T>(roots: readonly TreeNode<T>[]): { node: TreeNode<T>; depth: number }[] {
+  const out: { node: TreeNode<T>; depth: number }[] = [];
+  const pending = roots.map((node) => ({ node, depth: 0 })).reverse();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    out.push(next);
+    for (let i = next.node.children.length - 1; i >= 0; i--) pending.push({ node: next.node.children[i]!, depth: next.depth + 1 });
   }
   return out;
 }
 
-/** A tree as JSON: each item with its `children`, omitted on leaves (like lsns -J -T). */
-export type Nested<T> = T & { children?: Nested<T>[] };
+/** Levels of indentation of forestJson at most: deeper, lines are indented no further. */
+export const INDENTED_LEVELS = 40;
 
-export function nest<T extends object>(node: TreeNode<T>): Nested<T> {
-  const item: Nested<T> = { ...node.item };
-  if (node.children.length) item.children = node.children.map(nest);
-  return item;
+/**
+ * A forest as JSON text, each item with its `children`, omitted on leaves (like lsns -J -T):
+ * the text JSON.stringify(roots nested, null, INDENT) would give, written without
+ * recursion, as JSON.stringify's own recursion ends a few thousand levels down. LEVEL is
+ * how deep the array sits in the document, for its indentation, which stops growing
+ * INDENTED_LEVELS down: else a deep chain would make each line as wide as it is deep.
+ */
+export function forestJson<T extends object>(roots: readonly TreeNode<T>[], indent = '', level = 0): string {
+  const newline = (depth: number) => (indent ? '\n' + indent.repeat(Math.min(depth, INDENTED_LEVELS)) : '');
+  const colon = indent ? ': ' : ':';
+  const parts: string[] = [];
+  // Pieces of text, and nodes to write at a depth, in the order they are written.
+  type Step = string | { node: TreeNode<T>; depth: number };
+  const array = (nodes: readonly TreeNode<T>[], depth: number): Step[] => {
+    if (!nodes.length) return ['[]'];
+    return ['[', ...nodes.flatMap((node, i): Step[] => [(i ? ',' : '') + newline(depth + 1), { node, depth: depth + 1 }]), newline(depth) + ']'];
+  };
+  const pending = array(roots, level).reverse();
+  for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
+    if (typeof step === 'string') {
+      parts.push(step);
+      continue;
+    }
+    const { node, depth } = step;
+    const own = JSON.stringify(node.item, null, indent).replaceAll('\n', newline(depth));
+    if (!node.children.length) {
+      parts.push(own);
+      continue;
+    }
+    // The item's own members, then `children` as its last.
+    const open = own === '{}' ? '{' : own.slice(0, own.length - newline(depth).length - 1) + ',';
+    const steps = [`${open}${newline(depth + 1)}"children"${colon}`, ...array(node.children, depth + 1), `${newline(depth)}}`];
+    for (let i = steps.length - 1; i >= 0; i--) pending.push(steps[i]!);
+  }
+  return parts.join('');
 }

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { Blame } from './blame';
 import type { ReaderReply, ReaderRequest } from './mountinfo-reader';
 import { parseMountinfo } from './mountinfo';
 import { mountRecords } from './mountTable';
@@ -22,6 +23,7 @@ export class MountReadError extends Error {
   constructor(
     message: string,
     readonly why: { needsRoot?: boolean; hidden?: boolean } = {},
+    readonly blame: Blame = 'attempt',
   ) {
     super(message);
   }
@@ -52,7 +54,7 @@ export function tableOfPid(pid: number, proc = new ProcSource(), label: string |
     text = proc.mountinfo(pid);
   } catch (err) {
     const code = errnoOf(err);
-    if (code === 'ENOENT' || code === 'ESRCH') throw new MountReadError(`no process with PID ${pid}`);
+    if (code === 'ENOENT' || code === 'ESRCH') throw new MountReadError(`no process with PID ${pid}`, {}, 'request');
     if (code === 'EACCES' || code === 'EPERM') throw new MountReadError(`cannot read the mounts of PID ${pid}: permission denied`, { hidden: true });
     if (code === 'EINVAL') throw new MountReadError(`PID ${pid} has no mount namespace left (it is exiting)`);
     throw err;
@@ -78,9 +80,9 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
   const record = mountNamespaces(snapshot).find((n) => n.ns === ns);
   if (!record) {
     const other = snapshot.namespaces.find((n) => n.ns === ns);
-    if (other) throw new MountReadError(`namespace ${ns} is a ${other.type} namespace, not a mount namespace`);
+    if (other) throw new MountReadError(`namespace ${ns} is a ${other.type} namespace, not a mount namespace`, {}, 'request');
     const hidden = snapshot.scanner.uid !== 0;
-    throw new MountReadError(`no mount namespace ${ns}: it is gone${hidden ? ', or not visible to you' : ''}`, { hidden });
+    throw new MountReadError(`no mount namespace ${hidden ? 'you can see ' : ''}has inode ${ns}`, { hidden }, 'request');
   }
   const members = snapshot.processes.filter((p) => p.ns.mnt === ns && !p.hidden).map((p) => p.pid);
   for (const pid of members) {

@@ -98,18 +98,7 @@ export function propagationGraph(index: PropagationIndex, table: MountTable, mou
     mastersIn.set(g, masters);
   }
   const depth = new Map<number, number>();
-  const onPath = new Set<number>();
-  const depthOf = (g: number): number => {
-    const known = depth.get(g);
-    if (known !== undefined) return known;
-    onPath.add(g);
-    let d = 0;
-    for (const k of mastersIn.get(g)!) if (!onPath.has(k)) d = Math.max(d, depthOf(k) + 1);
-    onPath.delete(g);
-    depth.set(g, d);
-    return d;
-  };
-  for (const g of groups) depthOf(g);
+  for (const g of groups) depthOf(g, mastersIn, depth);
 
   const bands: GraphBand[] = [...groups].map((g) => ({
     key: PEER(g),
@@ -156,6 +145,34 @@ export function propagationGraph(index: PropagationIndex, table: MountTable, mou
     if (n.mount.master !== null && groups.has(n.mount.master)) edges.push({ group: n.mount.master, node: i });
   });
   return { lanes, bands, nodes, edges, omittedLanes: order.length - kept.length };
+}
+
+/**
+ * The longest chain of masters above group G, into DEPTH (for G and every group above it),
+ * the way a recursion would find it, but in a loop: a chain of slaves of slaves can be
+ * thousands of groups long. A master already on the chain being walked (a cycle) is skipped.
+ */
+function depthOf(g: number, mastersIn: ReadonlyMap<number, ReadonlySet<number>>, depth: Map<number, number>): void {
+  if (depth.has(g)) return;
+  const onPath = new Set([g]);
+  const frames = [{ group: g, masters: [...mastersIn.get(g)!], next: 0, deepest: 0 }];
+  for (let frame = frames.at(-1); frame; frame = frames.at(-1)) {
+    const master = frame.masters[frame.next++];
+    if (master === undefined) {
+      depth.set(frame.group, frame.deepest);
+      onPath.delete(frame.group);
+      frames.pop();
+      const below = frames.at(-1);
+      if (below) below.deepest = Math.max(below.deepest, frame.deepest + 1);
+    } else if (onPath.has(master)) {
+      continue;
+    } else if (depth.has(master)) {
+      frame.deepest = Math.max(frame.deepest, depth.get(master)! + 1);
+    } else {
+      onPath.add(master);
+      frames.push({ group: master, masters: [...mastersIn.get(master)!], next: 0, deepest: 0 });
+    }
+  }
 }
 
 function kindOrder(b: GraphBand): number {
@@ -489,7 +506,8 @@ function escapeLines(text: string, separator: string): string {
 /**
  * The layout as one SVG element. Colours are CSS classes (`group-0`…) that the panel's
  * stylesheet maps to theme colours; nodes carry data-ns and data-mount-id and are
- * focusable, so the panel can make them act like links.
+ * focusable, so the panel can make them act like links. The layout's texts are printable
+ * already (it measured them so); only the lanes' titles are not.
  */
 export function graphSvg(layout: GraphLayout, idPrefix = 'nsx-graph'): string {
   const out: string[] = [];
@@ -510,7 +528,7 @@ export function graphSvg(layout: GraphLayout, idPrefix = 'nsx-graph'): string {
   for (const lane of layout.lanes) {
     out.push(
       `<g class="lane${lane.here ? ' here' : ''}" data-ns="${lane.ns ?? ''}">`,
-      `<title>${escapeXml(lane.title)}</title>`,
+      `<title>${escapeXml(printable(lane.title))}</title>`,
       `<rect class="lane-bg" x="${n(lane.x)}" y="0" width="${n(lane.width)}" height="${n(layout.height)}" rx="4"/>`,
       `<text class="lane-title" x="${n(lane.x + 8)}" y="18">${escapeXml(lane.lines[0])}</text>`,
       `<text class="lane-label" x="${n(lane.x + 8)}" y="35">${escapeXml(lane.lines[1])}</text>`,

@@ -11,7 +11,7 @@ import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Account } from './account';
 import { gatedCommand, nsenterCommand, unshareCommand } from './commands';
-import { EnterPlan, enterTitle, identityProblem } from './enter';
+import { EnterError, EnterPlan, enterTitle, identityProblem } from './enter';
 import { NewPlan } from './isolate';
 import { ProcSource } from './procfs';
 import { requireTool } from './tools';
@@ -42,7 +42,7 @@ export async function runEnter(plan: EnterPlan, expectedStart: number | null, op
   // Run by pkexec for someone else, this is where their request needs root after all.
   if (opts.user.uid !== process.geteuid?.()) {
     const problem = identityProblem({ ...plan, privilege: 'root' });
-    if (problem) throw new SessionError(problem);
+    if (problem) throw new EnterError(problem);
   }
   const root = target.kind === 'process' && plan.types.includes('mnt') ? proc.pathInMountNs(target.pid, '') : '';
   const command = opts.command ?? [chooseShell(identity.shell, root)];

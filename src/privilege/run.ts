@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { shellQuote } from '../core/commands';
+import { fromPrintable } from '../core/printable';
 import { leaveKeyboardSignals } from '../core/session';
 import { ToolMissingError } from '../core/tools';
 import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, Runtime, sandboxReason } from './pkexec';
@@ -68,7 +69,8 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
   const failure = run.capture ? pkexecFailure(status, stderr) : pkexecFailure(status, null, hasControllingTerminal());
   if (failure) throw new ElevationError(failure, PKEXEC_MESSAGES[failure], status);
   if (run.capture && status !== 0) {
-    const said = stderr.trim().split('\n').filter((l) => l.startsWith('nsx: ')).map((l) => l.slice(5)).join('; ');
+    // The helper wrote its messages printable; carried as they were, they are made printable where shown.
+    const said = stderr.trim().split('\n').filter((l) => l.startsWith('nsx: ')).map((l) => fromPrintable(l.slice(5))).join('; ');
     throw new ElevationError('failed', said || `the command run as root failed (exit status ${status})`, status);
   }
   return { status, stdout };

@@ -42,7 +42,7 @@ export function detailWords(d: NamespaceDetails): string | undefined {
       const first = d.uidMap?.[0];
       if (!first) return undefined;
       if (first.inside === 0 && first.outside === 0 && first.count === 4294967295) return undefined; // the initial map
-      return `uid ${first.inside}→${first.outside}${first.count > 1 ? ` (${first.count})` : ''}${d.uidMap!.length > 1 ? ', …' : ''}`;
+      return `uid ${first.inside}→${first.outside} (${first.count > 1 ? first.count : 'one ID'})${d.uidMap!.length > 1 ? ', …' : ''}`;
     }
     case 'pid':
       return d.init ? `PID 1: ${d.init.command.split(' ')[0]!.split('/').pop()}` : d.init === null ? 'no PID 1' : undefined;

@@ -44,7 +44,7 @@ export function mountRow(m: MountRecord): MountRowText {
   const cover = printable(coverText(m));
   const description = [m.hidden ? 'hidden' : '', propagationText(m), what].filter(Boolean).join(' · ');
   const lines = [
-    target,
+    m.target,
     `${m.fstype} from ${m.source}${m.root !== '/' ? `, directory ${m.root} of it` : ''}`,
     `Propagation: ${describePropagation(m)}${m.propagateFrom !== null ? `; receives from peer group ${m.propagateFrom}, the nearest this namespace can see` : ''}`,
     `Mount ${m.id} in mount ${m.parent} · device ${m.majmin}`,

@@ -4,6 +4,7 @@
  */
 import { Holder, NamespaceRecord, NsType, ProcessRecord } from '../core/snapshot';
 import { plural } from '../core/plural';
+import { markdownCode, markdownText } from './markdown';
 import { HolderNode, NamespaceNode, Node, ProcessNode, TreeModel } from './treeModel';
 
 /** contextValues, matched by the menus in package.json with `viewItem =~ /^nsx:ns/`. */
@@ -158,28 +159,24 @@ function holderWords(h: Holder, model: TreeModel): { label: string; description:
 
 /** The tooltip of a namespace row, as Markdown: holders, owner, parent, senior process. */
 export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string {
-  const lines = [`**${namespaceName(ns)}**${ns.label ? ` — ${escapeMd(ns.label)}` : ''}${ns.ghost ? ' _(ghost: known only as a parent or owner)_' : ''}`, ''];
+  const lines = [`**${namespaceName(ns)}**${ns.label ? ` — ${markdownText(ns.label)}` : ''}${ns.ghost ? ' _(ghost: known only as a parent or owner)_' : ''}`, ''];
   const related = (ino: number | null, what: string) => {
     if (ino === null) return;
     const other = model.namespace(ino);
-    lines.push(`- ${what}: ${other ? namespaceName(other) : ino}${other?.label ? ` (${escapeMd(other.label)})` : ''}`);
+    lines.push(`- ${what}: ${other ? namespaceName(other) : ino}${other?.label ? ` (${markdownText(other.label)})` : ''}`);
   };
   related(ns.ons, 'Owner');
   related(ns.pns, 'Parent');
   if (ns.ownerUid !== undefined) lines.push(`- Created by UID ${ns.ownerUid}`);
   if (ns.pid !== null) {
-    lines.push(`- ${plural(ns.nprocs, 'process', 'processes')}; senior: PID ${ns.pid}${ns.user ? ` (${escapeMd(ns.user)})` : ''}`);
-    if (ns.command) lines.push('', '```', ns.command.length > 300 ? ns.command.slice(0, 300) + '…' : ns.command, '```');
+    lines.push(`- ${plural(ns.nprocs, 'process', 'processes')}; senior: PID ${ns.pid}${ns.user ? ` (${markdownText(ns.user)})` : ''}`);
+    if (ns.command) lines.push('', markdownCode(ns.command.length > 300 ? ns.command.slice(0, 300) + '…' : ns.command));
   }
   const held = ns.holders.filter((h) => h.kind !== 'process' || h.path);
   if (held.length) {
     lines.push('', 'Held by:');
-    for (const h of held.slice(0, 20)) lines.push(`- ${escapeMd(holderWords(h, model).sentence)}`);
+    for (const h of held.slice(0, 20)) lines.push(`- ${markdownText(holderWords(h, model).sentence)}`);
     if (held.length > 20) lines.push(`- … and ${held.length - 20} more`);
   }
   return lines.join('\n');
-}
-
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -2,7 +2,7 @@
  * What the Mount Propagation panel shows, computed from the mount tables: the messages'
  * views, built here without vscode so that they can be tested and read on their own.
  */
-import { TreeNode } from '../core/hierarchy';
+import { preorder } from '../core/hierarchy';
 import { compareMounts } from '../core/mountDiff';
 import { Cover, coverText, groupText, mountForest, MountRecord } from '../core/mountTable';
 import { describePropagation, Located, mountAt, MountSet, MountTable, namespaceName, PropagationIndex } from '../core/propagation';
@@ -108,15 +108,7 @@ function mountRow(m: MountRecord): MountRow {
 
 /** The mounts as findmnt and the Mounts view list them: "/" first, each mount under its parent. */
 function treeRows(mounts: readonly MountRecord[]): MountTreeRow[] {
-  const out: MountTreeRow[] = [];
-  const walk = (nodes: readonly TreeNode<MountRecord>[], depth: number) => {
-    for (const node of nodes) {
-      out.push({ ...mountRow(node.item), depth });
-      walk(node.children, depth + 1);
-    }
-  };
-  walk(mountForest(mounts), 0);
-  return out;
+  return preorder(mountForest(mounts)).map(({ node, depth }) => ({ ...mountRow(node.item), depth }));
 }
 
 function placeRow(l: Located, here: MountTable): PlaceRow {

@@ -2,7 +2,7 @@
  * What the namespace tree shows, as plain data: nodes with stable ids and their parents,
  * built from a Snapshot for one grouping and filter. No vscode here, so it is unit-tested.
  */
-import { ownerForest, parentForest, processForest, prune, TreeNode } from '../core/hierarchy';
+import { ownerForest, parentForest, preorder, processForest, prune, TreeNode } from '../core/hierarchy';
 import { plural } from '../core/plural';
 import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../core/snapshot';
 import type { DetailRow } from './detailRows';
@@ -107,15 +107,14 @@ export class TreeModel {
 
   /** The namespace rows of `ino` in this grouping (one at most), with their ancestors built. */
   findNamespace(ino: number): NamespaceNode | undefined {
-    const search = (nodes: Node[]): NamespaceNode | undefined => {
-      for (const n of nodes) {
-        if (n.kind === 'namespace' && n.ns.ns === ino) return n;
-        if (n.kind === 'group' && this.byIno.get(ino)?.type === n.type) return search(this.children(n));
-        if (n.kind === 'namespace' && containsNs(n.nested, ino)) return search(this.children(n));
-      }
-      return undefined;
-    };
-    return search(this.roots());
+    const type = this.byIno.get(ino)?.type;
+    // Down the one branch that leads to it.
+    for (let nodes = this.roots(); ; ) {
+      const next = nodes.find((n) => (n.kind === 'namespace' && (n.ns.ns === ino || containsNs(n.nested, ino))) || (n.kind === 'group' && n.type === type));
+      if (!next) return undefined;
+      if (next.kind === 'namespace' && next.ns.ns === ino) return next;
+      nodes = this.children(next);
+    }
   }
 
   /** Members of a namespace, in PID order. */
@@ -232,5 +231,5 @@ export class TreeModel {
 }
 
 function containsNs(nodes: TreeNode<NamespaceRecord>[], ino: number): boolean {
-  return nodes.some((n) => n.item.ns === ino || containsNs(n.children, ino));
+  return preorder(nodes).some(({ node }) => node.item.ns === ino);
 }

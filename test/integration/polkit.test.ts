@@ -250,7 +250,7 @@ test(
     await exited;
     await waitFor(`/proc/${gone.pid} to go`, () => !existsSync(`/proc/${gone.pid}`));
     const r = nsxAsUser(setup, ['enter', '--pid', String(gone.pid), '--type', 'net', '--', 'true']);
-    assert.equal(r.status, 1, show(r));
+    assert.equal(r.status, 2, `a PID no process has is a wrong request\n${show(r)}`);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^nsx: no process with PID ${gone.pid}\\b.*\\n$`), show(r));
     assert.equal(r.stderr.split('\n').length, 2, `one line, no "entering"\n${show(r)}`);

@@ -83,7 +83,8 @@ test('a PID that is not a positive integer is a UsageError', () => {
   refused(['list', '--pid', 'abc'], /'abc' is not a process ID/);
   refused(['list', '--pid', '0'], /'0' is not a process ID/);
   refused(['list', '--pid=-1'], /'-1' is not a process ID/);
-  refused(['list', '--pid', '-1'], /--pid/);
+  refused(['list', '--pid', '-1'], /^'-1' is not a process ID$/);
+  refused(['list', '-p', '-5'], /^'-5' is not a process ID$/);
   refused(['list', '--pid', '1.5'], /'1.5' is not a process ID/);
   refused(['list', '--pid', '0x10'], /not a process ID/);
   refused(['list', '--pid', '99999999999'], /not a process ID/);
@@ -91,6 +92,16 @@ test('a PID that is not a positive integer is a UsageError', () => {
 
 test('--pid without a value is a UsageError', () => {
   refused(['list', '--pid'], /--pid.*needs a value/);
+  // A known option is an option, not a value that starts with a dash.
+  refused(['list', '--pid', '--json'], /--pid.*needs a value/);
+  refused(['list', '--pid', '-t', 'net'], /--pid.*needs a value/);
+});
+
+test('a value that starts with a dash is the value, checked as such', () => {
+  assert.equal((parseCommand(['new', '--type', 'uts', '--hostname', '-x']) as { hostname: unknown }).hostname, '-x');
+  refused(['propagation', '--path', '-x'], /^'-x' is not an absolute path$/);
+  refused(['list', '--type', '-net'], /^unknown namespace type '-net'/);
+  assert.equal((parseCommand(['snapshot', '-o', '-x.json']) as { output: unknown }).output, '-x.json');
 });
 
 test('an unknown namespace type is a UsageError listing the types', () => {
@@ -178,7 +189,7 @@ test('enter needs exactly one of --pid and --ns', () => {
 
 test('enter refuses a --ns or --start-time that is not a decimal number', () => {
   refused(['enter', '--ns', 'net:[4026531833]'], /'net:\[4026531833\]' is not a namespace inode/);
-  refused(['enter', '--ns', '-5'], /--ns/);
+  refused(['enter', '--ns', '-5'], /^'-5' is not a namespace inode$/);
   refused(['enter', '--ns', '1e9'], /'1e9' is not a namespace inode/);
   refused(['enter', '--pid', '1', '--start-time', '12.5'], /'12.5' is not a start time/);
   refused(['enter', '--pid', '1', '--start-time', '99999999999999999'], /is not a start time/);

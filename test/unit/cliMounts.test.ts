@@ -73,3 +73,13 @@ test('mounts text: why a mount is hidden has its own column before OPTIONS, so c
   assert.match(row('xy'), / covered above by \/x \(61\) /);
   assert.match(row('high'), / private +- +- +rw,/);
 });
+
+test('propagation text: a path that does not exist there is said not to, first; one that does, or cannot be checked, is not', () => {
+  const t = table(['22 1 254:1 / / rw shared:1 - ext4 /dev/vda1 rw']);
+  const answer = new PropagationIndex({ tables: [t], unreadable: [] }).answer(t, '/nonexistent/dir');
+  const [first, second] = propagationText(answer, false).split('\n');
+  assert.equal(first, '/nonexistent/dir does not exist in mnt 4026531841 (sleep): nothing can be mounted there until it is made. For a directory made there:');
+  assert.match(second!, /^\/nonexistent\/dir in mnt 4026531841 \(sleep\) lies in mount 22 at \//);
+  assert.doesNotMatch(propagationText(answer, true), /does not exist/);
+  assert.doesNotMatch(propagationText(answer, null), /does not exist/);
+});

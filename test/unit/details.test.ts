@@ -157,7 +157,7 @@ test('readDetails: a reader that fails costs its namespace only, which says why;
   const [mnt, user] = await readDetails(ctx.snapshot, [HOST.mnt, CHILD_USER], { proc, asRoot: false });
   assert.deepEqual([mnt!.type, mnt!.unavailable], ['mnt', [{ what: 'what is inside', reason: 'EIO: i/o error, read', needsRoot: false }]]);
   assert.equal(user!.via, '/proc/200');
-  await assert.rejects(readDetails(ctx.snapshot, [12], { proc, asRoot: false }), (err) => err instanceof DetailsError && err.message === 'no namespace 12: it is gone, or not visible to you');
+  await assert.rejects(readDetails(ctx.snapshot, [12], { proc, asRoot: false }), (err) => err instanceof DetailsError && err.message === 'no namespace you can see has inode 12');
 });
 
 test('entrances: a member first, then a thread, an fd, a bind mount, and a pid_for_children link last', () => {
@@ -253,7 +253,7 @@ test('detailSections: the owner user namespace, and the parent of a PID or user 
   assert.deepEqual(related({ ...base, type: 'uts', ownerNs: null }), [['Owner user namespace', 'not visible', undefined]]);
 });
 
-test('detailSections: capability sets as "all", as what they lack when most are there, else by name', () => {
+test('detailSections: capability sets as "all", as what they lack when most are there, else by name; outside the initial user namespace they hold inside it only', () => {
   const all = capabilityNames(FULL);
   const user: UserDetails = {
     type: 'user',
@@ -265,14 +265,21 @@ test('detailSections: capability sets as "all", as what they lack when most are 
     unavailable: [],
     capabilities: [{ effective: all, permitted: all.filter((n) => n !== 'cap_sys_admin'), bounding: [...all.filter((n) => n !== 'cap_chown'), 'cap_41'], processes: [{ pid: 5, command: 'sh' }] }],
   };
-  const caps = detailSections({ ...user, capabilities: [...user.capabilities!, { effective: [], permitted: ['cap_net_raw'], bounding: [], processes: [{ pid: 6, command: 'ping' }] }] })[1]!;
-  assert.deepEqual(
-    caps.rows.map((r) => r.map((c) => c.text)),
-    [
-      ['sh (5)', 'all (41)', 'all but sys_admin', 'all but chown'],
-      ['ping (6)', 'none', 'net_raw', 'none'],
-    ],
-  );
+  const withPing = { ...user, capabilities: [...user.capabilities!, { effective: [], permitted: ['cap_net_raw'], bounding: [], processes: [{ pid: 6, command: 'ping' }] }] };
+  const cells = (d: UserDetails) => detailSections(d)[1]!.rows.map((r) => r.map((c) => c.text));
+  assert.deepEqual(cells({ ...withPing, depth: 0 }), [
+    ['sh (5)', 'all 41', 'all but sys_admin', 'all but chown'],
+    ['ping (6)', 'none', 'net_raw', 'none'],
+  ]);
+  const inside = [
+    ['sh (5)', 'all 41, inside this user namespace only', 'all but sys_admin, inside this user namespace only', 'all but chown, inside this user namespace only'],
+    ['ping (6)', 'none', 'net_raw', 'none'],
+  ];
+  assert.deepEqual(cells({ ...withPing, depth: 1 }), inside);
+  // Depth unknown (the kernel did not say): only the initial user namespace maps every ID to itself.
+  assert.deepEqual(cells({ ...withPing, uidMap: [{ inside: 0, outside: 1000, count: 1 }] }), inside);
+  assert.deepEqual(cells({ ...withPing, uidMap: [{ inside: 0, outside: 0, count: 4294967295 }] })[0]![1], 'all 41');
+  assert.match(detailsText({ ...withPing, depth: 2 }), /\n  sh \(5\) +all 41, inside this user namespace only +all but sys_admin, inside this user namespace only/);
 });
 
 test('detailsText: heading, sections, and what was not read with the option that reads it', () => {
@@ -283,9 +290,9 @@ test('detailsText: heading, sections, and what was not read with the option that
   assert.doesNotMatch(detailsText({ ...NET, readAs: 'root' }), /add --as-root/);
 });
 
-test('detailsText: ID maps as ranges, a single ID as itself', () => {
+test('detailsText: ID maps as ranges, a single ID as itself, said to be one', () => {
   const text = detailsText({ type: 'user', ns: 1, label: null, ownerNs: null, readAs: 'user', via: null, uidMap: [{ inside: 0, outside: 1000, count: 1 }, { inside: 1, outside: 100000, count: 65536 }], unavailable: [] });
-  assert.match(text, /UID map +0 → 1000, 1–65536 → 100000–165535\n/);
+  assert.match(text, /UID map +0 → 1000 \(one ID\), 1–65536 → 100000–165535\n/);
 });
 
 test('detailsText: a hostname with control characters is printed escaped', () => {
@@ -308,6 +315,7 @@ test('detailWords and detailRows: what a tree row says of what is inside', () =>
   assert.equal(detailWords({ ...base, type: 'pid', init: { pid: 9, chain: [9, 1], command: '/bin/bash -l' } }), 'PID 1: bash');
   const user: UserDetails = { ...base, type: 'user', uidMap: [{ inside: 0, outside: 0, count: 4294967295 }] };
   assert.equal(detailWords(user), undefined, 'the initial map says nothing new');
-  assert.equal(detailWords({ ...user, uidMap: [{ inside: 0, outside: 1000, count: 1 }] }), 'uid 0→1000');
+  assert.equal(detailWords({ ...user, uidMap: [{ inside: 0, outside: 1000, count: 1 }] }), 'uid 0→1000 (one ID)');
+  assert.equal(detailWords({ ...user, uidMap: [{ inside: 0, outside: 100000, count: 65536 }, { inside: 65536, outside: 1000, count: 1 }] }), 'uid 0→100000 (65536), …');
   assert.equal(detailWords({ ...base, type: 'ipc', messageQueues: [], semaphores: [], sharedMemory: [], posixQueues: [] }), undefined);
 });

@@ -1,6 +1,7 @@
 /** src/core/enter.ts: what `nsx enter` and "Open Terminal in Namespace…" go into, on a hand-made snapshot. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Blame } from '../../src/core/blame';
 import { Caller } from '../../src/core/elevation';
 import { EnterError, EnterPlan, EnterRequest, enterTitle, identityProblem, planEnter } from '../../src/core/enter';
 import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
@@ -68,12 +69,13 @@ function snapshot(): Snapshot {
   };
 }
 
-function refused(req: EnterRequest, message: string, caller: Caller = alice, snap: Snapshot = snapshot()): void {
+function refused(req: EnterRequest, message: string, caller: Caller = alice, snap: Snapshot = snapshot(), blame: Blame = 'request'): void {
   assert.throws(
     () => planEnter(snap, req, caller),
     (err: unknown) => {
       assert.ok(err instanceof EnterError, `EnterError, got ${String(err)}`);
       assert.equal(err.message, message);
+      assert.equal(err.blame, blame, `whose failure: ${message}`);
       return true;
     },
   );
@@ -81,14 +83,17 @@ function refused(req: EnterRequest, message: string, caller: Caller = alice, sna
 
 const inodes = (plan: EnterPlan) => plan.namespaces.map((n) => n.ns);
 
-test('planEnter: a vanished PID, or one the snapshot does not have, is refused as exited', () => {
-  refused({ pid: 900, asRoot: false }, 'no process with PID 900 (it may have exited)');
-  refused({ pid: 424242, asRoot: false }, 'no process with PID 424242 (it may have exited)');
-  refused({ pid: 900, asRoot: false }, 'no process with PID 900 (it may have exited)', root);
+test('planEnter: a PID that vanished during the scan is gone (the attempt failed); one the snapshot does not have is no process (the request is wrong)', () => {
+  refused({ pid: 900, asRoot: false }, 'PID 900 is gone: the process exited', alice, snapshot(), 'attempt');
+  refused({ pid: 900, asRoot: false }, 'PID 900 is gone: the process exited', root, snapshot(), 'attempt');
+  refused({ pid: 424242, asRoot: false }, 'no process with PID 424242');
 });
 
-test('planEnter: an inode the snapshot does not have is refused', () => {
-  refused({ ns: 4026539999, asRoot: false }, 'no namespace with inode 4026539999 (it may be gone)');
+test('planEnter: an inode the snapshot does not have is no namespace, of those the caller can see', () => {
+  refused({ ns: 4026539999, asRoot: false }, 'no namespace you can see has inode 4026539999');
+  const asRoot = snapshot();
+  asRoot.scanner.uid = 0;
+  refused({ ns: 4026539999, asRoot: false }, 'no namespace has inode 4026539999', root, asRoot);
 });
 
 test('planEnter: neither a PID nor an inode is refused', () => {
@@ -220,7 +225,7 @@ test('planEnter --pid: another user\'s hidden process needs root, with the names
 });
 
 test('planEnter --pid: a process hidden even from root is refused for root', () => {
-  refused({ pid: 800, asRoot: false }, 'cannot open the namespaces of PID 800 (secret): permission denied, even to root', root);
+  refused({ pid: 800, asRoot: false }, 'cannot open the namespaces of PID 800 (secret): permission denied, even to root', root, snapshot(), 'attempt');
 });
 
 test('planEnter keeps asRoot as asked', () => {

@@ -1,10 +1,10 @@
-/** hierarchy.ts: the three forests of a snapshot, prune and nest. */
+/** hierarchy.ts: the three forests of a snapshot, prune, and a forest as JSON. */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { discover } from '../../src/core/discover';
-import { forest, nest, ownerForest, parentForest, processForest, prune, TreeNode } from '../../src/core/hierarchy';
+import { forest, forestJson, INDENTED_LEVELS, ownerForest, parentForest, processForest, prune, TreeNode } from '../../src/core/hierarchy';
 import { NamespaceRecord, NsType, ProcessRecord } from '../../src/core/snapshot';
 import { FIXTURES, FixtureProbe, fixtureSource } from './fixture-probe';
 
@@ -102,24 +102,79 @@ test('prune of nothing matching is empty', () => {
   assert.deepEqual(prune(ownerForest(sample), () => false), []);
 });
 
-test('nest gives each item its children, and omits children on leaves', () => {
-  const [root] = ownerForest(sample).map(nest);
-  assert.equal(root.ns, U0);
+/** The forest as JSON.stringify would write it, each item with its children (none on leaves). */
+function nested<T extends object>(nodes: TreeNode<T>[]): object[] {
+  return nodes.map((n) => (n.children.length ? { ...n.item, children: nested(n.children) } : { ...n.item }));
+}
+
+test('forestJson gives each item its children, and omits children on leaves', () => {
+  const [root] = JSON.parse(forestJson(ownerForest(sample))) as (NamespaceRecord & { children?: NamespaceRecord[] })[];
+  assert.equal(root!.ns, U0);
   assert.deepEqual(
-    root.children?.map((c) => c.ns),
+    root!.children?.map((c) => c.ns),
     [101, U1, 200],
   );
-  const net = root.children![0];
+  const net = root!.children![0]!;
   assert.equal('children' in net, false);
   assert.equal(net.type, 'net');
 });
 
-test('nest does not modify the records it copies', () => {
+test('forestJson does not modify the records it writes', () => {
   const records = sample.map((n) => ({ ...n }));
-  ownerForest(records).map(nest);
+  forestJson(ownerForest(records), '  ');
   assert.deepEqual(records, sample);
   assert.ok(records.every((r) => !('children' in r)));
 });
+
+test('property: forestJson is the text JSON.stringify gives, compact or indented, at any level of a document', () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 30 }).chain((keys) =>
+        fc.tuple(fc.constant(keys), fc.array(fc.option(fc.integer({ min: 0, max: 45 }), { nil: null }), { minLength: keys.length, maxLength: keys.length }), fc.array(fc.dictionary(fc.string(), fc.jsonValue()), { minLength: keys.length, maxLength: keys.length })),
+      ),
+      fc.constantFrom('', '  ', '\t'),
+      ([keys, parents, extras], indent) => {
+        // Items with nested values of their own, and some with no members at all.
+        const items = keys.map((k, i) => (k % 7 ? { ...extras[i], k, p: parents[i] } : {}));
+        const roots = forest(items, (x) => (x as { k?: number }).k ?? 0, (x) => (x as { p?: number | null }).p ?? null);
+        assert.equal(forestJson(roots, indent), JSON.stringify(nested(roots), null, indent));
+        const doc = JSON.stringify({ key: nested(roots) }, null, indent);
+        assert.equal(`{${indent ? `\n${indent}` : ''}"key":${indent ? ' ' : ''}${forestJson(roots, indent, 1)}${indent ? '\n' : ''}}`, doc);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('forestJson writes a chain of 100,000 nested processes, which JSON.stringify cannot; indented, no line deeper than INDENTED_LEVELS', () => {
+  const chain = (length: number) => processForest(Array.from({ length }, (_, i) => proc(i + 1, i)));
+  assert.throws(() => JSON.stringify(deepObject(100_000)), RangeError, 'JSON.stringify recurses');
+  const pids = (text: string) => {
+    const out: number[] = [];
+    for (let node: ChainNode | undefined = (JSON.parse(text) as ChainNode[])[0]; node; node = node.children?.[0]) {
+      assert.ok((node.children?.length ?? 0) <= 1);
+      out.push(node.pid);
+    }
+    return out;
+  };
+  const compact = forestJson(chain(100_000));
+  assert.deepEqual(pids(compact), Array.from({ length: 100_000 }, (_, i) => i + 1));
+  const indented = forestJson(chain(10_000), '  ');
+  assert.equal(pids(indented).length, 10_000);
+  assert.ok(indented.split('\n').every((line) => /^ */.exec(line)![0].length <= 2 * (INDENTED_LEVELS + 2)), 'indentation stops growing');
+});
+
+interface ChainNode {
+  pid: number;
+  children?: ChainNode[];
+}
+
+/** {children: [{children: [...]}]}, DEPTH levels, built without recursion. */
+function deepObject(depth: number): object {
+  let o: object = {};
+  for (let i = 0; i < depth; i++) o = { children: [o] };
+  return o;
+}
 
 test('on the captured fixture, the owner forest has one root: the initial user namespace', () => {
   const snap = discover({ proc: fixtureSource('captured'), probe: FixtureProbe.of(path.join(FIXTURES, 'captured')), viewerUid: 0 });

@@ -93,3 +93,15 @@ test('control characters in a target, source and cover are shown as \\NNN in eve
   const table = { ns: 4026531841, label: 'evil\u001b]0;x\u0007', via: '/proc/1/mountinfo', mounts: [...byId.values()], errors: [] };
   assert.doesNotMatch(tableDescription(table, false, false), CONTROL);
 });
+
+test('a backslash in a target is shown doubled, once, in every text of the row: a newline and a name spelt \\012 differ', () => {
+  // mountinfo writes a backslash as \134.
+  const [root, named] = mountRecords(parseMountinfo(['22 1 254:1 / / rw - ext4 /dev/vda1 rw', '40 22 0:50 / /a\\134012b rw - tmpfs s\\134x rw'].join('\n')).mounts);
+  const row = mountRow(named!);
+  assert.equal(row.label, '/a\\\\012b');
+  assert.equal(row.tooltip.split('\n')[0], '/a\\\\012b');
+  assert.match(row.tooltip, /^tmpfs from s\\\\x$/m);
+  assert.match(row.description, /tmpfs s\\\\x$/);
+  assert.notEqual(mountRow({ ...named!, target: '/a\n012b' }).label, row.label);
+  assert.equal(mountRow(root!).label, '/');
+});

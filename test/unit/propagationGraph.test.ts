@@ -366,6 +366,17 @@ test('SVG: every text escaped, even hostile paths and labels; no control charact
   assert.doesNotMatch(svg, /[\u0000-\u0009\u000b-\u001f]/);
 });
 
+test('SVG: a backslash and an ESC in a path or a label are escaped once, never twice', () => {
+  const t = table(100, 'a\\b\u001b', [`1 1 / shared:1`]);
+  t.mounts[0].target = '/x\\012y';
+  const index = new PropagationIndex({ tables: [t], unreadable: [] });
+  const svg = graphSvg(layoutGraph(propagationGraph(index, t, t.mounts[0])));
+  assert.match(svg, /<title>mnt 100 \(a\\\\b\\033\)<\/title>/, 'the lane title');
+  assert.match(svg, /<text class="lane-label" [^>]*>a\\\\b\\033 \(this panel\)<\/text>/);
+  assert.match(svg, /<text class="node-path" [^>]*>\/x\\\\012y<\/text>/);
+  assert.doesNotMatch(svg, /\\\\\\\\|\\\\033/, 'nothing escaped twice');
+});
+
 test('SVG: nodes carry namespace and mount id, are focusable and named; the selected one is marked', () => {
   const w = world();
   const svg = graphSvg(layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2))));

@@ -47,7 +47,7 @@ export async function readDetails(snapshot: Snapshot, inos?: number[], opts: Rea
   const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
   const wanted = (inos ?? snapshot.namespaces.map((n) => n.ns)).map((ino) => {
     const ns = byIno.get(ino);
-    if (!ns) throw new DetailsError(`no namespace ${ino}: it is gone${snapshot.scanner.uid === 0 ? '' : ', or not visible to you'}`);
+    if (!ns) throw new DetailsError(`no namespace ${snapshot.scanner.uid === 0 ? '' : 'you can see '}has inode ${ino}`);
     return ns;
   });
   const ctx: DetailsContext = { snapshot, proc, users: proc.users(), threads: asRoot ? new ThreadRunner() : null };

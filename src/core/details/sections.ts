@@ -6,7 +6,7 @@
 import { plural } from '../plural';
 import type { NsType } from '../snapshot';
 import { ALL_KNOWN, CAPABILITY_COUNT, capabilityNames } from './capabilities';
-import { ClockOffset, IdMapRange, NamespaceDetails, NamespaceRef, NetInterface } from './types';
+import { ClockOffset, IdMapRange, NamespaceDetails, NamespaceRef, NetInterface, UserDetails } from './types';
 
 export interface Cell {
   text: string;
@@ -54,7 +54,7 @@ function mapText(map: IdMapRange[] | undefined): string | undefined {
   if (!map) return undefined;
   if (!map.length) return 'none (unmapped)';
   const range = (from: number, count: number) => (count === 1 ? String(from) : `${from}–${from + count - 1}`);
-  return map.map((r) => `${range(r.inside, r.count)} → ${range(r.outside, r.count)}`).join(', ');
+  return map.map((r) => `${range(r.inside, r.count)} → ${range(r.outside, r.count)}${r.count === 1 ? ' (one ID)' : ''}`).join(', ');
 }
 
 function offsetText(o: ClockOffset | undefined): string | undefined {
@@ -62,13 +62,23 @@ function offsetText(o: ClockOffset | undefined): string | undefined {
   return o.nanoseconds ? `${o.seconds} s ${o.nanoseconds} ns` : `${o.seconds} s`;
 }
 
-/** Short names; a set with most capabilities as what it lacks. */
-function capsText(names: string[]): string {
+/**
+ * Short names; a set with most capabilities as what it lacks. Outside the initial user
+ * namespace, "all" is said to hold only inside: a process there is no root of the machine.
+ */
+function capsText(names: string[], initial: boolean): string {
   const short = (list: string[]) => list.map((n) => n.replace(/^cap_/, '')).join(' ');
   const missing = capabilityNames(ALL_KNOWN).filter((n) => !names.includes(n));
-  if (!missing.length) return `all (${names.length})`;
-  if (names.length > CAPABILITY_COUNT / 2) return `all but ${short(missing)}`;
+  const scope = initial ? '' : ', inside this user namespace only';
+  if (!missing.length) return `all ${names.length}${scope}`;
+  if (names.length > CAPABILITY_COUNT / 2) return `all but ${short(missing)}${scope}`;
   return names.length ? short(names) : 'none';
+}
+
+/** Whether it is the initial user namespace: depth 0, or, where the kernel gave no depth, the map of every ID to itself that only it has. */
+function initialUserNamespace(d: Pick<UserDetails, 'depth' | 'uidMap'>): boolean {
+  if (d.depth !== undefined) return d.depth === 0;
+  return d.uidMap?.length === 1 && d.uidMap[0]!.inside === 0 && d.uidMap[0]!.outside === 0 && d.uidMap[0]!.count === 4294967295;
 }
 
 /** What is inside, then the namespaces it is related to. */
@@ -182,6 +192,7 @@ function contentSections(d: NamespaceDetails): Section[] {
         ]),
       ];
       if (d.capabilities) {
+        const initial = initialUserNamespace(d);
         out.push(
           table(
             'user-capabilities',
@@ -189,9 +200,9 @@ function contentSections(d: NamespaceDetails): Section[] {
             ['Processes', 'Effective', 'Permitted', 'Bounding'],
             d.capabilities.map((c) => [
               text(c.processes.length > 3 ? `${plural(c.processes.length, 'process', 'processes')}: ${c.processes.slice(0, 3).map((p) => p.pid).join(', ')}, …` : c.processes.map((p) => `${p.command.split(' ')[0]} (${p.pid})`).join(', ')),
-              text(capsText(c.effective)),
-              text(capsText(c.permitted)),
-              text(capsText(c.bounding)),
+              text(capsText(c.effective, initial)),
+              text(capsText(c.permitted, initial)),
+              text(capsText(c.bounding, initial)),
             ]),
             'no process is in it',
           ),
