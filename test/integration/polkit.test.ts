@@ -274,6 +274,26 @@ test(
   },
 );
 
+test(
+  'granted: snapshot --as-root brings a command line of 60,000 "ü" whole, however the pipe cut it',
+  { skip: SKIP },
+  async (t) => {
+    const setup = await setUp(t);
+    const { s, user } = setup;
+    const text = 'ü'.repeat(60_000);
+    // Root's process: only root's scan reads its command line.
+    const holder = await s.start(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', text]);
+    await grantAction(s, user.name);
+
+    const r = nsxAsUser(setup, ['snapshot', '--as-root']);
+    assert.equal(r.status, 0, show(r));
+    const command = findProc(parseSnapshot(r.stdout, 'snapshot --as-root'), holder.pid)?.command ?? '';
+    const broken = [...command].filter((c) => c === '\ufffd').length;
+    assert.equal(broken, 0, `${broken} characters of ${holder.pid}'s command line came through as U+FFFD`);
+    assert.ok(command.endsWith(` ${text}`), `the command line of ${holder.pid} ends with the text (${command.length} characters)`);
+  },
+);
+
 test('revoked: snapshot --as-root is refused again (127)', { skip: SKIP }, async (t) => {
   const setup = await setUp(t);
   const grant = await grantAction(setup.s, setup.user.name);
