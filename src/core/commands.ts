@@ -92,9 +92,13 @@ export function unshareCommand(unshare: string, spec: UnshareSpec): string[] {
 /**
  * A fixed script (no value is ever spliced into it; the command comes as "$@") that
  * tells nsx on fd 3 that the namespaces exist, and runs the command only once nsx has set
- * them up (hostname, addresses) and answers.
+ * them up (hostname, addresses) and answers `go`. Anything else, or the end of fd 3 (nsx
+ * was killed during set-up), means the set-up did not complete: the command never runs
+ * with half of it, and the namespaces go with this shell.
  */
-export const GATE_SCRIPT = 'echo ready >&3; read -r _ <&3; exec 3<&-; exec "$@"';
+export const GATE_SCRIPT =
+  'echo ready >&3 && read -r answer <&3 && [ "$answer" = go ] && exec 3<&- && exec "$@"; ' +
+  'echo "nsx: setting up the new namespaces did not complete; the command was not run" >&2; exit 125';
 
 export function gatedCommand(sh: string, command: readonly string[]): string[] {
   return [sh, '-c', GATE_SCRIPT, 'nsx-gate', ...command];

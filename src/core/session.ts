@@ -128,8 +128,9 @@ export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<numbe
 function readyOrExit(gate: Duplex, exited: Promise<number>): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    gate.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
+    gate.setEncoding('utf8');
+    gate.on('data', (chunk: string) => {
+      seen += chunk;
       if (seen.includes('ready\n')) resolve();
     });
     // unshare has already said why on stderr.

@@ -319,7 +319,8 @@ export class Scenario {
   }
 }
 
-function groupMembers(pgid: number): ProcStat[] {
+/** Living members of process group PGID (what a started process and everything it started are). */
+export function groupMembers(pgid: number): ProcStat[] {
   return allStats().filter((s) => s.pgrp === pgid && s.state !== 'Z');
 }
 

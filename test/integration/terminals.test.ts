@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { NS_TYPES, NsType } from '../../src/core/snapshot';
-import { CLI, Scenario, readableCli, descendants, needsRoot, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
+import { CLI, Scenario, readableCli, descendants, groupMembers, needsRoot, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
 
 const skip = needsRoot('makes and enters namespaces');
 
@@ -140,6 +141,52 @@ test('nsx new: a killed shell, or a hung-up nsx, leaves no veth behind', { skip 
     assert.equal(descendants(nsx.pid).length, 0, `${how}: nothing of it still runs`);
     await s.cleanup();
   }
+});
+
+test('nsx new killed at any moment of its set-up never runs the command half set up, and leaves nothing', { skip, timeout: 10 * 60_000 }, async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), `nsxtest-${process.pid}-gate-`));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const hostname = 'nsx-gate-test';
+  const before = nsxInterfaces();
+  const outcomes = { 'never ran': 0, 'ran set up': 0 };
+  // From killed at once to killed once the command has run: the sweep ends after three runs
+  // in a row in which the command ran, however long set-up takes on this machine.
+  let ranInARow = 0;
+  for (let delay = 0; ranInARow < 3; delay += 5) {
+    assert.ok(delay <= 3000, `the command never ran within 3 s of starting nsx new (${JSON.stringify(outcomes)})`);
+    const s = new Scenario(t);
+    const file = path.join(dir, `run-${delay}`);
+    const nsx = await s.start(process.execPath, [
+      CLI, 'new', '--type', 'uts,net', '--hostname', hostname, '--veth', '--', 'sh', '-c', 'hostname > "$1"; ip -4 -o addr >> "$1"', 'sh', file,
+    ]);
+    await sleepMs(delay);
+    // Through the ChildProcess: once nsx has ended and been reaped its PID is not ours to signal.
+    nsx.child.kill('SIGKILL');
+    // Whatever nsx had started (unshare, the gate, the command) ends by itself.
+    await waitFor(`killed at ${delay} ms: everything nsx started to end`, () => groupMembers(nsx.pid).length === 0, 10_000);
+    let seen: string | null = null;
+    try {
+      seen = readFileSync(file, 'utf8');
+    } catch {
+      // never ran
+    }
+    if (seen === null) {
+      outcomes['never ran']++;
+      ranInARow = 0;
+    } else {
+      const lines = seen.split('\n');
+      assert.equal(lines[0], hostname, `killed at ${delay} ms, the command ran with the host's hostname:\n${seen}`);
+      assert.ok(lines.some((l) => /^\d+: nsx\d+n\s+inet \d+\.\d+\.\d+\.\d+\/30 /.test(l)), `killed at ${delay} ms, the command ran without its address:\n${seen}`);
+      outcomes['ran set up']++;
+      ranInARow++;
+    }
+    await waitFor(`killed at ${delay} ms: no veth left`, () => nsxInterfaces().length === before.length, 10_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${nsxInterfaces().filter((n) => !before.includes(n)).join(', ')}`);
+    });
+    await s.cleanup();
+  }
+  t.diagnostic(`outcomes: ${JSON.stringify(outcomes)}`);
+  assert.ok(outcomes['never ran'] > 0, 'some kills came before the set-up completed');
 });
 
 test('nsx new refuses bad options before making anything', { skip }, () => {
