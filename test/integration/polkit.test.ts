@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
+import type { NamespaceDetails } from '../../src/core/details/types';
 import { Scenario, readableCli, findNs, findProc, needsRoot, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
 import { createTestUser, ensurePolkit, grantAction, runAsUser, type TestUser } from './polkit-harness';
 
@@ -345,6 +346,43 @@ test(
     chmodSync(setup.cli, 0o644);
     appendFileSync(setup.cli, '// changed by test/integration/polkit.test.ts\n');
     assertRefusedNoAgent(nsxAsUser(setup, ['snapshot', '--as-root']), 'snapshot --as-root with a changed cli.js');
+  },
+);
+
+test(
+  'installed policy: the installed helper reads inside namespaces as root (snapshot --as-root --details, show --as-root of a net namespace the user cannot see)',
+  { skip: SKIP },
+  async (t) => {
+    const setup = await setUp(t);
+    const { s, user } = setup;
+    const started = await s.start('unshare', ['--net', '--uts', '--ipc', 'sleep', '600']);
+    const pid = await s.inNewNamespace(started, 'sleep', 'net');
+    const inside = { net: nsInode(pid, 'net'), uts: nsInode(pid, 'uts'), ipc: nsInode(pid, 'ipc') };
+    if (!installPolicy(t, setup)) return;
+    // Both actions of the policy, not the generic one: what succeeds ran the installed helper.
+    await grantAction(s, user.name, SCAN_ACTION);
+    await grantAction(s, user.name, ACTION_ID);
+    assert.equal(runAsUser(user.name, ['pkexec', '/bin/true']).status, 127, `setup: ${GENERIC_ACTION} is not granted`);
+
+    /** Read as root from inside, through the thread that enters the namespace. */
+    const assertReadInside = (d: NamespaceDetails | undefined, what: string) => {
+      assert.ok(d, `${what}: details missing`);
+      assert.equal(d.readAs, 'root', `${what}: ${JSON.stringify(d)}`);
+      assert.match(d.via ?? '', /^entered through /, `${what}: ${JSON.stringify(d)}`);
+      assert.deepEqual(d.unavailable, [], `${what}: everything read`);
+    };
+    const r = nsxAsUser(setup, ['snapshot', '--as-root', '--details']);
+    assert.equal(r.status, 0, show(r));
+    const snap = parseSnapshot(r.stdout, 'snapshot --as-root --details');
+    for (const [type, ino] of Object.entries(inside)) assertReadInside(snap.details?.[ino], `snapshot --details: ${type} namespace ${ino}`);
+    const uts = snap.details?.[inside.uts];
+    assert.equal(uts?.type === 'uts' && uts.hostname, readFileSync('/proc/sys/kernel/hostname', 'utf8').trim(), 'the copied hostname of the new UTS namespace');
+
+    const shown = nsxAsUser(setup, ['show', String(inside.net), '--as-root', '--json']);
+    assert.equal(shown.status, 0, show(shown));
+    const net = JSON.parse(shown.stdout) as NamespaceDetails;
+    assertReadInside(net, `show ${inside.net} --as-root`);
+    assert.deepEqual(net.type === 'net' && net.interfaces?.map((i) => i.name), ['lo'], 'its one interface, read through netlink inside');
   },
 );
 
