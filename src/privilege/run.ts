@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { shellQuote } from '../core/commands';
 import { leaveKeyboardSignals } from '../core/session';
 import { ToolMissingError } from '../core/tools';
-import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, Runtime, sandboxReason } from './pkexec';
+import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, polkitUnreachable, Runtime, sandboxReason } from './pkexec';
 import { helperState } from './policy';
 
 export type ElevationFailure = PkexecFailure | 'sandboxed' | 'no-pkexec' | 'failed';
@@ -66,7 +66,7 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
   }).finally(restore);
   const stdout = stdoutText();
   const stderr = stderrText();
-  const failure = run.capture ? pkexecFailure(status, stderr) : pkexecFailure(status, null, hasControllingTerminal());
+  const failure = run.capture ? pkexecFailure(status, stderr) : pkexecFailure(status, status === 127 ? polkitUnreachable() : null, hasControllingTerminal());
   if (failure) throw new ElevationError(failure, PKEXEC_MESSAGES[failure], status);
   if (run.capture && status !== 0) {
     const said = stderr.trim().split('\n').filter((l) => l.startsWith('nsx: ')).map((l) => l.slice(5)).join('; ');

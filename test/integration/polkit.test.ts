@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { NamespaceDetails } from '../../src/core/details/types';
 import { Scenario, readableCli, findNs, findProc, needsRoot, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
-import { createTestUser, ensurePolkit, grantAction, runAsUser, type TestUser } from './polkit-harness';
+import { createTestUser, ensurePolkit, grantAction, runAsUser, withoutPolkit, type TestUser } from './polkit-harness';
 
 const GENERIC_ACTION = 'org.freedesktop.policykit.exec';
 const ACTION_ID = 'org.namespaceexplorer.nsx';
@@ -26,6 +26,9 @@ const POLICY_PATH = `/usr/share/polkit-1/actions/${ACTION_ID}.policy`;
 
 const NO_AGENT =
   'nsx: no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there';
+
+const NO_POLKIT =
+  'nsx: polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)';
 
 const SKIP = needsRoot('creates a user, writes polkit rules and installs the polkit policy');
 
@@ -58,10 +61,10 @@ interface Setup {
 }
 
 /** polkit answering, a fresh user, and a root-owned copy of dist/ and polkit/ that user can read. */
-async function setUp(t: TestContext): Promise<Setup> {
+async function setUp(t: TestContext, { polkit = true } = {}): Promise<Setup> {
   requirePolkitTools();
   const s = new Scenario(t);
-  await ensurePolkit(s);
+  if (polkit) await ensurePolkit(s);
   const user = createTestUser(s);
   const cli = readableCli(s);
   // At cleanup, after the test's own processes and grants and before userdel: nothing the user ran is left.
@@ -178,6 +181,30 @@ test(
     assert.equal(r.stderr.trimEnd().split('\n').at(-1), NO_AGENT, show(r));
   },
 );
+
+for (const bus of [false, true]) {
+  test(
+    `polkit not running (${bus ? 'a system bus with no polkitd on it, nor one to start' : 'no system bus'}): --as-root says so, whether pkexec's words were captured or went to the terminal`,
+    { skip: SKIP },
+    async (t) => {
+      const setup = await setUp(t, { polkit: false });
+      const busy = withoutPolkit(setup.s, bus);
+      if (busy) return void t.skip(busy);
+
+      const captured = nsxAsUser(setup, ['snapshot', '--as-root']);
+      assert.equal(captured.status, 127, show(captured));
+      assert.equal(captured.stdout, '', show(captured));
+      assert.equal(captured.stderr, `${NO_POLKIT}\n`, `snapshot --as-root: exactly one nsx line\n${show(captured)}`);
+
+      // Sharing the terminal, pkexec says why there first; nsx's last line must agree with it.
+      const shared = nsxAsUser(setup, ['list', '--as-root']);
+      assert.equal(shared.status, 127, show(shared));
+      assert.match(shared.stderr, /Error getting authority|Error checking for authorization/, `pkexec said it first\n${show(shared)}`);
+      assert.equal(shared.stderr.trimEnd().split('\n').at(-1), NO_POLKIT, show(shared));
+      assertNothingRunning(setup.user);
+    },
+  );
+}
 
 test(
   'granted: snapshot --as-root scans as root for the user (root\'s process in its own net namespace is visible, hidden without --as-root); --output writes it as the user',
