@@ -68,6 +68,17 @@ export function helperState(distDir: string, installDir = INSTALL_DIR, policyPat
   return { state: 'installed', helper, scanner };
 }
 
+/**
+ * What a person is told of a stale installed helper, or null when it is not stale: it is
+ * then not used, and polkit asks for the administrator password every time instead.
+ */
+export function staleHelperNote(state: HelperState): string | null {
+  if (state.state !== 'stale') return null;
+  return state.why === STALE_VERSION
+    ? 'the installed polkit helper is from another version of Namespace Explorer, so it is not used'
+    : `the installed polkit helper is not used: ${state.why}`;
+}
+
 /** Why a user other than root could change `file` or a directory above it, or null. */
 export function writableByOthers(file: string): string | null {
   let current: string;

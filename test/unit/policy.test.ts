@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test, TestContext } from 'node:test';
-import { helperState, installPolicy, PolicyError, removePolicy, writableByOthers } from '../../src/privilege/policy';
+import { helperState, installPolicy, PolicyError, removePolicy, staleHelperNote, writableByOthers } from '../../src/privilege/policy';
 import { Runtime } from '../../src/privilege/pkexec';
 
 const NOT_ROOT = process.geteuid!() !== 0;
@@ -227,6 +227,30 @@ test('helperState: stale when the installed cli.js is missing, or this build has
   assert.match((noBuild as { why: string }).why, /ENOENT/);
   fs.rmSync(path.join(l.installDir, 'cli.js'));
   assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'stale', why: `${path.join(l.installDir, 'cli.js')} does not exist` });
+});
+
+// staleHelperNote
+
+test('staleHelperNote: nothing to say of an installed or an absent helper', () => {
+  assert.equal(staleHelperNote({ state: 'installed', helper: '/h', scanner: '/s' }), null);
+  assert.equal(staleHelperNote({ state: 'absent' }), null);
+});
+
+test('staleHelperNote: a helper of another build is from another version; any other reason is named', () => {
+  assert.equal(
+    staleHelperNote({ state: 'stale', why: 'the installed helper is from another version of Namespace Explorer' }),
+    'the installed polkit helper is from another version of Namespace Explorer, so it is not used',
+  );
+  assert.equal(staleHelperNote({ state: 'stale', why: '/x/cli.js is writable by others' }), 'the installed polkit helper is not used: /x/cli.js is writable by others');
+});
+
+test('staleHelperNote of the state after an update of this build\'s files: stale, then nothing once installed again', { skip: needsRoot('installPolicy') }, (t) => {
+  const l = layout(t);
+  install(l);
+  fs.appendFileSync(path.join(l.dist, 'mountinfo-reader.js'), '// build 2\n');
+  assert.match(staleHelperNote(helperState(l.dist, l.installDir, l.policyPath)) ?? '', /from another version/);
+  install(l);
+  assert.equal(staleHelperNote(helperState(l.dist, l.installDir, l.policyPath)), null);
 });
 
 // installPolicy
