@@ -33,8 +33,14 @@ export function nsenterArgv(ns: Pick<NamespaceRecord, 'type' | 'pid' | 'holders'
 /** What `nsx enter` goes into: a process's namespaces, or one namespace through its nsfs file. */
 export type EnterTarget = { kind: 'process'; pid: number } | { kind: 'file'; path: string; type: NsType };
 
+/** Namespaces nsx has opened and checked itself (pin.ts), each named by the path of its open fd. */
+export interface OpenedNamespaces {
+  kind: 'opened';
+  files: Partial<Record<NsType, string>>;
+}
+
 export interface NsenterSpec {
-  target: EnterTarget;
+  target: EnterTarget | OpenedNamespaces;
   types: readonly NsType[];
   /**
    * Enter the target's user namespace first, which the caller owns (no password). The
@@ -52,13 +58,20 @@ export interface NsenterSpec {
 export function nsenterCommand(nsenter: string, spec: NsenterSpec): string[] {
   const argv = [nsenter];
   const { target } = spec;
+  const opened = (type: NsType) => {
+    const file = target.kind === 'opened' ? target.files[type] : undefined;
+    if (!file) throw new Error(`no opened ${type} namespace to enter`);
+    return `${NSENTER_OPTION[type]}=${file}`;
+  };
   if (target.kind === 'process') {
     argv.push('--target', String(target.pid), ...spec.types.map((t) => NSENTER_OPTION[t]));
-  } else {
+  } else if (target.kind === 'file') {
     argv.push(`${NSENTER_OPTION[target.type]}=${target.path}`);
+  } else {
+    argv.push(...spec.types.map(opened));
   }
   if (spec.viaOwnUserns) {
-    if (!spec.types.includes('user')) argv.push('--user');
+    if (!spec.types.includes('user')) argv.push(target.kind === 'opened' ? opened('user') : '--user');
     argv.push('--preserve-credentials');
   } else if (!spec.asRoot && spec.user) {
     argv.push('--setuid', String(spec.user.uid), '--setgid', String(spec.user.gid));

@@ -14,7 +14,8 @@ import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, readdir
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { NamespaceDetails } from '../../src/core/details/types';
-import { Scenario, readableCli, findNs, findProc, needsRoot, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
+import { shellQuote } from '../../src/core/commands';
+import { Scenario, type Started, descendants, readableCli, findNs, findProc, needsRoot, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
 import { createTestUser, ensurePolkit, grantAction, runAsUser, withoutPolkit, type TestUser } from './polkit-harness';
 
 const GENERIC_ACTION = 'org.freedesktop.policykit.exec';
@@ -26,6 +27,9 @@ const POLICY_PATH = `/usr/share/polkit-1/actions/${ACTION_ID}.policy`;
 
 const NO_AGENT =
   'nsx: no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there';
+
+const STALE =
+  'nsx: the installed polkit helper is from another version of Namespace Explorer, so it is not used; polkit asks for the administrator password instead (to update it: sudo nsx install-policy)';
 
 const NO_POLKIT =
   'nsx: polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)';
@@ -322,6 +326,44 @@ test(
   },
 );
 
+test(
+  'granted, in a terminal that closes with nsx (NSX_HOLD): the helper run as root tells a killed shell and its own failure, and holds the terminal; nsx exits with 0 each time',
+  { skip: SKIP },
+  async (t) => {
+    const setup = await setUp(t);
+    const { s, user } = setup;
+    const target = await rootInNewNet(s);
+    await grantAction(s, user.name);
+    const env = ['PATH=/usr/bin:/bin', 'SHELL=/bin/bash', `HOME=${user.home}`, `USER=${user.name}`, `LOGNAME=${user.name}`, 'LANG=C.UTF-8', 'TERM=xterm', 'NSX_HOLD=1'];
+    /** nsx enter as the user in a terminal of its own (script gives it a pty, on which pkexec could ask). */
+    const enterHeld = (...extra: string[]) =>
+      s.start('runuser', ['-u', user.name, '--', 'env', '-i', ...env, 'script', '-qfec', shellQuote([process.execPath, setup.cli, 'enter', '--pid', String(target.pid), '--type', 'net', ...extra]), '/dev/null'], { input: true });
+    const ends = async (term: Started) => new Promise<number | null>((resolve) => (term.child.exitCode !== null ? resolve(term.child.exitCode) : term.child.once('exit', (code) => resolve(code))));
+
+    const killed = await enterHeld();
+    // Killed once idle: a command its start-up runs (dircolors) would outlive it.
+    // The helper's child (not a subshell of its start-up), once idle: a command its start-up runs (dircolors) would outlive it.
+    const shell = await waitFor('the user\'s shell in the net namespace, idle', () => {
+      const procs = descendants(killed.pid);
+      return procs.find((d) => d.comm === 'bash' && procs.some((p) => p.pid === d.ppid && p.comm !== 'bash') && nsInode(d.pid, 'net') === target.net && descendants(d.pid).length === 0)?.pid;
+    });
+    process.kill(shell, 'SIGKILL');
+    await waitFor('nsx asks for Enter', () => killed.stdout().includes('Press Enter to close this terminal.'));
+    assert.ok(killed.stdout().includes(`nsx: the shell was killed (SIGKILL); you have left net of sleep (${target.pid})\r\n`), killed.stdout());
+    killed.child.stdin!.write('\n');
+    assert.equal(await ends(killed), 0, killed.stdout());
+
+    // The helper's own failure (the PID is no longer the process chosen): said, held, 0.
+    const refused = await enterHeld('--start-time', '1');
+    await waitFor('nsx asks for Enter', () => refused.stdout().includes('Press Enter to close this terminal.'));
+    assert.match(refused.stdout(), new RegExp(`nsx: PID ${target.pid} is now another process: sleep exited and its PID was reused\r\n`), refused.stdout());
+    refused.child.stdin!.write('\n');
+    assert.equal(await ends(refused), 0, refused.stdout());
+    assert.equal(refused.stdout().match(/Press Enter/g)?.length, 1, `held once, by the helper:\n${refused.stdout()}`);
+    await waitFor(`no process of ${user.name} left`, () => processesOf(user).length === 0);
+  },
+);
+
 test('revoked: snapshot --as-root is refused again (127)', { skip: SKIP }, async (t) => {
   const setup = await setUp(t);
   const grant = await grantAction(setup.s, setup.user.name);
@@ -334,7 +376,7 @@ test('revoked: snapshot --as-root is refused again (127)', { skip: SKIP }, async
 });
 
 test(
-  'installed policy: root-owned launchers; the scan action covers the scan and nothing else, the helper action the rest; a changed cli.js falls back to the generic action (refused)',
+  'installed policy: root-owned launchers; the scan action covers the scan and nothing else, the helper action the rest; a changed cli.js is named stale once and falls back to the generic action (refused)',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -369,10 +411,12 @@ test(
     assert.equal(granted.status, 0, `through ${HELPER}\n${show(granted)}`);
     assert.ok(Array.isArray((JSON.parse(granted.stdout) as { namespaces: unknown[] }).namespaces));
 
-    // Another build (one more line): the helper is stale, nsx asks for the generic action.
+    // Another build (one more line): the helper is stale, nsx says so once and asks for the generic action.
     chmodSync(setup.cli, 0o644);
     appendFileSync(setup.cli, '// changed by test/integration/polkit.test.ts\n');
-    assertRefusedNoAgent(nsxAsUser(setup, ['snapshot', '--as-root']), 'snapshot --as-root with a changed cli.js');
+    const stale = nsxAsUser(setup, ['snapshot', '--as-root']);
+    assert.equal(stale.status, 127, show(stale));
+    assert.equal(stale.stderr, `${STALE}\n${NO_AGENT}\n`, `the stale helper named once, then the refusal\n${show(stale)}`);
   },
 );
 

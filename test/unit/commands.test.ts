@@ -44,6 +44,24 @@ test('nsenterCommand: a file target gives --TYPE=PATH and no --target', () => {
   assert.equal(mnt[1], '--mount=/proc/9/fd/5');
 });
 
+test('nsenterCommand: namespaces nsx opened give --TYPE=FILE for each, its user namespace\'s too when entered through it, and no --target', () => {
+  const files = { net: '/proc/42/fd/20', uts: '/proc/42/fd/21', user: '/proc/42/fd/22' };
+  assert.deepEqual(nsenterCommand(NSENTER, enterSpec({ target: { kind: 'opened', files } })), [NSENTER, '--net=/proc/42/fd/20', '--uts=/proc/42/fd/21', '--', '/bin/bash']);
+  assert.deepEqual(nsenterCommand(NSENTER, enterSpec({ target: { kind: 'opened', files }, viaOwnUserns: true })), [
+    NSENTER,
+    '--net=/proc/42/fd/20',
+    '--uts=/proc/42/fd/21',
+    '--user=/proc/42/fd/22',
+    '--preserve-credentials',
+    '--',
+    '/bin/bash',
+  ]);
+});
+
+test('nsenterCommand: a type nsx did not open is an error, never a bare option nsenter would take from elsewhere', () => {
+  assert.throws(() => nsenterCommand(NSENTER, enterSpec({ target: { kind: 'opened', files: { net: '/proc/42/fd/20' } } })), /no opened uts namespace/);
+});
+
 test('nsenterCommand: through the caller\'s own user namespace adds --user and --preserve-credentials', () => {
   assert.deepEqual(nsenterCommand(NSENTER, enterSpec({ viaOwnUserns: true })), [NSENTER, '--target', '1234', '--net', '--uts', '--user', '--preserve-credentials', '--', '/bin/bash']);
 });
