@@ -301,7 +301,8 @@ function heldHelper(command: { hold: boolean }, hold: boolean): string[] {
 async function sessionEnded(end: SessionEnd, left: string, command: string[] | null, hold: boolean): Promise<number> {
   const { status, killed } = sessionOutcome(end, left, command, hold);
   if (killed) {
-    process.stderr.write(`nsx: ${printable(killed)}\n`);
+    // On a line of its own: the killed shell's prompt may be the last thing on the screen.
+    process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}nsx: ${printable(killed)}\n`);
     await holdTerminal();
   }
   return status;
