@@ -52,7 +52,7 @@ export function pinProcess(proc: ProcSource, pid: number, types: readonly NsType
   const who = `PID ${pid}${expected.name ? ` (${expected.name})` : ''}`;
   const gone = `${who} is gone: the process exited`;
   const calls = pidfds();
-  const pidfd = calls ? calls.open(pid) : undefined;
+  const pidfd = calls?.open(pid);
   if (pidfd === null) return gone;
   const fds = new Map<NsType, number>();
   try {
@@ -120,8 +120,8 @@ function startTime(proc: ProcSource, pid: number): number | null {
 // pidfds (Linux 5.3+) through koffi: a handle on one process that a reused PID cannot fool.
 
 interface Pidfds {
-  /** A pidfd of PID; null when there is no such process. */
-  open(pid: number): number | null;
+  /** A pidfd of PID; null when there is no such process, undefined when none could be had (start times then). */
+  open(pid: number): number | null | undefined;
   /** Whether the process still holds its PID (it may have exited, not yet been reaped): no other can have it. */
   holdsPid(pidfd: number): boolean;
   close(fd: number): void;
@@ -153,8 +153,7 @@ function pidfds(): Pidfds | null {
       open: (pid) => {
         const fd = pidfdOpen(pid);
         if (fd >= 0) return fd;
-        if (koffi.errno() === ESRCH) return null;
-        throw new Error(`pidfd_open(${pid}) failed (errno ${koffi.errno()})`);
+        return koffi.errno() === ESRCH ? null : undefined;
       },
       // Signal 0 checks without sending anything.
       holdsPid: (pidfd) => Number(syscall(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', 0, 'void *', null, 'uint', 0)) === 0,
