@@ -322,7 +322,8 @@ async function holdTerminal(): Promise<void> {
   // A shell killed while it held the terminal left it to its dead process group.
   takeForeground();
   process.stderr.write('Press Enter to close this terminal.\n');
-  await new Promise((resolve) => process.stdin.once('data', resolve).once('error', resolve));
+  // Whatever ends the wait: a line, or the terminal going away.
+  await new Promise((resolve) => process.stdin.once('data', resolve).once('end', resolve).once('error', resolve));
   process.stdin.pause();
 }
 

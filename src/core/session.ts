@@ -39,6 +39,8 @@ export interface SessionOptions {
 export interface SessionEnd {
   status: number;
   signal: NodeJS.Signals | null;
+  /** The signal nsx itself got and passed on to it (its terminal closed, or it was told to end), if any. */
+  passedOn: NodeJS.Signals | null;
 }
 
 export async function runEnter(plan: EnterPlan, expectedStart: number | null, opts: SessionOptions): Promise<SessionEnd> {
@@ -154,7 +156,8 @@ function readyOrExit(gate: Duplex, exited: Promise<SessionEnd>): Promise<void> {
  */
 export function sessionOutcome(end: SessionEnd, left: string, command: readonly string[] | null, held: boolean): { status: number; killed: string | null } {
   if (!held) return { status: end.status, killed: null };
-  if (!end.signal) return { status: 0, killed: null };
+  // Ended with nsx (its terminal closed): nobody is left to read a word.
+  if (!end.signal || end.passedOn) return { status: 0, killed: null };
   return { status: 0, killed: `${command ? `the command (${command[0]})` : 'the shell'} was killed (${end.signal}); you have left ${left}` };
 }
 
@@ -222,7 +225,9 @@ function sessionEnv(identity: Account): NodeJS.ProcessEnv {
  */
 function waitForExit(child: ChildProcess): Promise<SessionEnd> {
   const restore = leaveKeyboardSignals();
+  let passedOn: NodeJS.Signals | null = null;
   const pass = (signal: NodeJS.Signals) => {
+    passedOn = signal;
     child.kill(signal);
     // `unshare --fork` ignores it; with --kill-child its SIGKILL takes the namespaces down.
     setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 2000).unref();
@@ -230,7 +235,7 @@ function waitForExit(child: ChildProcess): Promise<SessionEnd> {
   process.on('SIGHUP', pass).on('SIGTERM', pass);
   return new Promise<SessionEnd>((resolve, reject) => {
     child.on('error', (err) => reject(new SessionError(`could not start ${child.spawnfile}: ${err.message}`)));
-    child.on('exit', (code, signal) => resolve({ status: code ?? 128 + (signal ? osConstants.signals[signal] : 0), signal }));
+    child.on('exit', (code, signal) => resolve({ status: code ?? 128 + (signal ? osConstants.signals[signal] : 0), signal, passedOn }));
   }).finally(() => {
     restore();
     process.off('SIGHUP', pass).off('SIGTERM', pass);

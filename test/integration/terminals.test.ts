@@ -185,8 +185,11 @@ test('in a terminal that closes with nsx (NSX_HOLD): a killed shell is told in o
   const cases = [
     { held: true, end: 'kill', status: 0 },
     { held: true, end: 'exit 3', status: 0 },
+    // The terminal closed: nsx passes the hangup on, and there is nobody to hold it for.
+    { held: true, end: 'hang up nsx', status: 0 },
     { held: false, end: 'kill', status: 137 },
     { held: false, end: 'exit 3', status: 3 },
+    { held: false, end: 'hang up nsx', status: 129 },
   ] as const;
   for (const { held, end, status } of cases) {
     const what = `${held ? 'held' : 'not held'}, ${end}`;
@@ -195,10 +198,11 @@ test('in a terminal that closes with nsx (NSX_HOLD): a killed shell is told in o
     // nsx's own child (not a subshell of its start-up), once idle: a command its start-up runs would outlive it.
     const shell = await waitFor(`${what}: the shell in the net namespace, idle`, () => {
       const procs = descendants(term.pid);
-      return procs.find((d) => d.comm === shellName && procs.some((p) => p.pid === d.ppid && p.comm !== shellName) && nsInode(d.pid, 'net') === net && descendants(d.pid).length === 0)?.pid;
+      return procs.find((d) => d.comm === shellName && procs.some((p) => p.pid === d.ppid && p.comm !== shellName) && nsInode(d.pid, 'net') === net && descendants(d.pid).length === 0);
     });
-    if (end === 'kill') process.kill(shell, 'SIGKILL');
-    else term.child.stdin!.write('exit 3\n');
+    if (end === 'kill') process.kill(shell.pid, 'SIGKILL');
+    else if (end === 'exit 3') term.child.stdin!.write('exit 3\n');
+    else process.kill(shell.ppid, 'SIGHUP'); // nsx: nsenter ran the shell in its place
     if (held && end === 'kill') {
       await waitFor(`${what}: nsx asks for Enter`, () => term.stdout().includes('Press Enter to close this terminal.'));
       assert.ok(term.stdout().includes(`${said}\r\n`), `${what}: nsx's line:\n${term.stdout()}`);
@@ -206,7 +210,8 @@ test('in a terminal that closes with nsx (NSX_HOLD): a killed shell is told in o
       assert.equal(term.child.exitCode, null, `${what}: the terminal stays until Enter`);
       term.child.stdin!.write('\n');
     }
-    assert.equal(await exited, status, `${what}:\n${term.stdout()}`);
+    const ended = await Promise.race([exited, sleepMs(20_000).then(() => 'still running after 20 s')]);
+    assert.equal(ended, status, `${what}:\n${term.stdout()}`);
     if (!(held && end === 'kill')) assert.doesNotMatch(term.stdout(), /was killed|Press Enter/, `${what}: nothing said`);
   }
 });
