@@ -27,7 +27,7 @@ export function runOnce(tool, { measureMemory, scratch }) {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: tool.env ?? process.env });
     child.stdout.on('data', (c) => chunks.push(c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
     child.once('error', reject);
     child.once('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -441,8 +441,9 @@ export async function startCodeServer({
       for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(l);
       if (lines.length > 200) lines.splice(0, lines.length - 200);
     };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    // Decoded as a stream, so a character split between two chunks stays whole.
+    child.stdout?.setEncoding('utf8').on('data', keep);
+    child.stderr?.setEncoding('utf8').on('data', keep);
     let exitInfo;
     const exited = new Promise((r) => {
       child.on('exit', (code, signal) => {

@@ -8,14 +8,15 @@ import { account, pkexecCaller, requestingUid } from './core/account';
 import { DetailsError, readDetails } from './core/details';
 import { discover, DiscoverOptions, DiscoveryError } from './core/discover';
 import { currentCaller } from './core/elevation';
-import { EnterError, identityProblem, planEnter } from './core/enter';
+import { EnterError, enterTitle, identityProblem, planEnter } from './core/enter';
 import { forestJson, ownerForest, parentForest, processForest, prune, TreeNode } from './core/hierarchy';
-import { IsolateError, planNew } from './core/isolate';
+import { IsolateError, newTitle, planNew } from './core/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from './core/mountNamespaces';
 import { MountinfoOnce, ProcSource } from './core/procfs';
 import { MountTable, PropagationError, PropagationIndex } from './core/propagation';
-import { runEnter, runNew, SessionError, SessionOptions } from './core/session';
+import { runEnter, runNew, SessionEnd, SessionError, SessionOptions, sessionOutcome } from './core/session';
 import { NamespaceRecord, Snapshot } from './core/snapshot';
+import { takeForeground } from './core/terminalForeground';
 import { ToolMissingError } from './core/tools';
 import { installPolicy, PolicyError, removePolicy } from './privilege/policy';
 import { ElevationError } from './privilege/run';
@@ -55,8 +56,12 @@ async function main(argv: string[]): Promise<number> {
     say(`${err.message} (see 'nsx --help')`);
     return exitStatus(err);
   }
+  const hold = holdsTerminal(command);
   try {
-    const status = await run(command, argv);
+    const status = await run(command, argv, hold);
+    // A failure said above (by a helper run as root, or by install-policy) is read first;
+    // then 0, so that the editor adds no line with nsx's command line.
+    if (hold && status !== 0) return holdTerminal().then(() => 0);
     // Run by pkexec, a command's own 126 or 127 would read as pkexec's "dismissed" or
     // "not authorised" to the nsx that asked: say 125 instead.
     return elevatedHelper() && (status === 126 || status === 127) ? 125 : status;
@@ -66,12 +71,13 @@ async function main(argv: string[]): Promise<number> {
       say(`unexpected error: ${(err as Error)?.message ?? String(err)}`);
       if (process.env.NSX_DEBUG) tell(`${(err as Error)?.stack}`);
     }
+    if (!hold) return exitStatus(err);
     await holdTerminal();
-    return exitStatus(err);
+    return 0;
   }
 }
 
-async function run(command: Command, argv: string[]): Promise<number> {
+async function run(command: Command, argv: string[], hold: boolean): Promise<number> {
   switch (command.name) {
     case 'help':
       out(USAGE + '\n');
@@ -86,9 +92,9 @@ async function run(command: Command, argv: string[]): Promise<number> {
     case 'tree':
       return needsElevation(command.asRoot) ? elevate(argv) : tree(command);
     case 'enter':
-      return enter(command, argv);
+      return enter(command, argv, hold);
     case 'new':
-      return newNamespaces(command, argv);
+      return newNamespaces(command, argv, hold);
     case 'show':
       return needsElevation(command.asRoot) ? elevate(argv) : show(command);
     case 'mounts':
@@ -301,17 +307,16 @@ function sessionOptions(command: string[] | null): SessionOptions {
   return { command, user: account(requestingUid()), root: account(0), say };
 }
 
-async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[]): Promise<number> {
+async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[], hold: boolean): Promise<number> {
   const plan = planEnter(scan(), { ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }), ...(command.types ? { types: command.types } : {}), asRoot: command.asRoot }, currentCaller());
   if (plan.privilege === 'root' && euid() !== 0) {
     const problem = identityProblem(plan);
     if (problem) throw new EnterError(problem);
     // Pin the process now: the password prompt may take a while, and its PID could be reused.
     const pinned = plan.target.kind === 'process' && command.startTime === null ? ['--start-time', String(startTimeOf(plan.target.pid))] : [];
-    const dash = argv.indexOf('--');
-    return elevate(dash >= 0 ? [...argv.slice(0, dash), ...pinned, ...argv.slice(dash)] : [...argv, ...pinned]);
+    return elevate(withOptions(argv, [...pinned, ...heldHelper(command, hold)]));
   }
-  return runEnter(plan, command.startTime, sessionOptions(command.command));
+  return sessionEnded(await runEnter(plan, command.startTime, sessionOptions(command.command)), enterTitle(plan), command.command, hold);
 }
 
 function startTimeOf(pid: number): number {
@@ -322,20 +327,54 @@ function startTimeOf(pid: number): number {
   }
 }
 
-async function newNamespaces(command: Extract<Command, { name: 'new' }>, argv: string[]): Promise<number> {
+async function newNamespaces(command: Extract<Command, { name: 'new' }>, argv: string[], hold: boolean): Promise<number> {
   const plan = planNew(command, { uid: euid() });
-  if (plan.privilege === 'root' && euid() !== 0) return elevate(argv);
-  return runNew(plan, sessionOptions(command.command));
+  if (plan.privilege === 'root' && euid() !== 0) return elevate(withOptions(argv, heldHelper(command, hold)));
+  return sessionEnded(await runNew(plan, sessionOptions(command.command)), newTitle(plan), command.command, hold);
+}
+
+/** ARGV with EXTRA options, before the `--` of the command to run. */
+function withOptions(argv: string[], extra: string[]): string[] {
+  const dash = argv.indexOf('--');
+  return dash >= 0 ? [...argv.slice(0, dash), ...extra, ...argv.slice(dash)] : [...argv, ...extra];
 }
 
 /**
- * In a terminal the editor opened (NSX_HOLD), a failure would vanish with the terminal:
- * keep it on screen until the user has read it.
+ * `--hold` for the helper run as root in a held terminal: pkexec passes no environment,
+ * and only the helper knows whether the command was killed or the helper failed.
  */
+function heldHelper(command: { hold: boolean }, hold: boolean): string[] {
+  return hold && !command.hold ? ['--hold'] : [];
+}
+
+/** What nsx says and exits with when a session ends; a killed command's line stays until read. */
+async function sessionEnded(end: SessionEnd, left: string, command: string[] | null, hold: boolean): Promise<number> {
+  const { status, killed } = sessionOutcome(end, left, command, hold);
+  if (killed) {
+    // On a line of its own: the killed shell's prompt may be the last thing on the screen.
+    if (process.stderr.isTTY) tell('');
+    say(killed);
+    await holdTerminal();
+  }
+  return status;
+}
+
+/**
+ * A terminal the editor opened (NSX_HOLD), or that a held nsx asked for (--hold), closes
+ * with nsx: what it says at the end stays until it has been read.
+ */
+function holdsTerminal(command: Command): boolean {
+  return !!process.env.NSX_HOLD || ((command.name === 'enter' || command.name === 'new') && command.hold);
+}
+
+/** Keeps what was said on screen until the user presses Enter. */
 async function holdTerminal(): Promise<void> {
-  if (!process.env.NSX_HOLD || !process.stdin.isTTY) return;
+  if (!process.stdin.isTTY) return;
+  // A shell killed while it held the terminal left it to its dead process group.
+  takeForeground();
   tell('Press Enter to close this terminal.');
-  await new Promise((resolve) => process.stdin.once('data', resolve));
+  // Whatever ends the wait: a line, or the terminal going away.
+  await new Promise((resolve) => process.stdin.once('data', resolve).once('end', resolve).once('error', resolve));
   process.stdin.pause();
 }
 

@@ -24,7 +24,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     registerNamespaceCommands(env, view);
     const root = rootRunner(env);
     registerElevationCommands(env, view, root);
-    registerTerminalCommands(env, view);
+    registerTerminalCommands(env, view, root);
     registerMountsView(env, view, root);
     registerDetailsPanel(env, view);
     log.info(`activated in ${Date.now() - started} ms`);

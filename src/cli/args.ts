@@ -22,6 +22,7 @@ export type Command =
       types: NsType[] | null;
       asRoot: boolean;
       startTime: number | null;
+      hold: boolean;
       command: string[] | null;
     }
   | {
@@ -33,6 +34,7 @@ export type Command =
       mapRoot: boolean;
       veth: boolean;
       subnet?: string;
+      hold: boolean;
       command: string[] | null;
     }
   | { name: 'mounts'; pid: number | null; ns: number | null; json: boolean; asRoot: boolean }
@@ -87,6 +89,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   ns: { type: 'string' },
   'start-time': { type: 'string' },
+  hold: { type: 'boolean' },
   hostname: { type: 'string' },
   'mount-proc': { type: 'boolean' },
   propagation: { type: 'string' },
@@ -107,8 +110,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   tree: ['json', 'type', 'parent', 'process', 'as-root'],
   snapshot: ['json', 'as-root', 'output', 'details'],
   show: ['json', 'as-root'],
-  enter: ['pid', 'ns', 'type', 'as-root', 'start-time'],
-  new: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet'],
+  enter: ['pid', 'ns', 'type', 'as-root', 'start-time', 'hold'],
+  new: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet', 'hold'],
   mounts: ['pid', 'ns', 'json', 'as-root'],
   propagation: ['pid', 'ns', 'path', 'json', 'as-root'],
   'install-policy': [],
@@ -167,7 +170,7 @@ export function parseCommand(argv: string[]): Command {
       const pid = parsePid(values.pid);
       const ns = parseNumber(values.ns, 'a namespace inode');
       if ((pid === null) === (ns === null)) throw new UsageError('enter needs one of --pid PID and --ns INODE');
-      return { name, pid, ns, types: parseTypes(values.type), asRoot, startTime: parseNumber(values['start-time'], 'a start time'), command };
+      return { name, pid, ns, types: parseTypes(values.type), asRoot, startTime: parseNumber(values['start-time'], 'a start time'), hold: !!values.hold, command };
     }
     case 'new': {
       const types = parseTypes(values.type);
@@ -186,6 +189,7 @@ export function parseCommand(argv: string[]): Command {
         mapRoot: !!values['map-root'],
         veth: !!values.veth,
         ...(values.subnet !== undefined ? { subnet: values.subnet } : {}),
+        hold: !!values.hold,
         command,
       };
     }

@@ -33,8 +33,14 @@ export function nsenterArgv(ns: Pick<NamespaceRecord, 'type' | 'pid' | 'holders'
 /** What `nsx enter` goes into: a process's namespaces, or one namespace through its nsfs file. */
 export type EnterTarget = { kind: 'process'; pid: number } | { kind: 'file'; path: string; type: NsType };
 
+/** Namespaces nsx has opened and checked itself (pin.ts), each named by the path of its open fd. */
+export interface OpenedNamespaces {
+  kind: 'opened';
+  files: Partial<Record<NsType, string>>;
+}
+
 export interface NsenterSpec {
-  target: EnterTarget;
+  target: EnterTarget | OpenedNamespaces;
   types: readonly NsType[];
   /**
    * Enter the target's user namespace first, which the caller owns (no password). The
@@ -52,13 +58,20 @@ export interface NsenterSpec {
 export function nsenterCommand(nsenter: string, spec: NsenterSpec): string[] {
   const argv = [nsenter];
   const { target } = spec;
+  const opened = (type: NsType) => {
+    const file = target.kind === 'opened' ? target.files[type] : undefined;
+    if (!file) throw new Error(`no opened ${type} namespace to enter`);
+    return `${NSENTER_OPTION[type]}=${file}`;
+  };
   if (target.kind === 'process') {
     argv.push('--target', String(target.pid), ...spec.types.map((t) => NSENTER_OPTION[t]));
-  } else {
+  } else if (target.kind === 'file') {
     argv.push(`${NSENTER_OPTION[target.type]}=${target.path}`);
+  } else {
+    argv.push(...spec.types.map(opened));
   }
   if (spec.viaOwnUserns) {
-    if (!spec.types.includes('user')) argv.push('--user');
+    if (!spec.types.includes('user')) argv.push(target.kind === 'opened' ? opened('user') : '--user');
     argv.push('--preserve-credentials');
   } else if (!spec.asRoot && spec.user) {
     argv.push('--setuid', String(spec.user.uid), '--setgid', String(spec.user.gid));
@@ -92,9 +105,13 @@ export function unshareCommand(unshare: string, spec: UnshareSpec): string[] {
 /**
  * A fixed script (no value is ever spliced into it; the command comes as "$@") that
  * tells nsx on fd 3 that the namespaces exist, and runs the command only once nsx has set
- * them up (hostname, addresses) and answers.
+ * them up (hostname, addresses) and answers `go`. Anything else, or the end of fd 3 (nsx
+ * was killed during set-up), means the set-up did not complete: the command never runs
+ * with half of it, and the namespaces go with this shell.
  */
-export const GATE_SCRIPT = 'echo ready >&3; read -r _ <&3; exec 3<&-; exec "$@"';
+export const GATE_SCRIPT =
+  'echo ready >&3 && read -r answer <&3 && [ "$answer" = go ] && exec 3<&- && exec "$@"; ' +
+  'echo "nsx: setting up the new namespaces did not complete; the command was not run" >&2; exit 125';
 
 export function gatedCommand(sh: string, command: readonly string[]): string[] {
   return [sh, '-c', GATE_SCRIPT, 'nsx-gate', ...command];

@@ -38,6 +38,8 @@ export interface EnterPlan {
   asRoot: boolean;
   /** What a person knows the target by: the process's short name, or the holder of the namespace. */
   name: string | null;
+  /** The namespaces the scan saw the target in, by type: what nsx checks it enters (pin.ts). */
+  inodes: Partial<Record<NsType, number>>;
 }
 
 export function planEnter(snapshot: Snapshot, req: EnterRequest, caller: Caller): EnterPlan {
@@ -70,7 +72,7 @@ function planForProcess(
   }
   if (proc.hidden) {
     // Another user's process: only root can see which namespaces it has.
-    return { target, namespaces: [], types: types ? [...types] : [], privilege: caller.uid === 0 ? 'none' : 'root', asRoot, name: proc.name };
+    return { target, namespaces: [], types: types ? [...types] : [], privilege: caller.uid === 0 ? 'none' : 'root', asRoot, name: proc.name, inodes: {} };
   }
   // The caller's own user namespace cannot be entered again (setns fails): it is already there.
   const ownUserns = (t: NsType) => t === 'user' && proc.ns.user === caller.userns;
@@ -84,7 +86,7 @@ function planForProcess(
   const namespaces = chosen.map((t) => byIno.get(proc.ns[t]!)).filter((n): n is NamespaceRecord => !!n);
   const userns = userNamespaces(snapshot);
   const privilege = enterPrivilege(namespaces, proc.ns.user ?? null, caller, userns);
-  return { target, namespaces, types: chosen, privilege, asRoot, name: proc.name };
+  return { target, namespaces, types: chosen, privilege, asRoot, name: proc.name, inodes: { ...proc.ns } };
 }
 
 /** The types in which the process differs from the caller (the user type only if it differs). */
@@ -105,6 +107,7 @@ function planForFile(ns: NamespaceRecord, asRoot: boolean, caller: Caller): Ente
     privilege: caller.uid === 0 ? 'none' : 'root',
     asRoot,
     name: holder.kind === 'bindmount' ? holder.path : holder.kind === 'fd' ? `fd ${holder.fd} of PID ${holder.pid}` : null,
+    inodes: { [ns.type]: ns.ns },
   };
 }
 

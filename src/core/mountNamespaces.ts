@@ -127,7 +127,9 @@ function ownMountNs(proc: ProcSource): number {
   return (own ??= proc.nsInode(process.pid, 'mnt'));
 }
 
-const READER_SCRIPT = path.join(__dirname, 'mountinfo-reader.js');
+/** Built beside this bundle by esbuild.mjs; the installed helper copies it too (privilege/policy.ts). */
+export const READER_BUNDLE = 'mountinfo-reader.js';
+const READER_SCRIPT = path.join(__dirname, READER_BUNDLE);
 
 /** Reads the mountinfo of the namespace FILE holds in a worker thread that enters it. */
 function mountinfoByEntering(file: string, ns: number): Promise<string> {

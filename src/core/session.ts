@@ -13,6 +13,7 @@ import { Account } from './account';
 import { gatedCommand, nsenterCommand, unshareCommand } from './commands';
 import { EnterError, EnterPlan, enterTitle, identityProblem } from './enter';
 import { NewPlan } from './isolate';
+import { pinFile, pinProcess } from './pin';
 import { ProcSource } from './procfs';
 import { requireTool } from './tools';
 import { hostSideBatch, namespaceSideBatch, planVeth, usedNetworks, VethPlan } from './veth';
@@ -34,7 +35,15 @@ export interface SessionOptions {
   proc?: ProcSource;
 }
 
-export async function runEnter(plan: EnterPlan, expectedStart: number | null, opts: SessionOptions): Promise<number> {
+/** How the command ended: its exit status the shell's way (128 + signal), and the signal that killed it, if one did. */
+export interface SessionEnd {
+  status: number;
+  signal: NodeJS.Signals | null;
+  /** The signal nsx itself got and passed on to it (its terminal closed, or it was told to end), if any. */
+  passedOn: NodeJS.Signals | null;
+}
+
+export async function runEnter(plan: EnterPlan, expectedStart: number | null, opts: SessionOptions): Promise<SessionEnd> {
   const proc = opts.proc ?? new ProcSource();
   const nsenter = requireTool('nsenter');
   const identity = plan.asRoot ? opts.root : opts.user;
@@ -46,36 +55,32 @@ export async function runEnter(plan: EnterPlan, expectedStart: number | null, op
   }
   const root = target.kind === 'process' && plan.types.includes('mnt') ? proc.pathInMountNs(target.pid, '') : '';
   const command = opts.command ?? [chooseShell(identity.shell, root)];
-  const argv = nsenterCommand(nsenter, {
-    target,
-    types: plan.types,
-    viaOwnUserns: plan.privilege === 'userns',
-    asRoot: plan.asRoot,
-    // Only root on someone else's behalf changes identity; nsenter keeps the caller's otherwise.
-    ...(opts.user.uid !== process.geteuid?.() ? { user: opts.user } : {}),
-    command,
-  });
-  // Checked last, right before nsenter opens the namespaces, so that a PID reused by
-  // another process since it was chosen is refused rather than entered.
-  if (target.kind === 'process') checkSameProcess(proc, target.pid, expectedStart, plan.name);
-  else if (!fs.existsSync(target.path)) throw new SessionError(`${target.path} is gone: the namespace it held may no longer exist`);
-  opts.say(`entering ${enterTitle(plan)}`);
-  return waitForExit(spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: sessionEnv(identity) }));
-}
-
-function checkSameProcess(proc: ProcSource, pid: number, expectedStart: number | null, name: string | null): void {
-  let start: number;
+  const viaOwnUserns = plan.privilege === 'userns';
+  // Opened and checked last, right before nsenter, which enters these very files: a PID
+  // reused or a path swapped since the scan is refused rather than entered.
+  const pinned =
+    target.kind === 'process'
+      ? pinProcess(proc, target.pid, viaOwnUserns && !plan.types.includes('user') ? [...plan.types, 'user'] : plan.types, { inodes: plan.inodes, start: expectedStart, name: plan.name })
+      : pinFile(target.path, target.type, plan.inodes[target.type]);
+  if (typeof pinned === 'string') throw new SessionError(pinned);
   try {
-    start = proc.startTime(pid);
-  } catch {
-    throw new SessionError(`PID ${pid}${name ? ` (${name})` : ''} is gone: the process exited`);
-  }
-  if (expectedStart !== null && start !== expectedStart) {
-    throw new SessionError(`PID ${pid} is now another process: ${name ?? 'the one chosen'} exited and its PID was reused`);
+    const argv = nsenterCommand(nsenter, {
+      target: { kind: 'opened', files: pinned.files },
+      types: plan.types,
+      viaOwnUserns,
+      asRoot: plan.asRoot,
+      // Only root on someone else's behalf changes identity; nsenter keeps the caller's otherwise.
+      ...(opts.user.uid !== process.geteuid?.() ? { user: opts.user } : {}),
+      command,
+    });
+    opts.say(`entering ${enterTitle(plan)}`);
+    return await waitForExit(spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: sessionEnv(identity) }));
+  } finally {
+    pinned.close();
   }
 }
 
-export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<number> {
+export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<SessionEnd> {
   const proc = opts.proc ?? new ProcSource();
   const unshare = requireTool('unshare');
   const sh = requireTool('sh');
@@ -125,20 +130,35 @@ export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<numbe
 }
 
 /** Resolves when the gate says the namespaces exist; rejects when unshare ends first. */
-function readyOrExit(gate: Duplex, exited: Promise<number>): Promise<void> {
+function readyOrExit(gate: Duplex, exited: Promise<SessionEnd>): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    gate.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
+    gate.setEncoding('utf8');
+    gate.on('data', (chunk: string) => {
+      seen += chunk;
       if (seen.includes('ready\n')) resolve();
     });
     // unshare has already said why on stderr.
     exited.then(
-      (code) =>
-        reject(new SessionError(code > 128 ? 'interrupted before the command started; nothing is left' : `unshare could not make the namespaces (exit status ${code})`)),
+      ({ status, signal }) =>
+        reject(new SessionError(signal || status > 128 ? 'interrupted before the command started; nothing is left' : `unshare could not make the namespaces (exit status ${status})`)),
       reject,
     );
   });
+}
+
+/**
+ * What nsx says and exits with when a session ends. In a terminal that closes with nsx
+ * (HELD: the editor's), a command killed by a signal is told in one line, which the
+ * terminal keeps until it has been read, and one that ended by itself says nothing, as a
+ * shell's terminal would; either way the status is 0, so that the editor adds no message
+ * with nsx's command line. Elsewhere, the command's own status and nothing said.
+ */
+export function sessionOutcome(end: SessionEnd, left: string, command: readonly string[] | null, held: boolean): { status: number; killed: string | null } {
+  if (!held) return { status: end.status, killed: null };
+  // Ended with nsx (its terminal closed): nobody is left to read a word.
+  if (!end.signal || end.passedOn) return { status: 0, killed: null };
+  return { status: 0, killed: `${command ? `the command (${command[0]})` : 'the shell'} was killed (${end.signal}); you have left ${left}` };
 }
 
 function madeLine(proc: ProcSource, plan: NewPlan, inner: number, veth: VethPlan | null): string {
@@ -200,20 +220,22 @@ function sessionEnv(identity: Account): NodeJS.ProcessEnv {
 }
 
 /**
- * The child's exit status, the shell's way (128 + signal). Ctrl-C and Ctrl-\ belong to the
- * command in the foreground; a hangup or termination of nsx is passed on to it.
+ * How the child ended. Ctrl-C and Ctrl-\ belong to the command in the foreground; a hangup
+ * or termination of nsx is passed on to it.
  */
-function waitForExit(child: ChildProcess): Promise<number> {
+function waitForExit(child: ChildProcess): Promise<SessionEnd> {
   const restore = leaveKeyboardSignals();
+  let passedOn: NodeJS.Signals | null = null;
   const pass = (signal: NodeJS.Signals) => {
+    passedOn = signal;
     child.kill(signal);
     // `unshare --fork` ignores it; with --kill-child its SIGKILL takes the namespaces down.
     setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 2000).unref();
   };
   process.on('SIGHUP', pass).on('SIGTERM', pass);
-  return new Promise<number>((resolve, reject) => {
+  return new Promise<SessionEnd>((resolve, reject) => {
     child.on('error', (err) => reject(new SessionError(`could not start ${child.spawnfile}: ${err.message}`)));
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
+    child.on('exit', (code, signal) => resolve({ status: code ?? 128 + (signal ? osConstants.signals[signal] : 0), signal, passedOn }));
   }).finally(() => {
     restore();
     process.off('SIGHUP', pass).off('SIGTERM', pass);

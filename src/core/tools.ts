@@ -13,6 +13,7 @@ export const TOOL_PACKAGES = {
   ip: 'iproute2',
   hostname: 'hostname',
   pkexec: 'pkexec',
+  pkcheck: 'polkitd',
   sh: 'dash',
   env: 'coreutils',
   cat: 'coreutils',

@@ -3,8 +3,9 @@
  * else the editor's own runtime), the environment pkexec accepts, and what its exit
  * statuses mean in plain words.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { requireTool } from '../core/tools';
+import { findTool, requireTool } from '../core/tools';
 import type { InstalledHelper } from './policy';
 
 /** What runs cli.js: Node, or the editor's Electron binary acting as Node. */
@@ -65,17 +66,41 @@ function readShells(): string[] {
 export type PkexecFailure = 'dismissed' | 'no-polkit' | 'no-agent' | 'not-authorised';
 
 /**
- * pkexec's own failures: 126 when the prompt was dismissed, 127 when polkit said no.
- * The helper never exits with these itself (see cli.ts), so they are unambiguous.
- * `stderr` is null when pkexec wrote to the terminal unseen; then only whether it had a
- * terminal to ask on tells a missing agent from a refusal.
+ * What pkexec (and pkcheck) print when polkitd cannot be asked: no system bus ("Could not
+ * connect"), or none on it and none to start ("Error checking for authorization … not
+ * provided by any .service files").
+ */
+const POLKIT_UNREACHABLE = /Error getting authority|Error checking for authorization|Could not connect/i;
+
+/**
+ * pkexec's own failures: 126 when the prompt was dismissed, 127 when polkit said no or
+ * could not be asked. The helper never exits with these itself (see cli.ts), so they are
+ * unambiguous. `stderr` is null when pkexec wrote to the terminal unseen and polkit was
+ * reachable; then only whether it had a terminal to ask on tells a missing agent from a
+ * refusal.
  */
 export function pkexecFailure(status: number | null, stderr: string | null = '', hadTerminal = true): PkexecFailure | null {
   if (status === 126) return 'dismissed';
   if (status !== 127) return null;
   if (stderr === null) return hadTerminal ? 'not-authorised' : 'no-agent';
-  if (/Error getting authority|Could not connect/i.test(stderr)) return 'no-polkit';
+  if (POLKIT_UNREACHABLE.test(stderr)) return 'no-polkit';
   return /authentication agent/i.test(stderr) ? 'no-agent' : 'not-authorised';
+}
+
+/**
+ * Why polkitd cannot be asked, in polkit's own words, or null when it can (or there is no
+ * pkcheck to tell). For a pkexec that shared the terminal, whose words went there unseen:
+ * pkcheck reaches polkitd the same way, and fails the same way.
+ */
+export function polkitUnreachable(): string | null {
+  const pkcheck = findTool('pkcheck');
+  if (!pkcheck) return null;
+  const r = spawnSync(pkcheck, ['--action-id', 'org.freedesktop.policykit.exec', '--process', String(process.pid)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 10_000,
+  });
+  return POLKIT_UNREACHABLE.test(r.stderr ?? '') ? r.stderr : null;
 }
 
 export const PKEXEC_MESSAGES: Readonly<Record<PkexecFailure, string>> = {

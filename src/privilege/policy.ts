@@ -1,11 +1,13 @@
 /**
  * The installed mode of elevation: a polkit action that names a root-owned copy of the
- * helper (cli.js, koffi and, when the editor's runtime could be changed by a user, that
- * runtime too). Once installed, pkexec never runs a file a user could have written.
+ * helper (cli.js, the worker bundles it loads, koffi and, when the editor's runtime could
+ * be changed by a user, that runtime too). Once installed, pkexec never runs a file a user could have written.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { shellQuote } from '../core/commands';
+import { THREAD_BUNDLE } from '../core/details/threads';
+import { READER_BUNDLE } from '../core/mountNamespaces';
 import { Runtime, SCAN_ARGS } from './pkexec';
 
 export const ACTION_ID = 'org.namespaceexplorer.nsx';
@@ -28,24 +30,53 @@ export interface InstalledHelper {
 
 export type HelperState = ({ state: 'installed' } & InstalledHelper) | { state: 'absent' } | { state: 'stale'; why: string };
 
+/** cli.js and the worker-thread bundles it loads at run time (reading inside namespaces as root). */
+export const HELPER_BUNDLES: readonly string[] = ['cli.js', THREAD_BUNDLE, READER_BUNDLE];
+
+/**
+ * The helper's files, relative to dist/: its bundles and koffi's native module for this
+ * machine, when this build has one. Installed together, and used only while every one is
+ * this build's own.
+ */
+function helperFiles(distDir: string): string[] {
+  const koffi = path.join('koffi', `linux_${process.arch}`, 'koffi.node');
+  return [...HELPER_BUNDLES, ...(fs.existsSync(path.join(distDir, koffi)) ? [koffi] : [])];
+}
+
+/** Why an installed helper that is root's alone is not used. */
+export const STALE_VERSION = 'the installed helper is from another version of Namespace Explorer';
+
 /**
  * Whether the installed helper can be used for this build: it must exist, be root's alone,
- * and be this very cli.js (an older copy would answer in an older format).
+ * and be this very build, file for file (an older cli.js would answer in an older format,
+ * an older worker bundle would not match the cli.js that loads it).
  */
 export function helperState(distDir: string, installDir = INSTALL_DIR, policyPath = POLICY_PATH): HelperState {
   const helper = path.join(installDir, LAUNCHERS.helper);
   const scanner = path.join(installDir, LAUNCHERS.scanner);
   if (!fs.existsSync(policyPath) || !fs.existsSync(helper) || !fs.existsSync(scanner)) return { state: 'absent' };
-  const problem = [helper, scanner, path.join(installDir, 'cli.js')].map(writableByOthers).find((p) => p);
+  const files = helperFiles(distDir);
+  const problem = [helper, scanner, ...files.map((f) => path.join(installDir, f))].map(writableByOthers).find((p) => p);
   if (problem) return { state: 'stale', why: problem };
   try {
-    if (!fs.readFileSync(path.join(installDir, 'cli.js')).equals(fs.readFileSync(path.join(distDir, 'cli.js')))) {
-      return { state: 'stale', why: 'the installed helper is from another version of Namespace Explorer' };
+    if (files.some((f) => !fs.readFileSync(path.join(installDir, f)).equals(fs.readFileSync(path.join(distDir, f))))) {
+      return { state: 'stale', why: STALE_VERSION };
     }
   } catch (err) {
     return { state: 'stale', why: (err as Error).message };
   }
   return { state: 'installed', helper, scanner };
+}
+
+/**
+ * What a person is told of a stale installed helper, or null when it is not stale: it is
+ * then not used, and polkit asks for the administrator password every time instead.
+ */
+export function staleHelperNote(state: HelperState): string | null {
+  if (state.state !== 'stale') return null;
+  return state.why === STALE_VERSION
+    ? 'the installed polkit helper is from another version of Namespace Explorer, so it is not used'
+    : `the installed polkit helper is not used: ${state.why}`;
 }
 
 /** Why a user other than root could change `file` or a directory above it, or null. */
@@ -73,18 +104,18 @@ export function writableByOthers(file: string): string | null {
  */
 export function installPolicy(distDir: string, policyDir: string, runtime: Runtime, installDir = INSTALL_DIR, policyPath = POLICY_PATH): string[] {
   if (process.geteuid?.() !== 0) throw new PolicyError('installing the polkit policy needs root (run it with sudo or pkexec)');
-  const arch = `linux_${process.arch}`;
-  const koffi = path.join(distDir, 'koffi', arch, 'koffi.node');
-  for (const file of [path.join(distDir, 'cli.js'), path.join(policyDir, POLICY_NAME)]) {
+  for (const file of [...HELPER_BUNDLES.map((f) => path.join(distDir, f)), path.join(policyDir, POLICY_NAME)]) {
     if (!fs.existsSync(file)) throw new PolicyError(`${file} is missing: build or reinstall Namespace Explorer`);
   }
   const staging = `${installDir}.new`;
   fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(path.join(staging, 'koffi', arch), { recursive: true, mode: 0o755 });
+  fs.mkdirSync(staging, { recursive: true, mode: 0o755 });
   const written: string[] = [];
   try {
-    copy(path.join(distDir, 'cli.js'), path.join(staging, 'cli.js'), 0o644);
-    if (fs.existsSync(koffi)) copy(koffi, path.join(staging, 'koffi', arch, 'koffi.node'), 0o644);
+    for (const file of helperFiles(distDir)) {
+      mkdirs(staging, path.dirname(file));
+      copy(path.join(distDir, file), path.join(staging, file), 0o644);
+    }
     const runtimePath = trustedRuntime(runtime, staging, installDir);
     const launcher = (what: string, args: string) =>
       [
@@ -96,7 +127,7 @@ export function installPolicy(distDir: string, policyDir: string, runtime: Runti
     fs.writeFileSync(path.join(staging, LAUNCHERS.helper), launcher('its helper', '"$@"'), { mode: 0o755 });
     fs.writeFileSync(path.join(staging, LAUNCHERS.scanner), launcher('the scan alone, whatever it is given', SCAN_ARGS.join(' ')), { mode: 0o755 });
     for (const launcher of Object.values(LAUNCHERS)) fs.chmodSync(path.join(staging, launcher), 0o755);
-    for (const dir of [staging, path.join(staging, 'koffi'), path.join(staging, 'koffi', arch)]) fs.chmodSync(dir, 0o755);
+    fs.chmodSync(staging, 0o755);
     fs.rmSync(installDir, { recursive: true, force: true });
     fs.renameSync(staging, installDir);
     written.push(installDir);
@@ -128,6 +159,16 @@ function trustedRuntime(runtime: Runtime, staging: string, installDir: string): 
   }
   copy(runtime.execPath, path.join(staging, 'node'), 0o755);
   return path.join(installDir, 'node');
+}
+
+/** Makes the directories of REL (a relative path) below BASE, each 0755 whatever the umask. */
+function mkdirs(base: string, rel: string): void {
+  let dir = base;
+  for (const part of rel.split(path.sep).filter((p) => p && p !== '.')) {
+    dir = path.join(dir, part);
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir);
+    fs.chmodSync(dir, 0o755);
+  }
 }
 
 function copy(from: string, to: string, mode: number): void {

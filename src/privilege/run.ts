@@ -7,11 +7,12 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { shellQuote } from '../core/commands';
 import { fromPrintable } from '../core/printable';
 import { leaveKeyboardSignals } from '../core/session';
 import { ToolMissingError } from '../core/tools';
-import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, Runtime, sandboxReason } from './pkexec';
+import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, polkitUnreachable, Runtime, sandboxReason } from './pkexec';
 import { helperState } from './policy';
 
 export type ElevationFailure = PkexecFailure | 'sandboxed' | 'no-pkexec' | 'failed';
@@ -58,15 +59,15 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
   const restore = run.capture ? () => undefined : leaveKeyboardSignals();
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', piped, piped], env: pkexecEnv() });
   run.started?.(() => child.kill('SIGTERM'));
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stdoutText = collectText(child.stdout);
+  const stderrText = collectText(child.stderr);
   const status = await new Promise<number>((resolve, reject) => {
     child.on('error', (err) => reject(new ElevationError('failed', `could not run pkexec: ${err.message}`, 1)));
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
   }).finally(restore);
-  const failure = run.capture ? pkexecFailure(status, stderr) : pkexecFailure(status, null, hasControllingTerminal());
+  const stdout = stdoutText();
+  const stderr = stderrText();
+  const failure = run.capture ? pkexecFailure(status, stderr) : pkexecFailure(status, status === 127 ? polkitUnreachable() : null, hasControllingTerminal());
   if (failure) throw new ElevationError(failure, PKEXEC_MESSAGES[failure], status);
   if (run.capture && status !== 0) {
     // The helper wrote its messages printable; carried as they were, they are made printable where shown.
@@ -74,6 +75,16 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
     throw new ElevationError('failed', said || `the command run as root failed (exit status ${status})`, status);
   }
   return { status, stdout };
+}
+
+/**
+ * What STREAM carries, decoded once it has all arrived: a character whose bytes came in two
+ * chunks (anywhere in a long command line) would otherwise be decoded as two halves.
+ */
+export function collectText(stream: Readable | null): () => string {
+  const chunks: Buffer[] = [];
+  stream?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return () => Buffer.concat(chunks).toString('utf8');
 }
 
 function hasControllingTerminal(): boolean {

@@ -11,7 +11,7 @@ import { shellQuote } from '../core/commands';
 import { Snapshot, SNAPSHOT_VERSION } from '../core/snapshot';
 import { findTool } from '../core/tools';
 import { manualArgv, Runtime, sandboxReason, SCAN_ARGS } from '../privilege/pkexec';
-import { helperState } from '../privilege/policy';
+import { helperState, HelperState, staleHelperNote } from '../privilege/policy';
 import { ElevationError, runElevated } from '../privilege/run';
 import { ExtensionEnv, guarded } from './env';
 import { NamespaceView } from './namespaceView';
@@ -43,8 +43,13 @@ export interface RootRunner {
   runtime: Runtime;
   /** Runs `nsx ARGS` as root with a cancellable progress notification; its stdout. */
   run(title: string, args: readonly string[], installedHelper?: boolean): Thenable<{ status: number; stdout: string }>;
-  /** Runs `nsx ARGS` in a terminal, where pkexec can ask for the password; its exit status. */
-  inTerminal(name: string, args: string[]): Promise<number | undefined>;
+  /** Runs `nsx ARGS` in a terminal, where pkexec can ask for the password; resolves when it is closed. */
+  inTerminal(name: string, args: string[]): Promise<void>;
+  /**
+   * Before an elevated run: when the installed helper is stale, says so (once a window)
+   * and offers to update it first. False when the update failed (and said why).
+   */
+  offerHelperUpdate(): Promise<boolean>;
   /**
    * Explains a failed run; with no polkit agent, offers RETRY_IN_TERMINAL when given.
    * Rethrows what is not an elevation failure.
@@ -55,22 +60,45 @@ export interface RootRunner {
 export function rootRunner(env: ExtensionEnv): RootRunner {
   const { extension, log } = env;
   const runtime = extensionRuntime(extension);
-  return {
+  const distDir = path.dirname(runtime.cli);
+  /** Whether the user has answered the offer to update a stale helper in this window. */
+  let updateAnswered = false;
+  const runner: RootRunner = {
     runtime,
     run: (title, args, installedHelper = true) =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
         runElevated({ args, runtime, capture: true, installedHelper, started: (kill) => token.onCancellationRequested(kill) }),
       ),
     inTerminal: (name, args) =>
-      new Promise<number | undefined>((resolve) => {
+      new Promise<void>((resolve) => {
         const terminal = vscode.window.createTerminal(nsxTerminalOptions(runtime, name, args, 'shield'));
         const listener = vscode.window.onDidCloseTerminal((closed) => {
           if (closed !== terminal) return;
           listener.dispose();
-          resolve(closed.exitStatus?.code);
+          resolve();
         });
         terminal.show();
       }),
+    offerHelperUpdate: async () => {
+      const note = updateAnswered ? null : staleHelperNote(helperState(distDir));
+      if (!note) return true;
+      log.info(`before an elevated run: ${note}`);
+      const choice = await vscode.window.showWarningMessage(
+        `${note[0]!.toUpperCase()}${note.slice(1)}: polkit asks for the administrator password every time instead. Update the polkit policy now (one password prompt)?`,
+        UPDATE_POLICY,
+        'Continue Without',
+      );
+      updateAnswered = true;
+      if (choice !== UPDATE_POLICY) return true;
+      try {
+        // Never through the installed helper: installing replaces it, from this build's files.
+        log.info(`Update polkit Policy: ${(await runner.run('Updating the polkit policy (polkit asks for the password)…', ['install-policy'], false)).stdout.trim()}`);
+        return true;
+      } catch (err) {
+        await runner.explain(UPDATE_POLICY, ['install-policy'], err);
+        return false;
+      }
+    },
     explain: async (what, args, err, retryInTerminal) => {
       if (!(err instanceof ElevationError)) throw err;
       log.warn(`${what}: ${err.kind}: ${err.message}`);
@@ -89,7 +117,10 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
       }
     },
   };
+  return runner;
 }
+
+const UPDATE_POLICY = 'Update polkit Policy';
 
 export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView, root: RootRunner): void {
   const { extension, log } = env;
@@ -107,17 +138,16 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
       void vscode.window.showInformationMessage('The editor already runs as root: every process and namespace is shown.');
       return view.refreshNow();
     }
-    if (!(await canElevate(runtime, SCAN_ARGS))) return;
-    const state = helperState(distDir);
-    if (state.state === 'stale') log.info(`installed helper not used: ${state.why}`);
+    if (!(await canElevate(runtime, SCAN_ARGS)) || !(await root.offerHelperUpdate())) return;
     try {
       showSnapshot((await root.run('Scanning as root (polkit may ask for the password)…', SCAN_ARGS)).stdout);
     } catch (err) {
       await root.explain('Show All Namespaces', SCAN_ARGS, err, async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-')), 'snapshot.json');
         try {
-          const status = await root.inTerminal('Scan as root', ['snapshot', '--as-root', '--output', file]);
-          if (status === 0 && fs.existsSync(file)) showSnapshot(fs.readFileSync(file, 'utf8'));
+          // The terminal closes with nsx's status 0 whatever happened (it said so there): the file is the answer.
+          await root.inTerminal('Scan as root', ['snapshot', '--as-root', '--output', file]);
+          if (fs.existsSync(file)) showSnapshot(fs.readFileSync(file, 'utf8'));
         } finally {
           fs.rmSync(path.dirname(file), { recursive: true, force: true });
         }
@@ -125,7 +155,8 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
     }
   };
 
-  const policyCommand = (what: string, args: string[], done: string) => async () => {
+  /** DONE says it worked, once the helper is in the state WANTED. */
+  const policyCommand = (what: string, args: string[], wanted: HelperState['state'], done: string) => async () => {
     if (!(await canElevate(runtime, args))) return;
     try {
       // Never through the installed helper: installing replaces it, from this build's files.
@@ -134,7 +165,10 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
       void vscode.window.showInformationMessage(done);
     } catch (err) {
       await root.explain(what, args, err, async () => {
-        if ((await root.inTerminal(what, args)) === 0) void vscode.window.showInformationMessage(done);
+        // The terminal ends with status 0 whatever happened (it said so there): the policy's state tells.
+        await root.inTerminal(what, args);
+        if (helperState(distDir).state === wanted) void vscode.window.showInformationMessage(done);
+        else void vscode.window.showWarningMessage(`${what} did not complete; the terminal said why.`);
       });
     }
   };
@@ -149,13 +183,14 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
         policyCommand(
           'Install polkit Policy',
           ['install-policy'],
+          'installed',
           'The polkit policy is installed: elevated scans and terminals now run a root-owned copy of the helper, and polkit remembers the password for Show All scans for a few minutes.',
         ),
       ),
     ),
     vscode.commands.registerCommand(
       'namespaceExplorer.removePolicy',
-      guarded(env, 'Remove polkit Policy', policyCommand('Remove polkit Policy', ['remove-policy'], 'The polkit policy and the root-owned helper are removed.')),
+      guarded(env, 'Remove polkit Policy', policyCommand('Remove polkit Policy', ['remove-policy'], 'absent', 'The polkit policy and the root-owned helper are removed.')),
     ),
   );
 }

@@ -108,6 +108,7 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
     const args = ['mounts', '--ns', String(ns), '--json'];
     readingAsRoot = ns;
     try {
+      if (!(await root.offerHelperUpdate())) return;
       const { stdout } = await root.run(`Reading the mounts of ${namespaceName(ns, labelOf(ns))} as root…`, args);
       // Another namespace chosen while polkit asked: this answer is no longer wanted.
       if (selected !== ns) return;

@@ -400,7 +400,7 @@ test('Show Details: each type\'s sections with the real values, the veth peer fo
   const mapOf = (file: string) => {
     const [inside, outside, count] = readFileSync(`/proc/${sleep}/${file}`, 'utf8').trim().split(/\s+/).map(Number) as [number, number, number];
     const range = (from: number) => (count === 1 ? String(from) : `${from}–${from + count - 1}`);
-    return `${range(inside)} → ${range(outside)}`;
+    return `${range(inside)} → ${range(outside)}${count === 1 ? ' (one ID)' : ''}`;
   };
   assert.equal(user['UID map'], mapOf('uid_map'));
   assert.equal(user['GID map'], mapOf('gid_map'));

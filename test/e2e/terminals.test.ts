@@ -2,15 +2,18 @@
  * Terminals from the Namespaces view in a real VS Code: Open Terminal in Namespace… on a
  * process's namespace (one type, then all of them) and on a namespace no process is in
  * (`ip netns add`), New Isolated Terminal… as root and as an ordinary user (whose new
- * user namespace needs no password), and Show All Namespaces… through real polkit.
+ * user namespace needs no password), a terminal whose shell is killed or exits, Show All
+ * Namespaces… through real polkit, and a stale installed polkit helper offered an update.
  * Each test checks what the shell in the terminal sees (`readlink /proc/self/ns/…`,
  * `hostname`, `id -u`) against /proc. Timings are printed, not asserted.
  *
- * Needs root: it makes namespaces, users and polkit rules of its own, all removed at the
- * end (process groups, netns names, the user and rule files it made).
+ * Needs root: it makes namespaces, users and polkit rules of its own, and installs the
+ * polkit policy, all removed at the end (process groups, netns names, the user and rule
+ * files it made, the policy it installed).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
@@ -23,6 +26,7 @@ import {
   expand,
   ms,
   nsRow,
+  terminalText,
   openWithNamespaces,
   quickInputTitle,
   quickPickItems,
@@ -38,7 +42,7 @@ import {
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { descendants, nsInode, Scenario, type Started } from '../integration/helpers';
+import { descendants, nsInode, REPO, run, Scenario, type Started } from '../integration/helpers';
 import { createTestUser, grantedTestUser, POLKIT_TOOLS, TEST_USER_TOOLS } from '../integration/polkit-harness';
 
 const ROOT = process.getuid?.() === 0;
@@ -234,6 +238,73 @@ test('Open Terminal in Namespace… on a process enters the types checked: one, 
   await wb.screenshot('terminals-enter-all', { parkMouse: true });
 });
 
+/** The shell of the terminal that runs `nsx enter --pid PID`, below code-server. */
+function enteredShell(wb: Workbench, pid: number, shell: string): number | undefined {
+  const nsx = descendants(wb.serverPid).find((p) => {
+    const argv = cmdline(p.pid);
+    return argv.some((a) => a.endsWith('cli.js')) && argv.includes('enter') && argv[argv.indexOf('--pid') + 1] === String(pid);
+  });
+  // nsenter runs the shell in its place: nsx's own child.
+  return nsx && descendants(nsx.pid).find((d) => d.comm === shell && d.ppid === nsx.pid)?.pid;
+}
+
+test('a terminal whose shell is killed says so in nsx\'s words and closes on Enter; one whose shell exits with a failing status just closes; neither shows nsx\'s command line', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const sleeper = await s.inNewNamespace(await s.start('unshare', ['--net', 'sleep', '600']), 'sleep', 'net');
+  const net = nsInode(sleeper, 'net');
+  const shell = path.basename(readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('root:'))!.split(':')[6]!);
+  const title = `net of sleep (${sleeper})`;
+
+  const wb = await open(t, 'killed');
+  t.after(() => wb.close());
+  const { page } = wb;
+  const row = await findNamespace(wb, 'net', net, String(sleeper));
+  const rawExit = page.getByText(/terminated with exit code/).filter({ visible: true });
+  const openNetTerminal = async () => {
+    await wb.step('right-click the net namespace → Open Terminal in Namespace…, and accept net', () =>
+      waitUntil('the pick opens', async () => {
+        await contextMenu(row);
+        await clickMenuItem(page, 'Open Terminal in Namespace…');
+        return quickInputTitled(page, `Open Terminal in Namespace: sleep (${sleeper})`, 5_000).then(() => true, () => false);
+      }, 30_000),
+    );
+    await wb.step('accept', () => acceptQuickInput(page));
+    await waitForTab(wb, title, performance.now());
+    await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`);
+  };
+  const tabGone = () => wb.step(`the terminal ${title} closes`, () => waitUntil(`no tab is titled ${title}`, async () => !(await terminalTabs(page)).includes(title), 20_000));
+
+  await openNetTerminal();
+  const killed = await wb.step('find the shell of the terminal', () => waitUntil('its shell runs', async () => enteredShell(wb, sleeper, shell) !== undefined, 10_000).then(() => enteredShell(wb, sleeper, shell)!));
+  process.kill(killed, 'SIGKILL');
+  // Compared without white space: a line longer than the terminal is wide wraps anywhere.
+  const squeeze = (text: string) => text.replace(/\s+/g, '');
+  const sentence = `nsx: the shell was killed (SIGKILL); you have left ${title}`;
+  let said = '';
+  await wb.step('the terminal says the shell was killed, in nsx\'s words, on a line of its own', () =>
+    waitUntil(`the terminal shows ${sentence}`, async () => squeeze((said = await terminalText(page))).includes(squeeze(sentence)), 20_000).catch((e: Error) => {
+      throw new Error(`${e.message}; it shows:\n${said}`);
+    }),
+  );
+  assert.ok(said.split('\n').some((line) => line.startsWith('nsx: the shell was killed')), `on a line of its own:\n${said}`);
+  assert.match(said, /Press Enter to close this terminal\.$/, 'and waits for Enter');
+  await page.waitForTimeout(500);
+  assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" with nsx\'s command line');
+  assert.ok((await terminalTabs(page)).includes(title), 'the terminal stays until Enter');
+  await wb.screenshot('terminals-shell-killed');
+  await wb.step('press Enter', () => typeInTerminal(page, '', { echo: false }));
+  await tabGone();
+  await page.waitForTimeout(500);
+  assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" after it closed');
+
+  await openNetTerminal();
+  await wb.step('exit the shell with a failing status', () => typeInTerminal(page, 'false || exit 3'));
+  await tabGone();
+  await page.waitForTimeout(500);
+  assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" for a shell that exited by itself');
+  await wb.screenshot('terminals-shell-exited', { parkMouse: true });
+});
+
 test('Open Terminal in Namespace… on an ip netns no process is in opens it directly', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   const tag = `nsxe2e-${process.pid}-term`;
@@ -397,4 +468,67 @@ test('Show All Namespaces… as an ordinary user: root\'s view through polkit, b
     await toast.waitFor({ state: 'hidden', timeout: 10_000 });
   });
   assert.equal(await marker.isVisible(), false, 'still the user\'s own view');
+});
+
+const INSTALL_DIR = '/usr/local/lib/namespace-explorer';
+const POLICY_PATH = '/usr/share/polkit-1/actions/org.namespaceexplorer.nsx.policy';
+
+/** The cli.js of the extension the workbench installed, found through code-server's --extensions-dir. */
+function installedExtensionCli(wb: Workbench): string {
+  const argv = cmdline(wb.serverPid);
+  const dir = argv[argv.indexOf('--extensions-dir') + 1];
+  assert.ok(dir, `code-server's command line names its extensions: ${argv.join(' ')}`);
+  const ext = readdirSync(dir).find((e) => e.startsWith('namespace-explorer.'));
+  assert.ok(ext, `the extension is installed in ${dir}: ${readdirSync(dir).join(', ')}`);
+  return path.join(dir, ext, 'dist', 'cli.js');
+}
+
+test('a stale installed polkit helper is named before the first elevated run, with Update polkit Policy: Continue Without is not asked again in that window; Update installs this build\'s helper and goes on with the scan', { skip: rootOnly, timeout: 8 * 60_000 }, async (t) => {
+  const present = [INSTALL_DIR, POLICY_PATH].filter((p) => existsSync(p));
+  if (present.length) return void t.skip(`already installed on this machine, not clobbered by a test: ${present.join(', ')}`);
+  const s = new Scenario(t);
+  const { user } = await grantedTestUser(s);
+  s.defer('remove the polkit policy', () => {
+    for (const p of [POLICY_PATH, INSTALL_DIR]) rmSync(p, { recursive: true, force: true });
+  });
+  // An older build's helper: installed from this checkout, then changed as an update would leave it.
+  run(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'install-policy']);
+  appendFileSync(path.join(INSTALL_DIR, 'cli.js'), '// an older build of Namespace Explorer\n');
+
+  const offer = (page: Page) => page.locator('.notification-toast').filter({ hasText: 'from another version of Namespace Explorer' });
+  const marker = (page: Page) => sidebar(page).getByText(/all processes \(root\)/i).filter({ visible: true }).first();
+  const showAll = async (wb: Workbench) => {
+    await wb.step('run Show All Namespaces…', () => runCommand(wb.page, 'Namespace Explorer: Show All Namespaces…'));
+  };
+  const expectOffer = async (wb: Workbench) => {
+    const toast = offer(wb.page).first();
+    await wb.step('a warning says the installed helper is from another version, with Update polkit Policy and Continue Without', () => toast.waitFor({ state: 'visible', timeout: 30_000 }));
+    t.diagnostic(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
+    for (const name of ['Update polkit Policy', 'Continue Without']) assert.equal(await toast.getByRole('button', { name }).isVisible(), true, `it offers ${name}`);
+    assert.equal(await wb.page.locator('.notification-toast').filter({ hasText: 'Scanning as root' }).count(), 0, 'nothing runs as root before it is answered');
+  };
+
+  const first = await open(t, 'stale-continue', { asUser: user.name });
+  s.defer('close the first workbench', () => first.close());
+  await showAll(first);
+  await expectOffer(first);
+  await first.page.waitForTimeout(500); // the toast fades in
+  await first.screenshot('terminals-stale-helper', { parkMouse: true });
+  await first.step('Continue Without', () => offer(first.page).getByRole('button', { name: 'Continue Without' }).click());
+  await first.step('the scan goes on, without the helper', () => marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }));
+  await first.step('Back to Your Own View', () => runCommand(first.page, 'Namespace Explorer: Back to Your Own View'));
+  await first.step('the marker goes', () => marker(first.page).waitFor({ state: 'hidden', timeout: 15_000 }));
+  await showAll(first);
+  await first.step('Show All again: the scan, not asked again', () => marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }));
+  assert.equal(await offer(first.page).count(), 0, 'the offer is not made again in this window');
+  await first.close();
+
+  const second = await open(t, 'stale-update', { asUser: user.name });
+  s.defer('close the second workbench', () => second.close());
+  await showAll(second);
+  await expectOffer(second);
+  await second.step('Update polkit Policy', () => offer(second.page).getByRole('button', { name: 'Update polkit Policy' }).click());
+  await second.step('the scan goes on after the update', () => marker(second.page).waitFor({ state: 'visible', timeout: 60_000 }));
+  const cli = installedExtensionCli(second);
+  assert.ok(readFileSync(path.join(INSTALL_DIR, 'cli.js')).equals(readFileSync(cli)), `the installed helper is now the extension's own ${cli}`);
 });

@@ -6,15 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expand, findVsix, hoverForTooltip, nsRow, openViewContainer, openWorkbench, revealRow, runCommand, treeRow } from './workbench';
-import { needsRoot, nsInode, Scenario } from '../integration/helpers';
+import { expand, findVsix, hoverForTooltip, needsE2e, nsRow, openViewContainer, openWorkbench, revealRow, runCommand, treeRow } from './workbench';
+import { nsInode, Scenario } from '../integration/helpers';
 
 /** On a line of its own, it would close the code block the tooltip shows the command line in. */
 const FENCE = '\n```\n';
 const IMAGE = '![nsx-e2e-image](http://127.0.0.1:9/nsx-e2e.png)';
 const LINK = '[nsx-e2e-link](command:workbench.action.quit)';
 
-test('a command line with a closing fence, a link and a remote image shows in the tooltip as text', { skip: needsRoot('makes a net namespace with unshare'), timeout: 4 * 60_000 }, async (t) => {
+test('a command line with a closing fence, a link and a remote image shows in the tooltip as text', { skip: needsE2e({ root: 'makes a net namespace with unshare', tools: ['unshare'] }), timeout: 4 * 60_000 }, async (t) => {
   const s = new Scenario(t);
   // The shell stays (`; :`), so its command line with the arguments is the namespace's senior one.
   const started = await s.start('unshare', ['--net', 'sh', '-c', 'sleep 600; :', FENCE, IMAGE, LINK]);

@@ -277,13 +277,15 @@ export class Scenario {
 
   /**
    * Spawns `cmd args` detached (a new session and process group led by it) with stdin
-   * closed, stdout captured and stderr inherited; cleanup SIGKILLs that process group.
+   * closed (a pipe with `input`), stdout captured and stderr inherited; cleanup SIGKILLs
+   * that process group.
    */
-  async start(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<Started> {
+  async start(cmd: string, args: string[], opts: { cwd?: string; input?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Started> {
     const child = spawn(cmd, args, {
       detached: true,
       cwd: opts.cwd ?? '/',
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'inherit'],
+      ...(opts.env ? { env: opts.env } : {}),
     });
     let out = '';
     child.stdout?.setEncoding('utf8');
@@ -342,7 +344,8 @@ export class Scenario {
   }
 }
 
-function groupMembers(pgid: number): ProcStat[] {
+/** Living members of process group PGID (what a started process and everything it started are). */
+export function groupMembers(pgid: number): ProcStat[] {
   return allStats().filter((s) => s.pgrp === pgid && s.state !== 'Z');
 }
 

@@ -6,11 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { cliJson, needs, nsInode, readableCli, run, Scenario, unshareMountAt, waitFor } from './helpers';
+import { Worker } from 'node:worker_threads';
+import type { WorkerReply, WorkerRequest } from '../../src/core/background';
+import type { NamespaceDetails } from '../../src/core/details/types';
+import { cliJson, DIST, needs, nsInode, readableCli, run, Scenario, unshareMountAt, waitFor } from './helpers';
 
 interface MountsOutput {
   namespace: { ns: number; via: string };
@@ -74,4 +77,70 @@ test('as an ordinary user, the mount namespaces of other users\' processes are r
   assert.equal(there.ns, null, 'its inode cannot be read by nobody');
   assert.equal(there.path, `${dir}/x`);
   assert.match(there.via, /^peer group \d+$/);
+});
+
+/** What this process's fds point at (workers share them), by fd number. */
+function ourFds(): Map<string, string> {
+  const fds = new Map<string, string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      fds.set(fd, readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // the fd of the directory listing itself, closed by now
+    }
+  }
+  return fds;
+}
+
+test('reading namespaces only a bind mount holds, 100 times through the editor\'s discovery worker, leaves no fd open, and nothing keeps them once unmounted', { skip: needs({ root: 'makes mounts and namespaces', tools: ['mount', 'umount', 'unshare', 'taskset'] }) }, async (t) => {
+  const s = new Scenario(t);
+  const dir = mkdtempSync(path.join(tmpdir(), `nsxtest-${process.pid}-fds-`));
+  s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  // The nsfs file sits on a private bind mount of the directory, so its mount does not propagate.
+  run('mount', ['--bind', dir, dir]);
+  s.defer(`umount ${dir}`, () => void run('umount', [dir]));
+  run('mount', ['--make-private', dir]);
+  const file = path.join(dir, 'mnt');
+  writeFileSync(file, '');
+  unshareMountAt(file, ['--propagation', 'private', 'true']);
+  let mounted = true;
+  s.defer(`umount ${file}`, () => void (mounted && run('umount', [file])));
+  const mnt = statSync(file).ino;
+  // A net namespace is read from the details thread, which enters it and asks netlink.
+  const net = s.netns(`nsxtest-${process.pid}-fds`);
+
+  const worker = new Worker(path.join(DIST, 'discovery-worker.js'));
+  s.defer('end the discovery worker', () => void worker.terminate());
+  const ask = (request: WorkerRequest) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.postMessage(request);
+    }).finally(() => worker.removeAllListeners('error'));
+  const scanned = await ask({ scan: {} });
+  assert.ok('snapshot' in scanned, `a snapshot: ${JSON.stringify(scanned).slice(0, 300)}`);
+
+  const before = ourFds();
+  // Each reading of a mount namespace starts a thread that enters it; each of a net
+  // namespace, one that enters it and opens a netlink socket there.
+  for (let i = 0; i < 100; i++) {
+    const reply = await ask({ details: i % 4 ? [mnt] : [mnt, net] });
+    assert.ok('details' in reply, JSON.stringify(reply).slice(0, 300));
+    const [m, n] = reply.details as NamespaceDetails[];
+    assert.match(m?.via ?? '', /^entered through bind mount /, `read ${i}: ${JSON.stringify(m)}`);
+    if (n) assert.deepEqual([n.readAs, n.unavailable], ['root', []], `read ${i}: ${JSON.stringify(n)}`);
+  }
+  // The last reading thread ends a moment after its answer, and its own fds with it.
+  let after = ourFds();
+  await waitFor(`our fds back to ${before.size} (a few more while a thread ends)`, () => (after = ourFds()).size <= before.size + 4).catch((err: Error) => {
+    const added = [...after].filter(([fd, target]) => before.get(fd) !== target).map(([fd, target]) => `${fd} -> ${target}`);
+    throw new Error(`${err.message}: ${after.size} fds, new ones: ${added.slice(0, 10).join(', ')}${added.length > 10 ? ', …' : ''}`);
+  });
+  await worker.terminate();
+
+  run('umount', [file]);
+  mounted = false;
+  // What would keep the namespace alive (and readable): its nsfs file, or a mountinfo opened inside it.
+  const pins = [...ourFds()].filter(([, target]) => target === `mnt:[${mnt}]` || /^\/proc\/\d+\/(task\/\d+\/)?mountinfo$/.test(target));
+  assert.deepEqual(pins, [], 'no fd of ours keeps the unmounted namespace');
 });

@@ -3,6 +3,7 @@
  * starts the system bus or polkitd for us, and there is no logind session either).
  *
  * - ensurePolkit(s): use the running system bus + polkitd, or start what is missing.
+ * - withoutPolkit(s, bus): no polkitd to ask, with or without a system bus.
  * - createTestUser(s): a fresh unprivileged user, removed at cleanup.
  * - grantAction(s, user, actionId?): a polkit rule saying YES for that user, returned
  *   once polkitd applies it; `revoke()` (also run at cleanup) undoes it the same way.
@@ -14,7 +15,9 @@
  * parallel (package.json runs them with --test-concurrency=1).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { run, uniqueName, waitFor, type CliResult, type Scenario } from './helpers';
 
 const POLKITD = '/usr/lib/polkit-1/polkitd';
@@ -69,7 +72,7 @@ function pidInPidfile(): number | null {
   return existsSync(DBUS_PIDFILE) ? Number(readFileSync(DBUS_PIDFILE, 'utf8').trim()) : null;
 }
 
-function startSystemBus(s: Scenario): void {
+function startSystemBus(s: Scenario, config: string[] = ['--system']): void {
   // dbus-daemon 1.14 leaves its pidfile and socket behind even after a clean SIGTERM exit,
   // and refuses to start while the pidfile exists (the stale socket it simply replaces).
   const stale = pidInPidfile();
@@ -78,12 +81,32 @@ function startSystemBus(s: Scenario): void {
   // --fork returns once the bus listens; the daemon is reparented away from us, so it is
   // stopped by PID rather than through Scenario.start's process group. A polkitd the bus
   // activated by itself (dbus-daemon-launch-helper) exits when the bus does.
-  const pid = Number(run('dbus-daemon', ['--system', '--fork', '--print-pid']).trim());
+  const pid = Number(run('dbus-daemon', [...config, '--fork', '--print-pid']).trim());
   s.defer(`stop dbus-daemon ${pid}`, async () => {
     await stop(pid, 'dbus-daemon');
     // So that starting the system bus by hand afterwards works too.
     if (pidInPidfile() === pid) rmSync(DBUS_PIDFILE);
   });
+}
+
+/**
+ * Makes sure polkitd cannot be asked, as on a machine where it is stopped: with BUS false
+ * no system bus runs at all; with BUS true one runs (started here, stopped at cleanup) that
+ * has no polkitd and cannot start one (no service files). Returns why not, when a system
+ * bus of someone else's runs already: not ours to stop.
+ */
+export function withoutPolkit(s: Scenario, bus: boolean): string | null {
+  const owned = polkitOnBus();
+  if (owned !== null) return `a system bus runs here already${owned ? ' with polkitd on it' : ''}: not stopped by a test`;
+  if (!bus) return null;
+  const dir = mkdtempSync(path.join(tmpdir(), uniqueName('bus-')));
+  s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  const config = path.join(dir, 'system-without-services.conf');
+  const system = readFileSync('/usr/share/dbus-1/system.conf', 'utf8');
+  if (!system.includes('<standard_system_servicedirs/>')) throw new Error('/usr/share/dbus-1/system.conf names no <standard_system_servicedirs/> to leave out');
+  writeFileSync(config, system.replace('<standard_system_servicedirs/>', ''));
+  startSystemBus(s, ['--config-file', config]);
+  return null;
 }
 
 /** Makes sure polkitd answers on the system bus, starting dbus-daemon and/or polkitd as needed. */

@@ -13,8 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { Scenario, readableCli, findNs, findProc, needs, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
-import { createTestUser, ensurePolkit, grantAction, POLKIT_TOOLS, runAsUser, type TestUser } from './polkit-harness';
+import type { NamespaceDetails } from '../../src/core/details/types';
+import { shellQuote } from '../../src/core/commands';
+import { Scenario, type Started, descendants, readableCli, findNs, findProc, needs, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
+import { createTestUser, ensurePolkit, grantAction, POLKIT_TOOLS, runAsUser, withoutPolkit, type TestUser } from './polkit-harness';
 
 const GENERIC_ACTION = 'org.freedesktop.policykit.exec';
 const ACTION_ID = 'org.namespaceexplorer.nsx';
@@ -25,6 +27,12 @@ const POLICY_PATH = `/usr/share/polkit-1/actions/${ACTION_ID}.policy`;
 
 const NO_AGENT =
   'nsx: no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there';
+
+const STALE =
+  'nsx: the installed polkit helper is from another version of Namespace Explorer, so it is not used; polkit asks for the administrator password instead (to update it: sudo nsx install-policy)';
+
+const NO_POLKIT =
+  'nsx: polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)';
 
 const SKIP = needs({ root: 'creates a user, writes polkit rules and installs the polkit policy', tools: [...POLKIT_TOOLS, 'pgrep', 'unshare'] });
 
@@ -42,9 +50,9 @@ interface Setup {
 }
 
 /** polkit answering, a fresh user, and a root-owned copy of dist/ and polkit/ that user can read. */
-async function setUp(t: TestContext): Promise<Setup> {
+async function setUp(t: TestContext, { polkit = true } = {}): Promise<Setup> {
   const s = new Scenario(t);
-  await ensurePolkit(s);
+  if (polkit) await ensurePolkit(s);
   const user = createTestUser(s);
   const cli = readableCli(s);
   // At cleanup, after the test's own processes and grants and before userdel: nothing the user ran is left.
@@ -162,6 +170,30 @@ test(
   },
 );
 
+for (const bus of [false, true]) {
+  test(
+    `polkit not running (${bus ? 'a system bus with no polkitd on it, nor one to start' : 'no system bus'}): --as-root says so, whether pkexec's words were captured or went to the terminal`,
+    { skip: SKIP },
+    async (t) => {
+      const setup = await setUp(t, { polkit: false });
+      const busy = withoutPolkit(setup.s, bus);
+      if (busy) return void t.skip(busy);
+
+      const captured = nsxAsUser(setup, ['snapshot', '--as-root']);
+      assert.equal(captured.status, 127, show(captured));
+      assert.equal(captured.stdout, '', show(captured));
+      assert.equal(captured.stderr, `${NO_POLKIT}\n`, `snapshot --as-root: exactly one nsx line\n${show(captured)}`);
+
+      // Sharing the terminal, pkexec says why there first; nsx's last line must agree with it.
+      const shared = nsxAsUser(setup, ['list', '--as-root']);
+      assert.equal(shared.status, 127, show(shared));
+      assert.match(shared.stderr, /Error getting authority|Error checking for authorization/, `pkexec said it first\n${show(shared)}`);
+      assert.equal(shared.stderr.trimEnd().split('\n').at(-1), NO_POLKIT, show(shared));
+      assertNothingRunning(setup.user);
+    },
+  );
+}
+
 test(
   'granted: snapshot --as-root scans as root for the user (root\'s process in its own net namespace is visible, hidden without --as-root); --output writes it as the user',
   { skip: SKIP },
@@ -258,6 +290,64 @@ test(
   },
 );
 
+test(
+  'granted: snapshot --as-root brings a command line of 60,000 "ü" whole, however the pipe cut it',
+  { skip: SKIP },
+  async (t) => {
+    const setup = await setUp(t);
+    const { s, user } = setup;
+    const text = 'ü'.repeat(60_000);
+    // Root's process: only root's scan reads its command line.
+    const holder = await s.start(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', text]);
+    await grantAction(s, user.name);
+
+    const r = nsxAsUser(setup, ['snapshot', '--as-root']);
+    assert.equal(r.status, 0, show(r));
+    const command = findProc(parseSnapshot(r.stdout, 'snapshot --as-root'), holder.pid)?.command ?? '';
+    const broken = [...command].filter((c) => c === '\ufffd').length;
+    assert.equal(broken, 0, `${broken} characters of ${holder.pid}'s command line came through as U+FFFD`);
+    assert.ok(command.endsWith(` ${text}`), `the command line of ${holder.pid} ends with the text (${command.length} characters)`);
+  },
+);
+
+test(
+  'granted, in a terminal that closes with nsx (NSX_HOLD): the helper run as root tells a killed shell and its own failure, and holds the terminal; nsx exits with 0 each time',
+  { skip: SKIP },
+  async (t) => {
+    const setup = await setUp(t);
+    const { s, user } = setup;
+    const target = await rootInNewNet(s);
+    await grantAction(s, user.name);
+    const env = ['PATH=/usr/bin:/bin', 'SHELL=/bin/bash', `HOME=${user.home}`, `USER=${user.name}`, `LOGNAME=${user.name}`, 'LANG=C.UTF-8', 'TERM=xterm', 'NSX_HOLD=1'];
+    /** nsx enter as the user in a terminal of its own (script gives it a pty, on which pkexec could ask). */
+    const enterHeld = (...extra: string[]) =>
+      s.start('runuser', ['-u', user.name, '--', 'env', '-i', ...env, 'script', '-qfec', shellQuote([process.execPath, setup.cli, 'enter', '--pid', String(target.pid), '--type', 'net', ...extra]), '/dev/null'], { input: true });
+    const ends = async (term: Started) => new Promise<number | null>((resolve) => (term.child.exitCode !== null ? resolve(term.child.exitCode) : term.child.once('exit', (code) => resolve(code))));
+
+    const killed = await enterHeld();
+    // Killed once idle: a command its start-up runs (dircolors) would outlive it.
+    // The helper's child (not a subshell of its start-up), once idle: a command its start-up runs (dircolors) would outlive it.
+    const shell = await waitFor('the user\'s shell in the net namespace, idle', () => {
+      const procs = descendants(killed.pid);
+      return procs.find((d) => d.comm === 'bash' && procs.some((p) => p.pid === d.ppid && p.comm !== 'bash') && nsInode(d.pid, 'net') === target.net && descendants(d.pid).length === 0)?.pid;
+    });
+    process.kill(shell, 'SIGKILL');
+    await waitFor('nsx asks for Enter', () => killed.stdout().includes('Press Enter to close this terminal.'));
+    assert.ok(killed.stdout().includes(`nsx: the shell was killed (SIGKILL); you have left net of sleep (${target.pid})\r\n`), killed.stdout());
+    killed.child.stdin!.write('\n');
+    assert.equal(await ends(killed), 0, killed.stdout());
+
+    // The helper's own failure (the PID is no longer the process chosen): said, held, 0.
+    const refused = await enterHeld('--start-time', '1');
+    await waitFor('nsx asks for Enter', () => refused.stdout().includes('Press Enter to close this terminal.'));
+    assert.match(refused.stdout(), new RegExp(`nsx: PID ${target.pid} is now another process: sleep exited and its PID was reused\r\n`), refused.stdout());
+    refused.child.stdin!.write('\n');
+    assert.equal(await ends(refused), 0, refused.stdout());
+    assert.equal(refused.stdout().match(/Press Enter/g)?.length, 1, `held once, by the helper:\n${refused.stdout()}`);
+    await waitFor(`no process of ${user.name} left`, () => processesOf(user).length === 0);
+  },
+);
+
 test('revoked: snapshot --as-root is refused again (127)', { skip: SKIP }, async (t) => {
   const setup = await setUp(t);
   const grant = await grantAction(setup.s, setup.user.name);
@@ -270,7 +360,7 @@ test('revoked: snapshot --as-root is refused again (127)', { skip: SKIP }, async
 });
 
 test(
-  'installed policy: root-owned launchers; the scan action covers the scan and nothing else, the helper action the rest; a changed cli.js falls back to the generic action (refused)',
+  'installed policy: root-owned launchers; the scan action covers the scan and nothing else, the helper action the rest; a changed cli.js is named stale once and falls back to the generic action (refused)',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -305,10 +395,49 @@ test(
     assert.equal(granted.status, 0, `through ${HELPER}\n${show(granted)}`);
     assert.ok(Array.isArray((JSON.parse(granted.stdout) as { namespaces: unknown[] }).namespaces));
 
-    // Another build (one more line): the helper is stale, nsx asks for the generic action.
+    // Another build (one more line): the helper is stale, nsx says so once and asks for the generic action.
     chmodSync(setup.cli, 0o644);
     appendFileSync(setup.cli, '// changed by test/integration/polkit.test.ts\n');
-    assertRefusedNoAgent(nsxAsUser(setup, ['snapshot', '--as-root']), 'snapshot --as-root with a changed cli.js');
+    const stale = nsxAsUser(setup, ['snapshot', '--as-root']);
+    assert.equal(stale.status, 127, show(stale));
+    assert.equal(stale.stderr, `${STALE}\n${NO_AGENT}\n`, `the stale helper named once, then the refusal\n${show(stale)}`);
+  },
+);
+
+test(
+  'installed policy: the installed helper reads inside namespaces as root (snapshot --as-root --details, show --as-root of a net namespace the user cannot see)',
+  { skip: SKIP },
+  async (t) => {
+    const setup = await setUp(t);
+    const { s, user } = setup;
+    const started = await s.start('unshare', ['--net', '--uts', '--ipc', 'sleep', '600']);
+    const pid = await s.inNewNamespace(started, 'sleep', 'net');
+    const inside = { net: nsInode(pid, 'net'), uts: nsInode(pid, 'uts'), ipc: nsInode(pid, 'ipc') };
+    if (!installPolicy(t, setup)) return;
+    // Both actions of the policy, not the generic one: what succeeds ran the installed helper.
+    await grantAction(s, user.name, SCAN_ACTION);
+    await grantAction(s, user.name, ACTION_ID);
+    assert.equal(runAsUser(user.name, ['pkexec', '/bin/true']).status, 127, `setup: ${GENERIC_ACTION} is not granted`);
+
+    /** Read as root from inside, through the thread that enters the namespace. */
+    const assertReadInside = (d: NamespaceDetails | undefined, what: string) => {
+      assert.ok(d, `${what}: details missing`);
+      assert.equal(d.readAs, 'root', `${what}: ${JSON.stringify(d)}`);
+      assert.match(d.via ?? '', /^entered through /, `${what}: ${JSON.stringify(d)}`);
+      assert.deepEqual(d.unavailable, [], `${what}: everything read`);
+    };
+    const r = nsxAsUser(setup, ['snapshot', '--as-root', '--details']);
+    assert.equal(r.status, 0, show(r));
+    const snap = parseSnapshot(r.stdout, 'snapshot --as-root --details');
+    for (const [type, ino] of Object.entries(inside)) assertReadInside(snap.details?.[ino], `snapshot --details: ${type} namespace ${ino}`);
+    const uts = snap.details?.[inside.uts];
+    assert.equal(uts?.type === 'uts' && uts.hostname, readFileSync('/proc/sys/kernel/hostname', 'utf8').trim(), 'the copied hostname of the new UTS namespace');
+
+    const shown = nsxAsUser(setup, ['show', String(inside.net), '--as-root', '--json']);
+    assert.equal(shown.status, 0, show(shown));
+    const net = JSON.parse(shown.stdout) as NamespaceDetails;
+    assertReadInside(net, `show ${inside.net} --as-root`);
+    assert.deepEqual(net.type === 'net' && net.interfaces?.map((i) => i.name), ['lo'], 'its one interface, read through netlink inside');
   },
 );
 

@@ -151,17 +151,18 @@ test('--as-root on list, tree and snapshot sets asRoot; snapshot --output and -o
 });
 
 test('enter --pid without a command: every field at its default, command null (the shell)', () => {
-  assert.deepEqual(parseCommand(['enter', '--pid', '42']), { name: 'enter', pid: 42, ns: null, types: null, asRoot: false, startTime: null, command: null });
+  assert.deepEqual(parseCommand(['enter', '--pid', '42']), { name: 'enter', pid: 42, ns: null, types: null, asRoot: false, startTime: null, hold: false, command: null });
 });
 
-test('enter --ns with --type, --as-root and --start-time', () => {
-  assert.deepEqual(parseCommand(['enter', '--ns', '4026532600', '--type', 'net', '--as-root', '--start-time', '123456']), {
+test('enter --ns with --type, --as-root, --start-time and --hold', () => {
+  assert.deepEqual(parseCommand(['enter', '--ns', '4026532600', '--type', 'net', '--as-root', '--start-time', '123456', '--hold']), {
     name: 'enter',
     pid: null,
     ns: 4026532600,
     types: ['net'],
     asRoot: true,
     startTime: 123456,
+    hold: true,
     command: null,
   });
   assert.deepEqual((parseCommand(['enter', '-p', '7', '-t', 'net,uts']) as { types: unknown }).types, ['net', 'uts']);
@@ -214,7 +215,7 @@ test('new needs --type', () => {
 
 test('new with every option', () => {
   assert.deepEqual(
-    parseCommand(['new', '--type', 'net,uts,pid,mnt,user', '--hostname', 'box', '--mount-proc', '--propagation', 'slave', '--map-root', '--veth', '--subnet', '10.9.0.0/24', '--', 'bash', '-l']),
+    parseCommand(['new', '--type', 'net,uts,pid,mnt,user', '--hostname', 'box', '--mount-proc', '--propagation', 'slave', '--map-root', '--veth', '--subnet', '10.9.0.0/24', '--hold', '--', 'bash', '-l']),
     {
       name: 'new',
       types: ['net', 'uts', 'pid', 'mnt', 'user'],
@@ -224,6 +225,7 @@ test('new with every option', () => {
       mapRoot: true,
       veth: true,
       subnet: '10.9.0.0/24',
+      hold: true,
       command: ['bash', '-l'],
     },
   );
@@ -231,7 +233,7 @@ test('new with every option', () => {
 
 test('new with only --type leaves hostname, propagation and subnet out and the flags false', () => {
   const parsed = parseCommand(['new', '--type', 'net']);
-  assert.deepEqual(parsed, { name: 'new', types: ['net'], mountProc: false, mapRoot: false, veth: false, command: null });
+  assert.deepEqual(parsed, { name: 'new', types: ['net'], mountProc: false, mapRoot: false, veth: false, hold: false, command: null });
   for (const key of ['hostname', 'propagation', 'subnet']) assert.ok(!Object.hasOwn(parsed, key), `no ${key} key`);
 });
 

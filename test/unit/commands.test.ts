@@ -44,6 +44,24 @@ test('nsenterCommand: a file target gives --TYPE=PATH and no --target', () => {
   assert.equal(mnt[1], '--mount=/proc/9/fd/5');
 });
 
+test('nsenterCommand: namespaces nsx opened give --TYPE=FILE for each, its user namespace\'s too when entered through it, and no --target', () => {
+  const files = { net: '/proc/42/fd/20', uts: '/proc/42/fd/21', user: '/proc/42/fd/22' };
+  assert.deepEqual(nsenterCommand(NSENTER, enterSpec({ target: { kind: 'opened', files } })), [NSENTER, '--net=/proc/42/fd/20', '--uts=/proc/42/fd/21', '--', '/bin/bash']);
+  assert.deepEqual(nsenterCommand(NSENTER, enterSpec({ target: { kind: 'opened', files }, viaOwnUserns: true })), [
+    NSENTER,
+    '--net=/proc/42/fd/20',
+    '--uts=/proc/42/fd/21',
+    '--user=/proc/42/fd/22',
+    '--preserve-credentials',
+    '--',
+    '/bin/bash',
+  ]);
+});
+
+test('nsenterCommand: a type nsx did not open is an error, never a bare option nsenter would take from elsewhere', () => {
+  assert.throws(() => nsenterCommand(NSENTER, enterSpec({ target: { kind: 'opened', files: { net: '/proc/42/fd/20' } } })), /no opened uts namespace/);
+});
+
 test('nsenterCommand: through the caller\'s own user namespace adds --user and --preserve-credentials', () => {
   assert.deepEqual(nsenterCommand(NSENTER, enterSpec({ viaOwnUserns: true })), [NSENTER, '--target', '1234', '--net', '--uts', '--user', '--preserve-credentials', '--', '/bin/bash']);
 });
@@ -139,7 +157,6 @@ test('unshareCommand: the command after -- is verbatim', () => {
 
 test('gatedCommand: sh -c with the fixed script, $0 nsx-gate, then the command as separate arguments', () => {
   assert.deepEqual(gatedCommand('/bin/sh', ['bash', '-l']), ['/bin/sh', '-c', GATE_SCRIPT, 'nsx-gate', 'bash', '-l']);
-  assert.equal(GATE_SCRIPT, 'echo ready >&3; read -r _ <&3; exec 3<&-; exec "$@"');
 });
 
 test('property: gatedCommand never splices the command into the script', () => {
@@ -182,6 +199,37 @@ test('the gate script says ready on fd 3, runs the command only after the answer
   gate.end('go\n');
   assert.equal(await exited, 0);
   assert.equal(out, 'a b|$(echo no)|it\'s|*|fd3-closed\n');
+});
+
+/** Starts `echo RAN` behind the gate and waits for its ready; ANSWER then ends fd 3 (undefined: nothing is said before it ends). */
+async function gateAnswered(answer: string | undefined): Promise<{ status: number | null; out: string; err: string }> {
+  const argv = gatedCommand('/bin/sh', ['/bin/sh', '-c', 'echo RAN']);
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const gate = child.stdio[3] as unknown as Readable & Writable;
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await readUntil(gate, 'ready\n');
+  gate.end(answer);
+  return { status: await exited, out, err };
+}
+
+test('the gate runs nothing when fd 3 ends without the go-ahead (nsx was killed during set-up), and says so', async () => {
+  const r = await gateAnswered(undefined);
+  assert.equal(r.out, '', 'the command did not run');
+  assert.equal(r.status, 125);
+  assert.equal(r.err, 'nsx: setting up the new namespaces did not complete; the command was not run\n');
+});
+
+test('the gate runs nothing on any answer but a whole line saying go', async () => {
+  for (const answer of ['stop\n', 'gone\n', '\n', 'go']) {
+    const r = await gateAnswered(answer);
+    assert.equal(r.out, '', `${JSON.stringify(answer)}: the command did not run`);
+    assert.equal(r.status, 125, JSON.stringify(answer));
+  }
+  assert.equal((await gateAnswered('go\n')).out, 'RAN\n');
 });
 
 test('hostnameProblem: ordinary names, digits, inner hyphens and dotted names are valid', () => {

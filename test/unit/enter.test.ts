@@ -136,6 +136,7 @@ test('planEnter --ns: a namespace held only by a bind mount is a file under /pro
     privilege: 'root',
     asRoot: false,
     name: '/run/netns/blue',
+    inodes: { net: BLUE },
   });
   assert.equal(planEnter(snapshot(), { ns: BLUE, asRoot: true }, root).privilege, 'none');
 });
@@ -219,13 +220,19 @@ test('planEnter --pid: root needs nothing', () => {
 
 test('planEnter --pid: another user\'s hidden process needs root, with the namespaces left for root to find', () => {
   const plan = planEnter(snapshot(), { pid: 800, asRoot: false }, alice);
-  assert.deepEqual(plan, { target: { kind: 'process', pid: 800 }, namespaces: [], types: [], privilege: 'root', asRoot: false, name: 'secret' });
+  assert.deepEqual(plan, { target: { kind: 'process', pid: 800 }, namespaces: [], types: [], privilege: 'root', asRoot: false, name: 'secret', inodes: {} });
   const typed = planEnter(snapshot(), { pid: 800, types: ['net', 'uts'], asRoot: true }, alice);
   assert.deepEqual([typed.types, typed.namespaces, typed.privilege, typed.asRoot], [['net', 'uts'], [], 'root', true]);
 });
 
 test('planEnter --pid: a process hidden even from root is refused for root', () => {
   refused({ pid: 800, asRoot: false }, 'cannot open the namespaces of PID 800 (secret): permission denied, even to root', root, snapshot(), 'attempt');
+});
+
+test('planEnter --pid: the plan carries every namespace the scan saw the process in, which nsx checks it enters', () => {
+  const plan = planEnter(snapshot(), { pid: 500, types: ['net'], asRoot: false }, alice);
+  assert.deepEqual(plan.inodes, snapshot().processes.find((p) => p.pid === 500)!.ns);
+  assert.equal(plan.inodes.net, plan.namespaces[0]!.ns);
 });
 
 test('planEnter keeps asRoot as asked', () => {

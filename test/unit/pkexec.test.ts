@@ -32,6 +32,20 @@ test('pkexecFailure: 127 without polkitd on the bus is no polkit', () => {
   assert.equal(pkexecFailure(127, 'Error getting authority: Error initializing authority: Could not connect: No such file or directory\n'), 'no-polkit');
 });
 
+test('pkexecFailure: 127 when a system bus runs but no polkitd is on it, nor can be started, is polkit not running', () => {
+  const said =
+    'Error checking for authorization org.freedesktop.policykit.exec: GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.PolicyKit1 was not provided by any .service files\n';
+  assert.equal(pkexecFailure(127, said), 'no-polkit');
+});
+
+test('pkexecFailure: 127 that pkexec said on the terminal is polkit not running when polkit\'s own words say so, whether or not there was a terminal', () => {
+  const said = 'Error getting authority: Error initializing authority: Could not connect: Connection refused\n';
+  assert.equal(pkexecFailure(127, said, true), 'no-polkit');
+  assert.equal(pkexecFailure(127, said, false), 'no-polkit');
+  assert.equal(pkexecFailure(127, null, true), 'not-authorised');
+  assert.equal(pkexecFailure(127, null, false), 'no-agent');
+});
+
 test('pkexecFailure: every other status, success and a signal included, is not pkexec\'s failure', () => {
   for (const status of [0, 1, 2, 125, 128, 130, 255, null]) assert.equal(pkexecFailure(status, NO_AGENT_STDERR), null, String(status));
 });

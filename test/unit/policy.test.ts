@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test, TestContext } from 'node:test';
-import { helperState, installPolicy, PolicyError, removePolicy, writableByOthers } from '../../src/privilege/policy';
+import { helperState, installPolicy, PolicyError, removePolicy, staleHelperNote, writableByOthers } from '../../src/privilege/policy';
 import { Runtime } from '../../src/privilege/pkexec';
 
 const NOT_ROOT = process.geteuid!() !== 0;
@@ -13,6 +13,8 @@ const ARCH = `linux_${process.arch}`;
 const POLICY_NAME = 'org.namespaceexplorer.nsx.policy';
 const REPO_POLICY = path.resolve(__dirname, '..', '..', 'polkit', POLICY_NAME);
 const OTHER_UID = 1000;
+/** What cli.js loads beside itself at run time. */
+const WORKER_BUNDLES = ['details-thread.js', 'mountinfo-reader.js'];
 
 /** A fresh directory under /tmp (root's and 0700 when run as root), removed after the test. */
 function tmp(t: TestContext, prefix = 'nsx-policy-'): string {
@@ -36,6 +38,7 @@ function layout(t: TestContext, { koffi = true, runtimeDir = 'runtime' } = {}): 
   const dist = path.join(root, 'ext', 'dist');
   fs.mkdirSync(dist, { recursive: true });
   fs.writeFileSync(path.join(dist, 'cli.js'), '// nsx cli, build 1\n');
+  for (const bundle of WORKER_BUNDLES) fs.writeFileSync(path.join(dist, bundle), `// ${bundle}, build 1\n`);
   if (koffi) {
     fs.mkdirSync(path.join(dist, 'koffi', ARCH), { recursive: true });
     fs.writeFileSync(path.join(dist, 'koffi', ARCH, 'koffi.node'), 'ELF koffi');
@@ -186,6 +189,23 @@ test('helperState: stale when this build\'s cli.js differs from the installed on
   assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'stale', why: 'the installed helper is from another version of Namespace Explorer' });
 });
 
+test('helperState: stale when a worker bundle or koffi of this build differs from the installed one', { skip: needsRoot('installPolicy') }, (t) => {
+  const l = layout(t);
+  for (const file of [...WORKER_BUNDLES, path.join('koffi', ARCH, 'koffi.node')]) {
+    install(l);
+    fs.appendFileSync(path.join(l.dist, file), 'build 2\n');
+    assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'stale', why: 'the installed helper is from another version of Namespace Explorer' }, file);
+  }
+});
+
+test('helperState: stale when the installed helper lacks a worker bundle (an install of an older version)', { skip: needsRoot('installPolicy') }, (t) => {
+  const l = layout(t);
+  install(l);
+  const missing = path.join(l.installDir, 'details-thread.js');
+  fs.rmSync(missing);
+  assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'stale', why: `${missing} does not exist` });
+});
+
 test('helperState: stale when the installed cli.js or helper could be changed by a user', { skip: needsRoot('installPolicy and chown') }, (t) => {
   const l = layout(t);
   install(l);
@@ -207,6 +227,30 @@ test('helperState: stale when the installed cli.js is missing, or this build has
   assert.match((noBuild as { why: string }).why, /ENOENT/);
   fs.rmSync(path.join(l.installDir, 'cli.js'));
   assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'stale', why: `${path.join(l.installDir, 'cli.js')} does not exist` });
+});
+
+// staleHelperNote
+
+test('staleHelperNote: nothing to say of an installed or an absent helper', () => {
+  assert.equal(staleHelperNote({ state: 'installed', helper: '/h', scanner: '/s' }), null);
+  assert.equal(staleHelperNote({ state: 'absent' }), null);
+});
+
+test('staleHelperNote: a helper of another build is from another version; any other reason is named', () => {
+  assert.equal(
+    staleHelperNote({ state: 'stale', why: 'the installed helper is from another version of Namespace Explorer' }),
+    'the installed polkit helper is from another version of Namespace Explorer, so it is not used',
+  );
+  assert.equal(staleHelperNote({ state: 'stale', why: '/x/cli.js is writable by others' }), 'the installed polkit helper is not used: /x/cli.js is writable by others');
+});
+
+test('staleHelperNote of the state after an update of this build\'s files: stale, then nothing once installed again', { skip: needsRoot('installPolicy') }, (t) => {
+  const l = layout(t);
+  install(l);
+  fs.appendFileSync(path.join(l.dist, 'mountinfo-reader.js'), '// build 2\n');
+  assert.match(staleHelperNote(helperState(l.dist, l.installDir, l.policyPath)) ?? '', /from another version/);
+  install(l);
+  assert.equal(staleHelperNote(helperState(l.dist, l.installDir, l.policyPath)), null);
 });
 
 // installPolicy
@@ -233,7 +277,12 @@ test('installPolicy creates the install directory and the policy, root-owned wit
   assert.deepEqual(fs.readFileSync(path.join(l.installDir, 'koffi', ARCH, 'koffi.node')), fs.readFileSync(path.join(l.dist, 'koffi', ARCH, 'koffi.node')));
   assert.deepEqual(fs.readFileSync(l.policyPath), fs.readFileSync(REPO_POLICY));
   assert.ok(!fs.existsSync(`${l.installDir}.new`), 'no staging directory left');
-  assert.deepEqual(fs.readdirSync(l.installDir).sort(), ['cli.js', 'koffi', 'nsx-helper', 'nsx-scan']);
+  for (const bundle of WORKER_BUNDLES) {
+    assert.deepEqual(fs.readFileSync(path.join(l.installDir, bundle)), fs.readFileSync(path.join(l.dist, bundle)), bundle);
+    assert.equal(mode(path.join(l.installDir, bundle)), 0o644, `mode of ${bundle}`);
+    assert.deepEqual(owner(path.join(l.installDir, bundle)), [0, 0], `owner of ${bundle}`);
+  }
+  assert.deepEqual(fs.readdirSync(l.installDir).sort(), ['cli.js', 'details-thread.js', 'koffi', 'mountinfo-reader.js', 'nsx-helper', 'nsx-scan']);
 });
 
 test('installPolicy sets root ownership and its own modes whatever the source files\' owner and modes', { skip: needsRoot('installPolicy and chown') }, (t) => {
@@ -373,6 +422,13 @@ test('installPolicy replaces a previous install whole', { skip: needsRoot('insta
   assert.ok(!fs.existsSync(path.join(l.installDir, 'left-over')));
   assert.equal(fs.readFileSync(path.join(l.installDir, 'cli.js'), 'utf8'), '// nsx cli, build 2\n');
   assert.equal(helperState(l.dist, l.installDir, l.policyPath).state, 'installed');
+});
+
+test('installPolicy refuses when a worker bundle is missing, naming it, and installs nothing', { skip: needsRoot('installPolicy') }, (t) => {
+  const l = layout(t);
+  fs.rmSync(path.join(l.dist, 'mountinfo-reader.js'));
+  assert.throws(() => install(l), (err: unknown) => err instanceof PolicyError && err.message === `${path.join(l.dist, 'mountinfo-reader.js')} is missing: build or reinstall Namespace Explorer`);
+  assert.ok(!fs.existsSync(l.installDir) && !fs.existsSync(`${l.installDir}.new`) && !fs.existsSync(l.policyPath));
 });
 
 test('installPolicy refuses when cli.js or the policy file is missing, naming it', { skip: needsRoot('installPolicy') }, (t) => {

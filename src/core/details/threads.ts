@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ThreadJob, ThreadKind, ThreadReply, ThreadResults } from './details-thread';
 
-const THREAD_SCRIPT = path.join(__dirname, 'details-thread.js');
+/** Built beside this bundle by esbuild.mjs; the installed helper copies it too (privilege/policy.ts). */
+export const THREAD_BUNDLE = 'details-thread.js';
+const THREAD_SCRIPT = path.join(__dirname, THREAD_BUNDLE);
 
 export class ThreadRunner {
   private worker: Worker | undefined;
