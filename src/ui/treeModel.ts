@@ -2,7 +2,7 @@
  * What the namespace tree shows, as plain data: nodes with stable ids and their parents,
  * built from a Snapshot for one grouping and filter. No vscode here, so it is unit-tested.
  */
-import { ownerForest, parentForest, processForest, prune, TreeNode } from '../core/hierarchy';
+import { nestingDepth, ownerForest, parentForest, processForest, prune, TreeNode } from '../core/hierarchy';
 import { plural } from '../core/plural';
 import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../core/snapshot';
 import type { DetailRow } from './detailRows';
@@ -93,6 +93,11 @@ export class TreeModel {
 
   process(pid: number): ProcessRecord | undefined {
     return this.byPid.get(pid);
+  }
+
+  /** How deep a PID or user namespace is nested (0 for the initial one); undefined for the other types. */
+  depth(ns: NamespaceRecord): number | undefined {
+    return ns.type === 'pid' || ns.type === 'user' ? nestingDepth(ns, (ino) => this.byIno.get(ino)) : undefined;
   }
 
   roots(): Node[] {
