@@ -139,7 +139,8 @@ function render(view: DetailsView): void {
   if (view.status === 'loading') fill(sections, h('p', { class: 'loading' }, 'Reading what is inside the namespace…'));
   else if (view.sections.length) fill(sections, ...view.sections.map(renderSection));
   else fill(sections, view.status === 'ok' ? h('p', { class: 'note' }, `Nothing inside this namespace could be read${view.unavailable.length ? '; the reasons are above' : ''}.`) : null);
-  for (const section of sections.querySelectorAll<HTMLElement>('section[data-section]')) {
+  // Only tables sort and filter: a fields section (PID 1 and depth, a hostname) has neither.
+  for (const section of sections.querySelectorAll<HTMLElement>('section.kind-table[data-section]')) {
     applySort(section);
     applyFilter(section);
   }
@@ -295,7 +296,10 @@ function focusKey(): string | null {
 function restoreFocus(key: string | null): void {
   if (!key) return;
   const el = [...app.querySelectorAll<HTMLElement>('[data-focus]')].find((e) => e.dataset.focus === key);
-  el?.focus();
+  // A component (the filter field) draws what takes the focus after it is attached: wait for it.
+  const drawn = (el as Partial<{ updateComplete: Promise<unknown> }> | undefined)?.updateComplete;
+  if (drawn) void drawn.then(() => el!.focus());
+  else el?.focus();
 }
 
 vscode.postMessage({ type: 'details/ready' });
