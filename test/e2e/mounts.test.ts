@@ -298,12 +298,16 @@ test('the Mounts view shows the editor\'s own mount table: propagation, unbindab
   const coverRow = await expectRow(wb, m, m.cover, `${m.tag}-cover`, `private · tmpfs ${m.tag}-cover`);
   assert.match((await covered.getAttribute('aria-label'))!, new RegExp(`hidden: ${esc(m.cover)} \\(mount ${cover.id}\\) is mounted over a directory above it$`));
 
-  const icons = {
-    shared: await colours(shared),
-    covered: await colours(covered),
-    cover: await colours(coverRow),
-  };
-  t.diagnostic(`colours: ${JSON.stringify(icons)}`);
+  const read = async () => ({ shared: await colours(shared), covered: await colours(covered), cover: await colours(coverRow) });
+  let icons = await read();
+  // The hidden label's colour is a file decoration, which VS Code asks the extension for
+  // after it has drawn the row, and applies when the answer comes: wait for that.
+  const drawn = performance.now();
+  await waitUntil('the hidden row\'s label has its decoration\'s colour', async () => {
+    icons = await read();
+    return icons.covered.label === icons.covered.icon && icons.covered.label !== icons.cover.label;
+  }, 15_000).catch(() => undefined);
+  t.diagnostic(`colours ${ms(drawn)} after the rows were drawn: ${JSON.stringify(icons)}`);
   assert.match(icons.shared.iconClass, /\bcodicon-link\b/, 'a shared mount has the link icon');
   assert.match(icons.covered.iconClass, /\bcodicon-lock\b/, 'a private mount has the lock icon');
   assert.notEqual(icons.covered.label, icons.cover.label, 'the hidden row\'s label is coloured differently from a reachable one');
