@@ -21,6 +21,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   activeWebview,
   clickMenuItem,
+  clippedIn,
   clickViewAction,
   contextMenu,
   expand,
@@ -28,6 +29,7 @@ import {
   nsRow,
   openWithNamespaces,
   pickQuickItem,
+  resizeWebview,
   revealRow,
   runCommand,
   treeRow,
@@ -630,4 +632,34 @@ test('a filter and a sort of the table after a fields section survive a redraw w
   await awayFromHovers(page);
   await wb.screenshot('details-pid-redrawn');
   assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
+});
+
+test('the Details panel reads well from 500 to 1400 px: no cell, value or heading is cut off, a table too wide shows a block per row', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const net = await vethPair(s, `nsxe2e-${process.pid}-w`);
+  const wb = await open(t, 'widths', { viewport: { width: 1600, height: 1000 } });
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+  const view = await detailsFromPalette(wb, t, 'net', net.a.ino);
+  await view.locator('section[data-section="net-interfaces"] tbody tr').first().waitFor({ timeout: 20_000 });
+  await wb.step('close the sidebar: the panel takes the window\'s width', () => runCommand(page, 'View: Close Primary Side Bar'));
+  const link = view.locator(`section[data-section="net-interfaces"] a.ns-link[data-ns="${net.b.ino}"]`);
+  for (const width of [500, 800, 1400]) {
+    const reached = await wb.step(`make the panel ${width} px wide`, () => resizeWebview(page, width));
+    assert.ok(Math.abs(reached - width) <= 2, `the panel is ${reached} px wide, not ${width}`);
+    const stacked = await view.locator('.table-scroll.stacked').evaluateAll((els) => els.map((e) => e.closest('section')?.getAttribute('data-section')));
+    t.diagnostic(`${width} px: tables shown a block per row: ${stacked.join(', ') || 'none'}`);
+    await awayFromHovers(page);
+    await wb.screenshot(`details-net-${width}`);
+    await wb.step(`at ${width} px nothing is cut off`, async () => {
+      assert.deepEqual(await clippedIn(view, 'html, body, #sections, .table-scroll, table.grid td, table.grid th, .pairs dd, h1, #subtitle'), []);
+      // The veth's link (the other end, its namespace) is read whole, inside the panel.
+      const box = await link.evaluate((a) => {
+        const r = a.getBoundingClientRect();
+        return { left: r.left, right: r.right, width: a.ownerDocument.defaultView!.innerWidth };
+      });
+      assert.ok(box.left >= 0 && box.right <= box.width, `the link lies within the panel: ${JSON.stringify(box)}`);
+      assert.equal(squeeze(await link.innerText()), `veth ↔ ${net.b.dev} in net ${net.b.ino} (${net.b.name})`);
+    });
+  }
 });
