@@ -4,6 +4,7 @@
  * hierarchy above them (parents, owners, and ghosts known only through it).
  */
 import { cgroupPath, containerLabel, INITIAL_NS_INODES, netnsName, systemdUnit } from './labels';
+import { isLauncher, launchedProgram, programName } from './launchers';
 import { nsfsMounts } from './mountinfo';
 import { HierarchyProbe, kernelProbe, NsRelations } from './nsfs';
 import { parseNsLink, ProcSource } from './procfs';
@@ -63,27 +64,26 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
     throw new DiscoveryError(`cannot read ${proc.procRoot}: ${errorText(err)} (is this Linux with procfs mounted?)`);
   }
   const scanned = scanAll(proc, users, pids, viewerUid, detail);
-  const { processes } = scanned;
+  let { processes } = scanned;
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const hidden: HiddenCount = { total: 0, byReason: { ...scanned.failed } };
-  for (const p of processes) if (p.hidden) hidden.byReason[p.hidden]++;
-  hidden.total = hidden.byReason.EACCES + hidden.byReason.vanished;
 
   const entries = collectHolders(proc, processes, scanned.fds);
-  const { capabilities, relations } = probeHierarchy(proc, entries, options.probe);
   if (detail !== 'full') {
-    // Complete the processes that namespace records show: the senior member, or the holder.
-    for (const e of entries.values()) {
-      const face = byPid.get(e.members[0] ?? e.holders[0]?.pid);
-      if (face && !face.name) complete(proc, face, users);
-    }
+    const gone = completeFaces(proc, entries, byPid, users);
+    if (gone.size) processes = processes.filter((p) => !gone.has(p.pid));
+    hidden.byReason.vanished += gone.size;
   }
+  for (const p of processes) if (p.hidden) hidden.byReason[p.hidden]++;
+  hidden.total = hidden.byReason.EACCES + hidden.byReason.vanished;
+  const { capabilities, relations } = probeHierarchy(proc, entries, options.probe);
 
   const labeler = new Labeler(proc, byPid, hostInodes(proc, byPid, users));
   const namespaces: NamespaceRecord[] = [];
   for (const [ino, e] of entries) namespaces.push(namespaceRecord(ino, e, byPid.get(e.members[0]), relations.get(ino), labeler));
   for (const [ino, rel] of relations) if (!entries.has(ino)) namespaces.push(ghostRecord(ino, rel));
   namespaces.sort((a, b) => a.ns - b.ns);
+  tellApart(namespaces);
 
   const snapshot: Snapshot = {
     version: SNAPSHOT_VERSION,
@@ -131,6 +131,35 @@ function collectHolders(proc: ProcSource, processes: ProcessRecord[], fds: NsFd[
   return entries;
 }
 
+/**
+ * In `namespaces` detail only the process a namespace is shown by (its senior member, or
+ * the holder) gets its status and command line read. One that has exited since its links
+ * were read is dropped from every namespace, and the next member or holder takes its
+ * place; a namespace left with nothing that holds it is dropped too (it is gone). Returns
+ * the PIDs that were dropped.
+ */
+function completeFaces(proc: ProcSource, entries: Map<number, NsEntry>, byPid: Map<number, ProcessRecord>, users: Map<number, string>): Set<number> {
+  const gone = new Set<number>();
+  // A bind mount outlives the process it was seen through: only the others go with their process.
+  const alive = (h: Holder) => h.kind === 'bindmount' || !gone.has(h.pid);
+  for (const e of entries.values()) {
+    for (;;) {
+      const pid = e.members.find((m) => !gone.has(m)) ?? e.holders.find((h) => h.kind !== 'bindmount' && alive(h))?.pid;
+      const face = pid === undefined ? undefined : byPid.get(pid);
+      if (!face || face.name || complete(proc, face, users)) break;
+      gone.add(face.pid);
+    }
+  }
+  if (!gone.size) return gone;
+  for (const [ino, e] of entries) {
+    e.members = e.members.filter((m) => !gone.has(m));
+    e.holders = e.holders.filter(alive);
+    if (!e.holders.length) entries.delete(ino);
+  }
+  for (const pid of gone) byPid.delete(pid);
+  return gone;
+}
+
 /** Parents, owners and owner UIDs from the kernel, for every namespace some holder opens. */
 function probeHierarchy(
   proc: ProcSource,
@@ -175,7 +204,7 @@ function namespaceRecord(
     ons: rel?.ons ?? null,
     nsfs: [...new Set(e.holders.flatMap((h) => (h.kind === 'bindmount' ? [h.path] : [])))],
     holders: e.holders,
-    label: labeler.label(ino, e),
+    label: presentable(labeler.label(ino, e)),
     ghost: false,
   };
   if (rel?.ownerUid !== undefined) record.ownerUid = rel.ownerUid;
@@ -258,13 +287,14 @@ class Labeler {
       if (name) return name;
     }
     if (e.members.length) {
-      const cgroup = this.cgroupOf(e.members[0]);
-      const label = (cgroup && (containerLabel(cgroup) ?? systemdUnit(cgroup))) || this.byPid.get(e.members[0])?.name;
-      if (label) return label;
+      const senior = e.members[0];
+      const cgroup = this.cgroupOf(senior);
+      return (cgroup && (containerLabel(cgroup) ?? systemdUnit(cgroup))) || this.programOf(senior);
     }
+    // What holds it without being in it: a process for its children, a thread, an fd, a bind mount.
     const h = e.holders[0];
     if (!h) return null;
-    const holderName = this.byPid.get(h.pid)?.name ?? `PID ${h.pid}`;
+    const holderName = this.byPid.get(h.pid)?.name || `PID ${h.pid}`;
     switch (h.kind) {
       case 'process':
         return `${holderName} (for children)`;
@@ -277,6 +307,24 @@ class Labeler {
     }
   }
 
+  /** What a process is known by: the program it runs when it is a launcher, else its name. */
+  private programOf(pid: number): string {
+    const p = this.byPid.get(pid);
+    if (!p) return `PID ${pid}`;
+    const words = p.command.split(' ');
+    if (isLauncher([p.name]) || isLauncher(words)) {
+      let argv = words;
+      try {
+        argv = this.proc.argv(pid);
+      } catch {
+        // It exited meanwhile: the command line read before, split at its spaces, will do.
+      }
+      const launched = launchedProgram(argv);
+      if (launched?.trim()) return launched;
+    }
+    return p.name || programName(words[0] ?? '') || `PID ${pid}`;
+  }
+
   private cgroupOf(pid: number): string | undefined {
     if (!this.cgroups.has(pid)) {
       try {
@@ -287,6 +335,34 @@ class Labeler {
     }
     return this.cgroups.get(pid);
   }
+}
+
+/**
+ * Namespaces of one type that would carry the same label are told apart by the PID of the
+ * process that leads them (`sleep (4242)`): five `sleep` rows say nothing.
+ */
+function tellApart(namespaces: NamespaceRecord[]): void {
+  const byLabel = new Map<string, NamespaceRecord[]>();
+  for (const n of namespaces) {
+    if (n.label === null || n.label === 'host') continue;
+    const key = `${n.type}\0${n.label}`;
+    const same = byLabel.get(key);
+    if (same) same.push(n);
+    else byLabel.set(key, [n]);
+  }
+  for (const same of byLabel.values()) {
+    if (same.length < 2) continue;
+    for (const n of same) {
+      const leader = n.pid ?? n.holders.find((h) => h.kind !== 'bindmount')?.pid;
+      if (leader !== undefined) n.label = `${n.label} (${leader})`;
+    }
+  }
+}
+
+/** A label is shown as it is unless it would read as nothing: blank, or starting with a space. */
+function presentable(label: string | null): string | null {
+  if (label === null || !label.trim()) return null;
+  return /^\s/.test(label) ? JSON.stringify(label) : label;
 }
 
 function errorText(err: unknown): string {

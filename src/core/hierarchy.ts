@@ -62,6 +62,17 @@ export function parentForest(namespaces: readonly NamespaceRecord[]): TreeNode<N
   return forest(hierarchical, (n) => n.ns, (n) => n.pns);
 }
 
+/**
+ * How many PID (or user) namespaces are above NS, by the parents LOOKUP knows: 0 for the
+ * initial one. The kernel nests at most 32 deep, so a longer chain is a cycle in a
+ * hand-made snapshot, cut at 64.
+ */
+export function nestingDepth(ns: Pick<NamespaceRecord, 'pns'>, lookup: (ino: number) => Pick<NamespaceRecord, 'pns'> | undefined): number {
+  let depth = 0;
+  for (let p = ns.pns; p !== null && depth < 64; p = lookup(p)?.pns ?? null) depth++;
+  return depth;
+}
+
 export function processForest(processes: readonly ProcessRecord[]): TreeNode<ProcessRecord>[] {
   return forest(processes, (p) => p.pid, (p) => p.ppid);
 }

@@ -19,10 +19,11 @@ export class MountReadError extends Error {
   /**
    * NEEDS_ROOT: only root can read it (it means entering the namespace). HIDDEN: this
    * user cannot see what root might (permission denied, or not in a scan without root).
+   * GONE: the process, or every one that kept the namespace, has exited since the scan.
    */
   constructor(
     message: string,
-    readonly why: { needsRoot?: boolean; hidden?: boolean } = {},
+    readonly why: { needsRoot?: boolean; hidden?: boolean; gone?: boolean } = {},
     readonly blame: Blame = 'attempt',
   ) {
     super(message);
@@ -30,6 +31,10 @@ export class MountReadError extends Error {
 
   get needsRoot(): boolean {
     return !!this.why.needsRoot;
+  }
+
+  get gone(): boolean {
+    return !!this.why.gone;
   }
 
   /** Whether reading as root may succeed where this user failed. */
@@ -54,9 +59,9 @@ export function tableOfPid(pid: number, proc = new ProcSource(), label: string |
     text = proc.mountinfo(pid);
   } catch (err) {
     const code = errnoOf(err);
-    if (code === 'ENOENT' || code === 'ESRCH') throw new MountReadError(`no process with PID ${pid}`, {}, 'request');
+    if (code === 'ENOENT' || code === 'ESRCH') throw new MountReadError(`no process with PID ${pid}`, { gone: true }, 'request');
     if (code === 'EACCES' || code === 'EPERM') throw new MountReadError(`cannot read the mounts of PID ${pid}: permission denied`, { hidden: true });
-    if (code === 'EINVAL') throw new MountReadError(`PID ${pid} has no mount namespace left (it is exiting)`);
+    if (code === 'EINVAL') throw new MountReadError(`PID ${pid} has no mount namespace left (it is exiting)`, { gone: true });
     throw err;
   }
   let ns: number | null = null;
@@ -85,22 +90,27 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
     throw new MountReadError(`no mount namespace ${hidden ? 'you can see ' : ''}has inode ${ns}`, { hidden }, 'request');
   }
   const members = snapshot.processes.filter((p) => p.ns.mnt === ns && !p.hidden).map((p) => p.pid);
+  /** Processes and threads the scan saw in it that have exited since (or whose PID names another now). */
+  let exited = 0;
   for (const pid of members) {
     try {
       const table = tableOfPid(pid, proc, record.label);
       // A PID reused since the scan would show some other namespace. Another user's
       // process shows no namespace link (null): the snapshot's word is taken for it.
       if (table.ns === ns || table.ns === null) return { ...table, ns };
+      exited++;
     } catch (err) {
       if (!(err instanceof MountReadError)) throw err;
+      if (err.gone) exited++;
     }
   }
-  for (const h of record.holders) {
-    if (h.kind !== 'task') continue;
+  const tasks = record.holders.filter((h) => h.kind === 'task');
+  for (const h of tasks) {
     try {
       if (proc.nsInode(h.pid, 'mnt', h.tid) === ns) return tableOf(proc.mountinfo(h.pid, h.tid), ns, record.label, `/proc/${h.pid}/task/${h.tid}/mountinfo`);
+      exited++;
     } catch {
-      // The thread is gone; try the next holder.
+      exited++; // the thread is gone; try the next holder
     }
   }
   const entries = record.holders.flatMap((h) => {
@@ -109,7 +119,11 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
     // A bind mount's path is as seen in its own mount namespace.
     return [{ file: h.mntns === ownMountNs(proc) ? h.path : proc.pathInMountNs(h.pid, h.path), via: `bind mount ${h.path}` }];
   });
-  if (!entries.length) throw new MountReadError(`mount namespace ${ns} has no process, and nothing visible keeps it open`);
+  if (!entries.length) {
+    // Nothing but processes kept it, and they have all exited: the namespace went with them.
+    if (exited > 0 && exited === members.length + tasks.length) throw new MountReadError(`mount namespace ${ns} is gone: the processes in it have exited`, { gone: true });
+    throw new MountReadError(`mount namespace ${ns} has no process, and nothing visible keeps it open`);
+  }
   if ((process.geteuid?.() ?? 0) !== 0) throw new MountReadError(`mount namespace ${ns} has no process in it: reading its mounts means entering it, which needs root`, { needsRoot: true });
   let last: unknown;
   for (const { file, via } of entries) {
@@ -146,7 +160,8 @@ function mountinfoByEntering(file: string, ns: number): Promise<string> {
 
 /**
  * Every mount namespace of the snapshot: the tables read, and why the others were not.
- * A table already read (READ, with its inode) is taken as it is, not read again.
+ * A table already read (READ, with its inode) is taken as it is, not read again. One that
+ * is gone since the scan is left out: it holds no mounts any more, so nothing is missed.
  */
 export async function allTables(snapshot: Snapshot, proc = new ProcSource(), read?: MountTable): Promise<MountSet> {
   const tables: MountTable[] = [];
@@ -160,7 +175,7 @@ export async function allTables(snapshot: Snapshot, proc = new ProcSource(), rea
       tables.push(await tableOfNamespace(snapshot, n.ns, proc));
     } catch (err) {
       if (!(err instanceof MountReadError)) throw err;
-      unreadable.push({ ns: n.ns, label: n.label, reason: err.message });
+      if (!err.gone) unreadable.push({ ns: n.ns, label: n.label, reason: err.message });
     }
   }
   tables.push(...tablesOfOthers(snapshot, tables, proc));

@@ -152,6 +152,12 @@ export class ProcSource {
     return raw.replace(/\0+$/, '').replaceAll('\0', ' ');
   }
 
+  /** The command line as its arguments (which may hold spaces); empty for kernel threads. */
+  argv(pid: number): string[] {
+    const raw = readSmall(`${this.pidDir(pid)}/cmdline`);
+    return raw ? raw.replace(/\0$/, '').split('\0') : [];
+  }
+
   /** A file of /proc/PID read whole (uid_map, net/tcp, timens_offsets…); PID may be 'thread-self'. */
   pidFile(pid: number | 'self' | 'thread-self', name: string): string {
     return fs.readFileSync(`${this.procRoot}/${pid}/${name}`, 'utf8');

@@ -118,8 +118,8 @@ class DetailsPanel {
         this.view.details.forget(this.ino);
         return this.read();
       case 'details/reveal':
-        if (!(await this.view.reveal(msg.ns, { select: true }))) {
-          void vscode.window.showWarningMessage(`${this.nameOf(msg.ns) ?? `Namespace ${msg.ns}`} is not in the Namespaces view: it is gone, hidden by its filter, or not visible to you.`);
+        if (!(await this.view.reveal(msg.ns, { select: true, why: this.nameOf(msg.ns) ?? `namespace ${msg.ns}` }))) {
+          void vscode.window.showWarningMessage(`${this.nameOf(msg.ns) ?? `Namespace ${msg.ns}`} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`);
         }
         return;
       case 'details/showAll':

@@ -5,10 +5,11 @@ import { NamespaceRecord, Snapshot } from '../core/snapshot';
 import { DetailsSource } from './details';
 import { detailRows, detailWords } from './detailRows';
 import { namespaceTooltip, rowText } from './presentation';
+import { GivenTree } from './treeChanges';
 import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
 
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private model: TreeModel | undefined;
   private snapshot: Snapshot | undefined;
@@ -16,13 +17,12 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   private mine = new Set<number>();
   /** Namespaces made for a terminal: inode → terminal name. */
   private terminals: ReadonlyMap<number, string> = new Map();
+  /** What the view was given, to redraw only the rows a change touches. */
+  private readonly given = new GivenTree();
 
-  /** What each namespace's row and interface rows last showed of its details. */
-  private readonly drawn = new Map<number, { words: string; rows?: string }>();
-  /** Rows (or, with redrawAll, the tree) to redraw once no reveal is under way: a redraw can cut a reveal short. */
-  private readonly redraws = new Set<number>();
+  /** Redraws wait while a reveal is under way: a redraw can cut a reveal short. */
   private holds = 0;
-  private redrawAll = false;
+  private held: 'all' | 'changes' | undefined;
   private readonly listeners: vscode.Disposable[];
 
   constructor(
@@ -30,22 +30,21 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     private readonly details: DetailsSource,
     private filter = '',
   ) {
-    // A new reading redraws a row only when it changes what the row shows.
-    this.listeners = [details.onDidRead((inos) => inos.filter((ino) => this.showsOther(ino)).forEach((ino) => this.redraw(ino)))];
+    // A new reading redraws the rows whose words or interface rows it changes.
+    this.listeners = [details.onDidRead(() => this.redrawChanges())];
   }
 
-  /** Runs REVEAL with the redraws that new details ask for held back until it is over. */
+  /** Runs REVEAL with redraws held back until it is over. */
   async holdingRedraws<T>(reveal: () => Thenable<T>): Promise<T> {
     this.holds++;
     try {
       return await reveal();
     } finally {
-      if (--this.holds === 0) {
-        if (this.redrawAll) {
-          this.redrawAll = false;
-          this.changed.fire(undefined);
-        } else this.redraws.forEach((ino) => this.redraw(ino));
-        this.redraws.clear();
+      if (--this.holds === 0 && this.held) {
+        const held = this.held;
+        this.held = undefined;
+        if (held === 'all') this.redrawAll();
+        else this.redrawChanges();
       }
     }
   }
@@ -54,13 +53,13 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     return { snapshot: this.snapshot, model: this.model, grouping: this.grouping, filter: this.filter };
   }
 
+  /** A new snapshot: the rows it changes are redrawn, the others stay as they are drawn. */
   update(snapshot: Snapshot): void {
     this.snapshot = snapshot;
     this.details.update(snapshot);
-    const present = new Set(snapshot.namespaces.map((n) => n.ns));
-    for (const ino of this.drawn.keys()) if (!present.has(ino)) this.drawn.delete(ino);
     this.mine = new Set(Object.values(snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {}));
-    this.rebuild();
+    this.model = new TreeModel(snapshot, this.grouping, this.filter, (id) => this.given.reusable(id));
+    this.redrawChanges();
   }
 
   setGrouping(grouping: Grouping): void {
@@ -68,11 +67,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     this.rebuild();
   }
 
-  /** Only the rows whose mark changed are redrawn: a whole redraw could cut a reveal short. */
   setTerminalMarks(marks: ReadonlyMap<number, string>): void {
-    const changed = new Set([...marks.keys(), ...this.terminals.keys()].filter((ino) => marks.get(ino) !== this.terminals.get(ino)));
     this.terminals = marks;
-    changed.forEach((ino) => this.redraw(ino));
+    this.redrawChanges();
   }
 
   setFilter(filter: string): void {
@@ -84,17 +81,16 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     return this.model?.findNamespace(ino);
   }
 
+  /** Whether namespace INO is left out by the filter alone: without it, this grouping shows it. */
+  hiddenByFilter(ino: number): boolean {
+    if (!this.filter || !this.snapshot || this.findNamespace(ino)) return false;
+    return new TreeModel(this.snapshot, this.grouping).findNamespace(ino) !== undefined;
+  }
+
   getChildren(node?: Node): Node[] {
-    const model = this.model;
-    if (!model) return [];
-    if (!node) return model.roots();
-    if (node.kind !== 'namespace' || node.ns.ghost) return model.children(node);
-    // What is inside (a net namespace's interfaces) above who is in it. Not waited for: the
-    // latest reading now, and the rows redrawn if a new one changes them.
-    const seen = this.latest(node.ns.ns);
-    const rows = seen ? detailRows(seen) : [];
-    this.drawn.set(node.ns.ns, { words: this.drawn.get(node.ns.ns)?.words ?? '', rows: JSON.stringify(rows) });
-    return [...rows.map((row): DetailNode => ({ kind: 'detail', id: `${node.id}/d:${row.key}`, parent: node, ns: node.ns, row })), ...model.children(node)];
+    const children = this.childrenOf(node);
+    this.given.gaveChildren(node, children);
+    return children;
   }
 
   getParent(node: Node): Node | undefined {
@@ -102,27 +98,24 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const text = rowText(node, this.model!, this.mine, this.terminals, (ns) => this.inside(ns));
-    const expandable = node.kind === 'group' || this.model!.children(node).length > 0;
-    const item = new vscode.TreeItem(text.label, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const look = this.look(node);
+    this.given.gaveItem(node, JSON.stringify(look));
+    const item = new vscode.TreeItem(look.label, look.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = text.description;
-    item.contextValue = text.contextValue;
-    item.accessibilityInformation = { label: text.ariaLabel };
-    const ghost = node.kind === 'namespace' && node.ns.ghost;
-    item.iconPath = new vscode.ThemeIcon(text.icon, ghost ? new vscode.ThemeColor('disabledForeground') : undefined);
+    item.description = look.description;
+    item.contextValue = look.contextValue;
+    item.accessibilityInformation = { label: look.ariaLabel };
+    item.iconPath = new vscode.ThemeIcon(look.icon, look.ghost ? new vscode.ThemeColor('disabledForeground') : undefined);
     if (node.kind === 'info' && node.action === 'showAll') {
       item.command = { command: 'namespaceExplorer.showAll', title: 'Show All Namespaces…' };
     }
     return item;
   }
 
-  /** Tooltips are built only when hovered. */
+  /** VS Code asks for a tooltip only when its row is hovered. */
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
-    if (!this.model) return item;
-    if (node.kind === 'namespace') item.tooltip = new vscode.MarkdownString(namespaceTooltip(node.ns, this.model));
-    else if (node.kind === 'process') item.tooltip = `${node.process.pid}: ${node.process.command}`;
-    else if (node.kind === 'holder' || node.kind === 'info') item.tooltip = `${item.label}${item.description ? `\n${item.description}` : ''}`;
+    const tooltip = this.tooltip(node);
+    if (tooltip !== undefined) item.tooltip = node.kind === 'namespace' ? new vscode.MarkdownString(tooltip) : tooltip;
     return item;
   }
 
@@ -131,13 +124,50 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     for (const l of this.listeners) l.dispose();
   }
 
-  /** The row's words on what is inside, from the latest reading (the row is redrawn if a new one changes them). */
+  /** What is inside a namespace (a net namespace's interfaces) above who is in it. */
+  private childrenOf(node: Node | undefined): Node[] {
+    const model = this.model;
+    if (!model) return [];
+    if (!node) return model.roots();
+    if (node.kind !== 'namespace' || node.ns.ghost) return model.children(node);
+    // Not waited for: the latest reading now, and the rows redrawn if a new one changes them.
+    const seen = this.latest(node.ns.ns);
+    const rows = (seen ? detailRows(seen) : []).map((row): DetailNode => {
+      const id = `${node.id}/d:${row.key}`;
+      const known = this.given.reusable(id);
+      const detail: DetailNode = { kind: 'detail', id, parent: node, ns: node.ns, row };
+      return known?.kind === 'detail' ? Object.assign(known, detail) : detail;
+    });
+    return [...rows, ...model.children(node)];
+  }
+
+  /** Everything a row shows: its item's words, icon and menus, and its tooltip. */
+  private look(node: Node) {
+    const text = rowText(node, this.model!, this.mine, this.terminals, (ns) => this.inside(ns));
+    return {
+      ...text,
+      expandable: node.kind === 'group' || this.model!.children(node).length > 0,
+      ghost: node.kind === 'namespace' && node.ns.ghost,
+      tooltip: this.tooltip(node),
+    };
+  }
+
+  private tooltip(node: Node): string | undefined {
+    if (!this.model) return undefined;
+    if (node.kind === 'namespace') return namespaceTooltip(node.ns, this.model);
+    if (node.kind === 'process') return `${node.process.pid}: ${node.process.command}`;
+    if (node.kind === 'holder' || node.kind === 'info') {
+      const text = rowText(node, this.model, this.mine);
+      return `${text.label}${text.description ? `\n${text.description}` : ''}`;
+    }
+    return undefined;
+  }
+
+  /** The row's words on what is inside, from the latest reading. */
   private inside(ns: NamespaceRecord): string | undefined {
     if (ns.ghost) return undefined;
     const seen = this.latest(ns.ns);
-    const words = seen && detailWords(seen);
-    this.drawn.set(ns.ns, { ...this.drawn.get(ns.ns), words: words ?? '' });
-    return words;
+    return seen && detailWords(seen);
   }
 
   /** The latest reading of namespace INO, a new one asked for (not waited for) when it belongs to an earlier snapshot. */
@@ -147,24 +177,27 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     return seen?.details;
   }
 
-  /** Whether the details just read change what the namespace's rows show. */
-  private showsOther(ino: number): boolean {
-    const drawn = this.drawn.get(ino);
-    const seen = this.details.peek(ino);
-    if (!drawn || !seen) return false;
-    if ((detailWords(seen.details) ?? '') !== drawn.words) return true;
-    return drawn.rows !== undefined && JSON.stringify(detailRows(seen.details)) !== drawn.rows;
+  /** Redraws the rows whose look or children differ from what the view was given. */
+  private redrawChanges(): void {
+    if (!this.model) return;
+    if (this.holds) return void (this.held ??= 'changes');
+    const model = this.model;
+    const changes = this.given.changes({ roots: () => model.roots(), children: (n) => this.childrenOf(n), look: (n) => JSON.stringify(this.look(n)) });
+    if (changes === 'all') return this.redrawAll();
+    if (!changes.length) return;
+    for (const node of changes) this.given.redrawn(node);
+    this.changed.fire(changes);
   }
 
-  private redraw(ino: number): void {
-    if (this.holds) return void this.redraws.add(ino);
-    const node = this.model?.findNamespace(ino);
-    if (node) this.changed.fire(node);
+  private redrawAll(): void {
+    if (this.holds) return void (this.held = 'all');
+    this.given.clear();
+    this.changed.fire(undefined);
   }
 
+  /** Another grouping or filter: every row is another. */
   private rebuild(): void {
     this.model = this.snapshot ? new TreeModel(this.snapshot, this.grouping, this.filter) : undefined;
-    if (this.holds) this.redrawAll = true;
-    else this.changed.fire(undefined);
+    this.redrawAll();
   }
 }

@@ -36,8 +36,12 @@ export interface NamespaceView {
   readonly onDidSelect: vscode.Event<Node | undefined>;
   /** Marks namespaces as made for a terminal (inode → terminal name). */
   setTerminalMarks(marks: ReadonlyMap<number, string>): void;
-  /** Shows a namespace's row, expanded (and selected, when asked); false when it is not in the tree or could not be shown. */
-  reveal(ino: number, options?: { select?: boolean }): Promise<boolean>;
+  /**
+   * Shows a namespace's row, expanded (and selected, when asked); false when it is not in
+   * the tree or could not be shown. A filter that hides it is cleared, and the user told so,
+   * naming what is shown (WHY: "the namespaces of terminal …").
+   */
+  reveal(ino: number, options?: { select?: boolean; why?: string }): Promise<boolean>;
 }
 
 export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
@@ -146,7 +150,14 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
    * resolves the one asked for, and the reveal then fails: look it up again and retry.
    * Redraws wait meanwhile: one that lands during a reveal can leave its group folded.
    */
-  const revealNamespace = async (ino: number, options: { select: boolean; expand: boolean }): Promise<boolean> => {
+  const revealNamespace = async (ino: number, options: { select: boolean; expand: boolean; why?: string }): Promise<boolean> => {
+    if (provider.hiddenByFilter(ino)) {
+      const filter = provider.current.filter;
+      applyFilter('');
+      const shown = options.why ?? `namespace ${ino}`;
+      log.info(`filter "${filter}" cleared to show ${shown}`);
+      void vscode.window.showInformationMessage(`Filter “${filter}” cleared to show ${shown}.`);
+    }
     for (let attempt = 1; ; attempt++) {
       const node = provider.findNamespace(ino);
       if (!node) return false;
@@ -212,7 +223,9 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         if (proc.hidden) {
           return void vscode.window.showWarningMessage(`PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`);
         }
+        const before = provider.current.filter;
         applyFilter(String(pid));
+        if (before && before !== String(pid)) void vscode.window.showInformationMessage(`Filter “${before}” replaced by “${pid}” to show the namespaces of PID ${pid}.`);
         const inos = Object.values(proc.ns).filter((ino) => provider.findNamespace(ino));
         for (const [i, ino] of inos.entries()) await revealNamespace(ino, { select: i === 0, expand: false });
       }),
@@ -231,7 +244,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       return elevated;
     },
     setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
-    reveal: (ino, { select = false } = {}) => revealNamespace(ino, { select, expand: true }),
+    reveal: (ino, { select = false, why } = {}) => revealNamespace(ino, { select, expand: true, ...(why ? { why } : {}) }),
   };
 }
 

@@ -58,7 +58,7 @@ export function rowText(
       return { label, description: '', ariaLabel: `${node.type} namespaces, ${node.count}`, icon: TYPE_ICON[node.type], contextValue: CONTEXT.group };
     }
     case 'namespace':
-      return namespaceRow(node, mine, terminals.get(node.ns.ns), inside(node.ns));
+      return namespaceRow(node, mine, terminals.get(node.ns.ns), inside(node.ns), model.depth(node.ns));
     case 'members': {
       const label = `Processes (${node.count})`;
       return { label, description: '', ariaLabel: `member processes of ${namespaceName(node.ns)}, ${node.count}`, icon: 'server-process', contextValue: CONTEXT.members };
@@ -84,12 +84,14 @@ export function namespaceName(ns: Pick<NamespaceRecord, 'type' | 'ns'>): string 
   return `${ns.type} ${ns.ns}`;
 }
 
-function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>, terminal: string | undefined, inside: string | undefined): RowText {
+function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>, terminal: string | undefined, inside: string | undefined, depth: number | undefined): RowText {
   const ns = node.ns;
   const label = ns.label && ns.label !== String(ns.ns) ? ns.label : namespaceName(ns);
   // A terminal's mark first, so that a narrow sidebar still shows it.
   const parts: string[] = terminal ? [`terminal: ${terminal}`] : [];
   if (label !== namespaceName(ns)) parts.push(namespaceName(ns));
+  // Nested PID and user namespaces of one program look alike but for how deep they are.
+  if (depth) parts.push(`depth ${depth}`);
   if (inside) parts.push(inside);
   if (ns.ghost) parts.push('ghost');
   else parts.push(ns.nprocs ? plural(ns.nprocs, 'process', 'processes') : 'no process');

@@ -42,11 +42,11 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
 
   /** Reveals one at a time, each after those before: reveals running side by side can undo each other. */
   let revealing = Promise.resolve();
-  const reveal = (ino: number, revealed: Set<number>) => {
+  const reveal = (ino: number, revealed: Set<number>, terminal: string) => {
     revealed.add(ino);
     revealing = revealing.then(async () => {
       // Not revealed (the tree was redrawn meanwhile): the next look tries again.
-      if (!(await view.reveal(ino))) revealed.delete(ino);
+      if (!(await view.reveal(ino, { why: `the namespaces of terminal “${terminal}”` }))) revealed.delete(ino);
     });
   };
 
@@ -61,7 +61,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
           marks.set(ino, terminal.name);
           if (!made.revealed.has(ino)) {
             toReveal.push(ino);
-            reveal(ino, made.revealed);
+            reveal(ino, made.revealed, terminal.name);
           }
         }
         if (made.asRoot && below.hidden && !made.explained) {

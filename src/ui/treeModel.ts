@@ -2,7 +2,7 @@
  * What the namespace tree shows, as plain data: nodes with stable ids and their parents,
  * built from a Snapshot for one grouping and filter. No vscode here, so it is unit-tested.
  */
-import { ownerForest, parentForest, preorder, processForest, prune, TreeNode } from '../core/hierarchy';
+import { nestingDepth, ownerForest, parentForest, preorder, processForest, prune, TreeNode } from '../core/hierarchy';
 import { plural } from '../core/plural';
 import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../core/snapshot';
 import type { DetailRow } from './detailRows';
@@ -78,10 +78,15 @@ export class TreeModel {
   private readonly childCache = new Map<string, Node[]>();
   private rootNodes?: Node[];
 
+  /**
+   * @param reuse the object an earlier model gave for a row id: the same row keeps its
+   *   object, updated in place, since the tree view knows rows by identity (treeChanges.ts).
+   */
   constructor(
     readonly snapshot: Snapshot,
     readonly grouping: Grouping,
     readonly filter = '',
+    private readonly reuse: (id: string) => Node | undefined = () => undefined,
   ) {
     this.byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
     this.byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
@@ -95,14 +100,27 @@ export class TreeModel {
     return this.byPid.get(pid);
   }
 
+  /** How deep a PID or user namespace is nested (0 for the initial one); undefined for the other types. */
+  depth(ns: NamespaceRecord): number | undefined {
+    return ns.type === 'pid' || ns.type === 'user' ? nestingDepth(ns, (ino) => this.byIno.get(ino)) : undefined;
+  }
+
   roots(): Node[] {
-    return (this.rootNodes ??= [...this.infoNodes(), ...this.topLevel()]);
+    return (this.rootNodes ??= [...this.infoNodes(), ...this.topLevel()].map((n) => this.adopt(n)));
   }
 
   children(node: Node): Node[] {
     let cached = this.childCache.get(node.id);
-    if (!cached) this.childCache.set(node.id, (cached = this.computeChildren(node)));
+    if (!cached) this.childCache.set(node.id, (cached = this.computeChildren(node).map((n) => this.adopt(n))));
     return cached;
+  }
+
+  /** The object given for this row before, now with this model's data; else the new one. */
+  private adopt<T extends Node>(fresh: T): T {
+    const known = this.reuse(fresh.id);
+    if (!known || known === fresh || known.kind !== fresh.kind) return fresh;
+    for (const key of Object.keys(known)) delete (known as unknown as Record<string, unknown>)[key];
+    return Object.assign(known, fresh) as T;
   }
 
   /** The namespace rows of `ino` in this grouping (one at most), with their ancestors built. */

@@ -21,6 +21,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   activeWebview,
   clickMenuItem,
+  clippedIn,
   clickViewAction,
   contextMenu,
   expand,
@@ -28,6 +29,7 @@ import {
   nsRow,
   openWithNamespaces,
   pickQuickItem,
+  resizeWebview,
   revealRow,
   runCommand,
   treeRow,
@@ -37,7 +39,7 @@ import {
   type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
-import { nsInode, run, Scenario, waitFor } from '../integration/helpers';
+import { descendants, nsInode, run, Scenario, waitFor } from '../integration/helpers';
 import { grantedTestUser, POLKIT_TOOLS } from '../integration/polkit-harness';
 
 const ROOT_WHY = 'makes network, UTS, IPC, PID, cgroup and time namespaces';
@@ -583,4 +585,84 @@ test('as an ordinary user, a netns only root can enter lists what needs root, an
   await awayFromHovers(page);
   await wb.screenshot('details-after-show-all');
   await grant.revoke();
+});
+
+test('a filter and a sort of the table after a fields section survive a redraw with new rows, and the focus stays in the filter', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  // A PID namespace of three sleeps, told apart by their durations.
+  const started = await s.start('unshare', ['--pid', '--fork', 'sh', '-c', 'sleep 987651 & sleep 987652 & exec sleep 987653']);
+  const init = await s.inNewNamespace(started, 'sleep', 'pid');
+  const ino = nsInode(init, 'pid');
+  await waitFor('three sleeps in the new PID namespace', () => descendants(started.pid).filter((d) => d.comm === 'sleep').length === 3);
+
+  const wb = await open(t, 'redraw');
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+  const view = await detailsFromPalette(wb, t, 'pid', ino);
+  await wb.step('the members table is drawn after the PID namespace\'s fields', async () => {
+    await view.locator('section[data-section="pid-members"] tbody tr').first().waitFor({ timeout: 20_000 });
+    assert.deepEqual(await view.locator('#sections section').evaluateAll((ss) => ss.map((e) => e.getAttribute('data-section'))), ['pid', 'pid-members', 'related']);
+  });
+  const commands = () => column(view, 'pid-members', 'Command');
+  assert.deepEqual((await commands()).sort(), ['sleep 987651', 'sleep 987652', 'sleep 987653']);
+
+  // Sorted by command, down; filtered to two of the three; the focus in the filter.
+  const header = view.locator('section[data-section="pid-members"] thead th').filter({ hasText: /^Command$/ });
+  await header.locator('button').click();
+  await header.locator('button').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'descending');
+  const field = view.locator('section[data-section="pid-members"] vscode-textfield.filter');
+  await field.locator('input').fill('sleep 98765');
+  const count = view.locator('section[data-section="pid-members"] .filter-count');
+  await waitUntil('the filter counts 3 of 3', async () => squeeze(await count.textContent()) === '3 of 3', 5000);
+  assert.deepEqual(await commands(), ['sleep 987653', 'sleep 987652', 'sleep 987651']);
+
+  // New data: a fourth sleep in the namespace, which the filter leaves out, and a second that it keeps.
+  await s.start('nsenter', ['--target', String(init), '--pid', 'sleep', '987654']);
+  await s.start('nsenter', ['--target', String(init), '--pid', 'sleep', '123456']);
+  const redrawn = performance.now();
+  await wb.step('the table is drawn again with the new processes', () =>
+    waitUntil('the panel lists five processes', async () => squeeze(await view.locator('section[data-section="pid-members"] h2').textContent()).includes('(5)'), 30_000),
+  );
+  t.diagnostic(`new processes to the panel redrawn: ${ms(redrawn)}`);
+  await wb.step('the filter and the sort are applied to the new rows', async () => {
+    assert.equal(await field.evaluate((el) => (el as unknown as { value: string }).value), 'sleep 98765', 'the filter field keeps its words');
+    assert.deepEqual(await commands(), ['sleep 987654', 'sleep 987653', 'sleep 987652', 'sleep 987651'], 'filtered (no sleep 123456) and sorted down by command');
+    assert.equal(squeeze(await count.textContent()), '4 of 5');
+    assert.equal(await header.getAttribute('aria-sort'), 'descending');
+  });
+  assert.equal(await field.evaluate((el) => el.ownerDocument.activeElement === el), true, 'the focus is back in the filter');
+  await awayFromHovers(page);
+  await wb.screenshot('details-pid-redrawn');
+  assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
+});
+
+test('the Details panel reads well from 500 to 1400 px: no cell, value or heading is cut off, a table too wide shows a block per row', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const net = await vethPair(s, `nsxe2e-${process.pid}-w`);
+  const wb = await open(t, 'widths', { viewport: { width: 1600, height: 1000 } });
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+  const view = await detailsFromPalette(wb, t, 'net', net.a.ino);
+  await view.locator('section[data-section="net-interfaces"] tbody tr').first().waitFor({ timeout: 20_000 });
+  await wb.step('close the sidebar: the panel takes the window\'s width', () => runCommand(page, 'View: Close Primary Side Bar'));
+  const link = view.locator(`section[data-section="net-interfaces"] a.ns-link[data-ns="${net.b.ino}"]`);
+  for (const width of [500, 800, 1400]) {
+    const reached = await wb.step(`make the panel ${width} px wide`, () => resizeWebview(page, width));
+    assert.ok(Math.abs(reached - width) <= 2, `the panel is ${reached} px wide, not ${width}`);
+    const stacked = await view.locator('.table-scroll.stacked').evaluateAll((els) => els.map((e) => e.closest('section')?.getAttribute('data-section')));
+    t.diagnostic(`${width} px: tables shown a block per row: ${stacked.join(', ') || 'none'}`);
+    await awayFromHovers(page);
+    await wb.screenshot(`details-net-${width}`);
+    await wb.step(`at ${width} px nothing is cut off`, async () => {
+      assert.deepEqual(await clippedIn(view, 'html, body, #sections, .table-scroll, table.grid td, table.grid th, .pairs dd, h1, #subtitle'), []);
+      // The veth's link (the other end, its namespace) is read whole, inside the panel.
+      const box = await link.evaluate((a) => {
+        const r = a.getBoundingClientRect();
+        return { left: r.left, right: r.right, width: a.ownerDocument.defaultView!.innerWidth };
+      });
+      assert.ok(box.left >= 0 && box.right <= box.width, `the link lies within the panel: ${JSON.stringify(box)}`);
+      assert.equal(squeeze(await link.innerText()), `veth ↔ ${net.b.dev} in net ${net.b.ino} (${net.b.name})`);
+    });
+  }
 });

@@ -22,6 +22,7 @@ import {
   ARTIFACTS,
   clickMenuItem,
   clickViewAction,
+  clippedIn,
   contextMenu,
   drawnRows,
   expand,
@@ -34,6 +35,7 @@ import {
   quickInput,
   quickPickItems,
   resizeSidebar,
+  resizeWebview,
   revealRow,
   runCommand,
   sidebar,
@@ -301,12 +303,16 @@ test('the Mounts view shows the editor\'s own mount table: propagation, unbindab
   const coverRow = await expectRow(wb, m, m.cover, `${m.tag}-cover`, `private · tmpfs ${m.tag}-cover`);
   assert.match((await covered.getAttribute('aria-label'))!, new RegExp(`hidden: ${esc(m.cover)} \\(mount ${cover.id}\\) is mounted over a directory above it$`));
 
-  const icons = {
-    shared: await colours(shared),
-    covered: await colours(covered),
-    cover: await colours(coverRow),
-  };
-  t.diagnostic(`colours: ${JSON.stringify(icons)}`);
+  const read = async () => ({ shared: await colours(shared), covered: await colours(covered), cover: await colours(coverRow) });
+  let icons = await read();
+  // The hidden label's colour is a file decoration, which VS Code asks the extension for
+  // after it has drawn the row, and applies when the answer comes: wait for that.
+  const drawn = performance.now();
+  await waitUntil('the hidden row\'s label has its decoration\'s colour', async () => {
+    icons = await read();
+    return icons.covered.label === icons.covered.icon && icons.covered.label !== icons.cover.label;
+  }, 15_000).catch(() => undefined);
+  t.diagnostic(`colours ${ms(drawn)} after the rows were drawn: ${JSON.stringify(icons)}`);
   assert.match(icons.shared.iconClass, /\bcodicon-link\b/, 'a shared mount has the link icon');
   assert.match(icons.covered.iconClass, /\bcodicon-lock\b/, 'a private mount has the lock icon');
   assert.notEqual(icons.covered.label, icons.cover.label, 'the hidden row\'s label is coloured differently from a reachable one');
@@ -576,4 +582,68 @@ test('as an ordinary user, a mount namespace only a bind mount keeps asks for ro
   await awayFromHovers(page);
   await wb.screenshot('mounts-read-as-root');
   await grant.revoke();
+});
+
+test('the Mount Propagation panel reads well from 500 to 1400 px: no cell is cut off, and every column of the drawing can be seen', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  const m = makeMounts(s);
+  await namespaceWith(s, 'mount --make-slave "$1"', m.shared);
+  await namespaceWith(s, 'mount --make-slave "$1"', m.shared);
+  const own = nsInode('self', 'mnt');
+  const sharedId = topMount('self', m.shared).id;
+
+  const wb = await open(t, 'widths', { viewport: { width: 1600, height: 1000 }, sidebarWidth: 480 });
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+  const row = await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
+  await wb.step('Show Propagation from the shared mount\'s context menu', async () => {
+    await contextMenu(row);
+    await clickMenuItem(page, 'Show Propagation');
+  });
+  const tab = page.locator('.tabs-container .tab').filter({ hasText: `Mount Propagation: mnt ${own}` }).first();
+  await wb.step('a Mount Propagation tab opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
+  const view = activeWebview(page);
+  await waitForSelected(wb, view, sharedId, m.shared);
+  const graph = view.locator('#graph svg.propagation-graph');
+  await wb.step('the drawing is shown, a column per mount namespace', async () => {
+    await graph.waitFor({ state: 'attached', timeout: 15_000 });
+    assert.ok((await graph.locator('.lane-bg').count()) >= 3, 'this namespace and the two slaves');
+  });
+  await wb.step('close the sidebar: the panel takes the window\'s width', () => runCommand(page, 'View: Close Primary Side Bar'));
+
+  for (const width of [500, 800, 1400]) {
+    const reached = await wb.step(`make the panel ${width} px wide`, () => resizeWebview(page, width));
+    assert.ok(Math.abs(reached - width) <= 2, `the panel is ${reached} px wide, not ${width}`);
+    await awayFromHovers(page);
+    await wb.step(`at ${width} px the mounts table shows its rows`, async () => {
+      await view.locator('#mounts').scrollIntoViewIfNeeded();
+      const [table, first] = [await view.locator('#mount-table').boundingBox(), await view.locator('#mount-table vscode-table-row[data-mount-id]').first().boundingBox()];
+      assert.ok(table && first && first.height > 0 && first.y >= table.y && first.y + first.height <= table.y + table.height, `the first row is drawn inside the table: ${JSON.stringify({ table, first })}`);
+    });
+    await wb.screenshot(`mounts-panel-${width}-table`);
+    await wb.step(`scroll the drawing into view at ${width} px`, () => view.locator('#graph').scrollIntoViewIfNeeded());
+    await wb.screenshot(`mounts-panel-${width}`);
+    await wb.step(`at ${width} px no cell is cut off`, async () =>
+      // A table cell cuts its text inside its shadow root, in .wrapper.
+      assert.deepEqual(await clippedIn(view, 'html, body, #single, #selection, vscode-table-cell, vscode-table-cell .wrapper, vscode-table-header-cell, vscode-table-header-cell .wrapper, .description, h2, h3'), []),
+    );
+    await wb.step(`at ${width} px every column of the drawing is within the drawing, and the drawing within reach`, async () => {
+      const geometry = await graph.evaluate((svg) => {
+        const box = svg.getBoundingClientRect();
+        const scroller = svg.closest('.graph-scroll')!;
+        return {
+          natural: Number(svg.getAttribute('width')),
+          svg: { left: box.left, right: box.right, width: box.width },
+          lanes: [...svg.querySelectorAll('.lane-bg')].map((l) => ({ left: l.getBoundingClientRect().left, right: l.getBoundingClientRect().right })),
+          scroller: { scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth, overflowX: svg.ownerDocument.defaultView!.getComputedStyle(scroller).overflowX },
+        };
+      });
+      t.diagnostic(`${width} px: drawing ${Math.round(geometry.svg.width)} px wide in a box of ${geometry.scroller.clientWidth} px (scrolls ${geometry.scroller.scrollWidth} px)`);
+      for (const lane of geometry.lanes) assert.ok(lane.left >= geometry.svg.left - 1 && lane.right <= geometry.svg.right + 1, `a column lies within the drawing: ${JSON.stringify(geometry)}`);
+      // It shrinks to fit its box, down to 60 % of its own size; what the box cannot show at once, it scrolls to.
+      if (geometry.scroller.clientWidth >= geometry.natural * 0.6) assert.ok(geometry.svg.width <= geometry.scroller.clientWidth + 1, `the drawing fits its box: ${JSON.stringify(geometry)}`);
+      assert.ok(geometry.scroller.scrollWidth >= Math.floor(geometry.svg.width), `the whole drawing can be scrolled to: ${JSON.stringify(geometry)}`);
+      if (geometry.scroller.scrollWidth > geometry.scroller.clientWidth) assert.match(geometry.scroller.overflowX, /auto|scroll/);
+    });
+  }
 });

@@ -5,7 +5,7 @@
  * Everything made is removed by process group and by the exact netns names.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -17,6 +17,7 @@ import {
   expand,
   findVsix,
   hoverForTooltip,
+  ms,
   nsRow,
   openViewContainer,
   openWorkbench,
@@ -202,4 +203,48 @@ test('filter, reveal a PID, copy the nsenter command and export the snapshot', {
   const exported = JSON.parse(readFileSync(target, 'utf8')) as { version: number; namespaces: { ns: number; label: string | null }[] };
   assert.equal(exported.version, 1);
   assert.equal(exported.namespaces.find((n) => n.ns === netns)?.label, tag);
+});
+
+test('a tooltip stays open while other namespaces come and go: a refresh redraws only the rows it changes', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
+  const s = new Scenario(t);
+  // A time namespace of a sleep under a name of its own: a row no refresh should touch.
+  const dir = mkdtempSync(path.join(tmpdir(), 'nsxe2e-tip-'));
+  s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  const name = `tip${process.pid}`.slice(0, 15);
+  copyFileSync('/bin/sleep', path.join(dir, name));
+  chmodSync(path.join(dir, name), 0o755);
+  const held = await s.inNewNamespace(await s.start('unshare', ['--time', '--fork', path.join(dir, name), '600']), name, 'time');
+  const time = nsInode(held, 'time');
+  // Meanwhile cgroup namespaces are made and end all the time, each living 0.7 s.
+  await s.start('sh', ['-c', 'while :; do unshare --cgroup sleep 0.7 & sleep 0.25; done']);
+
+  const wb = await openWorkbench({ vsix: findVsix(), name: 'tooltip', settings: { 'namespaceExplorer.refreshInterval': 300 }, viewport: { width: 1280, height: 1000 } });
+  s.defer('close the workbench', () => wb.close());
+  const { page } = wb;
+  await openNamespaces(t, wb);
+  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('expand time', async () => expand(await revealRow(page, /^time \(\d+\)$/)));
+  const row = await wb.step(`find time namespace ${time}`, () => revealRow(page, nsRow(time)));
+  const cgroups = treeRow(page, /^cgroup \(\d+\)$/).first().locator('.label-name').first();
+  const tooltip = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: `time ${time}` }).first();
+  await wb.step('hover the row until its tooltip shows', () => hoverForTooltip(page, row, tooltip));
+  const hovered = performance.now();
+
+  // Each new count of cgroup namespaces is a refresh that changed the tree.
+  const seen = [(await cgroups.textContent()) ?? ''];
+  for (let change = 1; change <= 6; change++) {
+    let open = true;
+    let now = seen.at(-1)!;
+    await wb.step(`refresh ${change} changes the count of cgroup namespaces`, () =>
+      waitUntil(`the cgroup group's count changes (${seen.join(' → ')})`, async () => {
+        open = await tooltip.isVisible();
+        now = (await cgroups.textContent()) ?? '';
+        return !open || now !== seen.at(-1);
+      }, 30_000),
+    );
+    assert.ok(open, `the tooltip closed after ${change - 1} refreshes that changed other rows: ${seen.join(' → ')}`);
+    seen.push(now);
+  }
+  t.diagnostic(`tooltip open for ${ms(hovered)} while the cgroup group went ${seen.join(' → ')}`);
+  await wb.screenshot('tooltip-through-refreshes');
 });

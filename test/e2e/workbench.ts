@@ -148,6 +148,8 @@ export interface Workbench {
   step<T>(what: string, fn: () => Promise<T>): Promise<T>;
   /** The last lines code-server printed. */
   serverOutput(): string;
+  /** Exceptions no script of the page caught, its webviews' included, in order: `Name: message (at URL)`. */
+  pageErrors(): string[];
   close(): Promise<void>;
 }
 
@@ -223,6 +225,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     if (errors.length) throw new AggregateError(errors, 'closing the workbench failed');
   };
 
+  const pageErrors: string[] = [];
   let lastScreenshot: string | undefined;
   let page: Page | undefined;
   /** How the page ended, when it did before the test closed it: what a failure report says. */
@@ -325,6 +328,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     page.setDefaultTimeout(TIMEOUT);
     const at = () => new Date().toISOString().slice(11, 23);
     page.on('crash', () => (pageEnd = `crashed at ${at()}`));
+    page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}${err.stack ? ` (at ${/\((.*?)\)/.exec(err.stack.split('\n')[1] ?? '')?.[1] ?? err.stack.split('\n')[1]?.trim()})` : ''}`));
     page.on('close', () => (pageEnd ??= `was closed at ${at()}${closed ? '' : ', not by the test'}`));
     context.on('close', () => (pageEnd ??= `was closed with the browser at ${at()}${closed ? '' : ', not by the test'}`));
     const p = page;
@@ -333,7 +337,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       await p.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT });
       await p.locator('.part.activitybar a[aria-label]').first().waitFor({ timeout: TIMEOUT });
     });
-    return { page: p, context, url, serverPid: server.pid, screenshot, step, serverOutput: () => server?.output() ?? '', close };
+    return { page: p, context, url, serverPid: server.pid, screenshot, step, serverOutput: () => server?.output() ?? '', pageErrors: () => [...pageErrors], close };
   } catch (e) {
     await close().catch(() => {});
     throw e;
@@ -672,7 +676,41 @@ export function activeWebview(page: Page): FrameLocator {
   return page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
-/** Opens the context menu of a row and returns the menu. */
+/** The width (CSS px) of the document of VIEW, a webview: what its page lays itself out in. */
+export async function webviewWidth(view: FrameLocator): Promise<number> {
+  return view.locator('html').evaluate((el) => el.ownerDocument.defaultView!.innerWidth);
+}
+
+/**
+ * Resizes the browser window until the webview shown in the editor area is about WIDTH
+ * px wide (the editor area takes what the window gains or loses); returns the width
+ * reached. Close the sidebar first for widths below what it leaves the editor.
+ */
+export async function resizeWebview(page: Page, width: number): Promise<number> {
+  const view = activeWebview(page);
+  let now = await webviewWidth(view);
+  for (let attempt = 0; attempt < 4 && Math.abs(now - width) > 2; attempt++) {
+    const before = now;
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: size.width + (width - now), height: size.height });
+    await waitUntil(`the webview is resized from ${before} px`, async () => (now = await webviewWidth(view)) !== before, 5000).catch(() => {});
+  }
+  return now;
+}
+
+/**
+ * The elements of VIEW matching SELECTOR that cut their content horizontally (wider
+ * content than box, where they are drawn), each as `tag.class: text`; [] when none.
+ */
+export async function clippedIn(view: FrameLocator, selector: string): Promise<string[]> {
+  return view.locator(selector).evaluateAll((els) =>
+    els
+      .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `${e.localName}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : ''} (${e.scrollWidth} > ${e.clientWidth} px): ${(e.textContent ?? '').trim().slice(0, 80)}`),
+  );
+}
+
+/** Opens the context menu of a row and returns the menu. *//** Opens the context menu of a row and returns the menu. */
 export async function contextMenu(row: Locator): Promise<Locator> {
   await row.click({ button: 'right' });
   const menu = row.page().getByRole('menu').last();

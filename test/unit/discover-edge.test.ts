@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { discover, DiscoveryError, DiscoverOptions } from '../../src/core/discover';
 import { ProcSource } from '../../src/core/procfs';
-import { NamespaceRecord, Snapshot } from '../../src/core/snapshot';
+import { NamespaceRecord, NS_TYPES, Snapshot } from '../../src/core/snapshot';
 import { FIXTURES, FixtureProbe, fixtureSource, HOST } from './fixture-probe';
 
 
@@ -324,6 +324,121 @@ test('an ordinary PID 2 is scanned like any process: its nsfs fd is a holder', (
   assert.deepEqual(ns(snap, 4026533100).holders, [
     { kind: 'fd', pid: 2, fd: 3, path: path.join(FIXTURES, 'container-view', 'proc', '2', 'fd', '3') },
   ]);
+});
+
+// --- launchers, and namespaces told apart --------------------------------------------
+
+const LAUNCHED = { mntA: 4026533400, mntB: 4026533401, pidA: 4026533410, pidB: 4026533411, nest: [4026533420, 4026533421, 4026533422] };
+
+test('a namespace led by unshare is named after the program it runs, in either detail', () => {
+  for (const detail of ['full', 'namespaces'] as const) {
+    const snap = scan('launchers', { detail });
+    assert.equal(ns(snap, LAUNCHED.mntA).pid, 400, 'unshare is the senior member');
+    assert.match(ns(snap, LAUNCHED.mntA).label ?? '', /^sleep\b/, detail);
+    assert.match(ns(snap, LAUNCHED.pidA).label ?? '', /^sleep\b/, detail);
+  }
+});
+
+test('a script run by sh (a file, or sh -c) is named after the script', () => {
+  const snap = scan('launchers');
+  assert.equal(ns(snap, 4026533430).label, 'nest.sh', "sh -c 'nest.sh 3'");
+  for (const ino of LAUNCHED.nest) assert.match(ns(snap, ino).label ?? '', /^nest\.sh \(\d+\)$/);
+});
+
+test('equal labels of one type are told apart by the PID of the process that leads each', () => {
+  const snap = scan('launchers');
+  assert.deepEqual([ns(snap, LAUNCHED.mntA).label, ns(snap, LAUNCHED.mntB).label], ['sleep (400)', 'sleep (402)']);
+  assert.deepEqual([ns(snap, LAUNCHED.pidA).label, ns(snap, LAUNCHED.pidB).label], ['sleep (401)', 'sleep (403)']);
+  assert.deepEqual(LAUNCHED.nest.map((ino) => ns(snap, ino).label), ['nest.sh (421)', 'nest.sh (423)', 'nest.sh (425)']);
+  // Only within a type: the one UTS namespace named nest.sh keeps its name as it is.
+  assert.equal(ns(snap, 4026533430).label, 'nest.sh');
+  for (const type of NS_TYPES) {
+    const labels = snap.namespaces.filter((n) => n.type === type && n.label !== null).map((n) => n.label);
+    assert.equal(new Set(labels).size, labels.length, `${type}: ${labels.join(', ')}`);
+  }
+});
+
+test('a launcher whose command line names nothing to run keeps its own name; odd names stay readable', () => {
+  const snap = scan('launchers');
+  assert.equal(ns(snap, 4026533440).label, 'unshare', 'unshare --ipc runs a shell it does not name');
+  assert.equal(ns(snap, 4026533460).label, 'unshare', 'an empty program name');
+  assert.equal(ns(snap, 4026533450).label, '" spaced"', 'a name starting with a space is quoted, not shown blank-led');
+  assert.equal(ns(snap, 4026533470).label, 'my prog', 'an argument with a space is read whole from /proc/PID/cmdline');
+});
+
+// --- processes that exit while they are scanned --------------------------------------
+
+/** A ProcSource on a fixture in which some processes exit after their namespace links were read. */
+class Exiting extends ProcSource {
+  constructor(
+    name: string,
+    private readonly exited: ReadonlySet<number>,
+  ) {
+    const dir = path.join(FIXTURES, name);
+    super(path.join(dir, 'proc'), path.join(dir, 'etc', 'passwd'));
+  }
+
+  private gone(pid: number, what: string): never {
+    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${this.pidDir(pid)}/${what}'`), { code: 'ENOENT' });
+  }
+
+  override status(pid: number): ReturnType<ProcSource['status']> {
+    return this.exited.has(pid) ? this.gone(pid, 'status') : super.status(pid);
+  }
+
+  override cmdline(pid: number): string {
+    return this.exited.has(pid) ? this.gone(pid, 'cmdline') : super.cmdline(pid);
+  }
+
+  override argv(pid: number): string[] {
+    return this.exited.has(pid) ? this.gone(pid, 'cmdline') : super.argv(pid);
+  }
+
+  override cgroup(pid: number): string {
+    return this.exited.has(pid) ? this.gone(pid, 'cgroup') : super.cgroup(pid);
+  }
+}
+
+function scanExiting(name: string, exited: number[]): Snapshot {
+  return discover({ proc: new Exiting(name, new Set(exited)), probe: FixtureProbe.of(path.join(FIXTURES, name)), viewerUid: 0, detail: 'namespaces' });
+}
+
+test('a senior member that exited during the scan gives way to the next member, and is counted as vanished', () => {
+  const snap = scanExiting('launchers', [400]);
+  const mnt = ns(snap, LAUNCHED.mntA);
+  assert.deepEqual([mnt.pid, mnt.nprocs, mnt.command], [401, 1, 'sleep 100']);
+  assert.equal(mnt.label, 'sleep (401)');
+  assert.ok(!snap.processes.some((p) => p.pid === 400), 'the exited process is not listed');
+  assert.ok(!ns(snap, LAUNCHED.pidA).holders.some((h) => h.pid === 400), 'nor kept as a holder');
+  assert.deepEqual(snap.hidden, { total: 1, byReason: { EACCES: 0, vanished: 1 } });
+});
+
+test('a namespace all of whose processes exited during the scan is dropped', () => {
+  const snap = scanExiting('launchers', [400, 401]);
+  assert.ok(!snap.namespaces.some((n) => n.ns === LAUNCHED.mntA || n.ns === LAUNCHED.pidA));
+  assert.equal(snap.hidden.byReason.vanished, 2);
+});
+
+test('a namespace held only for children keeps its holder when its one member exited', () => {
+  const pid = ns(scanExiting('launchers', [403]), LAUNCHED.pidB);
+  assert.equal(pid.nprocs, 0);
+  assert.equal(pid.label, 'unshare (for children)');
+});
+
+test('whichever process exits mid-scan, no label is blank or space-led and no member-led namespace says "(for children)"', () => {
+  const problems: string[] = [];
+  for (const name of ['launchers', 'bindmounts', 'containers', 'threads', 'fds', 'users', 'captured']) {
+    for (const p of discover({ proc: fixtureSource(name), probe: FixtureProbe.of(path.join(FIXTURES, name)), viewerUid: 0 }).processes) {
+      for (const n of scanExiting(name, [p.pid]).namespaces) {
+        const what = `${name}, PID ${p.pid} exited: ${n.type} ${n.ns} labelled ${JSON.stringify(n.label)}`;
+        if (n.label !== null && !/^\S/.test(n.label)) problems.push(`${what}: blank or space-led`);
+        if (n.nprocs > 0 && /\(for children\)/.test(n.label ?? '')) problems.push(`${what}: "(for children)" on a namespace with members`);
+        if (!n.ghost && n.holders.length === 0) problems.push(`${what}: kept with nothing holding it`);
+        if (n.pid === p.pid) problems.push(`${what}: still led by the exited process`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
 });
 
 // --- ghosts --------------------------------------------------------------------------

@@ -96,6 +96,21 @@ test('expanding a namespace shows its members as a process tree with PID chains,
   );
 });
 
+test('PID and user namespace rows say how deep they are nested; the initial ones and other types say nothing', () => {
+  const s = snapshot();
+  // A second PID namespace inside the child one: depth 2.
+  const grandchild = ns(4026532701, 'pid', [], { pns: CHILD_PID, ons: CHILD_USER });
+  s.namespaces.push(grandchild);
+  const model = new TreeModel(s, 'type');
+  const description = (ino: number) => rowText(model.findNamespace(ino)!, model, new Set()).description;
+  assert.equal(description(CHILD_PID), 'depth 1 · 2 processes · root');
+  assert.equal(description(4026532701), 'depth 2 · no process');
+  assert.equal(description(CHILD_USER), 'depth 1 · 3 processes · root');
+  assert.doesNotMatch(description(HOST.pid), /depth/);
+  assert.doesNotMatch(description(CHILD_NET), /depth/);
+  assert.match(rowText(model.findNamespace(4026532701)!, model, new Set()).ariaLabel, /, depth 2 · /, 'a screen reader hears it too');
+});
+
 test('by owner: each namespace sits under the user namespace that owns it', () => {
   const model = new TreeModel(snapshot(), 'owner');
   const hostUser = model.roots().find((n): n is NamespaceNode => n.kind === 'namespace')!;

@@ -139,10 +139,12 @@ function render(view: DetailsView): void {
   if (view.status === 'loading') fill(sections, h('p', { class: 'loading' }, 'Reading what is inside the namespace…'));
   else if (view.sections.length) fill(sections, ...view.sections.map(renderSection));
   else fill(sections, view.status === 'ok' ? h('p', { class: 'note' }, `Nothing inside this namespace could be read${view.unavailable.length ? '; the reasons are above' : ''}.`) : null);
-  for (const section of sections.querySelectorAll<HTMLElement>('section[data-section]')) {
+  // Only tables sort and filter: a fields section (PID 1 and depth, a hostname) has neither.
+  for (const section of sections.querySelectorAll<HTMLElement>('section.kind-table[data-section]')) {
     applySort(section);
     applyFilter(section);
   }
+  fitTables();
   restoreFocus(focus);
 }
 
@@ -222,17 +224,44 @@ function table(s: DetailsSectionView, headingId: string): HTMLElement {
     h(
       'tr',
       { 'data-index': index, 'data-search': row.map((c) => c.text).join(' ').toLowerCase() },
-      ...row.map((cell) => h('td', {}, cellContent(cell))),
+      ...row.map((cell, i) => h('td', { 'data-label': s.columns[i] }, cellContent(cell))),
     ),
   );
   return h('div', { class: 'table-scroll' }, h('table', { class: 'grid', 'aria-labelledby': headingId }, h('thead', {}, head), h('tbody', {}, ...rows)));
 }
 
 /** A cell that names another namespace is a link that shows it in the Namespaces view. */
-function cellContent(cell: DetailsCell): Node | string {
-  if (cell.ns === undefined) return cell.text;
-  return h('a', { href: '#', class: 'ns-link', 'data-ns': cell.ns, 'data-focus': `link-${cell.ns}`, title: `Show ${cell.nsName ?? cell.ns} in the Namespaces view` }, cell.text);
+function cellContent(cell: DetailsCell): Node {
+  if (cell.ns === undefined) return breakable(cell.text);
+  return h('a', { href: '#', class: 'ns-link', 'data-ns': cell.ns, 'data-focus': `link-${cell.ns}`, title: `Show ${cell.nsName ?? cell.ns} in the Namespaces view` }, breakable(cell.text));
 }
+
+/**
+ * TEXT with places to break a line after a slash or a comma: a long path or a list of
+ * addresses wraps there rather than widening its column past the panel, or breaking a
+ * name in two.
+ */
+function breakable(text: string): DocumentFragment {
+  const out = document.createDocumentFragment();
+  text.split(/(?<=[/,])(?=\S)/).forEach((part, i) => {
+    if (i) out.append(h('wbr'));
+    out.append(part);
+  });
+  return out;
+}
+
+/**
+ * A table too wide for the panel, even wrapped, is shown as one block per row, each value
+ * under its column's name: nothing is cut off or hidden behind a scroll bar.
+ */
+function fitTables(): void {
+  for (const box of app.querySelectorAll<HTMLElement>('.table-scroll')) {
+    box.classList.remove('stacked');
+    if (box.scrollWidth > box.clientWidth + 1) box.classList.add('stacked');
+  }
+}
+
+window.addEventListener('resize', fitTables);
 
 // ─── sorting and filtering ─────────────────────────────────────────────────────────────
 
@@ -295,7 +324,10 @@ function focusKey(): string | null {
 function restoreFocus(key: string | null): void {
   if (!key) return;
   const el = [...app.querySelectorAll<HTMLElement>('[data-focus]')].find((e) => e.dataset.focus === key);
-  el?.focus();
+  // A component (the filter field) draws what takes the focus after it is attached: wait for it.
+  const drawn = (el as Partial<{ updateComplete: Promise<unknown> }> | undefined)?.updateComplete;
+  if (drawn) void drawn.then(() => el!.focus());
+  else el?.focus();
 }
 
 vscode.postMessage({ type: 'details/ready' });

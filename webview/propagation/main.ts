@@ -56,6 +56,13 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** How far the drawing shrinks to fit the panel before it scrolls instead: smaller, its words could not be read. */
+const SMALLEST_DRAWING = 0.6;
+
+/** Long column names with a soft hyphen: in a narrow panel they break where a reader expects it. */
+const PROPAGATION = 'Propa\u00adgation';
+const NAMESPACE = 'Name\u00adspace';
+
 interface Column<R> {
   label: string;
   /** Percentages: every cell gets its column's width, so hiding rows keeps the columns. */
@@ -260,7 +267,7 @@ function renderNamespace(): void {
     [
       { label: 'ID', width: 8, cell: (m) => String(m.id), className: 'num' },
       { label: 'Path', width: 43, cell: treePath, title: (m) => [m.target, m.hidden].filter(Boolean).join('\n'), className: 'path' },
-      { label: 'Propagation', width: 20, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim(), className: 'wrap' },
+      { label: PROPAGATION, width: 20, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim() },
       { label: 'Type', width: 13, cell: (m) => m.fstype, title: (m) => m.fstype },
       { label: 'Source', width: 16, cell: (m) => m.source, title: (m) => [m.source, m.root !== '/' ? `root ${m.root}` : ''].filter(Boolean).join('\n') },
     ],
@@ -473,16 +480,16 @@ mountsSection.addEventListener('keydown', (event: KeyboardEvent) => {
 // ─── the selected mount ────────────────────────────────────────────────────────────────
 
 const placeColumns: Column<PlaceRow>[] = [
-  { label: 'Namespace', width: 24, cell: (p) => (p.here ? h('span', {}, p.nsName, ' ', h('span', { class: 'tag' }, 'this one')) : p.nsName), title: (p) => p.nsName, className: 'wrap' },
+  { label: NAMESPACE, width: 24, cell: (p) => (p.here ? h('span', {}, p.nsName, ' ', h('span', { class: 'tag' }, 'this one')) : p.nsName), title: (p) => p.nsName },
   {
     label: 'Path',
-    width: 44,
+    width: 43,
     cell: (p) => h('span', {}, mountLink(p.ns, p.mountId, p.target, p.here), p.hidden ? h('span', { class: 'tag', title: p.hidden }, 'hidden') : null),
     title: (p) => [p.target, p.root !== '/' ? `shows ${p.root} of its filesystem` : '', p.hidden ?? ''].filter(Boolean).join('\n'),
     className: 'path',
   },
-  { label: 'Mount', width: 12, cell: (p) => String(p.mountId), className: 'num' },
-  { label: 'Propagation', width: 20, cell: (p) => p.groups || p.propagation, title: (p) => `${p.propagation} ${p.groups}`.trim(), className: 'wrap' },
+  { label: 'Mount', width: 13, cell: (p) => String(p.mountId), className: 'num' },
+  { label: PROPAGATION, width: 20, cell: (p) => p.groups || p.propagation, title: (p) => `${p.propagation} ${p.groups}`.trim() },
 ];
 
 function relation(id: string, section: RelationSection): HTMLElement {
@@ -540,11 +547,17 @@ function renderSelection(): void {
   if (hadFocus) byId('selection-heading').focus();
 }
 
-/** The host's SVG, parsed as XML: a mistake in it shows as a message, never as markup. */
+/**
+ * The host's SVG, parsed as XML: a mistake in it shows as a message, never as markup.
+ * It shrinks to the panel's width, down to SMALLEST_DRAWING; narrower, its box scrolls.
+ */
 function drawing(svg: string): Element | null {
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   if (doc.querySelector('parsererror') || doc.documentElement.localName !== 'svg') return null;
-  return document.importNode(doc.documentElement, true);
+  const el = document.importNode(doc.documentElement, true) as Element as SVGSVGElement;
+  const width = Number(el.getAttribute('width'));
+  if (width > 0) el.style.minWidth = `${Math.ceil(width * SMALLEST_DRAWING)}px`;
+  return el;
 }
 
 function activate(target: Element | null): boolean {
@@ -593,14 +606,14 @@ function renderCompare(): void {
   const onlyColumns = (ns: number | null, here: boolean): Column<MountRow>[] => [
     { label: 'Path', width: 42, cell: (m) => mountLink(ns, m.id, m.target, here), title: (m) => m.target, className: 'path' },
     { label: 'Mount', width: 11, cell: (m) => String(m.id), className: 'num' },
-    { label: 'Propagation', width: 18, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim(), className: 'wrap' },
+    { label: PROPAGATION, width: 18, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim() },
     { label: 'Type', width: 13, cell: (m) => m.fstype, title: (m) => m.fstype },
     { label: 'Source', width: 16, cell: (m) => m.source, title: (m) => m.source },
   ];
   const pairColumns = (what: (m: MountRow) => string): Column<DiffPair>[] => [
     { label: 'Path', width: 34, cell: (p) => mountLink(view.here.ns, p.here.id, p.target, true), title: (p) => p.target, className: 'path' },
-    { label: `In ${hereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.here))), title: (p) => what(p.here), className: 'wrap' },
-    { label: `In ${thereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.there))), title: (p) => what(p.there), className: 'wrap' },
+    { label: `In ${hereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.here))), title: (p) => what(p.here) },
+    { label: `In ${thereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.there))), title: (p) => what(p.there) },
   ];
   const propagationOf = (m: MountRow) => [m.propagation, m.groups && `(${m.groups})`, `mount ${m.id}`].filter(Boolean).join(' ');
   const mountOf = (m: MountRow) => `${m.fstype} ${m.source} (${m.majmin}${m.root !== '/' ? ` ${m.root}` : ''}) · mount ${m.id}`;

@@ -3,6 +3,7 @@
  * the thread that enters namespaces for root. Also the ways into a namespace, and the
  * choice of where to read from that the readers share.
  */
+import { nestingDepth } from '../hierarchy';
 import { ProcSource } from '../procfs';
 import { holderFile, NamespaceRecord, NsType, Snapshot } from '../snapshot';
 import type { ThreadKind, ThreadResults } from './details-thread';
@@ -86,9 +87,7 @@ export function hiddenWithoutRoot(ctx: DetailsContext): number {
 /** How many user (or PID) namespaces are above NS, by the parents the snapshot knows. */
 export function depthOf(ns: NamespaceRecord, ctx: DetailsContext): number {
   const { byIno } = indexOf(ctx);
-  let depth = 0;
-  for (let p = ns.pns; p !== null && depth < 64; p = byIno.get(p)?.pns ?? null) depth++;
-  return depth;
+  return nestingDepth(ns, (ino) => byIno.get(ino));
 }
 
 /**
