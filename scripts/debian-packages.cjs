@@ -10,6 +10,7 @@ const path = require('node:path');
 /** Each package, what of it is used (a program by name, a file by absolute path), and what for. */
 const PACKAGES = [
   { name: 'util-linux', provides: ['unshare', 'nsenter', 'lsns', 'runuser', 'setsid', 'taskset', 'ipcs', 'ipcmk'], for: 'making and entering namespaces, the lsns comparison, commands run as a test user, System V IPC objects' },
+  { name: 'bsdutils', provides: ['script'], for: 'a terminal of its own (a pty) for nsx in the tests of held terminals' },
   { name: 'mount', provides: ['mount', 'umount', 'findmnt'], for: 'the mount and propagation tests and their findmnt comparison' },
   { name: 'iproute2', provides: ['ip', 'ss'], for: 'ip netns, veth pairs (nsx new --veth), the interfaces, routes and sockets comparison' },
   { name: 'hostname', provides: ['hostname', 'domainname'], for: 'nsx new --hostname and the UTS details comparison' },

@@ -7,6 +7,7 @@ import { registerNamespaceView } from './ui/namespaceView';
 import { registerElevationCommands, rootRunner } from './ui/elevation';
 import { registerMountsView } from './ui/mountsView';
 import { registerTerminalCommands } from './ui/terminals';
+import { fail, warn } from './ui/notify';
 
 export function activate(extension: vscode.ExtensionContext): void {
   const started = Date.now();
@@ -31,7 +32,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   } catch (err) {
     // VS Code shows nothing when activation throws: say it here.
     log.error('activation failed', err);
-    void vscode.window.showErrorMessage(`Namespace Explorer could not start: ${(err as Error).message}`);
+    void fail(`Namespace Explorer could not start: ${(err as Error).message}`);
   }
 }
 
@@ -39,7 +40,7 @@ export function activate(extension: vscode.ExtensionContext): void {
 function registerExplainers(extension: vscode.ExtensionContext, reason: string): void {
   const commands = (extension.extension.packageJSON.contributes?.commands ?? []) as { command: string }[];
   for (const { command } of commands.filter((c) => c.command !== 'namespaceExplorer.showLog')) {
-    extension.subscriptions.push(vscode.commands.registerCommand(command, () => vscode.window.showWarningMessage(reason)));
+    extension.subscriptions.push(vscode.commands.registerCommand(command, () => warn(reason)));
   }
 }
 

@@ -15,6 +15,7 @@ import { NamespaceView } from './namespaceView';
 import { TYPE_ICON } from './presentation';
 import { Node } from './treeModel';
 import { webviewDir, webviewOptions, webviewPage } from './webviewPage';
+import { inform, warn } from './notify';
 
 export const DETAILS_VIEW_TYPE = 'namespaceExplorer.details';
 
@@ -41,7 +42,7 @@ export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): vo
 /** From the command palette: which namespace, of the snapshot shown. */
 async function pickNamespace(view: NamespaceView): Promise<NamespaceRecord | undefined> {
   const snapshot = view.current();
-  if (!snapshot) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+  if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
   // A ghost is held by nothing that can be opened: there is nothing to read inside it.
   const items = snapshot.namespaces
     .filter((n) => !n.ghost)
@@ -119,7 +120,7 @@ class DetailsPanel {
         return this.read();
       case 'details/reveal':
         if (!(await this.view.reveal(msg.ns, { select: true, why: this.nameOf(msg.ns) ?? `namespace ${msg.ns}` }))) {
-          void vscode.window.showWarningMessage(`${this.nameOf(msg.ns) ?? `Namespace ${msg.ns}`} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`);
+          void warn(`${this.nameOf(msg.ns) ?? `Namespace ${msg.ns}`} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`);
         }
         return;
       case 'details/showAll':

@@ -16,6 +16,7 @@ import { ElevationError, runElevated } from '../privilege/run';
 import { ExtensionEnv, guarded } from './env';
 import { NamespaceView } from './namespaceView';
 import { extensionRuntime, nsxTerminalOptions } from './runtime';
+import { fail, inform, warn, warnModal } from './notify';
 
 /**
  * Whether pkexec can be asked at all; if not, says why (with the command to run by hand)
@@ -24,7 +25,7 @@ import { extensionRuntime, nsxTerminalOptions } from './runtime';
 export async function canElevate(runtime: Runtime, args: readonly string[]): Promise<boolean> {
   const sandboxed = sandboxReason();
   if (sandboxed) {
-    void vscode.window.showErrorMessage(`Namespace Explorer cannot do this: ${sandboxed}.`);
+    void fail(`Namespace Explorer cannot do this: ${sandboxed}.`);
     return false;
   }
   if (findTool('pkexec')) return true;
@@ -34,7 +35,7 @@ export async function canElevate(runtime: Runtime, args: readonly string[]): Pro
 
 async function offerManualCommand(message: string, argv: string[]): Promise<void> {
   const command = shellQuote(argv);
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: command }, 'Copy Command');
+  const choice = await warnModal(message, command, 'Copy Command');
   if (choice === 'Copy Command') await vscode.env.clipboard.writeText(command);
 }
 
@@ -83,7 +84,7 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
       const note = updateAnswered ? null : staleHelperNote(helperState(distDir));
       if (!note) return true;
       log.info(`before an elevated run: ${note}`);
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await warn(
         `${note[0]!.toUpperCase()}${note.slice(1)}: polkit asks for the administrator password every time instead. Update the polkit policy now (one password prompt)?`,
         UPDATE_POLICY,
         'Continue Without',
@@ -103,7 +104,7 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
       if (!(err instanceof ElevationError)) throw err;
       log.warn(`${what}: ${err.kind}: ${err.message}`);
       if (err.kind === 'no-agent' && retryInTerminal) {
-        const choice = await vscode.window.showWarningMessage(
+        const choice = await warn(
           `${what}: no polkit agent is running here to ask for the password. Enter it in a terminal instead?`,
           'Enter Password in Terminal',
         );
@@ -111,9 +112,9 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
       } else if (err.kind === 'no-pkexec') {
         await offerManualCommand(`${what}: this needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:`, manualArgv(args, runtime));
       } else if (err.kind === 'dismissed') {
-        void vscode.window.showInformationMessage(`${what}: the password prompt was dismissed; nothing changed.`);
+        void inform(`${what}: the password prompt was dismissed; nothing changed.`);
       } else {
-        void vscode.window.showErrorMessage(`${what}: ${err.message}.`);
+        void fail(`${what}: ${err.message}.`);
       }
     },
   };
@@ -135,7 +136,7 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
 
   const showAll = async () => {
     if (process.geteuid?.() === 0) {
-      void vscode.window.showInformationMessage('The editor already runs as root: every process and namespace is shown.');
+      void inform('The editor already runs as root: every process and namespace is shown.');
       return view.refreshNow();
     }
     if (!(await canElevate(runtime, SCAN_ARGS)) || !(await root.offerHelperUpdate())) return;
@@ -162,13 +163,13 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
       // Never through the installed helper: installing replaces it, from this build's files.
       const { stdout } = await root.run(`${what} (polkit asks for the password)…`, args, false);
       log.info(`${what}: ${stdout.trim()}`);
-      void vscode.window.showInformationMessage(done);
+      void inform(done);
     } catch (err) {
       await root.explain(what, args, err, async () => {
         // The terminal ends with status 0 whatever happened (it said so there): the policy's state tells.
         await root.inTerminal(what, args);
-        if (helperState(distDir).state === wanted) void vscode.window.showInformationMessage(done);
-        else void vscode.window.showWarningMessage(`${what} did not complete; the terminal said why.`);
+        if (helperState(distDir).state === wanted) void inform(done);
+        else void warn(`${what} did not complete; the terminal said why.`);
       });
     }
   };

@@ -1,5 +1,6 @@
 /** What every feature is given, and the error boundary of command handlers. */
 import * as vscode from 'vscode';
+import { fail } from './notify';
 
 export interface ExtensionEnv {
   extension: vscode.ExtensionContext;
@@ -16,7 +17,7 @@ export function guarded<A extends unknown[]>(env: ExtensionEnv, what: string, ha
       await handler(...args);
     } catch (err) {
       env.log.error(`${what} failed`, err);
-      void vscode.window.showErrorMessage(`${what} failed: ${(err as Error)?.message ?? String(err)}`);
+      void fail(`${what} failed: ${(err as Error)?.message ?? String(err)}`);
     }
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Markdown for text that came from the system (labels, paths, command lines), in the
- * MarkdownStrings the extension builds: anyone can start a process whose arguments close
- * a code fence and open a link or a remote image, which a hover would render. The text is
- * made printable first, so that a newline can end neither a paragraph nor a code block.
+ * MarkdownStrings the extension builds and in notifications: anyone can start a process
+ * whose arguments close a code fence and open a link or a remote image, which a hover
+ * would render. The text is made printable first, so that a newline can end neither a
+ * paragraph nor a code block.
  */
 import { printable } from '../core/printable';
 
@@ -20,4 +21,13 @@ export function markdownCode(text: string): string {
   const longest = (shown.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length), 0);
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}\n${shown}\n${fence}`;
+}
+
+/**
+ * A notification's message, printable and shown as it is. VS Code finds links in it as
+ * `[label](target)` with `](` adjacent (and the target a command:, https: or file: URI):
+ * a word joiner (U+2060, invisible) between the two keeps any from forming.
+ */
+export function noticeText(text: string): string {
+  return printable(text).replaceAll('](', ']\u2060(');
 }

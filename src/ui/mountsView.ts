@@ -16,6 +16,7 @@ import { MountTreeProvider } from './mountsTree';
 import { NamespaceView } from './namespaceView';
 import { RefreshManager } from './refresh';
 import { Node } from './treeModel';
+import { inform, warn } from './notify';
 
 export const MOUNTS_VIEW_ID = 'namespaceExplorer.mounts';
 const STATE_KEY = 'namespaceExplorer.mountsState';
@@ -125,7 +126,7 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
   const chooseNamespace = async () => {
     const snapshot = view.current();
     const namespaces = snapshot ? mountNamespaces(snapshot) : [];
-    if (!namespaces.length) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+    if (!namespaces.length) return void inform('The namespaces are still being scanned; try again in a moment.');
     const items = namespaces.map((n) => ({
       label: `mnt ${n.ns}`,
       description: [n.label, n.ns === ownNs ? 'yours' : '', n.ns === selected ? 'shown' : ''].filter(Boolean).join(' · '),
@@ -197,7 +198,7 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       'namespaceExplorer.showMounts',
       guarded(env, 'Show Mounts', async (node?: Node) => {
         const ns = mountNsOf(node);
-        if (node && ns === undefined) return void vscode.window.showWarningMessage('Its mount namespace is not known: the process belongs to another user.');
+        if (node && ns === undefined) return void warn('Its mount namespace is not known: the process belongs to another user.');
         await vscode.commands.executeCommand(`${MOUNTS_VIEW_ID}.focus`);
         await (ns === undefined ? chooseNamespace() : select(ns));
       }),

@@ -6,6 +6,7 @@ import { NamespaceView } from './namespaceView';
 import { namespaceName } from './presentation';
 import { plural } from '../core/plural';
 import { Node } from './treeModel';
+import { inform, warn } from './notify';
 
 export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView): void {
   const { extension } = env;
@@ -24,7 +25,7 @@ export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView
         if (node?.kind !== 'namespace') return;
         const argv = nsenterArgv(node.ns);
         if (!argv) {
-          return void vscode.window.showWarningMessage(`${namespaceName(node.ns)} is a ghost: no process, fd or bind mount holds it, so nsenter cannot open it.`);
+          return void warn(`${namespaceName(node.ns)} is a ghost: no process, fd or bind mount holds it, so nsenter cannot open it.`);
         }
         const mine = node.ns.uid === null || node.ns.uid === process.getuid?.();
         const command = shellQuote(mine ? argv : ['sudo', ...argv]);
@@ -36,7 +37,7 @@ export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView
       'namespaceExplorer.exportSnapshot',
       guarded(env, 'Export Snapshot', async () => {
         const snapshot = view.current();
-        if (!snapshot) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+        if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
         const stamp = snapshot.takenAt.replace(/[:.]/g, '-');
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/');
         const target = await vscode.window.showSaveDialog({

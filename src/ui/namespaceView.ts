@@ -11,6 +11,7 @@ import { NamespaceTreeProvider } from './namespaceTree';
 import { RefreshManager } from './refresh';
 import { plural } from '../core/plural';
 import { Grouping, GROUPINGS, Node } from './treeModel';
+import { inform, warn } from './notify';
 
 export const VIEW_ID = 'namespaceExplorer.namespaces';
 const GROUPING_KEY = 'namespaceExplorer.grouping';
@@ -156,7 +157,7 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       applyFilter('');
       const shown = options.why ?? `namespace ${ino}`;
       log.info(`filter "${filter}" cleared to show ${shown}`);
-      void vscode.window.showInformationMessage(`Filter “${filter}” cleared to show ${shown}.`);
+      void inform(`Filter “${filter}” cleared to show ${shown}.`);
     }
     for (let attempt = 1; ; attempt++) {
       const node = provider.findNamespace(ino);
@@ -215,17 +216,17 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       'namespaceExplorer.revealPid',
       guarded(env, 'Reveal Namespaces of a PID', async (pidArg?: number) => {
         const snapshot = provider.current.snapshot;
-        if (!snapshot) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+        if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
         const pid = pidArg ?? Number(await askPid(snapshot));
         if (!pid) return;
         const proc = snapshot.processes.find((p) => p.pid === pid);
-        if (!proc) return void vscode.window.showWarningMessage(`No process with PID ${pid} (it may have exited).`);
+        if (!proc) return void warn(`No process with PID ${pid} (it may have exited).`);
         if (proc.hidden) {
-          return void vscode.window.showWarningMessage(`PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`);
+          return void warn(`PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`);
         }
         const before = provider.current.filter;
         applyFilter(String(pid));
-        if (before && before !== String(pid)) void vscode.window.showInformationMessage(`Filter “${before}” replaced by “${pid}” to show the namespaces of PID ${pid}.`);
+        if (before && before !== String(pid)) void inform(`Filter “${before}” replaced by “${pid}” to show the namespaces of PID ${pid}.`);
         const inos = Object.values(proc.ns).filter((ino) => provider.findNamespace(ino));
         for (const [i, ino] of inos.entries()) await revealNamespace(ino, { select: i === 0, expand: false });
       }),

@@ -11,6 +11,7 @@ import { plural } from '../core/plural';
 import { ProcSource } from '../core/procfs';
 import { CompareView, isPropagationFromWebview, NamespaceView, PropagationFromWebview, PropagationPanelState, PropagationToWebview } from '../protocol';
 import { comparable, compareView, defaultMount, namespaceView, selectionView } from './propagationViews';
+import { fail, inform } from './notify';
 
 export const PROPAGATION_VIEW_TYPE = 'namespaceExplorer.propagation';
 
@@ -100,7 +101,7 @@ class PropagationPanel {
       panel.webview.onDidReceiveMessage((msg: unknown) => {
         if (!isPropagationFromWebview(msg)) return;
         this.receive(msg).catch((err: unknown) => {
-          void vscode.window.showErrorMessage(`Mount Propagation: ${(err as Error)?.message ?? String(err)}`);
+          void fail(`Mount Propagation: ${(err as Error)?.message ?? String(err)}`);
         });
       }),
     );
@@ -211,7 +212,7 @@ class PropagationPanel {
     const others = comparable(this.set, table);
     if (!others.length) {
       const unread = this.set.unreadable.length ? ` (${plural(this.set.unreadable.length, 'namespace was', 'namespaces were')} not readable)` : '';
-      return void vscode.window.showInformationMessage(`There is no other mount namespace to compare ${namespaceName(table.ns, table.label)} with${unread}.`);
+      return void inform(`There is no other mount namespace to compare ${namespaceName(table.ns, table.label)} with${unread}.`);
     }
     const items = others.map((t) => ({ label: `mnt ${t.ns}`, description: t.label ?? '', detail: plural(t.mounts.length, 'mount', 'mounts'), ns: t.ns }));
     const picked = await vscode.window.showQuickPick(items, {

@@ -16,6 +16,7 @@ import { currentCaller } from '../core/elevation';
 import { nsxTerminalOptions, startedAfter, startTime } from './runtime';
 import { namespacesBelow } from './terminalMarks';
 import { Node } from './treeModel';
+import { inform, warn } from './notify';
 
 const TYPE_WORDS: Readonly<Record<NsType, string>> = {
   cgroup: 'its own view of the cgroup tree',
@@ -76,16 +77,16 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
 
   const openTerminal = async (node?: Node) => {
     const snapshot = view.current();
-    if (!snapshot) return void vscode.window.showInformationMessage('The namespaces are still being scanned; try again in a moment.');
+    if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
     if (node?.kind !== 'namespace' && node?.kind !== 'process') return;
     const ns = node.ns;
-    if (ns.ghost) return void vscode.window.showWarningMessage(`${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`);
+    if (ns.ghost) return void warn(`${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`);
     const pid = node.kind === 'process' ? node.process.pid : ns.pid;
     const caller = currentCaller();
     // Pinned now, against the snapshot the row came from: the picks below may take a while.
     const started = pid === null ? null : startTime(pid);
     if (pid !== null && (started === null || startedAfter(started, snapshot.takenAt))) {
-      return void vscode.window.showWarningMessage(`PID ${pid} is no longer the process shown (it exited${started === null ? '' : ' and its PID was reused'}); refresh and try again. Nothing was opened.`);
+      return void warn(`PID ${pid} is no longer the process shown (it exited${started === null ? '' : ' and its PID was reused'}); refresh and try again. Nothing was opened.`);
     }
 
     let request: EnterRequest;
@@ -100,7 +101,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
     try {
       plan = planEnter(snapshot, request, caller);
     } catch (err) {
-      if (err instanceof EnterError) return void vscode.window.showWarningMessage(`Cannot open the terminal: ${err.message}.`);
+      if (err instanceof EnterError) return void warn(`Cannot open the terminal: ${err.message}.`);
       throw err;
     }
     if (caller.uid !== 0 && plan.privilege === 'root') {
@@ -110,7 +111,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
       if (identityProblem(plan)) {
         // As yourself the user namespace is out of reach (see identityProblem): enter the others.
         const types = plan.types.filter((t) => t !== 'user');
-        if (types.length === 0) return void vscode.window.showWarningMessage('As yourself, a user namespace only root may enter cannot be entered: choose As Root.');
+        if (types.length === 0) return void warn('As yourself, a user namespace only root may enter cannot be entered: choose As Root.');
         plan = { ...plan, types, namespaces: plan.namespaces.filter((n) => n.type !== 'user') };
       }
     }
@@ -134,7 +135,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
     try {
       plan = planNew(request, caller);
     } catch (err) {
-      if (err instanceof IsolateError) return void vscode.window.showWarningMessage(`Cannot make the namespaces: ${err.message}.`);
+      if (err instanceof IsolateError) return void warn(`Cannot make the namespaces: ${err.message}.`);
       throw err;
     }
     const args = newArgs(request);
@@ -167,7 +168,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
 
 /** A terminal made through polkit runs as root: the user's own scan cannot see into it. */
 async function explainRootTerminal(name: string): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(
+  const choice = await inform(
     `“${name}” runs as root, through polkit: your own view cannot see into its namespaces. Show All Namespaces shows and marks them.`,
     'Show All Namespaces',
   );

@@ -34,7 +34,7 @@ const STALE =
 const NO_POLKIT =
   'nsx: polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)';
 
-const SKIP = needs({ root: 'creates a user, writes polkit rules and installs the polkit policy', tools: [...POLKIT_TOOLS, 'pgrep', 'unshare'] });
+const SKIP = needs({ root: 'creates a user, writes polkit rules and installs the polkit policy', tools: [...POLKIT_TOOLS, 'pgrep', 'unshare', 'script'] });
 
 // ---------------------------------------------------------------------------------
 
@@ -325,7 +325,6 @@ test(
     const ends = async (term: Started) => new Promise<number | null>((resolve) => (term.child.exitCode !== null ? resolve(term.child.exitCode) : term.child.once('exit', (code) => resolve(code))));
 
     const killed = await enterHeld();
-    // Killed once idle: a command its start-up runs (dircolors) would outlive it.
     // The helper's child (not a subshell of its start-up), once idle: a command its start-up runs (dircolors) would outlive it.
     const shell = await waitFor('the user\'s shell in the net namespace, idle', () => {
       const procs = descendants(killed.pid);

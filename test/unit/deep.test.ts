@@ -13,11 +13,11 @@ import { parseMountinfo } from '../../src/core/mountinfo';
 import { mountForest, mountRecords } from '../../src/core/mountTable';
 import { MountTable, PropagationIndex } from '../../src/core/propagation';
 import { propagationGraph } from '../../src/core/propagationGraph';
-import { NamespaceRecord, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { NamespaceRecord, ProcessRecord } from '../../src/core/snapshot';
 import { namespaceView } from '../../src/ui/propagationViews';
 import { TreeModel } from '../../src/ui/treeModel';
 import { HOST } from './fixture-probe';
-import { nsRecord } from './records';
+import { nsRecord, snapshotOf } from './records';
 
 const DEPTH = 100_000;
 
@@ -133,15 +133,7 @@ test('the sidebar nests 100,000 member processes, and looks for an inode through
   const namespaces: NamespaceRecord[] = [nsRecord(HOST.pid, 'pid', procs, { label: 'host' })];
   // A chain of user namespaces each owned by the one before (deeper than a kernel allows, not than a snapshot can say).
   for (let i = 0; i < DEPTH; i++) namespaces.push(nsRecord(5_000_000_000 + i, 'user', [], { ons: i ? 4_999_999_999 + i : null, pid: null }));
-  const snapshot: Snapshot = {
-    version: 1,
-    takenAt: '2026-01-01T00:00:00.000Z',
-    scanner: { uid: 0, procRoot: '/proc', durationMs: 1 },
-    capabilities: { hierarchy: true },
-    hidden: { total: 0, byReason: { EACCES: 0, vanished: 0 } },
-    namespaces,
-    processes: procs,
-  };
+  const snapshot = snapshotOf(namespaces, procs);
   const byType = new TreeModel(snapshot, 'type');
   const pidRow = timed(t, 'findNamespace by type', () => byType.findNamespace(HOST.pid))!;
   const [top] = timed(t, 'the member process tree', () => byType.children(pidRow));

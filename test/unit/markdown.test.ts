@@ -2,17 +2,18 @@
  * markdown.ts and the namespace tooltip: text from the system in a MarkdownString renders as
  * that text, never as a link, an image or HTML, and a command line cannot close its code
  * block. Checked by rendering with markdown-it (CommonMark, with GFM-style autolinks on).
+ * noticeText, for notifications, is checked here against the links VS Code finds in them,
+ * and in a real notification by test/e2e/terminals.test.ts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { printable } from '../../src/core/printable';
-import { Snapshot } from '../../src/core/snapshot';
-import { markdownCode, markdownText } from '../../src/ui/markdown';
+import { markdownCode, markdownText, noticeText } from '../../src/ui/markdown';
 import { namespaceTooltip } from '../../src/ui/presentation';
 import { TreeModel } from '../../src/ui/treeModel';
 import { HOST } from './fixture-probe';
-import { nsRecord } from './records';
+import { nsRecord, snapshotOf } from './records';
 
 // markdown-it comes with @vscode/vsce, the packager.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -88,15 +89,7 @@ test('namespaceTooltip: a hostile command line, label, user and bind-mount path 
   const path = '/run/netns/[x](https://evil.example)`\n![i](https://evil.example/i.png)';
   const net = nsRecord(4026532900, 'net', [proc], { label: '**bold** <b>x</b> www.evil.example', user: '[me](https://evil.example)' });
   net.holders.push({ kind: 'bindmount', pid: 300, path, mntns: HOST.mnt });
-  const snapshot: Snapshot = {
-    version: 1,
-    takenAt: '2026-01-01T00:00:00.000Z',
-    scanner: { uid: 0, procRoot: '/proc', durationMs: 1 },
-    capabilities: { hierarchy: true },
-    hidden: { total: 0, byReason: { EACCES: 0, vanished: 0 } },
-    namespaces: [net, nsRecord(HOST.mnt, 'mnt', [], { label: 'host', pid: null })],
-    processes: [proc],
-  };
+  const snapshot = snapshotOf([net, nsRecord(HOST.mnt, 'mnt', [], { label: 'host', pid: null })], [proc]);
   const html = markdown.render(namespaceTooltip(net, new TreeModel(snapshot, 'type')));
   assertInert(html.replace(/<strong>net 4026532900<\/strong>|<em>.*?<\/em>|<\/?(ul|li)>/g, ''), 'the tooltip');
   assert.match(html, /<p><strong>net 4026532900<\/strong> — \*\*bold\*\* &lt;b&gt;x&lt;\/b&gt; www\.evil\.example<\/p>/);
@@ -105,3 +98,25 @@ test('namespaceTooltip: a hostile command line, label, user and bind-mount path 
   assert.match(textOf(html), /\nsleep 600 '```' '\[click\]\(command:workbench\.action\.terminal\.sendSequence\)' '!\[t\]\(https:\/\/evil\.example\/t\.png\)'\n/);
   assert.ok(textOf(html).includes(`bind mount ${printable(path)}, seen in mnt ${HOST.mnt} (host)`), textOf(html));
 });
+
+test('noticeText: a link, command or not, in a notification\'s text reads the same and links nothing; control characters are written out', () => {
+  const hostile = [
+    '[Run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%22%7D)',
+    'PID 4 ([x](https://evil.example "t")) and [y](file:///etc/passwd)',
+    '[[nested]](command:a)](command:b) ]( ](( x',
+    'bell\u0007 esc\u001b[2J newline\nforged line \\ backslash',
+  ];
+  for (const text of hostile) {
+    const shown = noticeText(text);
+    assert.equal(shown.match(VSCODE_NOTIFICATION_LINK), null, shown);
+    assert.doesNotMatch(shown, /\]\(/, 'no `](` left');
+    assert.equal(shown.replaceAll('\u2060', ''), printable(text), 'reads as the printable text');
+  }
+  fc.assert(fc.property(fc.string({ unit: 'grapheme-ascii' }), (text) => noticeText(text).match(VSCODE_NOTIFICATION_LINK) === null), { numRuns: 5000 });
+});
+
+/**
+ * How VS Code finds links in a notification's message (parseLinkedText in
+ * src/vs/base/common/linkedText.ts, as shipped in code-server 4.100.3's workbench.js).
+ */
+const VSCODE_NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^\)\s]+)(?: (["'])(.+?)(\3))?\)/gi;

@@ -1,11 +1,11 @@
 /** src/ui/presentation.ts rowText with terminal marks: a namespace a terminal made says so. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { NS_TYPES, NsType, ProcessRecord } from '../../src/core/snapshot';
 import { rowText, TYPE_ICON } from '../../src/ui/presentation';
 import { NamespaceNode, Node, TreeModel } from '../../src/ui/treeModel';
 import { HOST } from './fixture-probe';
-import { nsRecord as nsRec } from './records';
+import { nsRecord as nsRec, snapshotOf } from './records';
 
 const BOX_NET = 4026532600;
 const BOX_UTS = 4026532601;
@@ -18,19 +18,12 @@ function proc(pid: number, ppid: number, name: string, ns: Partial<Record<NsType
 function model(): TreeModel {
   const processes = [proc(1, 0, 'init', {}), proc(200, 1, 'unshare', { net: BOX_NET, uts: BOX_UTS }), proc(201, 200, 'bash', { net: BOX_NET, uts: BOX_UTS })];
   const members = (t: NsType, ino: number) => processes.filter((p) => p.ns[t] === ino);
-  const snapshot: Snapshot = {
-    version: 1,
-    takenAt: '2026-01-01T00:00:00.000Z',
-    scanner: { uid: 0, procRoot: '/proc', durationMs: 1 },
-    capabilities: { hierarchy: true },
-    hidden: { total: 0, byReason: { EACCES: 0, vanished: 0 } },
-    namespaces: [
-      ...NS_TYPES.map((t) => nsRec(HOST[t], t, members(t, HOST[t]), { label: 'host' })),
-      nsRec(BOX_NET, 'net', members('net', BOX_NET), { label: 'unshare' }),
-      nsRec(BOX_UTS, 'uts', members('uts', BOX_UTS), { holders: [...members('uts', BOX_UTS).map((p) => ({ kind: 'process' as const, pid: p.pid })), { kind: 'fd', pid: 1, fd: 9, path: '/proc/1/fd/9' }] }),
-    ].sort((a, b) => a.ns - b.ns),
-    processes,
-  };
+  const namespaces = [
+    ...NS_TYPES.map((t) => nsRec(HOST[t], t, members(t, HOST[t]), { label: 'host' })),
+    nsRec(BOX_NET, 'net', members('net', BOX_NET), { label: 'unshare' }),
+    nsRec(BOX_UTS, 'uts', members('uts', BOX_UTS), { holders: [...members('uts', BOX_UTS).map((p) => ({ kind: 'process' as const, pid: p.pid })), { kind: 'fd', pid: 1, fd: 9, path: '/proc/1/fd/9' }] }),
+  ].sort((a, b) => a.ns - b.ns);
+  const snapshot = snapshotOf(namespaces, processes);
   return new TreeModel(snapshot, 'type');
 }
 

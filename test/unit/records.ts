@@ -1,5 +1,5 @@
 /** Snapshot records for tests that build a snapshot by hand. */
-import { NamespaceRecord, NsType, ProcessRecord } from '../../src/core/snapshot';
+import { NamespaceRecord, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
 import { HOST } from './fixture-probe';
 
 /** A namespace whose senior member is the first of `members`, owned by the host user namespace. */
@@ -21,5 +21,18 @@ export function nsRecord(ino: number, type: NsType, members: ProcessRecord[], ex
     label: null,
     ghost: false,
     ...extra,
+  };
+}
+
+/** A snapshot of these records, taken by root with nothing hidden, unless SCANNER says otherwise. */
+export function snapshotOf(namespaces: NamespaceRecord[], processes: ProcessRecord[], scanner: Partial<Snapshot['scanner']> = {}): Snapshot {
+  return {
+    version: 1,
+    takenAt: '2026-01-01T00:00:00.000Z',
+    scanner: { uid: 0, procRoot: '/proc', durationMs: 1, ...scanner },
+    capabilities: { hierarchy: true },
+    hidden: { total: 0, byReason: { EACCES: 0, vanished: 0 } },
+    namespaces,
+    processes,
   };
 }
