@@ -8,6 +8,15 @@ import { namespaceTooltip, rowText } from './presentation';
 import { GivenTree } from './treeChanges';
 import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
 
+/**
+ * How long after a redraw the next may go out. VS Code refreshes the rows of one change
+ * event side by side, and two refreshes that each add, drop or replace rows can leave the
+ * view drawing rows its tree no longer has ("Data tree node not found", then a garbled list
+ * that stops updating). Its extension host merges events less than 200 ms apart into one,
+ * and sends the next only once the view has finished the last.
+ */
+const REDRAW_SPACING_MS = 250;
+
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -23,6 +32,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   /** Redraws wait while a reveal is under way: a redraw can cut a reveal short. */
   private holds = 0;
   private held: 'all' | 'changes' | undefined;
+  /** Set while a redraw is too recent for another to go out on its own (REDRAW_SPACING_MS). */
+  private spacing: NodeJS.Timeout | undefined;
+  /** Rows changed while `spacing` was set, or were left over: looked at again when it ends. */
+  private due = false;
   private readonly listeners: vscode.Disposable[];
 
   constructor(
@@ -120,6 +133,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   }
 
   dispose(): void {
+    clearTimeout(this.spacing);
     this.changed.dispose();
     for (const l of this.listeners) l.dispose();
   }
@@ -177,22 +191,39 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     return seen?.details;
   }
 
-  /** Redraws the rows whose look or children differ from what the view was given. */
+  /**
+   * Redraws the rows whose look or children differ from what the view was given: the first
+   * of them now, the next once REDRAW_SPACING_MS has passed, compared again then with what
+   * the view has asked for meanwhile.
+   */
   private redrawChanges(): void {
     if (!this.model) return;
     if (this.holds) return void (this.held ??= 'changes');
+    if (this.spacing) return void (this.due = true);
     const model = this.model;
     const changes = this.given.changes({ roots: () => model.roots(), children: (n) => this.childrenOf(n), look: (n) => JSON.stringify(this.look(n)) });
     if (changes === 'all') return this.redrawAll();
-    if (!changes.length) return;
-    for (const node of changes) this.given.redrawn(node);
-    this.changed.fire(changes);
+    const [first] = changes;
+    if (!first) return;
+    this.given.redrawn(first);
+    this.fire(first, changes.length > 1);
   }
 
   private redrawAll(): void {
     if (this.holds) return void (this.held = 'all');
     this.given.clear();
-    this.changed.fire(undefined);
+    // Merged with a row's redraw still waiting, this one is the whole tree alone.
+    this.fire(undefined, false);
+  }
+
+  private fire(node: Node | undefined, more: boolean): void {
+    this.changed.fire(node);
+    this.due = more;
+    clearTimeout(this.spacing);
+    this.spacing = setTimeout(() => {
+      this.spacing = undefined;
+      if (this.due) this.redrawChanges();
+    }, REDRAW_SPACING_MS);
   }
 
   /** Another grouping or filter: every row is another. */

@@ -424,7 +424,7 @@ test('New Isolated Terminal… with a filter set: the filter is cleared to revea
   t.diagnostic(`told ${ms(accepted)} after the hostname was answered: ${text}`);
   // A word joiner, invisible, keeps the link from forming.
   assert.equal(text.replaceAll('\u2060', ''), `Filter “${filter}” cleared to show the namespaces of terminal “${title}”.`);
-  assert.equal(await told.locator('a').count(), 0, 'no link in the notification');
+  assert.equal(await told.locator('.notification-list-item-message a').count(), 0, 'no link in the notification\'s message');
   const marked = await waitForMarks(wb, title, 5);
   t.diagnostic(`marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`);
   assert.equal(await filtered.isVisible(), false, 'the view no longer says it is filtered');

@@ -222,10 +222,15 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     await server?.stop().catch((e: unknown) => errors.push(e));
     removeRoot();
     pendingCleanups.delete(removeRoot);
+    // A view of the extension whose tree lost track of its rows draws them wrong from then on.
+    const broken = consoleErrors.filter((l) => /TreeError \[namespaceExplorer\./.test(l));
+    if (broken.length) errors.push(new Error(`a tree view of the extension failed in the workbench:\n${broken.join('\n')}`));
     if (errors.length) throw new AggregateError(errors, 'closing the workbench failed');
   };
 
   const pageErrors: string[] = [];
+  /** What the workbench logged as errors in the browser's console: a failure report shows the last. */
+  const consoleErrors: string[] = [];
   let lastScreenshot: string | undefined;
   let page: Page | undefined;
   /** How the page ended, when it did before the test closed it: what a failure report says. */
@@ -255,6 +260,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
         `${what}: ${firstLines(err.message, 20)}\n` +
           `screenshot: ${shot}${lastScreenshot && lastScreenshot !== shot ? `\nlast screenshot before: ${lastScreenshot}` : ''}\n` +
           `the extension's log (last lines):\n${extensionLog(dirs.userData)}\n` +
+          `errors in the browser's console (last):\n${consoleErrors.slice(-8).map((l) => `  | ${l}`).join('\n') || '  | (none)'}\n` +
+          `errors in the extension host's log (last):\n${extensionHostErrors(dirs.userData)}\n` +
           `code-server output (last lines):\n${log}`,
         { cause: err },
       );
@@ -329,6 +336,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     const at = () => new Date().toISOString().slice(11, 23);
     page.on('crash', () => (pageEnd = `crashed at ${at()}`));
     page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}${err.stack ? ` (at ${/\((.*?)\)/.exec(err.stack.split('\n')[1] ?? '')?.[1] ?? err.stack.split('\n')[1]?.trim()})` : ''}`));
+    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`${at()} ${firstLines(m.text(), 3)}`)));
     page.on('close', () => (pageEnd ??= `was closed at ${at()}${closed ? '' : ', not by the test'}`));
     context.on('close', () => (pageEnd ??= `was closed with the browser at ${at()}${closed ? '' : ', not by the test'}`));
     const p = page;
@@ -1114,12 +1122,22 @@ export async function answerInputBox(page: Page, text: string): Promise<void> {
 
 /** The last lines of the Namespace Explorer output channel, which VS Code writes under the user data. */
 function extensionLog(userData: string): string {
+  return lastLogLines(userData, 'Namespace Explorer.log', 25, () => true) ?? '  | (no log of the extension)';
+}
+
+/** The last errors in the extension host's log: a tree view's refresh that failed is told there. */
+function extensionHostErrors(userData: string): string {
+  return lastLogLines(userData, 'exthost.log', 8, (l) => l.includes('[error]')) ?? '  | (none)';
+}
+
+/** The last COUNT lines that KEEP keeps, of the logs named NAME under the user data; null when there are none. */
+function lastLogLines(userData: string, name: string, count: number, keep: (line: string) => boolean): string | null {
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('Namespace Explorer.log')) found.push(full);
+      else if (entry.name.endsWith(name)) found.push(full);
     }
   };
   try {
@@ -1127,9 +1145,6 @@ function extensionLog(userData: string): string {
   } catch {
     return '  | (no logs directory)';
   }
-  if (!found.length) return '  | (no log of the extension)';
-  return found
-    .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).slice(-25))
-    .map((l) => `  | ${l}`)
-    .join('\n');
+  const lines = found.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l && keep(l)).slice(-count));
+  return lines.length ? lines.map((l) => `  | ${firstLines(l, 3)}`).join('\n') : null;
 }
