@@ -26,8 +26,10 @@ import {
   contextMenu,
   drawnRows,
   expand,
+  groupBy,
   hoverForTooltip,
   ms,
+  type NamespacesWorkbenchOptions,
   needsE2e,
   nsRow,
   openWithNamespaces,
@@ -43,7 +45,6 @@ import {
   viewDescription,
   viewPane,
   waitUntil,
-  type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
 import { nsInode, run, Scenario, unshareMountAt } from '../integration/helpers';
@@ -235,7 +236,7 @@ async function collapseNamespacesView(page: Page): Promise<void> {
 async function selectMountNamespace(wb: Workbench, ino: number, filter: string): Promise<number> {
   const { page } = wb;
   const view = viewPane(page, 'Namespaces');
-  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('group by type', () => groupBy(page, 'type'));
   await wb.step(`filter by ${filter}`, async () => {
     await runCommand(page, 'Namespace Explorer: Filter…');
     await answerInputBox(page, filter);

@@ -16,8 +16,10 @@ import {
   drawnRows,
   expand,
   findVsix,
+  groupBy,
   hoverForTooltip,
   ms,
+  needsE2e,
   nsRow,
   openViewContainer,
   openWorkbench,
@@ -25,7 +27,6 @@ import {
   revealRow,
   runCommand,
   treeRow,
-  needsE2e,
   waitUntil,
   type Workbench,
 } from './workbench';
@@ -58,7 +59,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   const { page } = wb;
   await openNamespaces(t, wb);
 
-  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('group by type', () => groupBy(page, 'type'));
   await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
   const netRow = await wb.step('find the ip netns row', () => revealRow(page, nsRow(netns)));
   const netLabel = (await netRow.getAttribute('aria-label'))!;
@@ -79,7 +80,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   assert.ok(await proc.isVisible());
   await wb.screenshot('by-type');
 
-  await wb.step('group by owner', () => runCommand(page, 'Namespace Explorer: Group by Owner'));
+  await wb.step('group by owner', () => groupBy(page, 'owner'));
   const hostUser = nsInode('self', 'user');
   await wb.step('expand the initial user namespace', async () => expand(await revealRow(page, nsRow(hostUser))));
   const userRow = await wb.step('find the test user namespace', () => revealRow(page, nsRow(userNs)));
@@ -88,7 +89,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   assert.match((await parentOf(page, owned)).label, new RegExp(`^user namespace ${userNs}\\b`));
   await wb.screenshot('by-owner');
 
-  await wb.step('group by parent', () => runCommand(page, 'Namespace Explorer: Group by Parent'));
+  await wb.step('group by parent', () => groupBy(page, 'parent'));
   const hostRow = await wb.step('find the host PID namespace', () => revealRow(page, nsRow(hostPid)));
   await wb.step('expand it', () => expand(hostRow));
   const nested = await wb.step('find the child PID namespace under it', () => revealRow(page, nsRow(childPid)));
@@ -96,7 +97,7 @@ test('grouped by type, owner and parent, the view places the test\'s namespaces,
   assert.equal((await drawnRows(page)).some((r) => /^net namespace/.test(r.label)), false, 'no net namespace when grouped by parent');
   await wb.screenshot('by-parent');
 
-  await wb.step('back to type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('back to type', () => groupBy(page, 'type'));
   await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
   const late = s.netns(`${tag}-late`);
   const madeAt = performance.now();
@@ -163,7 +164,7 @@ test('filter, reveal a PID, copy the nsenter command and export the snapshot', {
   t.after(() => wb.close());
   const { page } = wb;
   await openNamespaces(t, wb);
-  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('group by type', () => groupBy(page, 'type'));
 
   await wb.step('filter by the netns name', async () => {
     await runCommand(page, 'Namespace Explorer: Filter…');
@@ -222,7 +223,7 @@ test('a tooltip stays open while other namespaces come and go: a refresh redraws
   s.defer('close the workbench', () => wb.close());
   const { page } = wb;
   await openNamespaces(t, wb);
-  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('group by type', () => groupBy(page, 'type'));
   await wb.step('expand time', async () => expand(await revealRow(page, /^time \(\d+\)$/)));
   const row = await wb.step(`find time namespace ${time}`, () => revealRow(page, nsRow(time)));
   const cgroups = treeRow(page, /^cgroup \(\d+\)$/).first().locator('.label-name').first();

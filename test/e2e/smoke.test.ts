@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { drawnRows, expand, findVsix, needsE2e, openViewContainer, openWorkbench, parentOf, revealRow, runCommand, staleAgainst, treeRow } from './workbench';
+import { drawnRows, expand, findVsix, groupBy, needsE2e, openViewContainer, openWorkbench, parentOf, revealRow, staleAgainst, treeRow } from './workbench';
 
 const TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'];
 
@@ -36,7 +36,7 @@ async function ownNetnsUnderNetGroup(t: TestContext, opts: { asUser?: string; sc
   await wb.step('wait for the first tree row', () => treeRow(page).first().waitFor({ state: 'visible' }));
   t.diagnostic(`activity-bar click to first tree row drawn: ${Math.round(performance.now() - clickedAt)} ms`);
 
-  await wb.step('group by type from the command palette', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('group by type from the command palette', () => groupBy(page, 'type'));
   // Assertions run inside step() too, so that their failures come with a screenshot.
   await wb.step('the top level holds the eight type groups in order', async () => {
     for (const type of TYPES) await revealRow(page, new RegExp(`^${type} \\(\\d+\\)`));

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expand, findVsix, hoverForTooltip, needsE2e, nsRow, openViewContainer, openWorkbench, revealRow, runCommand, treeRow } from './workbench';
+import { expand, findVsix, groupBy, hoverForTooltip, needsE2e, nsRow, openViewContainer, openWorkbench, revealRow, treeRow } from './workbench';
 import { nsInode, Scenario } from '../integration/helpers';
 
 /** On a line of its own, it would close the code block the tooltip shows the command line in. */
@@ -25,7 +25,7 @@ test('a command line with a closing fence, a link and a remote image shows in th
   const { page } = wb;
   await wb.step('open the Namespaces view', () => openViewContainer(page, 'Namespaces'));
   await wb.step('wait for the first row', () => treeRow(page).first().waitFor({ state: 'visible' }));
-  await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+  await wb.step('group by type', () => groupBy(page, 'type'));
   await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
   const row = await wb.step('find the net namespace', () => revealRow(page, nsRow(net)));
 

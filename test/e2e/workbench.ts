@@ -383,7 +383,7 @@ export async function openWithNamespaces(t: TestContext, opts: NamespacesWorkben
     const { clickedAt } = await wb.step('open the Namespaces view container', () => openViewContainer(page, 'Namespaces'));
     await wb.step(`the ${firstRowIn} view draws its first row`, () => treeRow(viewPane(page, firstRowIn)).first().waitFor({ state: 'visible' }));
     t.diagnostic(`activity-bar click to the first row of the ${firstRowIn} view: ${ms(clickedAt)}`);
-    if (groupByType) await wb.step('group by type', () => runCommand(page, 'Namespace Explorer: Group by Type'));
+    if (groupByType) await wb.step('group by type', () => groupBy(page, 'type'));
     if (sidebarWidth !== undefined) {
       const width = await wb.step('widen the sidebar', () => resizeSidebar(page, sidebarWidth));
       t.diagnostic(`sidebar ${Math.round(width)} px wide`);
@@ -752,6 +752,23 @@ export async function clickMenuItem(page: Page, label: string | RegExp): Promise
     await page.keyboard.press('Enter');
     await menu.waitFor({ state: 'hidden', timeout: 5000 });
   }
+}
+
+/** How the level-1 rows of the Namespaces view look in each grouping (info rows aside). */
+const GROUPED: Record<'type' | 'owner' | 'parent', (top: DrawnRow[]) => boolean> = {
+  type: (top) => top.some((r) => /^[a-z]+ \(\d+\)$/.test(r.text)) && !top.some((r) => / namespace \d+/.test(r.label)),
+  owner: (top) => top.some((r) => /^user namespace /.test(r.label)) && top.every((r) => !/^(pid namespace |[a-z]+ \(\d+\)$)/.test(r.label)),
+  parent: (top) => top.some((r) => /^pid namespace /.test(r.label)),
+};
+
+/**
+ * Group By GROUPING from the command palette, returning once the view draws that grouping:
+ * until then the rows of the one before are still there to be found.
+ */
+export async function groupBy(page: Page, grouping: keyof typeof GROUPED): Promise<void> {
+  await runCommand(page, `Namespace Explorer: Group by ${grouping[0]!.toUpperCase()}${grouping.slice(1)}`);
+  const tree = viewPane(page, 'Namespaces');
+  await waitUntil(`the Namespaces view grouped by ${grouping}`, async () => GROUPED[grouping]((await drawnRows(tree)).filter((r) => r.level === 1)), 15_000);
 }
 
 /**
