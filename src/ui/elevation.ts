@@ -51,6 +51,8 @@ export interface RootRunner {
    * and offers to update it first. False when the update failed (and said why).
    */
   offerHelperUpdate(): Promise<boolean>;
+  /** Whether an elevated `nsx ARGS` may start: pkexec is there (canElevate), and a stale helper was offered its update. */
+  ready(args: readonly string[]): Promise<boolean>;
   /**
    * Explains a failed run; with no polkit agent, offers RETRY_IN_TERMINAL when given.
    * Rethrows what is not an elevation failure.
@@ -100,6 +102,7 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
         return false;
       }
     },
+    ready: async (args) => (await canElevate(runtime, args)) && (await runner.offerHelperUpdate()),
     explain: async (what, args, err, retryInTerminal) => {
       if (!(err instanceof ElevationError)) throw err;
       log.warn(`${what}: ${err.kind}: ${err.message}`);
@@ -139,7 +142,7 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
       void inform('The editor already runs as root: every process and namespace is shown.');
       return view.refreshNow();
     }
-    if (!(await canElevate(runtime, SCAN_ARGS)) || !(await root.offerHelperUpdate())) return;
+    if (!(await root.ready(SCAN_ARGS))) return;
     try {
       showSnapshot((await root.run('Scanning as root (polkit may ask for the password)…', SCAN_ARGS)).stdout);
     } catch (err) {

@@ -18,7 +18,7 @@ import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeMode
 const REDRAW_SPACING_MS = 250;
 
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private model: TreeModel | undefined;
   private snapshot: Snapshot | undefined;

@@ -10,7 +10,7 @@ import { IsolateError, NewRequest, newTitle, planNew } from '../core/isolate';
 import { NamespaceRecord, NS_TYPES, NsType, Snapshot } from '../core/snapshot';
 import { DEFAULT_SUBNET } from '../core/veth';
 import { ExtensionEnv, guarded } from './env';
-import { canElevate, RootRunner } from './elevation';
+import { RootRunner } from './elevation';
 import { NamespaceView } from './namespaceView';
 import { currentCaller } from '../core/elevation';
 import { nsxTerminalOptions, startedAfter, startTime } from './runtime';
@@ -36,8 +36,6 @@ interface TypeItem extends vscode.QuickPickItem {
 export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView, root: RootRunner): void {
   const { extension, log } = env;
   const { runtime } = root;
-  /** Whether a terminal whose nsx asks polkit may open: pkexec is there, and the installed helper was offered an update if stale. */
-  const readyToElevate = async (args: readonly string[]) => (await canElevate(runtime, args)) && (await root.offerHelperUpdate());
   /** Terminals that make namespaces: the PID of the process each runs, and what was revealed of them. */
   const isolated = new Map<vscode.Terminal, { pid?: number; asRoot: boolean; revealed: Set<number>; explained?: boolean }>();
 
@@ -122,7 +120,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
       args.push('--ns', String(ns.ns));
     }
     if (plan.asRoot) args.push('--as-root');
-    if (plan.privilege === 'root' && caller.uid !== 0 && !(await readyToElevate(args))) return;
+    if (plan.privilege === 'root' && caller.uid !== 0 && !(await root.ready(args))) return;
     log.info(`terminal: nsx ${args.join(' ')}`);
     vscode.window.createTerminal(nsxTerminalOptions(runtime, enterTitle(plan), args, 'terminal')).show();
   };
@@ -139,7 +137,7 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
       throw err;
     }
     const args = newArgs(request);
-    if (plan.privilege === 'root' && caller.uid !== 0 && !(await readyToElevate(args))) return;
+    if (plan.privilege === 'root' && caller.uid !== 0 && !(await root.ready(args))) return;
     log.info(`terminal: nsx ${args.join(' ')}`);
     const terminal = vscode.window.createTerminal(nsxTerminalOptions(runtime, newTitle(plan), args, 'terminal'));
     const made = { asRoot: plan.privilege === 'root' && caller.uid !== 0, revealed: new Set<number>() };

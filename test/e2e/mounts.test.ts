@@ -405,6 +405,24 @@ async function rowInView(view: FrameLocator, id: number): Promise<boolean> {
   return row.y >= table.y && row.y + row.height <= table.y + table.height;
 }
 
+/**
+ * Show Propagation from the context menu of the shared mount's row in the Mounts view (mnt
+ * OWN): the panel's webview, once its mounts table has drawn mount SHAREDID.
+ */
+async function showPropagationOfShared(wb: Workbench, m: Mounts, own: number, sharedId: number): Promise<FrameLocator> {
+  const { page } = wb;
+  const row = await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
+  await wb.step('Show Propagation from the shared mount\'s context menu', async () => {
+    await contextMenu(row);
+    await clickMenuItem(page, 'Show Propagation');
+  });
+  const tab = page.locator('.tabs-container .tab').filter({ hasText: `Mount Propagation: mnt ${own}` }).first();
+  await wb.step('a Mount Propagation tab opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
+  const view = activeWebview(page);
+  await wb.step('the panel draws its mounts table', () => view.locator(`#mount-table vscode-table-row[data-mount-id="${sharedId}"]`).waitFor({ state: 'attached', timeout: 30_000 }));
+  return view;
+}
+
 /** Waits until the panel shows mount ID as the selected one (its heading). */
 async function waitForSelected(wb: Workbench, view: FrameLocator, id: number, target: string): Promise<void> {
   let now = '';
@@ -431,16 +449,8 @@ test('Show Propagation on the shared mount: its slave in the other namespace, th
   s.defer('close the workbench', () => wb.close());
   const { page } = wb;
 
-  const row = await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
   const asked = performance.now();
-  await wb.step('Show Propagation from the shared mount\'s context menu', async () => {
-    await contextMenu(row);
-    await clickMenuItem(page, 'Show Propagation');
-  });
-  const tab = page.locator('.tabs-container .tab').filter({ hasText: `Mount Propagation: mnt ${own}` }).first();
-  await wb.step('a Mount Propagation tab opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
-  const view = activeWebview(page);
-  await wb.step('the panel draws its mounts table', () => view.locator(`#mount-table vscode-table-row[data-mount-id="${sharedId}"]`).waitFor({ state: 'attached', timeout: 30_000 }));
+  const view = await showPropagationOfShared(wb, m, own, sharedId);
   t.diagnostic(`Show Propagation to the mounts table drawn: ${ms(asked)}`);
   await waitForSelected(wb, view, sharedId, m.shared);
   t.diagnostic(`Show Propagation to the shared mount shown as selected: ${ms(asked)}`);
@@ -596,14 +606,7 @@ test('the Mount Propagation panel reads well from 500 to 1400 px: no cell is cut
   const wb = await open(t, 'widths', { viewport: { width: 1600, height: 1000 }, sidebarWidth: 480 });
   s.defer('close the workbench', () => wb.close());
   const { page } = wb;
-  const row = await expectRow(wb, m, m.shared, `${m.tag}-shared`, `shared:${m.peer} · tmpfs ${m.tag}-shared`);
-  await wb.step('Show Propagation from the shared mount\'s context menu', async () => {
-    await contextMenu(row);
-    await clickMenuItem(page, 'Show Propagation');
-  });
-  const tab = page.locator('.tabs-container .tab').filter({ hasText: `Mount Propagation: mnt ${own}` }).first();
-  await wb.step('a Mount Propagation tab opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
-  const view = activeWebview(page);
+  const view = await showPropagationOfShared(wb, m, own, sharedId);
   await waitForSelected(wb, view, sharedId, m.shared);
   const graph = view.locator('#graph svg.propagation-graph');
   await wb.step('the drawing is shown, a column per mount namespace', async () => {
