@@ -41,7 +41,13 @@ const koffiInstallerModules = {
 
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: { cli: 'src/cli.ts', extension: 'src/extension.ts', 'discovery-worker': 'src/core/discovery-worker.ts', 'mountinfo-reader': 'src/core/mountinfo-reader.ts', 'details-thread': 'src/core/details/details-thread.ts' },
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    extension: 'src/extension.ts',
+    'discovery.worker': 'src/core/discovery/discovery.worker.ts',
+    'mountinfo.worker': 'src/core/mounts/mountinfo.worker.ts',
+    'details.worker': 'src/core/details/details.worker.ts',
+  },
   external: ['vscode'],
   outdir,
   bundle: true,

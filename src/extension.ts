@@ -1,13 +1,13 @@
 /** Entry point: wires the features; each registers its own disposables. */
 import * as vscode from 'vscode';
-import { ExtensionEnv } from './ui/env';
-import { registerDetailsPanel } from './ui/detailsPanel';
-import { registerNamespaceCommands } from './ui/namespaceCommands';
-import { registerNamespaceView } from './ui/namespaceView';
-import { registerElevationCommands, rootRunner } from './ui/elevation';
-import { registerMountsView } from './ui/mountsView';
-import { registerTerminalCommands } from './ui/terminals';
-import { fail, warn } from './ui/notify';
+import { ExtensionEnv } from './ui/shared/env';
+import { registerDetailsPanel } from './ui/details/detailsPanel';
+import { registerNamespaceCommands } from './ui/namespaces/namespaceCommands';
+import { registerNamespaceView } from './ui/namespaces/namespaceView';
+import { registerElevationCommands, rootRunner } from './ui/elevation/elevation';
+import { registerMountsView } from './ui/mounts/mountsView';
+import { registerTerminalCommands } from './ui/terminals/terminals';
+import { fail, warn } from './ui/shared/notify';
 
 export function activate(extension: vscode.ExtensionContext): void {
   const started = Date.now();

@@ -1,8 +1,8 @@
 /** Command-line parsing for `nsx`: every mistake becomes one UsageError line. */
 import { parseArgs } from 'node:util';
-import { Propagation, PROPAGATIONS } from '../core/commands';
-import { isNsType, NS_TYPES, NsType } from '../core/snapshot';
-import { DEFAULT_SUBNET } from '../core/veth';
+import { Propagation, PROPAGATIONS } from '../core/terminals/argv';
+import { isNsType, NS_TYPES, NsType } from '../core/model/snapshot';
+import { DEFAULT_SUBNET } from '../core/terminals/veth';
 
 export class UsageError extends Error {}
 

@@ -3,9 +3,9 @@
  * from mount data goes through printable() (table() does it for cells): a path may hold
  * ESC sequences or newlines.
  */
-import { groupText, mountForest, MountRecord } from '../core/mountTable';
-import { printable } from '../core/printable';
-import { MountTable, namespaceName, PropagationAnswer } from '../core/propagation';
+import { groupText, mountForest, MountRecord } from '../core/mounts/mountTable';
+import { printable } from '../core/text/printable';
+import { MountTable, namespaceName, PropagationAnswer } from '../core/mounts/propagation';
 import { flatten, table } from './render';
 
 export function mountTreeText(t: MountTable, width?: number): string {

@@ -3,7 +3,7 @@
  * from the system (a process name, a bind mount's path, a tool's message) reaches a
  * terminal as control characters: root runs nsx on names any user chose.
  */
-import { printable, terminalJson, withoutControls } from '../core/printable';
+import { printable, terminalJson, withoutControls } from '../core/text/printable';
 
 /**
  * Text for stdout from the renderers, which made each value printable where they placed

@@ -1,8 +1,8 @@
 /** Text output of `nsx`: lsns-like tables, with tree prefixes for `nsx tree`. */
-import { TreeNode } from '../core/hierarchy';
-import { plural } from '../core/plural';
-import { printable } from '../core/printable';
-import { Holder, NamespaceRecord, NS_TYPES, ProcessRecord, Snapshot } from '../core/snapshot';
+import { TreeNode } from '../core/model/hierarchy';
+import { plural } from '../core/text/plural';
+import { printable } from '../core/text/printable';
+import { Holder, NamespaceRecord, NS_TYPES, ProcessRecord, Snapshot } from '../core/model/snapshot';
 
 interface Column<T> {
   header: string;

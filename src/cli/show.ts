@@ -1,7 +1,7 @@
 /** Text output of `nsx show`: the details' sections, then what could not be read and why. */
 import { detailSections } from '../core/details/sections';
 import { NamespaceDetails } from '../core/details/types';
-import { printable } from '../core/printable';
+import { printable } from '../core/text/printable';
 import { table } from './render';
 
 export function detailsText(d: NamespaceDetails, width?: number): string {

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { findTool, requireTool } from '../core/tools';
+import { findTool, requireTool } from '../core/linux/tools';
 import type { InstalledHelper } from './policy';
 
 /** What runs cli.js: Node, or the editor's Electron binary acting as Node. */

@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { shellQuote } from '../core/commands';
+import { shellQuote } from '../core/terminals/argv';
 import { THREAD_BUNDLE } from '../core/details/threads';
-import { READER_BUNDLE } from '../core/mountNamespaces';
+import { READER_BUNDLE } from '../core/mounts/mountNamespaces';
 import { Runtime, SCAN_ARGS } from './pkexec';
 
 export const ACTION_ID = 'org.namespaceexplorer.nsx';

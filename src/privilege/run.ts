@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { shellQuote } from '../core/commands';
-import { fromPrintable } from '../core/printable';
-import { leaveKeyboardSignals } from '../core/session';
-import { ToolMissingError } from '../core/tools';
+import { shellQuote } from '../core/terminals/argv';
+import { fromPrintable } from '../core/text/printable';
+import { leaveKeyboardSignals } from '../core/terminals/session';
+import { ToolMissingError } from '../core/linux/tools';
 import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, polkitUnreachable, Runtime, sandboxReason } from './pkexec';
 import { helperState } from './policy';
 

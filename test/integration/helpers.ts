@@ -21,9 +21,9 @@ import type {
   ProcessRecord,
   ScanCapabilities,
   Snapshot,
-} from '../../src/core/snapshot';
+} from '../../src/core/model/snapshot';
 
-export type { Holder, NamespaceRecord, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+export type { Holder, NamespaceRecord, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const DIST = path.join(REPO, 'dist');

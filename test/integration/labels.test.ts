@@ -9,8 +9,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { nestingDepth } from '../../src/core/hierarchy';
-import { NamespaceRecord } from '../../src/core/snapshot';
+import { nestingDepth } from '../../src/core/model/hierarchy';
+import { NamespaceRecord } from '../../src/core/model/snapshot';
 import { cliJson, descendants, findNs, listJson, needsRoot, nsInode, nspidOf, Scenario, waitFor, type ListOutput } from './helpers';
 
 const rootOnly = needsRoot('makes mount, PID and user namespaces with unshare');

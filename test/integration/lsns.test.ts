@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import { NS_TYPES } from '../../src/core/snapshot';
+import { NS_TYPES } from '../../src/core/model/snapshot';
 import { Scenario, commOf, descendants, listJson, lsns, needs, nsInode, waitFor, type NamespaceRecord, type Started } from './helpers';
 
 interface LsnsRow {

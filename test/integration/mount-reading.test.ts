@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import type { WorkerReply, WorkerRequest } from '../../src/core/background';
+import type { WorkerReply, WorkerRequest } from '../../src/core/discovery/background';
 import type { NamespaceDetails } from '../../src/core/details/types';
 import { cliJson, DIST, needs, nsInode, readableCli, run, Scenario, unshareMountAt, waitFor } from './helpers';
 
@@ -109,7 +109,7 @@ test('reading namespaces only a bind mount holds, 100 times through the editor\'
   // A net namespace is read from the details thread, which enters it and asks netlink.
   const net = s.netns(`nsxtest-${process.pid}-fds`);
 
-  const worker = new Worker(path.join(DIST, 'discovery-worker.js'));
+  const worker = new Worker(path.join(DIST, 'discovery.worker.js'));
   s.defer('end the discovery worker', () => void worker.terminate());
   const ask = (request: WorkerRequest) =>
     new Promise<WorkerReply>((resolve, reject) => {

@@ -13,8 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { MountPropagation, MountRecord } from '../../src/core/mountTable';
-import type { Placement, PropagationAnswer } from '../../src/core/propagation';
+import type { MountPropagation, MountRecord } from '../../src/core/mounts/mountTable';
+import type { Placement, PropagationAnswer } from '../../src/core/mounts/propagation';
 import {
   DIST,
   Scenario,

@@ -11,7 +11,7 @@ import {
   type Holder,
   type NamespaceRecord,
   type NsType,
-} from '../../src/core/snapshot';
+} from '../../src/core/model/snapshot';
 import {
   REPO,
   Scenario,

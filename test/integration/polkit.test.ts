@@ -14,7 +14,7 @@ import { appendFileSync, chmodSync, existsSync, lstatSync, readFileSync, readdir
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { NamespaceDetails } from '../../src/core/details/types';
-import { shellQuote } from '../../src/core/commands';
+import { shellQuote } from '../../src/core/terminals/argv';
 import { Scenario, type Started, descendants, readableCli, findNs, findProc, needs, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
 import { createTestUser, ensurePolkit, grantAction, POLKIT_TOOLS, runAsUser, withoutPolkit, type TestUser } from './polkit-harness';
 

@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { discover } from '../../src/core/discover';
+import { discover } from '../../src/core/discovery/discover';
 import { CLI, runCli } from './helpers';
 
 test('processes exiting mid-scan are counted as vanished and never crash the scan', async (t) => {

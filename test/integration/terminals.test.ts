@@ -8,14 +8,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { account } from '../../src/core/account';
-import { shellQuote } from '../../src/core/commands';
-import { discover } from '../../src/core/discover';
-import { currentCaller } from '../../src/core/elevation';
-import { EnterPlan, planEnter } from '../../src/core/enter';
-import { ProcSource } from '../../src/core/procfs';
-import { runEnter, SessionError } from '../../src/core/session';
-import { NS_TYPES, NsType } from '../../src/core/snapshot';
+import { account } from '../../src/core/linux/account';
+import { shellQuote } from '../../src/core/terminals/argv';
+import { discover } from '../../src/core/discovery/discover';
+import { currentCaller } from '../../src/core/terminals/rootNeeded';
+import { EnterPlan, planEnter } from '../../src/core/terminals/enter';
+import { ProcSource } from '../../src/core/linux/procfs';
+import { runEnter, SessionError } from '../../src/core/terminals/session';
+import { NS_TYPES, NsType } from '../../src/core/model/snapshot';
 import { CLI, Scenario, type Started, readableCli, commOf, descendants, groupMembers, needs, nsInode, run, runCli, sleepMs, waitFor } from './helpers';
 
 /** What nsx enter and nsx new run, and what the tests look with. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { account, parsePasswdEntry, requestingUid } from '../../src/core/account';
+import { account, parsePasswdEntry, requestingUid } from '../../src/core/linux/account';
 
 const PASSWD = [
   'root:x:0:0:root:/root:/bin/bash',

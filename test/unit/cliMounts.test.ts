@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mountTreeText, propagationText, tableHeading } from '../../src/cli/mounts';
-import { parseMountinfo } from '../../src/core/mountinfo';
-import { mountRecords } from '../../src/core/mountTable';
-import { MountTable, PropagationIndex } from '../../src/core/propagation';
+import { parseMountinfo } from '../../src/core/mounts/mountinfo';
+import { mountRecords } from '../../src/core/mounts/mountTable';
+import { MountTable, PropagationIndex } from '../../src/core/mounts/propagation';
 
 function table(lines: string[], label: string | null = 'sleep'): MountTable {
   return { ns: 4026531841, label, via: '/proc/1/mountinfo', mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts), errors: [] };

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { GATE_SCRIPT, gatedCommand, hostnameProblem, nsenterCommand, NsenterSpec, shellQuote, unshareCommand, UnshareSpec } from '../../src/core/commands';
+import { GATE_SCRIPT, gatedCommand, hostnameProblem, nsenterCommand, NsenterSpec, shellQuote, unshareCommand, UnshareSpec } from '../../src/core/terminals/argv';
 
 const NSENTER = '/usr/bin/nsenter';
 const UNSHARE = '/usr/bin/unshare';

@@ -11,10 +11,10 @@ import { readPid } from '../../src/core/details/pid';
 import { detailSections } from '../../src/core/details/sections';
 import { NamespaceDetails, NetDetails, UserDetails } from '../../src/core/details/types';
 import { parseIdMap, parseSetgroups, readUser } from '../../src/core/details/user';
-import { ProcSource } from '../../src/core/procfs';
-import { NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { ProcSource } from '../../src/core/linux/procfs';
+import { NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { detailsText } from '../../src/cli/show';
-import { detailRows, detailWords } from '../../src/ui/detailRows';
+import { detailRows, detailWords } from '../../src/ui/details/detailRows';
 import { HOST } from './fixture-probe';
 import { nsRecord } from './records';
 

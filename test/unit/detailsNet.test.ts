@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DetailsContext } from '../../src/core/details/context';
-import { readNet } from '../../src/core/details/net';
-import { formatIPv6, formatMac } from '../../src/core/details/netAddr';
+import { readNet } from '../../src/core/details/net/net';
+import { formatIPv6, formatMac } from '../../src/core/details/net/netAddr';
 import {
   errorCode,
   linkDumpRequest,
@@ -28,10 +28,10 @@ import {
   RTM_NEWROUTE,
   routeDumpRequest,
   splitMessages,
-} from '../../src/core/details/netlink';
-import { ipv4Addresses, parseFibTrie, parseIfInet6, parseIpv6Route, parseNetDev, parseRoute, parseSockets, routes4 } from '../../src/core/details/procNet';
-import { ProcSource } from '../../src/core/procfs';
-import { ProcessRecord, Snapshot } from '../../src/core/snapshot';
+} from '../../src/core/details/net/netlink';
+import { ipv4Addresses, parseFibTrie, parseIfInet6, parseIpv6Route, parseNetDev, parseRoute, parseSockets, routes4 } from '../../src/core/details/net/procNet';
+import { ProcSource } from '../../src/core/linux/procfs';
+import { ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { ssListening } from '../fixtures/net/ss';
 import { FIXTURES } from './fixture-probe';
 import { nsRecord } from './records';

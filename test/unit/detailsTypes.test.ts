@@ -10,8 +10,8 @@ import { DetailsContext } from '../../src/core/details/context';
 import { formatKey, parseMessageQueues, parseQueueSize, parseSemaphores, parseSharedMemory, parseSysvipcTable, posixQueues, readIpc } from '../../src/core/details/ipc';
 import { parseTimensOffsets, readTime } from '../../src/core/details/time';
 import { readUts } from '../../src/core/details/uts';
-import { ProcSource } from '../../src/core/procfs';
-import { NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { ProcSource } from '../../src/core/linux/procfs';
+import { NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { HOST } from './fixture-probe';
 import { nsRecord } from './records';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detailSections } from '../../src/core/details/sections';
 import { NetDetails, UtsDetails } from '../../src/core/details/types';
-import { DetailsInput, detailsName, detailsView } from '../../src/ui/detailsViews';
+import { DetailsInput, detailsName, detailsView } from '../../src/ui/details/detailsViews';
 import { nsRecord } from './records';
 
 const record = nsRecord(4026532181, 'net', [], { label: 'red' });

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { discover } from '../../src/core/discover';
-import { parseNsLink } from '../../src/core/procfs';
-import { isNsType, NamespaceRecord, NS_TYPES, NsType, Snapshot } from '../../src/core/snapshot';
+import { discover } from '../../src/core/discovery/discover';
+import { parseNsLink } from '../../src/core/linux/procfs';
+import { isNsType, NamespaceRecord, NS_TYPES, NsType, Snapshot } from '../../src/core/model/snapshot';
 import { FIXTURES, FixtureProbe, fixtureSource, readHierarchy } from './fixture-probe';
 
 const DIR = path.join(FIXTURES, 'captured');

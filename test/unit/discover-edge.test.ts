@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { discover, DiscoveryError, DiscoverOptions } from '../../src/core/discover';
-import { ProcSource } from '../../src/core/procfs';
-import { NamespaceRecord, NS_TYPES, Snapshot } from '../../src/core/snapshot';
+import { discover, DiscoveryError, DiscoverOptions } from '../../src/core/discovery/discover';
+import { ProcSource } from '../../src/core/linux/procfs';
+import { NamespaceRecord, NS_TYPES, Snapshot } from '../../src/core/model/snapshot';
 import { FIXTURES, FixtureProbe, fixtureSource, HOST } from './fixture-probe';
 
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { Caller, enterPrivilege, holdsCapabilitiesIn, newPrivilege } from '../../src/core/elevation';
-import { NamespaceRecord, NsType } from '../../src/core/snapshot';
+import { Caller, enterPrivilege, holdsCapabilitiesIn, newPrivilege } from '../../src/core/terminals/rootNeeded';
+import { NamespaceRecord, NsType } from '../../src/core/model/snapshot';
 
 const ALICE = 1000;
 const BOB = 1001;

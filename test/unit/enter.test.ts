@@ -1,10 +1,10 @@
 /** src/core/enter.ts: what `nsx enter` and "Open Terminal in Namespace…" go into, on a hand-made snapshot. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Blame } from '../../src/core/blame';
-import { Caller } from '../../src/core/elevation';
-import { EnterError, EnterPlan, EnterRequest, enterTitle, identityProblem, planEnter } from '../../src/core/enter';
-import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { Blame } from '../../src/core/model/blame';
+import { Caller } from '../../src/core/terminals/rootNeeded';
+import { EnterError, EnterPlan, EnterRequest, enterTitle, identityProblem, planEnter } from '../../src/core/terminals/enter';
+import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { HOST } from './fixture-probe';
 import { nsRecord as nsRec } from './records';
 

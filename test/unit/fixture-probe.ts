@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { HierarchyProbe, NsRelations } from '../../src/core/nsfs';
-import { ProcSource } from '../../src/core/procfs';
-import type { NsType } from '../../src/core/snapshot';
+import type { HierarchyProbe, NsRelations } from '../../src/core/linux/nsfs';
+import { ProcSource } from '../../src/core/linux/procfs';
+import type { NsType } from '../../src/core/model/snapshot';
 
 export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { discover } from '../../src/core/discover';
-import { forest, forestJson, INDENTED_LEVELS, ownerForest, parentForest, processForest, prune, TreeNode } from '../../src/core/hierarchy';
-import { NamespaceRecord, NsType, ProcessRecord } from '../../src/core/snapshot';
+import { discover } from '../../src/core/discovery/discover';
+import { forest, forestJson, INDENTED_LEVELS, ownerForest, parentForest, processForest, prune, TreeNode } from '../../src/core/model/hierarchy';
+import { NamespaceRecord, NsType, ProcessRecord } from '../../src/core/model/snapshot';
 import { FIXTURES, FixtureProbe, fixtureSource } from './fixture-probe';
 
 function ns(ino: number, type: NsType, ons: number | null, pns: number | null = null): NamespaceRecord {

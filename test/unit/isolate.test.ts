@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { IsolateError, NewRequest, newTitle, planNew } from '../../src/core/isolate';
-import { NS_TYPES, NsType } from '../../src/core/snapshot';
+import { IsolateError, NewRequest, newTitle, planNew } from '../../src/core/terminals/isolate';
+import { NS_TYPES, NsType } from '../../src/core/model/snapshot';
 
 const ROOT = { uid: 0 };
 const USER = { uid: 1000 };

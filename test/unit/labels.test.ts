@@ -1,8 +1,8 @@
 /** labels.ts: names a person recognises a namespace by. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cgroupPath, containerLabel, INITIAL_NS_INODES, netnsName, systemdUnit } from '../../src/core/labels';
-import { NS_TYPES } from '../../src/core/snapshot';
+import { cgroupPath, containerLabel, INITIAL_NS_INODES, netnsName, systemdUnit } from '../../src/core/discovery/labels';
+import { NS_TYPES } from '../../src/core/model/snapshot';
 
 const ID = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const SHORT = '0123456789ab';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { isLauncher, launchedProgram, scriptCommands } from '../../src/core/launchers';
+import { isLauncher, launchedProgram, scriptCommands } from '../../src/core/discovery/launchers';
 
 const runs = (argv: string[], expected: string | null) => assert.equal(launchedProgram(argv), expected, JSON.stringify(argv));
 

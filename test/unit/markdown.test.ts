@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { printable } from '../../src/core/printable';
-import { markdownCode, markdownText, noticeText } from '../../src/ui/markdown';
-import { namespaceTooltip } from '../../src/ui/presentation';
-import { TreeModel } from '../../src/ui/treeModel';
+import { printable } from '../../src/core/text/printable';
+import { markdownCode, markdownText, noticeText } from '../../src/ui/shared/markdown';
+import { namespaceTooltip } from '../../src/ui/namespaces/presentation';
+import { TreeModel } from '../../src/ui/namespaces/treeModel';
 import { HOST } from './fixture-probe';
 import { nsRecord, snapshotOf } from './records';
 

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compareMounts } from '../../src/core/mountDiff';
-import { Mount } from '../../src/core/mountinfo';
-import { MountRecord, mountRecords } from '../../src/core/mountTable';
+import { compareMounts } from '../../src/core/mounts/mountDiff';
+import { Mount } from '../../src/core/mounts/mountinfo';
+import { MountRecord, mountRecords } from '../../src/core/mounts/mountTable';
 
 function mnt(id: number, parent: number, target: string, fs: Partial<Pick<Mount, 'majmin' | 'root' | 'fstype' | 'source' | 'options'>> = {}, optionalFields: string[] = []): Mount {
   return { id, parent, majmin: '0:50', root: '/', target, options: 'rw', optionalFields, fstype: 'tmpfs', source: 'tmpfs', superOptions: 'rw', ...fs };

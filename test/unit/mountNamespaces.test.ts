@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { discover } from '../../src/core/discover';
-import { allTables, MountReadError, tableOfNamespace } from '../../src/core/mountNamespaces';
-import { ProcSource } from '../../src/core/procfs';
+import { discover } from '../../src/core/discovery/discover';
+import { allTables, MountReadError, tableOfNamespace } from '../../src/core/mounts/mountNamespaces';
+import { ProcSource } from '../../src/core/linux/procfs';
 import { FIXTURES, FixtureProbe, fixtureSource } from './fixture-probe';
 
 const MNT_A = 4026533400;

@@ -1,9 +1,9 @@
 /** mountRows.ts: what a row of the Mounts view says, for each propagation and for hidden mounts. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseMountinfo } from '../../src/core/mountinfo';
-import { mountRecords, MountRecord } from '../../src/core/mountTable';
-import { mountContext, mountRow, PROPAGATION_ICON, tableDescription } from '../../src/ui/mountRows';
+import { parseMountinfo } from '../../src/core/mounts/mountinfo';
+import { mountRecords, MountRecord } from '../../src/core/mounts/mountTable';
+import { mountContext, mountRow, PROPAGATION_ICON, tableDescription } from '../../src/ui/mounts/mountRows';
 
 const TEXT = [
   '22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw',

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Mount, parseMountinfo } from '../../src/core/mountinfo';
-import { groupText, mountForest, MountRecord, mountRecords, propagationOf } from '../../src/core/mountTable';
-import { TreeNode } from '../../src/core/hierarchy';
+import { Mount, parseMountinfo } from '../../src/core/mounts/mountinfo';
+import { groupText, mountForest, MountRecord, mountRecords, propagationOf } from '../../src/core/mounts/mountTable';
+import { TreeNode } from '../../src/core/model/hierarchy';
 
 /** A mount in mountinfo order; only what the hidden rule and propagation look at varies. */
 function mnt(id: number, parent: number, target: string, optionalFields: string[] = []): Mount {

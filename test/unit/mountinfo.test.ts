@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { Mount, nsfsMounts, parseMountinfo, parseMountinfoLine, unescapeMountField } from '../../src/core/mountinfo';
+import { Mount, nsfsMounts, parseMountinfo, parseMountinfoLine, unescapeMountField } from '../../src/core/mounts/mountinfo';
 
 /** The kernel's escaping of mountinfo path fields (show_mountinfo → seq_path/mangle). */
 function escapeMountField(field: string): string {

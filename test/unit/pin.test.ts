@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { pinFile, pinProcess } from '../../src/core/pin';
-import { ProcSource } from '../../src/core/procfs';
+import { pinFile, pinProcess } from '../../src/core/terminals/pin';
+import { ProcSource } from '../../src/core/linux/procfs';
 
 const proc = new ProcSource();
 const own = (type: 'net' | 'uts') => proc.nsInode(process.pid, type);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, Runtime, sandboxReason } from '../../src/privilege/pkexec';
-import { findTool } from '../../src/core/tools';
+import { findTool } from '../../src/core/linux/tools';
 
 const NO_PKEXEC = !findTool('pkexec') && 'pkexec is not installed in /usr/bin, /usr/sbin, /bin or /sbin';
 

@@ -14,7 +14,7 @@ const POLICY_NAME = 'org.namespaceexplorer.nsx.policy';
 const REPO_POLICY = path.resolve(__dirname, '..', '..', 'polkit', POLICY_NAME);
 const OTHER_UID = 1000;
 /** What cli.js loads beside itself at run time. */
-const WORKER_BUNDLES = ['details-thread.js', 'mountinfo-reader.js'];
+const WORKER_BUNDLES = ['details.worker.js', 'mountinfo.worker.js'];
 
 /** A fresh directory under /tmp (root's and 0700 when run as root), removed after the test. */
 function tmp(t: TestContext, prefix = 'nsx-policy-'): string {
@@ -201,7 +201,7 @@ test('helperState: stale when a worker bundle or koffi of this build differs fro
 test('helperState: stale when the installed helper lacks a worker bundle (an install of an older version)', { skip: needsRoot('installPolicy') }, (t) => {
   const l = layout(t);
   install(l);
-  const missing = path.join(l.installDir, 'details-thread.js');
+  const missing = path.join(l.installDir, 'details.worker.js');
   fs.rmSync(missing);
   assert.deepEqual(helperState(l.dist, l.installDir, l.policyPath), { state: 'stale', why: `${missing} does not exist` });
 });
@@ -247,7 +247,7 @@ test('staleHelperNote: a helper of another build is from another version; any ot
 test('staleHelperNote of the state after an update of this build\'s files: stale, then nothing once installed again', { skip: needsRoot('installPolicy') }, (t) => {
   const l = layout(t);
   install(l);
-  fs.appendFileSync(path.join(l.dist, 'mountinfo-reader.js'), '// build 2\n');
+  fs.appendFileSync(path.join(l.dist, 'mountinfo.worker.js'), '// build 2\n');
   assert.match(staleHelperNote(helperState(l.dist, l.installDir, l.policyPath)) ?? '', /from another version/);
   install(l);
   assert.equal(staleHelperNote(helperState(l.dist, l.installDir, l.policyPath)), null);
@@ -282,7 +282,7 @@ test('installPolicy creates the install directory and the policy, root-owned wit
     assert.equal(mode(path.join(l.installDir, bundle)), 0o644, `mode of ${bundle}`);
     assert.deepEqual(owner(path.join(l.installDir, bundle)), [0, 0], `owner of ${bundle}`);
   }
-  assert.deepEqual(fs.readdirSync(l.installDir).sort(), ['cli.js', 'details-thread.js', 'koffi', 'mountinfo-reader.js', 'nsx-helper', 'nsx-scan']);
+  assert.deepEqual(fs.readdirSync(l.installDir).sort(), ['cli.js', 'details.worker.js', 'koffi', 'mountinfo.worker.js', 'nsx-helper', 'nsx-scan']);
 });
 
 test('installPolicy sets root ownership and its own modes whatever the source files\' owner and modes', { skip: needsRoot('installPolicy and chown') }, (t) => {
@@ -426,8 +426,8 @@ test('installPolicy replaces a previous install whole', { skip: needsRoot('insta
 
 test('installPolicy refuses when a worker bundle is missing, naming it, and installs nothing', { skip: needsRoot('installPolicy') }, (t) => {
   const l = layout(t);
-  fs.rmSync(path.join(l.dist, 'mountinfo-reader.js'));
-  assert.throws(() => install(l), (err: unknown) => err instanceof PolicyError && err.message === `${path.join(l.dist, 'mountinfo-reader.js')} is missing: build or reinstall Namespace Explorer`);
+  fs.rmSync(path.join(l.dist, 'mountinfo.worker.js'));
+  assert.throws(() => install(l), (err: unknown) => err instanceof PolicyError && err.message === `${path.join(l.dist, 'mountinfo.worker.js')} is missing: build or reinstall Namespace Explorer`);
   assert.ok(!fs.existsSync(l.installDir) && !fs.existsSync(`${l.installDir}.new`) && !fs.existsSync(l.policyPath));
 });
 

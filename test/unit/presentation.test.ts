@@ -1,9 +1,9 @@
 /** src/ui/presentation.ts rowText with terminal marks: a namespace a terminal made says so. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NS_TYPES, NsType, ProcessRecord } from '../../src/core/snapshot';
-import { rowText, TYPE_ICON } from '../../src/ui/presentation';
-import { NamespaceNode, Node, TreeModel } from '../../src/ui/treeModel';
+import { NS_TYPES, NsType, ProcessRecord } from '../../src/core/model/snapshot';
+import { rowText, TYPE_ICON } from '../../src/ui/namespaces/presentation';
+import { NamespaceNode, Node, TreeModel } from '../../src/ui/namespaces/treeModel';
 import { HOST } from './fixture-probe';
 import { nsRecord as nsRec, snapshotOf } from './records';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { escapeXml, fromPrintable, printable, terminalJson, withoutControls } from '../../src/core/printable';
+import { escapeXml, fromPrintable, printable, terminalJson, withoutControls } from '../../src/core/text/printable';
 
 test('printable: control characters as mountinfo writes them, lone surrogates replaced', () => {
   assert.equal(printable('/a\nb\tc\u007f'), '/a\\012b\\011c\\177');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseStartTime, ProcSource } from '../../src/core/procfs';
+import { parseStartTime, ProcSource } from '../../src/core/linux/procfs';
 
 /** A /proc/PID/stat line: fields 3 to 21, then the start time (22), then the rest, as the kernel writes them. */
 function stat(pid: number, comm: string, start: number | string): string {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseNsLink, parsePasswd, parseStatus, ProcSource } from '../../src/core/procfs';
+import { parseNsLink, parsePasswd, parseStatus, ProcSource } from '../../src/core/linux/procfs';
 import { FIXTURES, fixtureSource } from './fixture-probe';
 
 const CAPTURED = path.join(FIXTURES, 'captured', 'proc');

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { Mount } from '../../src/core/mountinfo';
-import { mountRecords } from '../../src/core/mountTable';
+import { Mount } from '../../src/core/mounts/mountinfo';
+import { mountRecords } from '../../src/core/mounts/mountTable';
 import {
   describePropagation,
   mountAt,
@@ -20,7 +20,7 @@ import {
   PropagationError,
   PropagationIndex,
   UnreadableTable,
-} from '../../src/core/propagation';
+} from '../../src/core/mounts/propagation';
 
 interface Spec {
   id: number;

@@ -1,9 +1,9 @@
 /** propagationGraph.ts: which groups and mounts the drawing shows, where, and the SVG text. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseMountinfo } from '../../src/core/mountinfo';
-import { mountRecords } from '../../src/core/mountTable';
-import { MountSet, MountTable, PropagationIndex } from '../../src/core/propagation';
+import { parseMountinfo } from '../../src/core/mounts/mountinfo';
+import { mountRecords } from '../../src/core/mounts/mountTable';
+import { MountSet, MountTable, PropagationIndex } from '../../src/core/mounts/propagation';
 import {
   cutEnd,
   cutPath,
@@ -15,7 +15,7 @@ import {
   layoutGraph,
   propagationGraph,
   wrap,
-} from '../../src/core/propagationGraph';
+} from '../../src/core/mounts/propagationGraph';
 import { isPropagationFromWebview } from '../../src/protocol';
 
 /** A table from mountinfo lines `ID PARENT TARGET OPTIONAL-FIELDS…` (root /, ext4). */

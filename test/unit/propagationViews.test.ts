@@ -1,10 +1,10 @@
 /** propagationViews.ts: what the Mount Propagation panel is sent, from hand-made mount tables. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseMountinfo } from '../../src/core/mountinfo';
-import { mountRecords } from '../../src/core/mountTable';
-import { MountSet, MountTable, PropagationIndex } from '../../src/core/propagation';
-import { compareView, defaultMount, namespaceView, selectionView } from '../../src/ui/propagationViews';
+import { parseMountinfo } from '../../src/core/mounts/mountinfo';
+import { mountRecords } from '../../src/core/mounts/mountTable';
+import { MountSet, MountTable, PropagationIndex } from '../../src/core/mounts/propagation';
+import { compareView, defaultMount, namespaceView, selectionView } from '../../src/ui/propagation/propagationViews';
 
 function table(ns: number, label: string, lines: string[]): MountTable {
   return { ns, label, via: `/proc/${ns}/mountinfo`, mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts), errors: [] };

@@ -1,5 +1,5 @@
 /** Snapshot records for tests that build a snapshot by hand. */
-import { NamespaceRecord, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
+import { NamespaceRecord, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { HOST } from './fixture-probe';
 
 /** A namespace whose senior member is the first of `members`, owned by the host user namespace. */

@@ -1,7 +1,7 @@
 /** When the sidebar scans again (RefreshManager), with a scan that takes real time. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RefreshManager } from '../../src/ui/refresh';
+import { RefreshManager } from '../../src/ui/shared/refresh';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { namespaceTable, namespaceTree, processTree, holdersText, scanNotes, table } from '../../src/cli/render';
-import { ownerForest, processForest } from '../../src/core/hierarchy';
-import { Holder, NamespaceRecord, NsType, ProcessRecord } from '../../src/core/snapshot';
+import { ownerForest, processForest } from '../../src/core/model/hierarchy';
+import { Holder, NamespaceRecord, NsType, ProcessRecord } from '../../src/core/model/snapshot';
 
 interface Row {
   name: string;

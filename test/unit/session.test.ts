@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { chooseShell, sessionOutcome } from '../../src/core/session';
+import { chooseShell, sessionOutcome } from '../../src/core/terminals/session';
 
 /** A root directory holding executables at `shells` (and, for contrast, a non-executable zsh). */
 function fakeRoot(t: { after: (fn: () => void) => void }, shells: string[]): string {

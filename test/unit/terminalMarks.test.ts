@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
-import { namespacesBelow } from '../../src/ui/terminalMarks';
+import { NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
+import { namespacesBelow } from '../../src/ui/terminals/terminalMarks';
 import { HOST } from './fixture-probe';
 
 function proc(pid: number, ppid: number, ns: Partial<Record<NsType, number>>, extra: Partial<ProcessRecord> = {}): ProcessRecord {

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
-import { namespaceTooltip, rowText } from '../../src/ui/presentation';
-import { GivenTree, TreeNow } from '../../src/ui/treeChanges';
-import { Node, TreeModel } from '../../src/ui/treeModel';
+import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
+import { namespaceTooltip, rowText } from '../../src/ui/namespaces/presentation';
+import { GivenTree, TreeNow } from '../../src/ui/namespaces/treeChanges';
+import { Node, TreeModel } from '../../src/ui/namespaces/treeModel';
 import { HOST } from './fixture-probe';
 import { nsRecord } from './records';
 

@@ -1,10 +1,10 @@
 /** The sidebar's tree model and row texts, on a small hand-written snapshot. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nsenterArgv, shellQuote } from '../../src/core/commands';
-import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/snapshot';
-import { namespaceTooltip, rowText } from '../../src/ui/presentation';
-import { NamespaceNode, Node, TreeModel } from '../../src/ui/treeModel';
+import { nsenterArgv, shellQuote } from '../../src/core/terminals/argv';
+import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
+import { namespaceTooltip, rowText } from '../../src/ui/namespaces/presentation';
+import { NamespaceNode, Node, TreeModel } from '../../src/ui/namespaces/treeModel';
 import { HOST } from './fixture-probe';
 import { nsRecord as ns } from './records';
 

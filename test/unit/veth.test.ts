@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_SUBNET, formatAddress, hostSideBatch, namespaceSideBatch, parseSubnet, planVeth, Subnet, usedNetworks, VethPlan } from '../../src/core/veth';
+import { DEFAULT_SUBNET, formatAddress, hostSideBatch, namespaceSideBatch, parseSubnet, planVeth, Subnet, usedNetworks, VethPlan } from '../../src/core/terminals/veth';
 
 const ip = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
 

@@ -4,9 +4,9 @@
  * thread's cgroup namespace: read by nsx (in the initial one) it is the host path; read
  * from the thread that entered the namespace (root) it is the path inside.
  */
-import { INITIAL_NS_INODES } from '../labels';
-import { ProcSource } from '../procfs';
-import { NamespaceRecord } from '../snapshot';
+import { INITIAL_NS_INODES } from '../discovery/labels';
+import { ProcSource } from '../linux/procfs';
+import { NamespaceRecord } from '../model/snapshot';
 import { baseOf, commands, DetailsContext, ONLY_INSIDE, ownNamespace, readInside, vanished, visibleMembers } from './context';
 import { CgroupDetails, CgroupMember } from './types';
 

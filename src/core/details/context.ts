@@ -3,10 +3,10 @@
  * the thread that enters namespaces for root. Also the ways into a namespace, and the
  * choice of where to read from that the readers share.
  */
-import { nestingDepth } from '../hierarchy';
-import { ProcSource } from '../procfs';
-import { holderFile, NamespaceRecord, NsType, Snapshot } from '../snapshot';
-import type { ThreadKind, ThreadResults } from './details-thread';
+import { nestingDepth } from '../model/hierarchy';
+import { ProcSource } from '../linux/procfs';
+import { holderFile, NamespaceRecord, NsType, Snapshot } from '../model/snapshot';
+import type { ThreadKind, ThreadResults } from './details.worker';
 import type { ThreadRunner } from './threads';
 import type { NamespaceRef, Unavailable } from './types';
 

@@ -4,13 +4,13 @@
  * `nsx show`, by the elevated helper for Show All Namespaces (every namespace in one
  * call), and by the editor for the rows and the panel it shows.
  */
-import { ProcSource } from '../procfs';
-import { NamespaceRecord, NsType, Snapshot } from '../snapshot';
+import { ProcSource } from '../linux/procfs';
+import { NamespaceRecord, NsType, Snapshot } from '../model/snapshot';
 import { readCgroup } from './cgroup';
 import { baseOf, DetailsContext } from './context';
 import { readIpc } from './ipc';
 import { readMnt } from './mnt';
-import { readNet } from './net';
+import { readNet } from './net/net';
 import { readPid } from './pid';
 import { ThreadRunner } from './threads';
 import { readTime } from './time';

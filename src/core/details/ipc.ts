@@ -11,9 +11,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NamespaceRecord } from '../snapshot';
+import { NamespaceRecord } from '../model/snapshot';
 import { baseOf, DetailsContext, seenFromInside } from './context';
-import { callFailed, libc } from './syscalls';
+import { callFailed, libc } from '../linux/syscalls';
 import { IpcDetails, IpcObject } from './types';
 
 /** A file of an mqueue file system: one POSIX queue. */

@@ -1,6 +1,6 @@
 /** A mount namespace: how many mounts it has; `nsx mounts` and the Mounts view show them. */
-import { MountReadError, tableOfNamespace } from '../mountNamespaces';
-import { NamespaceRecord } from '../snapshot';
+import { MountReadError, tableOfNamespace } from '../mounts/mountNamespaces';
+import { NamespaceRecord } from '../model/snapshot';
 import { baseOf, DetailsContext } from './context';
 import { MntDetails } from './types';
 

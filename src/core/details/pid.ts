@@ -2,7 +2,7 @@
  * A PID namespace: its PID 1, how deep it is nested, and its members with the PID each
  * has in every namespace from the outermost in (NSpid), all from the snapshot.
  */
-import { NamespaceRecord, ProcessRecord } from '../snapshot';
+import { NamespaceRecord, ProcessRecord } from '../model/snapshot';
 import { baseOf, DetailsContext, depthOf, hiddenWithoutRoot } from './context';
 import { PidDetails, PidMember } from './types';
 

@@ -3,8 +3,8 @@
  * and what the Namespace Details panel draws (its tables sort and filter these rows).
  * A cell may name another namespace (a veth peer's, an owner), which the panel links.
  */
-import { plural } from '../plural';
-import type { NsType } from '../snapshot';
+import { plural } from '../text/plural';
+import type { NsType } from '../model/snapshot';
 import { ALL_KNOWN, CAPABILITY_COUNT, capabilityNames } from './capabilities';
 import { ClockOffset, IdMapRange, NamespaceDetails, NamespaceRef, NetInterface, UserDetails } from './types';
 

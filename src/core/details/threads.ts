@@ -1,16 +1,16 @@
 /**
  * Root reads what /proc does not show of another namespace (netlink of a net namespace,
  * the hostname of a UTS namespace, SysV IPC objects…) by entering it. setns() changes
- * only the calling thread, so one worker thread (details-thread.ts) enters each namespace
+ * only the calling thread, so one worker thread (details.worker.ts) enters each namespace
  * in turn and reads from inside; the editor's and nsx's own threads stay where they are.
  * Nothing is run inside: a program started there could be chosen by the namespace's owner.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ThreadJob, ThreadKind, ThreadReply, ThreadResults } from './details-thread';
+import type { ThreadJob, ThreadKind, ThreadReply, ThreadResults } from './details.worker';
 
 /** Built beside this bundle by esbuild.mjs; the installed helper copies it too (privilege/policy.ts). */
-export const THREAD_BUNDLE = 'details-thread.js';
+export const THREAD_BUNDLE = 'details.worker.js';
 const THREAD_SCRIPT = path.join(__dirname, THREAD_BUNDLE);
 
 export class ThreadRunner {

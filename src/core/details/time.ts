@@ -5,7 +5,7 @@
  * that only puts its children there. A thread cannot enter a time namespace (the kernel
  * lets only single-threaded processes do it: EUSERS), so there is no other way in.
  */
-import { NamespaceRecord } from '../snapshot';
+import { NamespaceRecord } from '../model/snapshot';
 import { baseOf, DetailsContext, fromFirstProcess } from './context';
 import { ClockOffset, TimeDetails } from './types';
 

@@ -3,7 +3,7 @@
  * may do in it (their capabilities). /proc/PID/{uid_map,gid_map,setgroups,status} are
  * readable by everyone, so a user sees as much as root of any process it knows is inside.
  */
-import { NamespaceRecord } from '../snapshot';
+import { NamespaceRecord } from '../model/snapshot';
 import { capabilityNames, statusMasks } from './capabilities';
 import { baseOf, commands, DetailsContext, depthOf, fromFirstProcess, hiddenWithoutRoot, visibleMembers } from './context';
 import { CapabilitySet, IdMapRange, UserDetails } from './types';

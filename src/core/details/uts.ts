@@ -4,7 +4,7 @@
  * it, and a user only those of the namespace nsx runs in.
  */
 import * as fs from 'node:fs';
-import { NamespaceRecord } from '../snapshot';
+import { NamespaceRecord } from '../model/snapshot';
 import { baseOf, DetailsContext, seenFromInside } from './context';
 import { UtsDetails } from './types';
 

@@ -1,0 +1,372 @@
+/**
+ * A net namespace: its interfaces with their addresses, its routes and the sockets that
+ * listen in it, with the processes holding them.
+ *
+ * Root enters it from the reading thread and asks rtnetlink, as `ip` does: a netlink
+ * socket opened after setns() answers for that namespace. The other end of a veth that
+ * is in another namespace is named there by its netnsid; which namespace of the snapshot
+ * that is, is found by looking for the same link (index, name, MAC, pointing back) among
+ * the links of every net namespace, each read once per DetailsContext.
+ *
+ * A user reads /proc/PID/net of a member process (readable for any process), which has
+ * names, counters, addresses, routes and sockets but no link state, MTU, MAC or kind.
+ */
+import { NamespaceRecord } from '../../model/snapshot';
+import { plural } from '../../text/plural';
+import { parseNsLink, ProcSource } from '../../linux/procfs';
+import { baseOf, commands, DetailsContext, fromFirstProcess, hiddenWithoutRoot, readInside, visibleMembers } from '../context';
+import {
+  AddrMsg,
+  AF_INET,
+  AF_INET6,
+  addrDumpRequest,
+  LinkMsg,
+  linkDumpRequest,
+  linkInNetnsRequest,
+  parseAddr,
+  parseLink,
+  parseRouteMsg,
+  RouteMsg,
+  routeDumpRequest,
+  RT_TABLE_MAIN,
+  RTM_NEWADDR,
+  RTM_NEWLINK,
+  RTM_NEWROUTE,
+} from './netlink';
+import { RouteSocket } from './netlinkSocket';
+import { ipv4Addresses, parseFibTrie, parseIfInet6, parseIpv6Route, parseNetDev, parseRoute, parseSockets, Parsed, routes4, SocketRow } from './procNet';
+import { ListeningSocket, NetDetails, NetInterface, NetRoute, SocketOwner, Unavailable, VethPeer } from '../types';
+
+const SOCKET_FILES = [
+  ['tcp', 'tcp', 'inet'],
+  ['tcp6', 'tcp', 'inet6'],
+  ['udp', 'udp', 'inet'],
+  ['udp6', 'udp', 'inet6'],
+] as const;
+
+/** A problem met while reading, without the needsRoot verdict (the caller knows). */
+type Problem = Pick<Unavailable, 'what' | 'reason'>;
+
+/** The other end of a veth in another namespace, as this namespace names it through its netnsid. */
+export interface FarEnd {
+  nsid: number;
+  ifindex: number;
+  name: string;
+  address: string | null;
+}
+
+/** What the reading thread sees inside a net namespace. */
+export interface NetInside {
+  links: LinkMsg[];
+  addrs: AddrMsg[];
+  /** The main table (both families), without cached clones: what `ip route` and `ip -6 route` list. */
+  routes: RouteMsg[];
+  farEnds: FarEnd[];
+  sockets: SocketRow[];
+  problems: Problem[];
+}
+
+/** Runs in the reading thread, after setns() into the namespace. */
+export function netInside(): NetInside {
+  const problems: Problem[] = [];
+  const sock = new RouteSocket();
+  let links: LinkMsg[], addrs: AddrMsg[], routes: RouteMsg[];
+  const farEnds: FarEnd[] = [];
+  try {
+    links = sock.ask('RTM_GETLINK', linkDumpRequest, RTM_NEWLINK, true).map(parseLink);
+    addrs = sock.ask('RTM_GETADDR', addrDumpRequest, RTM_NEWADDR, true).flatMap((p) => parseAddr(p) ?? []);
+    routes = ([AF_INET, AF_INET6] as const)
+      .flatMap((family) => sock.ask('RTM_GETROUTE', (seq) => routeDumpRequest(seq, family), RTM_NEWROUTE, true))
+      .flatMap((p) => parseRouteMsg(p) ?? [])
+      .filter((r) => r.table === RT_TABLE_MAIN && !r.cloned);
+    for (const l of links) {
+      if (l.kind !== 'veth' || l.link === null || l.linkNetnsid === null) continue;
+      const { link, linkNetnsid: nsid } = l;
+      try {
+        const [far] = sock.ask('RTM_GETLINK', (seq) => linkInNetnsRequest(seq, link, nsid), RTM_NEWLINK, false).map(parseLink);
+        if (far) farEnds.push({ nsid, ifindex: far.ifindex, name: far.name, address: far.address });
+      } catch (err) {
+        problems.push({ what: `the name of the other end of ${l.name}`, reason: (err as Error).message });
+      }
+    }
+  } finally {
+    sock.close();
+  }
+  const sockets: SocketRow[] = [];
+  const proc = new ProcSource();
+  for (const [file, protocol, family] of SOCKET_FILES) {
+    const path = `${proc.procRoot}/thread-self/net/${file}`;
+    try {
+      const parsed = parseSockets(proc.pidFile('thread-self', `net/${file}`), protocol, family);
+      sockets.push(...parsed.rows);
+      if (parsed.skipped) problems.push(skippedLines(parsed.skipped, path));
+    } catch (err) {
+      // Without IPv6 there is no tcp6 or udp6.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || family === 'inet') problems.push({ what: `the sockets of ${path}`, reason: (err as Error).message });
+    }
+  }
+  return { links, addrs, routes, farEnds, sockets, problems };
+}
+
+function skippedLines(n: number, path: string): Problem {
+  return { what: `${plural(n, 'line', 'lines')} of ${path}`, reason: 'not in the format the kernel writes, so left out' };
+}
+
+// ---------------------------------------------------------------------------------
+// Root: from inside
+
+type InsideRead = { value: NetInside; via: string } | { error: string };
+
+/** Each net namespace is entered once per context: the veth peers of one are looked up in all. */
+const insideCache = new WeakMap<DetailsContext, Map<number, Promise<InsideRead>>>();
+
+function inside(ns: NamespaceRecord, ctx: DetailsContext): Promise<InsideRead> {
+  let byIno = insideCache.get(ctx);
+  if (!byIno) insideCache.set(ctx, (byIno = new Map()));
+  let read = byIno.get(ns.ns);
+  if (!read) {
+    read = readInside(ns, ctx, 'net');
+    byIno.set(ns.ns, read);
+  }
+  return read;
+}
+
+/**
+ * The namespace of the snapshot holding the other end of veth L of namespace NS: the one
+ * with a veth at that index pointing back at L, from another namespace, and (when this side
+ * could name it) with the same name and MAC. Null when none or several match.
+ */
+async function peerNamespace(l: LinkMsg, far: FarEnd | undefined, ns: NamespaceRecord, ctx: DetailsContext): Promise<NamespaceRecord | null> {
+  const matches: NamespaceRecord[] = [];
+  for (const other of ctx.snapshot.namespaces) {
+    if (other.type !== 'net' || other.ns === ns.ns) continue;
+    const got = await inside(other, ctx);
+    if (!('value' in got)) continue;
+    const back = got.value.links.some(
+      (o) => o.ifindex === l.link && o.kind === 'veth' && o.link === l.ifindex && o.linkNetnsid !== null && (!far || (o.name === far.name && o.address === far.address)),
+    );
+    if (back) matches.push(other);
+  }
+  return matches.length === 1 ? matches[0]! : null;
+}
+
+async function vethPeer(l: LinkMsg, seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<VethPeer | undefined> {
+  if (l.kind !== 'veth' || l.link === null) return undefined;
+  if (l.linkNetnsid === null) return { ifindex: l.link, name: seen.links.find((o) => o.ifindex === l.link)?.name ?? null, ns: ns.ns, label: ns.label };
+  const far = seen.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === l.link);
+  const there = await peerNamespace(l, far, ns, ctx);
+  const thereName = async () => {
+    const got = there && (await inside(there, ctx));
+    return got && 'value' in got ? (got.value.links.find((o) => o.ifindex === l.link)?.name ?? null) : null;
+  };
+  return { ifindex: l.link, name: far?.name ?? (await thereName()), ns: there?.ns ?? null, label: there?.label ?? null };
+}
+
+async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<NetInterface[]> {
+  const nameOf = new Map(seen.links.map((l) => [l.ifindex, l.name]));
+  const out: NetInterface[] = [];
+  for (const l of [...seen.links].sort((a, b) => a.ifindex - b.ifindex)) {
+    const iface: NetInterface = {
+      ifindex: l.ifindex,
+      name: l.name,
+      state: l.operstate,
+      mtu: l.mtu,
+      mac: l.address,
+      kind: l.kind,
+      addresses: seen.addrs.filter((a) => a.ifindex === l.ifindex).map((a) => a.address),
+      master: l.master === null ? null : (nameOf.get(l.master) ?? String(l.master)),
+      rxBytes: l.rxBytes,
+      txBytes: l.txBytes,
+    };
+    const members = seen.links.filter((o) => o.master === l.ifindex).map((o) => o.name);
+    if (members.length || l.kind === 'bridge') iface.members = members;
+    const peer = await vethPeer(l, seen, ns, ctx);
+    if (peer) iface.peer = peer;
+    out.push(iface);
+  }
+  return out;
+}
+
+function routesInside(seen: NetInside): NetRoute[] {
+  const nameOf = new Map(seen.links.map((l) => [l.ifindex, l.name]));
+  const dev = (oif: number | null) => (oif === null ? null : (nameOf.get(oif) ?? String(oif)));
+  return seen.routes.map((r) => {
+    const route: NetRoute = { family: r.family, dst: r.dst, gateway: r.gateway, dev: dev(r.oif), protocol: r.protocol, scope: r.scope, prefsrc: r.prefsrc, metric: r.metric };
+    if (r.type) route.type = r.type;
+    if (r.nexthops) route.nexthops = r.nexthops.map((h) => ({ gateway: h.gateway, dev: dev(h.oif) }));
+    return route;
+  });
+}
+
+// ---------------------------------------------------------------------------------
+// Sockets and the processes holding them
+
+/**
+ * The listening sockets, one per protocol, family, address and port (several sockets may
+ * share one with SO_REUSEPORT), with the member processes whose fds hold them. Owners are
+ * null when none was found while some process that could hold one was not looked at: a
+ * member whose fds could not be read, or a process hidden from the reader.
+ */
+function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext): { sockets: ListeningSocket[]; unavailable: Unavailable[] } {
+  const wanted = new Set(rows.map((r) => r.inode));
+  /** Socket inode → the PIDs holding it. */
+  const holders = new Map<number, Set<number>>();
+  let unreadable = 0;
+  if (wanted.size) {
+    for (const pid of visibleMembers(ns, ctx)) {
+      let fds: number[];
+      try {
+        fds = ctx.proc.fds(pid);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable++;
+        continue;
+      }
+      for (const fd of fds) {
+        let target;
+        try {
+          target = parseNsLink(ctx.proc.fdTarget(pid, fd));
+        } catch {
+          continue; // closed meanwhile
+        }
+        if (target?.type !== 'socket' || !wanted.has(target.ino)) continue;
+        const pids = holders.get(target.ino) ?? new Set();
+        holders.set(target.ino, pids.add(pid));
+      }
+    }
+  }
+  const hidden = hiddenWithoutRoot(ctx);
+  const byKey = new Map<string, { socket: Omit<ListeningSocket, 'owners'>; pids: Set<number> }>();
+  for (const r of rows) {
+    const key = `${r.protocol} ${r.family} ${r.address} ${r.port}`;
+    const entry = byKey.get(key) ?? { socket: { protocol: r.protocol, family: r.family, address: r.address, port: r.port }, pids: new Set() };
+    for (const pid of holders.get(r.inode) ?? []) entry.pids.add(pid);
+    byKey.set(key, entry);
+  }
+  const command = commands(ctx);
+  const ownersOf = (pids: Set<number>): SocketOwner[] => [...pids].sort((a, b) => a - b).map((pid) => ({ pid, command: command.get(pid) ?? '' }));
+  const sockets: ListeningSocket[] = [...byKey.values()]
+    .map(({ socket, pids }) => ({ ...socket, owners: pids.size || !(unreadable || hidden) ? ownersOf(pids) : null }))
+    .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.family.localeCompare(b.family) || a.port - b.port || a.address.localeCompare(b.address));
+  const unknown = sockets.filter((s) => s.owners === null).length;
+  if (!unknown) return { sockets, unavailable: [] };
+  const why = [
+    unreadable ? `the open files of ${plural(unreadable, 'member process', 'member processes')} could not be read` : '',
+    hidden ? `${plural(hidden, 'process is', 'processes are')} hidden from this reader, and could be members` : '',
+  ].filter(Boolean);
+  return {
+    sockets,
+    unavailable: [{ what: `the processes holding ${plural(unknown, 'listening socket', 'listening sockets')}`, reason: why.join('; '), needsRoot: ctx.threads === null }],
+  };
+}
+
+// ---------------------------------------------------------------------------------
+// A user: /proc/PID/net of a member
+
+/** What /proc/PID/net cannot say, and netlink from inside can. */
+const NOT_IN_PROC: Problem[] = [
+  { what: 'the state, MTU, MAC address and kind of each interface', reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace' },
+  { what: 'veth peers and bridge members', reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace' },
+  { what: 'the scope of IPv4 addresses, and the IPv4 addresses of interfaces that are down', reason: '/proc/PID/net shows IPv4 addresses only through the routes they make' },
+  { what: 'the protocol, scope and preferred source of routes', reason: '/proc/PID/net/route and ipv6_route do not show them' },
+];
+
+interface ProcNetFiles {
+  pid: number;
+  /** A file of /proc/PID/net, null when it cannot be read. */
+  text: (name: string) => string | null;
+}
+
+/** The net files of the first member whose /proc/PID/net/dev can be read. */
+function memberNetFiles(ns: NamespaceRecord, ctx: DetailsContext): ProcNetFiles | { error: string } {
+  const got = fromFirstProcess(visibleMembers(ns, ctx), (pid) => ctx.proc.pidFile(pid, 'net/dev'));
+  if ('error' in got) {
+    return {
+      error:
+        got.error === null
+          ? "no process of it is visible (a namespace kept only by a bind mount, such as `ip netns add` makes, or by other users' processes)"
+          : `no member's /proc/PID/net could be read (${got.error})`,
+    };
+  }
+  const { pid, value: dev } = got;
+  const text = (name: string) => {
+    if (name === 'dev') return dev; // already read to choose the member
+    try {
+      return ctx.proc.pidFile(pid, `net/${name}`);
+    } catch {
+      return null;
+    }
+  };
+  return { pid, text };
+}
+
+function fromProc(details: NetDetails, files: ProcNetFiles, ns: NamespaceRecord, ctx: DetailsContext, whyNotInside: string | null): void {
+  const dir = `${ctx.proc.pidDir(files.pid)}/net`;
+  details.via = dir;
+  for (const p of NOT_IN_PROC) details.unavailable.push(whyNotInside ? { what: p.what, reason: whyNotInside, needsRoot: false } : { ...p, needsRoot: true });
+
+  const problems: Problem[] = [];
+  const parse = <T>(name: string, parser: (text: string) => Parsed<T>, optional = false): T[] => {
+    const text = files.text(name);
+    if (text === null) {
+      if (!optional) problems.push({ what: `what ${dir}/${name} says`, reason: 'it could not be read' });
+      return [];
+    }
+    const parsed = parser(text);
+    if (parsed.skipped) problems.push(skippedLines(parsed.skipped, `${dir}/${name}`));
+    return parsed.rows;
+  };
+
+  const dev = parse('dev', parseNetDev);
+  // Without IPv6 there is no if_inet6, ipv6_route, tcp6 or udp6.
+  const inet6 = parse('if_inet6', parseIfInet6, true);
+  const route = parse('route', parseRoute);
+  const v4 = ipv4Addresses(parse('fib_trie', parseFibTrie), route);
+  details.interfaces = dev.map((d) => ({
+    ifindex: inet6.find((a) => a.name === d.name)?.ifindex ?? null,
+    name: d.name,
+    state: null,
+    mtu: null,
+    mac: null,
+    kind: null,
+    addresses: [...v4.attributed.filter((a) => a.dev === d.name), ...inet6.filter((a) => a.name === d.name)].map((a) => a.address),
+    master: null,
+    rxBytes: d.rxBytes,
+    txBytes: d.txBytes,
+  }));
+  if (v4.unattributed.length) problems.push({ what: `the interface of ${v4.unattributed.join(', ')}`, reason: 'no route without a gateway contains the address' });
+  details.routes = [...routes4(route), ...parse('ipv6_route', parseIpv6Route, true)];
+  const rows = SOCKET_FILES.flatMap(([file, protocol, family]) => parse(file, (t) => parseSockets(t, protocol, family), family === 'inet6'));
+  const { sockets, unavailable } = listening(rows, ns, ctx);
+  details.sockets = sockets;
+  details.unavailable.push(...unavailable, ...problems.map((p) => ({ ...p, needsRoot: false })));
+}
+
+export async function readNet(ns: NamespaceRecord, ctx: DetailsContext): Promise<NetDetails> {
+  const details: NetDetails = { ...baseOf(ns, ctx), type: 'net' };
+  let whyNotInside: string | null = null;
+  if (ctx.threads) {
+    const got = await inside(ns, ctx);
+    if ('value' in got) {
+      const seen = got.value;
+      details.via = got.via;
+      details.interfaces = await interfacesInside(seen, ns, ctx);
+      details.routes = routesInside(seen);
+      const { sockets, unavailable } = listening(seen.sockets, ns, ctx);
+      details.sockets = sockets;
+      details.unavailable.push(...seen.problems.map((p) => ({ ...p, needsRoot: false })), ...unavailable);
+      return details;
+    }
+    whyNotInside = got.error;
+  }
+  const files = memberNetFiles(ns, ctx);
+  if ('error' in files) {
+    details.unavailable.push({
+      what: 'interfaces, addresses, routes and listening sockets',
+      reason: whyNotInside ? `${whyNotInside}, and ${files.error}` : `${files.error}: it can be read only by entering it, which needs root`,
+      needsRoot: !whyNotInside,
+    });
+    return details;
+  }
+  fromProc(details, files, ns, ctx, whyNotInside);
+  return details;
+}

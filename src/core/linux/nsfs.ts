@@ -1,0 +1,112 @@
+/**
+ * The namespace ioctls (ioctl_ns(2)) through koffi: owner user namespace, parent
+ * namespace and owner UID. Node has no binding for them. koffi loads lazily, and when it
+ * cannot, discovery carries on without the hierarchy and says why.
+ */
+import * as fs from 'node:fs';
+import { NsType } from '../model/snapshot';
+
+const NS_GET_USERNS = 0xb701;
+const NS_GET_PARENT = 0xb702;
+const NS_GET_OWNER_UID = 0xb704;
+const EPERM = 1;
+
+/** What the kernel says about one namespace's place in the hierarchy. */
+export interface NsRelations {
+  type: NsType;
+  /** Parent namespace (pid and user only); null at the top of what the caller may see. */
+  pns: number | null;
+  /** Owning user namespace; null at the top of what the caller may see. */
+  ons: number | null;
+  /** UID of the creator, user namespaces only. */
+  ownerUid?: number;
+}
+
+/** Finds the relations of a namespace and of every ancestor and owner above it. */
+export interface HierarchyProbe {
+  /**
+   * Adds to `known` the relations of namespace `ino`, whose nsfs file is at `path`, and of
+   * each parent/owner not yet in `known`. Throws when `path` cannot be opened.
+   */
+  probe(path: string, type: NsType, ino: number, known: Map<number, NsRelations>): void;
+}
+
+interface Libc {
+  ioctl: (fd: number, request: number, ...args: unknown[]) => number;
+  /** Closes the fds the ioctls return: Node did not open them, so Node must not close them. */
+  close: (fd: number) => number;
+  errno: () => number;
+}
+
+let libc: Libc | undefined;
+let loadError: string | undefined;
+
+function loadLibc(): Libc | undefined {
+  if (libc || loadError) return libc;
+  try {
+    // Required here, not imported, so that a missing native module only costs the hierarchy.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const koffi = require('koffi') as typeof import('koffi');
+    const lib = koffi.load('libc.so.6');
+    libc = {
+      ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
+      close: lib.func('int close(int fd)'),
+      errno: () => koffi.errno(),
+    };
+  } catch (err) {
+    loadError = `koffi could not be loaded: ${(err as Error).message}`;
+  }
+  return libc;
+}
+
+/** The kernel-backed probe, or the reason there is none. */
+export function kernelProbe(): HierarchyProbe | { error: string } {
+  const c = loadLibc();
+  return c ? new IoctlProbe(c) : { error: loadError ?? 'koffi could not be loaded' };
+}
+
+class IoctlProbe implements HierarchyProbe {
+  private readonly ownerUidBuf = Buffer.alloc(4);
+
+  constructor(private readonly c: Libc) {}
+
+  probe(path: string, type: NsType, ino: number, known: Map<number, NsRelations>): void {
+    if (known.has(ino)) return;
+    const fd = fs.openSync(path, 'r');
+    try {
+      // The holder may have moved on since the scan; describe only what was asked for.
+      if (fs.fstatSync(fd).ino === ino) this.walk(fd, type, known);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Describes the namespace open on `fd`, then climbs to its owner and parent. */
+  private walk(fd: number, type: NsType, known: Map<number, NsRelations>): number {
+    const ino = fs.fstatSync(fd).ino;
+    if (known.has(ino)) return ino;
+    const rel: NsRelations = { type, pns: null, ons: null };
+    known.set(ino, rel);
+    rel.ons = this.follow(fd, NS_GET_USERNS, 'user', known);
+    if (type === 'pid' || type === 'user') rel.pns = this.follow(fd, NS_GET_PARENT, type, known);
+    if (type === 'user' && this.c.ioctl(fd, NS_GET_OWNER_UID, 'void *', this.ownerUidBuf) === 0) {
+      rel.ownerUid = this.ownerUidBuf.readUInt32LE(0);
+    }
+    return ino;
+  }
+
+  private follow(fd: number, request: number, type: NsType, known: Map<number, NsRelations>): number | null {
+    const related = this.c.ioctl(fd, request);
+    if (related < 0) {
+      const errno = this.c.errno();
+      // EPERM: the relative lies outside the caller's user namespace: the top for us.
+      if (errno === EPERM) return null;
+      throw Object.assign(new Error(`namespace ioctl 0x${request.toString(16)} failed (errno ${errno})`), { errno });
+    }
+    try {
+      return this.walk(related, type, known);
+    } finally {
+      this.c.close(related);
+    }
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * ProcSource: the only place that reads /proc (and the passwd file that names its UIDs).
+ * Both roots are parameters so that discovery runs unchanged on fixture trees.
+ *
+ * Methods throw the fs error (with its `code`) when a file cannot be read; callers decide
+ * what a vanished process or a denied read means.
+ */
+import * as fs from 'node:fs';
+import { NsType } from '../model/snapshot';
+
+/** Fields of /proc/PID/status that discovery needs. */
+export interface ProcStatus {
+  name: string;
+  ppid: number;
+  /** Real UID. */
+  uid: number;
+  nspid: number[];
+  threads: number;
+}
+
+/**
+ * Reads a small procfs file with one reusable buffer: no fstat, no per-call allocation.
+ * procfs hands over a whole small file in one read, so a short read is taken as the end.
+ */
+const scratch = Buffer.allocUnsafe(64 * 1024);
+function readSmall(path: string): string {
+  const fd = fs.openSync(path, 'r');
+  try {
+    let length = 0;
+    let chunks: Buffer[] | undefined;
+    for (;;) {
+      const want = scratch.length - length;
+      const n = fs.readSync(fd, scratch, length, want, null);
+      length += n;
+      if (length === scratch.length) {
+        (chunks ??= []).push(Buffer.from(scratch));
+        length = 0;
+        continue;
+      }
+      if (n < want) break;
+    }
+    if (!chunks) return scratch.toString('utf8', 0, length);
+    // Decoded once, so that a character split across chunks stays whole.
+    return Buffer.concat([...chunks, scratch.subarray(0, length)]).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const LINK_TYPE = /^[a-z_]+$/;
+const DIGITS = /^\d+$/;
+
+/** The inode of a link target of the form `net:[4026531833]`; NaN for any other form. */
+function nsLinkInode(target: string): number {
+  const open = target.indexOf(':[');
+  const digits = open > 0 && target.charCodeAt(target.length - 1) === 93 /* ] */ ? target.slice(open + 2, -1) : '';
+  return DIGITS.test(digits) ? Number(digits) : NaN;
+}
+
+/** Parses a link target of the form `net:[4026531833]` (also `socket:[…]`); null for any other form. */
+export function parseNsLink(target: string): { type: string; ino: number } | null {
+  const ino = nsLinkInode(target);
+  const type = target.slice(0, target.indexOf(':['));
+  return Number.isNaN(ino) || !LINK_TYPE.test(type) ? null : { type, ino };
+}
+
+export function parseStatus(text: string): ProcStatus {
+  // Looked up by key rather than split into lines: this runs once per process.
+  const field = (key: string): string | undefined => {
+    const at = text.startsWith(key) ? 0 : text.indexOf('\n' + key);
+    if (at < 0) return undefined;
+    const start = text.indexOf(':', at + 1) + 1;
+    const end = text.indexOf('\n', start);
+    return text.slice(start, end < 0 ? undefined : end).trim();
+  };
+  const nspid = field('NSpid:');
+  return {
+    name: field('Name:') ?? '',
+    ppid: Number(field('PPid:') ?? 0),
+    uid: Number(field('Uid:')?.split(/\s/, 1)[0] ?? -1),
+    nspid: nspid ? nspid.split(/\s+/).map(Number) : [],
+    threads: Number(field('Threads:') ?? 1),
+  };
+}
+
+/** Field 22 of /proc/PID/stat, counted after the command name, which may hold spaces and ')'. */
+export function parseStartTime(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[19]);
+  if (!Number.isSafeInteger(ticks)) throw Object.assign(new Error('unexpected /proc/PID/stat'), { code: 'EINVAL' });
+  return ticks;
+}
+
+export function parsePasswd(text: string): Map<number, string> {
+  const users = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const [name, , uid] = line.split(':');
+    if (name && uid !== undefined && /^\d+$/.test(uid) && !users.has(Number(uid))) users.set(Number(uid), name);
+  }
+  return users;
+}
+
+export class ProcSource {
+  constructor(
+    readonly procRoot = '/proc',
+    readonly passwdPath = '/etc/passwd',
+  ) {}
+
+  pidDir(pid: number): string {
+    return `${this.procRoot}/${pid}`;
+  }
+
+  nsPath(pid: number, link: string, tid?: number): string {
+    return tid === undefined ? `${this.procRoot}/${pid}/ns/${link}` : `${this.procRoot}/${pid}/task/${tid}/ns/${link}`;
+  }
+
+  fdPath(pid: number, fd: number): string {
+    return `${this.procRoot}/${pid}/fd/${fd}`;
+  }
+
+  /** A path as seen from inside the mount namespace of `pid`. */
+  pathInMountNs(pid: number, path: string): string {
+    return `${this.procRoot}/${pid}/root${path}`;
+  }
+
+  listPids(): number[] {
+    return numericEntries(this.procRoot);
+  }
+
+  /**
+   * One stat of /proc/PID/task: its owner is the process's effective UID (root for
+   * non-dumpable processes), and on procfs its link count is the number of threads + 2.
+   * `threads` is undefined where the count says nothing (a fixture tree on btrfs).
+   */
+  taskDirStat(pid: number): { uid: number; threads: number | undefined } {
+    const st = fs.statSync(`${this.pidDir(pid)}/task`);
+    return { uid: st.uid, threads: st.nlink >= 2 ? st.nlink - 2 : undefined };
+  }
+
+  /** Whether /proc/PID/ns is still there: tells a missing namespace type from a vanished process. */
+  hasNsDir(pid: number): boolean {
+    return fs.existsSync(`${this.pidDir(pid)}/ns`);
+  }
+
+  status(pid: number): ProcStatus {
+    return parseStatus(readSmall(`${this.pidDir(pid)}/status`));
+  }
+
+  /** The command line with arguments joined by spaces; empty for kernel threads. */
+  cmdline(pid: number): string {
+    const raw = readSmall(`${this.pidDir(pid)}/cmdline`);
+    return raw.replace(/\0+$/, '').replaceAll('\0', ' ');
+  }
+
+  /** The command line as its arguments (which may hold spaces); empty for kernel threads. */
+  argv(pid: number): string[] {
+    const raw = readSmall(`${this.pidDir(pid)}/cmdline`);
+    return raw ? raw.replace(/\0$/, '').split('\0') : [];
+  }
+
+  /** A file of /proc/PID read whole (uid_map, net/tcp, timens_offsets…); PID may be 'thread-self'. */
+  pidFile(pid: number | 'self' | 'thread-self', name: string): string {
+    return fs.readFileSync(`${this.procRoot}/${pid}/${name}`, 'utf8');
+  }
+
+  cgroup(pid: number): string {
+    return readSmall(`${this.pidDir(pid)}/cgroup`);
+  }
+
+  /** A thread can be in a mount namespace of its own, so TID may be given. */
+  mountinfo(pid: number, tid?: number): string {
+    return fs.readFileSync(tid === undefined ? `${this.pidDir(pid)}/mountinfo` : `${this.pidDir(pid)}/task/${tid}/mountinfo`, 'utf8');
+  }
+
+  /** The id of the first mount PID sees: a mount is in one namespace only, so it names the namespace. */
+  firstMountId(pid: number): number {
+    const fd = fs.openSync(`${this.pidDir(pid)}/mountinfo`, 'r');
+    try {
+      const head = Buffer.alloc(32);
+      const text = head.toString('latin1', 0, fs.readSync(fd, head, 0, head.length, null));
+      return Number(text.slice(0, text.indexOf(' ')));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Inode of a namespace link (`net`, `pid_for_children`, ...) of a process or thread. */
+  nsInode(pid: number, link: NsType | 'pid_for_children' | 'time_for_children', tid?: number): number {
+    const target = fs.readlinkSync(this.nsPath(pid, link, tid));
+    const ino = nsLinkInode(target);
+    if (!Number.isSafeInteger(ino)) throw Object.assign(new Error(`unexpected namespace link ${target}`), { code: 'EINVAL' });
+    return ino;
+  }
+
+  /** Start time in clock ticks since boot: with the PID, it names one process for good. */
+  startTime(pid: number): number {
+    return parseStartTime(readSmall(`${this.pidDir(pid)}/stat`));
+  }
+
+  /** The children of a process's main thread; empty without CONFIG_PROC_CHILDREN. */
+  children(pid: number): number[] {
+    try {
+      return readSmall(`${this.pidDir(pid)}/task/${pid}/children`).trim().split(' ').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  /** When the machine booted, in seconds since the epoch: start times count from it. */
+  bootTime(): number {
+    return Number(/^btime (\d+)$/m.exec(readSmall(`${this.procRoot}/stat`))?.[1]);
+  }
+
+  tids(pid: number): number[] {
+    return numericEntries(`${this.pidDir(pid)}/task`);
+  }
+
+  fds(pid: number): number[] {
+    return numericEntries(`${this.pidDir(pid)}/fd`);
+  }
+
+  fdTarget(pid: number, fd: number): string {
+    return fs.readlinkSync(this.fdPath(pid, fd));
+  }
+
+  users(): Map<number, string> {
+    try {
+      return parsePasswd(fs.readFileSync(this.passwdPath, 'utf8'));
+    } catch {
+      return new Map();
+    }
+  }
+}
+
+function numericEntries(dir: string): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const c = name.charCodeAt(0);
+    if (c >= 48 && c <= 57) out.push(Number(name));
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * A ProcSource that reads each mountinfo once, for one command that needs every mount
+ * namespace twice: discovery looks in it for nsfs bind mounts, then the mount tables are
+ * built from it. Long-lived readers must not use it: the texts never change.
+ */
+export class MountinfoOnce extends ProcSource {
+  private readonly texts = new Map<string, string>();
+
+  override mountinfo(pid: number, tid?: number): string {
+    const key = tid === undefined ? String(pid) : `${pid}/${tid}`;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = super.mountinfo(pid, tid);
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What the Namespace Details panel is sent, built here without vscode so that it can be
+ * tested on its own. The sections are the core's (the same that `nsx show` prints), made
+ * printable and with their links named.
+ */
+import { detailSections, Section } from '../../core/details/sections';
+import { NamespaceDetails } from '../../core/details/types';
+import { printable } from '../../core/text/printable';
+import { NamespaceRecord } from '../../core/model/snapshot';
+import { DetailsSectionView, DetailsView } from '../../protocol';
+import { namespaceName, TYPE_ICON } from '../namespaces/presentation';
+
+export interface DetailsInput {
+  /** The namespace as last seen in a snapshot. */
+  record: NamespaceRecord;
+  /** Whether the snapshot shown now still has it. */
+  present: boolean;
+  /** The last reading of it, maybe from an earlier snapshot. */
+  details: NamespaceDetails | undefined;
+  /** Why the last reading failed, null when it did not. */
+  failure: string | null;
+  /** When `details` were read (ISO 8601). */
+  readAt: string | null;
+  /** The tree shows root's scan. */
+  elevated: boolean;
+  /** The editor itself runs as root. */
+  root: boolean;
+  /** Another namespace's name as the tree knows it, undefined when it does not. */
+  nameOf: (ino: number) => string | undefined;
+}
+
+/** A label worth showing: printable, and not only the inode again. */
+function labelOf(record: Pick<NamespaceRecord, 'ns' | 'label'>): string | null {
+  return record.label && record.label !== String(record.ns) ? printable(record.label) : null;
+}
+
+/** `net 4026532181 (label)`. */
+export function detailsName(record: Pick<NamespaceRecord, 'type' | 'ns' | 'label'>): string {
+  const label = labelOf(record);
+  return label ? `${namespaceName(record)} (${label})` : namespaceName(record);
+}
+
+export function detailsView(input: DetailsInput): DetailsView {
+  const { record, details } = input;
+  const heading = {
+    type: record.type,
+    icon: TYPE_ICON[record.type],
+    ns: record.ns,
+    label: labelOf(record),
+    name: detailsName(record),
+    readAs: details?.readAs ?? null,
+    via: details?.via ? printable(details.via) : null,
+  };
+  const sections = details ? detailSections(details).map((s) => sectionView(s, input.nameOf)) : [];
+  const unavailable = (details?.unavailable ?? []).map((u) => ({ what: printable(u.what), reason: printable(u.reason), needsRoot: u.needsRoot }));
+  const base = { heading, sections, unavailable, readAt: details ? input.readAt : null, offerShowAll: false };
+  if (!input.present) {
+    const hidden = input.elevated || input.root ? '' : ', or it cannot be seen without root';
+    return { ...base, status: 'gone', problem: `The last scan did not find ${heading.name}: it is gone${hidden}.${details ? ' What it held when last read is shown greyed.' : ''}` };
+  }
+  if (input.failure !== null) {
+    const why = printable(input.failure);
+    if (!details) return { ...base, status: 'failed', problem: `Reading ${heading.name} failed: ${why}` };
+    return { ...base, status: 'ok', problem: `Reading it again failed, so this is the earlier reading: ${why}` };
+  }
+  if (!details) return { ...base, status: 'loading', problem: null };
+  return { ...base, status: 'ok', problem: null, offerShowAll: !input.elevated && !input.root && unavailable.some((u) => u.needsRoot) };
+}
+
+function sectionView(s: Section, nameOf: (ino: number) => string | undefined): DetailsSectionView {
+  return {
+    id: s.id,
+    title: s.title,
+    kind: s.kind,
+    columns: s.columns,
+    rows: s.rows.map((row) =>
+      row.map((cell) => {
+        const text = printable(cell.text);
+        if (cell.ns === undefined) return { text };
+        return { text, ns: cell.ns, nsName: nameOf(cell.ns) ?? `namespace ${cell.ns}` };
+      }),
+    ),
+    empty: s.empty,
+  };
+}
