@@ -35,7 +35,10 @@ const koffiInstallerModules = {
     build.onResolve({ filter: /^(crypto|https|zlib)$/ }, (args) =>
       args.importer.includes('node_modules/koffi/') ? { path: args.path, namespace: 'unused-by-bundle' } : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'unused-by-bundle' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'unused-by-bundle' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
   },
 };
 
@@ -78,7 +81,12 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join('node_modules/@vscode/codicons/dist', file), join(webviewDir, file));
+for (const file of ['codicon.css', 'codicon.ttf'])
+  copyFileSync(join('node_modules/@vscode/codicons/dist', file), join(webviewDir, file));
 // The Details panel's tab icon: a tab draws it as an image, where currentColor is black.
 const info = readFileSync('node_modules/@vscode/codicons/src/icons/info.svg', 'utf8');
-for (const [theme, colour] of [['light', '#424242'], ['dark', '#c5c5c5']]) writeFileSync(join(webviewDir, `details-${theme}.svg`), info.replace('fill="currentColor"', `fill="${colour}"`));
+for (const [theme, colour] of [
+  ['light', '#424242'],
+  ['dark', '#c5c5c5'],
+])
+  writeFileSync(join(webviewDir, `details-${theme}.svg`), info.replace('fill="currentColor"', `fill="${colour}"`));

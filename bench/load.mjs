@@ -266,7 +266,9 @@ export function firstLine(child, what = 'helper') {
       buf += chunk;
       if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
     });
-    child.once('exit', (code, signal) => reject(new Error(`${what} ${child.pid} ended (${signal ?? `exit ${code}`}) before it was ready`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${what} ${child.pid} ended (${signal ?? `exit ${code}`}) before it was ready`)),
+    );
   });
 }
 

@@ -58,7 +58,9 @@ export async function compare(tools, { runs, measureMemory, onRun = () => {} }) 
   const scratch = mkdtempSync(join(tmpdir(), 'nsx-bench-'));
   const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   process.once('exit', removeScratch); // also when a signal handler calls process.exit()
-  const results = Object.fromEntries(tools.map((t) => [t.name, { samples: [], output: null, failures: [], redone: 0 }]));
+  const results = Object.fromEntries(
+    tools.map((t) => [t.name, { samples: [], output: null, failures: [], redone: 0 }]),
+  );
   try {
     for (const tool of tools) await runChecked(tool, results[tool.name], { measureMemory, scratch }, false);
     for (let round = 0; round < runs; round++) {
@@ -105,5 +107,12 @@ export const mb = (kb) => (kb === undefined || kb === null ? '-' : `${(kb / 1024
 /** Renders rows (arrays of strings) as a left-aligned text table. */
 export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => String(c).padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

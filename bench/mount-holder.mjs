@@ -45,13 +45,17 @@ if (!base?.startsWith('/') || !Number.isInteger(total)) {
 // Never mount anything in the namespace we came from: unshare must have made a new one,
 // with every mount private.
 const own = readlinkSync('/proc/self/ns/mnt');
-if (own === readlinkSync(`/proc/${process.ppid}/ns/mnt`)) fail('not in a mount namespace of its own (run it under unshare --mount)');
+if (own === readlinkSync(`/proc/${process.ppid}/ns/mnt`))
+  fail('not in a mount namespace of its own (run it under unshare --mount)');
 const mountinfo = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean);
-if (mountinfo().some((line) => / (shared|master):\d+ /.test(line))) fail('some mount here is not private (use unshare --propagation private)');
+if (mountinfo().some((line) => / (shared|master):\d+ /.test(line)))
+  fail('some mount here is not private (use unshare --propagation private)');
 
 const koffi = createRequire(import.meta.url)('koffi');
 const libc = koffi.load('libc.so.6');
-const sysMount = libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)');
+const sysMount = libc.func(
+  'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+);
 const strerror = libc.func('const char *strerror(int errnum)');
 
 function mount(source, target, fstype, flags, data = null) {
@@ -87,12 +91,7 @@ const next = { t: 0, b: 0, s: 0, p: 0, v: 0, o: 0, a: 0 };
 const tmpfs = (target) => mount(SOURCE, target, 'tmpfs', 0, 'mode=755');
 
 /** One step per kind, cycled: 16 tmpfs, 10 bind, 8 shared, 2 peers, 2 slaves, 2 stacked pairs; 42 mounts. */
-const CYCLE = [
-  ...Array(8).fill('s'),
-  ...Array(16).fill('t'),
-  ...Array(10).fill('b'),
-  'p', 'p', 'v', 'v', 'o', 'a',
-];
+const CYCLE = [...Array(8).fill('s'), ...Array(16).fill('t'), ...Array(10).fill('b'), 'p', 'p', 'v', 'v', 'o', 'a'];
 for (let step = 0; left > 0; step++) {
   let kind = CYCLE[step % CYCLE.length];
   if ((kind === 'o' || kind === 'a') && left < 2) kind = 't';

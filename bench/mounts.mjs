@@ -54,7 +54,19 @@ export class MountLoad {
     this.base = mkdtempSync(join(tmpdir(), 'nsx-bench-mounts-'));
     const child = await this.tracker.spawnGroup(
       'setpriv',
-      ['--pdeathsig', 'KILL', 'unshare', '--mount', '--propagation', 'private', '--', process.execPath, join(HERE, 'mount-holder.mjs'), this.base, String(total)],
+      [
+        '--pdeathsig',
+        'KILL',
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        process.execPath,
+        join(HERE, 'mount-holder.mjs'),
+        this.base,
+        String(total),
+      ],
       { stdout: 'pipe' },
     );
     const line = await firstLine(child, 'mount holder');
@@ -74,7 +86,16 @@ export class MountLoad {
       await Promise.all(
         Array.from({ length: n }, async () => {
           const child = await this.tracker.spawnGroup('setpriv', [
-            '--pdeathsig', 'KILL', 'nsenter', `--mount=${from}`, 'unshare', '--mount', '--propagation', 'unchanged', 'sleep', 'infinity',
+            '--pdeathsig',
+            'KILL',
+            'nsenter',
+            `--mount=${from}`,
+            'unshare',
+            '--mount',
+            '--propagation',
+            'unchanged',
+            'sleep',
+            'infinity',
           ]);
           await execedInto(child, 'sleep');
           this.namespaces.set(child.pid, nsInode(`/proc/${child.pid}/ns/mnt`));
@@ -175,7 +196,8 @@ function mountNamespaceReferences(inodes) {
   for (const { pid } of readProcs()) {
     if (inodes.has(inodeOf(`/proc/${pid}/ns/mnt`))) refs.push(`PID ${pid}`);
     for (const tid of list(`/proc/${pid}/task`)) {
-      if (Number(tid) !== pid && inodes.has(inodeOf(`/proc/${pid}/task/${tid}/ns/mnt`))) refs.push(`PID ${pid} (thread ${tid})`);
+      if (Number(tid) !== pid && inodes.has(inodeOf(`/proc/${pid}/task/${tid}/ns/mnt`)))
+        refs.push(`PID ${pid} (thread ${tid})`);
     }
     for (const fd of list(`/proc/${pid}/fd`)) {
       if (inodes.has(inodeOf(`/proc/${pid}/fd/${fd}`))) refs.push(`PID ${pid} (fd ${fd})`);
@@ -220,14 +242,25 @@ function toolRows(results, counts) {
   for (const [name, r] of Object.entries(results)) {
     const t = stats(r.samples.map((s) => s.ms));
     const m = stats(r.samples.map((s) => s.rssKb));
-    rows.push([name, ms(t?.median), ms(t?.min), ms(t?.max), mb(m?.median), mb(m?.max), counts[name] ?? 'unparsable', kib(r.output)]);
+    rows.push([
+      name,
+      ms(t?.median),
+      ms(t?.min),
+      ms(t?.max),
+      mb(m?.median),
+      mb(m?.max),
+      counts[name] ?? 'unparsable',
+      kib(r.output),
+    ]);
   }
   return rows;
 }
 
 function runsLines(results) {
   const width = Math.max(...Object.keys(results).map((n) => n.length));
-  return Object.entries(results).map(([name, r]) => `${name.padEnd(width)} runs (ms): ${r.samples.map((s) => s.ms.toFixed(0)).join(' ')}`);
+  return Object.entries(results).map(
+    ([name, r]) => `${name.padEnd(width)} runs (ms): ${r.samples.map((s) => s.ms.toFixed(0)).join(' ')}`,
+  );
 }
 
 function failures(results) {
@@ -244,7 +277,8 @@ const faster = (ratio) => (ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / 
 /** Throws when a namespace cannot hold MOUNTS mounts, before anything is built. */
 export function checkMountOptions({ mounts }) {
   const max = mountMax();
-  if (max !== null && mounts > max) throw new Error(`--mounts ${mounts} is more than fs.mount-max (${max}), the most one mount namespace may hold`);
+  if (max !== null && mounts > max)
+    throw new Error(`--mounts ${mounts} is more than fs.mount-max (${max}), the most one mount namespace may hold`);
   const own = mountinfoLines('/proc/self/mountinfo').length;
   if (mounts <= own + 1) throw new Error(`--mounts ${mounts}: a copy of this namespace already has ${own} mounts`);
 }
@@ -270,7 +304,9 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   );
   console.log(
     `machine:  ${cpus().length} cores, kernel ${release()}, fs.mount-max ${max ?? 'unknown'}, this namespace ${own} mounts, ` +
-      `root; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} before timing`,
+      `root; load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} before timing`,
   );
 
   // --- nsx mounts vs findmnt -----------------------------------------------------------
@@ -286,8 +322,14 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   console.log(`timing:   ${runs} runs each (+1 warm-up), alternating, stdout through a pipe`);
   const results = await compare(tools, { runs, measureMemory: memory });
   for (const line of runsLines(results)) console.log(line);
-  const out = Object.fromEntries(Object.entries(results).map(([name, r]) => [name, parseJson(r.output ?? Buffer.alloc(0))]));
-  const targets = { nsx: nsxTargets(out.nsx), findmnt: findmntTargets(out.findmnt), 'findmnt --list': findmntTargets(out['findmnt --list']) };
+  const out = Object.fromEntries(
+    Object.entries(results).map(([name, r]) => [name, parseJson(r.output ?? Buffer.alloc(0))]),
+  );
+  const targets = {
+    nsx: nsxTargets(out.nsx),
+    findmnt: findmntTargets(out.findmnt),
+    'findmnt --list': findmntTargets(out['findmnt --list']),
+  };
   const counts = Object.fromEntries(Object.entries(targets).map(([name, list]) => [name, list?.length]));
   console.log(`\n${table(toolRows(results, counts))}\n`);
 
@@ -298,7 +340,9 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
       `target no slower than findmnt: ${ratio >= 1 ? 'MET' : 'NOT MET'}`,
   );
   const listRatio = median('findmnt --list') / median('nsx');
-  console.log(`          (findmnt -J --list, which builds no tree: nsx is ${faster(listRatio)}, ratio ${listRatio.toFixed(2)})`);
+  console.log(
+    `          (findmnt -J --list, which builds no tree: nsx is ${faster(listRatio)}, ratio ${listRatio.toFixed(2)})`,
+  );
   if (memory) {
     const peak = (name) => stats(results[name].samples.map((s) => s.rssKb))?.max;
     console.log(`memory:   peak RSS, worst run: nsx ${mb(peak('nsx'))}, findmnt ${mb(peak('findmnt'))}`);
@@ -307,7 +351,9 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   }
   // Mounts copied from this namespace come and go with it (others' mounts, removed
   // directories); those at or below BASE are the load's own and must all be there.
-  const ours = Object.fromEntries(Object.entries(targets).map(([name, list]) => [name, list?.filter(isUnder(load.base)).length]));
+  const ours = Object.fromEntries(
+    Object.entries(targets).map(([name, list]) => [name, list?.filter(isUnder(load.base)).length]),
+  );
   const same = Object.values(ours).every((n) => n === built.ours);
   const show = (name) => `${counts[name] ?? 'unparsable'} (${ours[name] ?? '-'})`;
   console.log(
@@ -329,7 +375,9 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   // --- propagation across mountns namespaces ---------------------------------------------
   if (mountns < 1) return;
   const path = `${built.sharedPath}/x`;
-  console.log(`\n[propagation] ${mountns} mount namespaces of ${thousands(built.mounts)} mounts; path ${path}, under shared mount ${built.sharedPath} (peer group ${built.sharedGroup})`);
+  console.log(
+    `\n[propagation] ${mountns} mount namespaces of ${thousands(built.mounts)} mounts; path ${path}, under shared mount ${built.sharedPath} (peer group ${built.sharedGroup})`,
+  );
   const copySeconds = await load.copy(mountns - 1);
   const distinct = new Set(load.namespaces.values()).size;
   console.log(
@@ -344,8 +392,17 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   const expected = mountns - 1;
 
   // (a) the whole process
-  const prop = [{ name: 'nsx propagation', cmd: process.execPath, args: [cli, 'propagation', '--pid', pid, '--path', path, '--json'], env: nodeEnv }];
-  console.log(`\n(a) \`nsx propagation --pid ${pid} --path ${path} --json\` as a whole process (scan, read every mount namespace, index, answer)`);
+  const prop = [
+    {
+      name: 'nsx propagation',
+      cmd: process.execPath,
+      args: [cli, 'propagation', '--pid', pid, '--path', path, '--json'],
+      env: nodeEnv,
+    },
+  ];
+  console.log(
+    `\n(a) \`nsx propagation --pid ${pid} --path ${path} --json\` as a whole process (scan, read every mount namespace, index, answer)`,
+  );
   console.log(`timing:   ${runs} runs (+1 warm-up)`);
   const whole = await compare(prop, { runs, measureMemory: memory });
   for (const line of runsLines(whole)) console.log(line);
@@ -354,7 +411,16 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   const r = stats(whole['nsx propagation'].samples.map((s) => s.rssKb));
   const rows = [
     ['', 'median', 'min', 'max', 'peak RSS median', 'peak RSS max', 'sendsTo', 'receivesFrom'],
-    ['nsx propagation', ms(t?.median), ms(t?.min), ms(t?.max), mb(r?.median), mb(r?.max), answer?.sendsTo?.length ?? 'unparsable', answer?.receivesFrom?.length ?? 'unparsable'],
+    [
+      'nsx propagation',
+      ms(t?.median),
+      ms(t?.min),
+      ms(t?.max),
+      mb(r?.median),
+      mb(r?.max),
+      answer?.sendsTo?.length ?? 'unparsable',
+      answer?.receivesFrom?.length ?? 'unparsable',
+    ],
   ];
   console.log(`\n${table(rows)}\n`);
   if (answer) {
@@ -371,7 +437,9 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   failures(whole);
 
   // (b) in-process, phase by phase
-  console.log(`\n(b) in-process, the same functions on the ${mountns} holders (bench/propagation-probe.mjs): 1 cold run, then ${runs}`);
+  console.log(
+    `\n(b) in-process, the same functions on the ${mountns} holders (bench/propagation-probe.mjs): 1 cold run, then ${runs}`,
+  );
   const pids = [...load.namespaces.keys()].map(String);
   const probe = await runProbe(['--runs', String(runs), '--path', path, '--base', load.base, ...pids], nodeEnv);
   const phases = [
@@ -390,7 +458,12 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   const totalWarm = stats(probe.warm.map((x) => Object.values(x).reduce((a, b) => a + b, 0)));
   prow.push(['total', ms(totalCold), ms(totalWarm?.median), ms(totalWarm?.min), ms(totalWarm?.max)]);
   console.log(`\n${table(prow)}\n`);
-  const ok = probe.oursMin === built.ours && probe.oursMax === built.ours && probe.sendsTo === expected && probe.receivesFrom === expected && probe.errors === 0;
+  const ok =
+    probe.oursMin === built.ours &&
+    probe.oursMax === built.ours &&
+    probe.sendsTo === expected &&
+    probe.receivesFrom === expected &&
+    probe.errors === 0;
   console.log(
     `read:     ${probe.tables} tables (${probe.namespaces} namespaces), ${thousands(probe.lines)} mountinfo lines, ` +
       `${(probe.bytes / 1048576).toFixed(1)} MB of text, ${probe.errors} unparsable lines; ` +
@@ -412,11 +485,15 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
 /** Runs bench/propagation-probe.mjs under tsx; resolves with its JSON. */
 function runProbe(args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(HERE, 'propagation-probe.mjs'), ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env,
-      cwd: join(HERE, '..'),
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', join(HERE, 'propagation-probe.mjs'), ...args],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env,
+        cwd: join(HERE, '..'),
+      },
+    );
     let stdout = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c) => (stdout += c));

@@ -23,7 +23,13 @@ const { values, positionals } = parseArgs({
 });
 const pids = positionals.map(Number);
 const runs = Number(values.runs);
-if (!values.path || !values.base || pids.length === 0 || pids.some((p) => !Number.isInteger(p)) || !Number.isInteger(runs)) {
+if (
+  !values.path ||
+  !values.base ||
+  pids.length === 0 ||
+  pids.some((p) => !Number.isInteger(p)) ||
+  !Number.isInteger(runs)
+) {
   console.error('usage: propagation-probe.mjs --runs N --path PATH --base BASE PID...');
   process.exit(2);
 }
@@ -43,7 +49,13 @@ function once() {
   ms.parse = since(t);
 
   t = now();
-  const tables = texts.map((x, i) => ({ ns: x.ns, label: null, via: `/proc/${x.pid}/mountinfo`, mounts: mountRecords(parsed[i].mounts), errors: parsed[i].errors }));
+  const tables = texts.map((x, i) => ({
+    ns: x.ns,
+    label: null,
+    via: `/proc/${x.pid}/mountinfo`,
+    mounts: mountRecords(parsed[i].mounts),
+    errors: parsed[i].errors,
+  }));
   ms.records = since(t);
 
   t = now();
@@ -54,7 +66,9 @@ function once() {
   const answer = index.answer(tables[0], values.path);
   ms.answer = since(t);
 
-  const ours = tables.map((x) => x.mounts.filter((m) => m.target === values.base || m.target.startsWith(`${values.base}/`)).length);
+  const ours = tables.map(
+    (x) => x.mounts.filter((m) => m.target === values.base || m.target.startsWith(`${values.base}/`)).length,
+  );
   const result = {
     ms,
     tables: tables.length,
@@ -68,7 +82,12 @@ function once() {
     receivesFrom: answer.receivesFrom.length,
     placementNamespaces: new Set(answer.sendsTo.map((p) => p.ns)).size,
     covered: answer.sendsTo.filter((p) => p.coveredBy).length,
-    mount: { id: answer.mount.id, target: answer.mount.target, propagation: answer.mount.propagation, peer: answer.mount.peer },
+    mount: {
+      id: answer.mount.id,
+      target: answer.mount.target,
+      propagation: answer.mount.propagation,
+      peer: answer.mount.peer,
+    },
   };
   return { result, keep: { tables, index } };
 }
@@ -90,4 +109,6 @@ first.keep = null;
 const warm = [];
 for (let i = 0; i < runs; i++) warm.push(once().result.ms);
 const cold = first.result;
-process.stdout.write(`${JSON.stringify({ ...cold, cold: cold.ms, warm, retainedKb, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ...cold, cold: cold.ms, warm, retainedKb, maxRssKb: process.resourceUsage().maxRSS })}\n`,
+);

@@ -111,7 +111,9 @@ function namespaceLoad(tracker) {
       const n = left.processes.length + left.netns.length + left.mounts.length;
       return {
         problems: n
-          ? [`${left.processes.length} processes (${left.processes.map((p) => p.pid).join(' ')}), netns [${left.netns.join(' ')}], mounts [${left.mounts.join(' ')}]`]
+          ? [
+              `${left.processes.length} processes (${left.processes.map((p) => p.pid).join(' ')}), netns [${left.netns.join(' ')}], mounts [${left.mounts.join(' ')}]`,
+            ]
           : [],
         summary: `all ${tracker.groups.size} process groups gone, ${tracker.netns.length} netns deleted, nothing left`,
       };
@@ -173,11 +175,23 @@ function report(results, { memory, load }) {
   const lsnsList = parseNamespaces(lsns.output ?? Buffer.alloc(0));
 
   const rows = [['tool', 'median', 'min', 'max', 'peak RSS median', 'peak RSS max', 'namespaces', 'output']];
-  for (const [name, r, list] of [['nsx', nsx, nsxList], ['lsns', lsns, lsnsList]]) {
+  for (const [name, r, list] of [
+    ['nsx', nsx, nsxList],
+    ['lsns', lsns, lsnsList],
+  ]) {
     const t = stats(r.samples.map((s) => s.ms));
     const m = stats(r.samples.map((s) => s.rssKb));
     const size = r.output ? `${(r.output.length / 1024).toFixed(0)} KiB` : '-';
-    rows.push([name, ms(t?.median), ms(t?.min), ms(t?.max), mb(m?.median), mb(m?.max), list ? list.length : 'unparsable', size]);
+    rows.push([
+      name,
+      ms(t?.median),
+      ms(t?.min),
+      ms(t?.max),
+      mb(m?.median),
+      mb(m?.max),
+      list ? list.length : 'unparsable',
+      size,
+    ]);
   }
   console.log(`\n${table(rows)}\n`);
 
@@ -220,7 +234,10 @@ function report(results, { memory, load }) {
     }
   }
   for (const [name, r] of Object.entries(results)) {
-    if (r.redone) console.log(`note:   ${r.redone} run(s) of ${name} gave up midway (a process exited while it read it) and were done again`);
+    if (r.redone)
+      console.log(
+        `note:   ${r.redone} run(s) of ${name} gave up midway (a process exited while it read it) and were done again`,
+      );
     if (r.failures.length) console.log(`WARNING ${name} failed ${r.failures.length} time(s): ${r.failures[0]}`);
   }
 }
@@ -232,7 +249,9 @@ function report(results, { memory, load }) {
  */
 function nodeEnv() {
   if (!process.env.NODE_EXTRA_CA_CERTS) return process.env;
-  console.log('note:   NODE_EXTRA_CA_CERTS is unset for nsx (Node parses that CA bundle at start-up; nsx makes no TLS connection)');
+  console.log(
+    'note:   NODE_EXTRA_CA_CERTS is unset for nsx (Node parses that CA bundle at start-up; nsx makes no TLS connection)',
+  );
   const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
   return env;
 }
@@ -279,7 +298,9 @@ async function namespacesPart(opts, { root, memory, env }) {
 
 /** Part two: bench/mounts.mjs, root only. */
 async function mountsPart(opts, { root, memory, env }) {
-  console.log(`\n=== mounts: \`nsx mounts --json\` vs \`findmnt -J\` on ${opts.mounts.toLocaleString('en-US')} mounts; \`nsx propagation\` across ${opts.mountns} mount namespaces ===`);
+  console.log(
+    `\n=== mounts: \`nsx mounts --json\` vs \`findmnt -J\` on ${opts.mounts.toLocaleString('en-US')} mounts; \`nsx propagation\` across ${opts.mountns} mount namespaces ===`,
+  );
   if (!root) {
     console.log(
       `skipped: building a mount namespace with ${opts.mounts.toLocaleString('en-US')} mounts needs root (mount(2) needs CAP_SYS_ADMIN); ` +

@@ -11,7 +11,19 @@
 // @vscode/ripgrep downloads its binary from GitHub. The steps below are that postinstall
 // done by hand, with Debian's ripgrep. Plain Node, no dependencies.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, lchownSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -38,7 +50,14 @@ export function defaultInstallDir() {
 function paths(dir) {
   const pkg = join(dir, 'node_modules', 'code-server');
   const vscode = join(pkg, 'lib', 'vscode');
-  return { dir, pkg, vscode, entry: join(pkg, 'out', 'node', 'entry.js'), marker: join(dir, '.installed.json'), log: join(dir, 'install.log') };
+  return {
+    dir,
+    pkg,
+    vscode,
+    entry: join(pkg, 'out', 'node', 'entry.js'),
+    marker: join(dir, '.installed.json'),
+    log: join(dir, 'install.log'),
+  };
 }
 
 /** The install path of code-server's entry point (entry.js). */
@@ -58,7 +77,8 @@ const BROWSER = '/usr/bin/chromium';
  */
 export function prerequisitesProblem({ browser = false, dir = defaultInstallDir() } = {}) {
   const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 20) return `code-server ${CODE_SERVER_VERSION} needs Node 20 (its native modules are built for it); this is Node ${process.versions.node}`;
+  if (major !== 20)
+    return `code-server ${CODE_SERVER_VERSION} needs Node 20 (its native modules are built for it); this is Node ${process.versions.node}`;
   return missingTools([...RUN_TOOLS, ...(isInstalled(paths(dir)) ? [] : BUILD_TOOLS), ...(browser ? [BROWSER] : [])]);
 }
 
@@ -78,7 +98,13 @@ function readMarker(p) {
 
 function isInstalled(p) {
   const m = readMarker(p);
-  return !!m && m.version === CODE_SERVER_VERSION && m.recipe === RECIPE && m.modules === process.versions.modules && existsSync(p.entry);
+  return (
+    !!m &&
+    m.version === CODE_SERVER_VERSION &&
+    m.recipe === RECIPE &&
+    m.modules === process.versions.modules &&
+    existsSync(p.entry)
+  );
 }
 
 /**
@@ -89,7 +115,8 @@ function isInstalled(p) {
  * into every server process. npm's own children keep the user's npm configuration
  * (registry, cafile, proxy); code-server gets none of it.
  */
-const NPM_RUN_VARS = /^npm_(package_|lifecycle_|command$|execpath$|node_execpath$|config_(local_prefix|global_prefix|prefix|user_agent|argv)$)/i;
+const NPM_RUN_VARS =
+  /^npm_(package_|lifecycle_|command$|execpath$|node_execpath$|config_(local_prefix|global_prefix|prefix|user_agent|argv)$)/i;
 function cleanEnv(extra = {}, { npmConfig = false } = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -180,7 +207,8 @@ async function withLock(dir, fn) {
       }
       const fresh = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000;
       if ((pid && alive(pid)) || (!pid && fresh)) {
-        if (Date.now() > deadline) throw new Error(`gave up waiting for the code-server install of PID ${pid} (${lock})`);
+        if (Date.now() > deadline)
+          throw new Error(`gave up waiting for the code-server install of PID ${pid} (${lock})`);
         if (waitingFor !== pid) log(`waiting for the install run by PID ${pid || '?'}`);
         waitingFor = pid;
         await sleep(2000);
@@ -223,12 +251,27 @@ export async function ensureCodeServer({ dir = defaultInstallDir() } = {}) {
       log(`${what}: done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     };
     const npmFlags = ['--ignore-scripts', '--no-audit', '--no-fund'];
-    await step('downloading code-server from the npm registry', 'npm', ['install', '--prefix', dir, ...npmFlags, `code-server@${CODE_SERVER_VERSION}`], dir);
+    await step(
+      'downloading code-server from the npm registry',
+      'npm',
+      ['install', '--prefix', dir, ...npmFlags, `code-server@${CODE_SERVER_VERSION}`],
+      dir,
+    );
     await step('building argon2', 'npm', ['rebuild', '--prefix', dir, 'argon2'], dir);
-    await step('installing VS Code server dependencies', 'npm', ['install', '--prefix', p.vscode, '--omit=dev', ...npmFlags], p.vscode);
+    await step(
+      'installing VS Code server dependencies',
+      'npm',
+      ['install', '--prefix', p.vscode, '--omit=dev', ...npmFlags],
+      p.vscode,
+    );
     // @parcel/watcher comes prebuilt (an optional platform package); @vscode/deviceid and
     // the @vscode/windows-* modules are native only on macOS / Windows.
-    await step('building native modules (kerberos, spdlog, native-watchdog, node-pty)', 'npm', ['rebuild', '--prefix', p.vscode, 'kerberos', '@vscode/spdlog', 'native-watchdog', 'node-pty'], p.vscode);
+    await step(
+      'building native modules (kerberos, spdlog, native-watchdog, node-pty)',
+      'npm',
+      ['rebuild', '--prefix', p.vscode, 'kerberos', '@vscode/spdlog', 'native-watchdog', 'node-pty'],
+      p.vscode,
+    );
 
     log('linking ripgrep, node_modules.asar and the CLI scripts');
     mkdirSync(join(p.vscode, 'node_modules', '@vscode', 'ripgrep', 'bin'), { recursive: true });
@@ -239,20 +282,41 @@ export async function ensureCodeServer({ dir = defaultInstallDir() } = {}) {
     ln('code-linux.sh', join(p.vscode, 'bin', 'remote-cli', 'code-server'));
     ln('browser-linux.sh', join(p.vscode, 'bin', 'helpers', 'browser.sh'));
 
-    await step('installing the dependencies of the built-in extensions', 'npm', ['install', '--prefix', join(p.vscode, 'extensions'), '--omit=dev', ...npmFlags], join(p.vscode, 'extensions'));
+    await step(
+      'installing the dependencies of the built-in extensions',
+      'npm',
+      ['install', '--prefix', join(p.vscode, 'extensions'), '--omit=dev', ...npmFlags],
+      join(p.vscode, 'extensions'),
+    );
 
     log('checking that the native modules load');
     const probe = [
       `require(require.resolve('argon2', { paths: [${JSON.stringify(p.pkg)}] }))`,
-      ...['kerberos', '@vscode/spdlog', 'native-watchdog', 'node-pty', '@parcel/watcher'].map((m) => `require(${JSON.stringify(join(p.vscode, 'node_modules', m))})`),
+      ...['kerberos', '@vscode/spdlog', 'native-watchdog', 'node-pty', '@parcel/watcher'].map(
+        (m) => `require(${JSON.stringify(join(p.vscode, 'node_modules', m))})`,
+      ),
     ].join(';');
     const loaded = spawnSync(process.execPath, ['-e', probe], { env: cleanEnv(), encoding: 'utf8' });
     if (loaded.status !== 0) throw new Error(`a native module of code-server does not load:\n${loaded.stderr}`);
-    const version = spawnSync(process.execPath, [p.entry, '--version'], { env: cleanEnv({ CODE_SERVER_CONFIG: join(dir, 'config.yaml') }), encoding: 'utf8' });
-    if (version.status !== 0 || !new RegExp(`^${CODE_SERVER_VERSION.replaceAll('.', '\\.')} `, 'm').test(version.stdout)) {
+    const version = spawnSync(process.execPath, [p.entry, '--version'], {
+      env: cleanEnv({ CODE_SERVER_CONFIG: join(dir, 'config.yaml') }),
+      encoding: 'utf8',
+    });
+    if (
+      version.status !== 0 ||
+      !new RegExp(`^${CODE_SERVER_VERSION.replaceAll('.', '\\.')} `, 'm').test(version.stdout)
+    ) {
       throw new Error(`\`code-server --version\` failed:\n${version.stdout}${version.stderr}`);
     }
-    writeFileSync(p.marker, JSON.stringify({ version: CODE_SERVER_VERSION, recipe: RECIPE, modules: process.versions.modules, installedAt: new Date().toISOString() }) + '\n');
+    writeFileSync(
+      p.marker,
+      JSON.stringify({
+        version: CODE_SERVER_VERSION,
+        recipe: RECIPE,
+        modules: process.versions.modules,
+        installedAt: new Date().toISOString(),
+      }) + '\n',
+    );
     log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return dir;
   });
@@ -264,7 +328,11 @@ export async function ensureCodeServer({ dir = defaultInstallDir() } = {}) {
  */
 export function installReadableBy(uid, gid, scratchDir, dir = defaultInstallDir()) {
   const canRead = (d) =>
-    spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(entryPath(d))}, require('fs').constants.R_OK)`], { uid, gid, env: cleanEnv(), stdio: 'ignore' }).status === 0;
+    spawnSync(
+      process.execPath,
+      ['-e', `require('fs').accessSync(${JSON.stringify(entryPath(d))}, require('fs').constants.R_OK)`],
+      { uid, gid, env: cleanEnv(), stdio: 'ignore' },
+    ).status === 0;
   if (canRead(dir)) return dir;
   const copy = join(scratchDir, 'code-server');
   rmSync(copy, { recursive: true, force: true });
@@ -274,7 +342,8 @@ export function installReadableBy(uid, gid, scratchDir, dir = defaultInstallDir(
     r = spawnSync('cp', ['-a', dir, copy], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cannot copy code-server for UID ${uid}: ${r.stderr}`);
   }
-  if (!canRead(copy)) throw new Error(`UID ${uid} cannot read ${copy}; check the permissions of ${scratchDir} and its parents`);
+  if (!canRead(copy))
+    throw new Error(`UID ${uid} cannot read ${copy}; check the permissions of ${scratchDir} and its parents`);
   return copy;
 }
 
@@ -375,7 +444,10 @@ async function stopGroup(pgid, exited) {
       return e.code === 'ESRCH';
     }
   };
-  for (const [signal, waitMs] of [['SIGTERM', 5000], ['SIGKILL', 5000]]) {
+  for (const [signal, waitMs] of [
+    ['SIGTERM', 5000],
+    ['SIGKILL', 5000],
+  ]) {
     if (gone()) break;
     try {
       process.kill(-pgid, signal);
@@ -412,7 +484,8 @@ export async function startCodeServer({
 } = {}) {
   if (!extensionsDir || !userDataDir) throw new Error('startCodeServer needs extensionsDir and userDataDir');
   const entry = entryPath(installDir);
-  if (!existsSync(entry)) throw new Error(`code-server is not installed in ${installDir}: call ensureCodeServer() first`);
+  if (!existsSync(entry))
+    throw new Error(`code-server is not installed in ${installDir}: call ensureCodeServer() first`);
   mkdirSync(extensionsDir, { recursive: true });
   writeSettings(userDataDir, settings);
   if (uid !== undefined) {
@@ -424,10 +497,14 @@ export async function startCodeServer({
     const chosen = port ?? (await freePort(host));
     const args = [
       entry,
-      '--auth', 'none',
-      '--bind-addr', `${host}:${chosen}`,
-      '--extensions-dir', extensionsDir,
-      '--user-data-dir', userDataDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `${host}:${chosen}`,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -435,7 +512,13 @@ export async function startCodeServer({
     ];
     // The config file would otherwise be created in ~/.config/code-server.
     const childEnv = cleanEnv({ CODE_SERVER_CONFIG: join(userDataDir, 'code-server.yaml'), ...env });
-    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', stdio, stdio], env: childEnv, uid, gid: uid === undefined ? undefined : (gid ?? uid) });
+    const child = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', stdio, stdio],
+      env: childEnv,
+      uid,
+      gid: uid === undefined ? undefined : (gid ?? uid),
+    });
     const lines = [];
     const keep = (chunk) => {
       for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(l);
@@ -492,12 +575,27 @@ export function installVsix(vsixPath, { extensionsDir, userDataDir, installDir =
   mkdirSync(userDataDir, { recursive: true });
   const r = spawnSync(
     process.execPath,
-    [entryPath(installDir), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--force', '--install-extension', resolve(vsixPath)],
-    { env: cleanEnv({ CODE_SERVER_CONFIG: join(userDataDir, 'code-server.yaml'), ...env }), encoding: 'utf8', timeout: 120_000 },
+    [
+      entryPath(installDir),
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--force',
+      '--install-extension',
+      resolve(vsixPath),
+    ],
+    {
+      env: cleanEnv({ CODE_SERVER_CONFIG: join(userDataDir, 'code-server.yaml'), ...env }),
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
   );
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0 || !/successfully installed/i.test(out)) {
-    throw new Error(`installing ${vsixPath} into code-server failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${out.trim()}`);
+    throw new Error(
+      `installing ${vsixPath} into code-server failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${out.trim()}`,
+    );
   }
   return out;
 }
@@ -525,10 +623,12 @@ async function openCommand(argv) {
     else if (argv[i].startsWith('--port=')) port = Number(argv[i].slice(7));
     else folder = resolve(argv[i]);
   }
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error('--port needs a TCP port number');
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    throw new Error('--port needs a TCP port number');
   await ensureCodeServer();
   const main = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).main;
-  if (main && !existsSync(join(REPO, main))) log(`${main} does not exist yet: run \`npm run build\` (this command builds nothing), then reload the window`);
+  if (main && !existsSync(join(REPO, main)))
+    log(`${main} does not exist yet: run \`npm run build\` (this command builds nothing), then reload the window`);
   const state = join(cacheRoot(), 'open');
   const server = await startCodeServer({
     folder,
@@ -538,7 +638,9 @@ async function openCommand(argv) {
     stdio: 'inherit',
   });
   const url = workbenchUrl(server.url, { folder, extensionDevelopmentPath: REPO });
-  process.stdout.write(`\nNamespace Explorer (development build from ${REPO}) in VS Code ${VSCODE_VERSION}:\n\n  ${url}\n\nOpen it in a browser (forward port ${server.port} when remote). After \`npm run build\`, run "Developer: Reload Window". Ctrl-C stops it.\n\n`);
+  process.stdout.write(
+    `\nNamespace Explorer (development build from ${REPO}) in VS Code ${VSCODE_VERSION}:\n\n  ${url}\n\nOpen it in a browser (forward port ${server.port} when remote). After \`npm run build\`, run "Developer: Reload Window". Ctrl-C stops it.\n\n`,
+  );
   let stopping = false;
   const stop = async () => {
     stopping = true;
@@ -569,7 +671,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         process.exit(1);
       }
     } else {
-      process.stderr.write('usage: node scripts/code-server.mjs install\n       node scripts/code-server.mjs open [FOLDER] [--port N]\n       node scripts/code-server.mjs check [--browser]\n');
+      process.stderr.write(
+        'usage: node scripts/code-server.mjs install\n       node scripts/code-server.mjs open [FOLDER] [--port N]\n       node scripts/code-server.mjs check [--browser]\n',
+      );
       process.exit(2);
     }
   } catch (e) {

@@ -9,20 +9,52 @@ const path = require('node:path');
 
 /** Each package, what of it is used (a program by name, a file by absolute path), and what for. */
 const PACKAGES = [
-  { name: 'util-linux', provides: ['unshare', 'nsenter', 'lsns', 'runuser', 'setsid', 'taskset', 'ipcs', 'ipcmk'], for: 'making and entering namespaces, the lsns comparison, commands run as a test user, System V IPC objects' },
-  { name: 'bsdutils', provides: ['script'], for: 'a terminal of its own (a pty) for nsx in the tests of held terminals' },
-  { name: 'mount', provides: ['mount', 'umount', 'findmnt'], for: 'the mount and propagation tests and their findmnt comparison' },
-  { name: 'iproute2', provides: ['ip', 'ss'], for: 'ip netns, veth pairs (nsx new --veth), the interfaces, routes and sockets comparison' },
+  {
+    name: 'util-linux',
+    provides: ['unshare', 'nsenter', 'lsns', 'runuser', 'setsid', 'taskset', 'ipcs', 'ipcmk'],
+    for: 'making and entering namespaces, the lsns comparison, commands run as a test user, System V IPC objects',
+  },
+  {
+    name: 'bsdutils',
+    provides: ['script'],
+    for: 'a terminal of its own (a pty) for nsx in the tests of held terminals',
+  },
+  {
+    name: 'mount',
+    provides: ['mount', 'umount', 'findmnt'],
+    for: 'the mount and propagation tests and their findmnt comparison',
+  },
+  {
+    name: 'iproute2',
+    provides: ['ip', 'ss'],
+    for: 'ip netns, veth pairs (nsx new --veth), the interfaces, routes and sockets comparison',
+  },
   { name: 'hostname', provides: ['hostname', 'domainname'], for: 'nsx new --hostname and the UTS details comparison' },
   { name: 'iputils-ping', provides: ['ping'], for: 'the veth test pings the host end from inside' },
   { name: 'passwd', provides: ['useradd', 'userdel'], for: 'the test users of the polkit and ordinary-user tests' },
   { name: 'procps', provides: ['pgrep'], for: 'the polkit tests check that nothing of the test user is left running' },
-  { name: 'pkexec', provides: ['pkexec'], for: 'elevation through real polkit (--as-root, Show All Namespaces, Read as Root)' },
-  { name: 'polkitd', provides: ['/usr/lib/polkit-1/polkitd', 'pkcheck'], for: 'the polkit daemon the real-polkit tests start when none runs' },
-  { name: 'dbus', provides: ['dbus-daemon', 'dbus-send'], for: 'the system bus the real-polkit tests start when none runs' },
+  {
+    name: 'pkexec',
+    provides: ['pkexec'],
+    for: 'elevation through real polkit (--as-root, Show All Namespaces, Read as Root)',
+  },
+  {
+    name: 'polkitd',
+    provides: ['/usr/lib/polkit-1/polkitd', 'pkcheck'],
+    for: 'the polkit daemon the real-polkit tests start when none runs',
+  },
+  {
+    name: 'dbus',
+    provides: ['dbus-daemon', 'dbus-send'],
+    for: 'the system bus the real-polkit tests start when none runs',
+  },
   { name: 'chromium', provides: ['/usr/bin/chromium'], for: 'the browser the e2e tests drive the workbench in' },
   { name: 'ripgrep', provides: ['/usr/bin/rg'], for: "search in code-server's workbench (e2e, npm start)" },
-  { name: 'libkrb5-dev', provides: ['/usr/include/gssapi/gssapi.h'], for: "building code-server's kerberos module (its first install only)" },
+  {
+    name: 'libkrb5-dev',
+    provides: ['/usr/include/gssapi/gssapi.h'],
+    for: "building code-server's kerberos module (its first install only)",
+  },
   { name: 'make', provides: ['make'], for: "building code-server's native modules (its first install only)" },
   { name: 'g++', provides: ['g++'], for: "building code-server's native modules (its first install only)" },
   { name: 'python3', provides: ['python3'], for: "building code-server's native modules (its first install only)" },
@@ -35,7 +67,8 @@ const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin
 /** The package that provides `tool`; throws for one not in the list, which must name it. */
 function packageOf(tool) {
   const found = PACKAGES.find((p) => p.provides.includes(tool));
-  if (!found) throw new Error(`${tool} is not in the package list of scripts/debian-packages.cjs: add it to its package there`);
+  if (!found)
+    throw new Error(`${tool} is not in the package list of scripts/debian-packages.cjs: add it to its package there`);
   return found;
 }
 

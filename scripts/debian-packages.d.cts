@@ -16,4 +16,7 @@ export declare const PACKAGES: readonly DebianPackage[];
 export declare function packageOf(tool: string): DebianPackage;
 export declare function isPresent(tool: string, opts?: LookupOptions): boolean;
 export declare function installCommand(packages: readonly string[], opts?: { asRoot?: boolean }): string;
-export declare function missingTools(tools: readonly string[], opts?: LookupOptions & { asRoot?: boolean }): string | null;
+export declare function missingTools(
+  tools: readonly string[],
+  opts?: LookupOptions & { asRoot?: boolean },
+): string | null;

@@ -28,7 +28,10 @@ const TIERS = {
   unit: { title: 'unit tests', run: () => nodeTests('test/unit') },
   // The integration and e2e tests start daemons and change the machine: one file at a time.
   integration: { title: 'integration tests', run: () => nodeTests('test/integration', { concurrency: 1 }) },
-  e2e: { title: 'e2e tests', run: () => nodeTests('test/e2e', { concurrency: 1, before: [['npm', 'run', 'package']] }) },
+  e2e: {
+    title: 'e2e tests',
+    run: () => nodeTests('test/e2e', { concurrency: 1, before: [['npm', 'run', 'package']] }),
+  },
 };
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -71,15 +74,23 @@ async function commands(list) {
 async function nodeTests(folder, { concurrency, before = [] } = {}) {
   const prepared = await commands(before);
   if (prepared.failed) return { ...prepared, note: `${prepared.note}; no test ran` };
-  const files = readdirSync(join(REPO, folder)).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${folder}/${f}`);
+  const files = readdirSync(join(REPO, folder))
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => `${folder}/${f}`);
   const scratch = mkdtempSync(join(tmpdir(), 'nsx-test-tally-'));
   const tallyFile = join(scratch, 'tally.json');
   try {
     const status = await execute([
-      process.execPath, '--import', 'tsx', '--test',
+      process.execPath,
+      '--import',
+      'tsx',
+      '--test',
       ...(concurrency ? [`--test-concurrency=${concurrency}`] : []),
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      `--test-reporter=${TALLY}`, `--test-reporter-destination=${tallyFile}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${TALLY}`,
+      `--test-reporter-destination=${tallyFile}`,
       ...files,
     ]);
     let tally;
@@ -88,7 +99,11 @@ async function nodeTests(folder, { concurrency, before = [] } = {}) {
     } catch {
       return { failed: true, note: `node --test exited ${status} without a tally` };
     }
-    return { failed: status !== 0 || tally.failed > 0, tally, ...(status !== 0 && tally.failed === 0 ? { note: `node --test exited ${status}` } : {}) };
+    return {
+      failed: status !== 0 || tally.failed > 0,
+      tally,
+      ...(status !== 0 && tally.failed === 0 ? { note: `node --test exited ${status}` } : {}),
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -97,16 +112,25 @@ async function nodeTests(folder, { concurrency, before = [] } = {}) {
 /** The packages of the list that dpkg does not have installed; null without dpkg-query. */
 function notInstalled() {
   const names = PACKAGES.map((p) => p.name);
-  const r = spawnSync('dpkg-query', ['-W', '-f', '${Package}\\t${db:Status-Status}\\n', ...names], { encoding: 'utf8' });
+  const r = spawnSync('dpkg-query', ['-W', '-f', '${Package}\\t${db:Status-Status}\\n', ...names], {
+    encoding: 'utf8',
+  });
   if (r.error) return null;
-  const installed = new Set(r.stdout.split('\n').filter((l) => l.endsWith('\tinstalled')).map((l) => l.split('\t')[0]));
+  const installed = new Set(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.endsWith('\tinstalled'))
+      .map((l) => l.split('\t')[0]),
+  );
   return PACKAGES.filter((p) => !installed.has(p.name));
 }
 
 async function systemPackages() {
   const missing = notInstalled();
   if (missing === null) {
-    log('dpkg-query is not there (not Debian?): the packages of scripts/debian-packages.cjs are not checked; tests whose programs are missing will be skipped.');
+    log(
+      'dpkg-query is not there (not Debian?): the packages of scripts/debian-packages.cjs are not checked; tests whose programs are missing will be skipped.',
+    );
     return { failed: false, note: 'not checked (no dpkg-query)' };
   }
   if (missing.length === 0) {
@@ -116,14 +140,20 @@ async function systemPackages() {
   for (const p of missing) log(`missing: ${p.name} (${p.for})`);
   const names = missing.map((p) => p.name);
   if (!ROOT) {
-    log(`Not root, so nothing is installed; the tests that need them are skipped. Install them with:\n  ${installCommand(names, { asRoot: false })}`);
+    log(
+      `Not root, so nothing is installed; the tests that need them are skipped. Install them with:\n  ${installCommand(names, { asRoot: false })}`,
+    );
     return { failed: false, note: `${names.length} missing, not installed (not root): ${names.join(' ')}` };
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const argv of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...names]]) {
+  for (const argv of [
+    ['apt-get', 'update', '-qq'],
+    ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...names],
+  ]) {
     log(`$ ${argv.join(' ')}`);
     const r = spawnSync(argv[0], argv.slice(1), { cwd: REPO, stdio: 'inherit', env });
-    if (r.status !== 0) return { failed: true, note: `\`${argv.join(' ')}\` exited ${r.status ?? r.signal ?? r.error?.message}` };
+    if (r.status !== 0)
+      return { failed: true, note: `\`${argv.join(' ')}\` exited ${r.status ?? r.signal ?? r.error?.message}` };
   }
   const still = notInstalled() ?? [];
   if (still.length > 0) return { failed: true, note: `still not installed: ${still.map((p) => p.name).join(' ')}` };
@@ -177,7 +207,11 @@ function summary(results, started) {
     log('Skipped, and why:');
     for (const [reason, n] of reasons) log(`  ${n} ${n === 1 ? 'test' : 'tests'}: ${reason}`);
   }
-  const failures = results.flatMap(({ title, result }) => (result.tally?.failures ?? []).map((f) => `${title}: ${f.name}${f.file ? ` (${f.file.replace(`${REPO}/`, '')})` : ''}`));
+  const failures = results.flatMap(({ title, result }) =>
+    (result.tally?.failures ?? []).map(
+      (f) => `${title}: ${f.name}${f.file ? ` (${f.file.replace(`${REPO}/`, '')})` : ''}`,
+    ),
+  );
   if (failures.length > 0) {
     log('Failed:');
     for (const f of failures) log(`  ${f}`);

@@ -12,7 +12,10 @@ import { fail, warn } from './ui/shared/notify';
 export function activate(extension: vscode.ExtensionContext): void {
   const started = Date.now();
   const log = vscode.window.createOutputChannel('Namespace Explorer', { log: true });
-  extension.subscriptions.push(log, vscode.commands.registerCommand('namespaceExplorer.showLog', () => log.show()));
+  extension.subscriptions.push(
+    log,
+    vscode.commands.registerCommand('namespaceExplorer.showLog', () => log.show()),
+  );
   const env: ExtensionEnv = { extension, log };
   try {
     if (process.platform !== 'linux') {

@@ -127,7 +127,12 @@ export function parseCommand(argv: string[]): Command {
   const command = dash >= 0 ? argv.slice(dash + 1) : null;
   let parsed;
   try {
-    parsed = parseArgs({ args: withDashedValues(dash >= 0 ? argv.slice(0, dash) : argv), options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: withDashedValues(dash >= 0 ? argv.slice(0, dash) : argv),
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     throw new UsageError(describeParseError(err as Error & { code?: string }));
   }
@@ -140,7 +145,10 @@ export function parseCommand(argv: string[]): Command {
   if (!allowed) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(ALLOWED).join(', ')})`);
   // `show` takes the inode as its one argument.
   const takes = name === 'show' ? 1 : 0;
-  if (extra.length > takes) throw new UsageError(`unexpected argument '${extra[takes]}'${RUNS_COMMAND.includes(name) ? " (put the command to run after '--')" : ''}`);
+  if (extra.length > takes)
+    throw new UsageError(
+      `unexpected argument '${extra[takes]}'${RUNS_COMMAND.includes(name) ? " (put the command to run after '--')" : ''}`,
+    );
   if (command && !RUNS_COMMAND.includes(name)) throw new UsageError(`'${name}' runs no command`);
   if (command && command.length === 0) throw new UsageError("no command after '--'");
   for (const key of Object.keys(values)) {
@@ -163,14 +171,24 @@ export function parseCommand(argv: string[]): Command {
     case 'snapshot':
       return { name, asRoot, output: values.output ?? null, details: !!values.details };
     case 'show': {
-      if (extra[0] === undefined) throw new UsageError('show needs a namespace inode, e.g. nsx show 4026531840 (nsx list shows them)');
+      if (extra[0] === undefined)
+        throw new UsageError('show needs a namespace inode, e.g. nsx show 4026531840 (nsx list shows them)');
       return { name, ns: parseNumber(extra[0], 'a namespace inode')!, json: !!values.json, asRoot };
     }
     case 'enter': {
       const pid = parsePid(values.pid);
       const ns = parseNumber(values.ns, 'a namespace inode');
       if ((pid === null) === (ns === null)) throw new UsageError('enter needs one of --pid PID and --ns INODE');
-      return { name, pid, ns, types: parseTypes(values.type), asRoot, startTime: parseNumber(values['start-time'], 'a start time'), hold: !!values.hold, command };
+      return {
+        name,
+        pid,
+        ns,
+        types: parseTypes(values.type),
+        asRoot,
+        startTime: parseNumber(values['start-time'], 'a start time'),
+        hold: !!values.hold,
+        command,
+      };
     }
     case 'new': {
       const types = parseTypes(values.type);
@@ -227,17 +245,22 @@ function withDashedValues(args: readonly string[]): string[] {
   return out;
 }
 
-const SHORT = new Map<string, string>(Object.entries(OPTIONS).flatMap(([name, o]) => ('short' in o ? [[o.short, name] as const] : [])));
+const SHORT = new Map<string, string>(
+  Object.entries(OPTIONS).flatMap(([name, o]) => ('short' in o ? [[o.short, name] as const] : [])),
+);
 
 /** The long name of an option that takes a value, as written without one: `--pid`, `-p`. */
 function stringOption(arg: string): string | undefined {
   const name = /^--([a-z-]+)$/.exec(arg)?.[1] ?? (/^-[a-zA-Z]$/.test(arg) ? SHORT.get(arg[1]!) : undefined);
-  return name !== undefined && Object.hasOwn(OPTIONS, name) && OPTIONS[name as keyof typeof OPTIONS].type === 'string' ? name : undefined;
+  return name !== undefined && Object.hasOwn(OPTIONS, name) && OPTIONS[name as keyof typeof OPTIONS].type === 'string'
+    ? name
+    : undefined;
 }
 
 function parseNumber(value: string | undefined, what: string): number | null {
   if (value === undefined) return null;
-  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`'${value}' is not ${what}`);
+  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new UsageError(`'${value}' is not ${what}`);
   return Number(value);
 }
 

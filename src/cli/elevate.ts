@@ -37,5 +37,8 @@ export async function elevatedSnapshot(): Promise<string> {
  */
 function noteStaleHelper(): void {
   const note = process.env.NSX_HOLD ? null : staleHelperNote(helperState(path.dirname(cliRuntime().cli)));
-  if (note) process.stderr.write(`nsx: ${note}; polkit asks for the administrator password instead (to update it: sudo nsx install-policy)\n`);
+  if (note)
+    process.stderr.write(
+      `nsx: ${note}; polkit asks for the administrator password instead (to update it: sudo nsx install-policy)\n`,
+    );
 }

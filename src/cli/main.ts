@@ -29,7 +29,20 @@ import { namespaceTable, namespaceTree, processTree, scanNotes } from './render'
 
 declare const NSX_VERSION: string;
 
-const KNOWN_FAILURES = [UsageError, CliError, ElevationError, DiscoveryError, EnterError, IsolateError, SessionError, PolicyError, ToolMissingError, MountReadError, PropagationError, DetailsError];
+const KNOWN_FAILURES = [
+  UsageError,
+  CliError,
+  ElevationError,
+  DiscoveryError,
+  EnterError,
+  IsolateError,
+  SessionError,
+  PolicyError,
+  ToolMissingError,
+  MountReadError,
+  PropagationError,
+  DetailsError,
+];
 
 /** Failures that are always the request's: what it asks cannot be done, whatever the system. */
 const WRONG_REQUESTS = [UsageError, IsolateError, PropagationError, DetailsError];
@@ -104,7 +117,8 @@ async function run(command: Command, argv: string[], hold: boolean): Promise<num
     case 'install-policy':
       // Installing replaces the installed helper, so it never runs through it.
       if (euid() !== 0) return elevate(argv, false);
-      for (const p of installPolicy(__dirname, path.join(__dirname, '..', 'polkit'), cliRuntime())) out(`installed ${p}\n`);
+      for (const p of installPolicy(__dirname, path.join(__dirname, '..', 'polkit'), cliRuntime()))
+        out(`installed ${p}\n`);
       return 0;
     case 'remove-policy': {
       if (euid() !== 0) return elevate(argv, false);
@@ -135,8 +149,11 @@ function scan(detail: DiscoverOptions['detail'] = 'full', proc?: ProcSource): Sn
 
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
   // Root writing where a user named could overwrite any file: the nsx that asked writes it.
-  if (command.output && elevatedHelper()) throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
-  const text = needsElevation(command.asRoot) ? await rootSnapshot(command.details) : jsonText(await withDetails(scan(), command.details));
+  if (command.output && elevatedHelper())
+    throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
+  const text = needsElevation(command.asRoot)
+    ? await rootSnapshot(command.details)
+    : jsonText(await withDetails(scan(), command.details));
   // Written by this process, as the user who ran it, even when the scan ran as root.
   if (command.output) writeOutput(command.output, text);
   else outJson(text);
@@ -157,7 +174,10 @@ function writeOutput(file: string, text: string): void {
     fs.writeFileSync(file, text);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    const why = code === 'ENOENT' ? `its directory ${path.dirname(path.resolve(file))} does not exist` : (WRITE_FAILURES[code] ?? (err as Error).message);
+    const why =
+      code === 'ENOENT'
+        ? `its directory ${path.dirname(path.resolve(file))} does not exist`
+        : (WRITE_FAILURES[code] ?? (err as Error).message);
     throw new CliError(`cannot write ${file}: ${why}`);
   }
 }
@@ -205,7 +225,8 @@ function namespacesOfPid(snapshot: Snapshot, pid: number): NamespaceRecord[] {
   const proc = snapshot.processes.find((p) => p.pid === pid);
   if (!proc) throw new UsageError(`no process with PID ${pid}`);
   if (proc.hidden) {
-    const why = snapshot.scanner.uid === 0 ? 'permission denied even to root' : 'it belongs to another user; add --as-root';
+    const why =
+      snapshot.scanner.uid === 0 ? 'permission denied even to root' : 'it belongs to another user; add --as-root';
     throw new CliError(`cannot read the namespaces of PID ${pid} (${proc.name}): ${why}`);
   }
   const mine = new Set(Object.values(proc.ns));
@@ -233,7 +254,11 @@ function tree(command: Extract<Command, { name: 'tree' }>): number {
 }
 
 /** The mount table `--pid` or `--ns` names; this process's own by default. */
-async function mountTable(target: { pid: number | null; ns: number | null }, snapshot?: Snapshot, proc = new ProcSource()): Promise<MountTable> {
+async function mountTable(
+  target: { pid: number | null; ns: number | null },
+  snapshot?: Snapshot,
+  proc = new ProcSource(),
+): Promise<MountTable> {
   try {
     if (target.ns === null) {
       const table = tableOfPid(target.pid ?? process.pid, proc);
@@ -272,10 +297,17 @@ async function propagation(command: Extract<Command, { name: 'propagation' }>): 
   // The same namespace read twice would count its own mounts as somewhere else. A mount is
   // in one namespace only: the table that holds the first mount PID sees is its namespace's.
   const first = asked.mounts[0]?.id;
-  const t = set.tables.find((other) => other === asked || (first !== undefined && other.mounts.some((m) => m.id === first))) ?? asked;
+  const t =
+    set.tables.find((other) => other === asked || (first !== undefined && other.mounts.some((m) => m.id === first))) ??
+    asked;
   if (t === asked && !set.tables.includes(asked)) set.tables.push(asked);
   const answer = new PropagationIndex(set).answer(t, command.path);
-  const members = command.pid !== null ? [command.pid] : command.ns === null ? [process.pid] : snapshot.processes.filter((p) => p.ns.mnt === command.ns && !p.hidden).map((p) => p.pid);
+  const members =
+    command.pid !== null
+      ? [command.pid]
+      : command.ns === null
+        ? [process.pid]
+        : snapshot.processes.filter((p) => p.ns.mnt === command.ns && !p.hidden).map((p) => p.pid);
   const exists = pathExists(answer.path, members, proc);
   if (command.json) outJson(jsonText({ ...answer, pathExists: exists }));
   else {
@@ -308,15 +340,31 @@ function sessionOptions(command: string[] | null): SessionOptions {
 }
 
 async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[], hold: boolean): Promise<number> {
-  const plan = planEnter(scan(), { ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }), ...(command.types ? { types: command.types } : {}), asRoot: command.asRoot }, currentCaller());
+  const plan = planEnter(
+    scan(),
+    {
+      ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }),
+      ...(command.types ? { types: command.types } : {}),
+      asRoot: command.asRoot,
+    },
+    currentCaller(),
+  );
   if (plan.privilege === 'root' && euid() !== 0) {
     const problem = identityProblem(plan);
     if (problem) throw new EnterError(problem);
     // Pin the process now: the password prompt may take a while, and its PID could be reused.
-    const pinned = plan.target.kind === 'process' && command.startTime === null ? ['--start-time', String(startTimeOf(plan.target.pid))] : [];
+    const pinned =
+      plan.target.kind === 'process' && command.startTime === null
+        ? ['--start-time', String(startTimeOf(plan.target.pid))]
+        : [];
     return elevate(withOptions(argv, [...pinned, ...heldHelper(command, hold)]));
   }
-  return sessionEnded(await runEnter(plan, command.startTime, sessionOptions(command.command)), enterTitle(plan), command.command, hold);
+  return sessionEnded(
+    await runEnter(plan, command.startTime, sessionOptions(command.command)),
+    enterTitle(plan),
+    command.command,
+    hold,
+  );
 }
 
 function startTimeOf(pid: number): number {
@@ -327,7 +375,11 @@ function startTimeOf(pid: number): number {
   }
 }
 
-async function newNamespaces(command: Extract<Command, { name: 'new' }>, argv: string[], hold: boolean): Promise<number> {
+async function newNamespaces(
+  command: Extract<Command, { name: 'new' }>,
+  argv: string[],
+  hold: boolean,
+): Promise<number> {
   const plan = planNew(command, { uid: euid() });
   if (plan.privilege === 'root' && euid() !== 0) return elevate(withOptions(argv, heldHelper(command, hold)));
   return sessionEnded(await runNew(plan, sessionOptions(command.command)), newTitle(plan), command.command, hold);

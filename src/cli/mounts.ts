@@ -44,7 +44,9 @@ function hiddenCell(m: MountRecord): string {
 export function tableHeading(t: MountTable): string {
   // `via` is a file read (`/proc/1234/mountinfo`) or how the namespace was entered.
   const how = t.via.startsWith('/') ? `read from ${t.via}` : t.via;
-  return printable(`${namespaceName(t.ns, t.label)}, ${how}: ${t.mounts.length} mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`);
+  return printable(
+    `${namespaceName(t.ns, t.label)}, ${how}: ${t.mounts.length} mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`,
+  );
 }
 
 /** The answer in sentences; first, when the path is known not to exist there, that it does not. */

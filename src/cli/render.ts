@@ -58,7 +58,11 @@ function namespaceColumns(nsColumn: (n: NamespaceRecord) => string): Column<Name
 }
 
 export function namespaceTable(namespaces: readonly NamespaceRecord[], width?: number): string {
-  return table(namespaces, namespaceColumns((n) => String(n.ns)), width);
+  return table(
+    namespaces,
+    namespaceColumns((n) => String(n.ns)),
+    width,
+  );
 }
 
 /**
@@ -107,7 +111,9 @@ export function processTree(roots: TreeNode<ProcessRecord>[], width?: number): s
   const entered = (p: ProcessRecord, parent: ProcessRecord | null) => {
     if (p.hidden) return `(hidden: ${p.hidden})`;
     if (!parent || parent.hidden) return '';
-    return NS_TYPES.filter((t) => p.ns[t] !== parent.ns[t]).map((t) => `${t}:${p.ns[t]}`).join(' ');
+    return NS_TYPES.filter((t) => p.ns[t] !== parent.ns[t])
+      .map((t) => `${t}:${p.ns[t]}`)
+      .join(' ');
   };
   return table(
     flatten(roots),
@@ -137,8 +143,9 @@ export function scanNotes(snapshot: Pick<Snapshot, 'hidden' | 'capabilities' | '
     );
   }
   if (!snapshot.capabilities.hierarchy) {
-    notes.push(`parent and owner namespaces are unavailable: ${snapshot.capabilities.hierarchyError ?? 'unknown reason'}.`);
+    notes.push(
+      `parent and owner namespaces are unavailable: ${snapshot.capabilities.hierarchyError ?? 'unknown reason'}.`,
+    );
   }
   return notes;
 }
-

@@ -57,7 +57,11 @@ export function pkexecEnv(env: NodeJS.ProcessEnv = process.env, shells = readShe
 
 function readShells(): string[] {
   try {
-    return fs.readFileSync('/etc/shells', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
+    return fs
+      .readFileSync('/etc/shells', 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('/'));
   } catch {
     return [];
   }
@@ -79,7 +83,11 @@ const POLKIT_UNREACHABLE = /Error getting authority|Error checking for authoriza
  * reachable; then only whether it had a terminal to ask on tells a missing agent from a
  * refusal.
  */
-export function pkexecFailure(status: number | null, stderr: string | null = '', hadTerminal = true): PkexecFailure | null {
+export function pkexecFailure(
+  status: number | null,
+  stderr: string | null = '',
+  hadTerminal = true,
+): PkexecFailure | null {
   if (status === 126) return 'dismissed';
   if (status !== 127) return null;
   if (stderr === null) return hadTerminal ? 'not-authorised' : 'no-agent';
@@ -105,16 +113,18 @@ export function polkitUnreachable(): string | null {
 
 export const PKEXEC_MESSAGES: Readonly<Record<PkexecFailure, string>> = {
   dismissed: 'the password prompt was dismissed; nothing was run',
-  'no-polkit': 'polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)',
+  'no-polkit':
+    'polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)',
   'no-agent':
     'no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there',
-  'not-authorised': 'polkit did not authorise it: the password was wrong, no agent could ask for it, or a rule forbids it',
+  'not-authorised':
+    'polkit did not authorise it: the password was wrong, no agent could ask for it, or a rule forbids it',
 };
 
 /** Why this editor cannot see the host's processes at all, or null. */
 export function sandboxReason(env: NodeJS.ProcessEnv = process.env, root = ''): string | null {
   if (fs.existsSync(`${root}/.flatpak-info`)) {
-    return 'this editor runs in a Flatpak sandbox, which has its own PID namespace: it cannot see or enter the host\'s namespaces. Install the editor from a .deb or .rpm, or use the nsx command in a host terminal';
+    return "this editor runs in a Flatpak sandbox, which has its own PID namespace: it cannot see or enter the host's namespaces. Install the editor from a .deb or .rpm, or use the nsx command in a host terminal";
   }
   if (env.SNAP && env.SNAP_NAME && !isClassicSnap(`${root}${env.SNAP}`)) {
     return `this editor runs as the Snap '${env.SNAP_NAME}', whose confinement hides the host's processes. Use a classic or .deb install of the editor, or the nsx command in a host terminal`;

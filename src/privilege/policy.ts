@@ -28,7 +28,8 @@ export interface InstalledHelper {
   scanner: string;
 }
 
-export type HelperState = ({ state: 'installed' } & InstalledHelper) | { state: 'absent' } | { state: 'stale'; why: string };
+export type HelperState =
+  ({ state: 'installed' } & InstalledHelper) | { state: 'absent' } | { state: 'stale'; why: string };
 
 /** cli.js and the worker-thread bundles it loads at run time (reading inside namespaces as root). */
 export const HELPER_BUNDLES: readonly string[] = ['cli.js', THREAD_BUNDLE, READER_BUNDLE];
@@ -102,8 +103,15 @@ export function writableByOthers(file: string): string | null {
  * Copies the helper from `distDir` and the action from `policyDir` into place, as root.
  * Everything is written to a new directory first and moved in whole.
  */
-export function installPolicy(distDir: string, policyDir: string, runtime: Runtime, installDir = INSTALL_DIR, policyPath = POLICY_PATH): string[] {
-  if (process.geteuid?.() !== 0) throw new PolicyError('installing the polkit policy needs root (run it with sudo or pkexec)');
+export function installPolicy(
+  distDir: string,
+  policyDir: string,
+  runtime: Runtime,
+  installDir = INSTALL_DIR,
+  policyPath = POLICY_PATH,
+): string[] {
+  if (process.geteuid?.() !== 0)
+    throw new PolicyError('installing the polkit policy needs root (run it with sudo or pkexec)');
   for (const file of [...HELPER_BUNDLES.map((f) => path.join(distDir, f)), path.join(policyDir, POLICY_NAME)]) {
     if (!fs.existsSync(file)) throw new PolicyError(`${file} is missing: build or reinstall Namespace Explorer`);
   }
@@ -125,7 +133,11 @@ export function installPolicy(distDir: string, policyDir: string, runtime: Runti
         '',
       ].join('\n');
     fs.writeFileSync(path.join(staging, LAUNCHERS.helper), launcher('its helper', '"$@"'), { mode: 0o755 });
-    fs.writeFileSync(path.join(staging, LAUNCHERS.scanner), launcher('the scan alone, whatever it is given', SCAN_ARGS.join(' ')), { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(staging, LAUNCHERS.scanner),
+      launcher('the scan alone, whatever it is given', SCAN_ARGS.join(' ')),
+      { mode: 0o755 },
+    );
     for (const launcher of Object.values(LAUNCHERS)) fs.chmodSync(path.join(staging, launcher), 0o755);
     fs.chmodSync(staging, 0o755);
     fs.rmSync(installDir, { recursive: true, force: true });
@@ -141,7 +153,8 @@ export function installPolicy(distDir: string, policyDir: string, runtime: Runti
 }
 
 export function removePolicy(installDir = INSTALL_DIR, policyPath = POLICY_PATH): string[] {
-  if (process.geteuid?.() !== 0) throw new PolicyError('removing the polkit policy needs root (run it with sudo or pkexec)');
+  if (process.geteuid?.() !== 0)
+    throw new PolicyError('removing the polkit policy needs root (run it with sudo or pkexec)');
   const removed = [policyPath, installDir].filter((p) => fs.existsSync(p));
   for (const p of removed) fs.rmSync(p, { recursive: true, force: true });
   return removed;
@@ -155,7 +168,9 @@ function trustedRuntime(runtime: Runtime, staging: string, installDir: string): 
   const problem = writableByOthers(runtime.execPath);
   if (!problem) return fs.realpathSync(runtime.execPath);
   if (runtime.electron) {
-    throw new PolicyError(`the editor's runtime could be changed by a user (${problem}); install the editor system-wide to use the polkit policy`);
+    throw new PolicyError(
+      `the editor's runtime could be changed by a user (${problem}); install the editor system-wide to use the polkit policy`,
+    );
   }
   copy(runtime.execPath, path.join(staging, 'node'), 0o755);
   return path.join(installDir, 'node');

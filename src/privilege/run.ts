@@ -12,7 +12,17 @@ import { shellQuote } from '../core/terminals/argv';
 import { fromPrintable } from '../core/text/printable';
 import { leaveKeyboardSignals } from '../core/terminals/session';
 import { ToolMissingError } from '../core/linux/tools';
-import { elevatedArgv, manualArgv, PKEXEC_MESSAGES, pkexecEnv, pkexecFailure, PkexecFailure, polkitUnreachable, Runtime, sandboxReason } from './pkexec';
+import {
+  elevatedArgv,
+  manualArgv,
+  PKEXEC_MESSAGES,
+  pkexecEnv,
+  pkexecFailure,
+  PkexecFailure,
+  polkitUnreachable,
+  Runtime,
+  sandboxReason,
+} from './pkexec';
 import { helperState } from './policy';
 
 export type ElevationFailure = PkexecFailure | 'sandboxed' | 'no-pkexec' | 'failed';
@@ -46,14 +56,20 @@ export interface ElevatedRun {
 export async function runElevated(run: ElevatedRun): Promise<{ status: number; stdout: string }> {
   const sandboxed = sandboxReason();
   if (sandboxed) throw new ElevationError('sandboxed', sandboxed, 1);
-  const helper = run.installedHelper === false ? ({ state: 'absent' } as const) : helperState(path.dirname(run.runtime.cli));
+  const helper =
+    run.installedHelper === false ? ({ state: 'absent' } as const) : helperState(path.dirname(run.runtime.cli));
   let argv: string[];
   try {
     argv = elevatedArgv(run.args, run.runtime, helper.state === 'installed' ? helper : null);
   } catch (err) {
     if (!(err instanceof ToolMissingError)) throw err;
     const manual = shellQuote(manualArgv(run.args, run.runtime));
-    throw new ElevationError('no-pkexec', `this needs root, and pkexec is not installed (apt-get install pkexec); or run: ${manual}`, 1, manual);
+    throw new ElevationError(
+      'no-pkexec',
+      `this needs root, and pkexec is not installed (apt-get install pkexec); or run: ${manual}`,
+      1,
+      manual,
+    );
   }
   const piped = run.capture ? 'pipe' : 'inherit';
   const restore = run.capture ? () => undefined : leaveKeyboardSignals();
@@ -67,11 +83,18 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
   }).finally(restore);
   const stdout = stdoutText();
   const stderr = stderrText();
-  const failure = run.capture ? pkexecFailure(status, stderr) : pkexecFailure(status, status === 127 ? polkitUnreachable() : null, hasControllingTerminal());
+  const failure = run.capture
+    ? pkexecFailure(status, stderr)
+    : pkexecFailure(status, status === 127 ? polkitUnreachable() : null, hasControllingTerminal());
   if (failure) throw new ElevationError(failure, PKEXEC_MESSAGES[failure], status);
   if (run.capture && status !== 0) {
     // The helper wrote its messages printable; carried as they were, they are made printable where shown.
-    const said = stderr.trim().split('\n').filter((l) => l.startsWith('nsx: ')).map((l) => fromPrintable(l.slice(5))).join('; ');
+    const said = stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('nsx: '))
+      .map((l) => fromPrintable(l.slice(5)))
+      .join('; ');
     throw new ElevationError('failed', said || `the command run as root failed (exit status ${status})`, status);
   }
   return { status, stdout };

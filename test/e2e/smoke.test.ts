@@ -12,7 +12,19 @@ import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { drawnRows, expand, findVsix, groupBy, needsE2e, openViewContainer, openWorkbench, parentOf, revealRow, staleAgainst, treeRow } from './workbench';
+import {
+  drawnRows,
+  expand,
+  findVsix,
+  groupBy,
+  needsE2e,
+  openViewContainer,
+  openWorkbench,
+  parentOf,
+  revealRow,
+  staleAgainst,
+  treeRow,
+} from './workbench';
 
 const TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'];
 
@@ -21,7 +33,9 @@ async function ownNetnsUnderNetGroup(t: TestContext, opts: { asUser?: string; sc
   t.diagnostic(`extension under test: ${path.relative(process.cwd(), vsix) || vsix}`);
   const stale = staleAgainst(vsix);
   if (stale.length) {
-    t.diagnostic(`${path.basename(vsix)} is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}: run \`npm run package\` to test the current code`);
+    t.diagnostic(
+      `${path.basename(vsix)} is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}: run \`npm run package\` to test the current code`,
+    );
   }
   const inode = /^net:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/net'))?.[1];
   assert.ok(inode, 'the inode of /proc/self/ns/net');
@@ -32,7 +46,9 @@ async function ownNetnsUnderNetGroup(t: TestContext, opts: { asUser?: string; sc
   t.diagnostic(`vsix install, code-server start and workbench load: ${Math.round(performance.now() - started)} ms`);
   const { page } = wb;
 
-  const { clickedAt } = await wb.step('open the "Namespaces" view container from the activity bar', () => openViewContainer(page, 'Namespaces'));
+  const { clickedAt } = await wb.step('open the "Namespaces" view container from the activity bar', () =>
+    openViewContainer(page, 'Namespaces'),
+  );
   await wb.step('wait for the first tree row', () => treeRow(page).first().waitFor({ state: 'visible' }));
   t.diagnostic(`activity-bar click to first tree row drawn: ${Math.round(performance.now() - clickedAt)} ms`);
 
@@ -62,8 +78,10 @@ async function ownNetnsUnderNetGroup(t: TestContext, opts: { asUser?: string; sc
   t.diagnostic(`screenshot: ${await wb.screenshot(opts.screenshot, { parkMouse: true })}`);
 }
 
-test('the Namespaces view shows this process\'s net namespace under "net (N)" when grouped by type', { timeout: 5 * 60_000, skip: needsE2e() }, (t) =>
-  ownNetnsUnderNetGroup(t, { screenshot: 'by-type' }),
+test(
+  'the Namespaces view shows this process\'s net namespace under "net (N)" when grouped by type',
+  { timeout: 5 * 60_000, skip: needsE2e() },
+  (t) => ownNetnsUnderNetGroup(t, { screenshot: 'by-type' }),
 );
 
 test(

@@ -72,7 +72,11 @@ async function waitForTab(wb: Workbench, title: string | RegExp, since: number):
   let tabs: string[] = [];
   const matches = (s: string) => (typeof title === 'string' ? s === title : title.test(s));
   await wb.step(`a terminal tab ${String(title)} opens`, () =>
-    waitUntil(`a terminal tab is titled ${String(title)}`, async () => (tabs = await terminalTabs(wb.page)).some(matches), 20_000).catch((e: Error) => {
+    waitUntil(
+      `a terminal tab is titled ${String(title)}`,
+      async () => (tabs = await terminalTabs(wb.page)).some(matches),
+      20_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; the tabs are ${JSON.stringify(tabs)}`);
     }),
   );
@@ -111,7 +115,11 @@ function startTime(pid: number): string | null {
 function nsxNew(wb: Workbench, hostname: string): number | undefined {
   return descendants(wb.serverPid).find((p) => {
     const argv = cmdline(p.pid);
-    return argv.some((a) => a.endsWith('cli.js')) && argv.includes('new') && argv[argv.indexOf('--hostname') + 1] === hostname;
+    return (
+      argv.some((a) => a.endsWith('cli.js')) &&
+      argv.includes('new') &&
+      argv[argv.indexOf('--hostname') + 1] === hostname
+    );
   })?.pid;
 }
 
@@ -126,7 +134,11 @@ async function markedRows(page: Page): Promise<string[]> {
  */
 async function quickInputTitled(page: Page, title: string, timeout = 10_000): Promise<void> {
   let now = '';
-  await waitUntil(`the quick input is titled "${title}"`, async () => (now = await quickInputTitle(page)) === title, timeout).catch((e: Error) => {
+  await waitUntil(
+    `the quick input is titled "${title}"`,
+    async () => (now = await quickInputTitle(page)) === title,
+    timeout,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}; it is titled ${JSON.stringify(now)}`);
   });
 }
@@ -135,10 +147,14 @@ async function quickInputTitled(page: Page, title: string, timeout = 10_000): Pr
 function waitForMarks(wb: Workbench, title: string, count: number): Promise<string[]> {
   return wb.step(`the ${count} new namespaces are revealed and marked with the terminal`, async () => {
     let rows: string[] = [];
-    await waitUntil(`${count} rows are marked "terminal: ${title}"`, async () => {
-      rows = await markedRows(wb.page);
-      return rows.length === count && rows.every((r) => r.includes(`, terminal: ${title} · `));
-    }, 20_000).catch((e: Error) => {
+    await waitUntil(
+      `${count} rows are marked "terminal: ${title}"`,
+      async () => {
+        rows = await markedRows(wb.page);
+        return rows.length === count && rows.every((r) => r.includes(`, terminal: ${title} · `));
+      },
+      20_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; marked: ${JSON.stringify(rows)}`);
     });
     return rows;
@@ -146,15 +162,30 @@ function waitForMarks(wb: Workbench, title: string, count: number): Promise<stri
 }
 
 /** New Isolated Terminal… through its three steps; checks what each step offers. */
-async function newIsolatedTerminal(wb: Workbench, opts: { via: 'palette' | 'button'; types: string[]; hostname: string; options: Record<string, boolean> }): Promise<number> {
+async function newIsolatedTerminal(
+  wb: Workbench,
+  opts: { via: 'palette' | 'button'; types: string[]; hostname: string; options: Record<string, boolean> },
+): Promise<number> {
   const { page } = wb;
-  if (opts.via === 'palette') await wb.step('run New Isolated Terminal… from the command palette', () => runCommand(page, 'Namespace Explorer: New Isolated Terminal…'));
-  else await wb.step('click New Isolated Terminal… in the view\'s title bar', () => clickViewAction(page, 'Namespaces', 'New Isolated Terminal…'));
+  if (opts.via === 'palette')
+    await wb.step('run New Isolated Terminal… from the command palette', () =>
+      runCommand(page, 'Namespace Explorer: New Isolated Terminal…'),
+    );
+  else
+    await wb.step("click New Isolated Terminal… in the view's title bar", () =>
+      clickViewAction(page, 'Namespaces', 'New Isolated Terminal…'),
+    );
   await wb.step('the namespaces to make, the defaults checked', async () => {
     await quickInputTitled(page, 'New Isolated Terminal: namespaces to make');
     const items = await quickPickItems(page, { all: true });
-    assert.deepEqual(items.map((i) => i.label), [...TYPES]);
-    assert.deepEqual(items.filter((i) => i.checked).map((i) => i.label), opts.types);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      [...TYPES],
+    );
+    assert.deepEqual(
+      items.filter((i) => i.checked).map((i) => i.label),
+      opts.types,
+    );
   });
   await wb.screenshot(`terminals-new-types${ROOT && !opts.types.includes('user') ? '' : '-user'}`);
   await wb.step('go on to the options', () => acceptQuickInput(page));
@@ -174,338 +205,506 @@ async function newIsolatedTerminal(wb: Workbench, opts: { via: 'palette' | 'butt
   return accepted;
 }
 
-test('Open Terminal in Namespace… on a process enters the types checked: one, then all of them', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
-  const s = new Scenario(t);
-  const sleeper = await s.inNewNamespace(await s.start('unshare', ['--net', '--uts', 'sleep', '600']), 'sleep', 'net');
-  const net = nsInode(sleeper, 'net');
-  const uts = nsInode(sleeper, 'uts');
-  const hostUts = nsInode('self', 'uts');
+test(
+  'Open Terminal in Namespace… on a process enters the types checked: one, then all of them',
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const sleeper = await s.inNewNamespace(
+      await s.start('unshare', ['--net', '--uts', 'sleep', '600']),
+      'sleep',
+      'net',
+    );
+    const net = nsInode(sleeper, 'net');
+    const uts = nsInode(sleeper, 'uts');
+    const hostUts = nsInode('self', 'uts');
 
-  const wb = await open(t, 'enter');
-  t.after(() => wb.close());
-  const { page } = wb;
-  const row = await findNamespace(wb, 'net', net, String(sleeper));
+    const wb = await open(t, 'enter');
+    t.after(() => wb.close());
+    const { page } = wb;
+    const row = await findNamespace(wb, 'net', net, String(sleeper));
 
-  const pickTitle = `Open Terminal in Namespace: sleep (${sleeper})`;
-  // A click on a context menu that is still settling can be lost with the menu: then no
-  // pick opens at all, and the menu is opened again.
-  const openPick = () =>
-    wb.step(`right-click the net namespace → Open Terminal in Namespace…: the pick is titled "${pickTitle}"`, () =>
-      waitUntil('the pick opens', async () => {
-        await contextMenu(row);
-        await clickMenuItem(page, 'Open Terminal in Namespace…');
-        return quickInputTitled(page, pickTitle, 5_000).then(() => true, async (e: Error) => {
-          if (await page.locator('.quick-input-widget').isVisible()) throw e;
-          return false;
-        });
-      }, 30_000),
+    const pickTitle = `Open Terminal in Namespace: sleep (${sleeper})`;
+    // A click on a context menu that is still settling can be lost with the menu: then no
+    // pick opens at all, and the menu is opened again.
+    const openPick = () =>
+      wb.step(`right-click the net namespace → Open Terminal in Namespace…: the pick is titled "${pickTitle}"`, () =>
+        waitUntil(
+          'the pick opens',
+          async () => {
+            await contextMenu(row);
+            await clickMenuItem(page, 'Open Terminal in Namespace…');
+            return quickInputTitled(page, pickTitle, 5_000).then(
+              () => true,
+              async (e: Error) => {
+                if (await page.locator('.quick-input-widget').isVisible()) throw e;
+                return false;
+              },
+            );
+          },
+          30_000,
+        ),
+      );
+
+    await openPick();
+    await wb.step('it offers All of them, then each type of the process but user, only net checked', async () => {
+      const items = await quickPickItems(page, { all: true });
+      // Not user: the process shares the editor's user namespace, which no one can enter again.
+      const enterable = TYPES.filter((t) => t !== 'user');
+      assert.deepEqual(
+        items.map((i) => i.label),
+        ['All of them', ...enterable],
+      );
+      assert.deepEqual(
+        items.filter((i) => i.checked).map((i) => i.label),
+        ['net'],
+      );
+      assert.equal(items[0]!.description, enterable.join(', '));
+      assert.match(items.find((i) => i.label === 'net')!.description, new RegExp(`^net:\\[${net}\\]`));
+      assert.match(items.find((i) => i.label === 'uts')!.description, new RegExp(`^uts:\\[${uts}\\]`));
+      assert.match(items.find((i) => i.label === 'ipc')!.description, /same as yours/);
+    });
+    await wb.screenshot('terminals-enter-pick');
+    let accepted = performance.now();
+    await wb.step('accept', () => acceptQuickInput(page));
+    t.diagnostic(`terminal tab: ${await waitForTab(wb, `net of sleep (${sleeper})`, accepted)}`);
+    t.diagnostic(await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`));
+    t.diagnostic(await ask(wb, 'readlink /proc/self/ns/uts', `uts:[${hostUts}]`));
+    await wb.screenshot('terminals-enter-net');
+    // The terminal's shell is in the net namespace too. The row, and so the pick, is named
+    // after the namespace's lowest PID, which the shell has once PIDs wrapped around: it goes first.
+    await wb.step('kill the terminal', () => runCommand(page, 'Terminal: Kill the Active Terminal Instance'));
+    await wb.step('the net namespace is named after the sleep again', () =>
+      // Told apart by its PID when another net namespace is named after a sleep too.
+      waitUntil(
+        "the row is the sleep's",
+        async () =>
+          new RegExp(`^net namespace ${net}, sleep(?: \\(${sleeper}\\))?,`).test(
+            (await row.getAttribute('aria-label')) ?? '',
+          ),
+        20_000,
+      ),
     );
 
-  await openPick();
-  await wb.step('it offers All of them, then each type of the process but user, only net checked', async () => {
-    const items = await quickPickItems(page, { all: true });
-    // Not user: the process shares the editor's user namespace, which no one can enter again.
-    const enterable = TYPES.filter((t) => t !== 'user');
-    assert.deepEqual(items.map((i) => i.label), ['All of them', ...enterable]);
-    assert.deepEqual(items.filter((i) => i.checked).map((i) => i.label), ['net']);
-    assert.equal(items[0]!.description, enterable.join(', '));
-    assert.match(items.find((i) => i.label === 'net')!.description, new RegExp(`^net:\\[${net}\\]`));
-    assert.match(items.find((i) => i.label === 'uts')!.description, new RegExp(`^uts:\\[${uts}\\]`));
-    assert.match(items.find((i) => i.label === 'ipc')!.description, /same as yours/);
-  });
-  await wb.screenshot('terminals-enter-pick');
-  let accepted = performance.now();
-  await wb.step('accept', () => acceptQuickInput(page));
-  t.diagnostic(`terminal tab: ${await waitForTab(wb, `net of sleep (${sleeper})`, accepted)}`);
-  t.diagnostic(await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`));
-  t.diagnostic(await ask(wb, 'readlink /proc/self/ns/uts', `uts:[${hostUts}]`));
-  await wb.screenshot('terminals-enter-net');
-  // The terminal's shell is in the net namespace too. The row, and so the pick, is named
-  // after the namespace's lowest PID, which the shell has once PIDs wrapped around: it goes first.
-  await wb.step('kill the terminal', () => runCommand(page, 'Terminal: Kill the Active Terminal Instance'));
-  await wb.step('the net namespace is named after the sleep again', () =>
-    // Told apart by its PID when another net namespace is named after a sleep too.
-    waitUntil('the row is the sleep\'s', async () => new RegExp(`^net namespace ${net}, sleep(?: \\(${sleeper}\\))?,`).test((await row.getAttribute('aria-label')) ?? ''), 20_000),
-  );
-
-  await openPick();
-  await wb.step('check All of them', () => setQuickPickChecked(page, 'All of them', true));
-  accepted = performance.now();
-  await wb.step('accept', () => acceptQuickInput(page));
-  const tab = await waitForTab(wb, new RegExp(`^(all namespaces|cgroup\\+ipc\\+mnt\\+net\\+pid\\+time\\+uts) of sleep \\(${sleeper}\\)$`), accepted);
-  t.diagnostic(`terminal tab: ${tab}`);
-  t.diagnostic(await ask(wb, 'readlink /proc/self/ns/uts', `uts:[${uts}]`));
-  t.diagnostic(await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`));
-  await wb.screenshot('terminals-enter-all', { parkMouse: true });
-});
+    await openPick();
+    await wb.step('check All of them', () => setQuickPickChecked(page, 'All of them', true));
+    accepted = performance.now();
+    await wb.step('accept', () => acceptQuickInput(page));
+    const tab = await waitForTab(
+      wb,
+      new RegExp(`^(all namespaces|cgroup\\+ipc\\+mnt\\+net\\+pid\\+time\\+uts) of sleep \\(${sleeper}\\)$`),
+      accepted,
+    );
+    t.diagnostic(`terminal tab: ${tab}`);
+    t.diagnostic(await ask(wb, 'readlink /proc/self/ns/uts', `uts:[${uts}]`));
+    t.diagnostic(await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`));
+    await wb.screenshot('terminals-enter-all', { parkMouse: true });
+  },
+);
 
 /** The shell of the terminal that runs `nsx enter --pid PID`, below code-server. */
 function enteredShell(wb: Workbench, pid: number, shell: string): number | undefined {
   const nsx = descendants(wb.serverPid).find((p) => {
     const argv = cmdline(p.pid);
-    return argv.some((a) => a.endsWith('cli.js')) && argv.includes('enter') && argv[argv.indexOf('--pid') + 1] === String(pid);
+    return (
+      argv.some((a) => a.endsWith('cli.js')) &&
+      argv.includes('enter') &&
+      argv[argv.indexOf('--pid') + 1] === String(pid)
+    );
   });
   // nsenter runs the shell in its place: nsx's own child.
   return nsx && descendants(nsx.pid).find((d) => d.comm === shell && d.ppid === nsx.pid)?.pid;
 }
 
-test('a terminal whose shell is killed says so in nsx\'s words and closes on Enter; one whose shell exits with a failing status just closes; neither shows nsx\'s command line', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
-  const s = new Scenario(t);
-  const sleeper = await s.inNewNamespace(await s.start('unshare', ['--net', 'sleep', '600']), 'sleep', 'net');
-  const net = nsInode(sleeper, 'net');
-  const shell = path.basename(readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('root:'))!.split(':')[6]!);
-  const title = `net of sleep (${sleeper})`;
-
-  const wb = await open(t, 'killed');
-  t.after(() => wb.close());
-  const { page } = wb;
-  const row = await findNamespace(wb, 'net', net, String(sleeper));
-  const rawExit = page.getByText(/terminated with exit code/).filter({ visible: true });
-  const openNetTerminal = async () => {
-    await wb.step('right-click the net namespace → Open Terminal in Namespace…, and accept net', () =>
-      waitUntil('the pick opens', async () => {
-        await contextMenu(row);
-        await clickMenuItem(page, 'Open Terminal in Namespace…');
-        return quickInputTitled(page, `Open Terminal in Namespace: sleep (${sleeper})`, 5_000).then(() => true, () => false);
-      }, 30_000),
+test(
+  "a terminal whose shell is killed says so in nsx's words and closes on Enter; one whose shell exits with a failing status just closes; neither shows nsx's command line",
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const sleeper = await s.inNewNamespace(await s.start('unshare', ['--net', 'sleep', '600']), 'sleep', 'net');
+    const net = nsInode(sleeper, 'net');
+    const shell = path.basename(
+      readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('root:'))!
+        .split(':')[6]!,
     );
-    await wb.step('accept', () => acceptQuickInput(page));
-    await waitForTab(wb, title, performance.now());
-    await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`);
-  };
-  const tabGone = () => wb.step(`the terminal ${title} closes`, () => waitUntil(`no tab is titled ${title}`, async () => !(await terminalTabs(page)).includes(title), 20_000));
+    const title = `net of sleep (${sleeper})`;
 
-  await openNetTerminal();
-  const killed = await wb.step('find the shell of the terminal', () => waitUntil('its shell runs', async () => enteredShell(wb, sleeper, shell) !== undefined, 10_000).then(() => enteredShell(wb, sleeper, shell)!));
-  process.kill(killed, 'SIGKILL');
-  // Compared without white space: a line longer than the terminal is wide wraps anywhere.
-  const squeeze = (text: string) => text.replace(/\s+/g, '');
-  const sentence = `nsx: the shell was killed (SIGKILL); you have left ${title}`;
-  let said = '';
-  await wb.step('the terminal says the shell was killed, in nsx\'s words, on a line of its own', () =>
-    waitUntil(`the terminal shows ${sentence}`, async () => squeeze((said = await terminalText(page))).includes(squeeze(sentence)), 20_000).catch((e: Error) => {
-      throw new Error(`${e.message}; it shows:\n${said}`);
-    }),
-  );
-  assert.ok(said.split('\n').some((line) => line.startsWith('nsx: the shell was killed')), `on a line of its own:\n${said}`);
-  assert.match(said, /Press Enter to close this terminal\.$/, 'and waits for Enter');
-  await page.waitForTimeout(500);
-  assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" with nsx\'s command line');
-  assert.ok((await terminalTabs(page)).includes(title), 'the terminal stays until Enter');
-  await wb.screenshot('terminals-shell-killed');
-  await wb.step('press Enter', () => typeInTerminal(page, '', { echo: false }));
-  await tabGone();
-  await page.waitForTimeout(500);
-  assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" after it closed');
+    const wb = await open(t, 'killed');
+    t.after(() => wb.close());
+    const { page } = wb;
+    const row = await findNamespace(wb, 'net', net, String(sleeper));
+    const rawExit = page.getByText(/terminated with exit code/).filter({ visible: true });
+    const openNetTerminal = async () => {
+      await wb.step('right-click the net namespace → Open Terminal in Namespace…, and accept net', () =>
+        waitUntil(
+          'the pick opens',
+          async () => {
+            await contextMenu(row);
+            await clickMenuItem(page, 'Open Terminal in Namespace…');
+            return quickInputTitled(page, `Open Terminal in Namespace: sleep (${sleeper})`, 5_000).then(
+              () => true,
+              () => false,
+            );
+          },
+          30_000,
+        ),
+      );
+      await wb.step('accept', () => acceptQuickInput(page));
+      await waitForTab(wb, title, performance.now());
+      await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`);
+    };
+    const tabGone = () =>
+      wb.step(`the terminal ${title} closes`, () =>
+        waitUntil(`no tab is titled ${title}`, async () => !(await terminalTabs(page)).includes(title), 20_000),
+      );
 
-  await openNetTerminal();
-  await wb.step('exit the shell with a failing status', () => typeInTerminal(page, 'false || exit 3'));
-  await tabGone();
-  await page.waitForTimeout(500);
-  assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" for a shell that exited by itself');
-  await wb.screenshot('terminals-shell-exited', { parkMouse: true });
-});
+    await openNetTerminal();
+    const killed = await wb.step('find the shell of the terminal', () =>
+      waitUntil('its shell runs', async () => enteredShell(wb, sleeper, shell) !== undefined, 10_000).then(() =>
+        enteredShell(wb, sleeper, shell)!,
+      ),
+    );
+    process.kill(killed, 'SIGKILL');
+    // Compared without white space: a line longer than the terminal is wide wraps anywhere.
+    const squeeze = (text: string) => text.replace(/\s+/g, '');
+    const sentence = `nsx: the shell was killed (SIGKILL); you have left ${title}`;
+    let said = '';
+    await wb.step("the terminal says the shell was killed, in nsx's words, on a line of its own", () =>
+      waitUntil(
+        `the terminal shows ${sentence}`,
+        async () => squeeze((said = await terminalText(page))).includes(squeeze(sentence)),
+        20_000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; it shows:\n${said}`);
+      }),
+    );
+    assert.ok(
+      said.split('\n').some((line) => line.startsWith('nsx: the shell was killed')),
+      `on a line of its own:\n${said}`,
+    );
+    assert.match(said, /Press Enter to close this terminal\.$/, 'and waits for Enter');
+    await page.waitForTimeout(500);
+    assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" with nsx\'s command line');
+    assert.ok((await terminalTabs(page)).includes(title), 'the terminal stays until Enter');
+    await wb.screenshot('terminals-shell-killed');
+    await wb.step('press Enter', () => typeInTerminal(page, '', { echo: false }));
+    await tabGone();
+    await page.waitForTimeout(500);
+    assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" after it closed');
 
-test('Open Terminal in Namespace… on an ip netns no process is in opens it directly', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
-  const s = new Scenario(t);
-  const tag = `nsxe2e-${process.pid}-term`;
-  const net = s.netns(tag);
+    await openNetTerminal();
+    await wb.step('exit the shell with a failing status', () => typeInTerminal(page, 'false || exit 3'));
+    await tabGone();
+    await page.waitForTimeout(500);
+    assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" for a shell that exited by itself');
+    await wb.screenshot('terminals-shell-exited', { parkMouse: true });
+  },
+);
 
-  const wb = await open(t, 'netns');
-  t.after(() => wb.close());
-  const { page } = wb;
-  const row = await findNamespace(wb, 'net', net, tag);
-  const clicked = await wb.step('click the terminal icon on its row', async () => {
-    const icon = row.locator('.actions .action-label[aria-label="Open Terminal in Namespace…"]');
-    // The icon shows only while the row is hovered. A tooltip of the row above, or the tree
-    // redrawing on a refresh, can take the hover away between seeing the icon and clicking
-    // it: move away and back, and click within a short time, until a click lands.
-    let at = 0;
-    await waitUntil('a click on the terminal icon of the row', async () => {
-      await page.mouse.move(0, 0);
-      await row.hover();
-      at = performance.now();
-      return icon.click({ timeout: 1_000 }).then(() => true, () => false);
-    }, 30_000);
-    return at;
-  });
-  const tab = await waitForTab(wb, `net of /run/netns/${tag}`, clicked);
-  t.diagnostic(`terminal tab (no pick): ${tab}`);
-  assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'no quick pick for a namespace without a process');
-  t.diagnostic(await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`));
-  await wb.screenshot('terminals-netns', { parkMouse: true });
-});
+test(
+  'Open Terminal in Namespace… on an ip netns no process is in opens it directly',
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const tag = `nsxe2e-${process.pid}-term`;
+    const net = s.netns(tag);
 
-test('New Isolated Terminal… as root: hostname inside, its namespaces marked in the tree, gone with the terminal', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
-  const hostname = 'nsx-e2e';
-  const wb = await open(t, 'new');
-  t.after(() => wb.close());
-  const { page } = wb;
-
-  const accepted = await newIsolatedTerminal(wb, {
-    via: 'palette',
-    types: ['ipc', 'mnt', 'net', 'pid', 'uts'],
-    hostname,
-    options: { 'Fresh /proc': true, 'Connect to the host (veth)': false, 'Change mount propagation…': false },
-  });
-  const title = `new ipc+mnt+net+pid+uts, hostname ${hostname}`;
-  t.diagnostic(`terminal tab: ${await waitForTab(wb, title, accepted)}`);
-  t.diagnostic(await ask(wb, 'hostname', new RegExp(`^${hostname}$`, 'm')));
-  await wb.step('ps sees only the new PID namespace', () => typeInTerminal(page, 'echo pid=$$ procs=$(ls -d /proc/[0-9]* | wc -l)'));
-  t.diagnostic(`in the terminal: ${(await wb.step('the shell is PID 1 of its namespace', () => waitForTerminalText(page, /^pid=\d+ procs=\d+$/m))).match(/^pid=\d+ procs=\d+$/m)![0]}`);
-
-  // The processes of the terminal, from /proc: nsx, unshare, the shell.
-  const nsx = await wb.step('find the terminal\'s nsx new', () => waitUntil('nsx new runs below code-server', async () => nsxNew(wb, hostname) !== undefined, 10_000).then(() => nsxNew(wb, hostname)!));
-  // Only those still running: a subshell of the command above may be exiting now, and one
-  // with no start time could never be seen to be gone.
-  const procs = [nsx, ...descendants(nsx).map((d) => d.pid)].map((pid) => ({ pid, argv0: cmdline(pid)[0], start: startTime(pid) })).filter((p) => p.start !== null);
-  t.diagnostic(`terminal processes: ${procs.map((p) => `${p.pid} ${p.argv0}`).join(', ')}`);
-  const shell = procs.find((p) => nsInode(p.pid, 'pid') !== nsInode('self', 'pid'));
-  assert.ok(shell, 'a process of the terminal is in a new PID namespace');
-  const made = new Set(['ipc', 'mnt', 'net', 'pid', 'uts'].map((type) => nsInode(shell.pid, type as 'net')));
-
-  const marked = await waitForMarks(wb, title, 5);
-  t.diagnostic(`marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`);
-  const markedInodes = new Set(marked.map((r) => Number(/^\w+ namespace (\d+)/.exec(r)![1])));
-  assert.deepEqual([...markedInodes].sort(), [...made].sort(), 'the marked namespaces are the shell\'s new ones');
-  await wb.screenshot('terminals-new-marked', { parkMouse: true });
-
-  const killed = performance.now();
-  await wb.step('kill the terminal', () => runCommand(page, 'Terminal: Kill the Active Terminal Instance'));
-  await wb.step('no row is marked any more', async () => {
-    let rows: string[] = [];
-    await waitUntil('no row is marked', async () => (rows = await markedRows(page)).length === 0, 10_000).catch((e: Error) => {
-      throw new Error(`${e.message}; marked: ${JSON.stringify(rows)}`);
+    const wb = await open(t, 'netns');
+    t.after(() => wb.close());
+    const { page } = wb;
+    const row = await findNamespace(wb, 'net', net, tag);
+    const clicked = await wb.step('click the terminal icon on its row', async () => {
+      const icon = row.locator('.actions .action-label[aria-label="Open Terminal in Namespace…"]');
+      // The icon shows only while the row is hovered. A tooltip of the row above, or the tree
+      // redrawing on a refresh, can take the hover away between seeing the icon and clicking
+      // it: move away and back, and click within a short time, until a click lands.
+      let at = 0;
+      await waitUntil(
+        'a click on the terminal icon of the row',
+        async () => {
+          await page.mouse.move(0, 0);
+          await row.hover();
+          at = performance.now();
+          return icon.click({ timeout: 1_000 }).then(
+            () => true,
+            () => false,
+          );
+        },
+        30_000,
+      );
+      return at;
     });
-  });
-  t.diagnostic(`kill to no row marked: ${ms(killed)}`);
-  await wb.step('the namespaces are gone from the tree', async () => {
-    let rows: string[] = [];
-    await waitUntil(`none of ${[...made].join(', ')} is listed`, async () => {
-      rows = (await allRows(page)).map((r) => r.label).filter((l) => [...made].some((ino) => nsRow(ino).test(l)));
-      return rows.length === 0;
-    }, 15_000).catch((e: Error) => {
-      throw new Error(`${e.message}; listed: ${JSON.stringify(rows)}`);
+    const tab = await waitForTab(wb, `net of /run/netns/${tag}`, clicked);
+    t.diagnostic(`terminal tab (no pick): ${tab}`);
+    assert.equal(
+      await page.locator('.quick-input-widget').isVisible(),
+      false,
+      'no quick pick for a namespace without a process',
+    );
+    t.diagnostic(await ask(wb, 'readlink /proc/self/ns/net', `net:[${net}]`));
+    await wb.screenshot('terminals-netns', { parkMouse: true });
+  },
+);
+
+test(
+  'New Isolated Terminal… as root: hostname inside, its namespaces marked in the tree, gone with the terminal',
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const hostname = 'nsx-e2e';
+    const wb = await open(t, 'new');
+    t.after(() => wb.close());
+    const { page } = wb;
+
+    const accepted = await newIsolatedTerminal(wb, {
+      via: 'palette',
+      types: ['ipc', 'mnt', 'net', 'pid', 'uts'],
+      hostname,
+      options: { 'Fresh /proc': true, 'Connect to the host (veth)': false, 'Change mount propagation…': false },
     });
-  });
-  t.diagnostic(`kill to the namespaces gone from the tree: ${ms(killed)}`);
-  await wb.step('no process of the terminal remains', () =>
-    waitUntil(`none of ${procs.map((p) => p.pid).join(', ')} lives`, async () => procs.every((p) => startTime(p.pid) !== p.start), 10_000),
-  );
-  await wb.screenshot('terminals-new-killed', { parkMouse: true });
-});
+    const title = `new ipc+mnt+net+pid+uts, hostname ${hostname}`;
+    t.diagnostic(`terminal tab: ${await waitForTab(wb, title, accepted)}`);
+    t.diagnostic(await ask(wb, 'hostname', new RegExp(`^${hostname}$`, 'm')));
+    await wb.step('ps sees only the new PID namespace', () =>
+      typeInTerminal(page, 'echo pid=$$ procs=$(ls -d /proc/[0-9]* | wc -l)'),
+    );
+    t.diagnostic(
+      `in the terminal: ${(await wb.step('the shell is PID 1 of its namespace', () => waitForTerminalText(page, /^pid=\d+ procs=\d+$/m))).match(/^pid=\d+ procs=\d+$/m)![0]}`,
+    );
 
-test('New Isolated Terminal… with a filter set: the filter is cleared to reveal its namespaces, and the user is told in a notification that shows a link in the filter as text', { skip: rootOnly, timeout: 5 * 60_000 }, async (t) => {
-  const s = new Scenario(t);
-  // Matches nothing; in a notification's text, VS Code would make it a link that quits the editor.
-  const filter = '[nsx-e2e-link](command:workbench.action.quit)';
-  const hostname = 'nsx-e2e-filter';
-  const wb = await open(t, 'new-filtered');
-  s.defer('close the workbench', () => wb.close());
-  const { page } = wb;
-  await wb.step(`filter by ${filter}`, async () => {
-    await runCommand(page, 'Namespace Explorer: Filter…');
-    await answerInputBox(page, filter);
-  });
-  const filtered = sidebar(page).getByText(`Filtered by “${filter}”`).filter({ visible: true }).first();
-  await wb.step('the view says it is filtered', () => filtered.waitFor({ state: 'visible', timeout: 10_000 }));
+    // The processes of the terminal, from /proc: nsx, unshare, the shell.
+    const nsx = await wb.step("find the terminal's nsx new", () =>
+      waitUntil('nsx new runs below code-server', async () => nsxNew(wb, hostname) !== undefined, 10_000).then(() =>
+        nsxNew(wb, hostname)!,
+      ),
+    );
+    // Only those still running: a subshell of the command above may be exiting now, and one
+    // with no start time could never be seen to be gone.
+    const procs = [nsx, ...descendants(nsx).map((d) => d.pid)]
+      .map((pid) => ({ pid, argv0: cmdline(pid)[0], start: startTime(pid) }))
+      .filter((p) => p.start !== null);
+    t.diagnostic(`terminal processes: ${procs.map((p) => `${p.pid} ${p.argv0}`).join(', ')}`);
+    const shell = procs.find((p) => nsInode(p.pid, 'pid') !== nsInode('self', 'pid'));
+    assert.ok(shell, 'a process of the terminal is in a new PID namespace');
+    const made = new Set(['ipc', 'mnt', 'net', 'pid', 'uts'].map((type) => nsInode(shell.pid, type as 'net')));
 
-  const accepted = await newIsolatedTerminal(wb, {
-    via: 'palette',
-    types: ['ipc', 'mnt', 'net', 'pid', 'uts'],
-    hostname,
-    options: { 'Fresh /proc': true, 'Connect to the host (veth)': false, 'Change mount propagation…': false },
-  });
-  const title = `new ipc+mnt+net+pid+uts, hostname ${hostname}`;
-  t.diagnostic(`terminal tab: ${await waitForTab(wb, title, accepted)}`);
-  const told = page.locator('.notification-toast').filter({ hasText: `cleared to show the namespaces of terminal “${title}”` }).first();
-  await wb.step('a notification says the filter was cleared for the terminal\'s namespaces', () => told.waitFor({ state: 'visible', timeout: 30_000 }));
-  const text = (await told.locator('.notification-list-item-message').innerText()).trim();
-  t.diagnostic(`told ${ms(accepted)} after the hostname was answered: ${text}`);
-  // A word joiner, invisible, keeps the link from forming.
-  assert.equal(text.replaceAll('\u2060', ''), `Filter “${filter}” cleared to show the namespaces of terminal “${title}”.`);
-  assert.equal(await told.locator('.notification-list-item-message a').count(), 0, 'no link in the notification\'s message');
-  const marked = await waitForMarks(wb, title, 5);
-  t.diagnostic(`marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`);
-  assert.equal(await filtered.isVisible(), false, 'the view no longer says it is filtered');
-  await wb.screenshot('terminals-new-filter-cleared', { parkMouse: true });
-});
+    const marked = await waitForMarks(wb, title, 5);
+    t.diagnostic(
+      `marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`,
+    );
+    const markedInodes = new Set(marked.map((r) => Number(/^\w+ namespace (\d+)/.exec(r)![1])));
+    assert.deepEqual([...markedInodes].sort(), [...made].sort(), "the marked namespaces are the shell's new ones");
+    await wb.screenshot('terminals-new-marked', { parkMouse: true });
 
-test('New Isolated Terminal… as an ordinary user: a new user namespace, root inside, no password', { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, ...TEST_USER_TOOLS] }), timeout: 5 * 60_000 }, async (t) => {
-  const s = new Scenario(t);
-  const user = createTestUser(s);
-  const hostname = 'nsx-e2e-user';
-  const wb = await open(t, 'new-user', { asUser: user.name });
-  s.defer('close the workbench', () => wb.close()); // before userdel: its processes are the user's
-  const { page } = wb;
+    const killed = performance.now();
+    await wb.step('kill the terminal', () => runCommand(page, 'Terminal: Kill the Active Terminal Instance'));
+    await wb.step('no row is marked any more', async () => {
+      let rows: string[] = [];
+      await waitUntil('no row is marked', async () => (rows = await markedRows(page)).length === 0, 10_000).catch(
+        (e: Error) => {
+          throw new Error(`${e.message}; marked: ${JSON.stringify(rows)}`);
+        },
+      );
+    });
+    t.diagnostic(`kill to no row marked: ${ms(killed)}`);
+    await wb.step('the namespaces are gone from the tree', async () => {
+      let rows: string[] = [];
+      await waitUntil(
+        `none of ${[...made].join(', ')} is listed`,
+        async () => {
+          rows = (await allRows(page)).map((r) => r.label).filter((l) => [...made].some((ino) => nsRow(ino).test(l)));
+          return rows.length === 0;
+        },
+        15_000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; listed: ${JSON.stringify(rows)}`);
+      });
+    });
+    t.diagnostic(`kill to the namespaces gone from the tree: ${ms(killed)}`);
+    await wb.step('no process of the terminal remains', () =>
+      waitUntil(
+        `none of ${procs.map((p) => p.pid).join(', ')} lives`,
+        async () => procs.every((p) => startTime(p.pid) !== p.start),
+        10_000,
+      ),
+    );
+    await wb.screenshot('terminals-new-killed', { parkMouse: true });
+  },
+);
 
-  const accepted = await newIsolatedTerminal(wb, {
-    via: 'button',
-    types: ['ipc', 'mnt', 'net', 'pid', 'user', 'uts'],
-    hostname,
-    options: { 'Fresh /proc': true, 'Map me to root': true, 'Connect to the host (veth)': false, 'Change mount propagation…': false },
-  });
-  const title = `new ipc+mnt+net+pid+user+uts, hostname ${hostname}`;
-  t.diagnostic(`terminal tab: ${await waitForTab(wb, title, accepted)}`);
-  t.diagnostic(await ask(wb, 'hostname', new RegExp(`^${hostname}$`, 'm')));
-  t.diagnostic(await ask(wb, 'id -u', /^0$/m));
-  await wb.step('no password was asked', async () => assert.doesNotMatch(await waitForTerminalText(page, /^0$/m), /password|polkit|authenticat/i));
-  const nsx = nsxNew(wb, hostname);
-  assert.ok(nsx, 'the terminal runs nsx new');
-  assert.equal(readFileSync(`/proc/${nsx}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1], String(user.uid), `nsx new runs as ${user.name}`);
-  const marked = await waitForMarks(wb, title, 6);
-  t.diagnostic(`marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`);
-  await wb.screenshot('terminals-new-as-user', { parkMouse: true });
-});
+test(
+  'New Isolated Terminal… with a filter set: the filter is cleared to reveal its namespaces, and the user is told in a notification that shows a link in the filter as text',
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    // Matches nothing; in a notification's text, VS Code would make it a link that quits the editor.
+    const filter = '[nsx-e2e-link](command:workbench.action.quit)';
+    const hostname = 'nsx-e2e-filter';
+    const wb = await open(t, 'new-filtered');
+    s.defer('close the workbench', () => wb.close());
+    const { page } = wb;
+    await wb.step(`filter by ${filter}`, async () => {
+      await runCommand(page, 'Namespace Explorer: Filter…');
+      await answerInputBox(page, filter);
+    });
+    const filtered = sidebar(page).getByText(`Filtered by “${filter}”`).filter({ visible: true }).first();
+    await wb.step('the view says it is filtered', () => filtered.waitFor({ state: 'visible', timeout: 10_000 }));
 
-test('Show All Namespaces… as an ordinary user: root\'s view through polkit, back again, and no agent without a grant', { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, ...POLKIT_TOOLS] }), timeout: 6 * 60_000 }, async (t) => {
-  const s = new Scenario(t);
-  const { user, grant } = await grantedTestUser(s);
-  const sleeper: Started = await s.start('unshare', ['--net', 'sleep', '600']);
-  const net = nsInode(await s.inNewNamespace(sleeper, 'sleep', 'net'), 'net');
+    const accepted = await newIsolatedTerminal(wb, {
+      via: 'palette',
+      types: ['ipc', 'mnt', 'net', 'pid', 'uts'],
+      hostname,
+      options: { 'Fresh /proc': true, 'Connect to the host (veth)': false, 'Change mount propagation…': false },
+    });
+    const title = `new ipc+mnt+net+pid+uts, hostname ${hostname}`;
+    t.diagnostic(`terminal tab: ${await waitForTab(wb, title, accepted)}`);
+    const told = page
+      .locator('.notification-toast')
+      .filter({ hasText: `cleared to show the namespaces of terminal “${title}”` })
+      .first();
+    await wb.step("a notification says the filter was cleared for the terminal's namespaces", () =>
+      told.waitFor({ state: 'visible', timeout: 30_000 }),
+    );
+    const text = (await told.locator('.notification-list-item-message').innerText()).trim();
+    t.diagnostic(`told ${ms(accepted)} after the hostname was answered: ${text}`);
+    // A word joiner, invisible, keeps the link from forming.
+    assert.equal(
+      text.replaceAll('\u2060', ''),
+      `Filter “${filter}” cleared to show the namespaces of terminal “${title}”.`,
+    );
+    assert.equal(
+      await told.locator('.notification-list-item-message a').count(),
+      0,
+      "no link in the notification's message",
+    );
+    const marked = await waitForMarks(wb, title, 5);
+    t.diagnostic(
+      `marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`,
+    );
+    assert.equal(await filtered.isVisible(), false, 'the view no longer says it is filtered');
+    await wb.screenshot('terminals-new-filter-cleared', { parkMouse: true });
+  },
+);
 
-  const wb = await open(t, 'show-all', { asUser: user.name });
-  s.defer('close the workbench', () => wb.close());
-  const { page } = wb;
-  // The view's description says so too, but VS Code does not draw it while the view is
-  // alone in its container; the message above the tree is always drawn.
-  const marker = sidebar(page).getByText(/all processes \(root\)/i).filter({ visible: true }).first();
+test(
+  'New Isolated Terminal… as an ordinary user: a new user namespace, root inside, no password',
+  { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, ...TEST_USER_TOOLS] }), timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const user = createTestUser(s);
+    const hostname = 'nsx-e2e-user';
+    const wb = await open(t, 'new-user', { asUser: user.name });
+    s.defer('close the workbench', () => wb.close()); // before userdel: its processes are the user's
+    const { page } = wb;
 
-  await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
-  await wb.step(`the user's own view does not list root's net namespace ${net}`, async () => {
-    await revealRow(page, /processes? of other users hidden/);
-    assert.equal((await allRows(page)).some((r) => nsRow(net).test(r.label)), false);
-  });
-  const asked = performance.now();
-  await wb.step('run Show All Namespaces…', () => runCommand(page, 'Namespace Explorer: Show All Namespaces…'));
-  await wb.step('the view says it shows all processes (root)', () => marker.waitFor({ state: 'visible', timeout: 30_000 }));
-  t.diagnostic(`Show All to root's view: ${ms(asked)} (${(await marker.textContent())?.trim()})`);
-  await wb.step(`root's net namespace ${net} is listed`, () => revealRow(page, nsRow(net), 10_000));
-  await wb.screenshot('terminals-show-all', { parkMouse: true });
+    const accepted = await newIsolatedTerminal(wb, {
+      via: 'button',
+      types: ['ipc', 'mnt', 'net', 'pid', 'user', 'uts'],
+      hostname,
+      options: {
+        'Fresh /proc': true,
+        'Map me to root': true,
+        'Connect to the host (veth)': false,
+        'Change mount propagation…': false,
+      },
+    });
+    const title = `new ipc+mnt+net+pid+user+uts, hostname ${hostname}`;
+    t.diagnostic(`terminal tab: ${await waitForTab(wb, title, accepted)}`);
+    t.diagnostic(await ask(wb, 'hostname', new RegExp(`^${hostname}$`, 'm')));
+    t.diagnostic(await ask(wb, 'id -u', /^0$/m));
+    await wb.step('no password was asked', async () =>
+      assert.doesNotMatch(await waitForTerminalText(page, /^0$/m), /password|polkit|authenticat/i),
+    );
+    const nsx = nsxNew(wb, hostname);
+    assert.ok(nsx, 'the terminal runs nsx new');
+    assert.equal(
+      readFileSync(`/proc/${nsx}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1],
+      String(user.uid),
+      `nsx new runs as ${user.name}`,
+    );
+    const marked = await waitForMarks(wb, title, 6);
+    t.diagnostic(
+      `marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`,
+    );
+    await wb.screenshot('terminals-new-as-user', { parkMouse: true });
+  },
+);
 
-  await wb.step('Back to Your Own View', () => runCommand(page, 'Namespace Explorer: Back to Your Own View'));
-  await wb.step('the marker goes', () => marker.waitFor({ state: 'hidden', timeout: 15_000 }));
-  await wb.step(`net namespace ${net} is no longer listed`, () =>
-    waitUntil(`no row for net namespace ${net}`, async () => !(await allRows(page)).some((r) => nsRow(net).test(r.label)), 15_000),
-  );
+test(
+  "Show All Namespaces… as an ordinary user: root's view through polkit, back again, and no agent without a grant",
+  { skip: needsE2e({ root: ROOT_WHY, tools: [...TOOLS, ...POLKIT_TOOLS] }), timeout: 6 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const { user, grant } = await grantedTestUser(s);
+    const sleeper: Started = await s.start('unshare', ['--net', 'sleep', '600']);
+    const net = nsInode(await s.inNewNamespace(sleeper, 'sleep', 'net'), 'net');
 
-  await grant.revoke();
-  await wb.step('run Show All Namespaces… without a grant', () => runCommand(page, 'Namespace Explorer: Show All Namespaces…'));
-  const toast = page.locator('.notification-toast').filter({ hasText: 'no polkit agent is running' }).first();
-  await wb.step('a notification says no polkit agent is running', () => toast.waitFor({ state: 'visible', timeout: 30_000 }));
-  assert.equal(await toast.getByRole('button', { name: 'Enter Password in Terminal' }).isVisible(), true, 'it offers Enter Password in Terminal');
-  t.diagnostic(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
-  const progress = page.locator('.notification-toast').filter({ hasText: 'Scanning as root' });
-  await wb.step('the progress notification of the scan has gone', () => progress.waitFor({ state: 'hidden', timeout: 5000 }));
-  await page.waitForTimeout(500); // the toast fades in
-  await wb.screenshot('terminals-show-all-no-agent');
-  await wb.step('dismiss it', async () => {
-    await toast.hover();
-    await toast.locator('.codicon-notifications-clear').first().click();
-    await toast.waitFor({ state: 'hidden', timeout: 10_000 });
-  });
-  assert.equal(await marker.isVisible(), false, 'still the user\'s own view');
-});
+    const wb = await open(t, 'show-all', { asUser: user.name });
+    s.defer('close the workbench', () => wb.close());
+    const { page } = wb;
+    // The view's description says so too, but VS Code does not draw it while the view is
+    // alone in its container; the message above the tree is always drawn.
+    const marker = sidebar(page)
+      .getByText(/all processes \(root\)/i)
+      .filter({ visible: true })
+      .first();
+
+    await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
+    await wb.step(`the user's own view does not list root's net namespace ${net}`, async () => {
+      await revealRow(page, /processes? of other users hidden/);
+      assert.equal(
+        (await allRows(page)).some((r) => nsRow(net).test(r.label)),
+        false,
+      );
+    });
+    const asked = performance.now();
+    await wb.step('run Show All Namespaces…', () => runCommand(page, 'Namespace Explorer: Show All Namespaces…'));
+    await wb.step('the view says it shows all processes (root)', () =>
+      marker.waitFor({ state: 'visible', timeout: 30_000 }),
+    );
+    t.diagnostic(`Show All to root's view: ${ms(asked)} (${(await marker.textContent())?.trim()})`);
+    await wb.step(`root's net namespace ${net} is listed`, () => revealRow(page, nsRow(net), 10_000));
+    await wb.screenshot('terminals-show-all', { parkMouse: true });
+
+    await wb.step('Back to Your Own View', () => runCommand(page, 'Namespace Explorer: Back to Your Own View'));
+    await wb.step('the marker goes', () => marker.waitFor({ state: 'hidden', timeout: 15_000 }));
+    await wb.step(`net namespace ${net} is no longer listed`, () =>
+      waitUntil(
+        `no row for net namespace ${net}`,
+        async () => !(await allRows(page)).some((r) => nsRow(net).test(r.label)),
+        15_000,
+      ),
+    );
+
+    await grant.revoke();
+    await wb.step('run Show All Namespaces… without a grant', () =>
+      runCommand(page, 'Namespace Explorer: Show All Namespaces…'),
+    );
+    const toast = page.locator('.notification-toast').filter({ hasText: 'no polkit agent is running' }).first();
+    await wb.step('a notification says no polkit agent is running', () =>
+      toast.waitFor({ state: 'visible', timeout: 30_000 }),
+    );
+    assert.equal(
+      await toast.getByRole('button', { name: 'Enter Password in Terminal' }).isVisible(),
+      true,
+      'it offers Enter Password in Terminal',
+    );
+    t.diagnostic(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
+    const progress = page.locator('.notification-toast').filter({ hasText: 'Scanning as root' });
+    await wb.step('the progress notification of the scan has gone', () =>
+      progress.waitFor({ state: 'hidden', timeout: 5000 }),
+    );
+    await page.waitForTimeout(500); // the toast fades in
+    await wb.screenshot('terminals-show-all-no-agent');
+    await wb.step('dismiss it', async () => {
+      await toast.hover();
+      await toast.locator('.codicon-notifications-clear').first().click();
+      await toast.waitFor({ state: 'hidden', timeout: 10_000 });
+    });
+    assert.equal(await marker.isVisible(), false, "still the user's own view");
+  },
+);
 
 const INSTALL_DIR = '/usr/local/lib/namespace-explorer';
 const POLICY_PATH = '/usr/share/polkit-1/actions/org.namespaceexplorer.nsx.policy';
@@ -520,52 +719,85 @@ function installedExtensionCli(wb: Workbench): string {
   return path.join(dir, ext, 'dist', 'cli.js');
 }
 
-test('a stale installed polkit helper is named before the first elevated run, with Update polkit Policy: Continue Without is not asked again in that window; Update installs this build\'s helper and goes on with the scan', { skip: rootOnly, timeout: 8 * 60_000 }, async (t) => {
-  const present = [INSTALL_DIR, POLICY_PATH].filter((p) => existsSync(p));
-  if (present.length) return void t.skip(`already installed on this machine, not clobbered by a test: ${present.join(', ')}`);
-  const s = new Scenario(t);
-  const { user } = await grantedTestUser(s);
-  s.defer('remove the polkit policy', () => {
-    for (const p of [POLICY_PATH, INSTALL_DIR]) rmSync(p, { recursive: true, force: true });
-  });
-  // An older build's helper: installed from this checkout, then changed as an update would leave it.
-  run(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'install-policy']);
-  appendFileSync(path.join(INSTALL_DIR, 'cli.js'), '// an older build of Namespace Explorer\n');
+test(
+  "a stale installed polkit helper is named before the first elevated run, with Update polkit Policy: Continue Without is not asked again in that window; Update installs this build's helper and goes on with the scan",
+  { skip: rootOnly, timeout: 8 * 60_000 },
+  async (t) => {
+    const present = [INSTALL_DIR, POLICY_PATH].filter((p) => existsSync(p));
+    if (present.length)
+      return void t.skip(`already installed on this machine, not clobbered by a test: ${present.join(', ')}`);
+    const s = new Scenario(t);
+    const { user } = await grantedTestUser(s);
+    s.defer('remove the polkit policy', () => {
+      for (const p of [POLICY_PATH, INSTALL_DIR]) rmSync(p, { recursive: true, force: true });
+    });
+    // An older build's helper: installed from this checkout, then changed as an update would leave it.
+    run(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'install-policy']);
+    appendFileSync(path.join(INSTALL_DIR, 'cli.js'), '// an older build of Namespace Explorer\n');
 
-  const offer = (page: Page) => page.locator('.notification-toast').filter({ hasText: 'from another version of Namespace Explorer' });
-  const marker = (page: Page) => sidebar(page).getByText(/all processes \(root\)/i).filter({ visible: true }).first();
-  const showAll = async (wb: Workbench) => {
-    await wb.step('run Show All Namespaces…', () => runCommand(wb.page, 'Namespace Explorer: Show All Namespaces…'));
-  };
-  const expectOffer = async (wb: Workbench) => {
-    const toast = offer(wb.page).first();
-    await wb.step('a warning says the installed helper is from another version, with Update polkit Policy and Continue Without', () => toast.waitFor({ state: 'visible', timeout: 30_000 }));
-    t.diagnostic(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
-    for (const name of ['Update polkit Policy', 'Continue Without']) assert.equal(await toast.getByRole('button', { name }).isVisible(), true, `it offers ${name}`);
-    assert.equal(await wb.page.locator('.notification-toast').filter({ hasText: 'Scanning as root' }).count(), 0, 'nothing runs as root before it is answered');
-  };
+    const offer = (page: Page) =>
+      page.locator('.notification-toast').filter({ hasText: 'from another version of Namespace Explorer' });
+    const marker = (page: Page) =>
+      sidebar(page)
+        .getByText(/all processes \(root\)/i)
+        .filter({ visible: true })
+        .first();
+    const showAll = async (wb: Workbench) => {
+      await wb.step('run Show All Namespaces…', () => runCommand(wb.page, 'Namespace Explorer: Show All Namespaces…'));
+    };
+    const expectOffer = async (wb: Workbench) => {
+      const toast = offer(wb.page).first();
+      await wb.step(
+        'a warning says the installed helper is from another version, with Update polkit Policy and Continue Without',
+        () => toast.waitFor({ state: 'visible', timeout: 30_000 }),
+      );
+      t.diagnostic(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
+      for (const name of ['Update polkit Policy', 'Continue Without'])
+        assert.equal(await toast.getByRole('button', { name }).isVisible(), true, `it offers ${name}`);
+      assert.equal(
+        await wb.page.locator('.notification-toast').filter({ hasText: 'Scanning as root' }).count(),
+        0,
+        'nothing runs as root before it is answered',
+      );
+    };
 
-  const first = await open(t, 'stale-continue', { asUser: user.name });
-  s.defer('close the first workbench', () => first.close());
-  await showAll(first);
-  await expectOffer(first);
-  await first.page.waitForTimeout(500); // the toast fades in
-  await first.screenshot('terminals-stale-helper', { parkMouse: true });
-  await first.step('Continue Without', () => offer(first.page).getByRole('button', { name: 'Continue Without' }).click());
-  await first.step('the scan goes on, without the helper', () => marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }));
-  await first.step('Back to Your Own View', () => runCommand(first.page, 'Namespace Explorer: Back to Your Own View'));
-  await first.step('the marker goes', () => marker(first.page).waitFor({ state: 'hidden', timeout: 15_000 }));
-  await showAll(first);
-  await first.step('Show All again: the scan, not asked again', () => marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }));
-  assert.equal(await offer(first.page).count(), 0, 'the offer is not made again in this window');
-  await first.close();
+    const first = await open(t, 'stale-continue', { asUser: user.name });
+    s.defer('close the first workbench', () => first.close());
+    await showAll(first);
+    await expectOffer(first);
+    await first.page.waitForTimeout(500); // the toast fades in
+    await first.screenshot('terminals-stale-helper', { parkMouse: true });
+    await first.step('Continue Without', () =>
+      offer(first.page).getByRole('button', { name: 'Continue Without' }).click(),
+    );
+    await first.step('the scan goes on, without the helper', () =>
+      marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }),
+    );
+    await first.step('Back to Your Own View', () =>
+      runCommand(first.page, 'Namespace Explorer: Back to Your Own View'),
+    );
+    await first.step('the marker goes', () => marker(first.page).waitFor({ state: 'hidden', timeout: 15_000 }));
+    await showAll(first);
+    await first.step('Show All again: the scan, not asked again', () =>
+      marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }),
+    );
+    assert.equal(await offer(first.page).count(), 0, 'the offer is not made again in this window');
+    await first.close();
 
-  const second = await open(t, 'stale-update', { asUser: user.name });
-  s.defer('close the second workbench', () => second.close());
-  await showAll(second);
-  await expectOffer(second);
-  await second.step('Update polkit Policy', () => offer(second.page).getByRole('button', { name: 'Update polkit Policy' }).click());
-  await second.step('the scan goes on after the update', () => marker(second.page).waitFor({ state: 'visible', timeout: 60_000 }));
-  const cli = installedExtensionCli(second);
-  assert.ok(readFileSync(path.join(INSTALL_DIR, 'cli.js')).equals(readFileSync(cli)), `the installed helper is now the extension's own ${cli}`);
-});
+    const second = await open(t, 'stale-update', { asUser: user.name });
+    s.defer('close the second workbench', () => second.close());
+    await showAll(second);
+    await expectOffer(second);
+    await second.step('Update polkit Policy', () =>
+      offer(second.page).getByRole('button', { name: 'Update polkit Policy' }).click(),
+    );
+    await second.step('the scan goes on after the update', () =>
+      marker(second.page).waitFor({ state: 'visible', timeout: 60_000 }),
+    );
+    const cli = installedExtensionCli(second);
+    assert.ok(
+      readFileSync(path.join(INSTALL_DIR, 'cli.js')).equals(readFileSync(cli)),
+      `the installed helper is now the extension's own ${cli}`,
+    );
+  },
+);

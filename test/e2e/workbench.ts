@@ -25,7 +25,14 @@ export const ARTIFACTS = path.join(REPO, 'artifacts', 'e2e');
 /** Upper bound of every single wait: generous for a loaded CI machine, still finite. */
 export const TIMEOUT = 60_000;
 export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The shape of scripts/code-server.mjs (plain JS without declarations). */
 interface CodeServer {
@@ -39,7 +46,10 @@ interface CodeServer {
 interface CodeServerScript {
   ensureCodeServer(): Promise<string>;
   checkPrerequisites(opts?: { browser?: boolean }): void;
-  installVsix(vsix: string, opts: { extensionsDir: string; userDataDir: string; installDir?: string; env?: Record<string, string> }): string;
+  installVsix(
+    vsix: string,
+    opts: { extensionsDir: string; userDataDir: string; installDir?: string; env?: Record<string, string> },
+  ): string;
   installReadableBy(uid: number, gid: number, scratchDir: string, dir?: string): string;
   startCodeServer(opts: {
     folder?: string;
@@ -73,8 +83,15 @@ let codeServerProblem: string | null | undefined;
  */
 export function needsE2e(n: Needs = {}): string | false {
   if (codeServerProblem === undefined) {
-    const r = spawnSync(process.execPath, [CODE_SERVER_SCRIPT, 'check', '--browser'], { encoding: 'utf8', timeout: 30_000 });
-    codeServerProblem = r.status === 0 ? null : r.stderr.trim() || `${CODE_SERVER_SCRIPT} check failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`})`;
+    const r = spawnSync(process.execPath, [CODE_SERVER_SCRIPT, 'check', '--browser'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    codeServerProblem =
+      r.status === 0
+        ? null
+        : r.stderr.trim() ||
+          `${CODE_SERVER_SCRIPT} check failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`})`;
   }
   const reasons = [needs(n), codeServerProblem].filter((r): r is string => typeof r === 'string');
   return reasons.length > 0 ? reasons.join('; ') : false;
@@ -96,7 +113,9 @@ export function findVsix(): string {
     .map((f) => path.join(REPO, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   if (!found.length) {
-    throw new Error(`no namespace-explorer-*.vsix in ${REPO}: run \`npm run package\` first (or set NSX_VSIX=path/to/extension.vsix)`);
+    throw new Error(
+      `no namespace-explorer-*.vsix in ${REPO}: run \`npm run package\` first (or set NSX_VSIX=path/to/extension.vsix)`,
+    );
   }
   return found[0];
 }
@@ -159,7 +178,12 @@ function summarise(items: string[]): string {
   return JSON.stringify(shown) + (items.length > 25 ? ` and ${items.length - 25} more` : '');
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 
 function firstLines(s: string, n: number): string {
   const lines = s.split('\n');
@@ -182,7 +206,11 @@ const pendingCleanups = new Set<() => void>();
 process.on('exit', () => {
   for (const c of pendingCleanups) c();
 });
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   process.once(signal, () => process.exit(code));
 }
 
@@ -208,7 +236,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     browser: path.join(root, 'chromium-profile'),
     browserTmp: path.join(root, 'chromium-tmp'),
   };
-  for (const d of [dirs.extensions, dirs.userData, dirs.home, dirs.run, dirs.browser, dirs.browserTmp]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  for (const d of [dirs.extensions, dirs.userData, dirs.home, dirs.run, dirs.browser, dirs.browserTmp])
+    mkdirSync(d, { recursive: true, mode: 0o700 });
   if (!opts.folder) mkdirSync(dirs.folder);
 
   let server: CodeServer | undefined;
@@ -224,7 +253,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     pendingCleanups.delete(removeRoot);
     // A view of the extension whose tree lost track of its rows draws them wrong from then on.
     const broken = consoleErrors.filter((l) => /TreeError \[namespaceExplorer\./.test(l));
-    if (broken.length) errors.push(new Error(`a tree view of the extension failed in the workbench:\n${broken.join('\n')}`));
+    if (broken.length)
+      errors.push(new Error(`a tree view of the extension failed in the workbench:\n${broken.join('\n')}`));
     if (errors.length) throw new AggregateError(errors, 'closing the workbench failed');
   };
 
@@ -251,16 +281,30 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       const err = e as Error;
       let shot = page ? `(no screenshot: the page ${pageEnd ?? 'was closed'})` : '(no screenshot: no page yet)';
       if (page && !page.isClosed()) {
-        shot = await screenshot(`failure-${name}-${slug(what)}`).catch((se: Error) => `(screenshot failed: ${se.message})`);
+        shot = await screenshot(`failure-${name}-${slug(what)}`).catch(
+          (se: Error) => `(screenshot failed: ${se.message})`,
+        );
       }
       // Prefixed: reporters take lines starting with "at " for the stack.
-      const log = server ? server.output().split('\n').slice(-8).map((l) => `  | ${l}`).join('\n') : '  | (code-server not started)';
+      const log = server
+        ? server
+            .output()
+            .split('\n')
+            .slice(-8)
+            .map((l) => `  | ${l}`)
+            .join('\n')
+        : '  | (code-server not started)';
       // The extension's log first: a report cut short keeps its beginning.
       throw new Error(
         `${what}: ${firstLines(err.message, 20)}\n` +
           `screenshot: ${shot}${lastScreenshot && lastScreenshot !== shot ? `\nlast screenshot before: ${lastScreenshot}` : ''}\n` +
           `the extension's log (last lines):\n${extensionLog(dirs.userData)}\n` +
-          `errors in the browser's console (last):\n${consoleErrors.slice(-8).map((l) => `  | ${l}`).join('\n') || '  | (none)'}\n` +
+          `errors in the browser's console (last):\n${
+            consoleErrors
+              .slice(-8)
+              .map((l) => `  | ${l}`)
+              .join('\n') || '  | (none)'
+          }\n` +
           `errors in the extension host's log (last):\n${extensionHostErrors(dirs.userData)}\n` +
           `code-server output (last lines):\n${log}`,
         { cause: err },
@@ -275,7 +319,8 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     // No extension gallery: nothing is fetched from the internet, and nothing waits for it.
     const env: Record<string, string> = { EXTENSIONS_GALLERY: '{}' };
     if (opts.asUser) {
-      if (process.getuid?.() !== 0) throw new Error(`asUser ${opts.asUser}: the test must run as root to start code-server as another user`);
+      if (process.getuid?.() !== 0)
+        throw new Error(`asUser ${opts.asUser}: the test must run as root to start code-server as another user`);
       uid = idOf(opts.asUser, '-u');
       gid = idOf(opts.asUser, '-g');
       for (const d of [root, dirs.home, dirs.run, ...(opts.folder ? [] : [dirs.folder])]) chownSync(d, uid, gid);
@@ -292,7 +337,12 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     }
     if (opts.vsix) {
       await step(`install ${path.basename(opts.vsix)}`, async () =>
-        cs.installVsix(opts.vsix!, { extensionsDir: dirs.extensions, userDataDir: dirs.userData, env, ...(installDir ? { installDir } : {}) }),
+        cs.installVsix(opts.vsix!, {
+          extensionsDir: dirs.extensions,
+          userDataDir: dirs.userData,
+          env,
+          ...(installDir ? { installDir } : {}),
+        }),
       );
     }
     server = await step('start code-server', () =>
@@ -303,7 +353,11 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
         // Sticky scroll pins copies of ancestor rows over the tree, which can take clicks.
         // A new terminal's shell is relaunched once the extensions that add to its
         // environment (git) have started, which loses what a test typed into it.
-        settings: { 'workbench.tree.enableStickyScroll': false, 'terminal.integrated.environmentChangesRelaunch': false, ...opts.settings },
+        settings: {
+          'workbench.tree.enableStickyScroll': false,
+          'terminal.integrated.environmentChangesRelaunch': false,
+          ...opts.settings,
+        },
         env,
         timeoutMs: TIMEOUT,
         ...(uid !== undefined ? { uid, gid } : {}),
@@ -335,17 +389,34 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     page.setDefaultTimeout(TIMEOUT);
     const at = () => new Date().toISOString().slice(11, 23);
     page.on('crash', () => (pageEnd = `crashed at ${at()}`));
-    page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}${err.stack ? ` (at ${/\((.*?)\)/.exec(err.stack.split('\n')[1] ?? '')?.[1] ?? err.stack.split('\n')[1]?.trim()})` : ''}`));
+    page.on('pageerror', (err) =>
+      pageErrors.push(
+        `${err.name}: ${err.message}${err.stack ? ` (at ${/\((.*?)\)/.exec(err.stack.split('\n')[1] ?? '')?.[1] ?? err.stack.split('\n')[1]?.trim()})` : ''}`,
+      ),
+    );
     page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`${at()} ${firstLines(m.text(), 3)}`)));
     page.on('close', () => (pageEnd ??= `was closed at ${at()}${closed ? '' : ', not by the test'}`));
-    context.on('close', () => (pageEnd ??= `was closed with the browser at ${at()}${closed ? '' : ', not by the test'}`));
+    context.on(
+      'close',
+      () => (pageEnd ??= `was closed with the browser at ${at()}${closed ? '' : ', not by the test'}`),
+    );
     const p = page;
     await step(`load the workbench at ${url}`, async () => {
       await p.goto(url, { timeout: TIMEOUT });
       await p.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT });
       await p.locator('.part.activitybar a[aria-label]').first().waitFor({ timeout: TIMEOUT });
     });
-    return { page: p, context, url, serverPid: server.pid, screenshot, step, serverOutput: () => server?.output() ?? '', pageErrors: () => [...pageErrors], close };
+    return {
+      page: p,
+      context,
+      url,
+      serverPid: server.pid,
+      screenshot,
+      step,
+      serverOutput: () => server?.output() ?? '',
+      pageErrors: () => [...pageErrors],
+      close,
+    };
   } catch (e) {
     await close().catch(() => {});
     throw e;
@@ -380,8 +451,12 @@ export async function openWithNamespaces(t: TestContext, opts: NamespacesWorkben
   t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
   const { page } = wb;
   try {
-    const { clickedAt } = await wb.step('open the Namespaces view container', () => openViewContainer(page, 'Namespaces'));
-    await wb.step(`the ${firstRowIn} view draws its first row`, () => treeRow(viewPane(page, firstRowIn)).first().waitFor({ state: 'visible' }));
+    const { clickedAt } = await wb.step('open the Namespaces view container', () =>
+      openViewContainer(page, 'Namespaces'),
+    );
+    await wb.step(`the ${firstRowIn} view draws its first row`, () =>
+      treeRow(viewPane(page, firstRowIn)).first().waitFor({ state: 'visible' }),
+    );
     t.diagnostic(`activity-bar click to the first row of the ${firstRowIn} view: ${ms(clickedAt)}`);
     if (groupByType) await wb.step('group by type', () => groupBy(page, 'type'));
     if (sidebarWidth !== undefined) {
@@ -424,8 +499,12 @@ export async function openViewContainer(page: Page, title: string): Promise<{ vi
   try {
     await entry.waitFor({ state: 'visible', timeout: TIMEOUT });
   } catch {
-    const labels = await page.locator('.part.activitybar a[aria-label]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    throw new Error(`no activity-bar entry "${title}" within ${TIMEOUT / 1000} s (is the extension installed and its viewsContainers contributed?); entries: ${summarise(labels.map(String))}`);
+    const labels = await page
+      .locator('.part.activitybar a[aria-label]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    throw new Error(
+      `no activity-bar entry "${title}" within ${TIMEOUT / 1000} s (is the extension installed and its viewsContainers contributed?); entries: ${summarise(labels.map(String))}`,
+    );
   }
   const item = entry.locator('xpath=..');
   let clickedAt = performance.now();
@@ -433,7 +512,10 @@ export async function openViewContainer(page: Page, title: string): Promise<{ vi
     clickedAt = performance.now();
     await entry.click();
   }
-  await waitUntil(`the activity-bar entry "${title}" is active`, async () => (await item.getAttribute('aria-selected')) === 'true');
+  await waitUntil(
+    `the activity-bar entry "${title}" is active`,
+    async () => (await item.getAttribute('aria-selected')) === 'true',
+  );
   return { view: sidebar(page), clickedAt };
 }
 
@@ -471,8 +553,13 @@ export async function clickViewAction(page: Page, title: string, label: string):
   try {
     await inPane.or(inTitle).first().click({ timeout: 10_000 });
   } catch (e) {
-    const offered = await header.locator('.actions .action-label').or(sidebar(page).locator('.composite.title .title-actions .action-label')).evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
-    throw new Error(`no action "${label}" in the title bar of the view ${title}; it offers ${summarise(offered.map(String))} (${(e as Error).message.split('\n')[0]})`);
+    const offered = await header
+      .locator('.actions .action-label')
+      .or(sidebar(page).locator('.composite.title .title-actions .action-label'))
+      .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    throw new Error(
+      `no action "${label}" in the title bar of the view ${title}; it offers ${summarise(offered.map(String))} (${(e as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -493,16 +580,26 @@ export async function resizeSidebar(page: Page, width: number): Promise<number> 
   if (!box) throw new Error('the sidebar is not shown');
   const edge = box.x + box.width;
   const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((els) =>
-    els.map((e, i) => ({ i, r: e.getBoundingClientRect() })).filter((s) => s.r.width > 0 && s.r.height > 0).map((s) => ({ i: s.i, x: s.r.x + s.r.width / 2, y: s.r.y + s.r.height / 2, h: s.r.height })),
+    els
+      .map((e, i) => ({ i, r: e.getBoundingClientRect() }))
+      .filter((s) => s.r.width > 0 && s.r.height > 0)
+      .map((s) => ({ i: s.i, x: s.r.x + s.r.width / 2, y: s.r.y + s.r.height / 2, h: s.r.height })),
   );
-  const sash = sashes.filter((s) => Math.abs(s.x - edge) <= 4 && s.h > box.height / 2).sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
+  const sash = sashes
+    .filter((s) => Math.abs(s.x - edge) <= 4 && s.h > box.height / 2)
+    .sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
   if (!sash) throw new Error(`no sash at the sidebar's edge (x ${Math.round(edge)})`);
   await page.mouse.move(sash.x, sash.y);
   await page.mouse.down();
   await page.mouse.move(sash.x + (width - box.width), sash.y, { steps: 8 });
   await page.mouse.up();
   let now = box.width;
-  await waitUntil(`the sidebar is resized to about ${width} px`, async () => Math.abs((now = (await sidebar(page).boundingBox())?.width ?? 0) - box.width) > 2 || width === box.width, 2000).catch(() => {});
+  await waitUntil(
+    `the sidebar is resized to about ${width} px`,
+    async () =>
+      Math.abs((now = (await sidebar(page).boundingBox())?.width ?? 0) - box.width) > 2 || width === box.width,
+    2000,
+  ).catch(() => {});
   return now;
 }
 
@@ -582,13 +679,19 @@ export async function allRows(scope: TreeScope): Promise<DrawnRow[]> {
   const seen = new Map<number, DrawnRow>();
   // PageDown first moves the focus to the last row in view, then scrolls: done when the
   // focus stays where it is.
-  const focused = () => treeRow(scope).and(page.locator('.focused')).first().getAttribute('data-index', { timeout: 1000 }).catch(() => null);
+  const focused = () =>
+    treeRow(scope)
+      .and(page.locator('.focused'))
+      .first()
+      .getAttribute('data-index', { timeout: 1000 })
+      .catch(() => null);
   const deadline = Date.now() + TIMEOUT;
-  for (let previous: string | null = null; ; ) {
+  for (let previous: string | null = null; ;) {
     for (const r of await drawnRows(scope)) seen.set(r.index, r);
     const now = await focused();
     if (now !== null && now === previous) break;
-    if (Date.now() > deadline) throw new Error(`paging through the tree did not reach its end within ${TIMEOUT / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`paging through the tree did not reach its end within ${TIMEOUT / 1000} s`);
     previous = now;
     await page.keyboard.press('PageDown');
     await page.waitForTimeout(50);
@@ -628,7 +731,9 @@ export async function revealRow(scope: TreeScope, name: string | RegExp, timeout
     }
     previous = now;
   }
-  throw new Error(`no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${summarise(await visibleRows(scope))}`);
+  throw new Error(
+    `no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${summarise(await visibleRows(scope))}`,
+  );
 }
 
 /** Expands a collapsible row (no-op when open) and waits until the tree says it is. */
@@ -636,7 +741,10 @@ export async function expand(row: Locator): Promise<void> {
   const state = await row.getAttribute('aria-expanded');
   if (state === null) throw new Error(`row ${await row.getAttribute('aria-label')} cannot be expanded`);
   if (state === 'false') await row.locator('.monaco-tl-twistie').click();
-  await waitUntil(`row ${await row.getAttribute('aria-label')} is expanded`, async () => (await row.getAttribute('aria-expanded')) === 'true');
+  await waitUntil(
+    `row ${await row.getAttribute('aria-label')} is expanded`,
+    async () => (await row.getAttribute('aria-expanded')) === 'true',
+  );
 }
 
 /**
@@ -667,11 +775,18 @@ export async function parentOf(scope: TreeScope, row: Locator, timeout = TIMEOUT
  * away, so the mouse moves off and back until it stays long enough.
  */
 export async function hoverForTooltip(page: Page, target: Locator, tooltip: Locator, timeout = 30_000): Promise<void> {
-  await waitUntil('the tooltip shows', async () => {
-    await page.mouse.move(0, 0);
-    await target.hover();
-    return tooltip.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
-  }, timeout);
+  await waitUntil(
+    'the tooltip shows',
+    async () => {
+      await page.mouse.move(0, 0);
+      await target.hover();
+      return tooltip.waitFor({ state: 'visible', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    timeout,
+  );
 }
 
 /**
@@ -681,7 +796,13 @@ export async function hoverForTooltip(page: Page, target: Locator, tooltip: Loca
  * Locators in it pierce open shadow roots, so the insides of web components are reachable.
  */
 export function activeWebview(page: Page): FrameLocator {
-  return page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
+  return page
+    .locator('iframe.webview.ready')
+    .filter({ visible: true })
+    .first()
+    .contentFrame()
+    .locator('iframe#active-frame')
+    .contentFrame();
 }
 
 /** The width (CSS px) of the document of VIEW, a webview: what its page lays itself out in. */
@@ -701,7 +822,11 @@ export async function resizeWebview(page: Page, width: number): Promise<number> 
     const before = now;
     const size = page.viewportSize()!;
     await page.setViewportSize({ width: size.width + (width - now), height: size.height });
-    await waitUntil(`the webview is resized from ${before} px`, async () => (now = await webviewWidth(view)) !== before, 5000).catch(() => {});
+    await waitUntil(
+      `the webview is resized from ${before} px`,
+      async () => (now = await webviewWidth(view)) !== before,
+      5000,
+    ).catch(() => {});
   }
   return now;
 }
@@ -711,14 +836,19 @@ export async function resizeWebview(page: Page, width: number): Promise<number> 
  * content than box, where they are drawn), each as `tag.class: text`; [] when none.
  */
 export async function clippedIn(view: FrameLocator, selector: string): Promise<string[]> {
-  return view.locator(selector).evaluateAll((els) =>
-    els
-      .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
-      .map((e) => `${e.localName}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : ''} (${e.scrollWidth} > ${e.clientWidth} px): ${(e.textContent ?? '').trim().slice(0, 80)}`),
-  );
+  return view
+    .locator(selector)
+    .evaluateAll((els) =>
+      els
+        .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
+        .map(
+          (e) =>
+            `${e.localName}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : ''} (${e.scrollWidth} > ${e.clientWidth} px): ${(e.textContent ?? '').trim().slice(0, 80)}`,
+        ),
+    );
 }
 
-/** Opens the context menu of a row and returns the menu. *//** Opens the context menu of a row and returns the menu. */
+/** Opens the context menu of a row and returns the menu. */ /** Opens the context menu of a row and returns the menu. */
 export async function contextMenu(row: Locator): Promise<Locator> {
   await row.click({ button: 'right' });
   const menu = row.page().getByRole('menu').last();
@@ -757,7 +887,9 @@ export async function clickMenuItem(page: Page, label: string | RegExp): Promise
 /** How the level-1 rows of the Namespaces view look in each grouping (info rows aside). */
 const GROUPED: Record<'type' | 'owner' | 'parent', (top: DrawnRow[]) => boolean> = {
   type: (top) => top.some((r) => /^[a-z]+ \(\d+\)$/.test(r.text)) && !top.some((r) => / namespace \d+/.test(r.label)),
-  owner: (top) => top.some((r) => /^user namespace /.test(r.label)) && top.every((r) => !/^(pid namespace |[a-z]+ \(\d+\)$)/.test(r.label)),
+  owner: (top) =>
+    top.some((r) => /^user namespace /.test(r.label)) &&
+    top.every((r) => !/^(pid namespace |[a-z]+ \(\d+\)$)/.test(r.label)),
   parent: (top) => top.some((r) => /^pid namespace /.test(r.label)),
 };
 
@@ -768,7 +900,11 @@ const GROUPED: Record<'type' | 'owner' | 'parent', (top: DrawnRow[]) => boolean>
 export async function groupBy(page: Page, grouping: keyof typeof GROUPED): Promise<void> {
   await runCommand(page, `Namespace Explorer: Group by ${grouping[0]!.toUpperCase()}${grouping.slice(1)}`);
   const tree = viewPane(page, 'Namespaces');
-  await waitUntil(`the Namespaces view grouped by ${grouping}`, async () => GROUPED[grouping]((await drawnRows(tree)).filter((r) => r.level === 1)), 15_000);
+  await waitUntil(
+    `the Namespaces view grouped by ${grouping}`,
+    async () => GROUPED[grouping]((await drawnRows(tree)).filter((r) => r.level === 1)),
+    15_000,
+  );
 }
 
 /**
@@ -794,7 +930,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   }
   // Labels are "Category: Title", followed by ", keybinding" or ", similar commands".
   const options = widget.getByRole('option', { name: new RegExp(`^(?:[^:]+: )?${escapeRegExp(title)}(?:,|$)`) });
-  const offered = async (): Promise<string> => summarise((await widget.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).map(String));
+  const offered = async (): Promise<string> =>
+    summarise(
+      (await widget.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).map(String),
+    );
   try {
     await options.first().waitFor({ state: 'visible', timeout: 10_000 });
   } catch {
@@ -844,7 +983,12 @@ export async function openNewTerminal(page: Page, timeout = TIMEOUT): Promise<vo
       await page.waitForTimeout(500);
     }
   }
-  await waitUntil('the new terminal is shown', async () => (await wrappers.count()) > before && (await (await activeTerminal(page)).locator('.xterm-rows').isVisible()), 10_000);
+  await waitUntil(
+    'the new terminal is shown',
+    async () =>
+      (await wrappers.count()) > before && (await (await activeTerminal(page)).locator('.xterm-rows').isVisible()),
+    10_000,
+  );
 }
 
 /**
@@ -889,12 +1033,20 @@ export async function waitForTerminalText(page: Page, pattern: RegExp | string, 
  * line (Ctrl+U) and types again. `echo: false` for input a program does not echo (a
  * password). In a split group, into the terminal with the focus, else the first.
  */
-export async function typeInTerminal(page: Page, text: string, { echo = true }: { echo?: boolean } = {}): Promise<void> {
+export async function typeInTerminal(
+  page: Page,
+  text: string,
+  { echo = true }: { echo?: boolean } = {},
+): Promise<void> {
   const textarea = (await activeTerminal(page)).locator('.xterm-helper-textarea');
   await textarea.waitFor({ state: 'attached', timeout: 10_000 });
   const focus = async (): Promise<void> => {
     await textarea.focus();
-    await waitUntil('the terminal has the keyboard focus', () => textarea.evaluate((el) => el === el.ownerDocument.activeElement), 5000);
+    await waitUntil(
+      'the terminal has the keyboard focus',
+      () => textarea.evaluate((el) => el === el.ownerDocument.activeElement),
+      5000,
+    );
   };
   if (!echo || !text.trim()) {
     await focus();
@@ -910,13 +1062,19 @@ export async function typeInTerminal(page: Page, text: string, { echo = true }: 
     await focus();
     const before = await count();
     await page.keyboard.type(text);
-    const echoed = await waitUntil(`the terminal echoes ${JSON.stringify(text)}`, async () => (await count()) > before, 5000).then(
+    const echoed = await waitUntil(
+      `the terminal echoes ${JSON.stringify(text)}`,
+      async () => (await count()) > before,
+      5000,
+    ).then(
       () => true,
       () => false,
     );
     if (echoed) break;
     if (Date.now() > deadline) {
-      throw new Error(`the terminal did not echo ${JSON.stringify(text)} in ${attempt} attempts; it shows (last lines):\n${lastLines(await terminalText(page), 15) || '(nothing)'}`);
+      throw new Error(
+        `the terminal did not echo ${JSON.stringify(text)} in ${attempt} attempts; it shows (last lines):\n${lastLines(await terminalText(page), 15) || '(nothing)'}`,
+      );
     }
     await page.keyboard.press('Control+U');
   }
@@ -936,18 +1094,28 @@ export async function terminalTabs(page: Page): Promise<string[]> {
       els
         .filter((e) => e.getClientRects().length > 0)
         // A narrow tab list shows icons only: then the label's aria-label, "$(icon) title".
-        .map((e) => e.querySelector('.label-name')?.textContent?.trim() || (e.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '').replace(/\$\([^)]*\)/g, '').trim()),
+        .map(
+          (e) =>
+            e.querySelector('.label-name')?.textContent?.trim() ||
+            (e.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '')
+              .replace(/\$\([^)]*\)/g, '')
+              .trim(),
+        ),
     );
     // A split group's tabs start with ┌ ├ └ (box drawing).
     if (entries.length) return entries.map((t) => t.replace(/^[\u2500-\u257f\s]+/, ''));
     // Read at once, not isVisible() then textContent(): a second terminal replaces the
     // single tab by the tab list in between, and textContent() would wait for it.
-    const single = await panel.locator('.single-terminal-tab').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => (e.textContent ?? '').trim()));
+    const single = await panel
+      .locator('.single-terminal-tab')
+      .evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => (e.textContent ?? '').trim()));
     return single.slice(0, 1);
   };
   // A new tab is drawn before its title: wait (briefly) for every title.
   let titles = await read();
-  await waitUntil('every terminal tab has its title', async () => !(titles = await read()).includes(''), 5000).catch(() => {});
+  await waitUntil('every terminal tab has its title', async () => !(titles = await read()).includes(''), 5000).catch(
+    () => {},
+  );
   return titles;
 }
 
@@ -978,7 +1146,9 @@ export interface QuickPickItem {
 
 /** The rows of the quick pick (not its separators). */
 function quickPickRows(page: Page): Locator {
-  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasNot: page.locator('.quick-input-list-separator-as-item') });
+  return page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ hasNot: page.locator('.quick-input-list-separator-as-item') });
 }
 
 /** The rows drawn now, with their place in the whole list (data-index), in list order. */
@@ -989,7 +1159,9 @@ async function drawnQuickPickItems(page: Page): Promise<(QuickPickItem & { index
       .map((e) => {
         // No named functions in here: tsx would wrap them in a __name() the page lacks.
         const first = e.querySelector('.quick-input-list-rows > .quick-input-list-row');
-        const [label, description] = ['.label-name', '.label-description'].map((sel) => (first?.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+        const [label, description] = ['.label-name', '.label-description'].map((sel) =>
+          (first?.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+        );
         return {
           index: Number(e.getAttribute('data-index')),
           label,
@@ -1015,7 +1187,11 @@ async function scrollQuickPick(page: Page, direction: 1 | -1): Promise<boolean> 
   await page.mouse.wheel(0, direction * Math.max(box.height - 30, 22));
   // The list redraws on the next frame.
   let moved = false;
-  await waitUntil('the quick pick scrolls', async () => (moved = (await drawnQuickPickItems(page)).map((r) => r.index).join() !== before), 500).catch(() => {});
+  await waitUntil(
+    'the quick pick scrolls',
+    async () => (moved = (await drawnQuickPickItems(page)).map((r) => r.index).join() !== before),
+    500,
+  ).catch(() => {});
   return moved;
 }
 
@@ -1027,7 +1203,8 @@ async function scrollQuickPick(page: Page, direction: 1 | -1): Promise<boolean> 
  * it scrolled to the end).
  */
 export async function quickPickItems(page: Page, { all = false }: { all?: boolean } = {}): Promise<QuickPickItem[]> {
-  const strip = (rows: (QuickPickItem & { index: number })[]): QuickPickItem[] => rows.map(({ label, description, checked }) => ({ label, description, checked }));
+  const strip = (rows: (QuickPickItem & { index: number })[]): QuickPickItem[] =>
+    rows.map(({ label, description, checked }) => ({ label, description, checked }));
   if (!all) return strip(await drawnQuickPickItems(page));
   const seen = new Map<number, QuickPickItem & { index: number }>();
   while (await scrollQuickPick(page, -1));
@@ -1037,7 +1214,8 @@ export async function quickPickItems(page: Page, { all = false }: { all?: boolea
 }
 
 /** A string matches the whole label, a RegExp any part of it. */
-const labelMatcher = (label: string | RegExp): ((s: string) => boolean) => (typeof label === 'string' ? (s) => s === label : (s) => label.test(s));
+const labelMatcher = (label: string | RegExp): ((s: string) => boolean) =>
+  typeof label === 'string' ? (s) => s === label : (s) => label.test(s);
 
 /**
  * The row of the quick pick whose label matches, scrolled into view: waits for it while
@@ -1056,8 +1234,12 @@ async function revealQuickPickRow(page: Page, label: string | RegExp, timeout = 
       await page.waitForTimeout(100);
     }
   }
-  const offered = (await quickPickItems(page, { all: true }).catch(() => [])).map((i) => i.label + (i.description ? ` (${i.description})` : ''));
-  throw new Error(`the quick pick has no item ${String(label)} within ${timeout / 1000} s; it offers ${summarise(offered)}`);
+  const offered = (await quickPickItems(page, { all: true }).catch(() => [])).map(
+    (i) => i.label + (i.description ? ` (${i.description})` : ''),
+  );
+  throw new Error(
+    `the quick pick has no item ${String(label)} within ${timeout / 1000} s; it offers ${summarise(offered)}`,
+  );
 }
 
 /**
@@ -1067,10 +1249,15 @@ async function revealQuickPickRow(page: Page, label: string | RegExp, timeout = 
  */
 export async function setQuickPickChecked(page: Page, label: string | RegExp, checked: boolean): Promise<void> {
   const row = await revealQuickPickRow(page, label);
-  if ((await row.getAttribute('role')) !== 'checkbox') throw new Error(`the quick pick item ${String(label)} has no checkbox: the pick is not canSelectMany`);
+  if ((await row.getAttribute('role')) !== 'checkbox')
+    throw new Error(`the quick pick item ${String(label)} has no checkbox: the pick is not canSelectMany`);
   const state = async (): Promise<boolean> => (await row.getAttribute('aria-checked')) === 'true';
   if ((await state()) !== checked) await row.locator('.monaco-checkbox').first().click();
-  await waitUntil(`the quick pick item ${String(label)} is ${checked ? '' : 'un'}checked`, async () => (await state()) === checked, 5000);
+  await waitUntil(
+    `the quick pick item ${String(label)} is ${checked ? '' : 'un'}checked`,
+    async () => (await state()) === checked,
+    5000,
+  );
 }
 
 /** What the quick input shows, to notice that it moved on to the next step. */
@@ -1082,7 +1269,11 @@ async function quickInputState(page: Page): Promise<string> {
     await quickInputTitle(page),
     await input.getAttribute('placeholder'),
     await input.inputValue(),
-    await widget.locator('.quick-input-message').first().textContent({ timeout: 1000 }).catch(() => ''),
+    await widget
+      .locator('.quick-input-message')
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => ''),
     await quickPickRows(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))),
   ]);
 }
@@ -1090,13 +1281,25 @@ async function quickInputState(page: Page): Promise<string> {
 /** Waits until the quick input hides or shows something else than `before`. */
 async function quickInputMovesOn(page: Page, before: string, what: string): Promise<void> {
   try {
-    await waitUntil(`the quick input closes or moves on after ${what}`, async () => {
-      const now = await quickInputState(page);
-      return now === 'hidden' || now !== before;
-    }, 10_000);
+    await waitUntil(
+      `the quick input closes or moves on after ${what}`,
+      async () => {
+        const now = await quickInputState(page);
+        return now === 'hidden' || now !== before;
+      },
+      10_000,
+    );
   } catch (e) {
-    const message = (await page.locator('.quick-input-widget .quick-input-message').first().textContent({ timeout: 1000 }).catch(() => null))?.trim();
-    throw new Error(`${(e as Error).message}; title ${JSON.stringify(await quickInputTitle(page))}${message ? `, message ${JSON.stringify(message)}` : ''}`);
+    const message = (
+      await page
+        .locator('.quick-input-widget .quick-input-message')
+        .first()
+        .textContent({ timeout: 1000 })
+        .catch(() => null)
+    )?.trim();
+    throw new Error(
+      `${(e as Error).message}; title ${JSON.stringify(await quickInputTitle(page))}${message ? `, message ${JSON.stringify(message)}` : ''}`,
+    );
   }
 }
 
@@ -1111,7 +1314,8 @@ export async function acceptQuickInput(page: Page): Promise<void> {
   const before = await quickInputState(page);
   // A multi-select pick (the widget then has the class show-checkboxes) shows OK.
   const ok = widget.locator('.quick-input-action .monaco-button').filter({ hasText: /^OK$/ });
-  if ((await widget.getAttribute('class'))?.split(' ').includes('show-checkboxes') && (await ok.isVisible())) await ok.click();
+  if ((await widget.getAttribute('class'))?.split(' ').includes('show-checkboxes') && (await ok.isVisible()))
+    await ok.click();
   else await widget.locator('.quick-input-box input').press('Enter');
   await quickInputMovesOn(page, before, 'accepting');
 }
@@ -1122,7 +1326,10 @@ export async function acceptQuickInput(page: Page): Promise<void> {
  */
 export async function pickQuickItem(page: Page, label: string | RegExp): Promise<void> {
   const row = await revealQuickPickRow(page, label);
-  if ((await row.getAttribute('role')) === 'checkbox') throw new Error(`the quick pick is multi-select: use setQuickPickChecked and acceptQuickInput for ${String(label)}`);
+  if ((await row.getAttribute('role')) === 'checkbox')
+    throw new Error(
+      `the quick pick is multi-select: use setQuickPickChecked and acceptQuickInput for ${String(label)}`,
+    );
   const before = await quickInputState(page);
   await row.click();
   await quickInputMovesOn(page, before, `picking ${String(label)}`);
@@ -1131,7 +1338,11 @@ export async function pickQuickItem(page: Page, label: string | RegExp): Promise
 /** Answers the input box a command opened (once it has replaced the command palette). */
 export async function answerInputBox(page: Page, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await waitUntil('the command asks for input', async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), 10_000);
+  await waitUntil(
+    'the command asks for input',
+    async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'),
+    10_000,
+  );
   await input.fill(text);
   await input.press('Enter');
   await waitUntil('the input box closes', async () => !(await input.isVisible()), 10_000);
@@ -1162,6 +1373,11 @@ function lastLogLines(userData: string, name: string, count: number, keep: (line
   } catch {
     return '  | (no logs directory)';
   }
-  const lines = found.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l && keep(l)).slice(-count));
+  const lines = found.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l && keep(l))
+      .slice(-count),
+  );
   return lines.length ? lines.map((l) => `  | ${firstLines(l, 3)}`).join('\n') : null;
 }

@@ -9,7 +9,17 @@
  * signals it has no handler for.)
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -110,9 +120,7 @@ export function runCli(args: string[], opts: CliOptions = {}): CliResult {
 export function cliJson<T>(args: string[], opts: CliOptions = {}): T {
   const r = runCli(args, opts);
   if (r.status !== 0) {
-    throw new Error(
-      `nsx ${args.join(' ')} exited ${r.status ?? r.signal}\nstderr: ${r.stderr.slice(0, 4000)}`,
-    );
+    throw new Error(`nsx ${args.join(' ')} exited ${r.status ?? r.signal}\nstderr: ${r.stderr.slice(0, 4000)}`);
   }
   try {
     return JSON.parse(r.stdout) as T;
@@ -280,7 +288,11 @@ export class Scenario {
    * closed (a pipe with `input`), stdout captured and stderr inherited; cleanup SIGKILLs
    * that process group.
    */
-  async start(cmd: string, args: string[], opts: { cwd?: string; input?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Started> {
+  async start(
+    cmd: string,
+    args: string[],
+    opts: { cwd?: string; input?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<Started> {
     const child = spawn(cmd, args, {
       detached: true,
       cwd: opts.cwd ?? '/',
@@ -305,7 +317,11 @@ export class Scenario {
   /** `ip netns add NAME`, deleted at cleanup; returns the namespace's inode. */
   netns(name: string): number {
     this.defer(`ip netns del ${name}`, () => {
-      if (run('ip', ['netns', 'list']).split('\n').some((l) => l.split(' ')[0] === name)) {
+      if (
+        run('ip', ['netns', 'list'])
+          .split('\n')
+          .some((l) => l.split(' ')[0] === name)
+      ) {
         run('ip', ['netns', 'del', name]);
       }
     });
@@ -404,7 +420,12 @@ const LSNS_ATTEMPTS = 10;
  */
 export function lsns<T>(t: Pick<TestContext, 'diagnostic'>, args: string[]): T {
   for (let attempt = 1; ; attempt++) {
-    const r = spawnSync('lsns', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync('lsns', args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     if (r.error) throw r.error;
     if (r.status === 0) return JSON.parse(r.stdout) as T;
     if (r.status !== 1 || r.stderr !== '' || attempt === LSNS_ATTEMPTS) {
@@ -446,7 +467,8 @@ export function unshareMountAt(file: string, args: string[] = ['true'], from?: n
     });
     if (r.error) throw r.error;
     if (r.status === 0) return;
-    if (!/Invalid argument/.test(r.stderr)) throw new Error(`unshare --mount=${file} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+    if (!/Invalid argument/.test(r.stderr))
+      throw new Error(`unshare --mount=${file} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
     refused.push(`CPU ${cpu}: ${r.stderr.trim()}`);
   }
   throw new Error(`unshare --mount=${file} was refused on every CPU:\n${refused.join('\n')}`);

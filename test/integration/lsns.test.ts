@@ -7,7 +7,18 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { NS_TYPES } from '../../src/core/model/snapshot';
-import { Scenario, commOf, descendants, listJson, lsns, needs, nsInode, waitFor, type NamespaceRecord, type Started } from './helpers';
+import {
+  Scenario,
+  commOf,
+  descendants,
+  listJson,
+  lsns,
+  needs,
+  nsInode,
+  waitFor,
+  type NamespaceRecord,
+  type Started,
+} from './helpers';
 
 interface LsnsRow {
   ns: number;
@@ -21,8 +32,8 @@ interface LsnsRow {
 const LSNS_ARGS = ['-J', '-l', '-o', 'NS,TYPE,NPROCS,PID,PNS,ONS'];
 
 function lsnsRows(t: TestContext): LsnsRow[] {
-  return lsns<{ namespaces: Record<keyof LsnsRow, number | string>[] }>(t, LSNS_ARGS).namespaces
-    .map((r) => ({
+  return lsns<{ namespaces: Record<keyof LsnsRow, number | string>[] }>(t, LSNS_ARGS)
+    .namespaces.map((r) => ({
       ns: Number(r.ns),
       type: String(r.type),
       nprocs: Number(r.nprocs),
@@ -79,7 +90,12 @@ function sleeperOf(s: Started): number | undefined {
 
 test(
   'list --json agrees with lsns on type, nprocs, pid, pns and ons of every namespace lsns lists',
-  { skip: needs({ root: 'compares with lsns over all processes and creates namespaces with unshare', tools: ['unshare', 'lsns'] }) },
+  {
+    skip: needs({
+      root: 'compares with lsns over all processes and creates namespaces with unshare',
+      tools: ['unshare', 'lsns'],
+    }),
+  },
   async (t) => {
     const s = new Scenario(t);
     // Our own namespaces of every type, so the comparison covers more than the host's.
@@ -112,7 +128,10 @@ test(
       const after = lsnsRows(t);
       // Our sleeps' namespaces are in the comparison.
       for (const pid of sleepers) {
-        assert.ok(before.some((r) => r.pid === pid), `setup: lsns lists a namespace of sleep ${pid}`);
+        assert.ok(
+          before.some((r) => r.pid === pid),
+          `setup: lsns lists a namespace of sleep ${pid}`,
+        );
       }
       const unsettled = new Set<number>();
       problems = disagreements(before, after, nsx.namespaces, unsettled);
@@ -122,7 +141,9 @@ test(
       }
       t.diagnostic(
         `attempt ${attempt}: compared ${before.length} namespaces listed by lsns, ${problems.length} disagreement(s)` +
-          (unsettled.size > 0 ? `; processes came and went meanwhile in ${[...unsettled].join(' ')}: their nprocs and pid not compared` : ''),
+          (unsettled.size > 0
+            ? `; processes came and went meanwhile in ${[...unsettled].join(' ')}: their nprocs and pid not compared`
+            : ''),
       );
       if (problems.length === 0) break;
       // Processes came or went where nsx cannot tell (it saw none of them): look again.
@@ -132,21 +153,25 @@ test(
   },
 );
 
-test('lsns answers every call of the tests while processes come and go: a run that lost a process midway is done again', { skip: needs({ tools: ['lsns'] }) }, async (t) => {
-  const s = new Scenario(t);
-  // Short-lived processes all the time, as on a busy machine (lsns reads each one's stat).
-  for (let i = 0; i < 4; i++) await s.start('sh', ['-c', 'while :; do /bin/true & /bin/true & wait; done']);
-  const runs = 150;
-  let redone = 0;
-  const counting = {
-    diagnostic(message: string): void {
-      redone++;
-      t.diagnostic(message);
-    },
-  };
-  for (let i = 0; i < runs; i++) {
-    const out = lsns<{ namespaces: unknown[] }>(counting, LSNS_ARGS);
-    assert.ok(out.namespaces.length > 0, `run ${i + 1}: lsns listed namespaces`);
-  }
-  t.diagnostic(`${runs} runs of lsns answered; ${redone} of them had to be done again`);
-});
+test(
+  'lsns answers every call of the tests while processes come and go: a run that lost a process midway is done again',
+  { skip: needs({ tools: ['lsns'] }) },
+  async (t) => {
+    const s = new Scenario(t);
+    // Short-lived processes all the time, as on a busy machine (lsns reads each one's stat).
+    for (let i = 0; i < 4; i++) await s.start('sh', ['-c', 'while :; do /bin/true & /bin/true & wait; done']);
+    const runs = 150;
+    let redone = 0;
+    const counting = {
+      diagnostic(message: string): void {
+        redone++;
+        t.diagnostic(message);
+      },
+    };
+    for (let i = 0; i < runs; i++) {
+      const out = lsns<{ namespaces: unknown[] }>(counting, LSNS_ARGS);
+      assert.ok(out.namespaces.length > 0, `run ${i + 1}: lsns listed namespaces`);
+    }
+    t.diagnostic(`${runs} runs of lsns answered; ${redone} of them had to be done again`);
+  },
+);

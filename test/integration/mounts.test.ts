@@ -10,7 +10,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { MountPropagation, MountRecord } from '../../src/core/mounts/mountTable';
@@ -35,7 +48,10 @@ import {
   type ListOutput,
 } from './helpers';
 
-const skip = needs({ root: 'makes mount namespaces and mounts', tools: ['unshare', 'nsenter', 'mount', 'umount', 'findmnt', 'taskset', 'runuser'] });
+const skip = needs({
+  root: 'makes mount namespaces and mounts',
+  tools: ['unshare', 'nsenter', 'mount', 'umount', 'findmnt', 'taskset', 'runuser'],
+});
 
 // A copy of dist/ made once: others may rebuild dist/ while these tests run.
 let built: string | undefined;
@@ -149,9 +165,21 @@ function assertAgreesWithFindmnt(what: string, ours: MountRecord[], theirs: Find
   for (const m of ours) {
     const r = byId.get(m.id)!;
     const propagation = FROM_FINDMNT[r.propagation];
-    assert.ok(propagation, `${what}: findmnt said propagation '${r.propagation}' for mount ${m.id}, a word this test does not know`);
+    assert.ok(
+      propagation,
+      `${what}: findmnt said propagation '${r.propagation}' for mount ${m.id}, a word this test does not know`,
+    );
     assert.deepEqual(
-      { id: m.id, parent: m.parent, target: m.target, fstype: m.fstype, propagation: m.propagation, peer: m.peer, master: m.master, propagateFrom: m.propagateFrom },
+      {
+        id: m.id,
+        parent: m.parent,
+        target: m.target,
+        fstype: m.fstype,
+        propagation: m.propagation,
+        peer: m.peer,
+        master: m.master,
+        propagateFrom: m.propagateFrom,
+      },
       {
         id: r.id,
         parent: r.parent,
@@ -219,7 +247,11 @@ async function agreementOf(pid: number, what: string, byNs = true): Promise<'van
 
 /** findmnt's mounts, or why it failed. Room for big tables: others' tests make thousands of mounts. */
 function runFindmnt(extra: string[]): FindmntRow[] | string {
-  const r = spawnSync('findmnt', [...FINDMNT_COLUMNS, ...extra], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 60_000 });
+  const r = spawnSync('findmnt', [...FINDMNT_COLUMNS, ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    timeout: 60_000,
+  });
   if (r.error) return String(r.error);
   if (r.status !== 0) return `exited ${r.status ?? r.signal}: ${r.stderr.trim()}`;
   return findmntRows(r.stdout);
@@ -284,8 +316,18 @@ function assertHiddenMatchesLookup(what: string, pid: number, mounts: MountRecor
   const found = mountIdsAt(pid, [...new Set(mounts.map((m) => m.target))]);
   for (const m of mounts) {
     const id = found.get(m.target);
-    if (m.hidden) assert.notEqual(id, m.id, `${what}: mount ${m.id} at ${m.target} is called hidden, but a lookup of the path ends in it`);
-    else assert.equal(id, m.id, `${what}: mount ${m.id} at ${m.target} is called reachable, but a lookup of the path ends in mount ${id}`);
+    if (m.hidden)
+      assert.notEqual(
+        id,
+        m.id,
+        `${what}: mount ${m.id} at ${m.target} is called hidden, but a lookup of the path ends in it`,
+      );
+    else
+      assert.equal(
+        id,
+        m.id,
+        `${what}: mount ${m.id} at ${m.target} is called reachable, but a lookup of the path ends in mount ${id}`,
+      );
   }
 }
 
@@ -295,10 +337,16 @@ function assertHiddenMatchesLookup(what: string, pid: number, mounts: MountRecor
  */
 async function mountNamespace(s: Scenario, from: number | null): Promise<number> {
   const unshare = ['unshare', '--mount', '--propagation', from === null ? 'private' : 'unchanged', 'sleep', '1000'];
-  const started = from === null ? await s.start('unshare', unshare.slice(1)) : await s.start('nsenter', [`--mount=/proc/${from}/ns/mnt`, '--', ...unshare]);
+  const started =
+    from === null
+      ? await s.start('unshare', unshare.slice(1))
+      : await s.start('nsenter', [`--mount=/proc/${from}/ns/mnt`, '--', ...unshare]);
   const origin = nsInode(from ?? 'self', 'mnt');
   // nsenter and unshare exec what they run: the started PID itself ends up as the sleep.
-  return waitFor(`sleep ${started.pid} in a new mount namespace`, () => commOf(started.pid) === 'sleep' && nsInode(started.pid, 'mnt') !== origin && started.pid);
+  return waitFor(
+    `sleep ${started.pid} in a new mount namespace`,
+    () => commOf(started.pid) === 'sleep' && nsInode(started.pid, 'mnt') !== origin && started.pid,
+  );
 }
 
 /** A directory made in /tmp for the test, removed (after its namespaces) at cleanup. */
@@ -378,7 +426,9 @@ async function propagationScenario(s: Scenario): Promise<PropagationScenario> {
 
   // The set-up is what it claims to be (read from mountinfo, not from nsx).
   const fields = (role: Role, target: string) => {
-    const line = readFileSync(`/proc/${pids[role]}/mountinfo`, 'utf8').split('\n').find((l) => l.split(' ')[4] === target)!;
+    const line = readFileSync(`/proc/${pids[role]}/mountinfo`, 'utf8')
+      .split('\n')
+      .find((l) => l.split(' ')[4] === target)!;
     const f = line.split(' ');
     return f.slice(6, f.indexOf('-')).join(' ');
   };
@@ -390,8 +440,8 @@ async function propagationScenario(s: Scenario): Promise<PropagationScenario> {
   const h = new RegExp(`^shared:(\\d+) master:${g}$`).exec(fields('SS', shared))?.[1];
   assert.ok(h && h !== g, `setup: SS is shared and a slave: ${fields('SS', shared)}`);
   assert.equal(fields('SSS', shared), `master:${h}`, 'setup: SSS is a slave of SS');
-  assert.equal(fields('B', bind), `shared:${g}`, 'setup: B\'s bind of the subdirectory is a peer');
-  assert.equal(fields('B', shared), '', 'setup: B\'s own copy is private');
+  assert.equal(fields('B', bind), `shared:${g}`, "setup: B's bind of the subdirectory is a peer");
+  assert.equal(fields('B', shared), '', "setup: B's own copy is private");
   assert.equal(fields('R', unbindable), 'unbindable');
 
   return { pids, ns, role: new Map(ROLES.map((r) => [ns[r], r])), shared, sub, bind, unbindable, sharedDev };
@@ -440,12 +490,21 @@ function checkSendsTo(sc: PropagationScenario, role: Role, p: string, expected: 
   assert.equal(self[0]!.parent, answer.mount.id, `nsx named the mount that ${p} lies in`);
   const elsewhere = seen.filter((a) => a !== self[0]);
   const what = `a mount made in ${role} at ${p}`;
-  assert.deepEqual(sorted(answer.sendsTo.map((x) => placed(sc, x))), sorted(elsewhere.map((a) => a.where)), `${what}: nsx's sendsTo against where it appeared`);
+  assert.deepEqual(
+    sorted(answer.sendsTo.map((x) => placed(sc, x))),
+    sorted(elsewhere.map((a) => a.where)),
+    `${what}: nsx's sendsTo against where it appeared`,
+  );
   for (const x of answer.sendsTo) {
     const copy = elsewhere.find((a) => a.where === placed(sc, x))!;
     assert.equal(copy.parent, x.mount.id, `${what}: the copy in ${placed(sc, x)} sits in mount ${x.mount.id}`);
   }
-  if (expected) assert.deepEqual(sorted(elsewhere.map((a) => a.where)), sorted(expected), `${what}: the scenario works as the kernel documents it`);
+  if (expected)
+    assert.deepEqual(
+      sorted(elsewhere.map((a) => a.where)),
+      sorted(expected),
+      `${what}: the scenario works as the kernel documents it`,
+    );
   return answer;
 }
 
@@ -471,17 +530,27 @@ function checkReceivesFrom(sc: PropagationScenario, role: Role, p: string): Prop
       if (inside.startsWith('..')) continue;
       const there = path.join(m.target, inside);
       // Only places where the directory can be reached by its path there.
-      if (!existsSync(seenBy(sc.pids[other], there)) || statSync(seenBy(sc.pids[other], there)).ino !== statSync(seenBy(sc.pids[role], p)).ino) continue;
+      if (
+        !existsSync(seenBy(sc.pids[other], there)) ||
+        statSync(seenBy(sc.pids[other], there)).ino !== statSync(seenBy(sc.pids[role], p)).ino
+      )
+        continue;
       const leaf = `from-${++n}`;
       const source = freshSource('received');
       mkdirSync(seenBy(sc.pids[other], path.join(there, leaf)));
       inMnt(sc.pids[other], 'mount', ['-t', 'tmpfs', '-o', 'size=64k', source, path.join(there, leaf)]);
       tried.push(`${other} ${there}`);
-      if (mountinfoOf(sc.pids[role]).some((x) => x.source === source && x.target === path.join(p, leaf))) reached.push(`${other} ${there}`);
+      if (mountinfoOf(sc.pids[role]).some((x) => x.source === source && x.target === path.join(p, leaf)))
+        reached.push(`${other} ${there}`);
     }
   }
-  for (const l of listed) assert.ok(tried.includes(l), `receivesFrom lists ${l}, which is no place in the scenario that shows ${p}`);
-  assert.deepEqual(sorted(listed), sorted(reached), `mounts made in the places nsx listed in receivesFrom of ${role} ${p}, and only those, appear there`);
+  for (const l of listed)
+    assert.ok(tried.includes(l), `receivesFrom lists ${l}, which is no place in the scenario that shows ${p}`);
+  assert.deepEqual(
+    sorted(listed),
+    sorted(reached),
+    `mounts made in the places nsx listed in receivesFrom of ${role} ${p}, and only those, appear there`,
+  );
   return answer;
 }
 
@@ -492,7 +561,14 @@ function processes(): { pid: number; comm: string; state: string; ppid: number }
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return [{ pid: Number(name), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), state: f[0]!, ppid: Number(f[1]) }];
+      return [
+        {
+          pid: Number(name),
+          comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+          state: f[0]!,
+          ppid: Number(f[1]),
+        },
+      ];
     } catch {
       return [];
     }
@@ -522,129 +598,181 @@ function namespaceExists(ino: number): boolean {
 // ---------------------------------------------------------------------------------
 // Tests
 
-test('nsx mounts agrees with findmnt on every mount namespace of this machine, by --pid and --ns alike', { skip }, async (t) => {
-  const own = readFileSync('/proc/self/mountinfo', 'utf8');
-  const self = nsx(['mounts', '--json']);
-  const findmnt = runFindmnt([]);
-  if (readFileSync('/proc/self/mountinfo', 'utf8') === own) {
-    assert.equal(self.status, 0, self.stderr);
-    assert.ok(typeof findmnt !== 'string', `findmnt failed: ${findmnt}`);
-    const table = JSON.parse(self.stdout) as MountsOutput;
-    assert.equal(table.namespace.ns, nsInode('self', 'mnt'), 'with neither --pid nor --ns: the caller\'s namespace');
-    assertAgreesWithFindmnt('the host namespace', table.mounts, findmnt);
-  }
-  await agreementOf(process.pid, 'the test\'s own namespace');
-  let checked = 0;
-  const all = nsxJson<ListOutput>(['list', '--type', 'mnt', '--json']).namespaces;
-  for (const n of all) {
-    if (n.pid === null) continue;
-    // --ns is compared on the test's own namespace and on the scenarios' (a scan each).
-    if ((await agreementOf(n.pid, `mnt ${n.ns} (${n.label ?? n.pid})`, false)) === 'checked') checked++;
-  }
-  assert.ok(checked > 0, 'at least one namespace was compared');
-  t.diagnostic(`${checked} of ${all.length} mount namespaces compared with findmnt -N (the others had no process left, or none nsx could name)`);
-});
-
-test('nsx mounts agrees with findmnt -N on shared, slave, private, shared,slave, unbindable and bind-of-subdirectory mounts', { skip }, async (t) => {
-  const s = new Scenario(t);
-  const sc = await propagationScenario(s);
-  for (const role of ROLES) assert.equal(await agreementOf(sc.pids[role], role), 'checked');
-  // Spot checks of the decoded words, on top of the comparison.
-  const table = (role: Role) => nsxJson<MountsOutput>(['mounts', '--pid', String(sc.pids[role]), '--json']).mounts;
-  const at = (role: Role, target: string) => table(role).find((m) => m.target === target)!;
-  assert.equal(at('R', sc.shared).propagation, 'shared');
-  assert.equal(at('S', sc.shared).propagation, 'slave');
-  assert.equal(at('P', sc.shared).propagation, 'private');
-  assert.equal(at('SS', sc.shared).propagation, 'shared,slave');
-  assert.equal(at('SSS', sc.shared).master, at('SS', sc.shared).peer);
-  assert.equal(at('R', sc.unbindable).propagation, 'unbindable');
-  assert.equal(at('B', sc.bind).root, '/sub');
-  assert.equal(at('B', sc.bind).peer, at('R', sc.shared).peer);
-  // Peers, slaves and the bind share their device: only the mount ID tells them apart.
-  for (const role of ROLES) assertHiddenMatchesLookup(role, sc.pids[role], table(role));
-});
-
-test('nsx propagation predicts exactly where a mount made in a shared, slave, private, chained or bind-mounted place appears', { skip }, async (t) => {
-  const s = new Scenario(t);
-  const sc = await propagationScenario(s);
-  const { shared, sub, bind } = sc;
-  const e = (name: string) => path.join(shared, name);
-  const everywhere = (p: string, ...roles: Role[]) => roles.map((r) => `${r} ${p}`);
-
-  // Shared: to its peer, its slaves, the shared slave and that one's slave; not P, not B (outside the subdirectory).
-  checkSendsTo(sc, 'R', e('from-R'), everywhere(e('from-R'), 'A', 'S', 'SS', 'SSS'));
-  checkSendsTo(sc, 'A', e('from-A'), everywhere(e('from-A'), 'R', 'S', 'SS', 'SSS'));
-  // Slaves send nothing back, private mounts nothing at all.
-  checkSendsTo(sc, 'S', e('from-S'), []);
-  checkSendsTo(sc, 'SSS', e('from-SSS'), []);
-  checkSendsTo(sc, 'P', e('from-P'), []);
-  // The shared slave sends to its own slave only.
-  checkSendsTo(sc, 'SS', e('from-SS'), ['SSS ' + e('from-SS')]);
-  // Inside the bind-mounted subdirectory: B sees it at the mapped path; B also sends back.
-  checkSendsTo(sc, 'R', path.join(sub, 'in-from-R'), [...everywhere(path.join(sub, 'in-from-R'), 'A', 'S', 'SS', 'SSS'), `B ${path.join(bind, 'in-from-R')}`]);
-  checkSendsTo(sc, 'B', path.join(bind, 'from-B'), everywhere(path.join(sub, 'from-B'), 'R', 'A', 'S', 'SS', 'SSS'));
-  // B's own copy of the shared mount is private: a mount there goes nowhere.
-  checkSendsTo(sc, 'B', path.join(sub, 'private-in-B'), []);
-
-  // On top of mounts that came by propagation (each a peer group of its own now), in the
-  // origin, in a shared slave and in a slave; and at a path with a space and a backslash.
-  for (const role of ['R', 'A', 'SS', 'S', 'SSS'] as const) {
-    const p = e('from-R');
-    mkdirSync(seenBy(sc.pids[role], path.join(p, `stack ${role}\\`)));
-    checkSendsTo(sc, role, p, null);
-    checkSendsTo(sc, role, path.join(p, `stack ${role}\\`), null);
-  }
-
-  // A receiver whose directory is covered there (S mounted over it): the copy still lands
-  // there, out of reach under S's own mount, as nsx says.
-  mkdirSync(seenBy(sc.pids.R, e('cov/deep')), { recursive: true });
-  const coverSource = freshSource('cover');
-  inMnt(sc.pids.S, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', coverSource, e('cov')]);
-  const covered = checkSendsTo(sc, 'R', e('cov/deep'), everywhere(e('cov/deep'), 'A', 'S', 'SS', 'SSS'));
-  const cover = mountinfoOf(sc.pids.S).find((m) => m.source === coverSource)!;
-  for (const x of covered.sendsTo) {
-    assert.deepEqual(x.coveredBy, x.ns === sc.ns.S ? { id: cover.id, target: e('cov') } : undefined, `coveredBy in ${placed(sc, x)}`);
-  }
-  const copyInS = nsxJson<MountsOutput>(['mounts', '--pid', String(sc.pids.S), '--json']).mounts.find((m) => m.target === e('cov/deep'))!;
-  assert.deepEqual(copyInS.hiddenBy, { id: cover.id, target: e('cov'), how: 'above' }, 'the copy in S is hidden under S\'s mount');
-
-  // The unbindable mount neither sends nor receives, and is never named as a place.
-  const unb = checkSendsTo(sc, 'R', path.join(sc.unbindable, 'from-R'), []);
-  assert.deepEqual(unb.receivesFrom, []);
-  assert.equal(unb.mount.propagation, 'unbindable');
-  checkSendsTo(sc, 'A', path.join(sc.unbindable, 'from-A'), []);
-  assert.throws(() => inMnt(sc.pids.R, 'mount', ['--bind', sc.unbindable, bind]), /exited/, 'setup: an unbindable mount cannot be bind-mounted');
-
-  // receivesFrom, tried from every place in the scenario that shows the directory.
-  const rf = (role: Role, name: string) => checkReceivesFrom(sc, role, e(name));
-  // B's bind shows only the subdirectory: it is no source of what R shows outside it.
-  assert.deepEqual(rf('R', 'to-R').receivesFrom.map((x) => placed(sc, x)), [`A ${e('to-R')}`]);
-  assert.deepEqual(sorted(rf('S', 'to-S').receivesFrom.map((x) => placed(sc, x))), [`A ${e('to-S')}`, `R ${e('to-S')}`]);
-  assert.deepEqual(sorted(rf('SSS', 'to-SSS').receivesFrom.map((x) => placed(sc, x))), sorted(everywhere(e('to-SSS'), 'R', 'A', 'SS')));
-  assert.deepEqual(rf('P', 'to-P').receivesFrom, []);
-  assert.deepEqual(sorted(rf('SS', 'to-SS').receivesFrom.map((x) => placed(sc, x))), [`A ${e('to-SS')}`, `R ${e('to-SS')}`]);
-  const inSub = checkReceivesFrom(sc, 'B', path.join(bind, 'to-B'));
-  assert.deepEqual(sorted(inSub.receivesFrom.map((x) => placed(sc, x))), sorted(everywhere(path.join(sub, 'to-B'), 'R', 'A')));
-  const inR = checkReceivesFrom(sc, 'R', path.join(sub, 'to-R'));
-  assert.deepEqual(sorted(inR.receivesFrom.map((x) => placed(sc, x))), sorted([`A ${path.join(sub, 'to-R')}`, `B ${path.join(bind, 'to-R')}`]));
-
-  // Every place nsx names in one answer names the asker back in the other direction.
-  for (const role of ROLES) {
-    if (role === 'P') continue;
-    const p = role === 'B' ? path.join(bind, 'to-B') : e(`to-${role}`);
-    if (!existsSync(seenBy(sc.pids[role], p))) mkdirSync(seenBy(sc.pids[role], p), { recursive: true });
-    const here = propagationOf(sc, role, p);
-    for (const x of here.sendsTo) {
-      const there = propagationOf(sc, sc.role.get(x.ns!)!, x.path);
-      assert.ok(there.receivesFrom.some((y) => y.ns === sc.ns[role] && y.path === p), `${role} ${p} sends to ${placed(sc, x)}, which does not list it in receivesFrom`);
+test(
+  'nsx mounts agrees with findmnt on every mount namespace of this machine, by --pid and --ns alike',
+  { skip },
+  async (t) => {
+    const own = readFileSync('/proc/self/mountinfo', 'utf8');
+    const self = nsx(['mounts', '--json']);
+    const findmnt = runFindmnt([]);
+    if (readFileSync('/proc/self/mountinfo', 'utf8') === own) {
+      assert.equal(self.status, 0, self.stderr);
+      assert.ok(typeof findmnt !== 'string', `findmnt failed: ${findmnt}`);
+      const table = JSON.parse(self.stdout) as MountsOutput;
+      assert.equal(table.namespace.ns, nsInode('self', 'mnt'), "with neither --pid nor --ns: the caller's namespace");
+      assertAgreesWithFindmnt('the host namespace', table.mounts, findmnt);
     }
-  }
+    await agreementOf(process.pid, "the test's own namespace");
+    let checked = 0;
+    const all = nsxJson<ListOutput>(['list', '--type', 'mnt', '--json']).namespaces;
+    for (const n of all) {
+      if (n.pid === null) continue;
+      // --ns is compared on the test's own namespace and on the scenarios' (a scan each).
+      if ((await agreementOf(n.pid, `mnt ${n.ns} (${n.label ?? n.pid})`, false)) === 'checked') checked++;
+    }
+    assert.ok(checked > 0, 'at least one namespace was compared');
+    t.diagnostic(
+      `${checked} of ${all.length} mount namespaces compared with findmnt -N (the others had no process left, or none nsx could name)`,
+    );
+  },
+);
 
-  // Text mode prints the explanation.
-  const text = nsx(['propagation', '--pid', String(sc.pids.SS), '--path', e('from-SS')]);
-  assert.equal(text.status, 0, text.stderr);
-  assert.equal(text.stdout, propagationOf(sc, 'SS', e('from-SS')).explanation.join('\n') + '\n');
-});
+test(
+  'nsx mounts agrees with findmnt -N on shared, slave, private, shared,slave, unbindable and bind-of-subdirectory mounts',
+  { skip },
+  async (t) => {
+    const s = new Scenario(t);
+    const sc = await propagationScenario(s);
+    for (const role of ROLES) assert.equal(await agreementOf(sc.pids[role], role), 'checked');
+    // Spot checks of the decoded words, on top of the comparison.
+    const table = (role: Role) => nsxJson<MountsOutput>(['mounts', '--pid', String(sc.pids[role]), '--json']).mounts;
+    const at = (role: Role, target: string) => table(role).find((m) => m.target === target)!;
+    assert.equal(at('R', sc.shared).propagation, 'shared');
+    assert.equal(at('S', sc.shared).propagation, 'slave');
+    assert.equal(at('P', sc.shared).propagation, 'private');
+    assert.equal(at('SS', sc.shared).propagation, 'shared,slave');
+    assert.equal(at('SSS', sc.shared).master, at('SS', sc.shared).peer);
+    assert.equal(at('R', sc.unbindable).propagation, 'unbindable');
+    assert.equal(at('B', sc.bind).root, '/sub');
+    assert.equal(at('B', sc.bind).peer, at('R', sc.shared).peer);
+    // Peers, slaves and the bind share their device: only the mount ID tells them apart.
+    for (const role of ROLES) assertHiddenMatchesLookup(role, sc.pids[role], table(role));
+  },
+);
+
+test(
+  'nsx propagation predicts exactly where a mount made in a shared, slave, private, chained or bind-mounted place appears',
+  { skip },
+  async (t) => {
+    const s = new Scenario(t);
+    const sc = await propagationScenario(s);
+    const { shared, sub, bind } = sc;
+    const e = (name: string) => path.join(shared, name);
+    const everywhere = (p: string, ...roles: Role[]) => roles.map((r) => `${r} ${p}`);
+
+    // Shared: to its peer, its slaves, the shared slave and that one's slave; not P, not B (outside the subdirectory).
+    checkSendsTo(sc, 'R', e('from-R'), everywhere(e('from-R'), 'A', 'S', 'SS', 'SSS'));
+    checkSendsTo(sc, 'A', e('from-A'), everywhere(e('from-A'), 'R', 'S', 'SS', 'SSS'));
+    // Slaves send nothing back, private mounts nothing at all.
+    checkSendsTo(sc, 'S', e('from-S'), []);
+    checkSendsTo(sc, 'SSS', e('from-SSS'), []);
+    checkSendsTo(sc, 'P', e('from-P'), []);
+    // The shared slave sends to its own slave only.
+    checkSendsTo(sc, 'SS', e('from-SS'), ['SSS ' + e('from-SS')]);
+    // Inside the bind-mounted subdirectory: B sees it at the mapped path; B also sends back.
+    checkSendsTo(sc, 'R', path.join(sub, 'in-from-R'), [
+      ...everywhere(path.join(sub, 'in-from-R'), 'A', 'S', 'SS', 'SSS'),
+      `B ${path.join(bind, 'in-from-R')}`,
+    ]);
+    checkSendsTo(sc, 'B', path.join(bind, 'from-B'), everywhere(path.join(sub, 'from-B'), 'R', 'A', 'S', 'SS', 'SSS'));
+    // B's own copy of the shared mount is private: a mount there goes nowhere.
+    checkSendsTo(sc, 'B', path.join(sub, 'private-in-B'), []);
+
+    // On top of mounts that came by propagation (each a peer group of its own now), in the
+    // origin, in a shared slave and in a slave; and at a path with a space and a backslash.
+    for (const role of ['R', 'A', 'SS', 'S', 'SSS'] as const) {
+      const p = e('from-R');
+      mkdirSync(seenBy(sc.pids[role], path.join(p, `stack ${role}\\`)));
+      checkSendsTo(sc, role, p, null);
+      checkSendsTo(sc, role, path.join(p, `stack ${role}\\`), null);
+    }
+
+    // A receiver whose directory is covered there (S mounted over it): the copy still lands
+    // there, out of reach under S's own mount, as nsx says.
+    mkdirSync(seenBy(sc.pids.R, e('cov/deep')), { recursive: true });
+    const coverSource = freshSource('cover');
+    inMnt(sc.pids.S, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', coverSource, e('cov')]);
+    const covered = checkSendsTo(sc, 'R', e('cov/deep'), everywhere(e('cov/deep'), 'A', 'S', 'SS', 'SSS'));
+    const cover = mountinfoOf(sc.pids.S).find((m) => m.source === coverSource)!;
+    for (const x of covered.sendsTo) {
+      assert.deepEqual(
+        x.coveredBy,
+        x.ns === sc.ns.S ? { id: cover.id, target: e('cov') } : undefined,
+        `coveredBy in ${placed(sc, x)}`,
+      );
+    }
+    const copyInS = nsxJson<MountsOutput>(['mounts', '--pid', String(sc.pids.S), '--json']).mounts.find(
+      (m) => m.target === e('cov/deep'),
+    )!;
+    assert.deepEqual(
+      copyInS.hiddenBy,
+      { id: cover.id, target: e('cov'), how: 'above' },
+      "the copy in S is hidden under S's mount",
+    );
+
+    // The unbindable mount neither sends nor receives, and is never named as a place.
+    const unb = checkSendsTo(sc, 'R', path.join(sc.unbindable, 'from-R'), []);
+    assert.deepEqual(unb.receivesFrom, []);
+    assert.equal(unb.mount.propagation, 'unbindable');
+    checkSendsTo(sc, 'A', path.join(sc.unbindable, 'from-A'), []);
+    assert.throws(
+      () => inMnt(sc.pids.R, 'mount', ['--bind', sc.unbindable, bind]),
+      /exited/,
+      'setup: an unbindable mount cannot be bind-mounted',
+    );
+
+    // receivesFrom, tried from every place in the scenario that shows the directory.
+    const rf = (role: Role, name: string) => checkReceivesFrom(sc, role, e(name));
+    // B's bind shows only the subdirectory: it is no source of what R shows outside it.
+    assert.deepEqual(
+      rf('R', 'to-R').receivesFrom.map((x) => placed(sc, x)),
+      [`A ${e('to-R')}`],
+    );
+    assert.deepEqual(sorted(rf('S', 'to-S').receivesFrom.map((x) => placed(sc, x))), [
+      `A ${e('to-S')}`,
+      `R ${e('to-S')}`,
+    ]);
+    assert.deepEqual(
+      sorted(rf('SSS', 'to-SSS').receivesFrom.map((x) => placed(sc, x))),
+      sorted(everywhere(e('to-SSS'), 'R', 'A', 'SS')),
+    );
+    assert.deepEqual(rf('P', 'to-P').receivesFrom, []);
+    assert.deepEqual(sorted(rf('SS', 'to-SS').receivesFrom.map((x) => placed(sc, x))), [
+      `A ${e('to-SS')}`,
+      `R ${e('to-SS')}`,
+    ]);
+    const inSub = checkReceivesFrom(sc, 'B', path.join(bind, 'to-B'));
+    assert.deepEqual(
+      sorted(inSub.receivesFrom.map((x) => placed(sc, x))),
+      sorted(everywhere(path.join(sub, 'to-B'), 'R', 'A')),
+    );
+    const inR = checkReceivesFrom(sc, 'R', path.join(sub, 'to-R'));
+    assert.deepEqual(
+      sorted(inR.receivesFrom.map((x) => placed(sc, x))),
+      sorted([`A ${path.join(sub, 'to-R')}`, `B ${path.join(bind, 'to-R')}`]),
+    );
+
+    // Every place nsx names in one answer names the asker back in the other direction.
+    for (const role of ROLES) {
+      if (role === 'P') continue;
+      const p = role === 'B' ? path.join(bind, 'to-B') : e(`to-${role}`);
+      if (!existsSync(seenBy(sc.pids[role], p))) mkdirSync(seenBy(sc.pids[role], p), { recursive: true });
+      const here = propagationOf(sc, role, p);
+      for (const x of here.sendsTo) {
+        const there = propagationOf(sc, sc.role.get(x.ns!)!, x.path);
+        assert.ok(
+          there.receivesFrom.some((y) => y.ns === sc.ns[role] && y.path === p),
+          `${role} ${p} sends to ${placed(sc, x)}, which does not list it in receivesFrom`,
+        );
+      }
+    }
+
+    // Text mode prints the explanation.
+    const text = nsx(['propagation', '--pid', String(sc.pids.SS), '--path', e('from-SS')]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.equal(text.stdout, propagationOf(sc, 'SS', e('from-SS')).explanation.join('\n') + '\n');
+  },
+);
 
 test('hidden is true exactly for the mounts whose files cannot be reached through their path', { skip }, async (t) => {
   const s = new Scenario(t);
@@ -654,7 +782,8 @@ test('hidden is true exactly for the mounts whose files cannot be reached throug
   const mountTmpfs = (pid: number, name: string, target: string, opts: { wd?: string } = {}) => {
     const source = freshSource(name);
     const args = ['-t', 'tmpfs', '-o', 'size=64k', source, target];
-    if (opts.wd) run('nsenter', [`--mount=/proc/${pid}/ns/mnt`, `--wd=${opts.wd}`, '--', 'mount', '--no-canonicalize', ...args]);
+    if (opts.wd)
+      run('nsenter', [`--mount=/proc/${pid}/ns/mnt`, `--wd=${opts.wd}`, '--', 'mount', '--no-canonicalize', ...args]);
     else inMnt(pid, 'mount', args);
     made.set(source, name);
     // The marker is written before anything can cover the new mount.
@@ -732,18 +861,31 @@ test('hidden is true exactly for the mounts whose files cannot be reached throug
     assert.equal(ours.length, pid === H ? made.size - 1 : made.size, `${what}: every mount made is listed`);
     assert.deepEqual(
       ours.map((m) => `${made.get(m.source)} ${m.hidden ? 'hidden' : 'reachable'}`),
-      ours.map((m) => `${made.get(m.source)} ${existsSync(path.join(seenBy(pid, m.target), `marker-${made.get(m.source)}`)) ? 'reachable' : 'hidden'}`),
+      ours.map(
+        (m) =>
+          `${made.get(m.source)} ${existsSync(path.join(seenBy(pid, m.target), `marker-${made.get(m.source)}`)) ? 'reachable' : 'hidden'}`,
+      ),
       `${what}: nsx hidden against the markers reached through each mount's path`,
     );
     // The test really built covered mounts of each kind.
     const hidden = ours.filter((m) => m.hidden).map((m) => [made.get(m.source)!, m.hiddenBy?.how ?? '?'] as const);
-    assert.deepEqual(Object.fromEntries(hidden.sort()), Object.fromEntries(Object.entries(expected[pid]!).sort()), what);
+    assert.deepEqual(
+      Object.fromEntries(hidden.sort()),
+      Object.fromEntries(Object.entries(expected[pid]!).sort()),
+      what,
+    );
     assertHiddenMatchesLookup(what, pid, table.mounts);
   }
   const tucked = predicted.sendsTo.find((x) => x.ns === nsInode(H2, 'mnt'));
   assert.ok(tucked, `nsx predicted the copy in H2: ${JSON.stringify(predicted.sendsTo)}`);
-  const local = nsxJson<MountsOutput>(['mounts', '--pid', String(H2), '--json']).mounts.find((m) => made.get(m.source) === 'local')!;
-  assert.deepEqual(tucked.coveredBy, { id: local.id, target: `${base}/m/p` }, 'nsx predicted the copy would be out of reach under H2\'s own mount');
+  const local = nsxJson<MountsOutput>(['mounts', '--pid', String(H2), '--json']).mounts.find(
+    (m) => made.get(m.source) === 'local',
+  )!;
+  assert.deepEqual(
+    tucked.coveredBy,
+    { id: local.id, target: `${base}/m/p` },
+    "nsx predicted the copy would be out of reach under H2's own mount",
+  );
 });
 
 test('hidden agrees with a path lookup on every mount of the host namespace', { skip }, async () => {
@@ -760,173 +902,275 @@ test('hidden agrees with a path lookup on every mount of the host namespace', { 
   }
 });
 
-test('a new mount namespace is bound to a file inside another one, whichever CPU made that one', { skip }, async (t) => {
-  // Namespace ids come from per-CPU batches, and a mount namespace's file binds only into a
-  // namespace with a lower id: the binding namespace is made on each CPU in turn.
-  const s = new Scenario(t);
-  for (const cpu of allowedCpus()) {
-    const dir = scratchDir(s, `bind-from-cpu${cpu}`);
-    const started = await s.start('taskset', ['--cpu-list', String(cpu), 'unshare', '--mount', '--propagation', 'private', 'sleep', '1000']);
-    const H = await waitFor(`sleep ${started.pid} in a new mount namespace`, () => commOf(started.pid) === 'sleep' && nsInode(started.pid, 'mnt') !== nsInode('self', 'mnt') && started.pid);
-    inMnt(H, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', freshSource('bind-from'), dir]);
+test(
+  'a new mount namespace is bound to a file inside another one, whichever CPU made that one',
+  { skip },
+  async (t) => {
+    // Namespace ids come from per-CPU batches, and a mount namespace's file binds only into a
+    // namespace with a lower id: the binding namespace is made on each CPU in turn.
+    const s = new Scenario(t);
+    for (const cpu of allowedCpus()) {
+      const dir = scratchDir(s, `bind-from-cpu${cpu}`);
+      const started = await s.start('taskset', [
+        '--cpu-list',
+        String(cpu),
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        'sleep',
+        '1000',
+      ]);
+      const H = await waitFor(
+        `sleep ${started.pid} in a new mount namespace`,
+        () => commOf(started.pid) === 'sleep' && nsInode(started.pid, 'mnt') !== nsInode('self', 'mnt') && started.pid,
+      );
+      inMnt(H, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', freshSource('bind-from'), dir]);
+      const file = path.join(dir, 'mnt');
+      writeFileSync(seenBy(H, file), '');
+      unshareMountAt(file, ['true'], H);
+      const bound = statSync(seenBy(H, file)).ino;
+      assert.ok(
+        ![nsInode('self', 'mnt'), nsInode(H, 'mnt')].includes(bound),
+        `CPU ${cpu}: a new mount namespace is bound at ${file} in ${H}'s`,
+      );
+      assert.ok(!existsSync(file), `CPU ${cpu}: the bind mount is only in ${H}'s namespace`);
+    }
+  },
+);
+
+test(
+  'a mount namespace held only by a bind mount (here or in another namespace) or an fd: read by entering it as root, refused with one line to an ordinary user',
+  { skip },
+  async (t) => {
+    const s = new Scenario(t);
+    const cli = readableCli(s);
+    const dir = scratchDir(s, 'held');
+    // The nsfs file sits on a private bind mount of the directory, so its mount does not propagate.
+    run('mount', ['--bind', dir, dir]);
+    s.defer(`umount ${dir}`, () => void run('umount', [dir]));
+    run('mount', ['--make-private', dir]);
     const file = path.join(dir, 'mnt');
-    writeFileSync(seenBy(H, file), '');
-    unshareMountAt(file, ['true'], H);
-    const bound = statSync(seenBy(H, file)).ino;
-    assert.ok(![nsInode('self', 'mnt'), nsInode(H, 'mnt')].includes(bound), `CPU ${cpu}: a new mount namespace is bound at ${file} in ${H}'s`);
-    assert.ok(!existsSync(file), `CPU ${cpu}: the bind mount is only in ${H}'s namespace`);
-  }
-});
+    writeFileSync(file, '');
+    unshareMountAt(file);
+    s.defer(`umount ${file}`, () => void run('umount', [file]));
+    const ino = statSync(file).ino;
+    assert.notEqual(ino, nsInode('self', 'mnt'), 'setup: a new mount namespace');
+    const inside = path.join(dir, 'inside');
+    mkdirSync(inside);
+    const source = freshSource('held');
+    run('nsenter', [`--mount=${file}`, '--', 'mount', '-t', 'tmpfs', '-o', 'size=64k', source, inside]);
+    assert.ok(
+      !readFileSync('/proc/self/mountinfo', 'utf8').includes(source),
+      'setup: the mount stayed in the held namespace',
+    );
 
-test('a mount namespace held only by a bind mount (here or in another namespace) or an fd: read by entering it as root, refused with one line to an ordinary user', { skip }, async (t) => {
-  const s = new Scenario(t);
-  const cli = readableCli(s);
-  const dir = scratchDir(s, 'held');
-  // The nsfs file sits on a private bind mount of the directory, so its mount does not propagate.
-  run('mount', ['--bind', dir, dir]);
-  s.defer(`umount ${dir}`, () => void run('umount', [dir]));
-  run('mount', ['--make-private', dir]);
-  const file = path.join(dir, 'mnt');
-  writeFileSync(file, '');
-  unshareMountAt(file);
-  s.defer(`umount ${file}`, () => void run('umount', [file]));
-  const ino = statSync(file).ino;
-  assert.notEqual(ino, nsInode('self', 'mnt'), 'setup: a new mount namespace');
-  const inside = path.join(dir, 'inside');
-  mkdirSync(inside);
-  const source = freshSource('held');
-  run('nsenter', [`--mount=${file}`, '--', 'mount', '-t', 'tmpfs', '-o', 'size=64k', source, inside]);
-  assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(source), 'setup: the mount stayed in the held namespace');
+    const held = nsxJson<MountsOutput>(['mounts', '--ns', String(ino), '--json']);
+    assert.equal(held.namespace.ns, ino);
+    assert.match(held.namespace.via, /^entered through bind mount /);
+    const m = held.mounts.find((x) => x.source === source);
+    assert.ok(m, 'the mount made inside is listed');
+    assert.equal(m.target, inside);
+    assert.equal(m.fstype, 'tmpfs');
+    const findmnt = findmntRows(run('nsenter', [`--mount=${file}`, '--', 'findmnt', ...FINDMNT_COLUMNS]));
+    assertAgreesWithFindmnt('the held namespace', held.mounts, findmnt);
+    const text = nsx(['mounts', '--ns', String(ino)]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`${inside}\\s+${source}\\s+tmpfs`));
+    assert.ok(
+      !readdirSync('/proc').some(
+        (p) =>
+          /^\d+$/.test(p) &&
+          (() => {
+            try {
+              return nsInode(Number(p), 'mnt') === ino;
+            } catch {
+              return false;
+            }
+          })(),
+      ),
+      'no process was left in the held namespace',
+    );
 
-  const held = nsxJson<MountsOutput>(['mounts', '--ns', String(ino), '--json']);
-  assert.equal(held.namespace.ns, ino);
-  assert.match(held.namespace.via, /^entered through bind mount /);
-  const m = held.mounts.find((x) => x.source === source);
-  assert.ok(m, 'the mount made inside is listed');
-  assert.equal(m.target, inside);
-  assert.equal(m.fstype, 'tmpfs');
-  const findmnt = findmntRows(run('nsenter', [`--mount=${file}`, '--', 'findmnt', ...FINDMNT_COLUMNS]));
-  assertAgreesWithFindmnt('the held namespace', held.mounts, findmnt);
-  const text = nsx(['mounts', '--ns', String(ino)]);
-  assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, new RegExp(`${inside}\\s+${source}\\s+tmpfs`));
-  assert.ok(
-    !readdirSync('/proc').some((p) => /^\d+$/.test(p) && (() => { try { return nsInode(Number(p), 'mnt') === ino; } catch { return false; } })()),
-    'no process was left in the held namespace',
-  );
+    // Held by a bind mount that only another mount namespace has: entered through /proc/PID/root.
+    const dir2 = scratchDir(s, 'held-elsewhere');
+    const H = await mountNamespace(s, null);
+    inMnt(H, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', freshSource('held-dir'), dir2]);
+    const file2 = path.join(dir2, 'mnt');
+    writeFileSync(seenBy(H, file2), '');
+    unshareMountAt(file2, ['true'], H);
+    const ino2 = statSync(seenBy(H, file2)).ino;
+    assert.ok(!existsSync(file2), 'setup: the bind mount is only in H');
+    const inside2 = path.join(dir2, 'inside');
+    mkdirSync(seenBy(H, inside2));
+    const source2 = freshSource('held-elsewhere');
+    run('nsenter', [`--mount=${seenBy(H, file2)}`, '--', 'mount', '-t', 'tmpfs', '-o', 'size=64k', source2, inside2]);
+    const elsewhere = nsxJson<MountsOutput>(['mounts', '--ns', String(ino2), '--json']);
+    assert.equal(elsewhere.namespace.ns, ino2);
+    assert.equal(
+      elsewhere.mounts.find((x) => x.source === source2)?.target,
+      inside2,
+      `the mount made inside is listed: ${elsewhere.namespace.via}`,
+    );
+    const answer = nsxJson<PropagationAnswer>([
+      'propagation',
+      '--ns',
+      String(ino2),
+      '--path',
+      path.join(inside2, 'x'),
+      '--json',
+    ]);
+    assert.equal(answer.ns, ino2);
+    assert.equal(answer.mount.source, source2, 'propagation reads the held namespace too');
 
-  // Held by a bind mount that only another mount namespace has: entered through /proc/PID/root.
-  const dir2 = scratchDir(s, 'held-elsewhere');
-  const H = await mountNamespace(s, null);
-  inMnt(H, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', freshSource('held-dir'), dir2]);
-  const file2 = path.join(dir2, 'mnt');
-  writeFileSync(seenBy(H, file2), '');
-  unshareMountAt(file2, ['true'], H);
-  const ino2 = statSync(seenBy(H, file2)).ino;
-  assert.ok(!existsSync(file2), 'setup: the bind mount is only in H');
-  const inside2 = path.join(dir2, 'inside');
-  mkdirSync(seenBy(H, inside2));
-  const source2 = freshSource('held-elsewhere');
-  run('nsenter', [`--mount=${seenBy(H, file2)}`, '--', 'mount', '-t', 'tmpfs', '-o', 'size=64k', source2, inside2]);
-  const elsewhere = nsxJson<MountsOutput>(['mounts', '--ns', String(ino2), '--json']);
-  assert.equal(elsewhere.namespace.ns, ino2);
-  assert.equal(elsewhere.mounts.find((x) => x.source === source2)?.target, inside2, `the mount made inside is listed: ${elsewhere.namespace.via}`);
-  const answer = nsxJson<PropagationAnswer>(['propagation', '--ns', String(ino2), '--path', path.join(inside2, 'x'), '--json']);
-  assert.equal(answer.ns, ino2);
-  assert.equal(answer.mount.source, source2, 'propagation reads the held namespace too');
+    // Held by nothing but an open fd of a process in another namespace.
+    const dir3 = scratchDir(s, 'held-by-fd');
+    const H3 = await mountNamespace(s, null);
+    const source3 = freshSource('held-by-fd');
+    inMnt(H3, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', source3, dir3]);
+    const fdHolder = await s.start('sh', ['-c', `exec sleep 1000 3< /proc/${H3}/ns/mnt`]);
+    await waitFor('the fd holder', () => commOf(fdHolder.pid) === 'sleep');
+    const ino3 = nsInode(H3, 'mnt');
+    process.kill(H3, 'SIGKILL');
+    await waitFor(`PID ${H3} to go`, () => !existsSync(`/proc/${H3}`));
+    const byFd = nsxJson<MountsOutput>(['mounts', '--ns', String(ino3), '--json']);
+    assert.equal(byFd.namespace.ns, ino3);
+    assert.equal(byFd.namespace.via, `entered through fd 3 of PID ${fdHolder.pid}`);
+    assert.equal(byFd.mounts.find((x) => x.source === source3)?.target, dir3, 'the mount made inside is listed');
 
-  // Held by nothing but an open fd of a process in another namespace.
-  const dir3 = scratchDir(s, 'held-by-fd');
-  const H3 = await mountNamespace(s, null);
-  const source3 = freshSource('held-by-fd');
-  inMnt(H3, 'mount', ['-t', 'tmpfs', '-o', 'size=64k', source3, dir3]);
-  const fdHolder = await s.start('sh', ['-c', `exec sleep 1000 3< /proc/${H3}/ns/mnt`]);
-  await waitFor('the fd holder', () => commOf(fdHolder.pid) === 'sleep');
-  const ino3 = nsInode(H3, 'mnt');
-  process.kill(H3, 'SIGKILL');
-  await waitFor(`PID ${H3} to go`, () => !existsSync(`/proc/${H3}`));
-  const byFd = nsxJson<MountsOutput>(['mounts', '--ns', String(ino3), '--json']);
-  assert.equal(byFd.namespace.ns, ino3);
-  assert.equal(byFd.namespace.via, `entered through fd 3 of PID ${fdHolder.pid}`);
-  assert.equal(byFd.mounts.find((x) => x.source === source3)?.target, dir3, 'the mount made inside is listed');
+    const nobody = nsx(['mounts', '--ns', String(ino), '--json'], {
+      cli,
+      wrapper: ['runuser', '-u', 'nobody', '--'],
+      cwd: path.dirname(cli),
+    });
+    assert.notEqual(nobody.status, 0, 'refused');
+    assert.equal(nobody.stdout, '');
+    assert.equal(nobody.stderr.trim().split('\n').length, 1, `one line: ${nobody.stderr}`);
+    assert.match(nobody.stderr, /^nsx: .*root.*--as-root/);
+    assert.doesNotMatch(nobody.stderr, /\n\s+at /, 'no stack trace');
+  },
+);
 
-  const nobody = nsx(['mounts', '--ns', String(ino), '--json'], { cli, wrapper: ['runuser', '-u', 'nobody', '--'], cwd: path.dirname(cli) });
-  assert.notEqual(nobody.status, 0, 'refused');
-  assert.equal(nobody.stdout, '');
-  assert.equal(nobody.stderr.trim().split('\n').length, 1, `one line: ${nobody.stderr}`);
-  assert.match(nobody.stderr, /^nsx: .*root.*--as-root/);
-  assert.doesNotMatch(nobody.stderr, /\n\s+at /, 'no stack trace');
-});
+test(
+  "as an ordinary user, another user's process: its mounts are read, and propagation names the namespace it is in",
+  { skip },
+  async (t) => {
+    const s = new Scenario(t);
+    const cli = readableCli(s);
+    const opts = { cli, wrapper: ['runuser', '-u', 'nobody', '--'], cwd: path.dirname(cli) };
+    const rootSleep = (await s.start('sleep', ['1000'])).pid;
+    const host = nsInode('self', 'mnt');
+    assert.equal(nsInode(rootSleep, 'mnt'), host, "setup: root's sleep is in the host namespace");
 
-test('as an ordinary user, another user\'s process: its mounts are read, and propagation names the namespace it is in', { skip }, async (t) => {
-  const s = new Scenario(t);
-  const cli = readableCli(s);
-  const opts = { cli, wrapper: ['runuser', '-u', 'nobody', '--'], cwd: path.dirname(cli) };
-  const rootSleep = (await s.start('sleep', ['1000'])).pid;
-  const host = nsInode('self', 'mnt');
-  assert.equal(nsInode(rootSleep, 'mnt'), host, 'setup: root\'s sleep is in the host namespace');
+    const table = nsxJson<MountsOutput>(['mounts', '--pid', String(rootSleep), '--json'], opts);
+    assert.equal(table.namespace.ns, null, 'its ns link is not readable to nobody');
+    assert.deepEqual(
+      table.mounts.map((m) => m.id),
+      nsxJson<MountsOutput>(['mounts', '--pid', String(rootSleep), '--json']).mounts.map((m) => m.id),
+      'nobody reads the same mounts as root',
+    );
+    // nobody's own nsx is in the host namespace too, so the namespace is known by its inode.
+    const answer = nsxJson<PropagationAnswer>(
+      ['propagation', '--pid', String(rootSleep), '--path', '/tmp', '--json'],
+      opts,
+    );
+    assert.equal(answer.ns, host);
+    assert.equal(answer.mount.target, '/');
+  },
+);
 
-  const table = nsxJson<MountsOutput>(['mounts', '--pid', String(rootSleep), '--json'], opts);
-  assert.equal(table.namespace.ns, null, 'its ns link is not readable to nobody');
-  assert.deepEqual(
-    table.mounts.map((m) => m.id),
-    nsxJson<MountsOutput>(['mounts', '--pid', String(rootSleep), '--json']).mounts.map((m) => m.id),
-    'nobody reads the same mounts as root',
-  );
-  // nobody's own nsx is in the host namespace too, so the namespace is known by its inode.
-  const answer = nsxJson<PropagationAnswer>(['propagation', '--pid', String(rootSleep), '--path', '/tmp', '--json'], opts);
-  assert.equal(answer.ns, host);
-  assert.equal(answer.mount.target, '/');
-});
+test(
+  'bad targets (a vanished PID, a zombie, a gone or non-mount namespace, both --pid and --ns) and relative paths are refused with their message, and nothing is left running',
+  { skip },
+  async (t) => {
+    const s = new Scenario(t);
+    const gone = await s.start('true', []);
+    await waitFor('true to exit', () => gone.child.exitCode !== null);
+    await waitFor(`PID ${gone.pid} to be reaped`, () => !existsSync(`/proc/${gone.pid}`));
+    const netNs = nsInode('self', 'net');
+    // A zombie: a child its parent (exec'd into sleep) never waits for.
+    const parent = await s.start('sh', ['-c', 'sleep 0 & exec sleep 1000']);
+    const zombie = await waitFor(
+      'a zombie child',
+      () => processes().find((p) => p.state === 'Z' && p.ppid === parent.pid)?.pid,
+    );
 
-test('bad targets (a vanished PID, a zombie, a gone or non-mount namespace, both --pid and --ns) and relative paths are refused with their message, and nothing is left running', { skip }, async (t) => {
-  const s = new Scenario(t);
-  const gone = await s.start('true', []);
-  await waitFor('true to exit', () => gone.child.exitCode !== null);
-  await waitFor(`PID ${gone.pid} to be reaped`, () => !existsSync(`/proc/${gone.pid}`));
-  const netNs = nsInode('self', 'net');
-  // A zombie: a child its parent (exec'd into sleep) never waits for.
-  const parent = await s.start('sh', ['-c', 'sleep 0 & exec sleep 1000']);
-  const zombie = await waitFor('a zombie child', () => processes().find((p) => p.state === 'Z' && p.ppid === parent.pid)?.pid);
-
-  // What nsx starts (nsenter, cat) would be left to PID 1 if nsx exited without ending it.
-  const helpers = () => new Set(processes().filter((p) => p.ppid === 1 && ['nsenter', 'cat'].includes(p.comm)).map((p) => p.pid));
-  const before = helpers();
-  const refused = (args: string[], r: CliResult, status: number, message: RegExp) => {
-    const what = `nsx ${args.join(' ')}`;
-    assert.equal(r.status, status, `${what}: ${r.stderr}`);
-    assert.equal(r.stdout, '', `${what}: nothing on stdout`);
-    assert.equal(r.stderr.trim().split('\n').length, 1, `${what}: one line: ${r.stderr}`);
-    assert.match(r.stderr.trim(), message, what);
-  };
-  const cases: [string[], number, RegExp][] = [
-    [['mounts', '--pid', String(gone.pid)], 2, new RegExp(`^nsx: no process with PID ${gone.pid}$`)],
-    [['propagation', '--pid', String(gone.pid), '--path', '/'], 2, new RegExp(`^nsx: no process with PID ${gone.pid}$`)],
-    [['mounts', '--pid', String(zombie)], 1, new RegExp(`^nsx: PID ${zombie} has no mount namespace left \\(it is exiting\\)$`)],
-    [['propagation', '--pid', String(zombie), '--path', '/'], 1, new RegExp(`^nsx: PID ${zombie} has no mount namespace left`)],
-    [['mounts', '--ns', String(netNs)], 2, new RegExp(`^nsx: namespace ${netNs} is a net namespace, not a mount namespace$`)],
-    [['propagation', '--path', 'tmp/x'], 2, /^nsx: 'tmp\/x' is not an absolute path \(see 'nsx --help'\)$/],
-    [['propagation', '--pid', String(process.pid), '--path', './x'], 2, /^nsx: '\.\/x' is not an absolute path/],
-    [['mounts', '--pid', String(process.pid), '--ns', String(nsInode('self', 'mnt'))], 2, /^nsx: mounts takes one of --pid PID and --ns INODE/],
-    [['propagation', '--pid', String(process.pid), '--ns', String(nsInode('self', 'mnt')), '--path', '/'], 2, /^nsx: propagation takes one of --pid PID and --ns INODE/],
-  ];
-  for (const json of [[], ['--json']]) {
-    for (const [args, status, message] of cases) refused([...args, ...json], nsx([...args, ...json]), status, message);
-    // A namespace that is gone: nsfs hands its inode to the next namespace made anywhere, so
-    // each run gets a fresh one, and a run that met a new namespace under it is done again.
-    for (const args of [(ino: number) => ['mounts', '--ns', String(ino)], (ino: number) => ['propagation', '--ns', String(ino), '--path', '/']]) {
-      for (let attempt = 1; ; attempt++) {
-        const holder = await mountNamespace(s, null);
-        const ino = nsInode(holder, 'mnt');
-        process.kill(holder, 'SIGKILL');
-        await waitFor(`PID ${holder} to go`, () => !existsSync(`/proc/${holder}`));
-        const r = nsx([...args(ino), ...json]);
-        if (!/no mount namespace has inode/.test(r.stderr) && attempt < 5 && namespaceExists(ino)) continue;
-        refused([...args(ino), ...json], r, 2, new RegExp(`^nsx: no mount namespace has inode ${ino}$`));
-        break;
+    // What nsx starts (nsenter, cat) would be left to PID 1 if nsx exited without ending it.
+    const helpers = () =>
+      new Set(
+        processes()
+          .filter((p) => p.ppid === 1 && ['nsenter', 'cat'].includes(p.comm))
+          .map((p) => p.pid),
+      );
+    const before = helpers();
+    const refused = (args: string[], r: CliResult, status: number, message: RegExp) => {
+      const what = `nsx ${args.join(' ')}`;
+      assert.equal(r.status, status, `${what}: ${r.stderr}`);
+      assert.equal(r.stdout, '', `${what}: nothing on stdout`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${what}: one line: ${r.stderr}`);
+      assert.match(r.stderr.trim(), message, what);
+    };
+    const cases: [string[], number, RegExp][] = [
+      [['mounts', '--pid', String(gone.pid)], 2, new RegExp(`^nsx: no process with PID ${gone.pid}$`)],
+      [
+        ['propagation', '--pid', String(gone.pid), '--path', '/'],
+        2,
+        new RegExp(`^nsx: no process with PID ${gone.pid}$`),
+      ],
+      [
+        ['mounts', '--pid', String(zombie)],
+        1,
+        new RegExp(`^nsx: PID ${zombie} has no mount namespace left \\(it is exiting\\)$`),
+      ],
+      [
+        ['propagation', '--pid', String(zombie), '--path', '/'],
+        1,
+        new RegExp(`^nsx: PID ${zombie} has no mount namespace left`),
+      ],
+      [
+        ['mounts', '--ns', String(netNs)],
+        2,
+        new RegExp(`^nsx: namespace ${netNs} is a net namespace, not a mount namespace$`),
+      ],
+      [['propagation', '--path', 'tmp/x'], 2, /^nsx: 'tmp\/x' is not an absolute path \(see 'nsx --help'\)$/],
+      [['propagation', '--pid', String(process.pid), '--path', './x'], 2, /^nsx: '\.\/x' is not an absolute path/],
+      [
+        ['mounts', '--pid', String(process.pid), '--ns', String(nsInode('self', 'mnt'))],
+        2,
+        /^nsx: mounts takes one of --pid PID and --ns INODE/,
+      ],
+      [
+        ['propagation', '--pid', String(process.pid), '--ns', String(nsInode('self', 'mnt')), '--path', '/'],
+        2,
+        /^nsx: propagation takes one of --pid PID and --ns INODE/,
+      ],
+    ];
+    for (const json of [[], ['--json']]) {
+      for (const [args, status, message] of cases)
+        refused([...args, ...json], nsx([...args, ...json]), status, message);
+      // A namespace that is gone: nsfs hands its inode to the next namespace made anywhere, so
+      // each run gets a fresh one, and a run that met a new namespace under it is done again.
+      for (const args of [
+        (ino: number) => ['mounts', '--ns', String(ino)],
+        (ino: number) => ['propagation', '--ns', String(ino), '--path', '/'],
+      ]) {
+        for (let attempt = 1; ; attempt++) {
+          const holder = await mountNamespace(s, null);
+          const ino = nsInode(holder, 'mnt');
+          process.kill(holder, 'SIGKILL');
+          await waitFor(`PID ${holder} to go`, () => !existsSync(`/proc/${holder}`));
+          const r = nsx([...args(ino), ...json]);
+          if (!/no mount namespace has inode/.test(r.stderr) && attempt < 5 && namespaceExists(ino)) continue;
+          refused([...args(ino), ...json], r, 2, new RegExp(`^nsx: no mount namespace has inode ${ino}$`));
+          break;
+        }
       }
     }
-  }
-  await sleepMs(200);
-  assert.deepEqual([...helpers()].filter((p) => !before.has(p)), [], 'no nsenter or cat left running');
-});
+    await sleepMs(200);
+    assert.deepEqual(
+      [...helpers()].filter((p) => !before.has(p)),
+      [],
+      'no nsenter or cat left running',
+    );
+  },
+);

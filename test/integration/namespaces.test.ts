@@ -6,12 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import {
-  NS_TYPES,
-  type Holder,
-  type NamespaceRecord,
-  type NsType,
-} from '../../src/core/model/snapshot';
+import { NS_TYPES, type Holder, type NamespaceRecord, type NsType } from '../../src/core/model/snapshot';
 import {
   REPO,
   Scenario,
@@ -78,7 +73,12 @@ test(
     const r2 = findNs(snap, ns2);
     const r1 = findNs(snap, ns1);
     const r0 = findNs(snap, host);
-    for (const [name, rec] of [['ns3', r3], ['ns2', r2], ['ns1', r1], ['host', r0]] as const) {
+    for (const [name, rec] of [
+      ['ns3', r3],
+      ['ns2', r2],
+      ['ns1', r1],
+      ['host', r0],
+    ] as const) {
       assert.ok(rec, `${name} pid namespace missing from snapshot`);
       assert.equal(rec.type, 'pid', `${name} type`);
     }
@@ -95,7 +95,10 @@ test(
     // `list --type pid` keeps only pid namespaces and includes all three.
     const pidOnly = listJson(['--type', 'pid']);
     assert.ok(pidOnly.namespaces.length > 0);
-    assert.ok(pidOnly.namespaces.every((n) => n.type === 'pid'), 'list --type pid returned other types');
+    assert.ok(
+      pidOnly.namespaces.every((n) => n.type === 'pid'),
+      'list --type pid returned other types',
+    );
     for (const ino of [ns1, ns2, ns3, host]) assert.ok(findNs(pidOnly, ino), `list --type pid lacks ${ino}`);
 
     // `list --pid D` lists exactly the namespaces of D.
@@ -157,7 +160,15 @@ test(
   async (t) => {
     const s = new Scenario(t);
     // unshare execs unshare execs sleep: the middle user namespace keeps no process.
-    const p = await s.start('unshare', ['--user', '--map-root-user', 'unshare', '--user', '--map-root-user', 'sleep', '1000']);
+    const p = await s.start('unshare', [
+      '--user',
+      '--map-root-user',
+      'unshare',
+      '--user',
+      '--map-root-user',
+      'sleep',
+      '1000',
+    ]);
     await waitFor('unshare to exec sleep', () => commOf(p.pid) === 'sleep');
     const inner = nsInode(p.pid, 'user');
     const hostUser = nsInode('self', 'user');
@@ -284,7 +295,10 @@ test(
     `;
     const p = await s.start(process.execPath, ['-e', main]);
     const line = await waitFor('the worker thread to unshare', () =>
-      p.stdout().split('\n').find((l) => l.startsWith('tid ') || l.startsWith('error ')),
+      p
+        .stdout()
+        .split('\n')
+        .find((l) => l.startsWith('tid ') || l.startsWith('error ')),
     );
     const m = /^tid (\d+) rc (-?\d+)$/.exec(line);
     assert.ok(m && m[2] === '0', `setup: unshare(CLONE_NEWUTS) in a worker: ${line}`);

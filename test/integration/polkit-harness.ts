@@ -15,7 +15,16 @@
  * parallel (package.json runs them with --test-concurrency=1).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { run, uniqueName, waitFor, type CliResult, type Scenario } from './helpers';
@@ -35,8 +44,15 @@ const RULES_TIMEOUT_MS = 15_000;
 function polkitOnBus(): boolean | null {
   const r = spawnSync(
     'dbus-send',
-    ['--system', '--print-reply', '--reply-timeout=2000', '--dest=org.freedesktop.DBus',
-      '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.PolicyKit1'],
+    [
+      '--system',
+      '--print-reply',
+      '--reply-timeout=2000',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      'string:org.freedesktop.PolicyKit1',
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5_000 },
   );
   return r.status === 0 ? /boolean true/.test(r.stdout) : null;
@@ -97,13 +113,15 @@ function startSystemBus(s: Scenario, config: string[] = ['--system']): void {
  */
 export function withoutPolkit(s: Scenario, bus: boolean): string | null {
   const owned = polkitOnBus();
-  if (owned !== null) return `a system bus runs here already${owned ? ' with polkitd on it' : ''}: not stopped by a test`;
+  if (owned !== null)
+    return `a system bus runs here already${owned ? ' with polkitd on it' : ''}: not stopped by a test`;
   if (!bus) return null;
   const dir = mkdtempSync(path.join(tmpdir(), uniqueName('bus-')));
   s.defer(`rm -r ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   const config = path.join(dir, 'system-without-services.conf');
   const system = readFileSync('/usr/share/dbus-1/system.conf', 'utf8');
-  if (!system.includes('<standard_system_servicedirs/>')) throw new Error('/usr/share/dbus-1/system.conf names no <standard_system_servicedirs/> to leave out');
+  if (!system.includes('<standard_system_servicedirs/>'))
+    throw new Error('/usr/share/dbus-1/system.conf names no <standard_system_servicedirs/> to leave out');
   writeFileSync(config, system.replace('<standard_system_servicedirs/>', ''));
   startSystemBus(s, ['--config-file', config]);
   return null;
@@ -117,8 +135,11 @@ export async function ensurePolkit(s: Scenario): Promise<void> {
   const polkitd = await s.start(POLKITD, ['--no-debug']);
   s.defer(`stop polkitd ${polkitd.pid}`, () => stop(polkitd.pid, 'polkitd'));
   const ended = (): number | string | null => polkitd.child.exitCode ?? polkitd.child.signalCode;
-  await waitFor('polkitd to own org.freedesktop.PolicyKit1 on the system bus', () =>
-    ended() !== null || polkitOnBus() === true, 10_000);
+  await waitFor(
+    'polkitd to own org.freedesktop.PolicyKit1 on the system bus',
+    () => ended() !== null || polkitOnBus() === true,
+    10_000,
+  );
   // Ours exits if a bus-activated polkitd took the name first: that one serves as well.
   if (polkitOnBus() !== true) throw new Error(`${POLKITD} --no-debug exited (${ended()}), polkit not on the bus`);
 }
@@ -177,9 +198,10 @@ export async function grantAction(s: Scenario, user: string, actionId?: string):
   let lastStderr = '';
   const granted = (): boolean => {
     try {
-      const r = actionId === undefined
-        ? runAsUser(user, ['pkexec', '/bin/true'])
-        : runAsUser(user, ['sh', '-c', 'exec pkcheck --action-id "$1" --process $$', 'sh', actionId]);
+      const r =
+        actionId === undefined
+          ? runAsUser(user, ['pkexec', '/bin/true'])
+          : runAsUser(user, ['sh', '-c', 'exec pkcheck --action-id "$1" --process $$', 'sh', actionId]);
       lastStderr = r.stderr.trim();
       return r.status === 0;
     } catch {
@@ -198,11 +220,13 @@ export async function grantAction(s: Scenario, user: string, actionId?: string):
   };
   s.defer(`revoke ${file}`, () => grant.revoke());
   // Renamed into place so polkitd never parses a half-written file (it ignores *.tmp).
-  writeFileSync(`${file}.tmp`,
+  writeFileSync(
+    `${file}.tmp`,
     `// test/integration/polkit-harness.ts, test pid ${process.pid}\n` +
-    'polkit.addRule(function (action, subject) {\n' +
-    `  if (subject.user === ${JSON.stringify(user)}${condition}) return polkit.Result.YES;\n` +
-    '});\n');
+      'polkit.addRule(function (action, subject) {\n' +
+      `  if (subject.user === ${JSON.stringify(user)}${condition}) return polkit.Result.YES;\n` +
+      '});\n',
+  );
   chmodSync(`${file}.tmp`, 0o644);
   renameSync(`${file}.tmp`, file);
   try {
@@ -228,7 +252,15 @@ export interface RunAsUserOptions {
  */
 export function runAsUser(user: string, argv: string[], opts: RunAsUserOptions = {}): CliResult {
   const { home } = passwd(user);
-  const env = { PATH: '/usr/bin:/bin', SHELL: '/bin/bash', HOME: home, USER: user, LOGNAME: user, LANG: 'C.UTF-8', ...opts.env };
+  const env = {
+    PATH: '/usr/bin:/bin',
+    SHELL: '/bin/bash',
+    HOME: home,
+    USER: user,
+    LOGNAME: user,
+    LANG: 'C.UTF-8',
+    ...opts.env,
+  };
   const r = spawnSync(
     'setsid',
     ['--wait', 'runuser', '-u', user, '--', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv],

@@ -15,8 +15,29 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { NamespaceDetails } from '../../src/core/details/types';
 import { shellQuote } from '../../src/core/terminals/argv';
-import { Scenario, type Started, descendants, readableCli, findNs, findProc, needs, nsInode, runCli, waitFor, type CliResult, type Snapshot } from './helpers';
-import { createTestUser, ensurePolkit, grantAction, POLKIT_TOOLS, runAsUser, withoutPolkit, type TestUser } from './polkit-harness';
+import {
+  Scenario,
+  type Started,
+  descendants,
+  readableCli,
+  findNs,
+  findProc,
+  needs,
+  nsInode,
+  runCli,
+  waitFor,
+  type CliResult,
+  type Snapshot,
+} from './helpers';
+import {
+  createTestUser,
+  ensurePolkit,
+  grantAction,
+  POLKIT_TOOLS,
+  runAsUser,
+  withoutPolkit,
+  type TestUser,
+} from './polkit-harness';
 
 const GENERIC_ACTION = 'org.freedesktop.policykit.exec';
 const ACTION_ID = 'org.namespaceexplorer.nsx';
@@ -34,7 +55,10 @@ const STALE =
 const NO_POLKIT =
   'nsx: polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)';
 
-const SKIP = needs({ root: 'creates a user, writes polkit rules and installs the polkit policy', tools: [...POLKIT_TOOLS, 'pgrep', 'unshare', 'script'] });
+const SKIP = needs({
+  root: 'creates a user, writes polkit rules and installs the polkit policy',
+  tools: [...POLKIT_TOOLS, 'pgrep', 'unshare', 'script'],
+});
 
 // ---------------------------------------------------------------------------------
 
@@ -146,7 +170,11 @@ test(
   async (t) => {
     const setup = await setUp(t);
     // The premise: polkit asks for a password here (and nobody can give it).
-    assert.equal(runAsUser(setup.user.name, ['pkexec', '/bin/true']).status, 127, 'setup: pkexec is refused to the new user');
+    assert.equal(
+      runAsUser(setup.user.name, ['pkexec', '/bin/true']).status,
+      127,
+      'setup: pkexec is refused to the new user',
+    );
 
     assertRefusedNoAgent(nsxAsUser(setup, ['snapshot', '--as-root']), 'snapshot --as-root');
     assertNothingRunning(setup.user);
@@ -158,7 +186,11 @@ test(
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
-    assert.equal(runAsUser(setup.user.name, ['pkexec', '/bin/true']).status, 127, 'setup: pkexec is refused to the new user');
+    assert.equal(
+      runAsUser(setup.user.name, ['pkexec', '/bin/true']).status,
+      127,
+      'setup: pkexec is refused to the new user',
+    );
 
     const r = nsxAsUser(setup, ['list', '--as-root']);
     assertNothingRunning(setup.user);
@@ -187,7 +219,11 @@ for (const bus of [false, true]) {
       // Sharing the terminal, pkexec says why there first; nsx's last line must agree with it.
       const shared = nsxAsUser(setup, ['list', '--as-root']);
       assert.equal(shared.status, 127, show(shared));
-      assert.match(shared.stderr, /Error getting authority|Error checking for authorization/, `pkexec said it first\n${show(shared)}`);
+      assert.match(
+        shared.stderr,
+        /Error getting authority|Error checking for authorization/,
+        `pkexec said it first\n${show(shared)}`,
+      );
       assert.equal(shared.stderr.trimEnd().split('\n').at(-1), NO_POLKIT, show(shared));
       assertNothingRunning(setup.user);
     },
@@ -195,7 +231,7 @@ for (const bus of [false, true]) {
 }
 
 test(
-  'granted: snapshot --as-root scans as root for the user (root\'s process in its own net namespace is visible, hidden without --as-root); --output writes it as the user',
+  "granted: snapshot --as-root scans as root for the user (root's process in its own net namespace is visible, hidden without --as-root); --output writes it as the user",
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -250,14 +286,15 @@ test(
 );
 
 test(
-  'granted: enter root\'s process as the user (its net namespace, the user\'s uid) or --as-root (uid 0); a vanished PID is refused before anything runs',
+  "granted: enter root's process as the user (its net namespace, the user's uid) or --as-root (uid 0); a vanished PID is refused before anything runs",
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
     const { s, user } = setup;
     const target = await rootInNewNet(s);
     await grantAction(s, user.name);
-    const enter = (...rest: string[]): CliResult => nsxAsUser(setup, ['enter', '--pid', String(target.pid), '--type', 'net', ...rest]);
+    const enter = (...rest: string[]): CliResult =>
+      nsxAsUser(setup, ['enter', '--pid', String(target.pid), '--type', 'net', ...rest]);
 
     const ns = enter('--', 'readlink', '/proc/self/ns/net');
     assert.equal(ns.status, 0, show(ns));
@@ -306,7 +343,10 @@ test(
     const command = findProc(parseSnapshot(r.stdout, 'snapshot --as-root'), holder.pid)?.command ?? '';
     const broken = [...command].filter((c) => c === '\ufffd').length;
     assert.equal(broken, 0, `${broken} characters of ${holder.pid}'s command line came through as U+FFFD`);
-    assert.ok(command.endsWith(` ${text}`), `the command line of ${holder.pid} ends with the text (${command.length} characters)`);
+    assert.ok(
+      command.endsWith(` ${text}`),
+      `the command line of ${holder.pid} ends with the text (${command.length} characters)`,
+    );
   },
 );
 
@@ -318,28 +358,68 @@ test(
     const { s, user } = setup;
     const target = await rootInNewNet(s);
     await grantAction(s, user.name);
-    const env = ['PATH=/usr/bin:/bin', 'SHELL=/bin/bash', `HOME=${user.home}`, `USER=${user.name}`, `LOGNAME=${user.name}`, 'LANG=C.UTF-8', 'TERM=xterm', 'NSX_HOLD=1'];
+    const env = [
+      'PATH=/usr/bin:/bin',
+      'SHELL=/bin/bash',
+      `HOME=${user.home}`,
+      `USER=${user.name}`,
+      `LOGNAME=${user.name}`,
+      'LANG=C.UTF-8',
+      'TERM=xterm',
+      'NSX_HOLD=1',
+    ];
     /** nsx enter as the user in a terminal of its own (script gives it a pty, on which pkexec could ask). */
     const enterHeld = (...extra: string[]) =>
-      s.start('runuser', ['-u', user.name, '--', 'env', '-i', ...env, 'script', '-qfec', shellQuote([process.execPath, setup.cli, 'enter', '--pid', String(target.pid), '--type', 'net', ...extra]), '/dev/null'], { input: true });
-    const ends = async (term: Started) => new Promise<number | null>((resolve) => (term.child.exitCode !== null ? resolve(term.child.exitCode) : term.child.once('exit', (code) => resolve(code))));
+      s.start(
+        'runuser',
+        [
+          '-u',
+          user.name,
+          '--',
+          'env',
+          '-i',
+          ...env,
+          'script',
+          '-qfec',
+          shellQuote([process.execPath, setup.cli, 'enter', '--pid', String(target.pid), '--type', 'net', ...extra]),
+          '/dev/null',
+        ],
+        { input: true },
+      );
+    const ends = async (term: Started) =>
+      new Promise<number | null>((resolve) =>
+        term.child.exitCode !== null ? resolve(term.child.exitCode) : term.child.once('exit', (code) => resolve(code)),
+      );
 
     const killed = await enterHeld();
     // The helper's child (not a subshell of its start-up), once idle: a command its start-up runs (dircolors) would outlive it.
-    const shell = await waitFor('the user\'s shell in the net namespace, idle', () => {
+    const shell = await waitFor("the user's shell in the net namespace, idle", () => {
       const procs = descendants(killed.pid);
-      return procs.find((d) => d.comm === 'bash' && procs.some((p) => p.pid === d.ppid && p.comm !== 'bash') && nsInode(d.pid, 'net') === target.net && descendants(d.pid).length === 0)?.pid;
+      return procs.find(
+        (d) =>
+          d.comm === 'bash' &&
+          procs.some((p) => p.pid === d.ppid && p.comm !== 'bash') &&
+          nsInode(d.pid, 'net') === target.net &&
+          descendants(d.pid).length === 0,
+      )?.pid;
     });
     process.kill(shell, 'SIGKILL');
     await waitFor('nsx asks for Enter', () => killed.stdout().includes('Press Enter to close this terminal.'));
-    assert.ok(killed.stdout().includes(`nsx: the shell was killed (SIGKILL); you have left net of sleep (${target.pid})\r\n`), killed.stdout());
+    assert.ok(
+      killed.stdout().includes(`nsx: the shell was killed (SIGKILL); you have left net of sleep (${target.pid})\r\n`),
+      killed.stdout(),
+    );
     killed.child.stdin!.write('\n');
     assert.equal(await ends(killed), 0, killed.stdout());
 
     // The helper's own failure (the PID is no longer the process chosen): said, held, 0.
     const refused = await enterHeld('--start-time', '1');
     await waitFor('nsx asks for Enter', () => refused.stdout().includes('Press Enter to close this terminal.'));
-    assert.match(refused.stdout(), new RegExp(`nsx: PID ${target.pid} is now another process: sleep exited and its PID was reused\r\n`), refused.stdout());
+    assert.match(
+      refused.stdout(),
+      new RegExp(`nsx: PID ${target.pid} is now another process: sleep exited and its PID was reused\r\n`),
+      refused.stdout(),
+    );
     refused.child.stdin!.write('\n');
     assert.equal(await ends(refused), 0, refused.stdout());
     assert.equal(refused.stdout().match(/Press Enter/g)?.length, 1, `held once, by the helper:\n${refused.stdout()}`);
@@ -370,10 +450,17 @@ test(
       const st = lstatSync(p);
       assert.equal(st.uid, 0, `${p} belongs to root`);
       assert.equal(st.gid, 0, `${p} has root's group`);
-      assert.equal(st.mode & 0o022, 0, `${p} is not writable by group or others (mode ${(st.mode & 0o7777).toString(8)})`);
+      assert.equal(
+        st.mode & 0o022,
+        0,
+        `${p} is not writable by group or others (mode ${(st.mode & 0o7777).toString(8)})`,
+      );
     }
     assert.ok(statSync(HELPER).mode & 0o100, `${HELPER} is executable`);
-    assert.ok(readFileSync(path.join(INSTALL_DIR, 'cli.js')).equals(readFileSync(setup.cli)), 'the installed cli.js is the user\'s build');
+    assert.ok(
+      readFileSync(path.join(INSTALL_DIR, 'cli.js')).equals(readFileSync(setup.cli)),
+      "the installed cli.js is the user's build",
+    );
 
     // Only the scan action: pkcheck (the harness's check) waits until polkitd has read the .policy.
     await grantAction(s, user.name, SCAN_ACTION);
@@ -399,7 +486,11 @@ test(
     appendFileSync(setup.cli, '// changed by test/integration/polkit.test.ts\n');
     const stale = nsxAsUser(setup, ['snapshot', '--as-root']);
     assert.equal(stale.status, 127, show(stale));
-    assert.equal(stale.stderr, `${STALE}\n${NO_AGENT}\n`, `the stale helper named once, then the refusal\n${show(stale)}`);
+    assert.equal(
+      stale.stderr,
+      `${STALE}\n${NO_AGENT}\n`,
+      `the stale helper named once, then the refusal\n${show(stale)}`,
+    );
   },
 );
 
@@ -428,15 +519,24 @@ test(
     const r = nsxAsUser(setup, ['snapshot', '--as-root', '--details']);
     assert.equal(r.status, 0, show(r));
     const snap = parseSnapshot(r.stdout, 'snapshot --as-root --details');
-    for (const [type, ino] of Object.entries(inside)) assertReadInside(snap.details?.[ino], `snapshot --details: ${type} namespace ${ino}`);
+    for (const [type, ino] of Object.entries(inside))
+      assertReadInside(snap.details?.[ino], `snapshot --details: ${type} namespace ${ino}`);
     const uts = snap.details?.[inside.uts];
-    assert.equal(uts?.type === 'uts' && uts.hostname, readFileSync('/proc/sys/kernel/hostname', 'utf8').trim(), 'the copied hostname of the new UTS namespace');
+    assert.equal(
+      uts?.type === 'uts' && uts.hostname,
+      readFileSync('/proc/sys/kernel/hostname', 'utf8').trim(),
+      'the copied hostname of the new UTS namespace',
+    );
 
     const shown = nsxAsUser(setup, ['show', String(inside.net), '--as-root', '--json']);
     assert.equal(shown.status, 0, show(shown));
     const net = JSON.parse(shown.stdout) as NamespaceDetails;
     assertReadInside(net, `show ${inside.net} --as-root`);
-    assert.deepEqual(net.type === 'net' && net.interfaces?.map((i) => i.name), ['lo'], 'its one interface, read through netlink inside');
+    assert.deepEqual(
+      net.type === 'net' && net.interfaces?.map((i) => i.name),
+      ['lo'],
+      'its one interface, read through netlink inside',
+    );
   },
 );
 

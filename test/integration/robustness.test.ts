@@ -13,7 +13,10 @@ import { CLI, runCli } from './helpers';
 
 test('processes exiting mid-scan are counted as vanished and never crash the scan', async (t) => {
   // A shell forking short-lived children as fast as it can, in its own process group.
-  const churn = spawn('sh', ['-c', 'while :; do /bin/true & /bin/true & wait; done'], { detached: true, stdio: 'ignore' });
+  const churn = spawn('sh', ['-c', 'while :; do /bin/true & /bin/true & wait; done'], {
+    detached: true,
+    stdio: 'ignore',
+  });
   t.after(() => process.kill(-churn.pid!, 'SIGKILL'));
   await new Promise((r) => setTimeout(r, 200));
   let vanished = 0;
@@ -42,7 +45,10 @@ test('without koffi the scan still lists every namespace and says the hierarchy 
   copyFileSync(CLI, cli);
   const r = runCli(['list', '--json'], { cli });
   assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { namespaces: { type: string; pns: unknown; ons: unknown }[]; capabilities: { hierarchy: boolean; hierarchyError?: string } };
+  const out = JSON.parse(r.stdout) as {
+    namespaces: { type: string; pns: unknown; ons: unknown }[];
+    capabilities: { hierarchy: boolean; hierarchyError?: string };
+  };
   assert.equal(out.capabilities.hierarchy, false);
   assert.match(out.capabilities.hierarchyError ?? '', /koffi/);
   assert.deepEqual(new Set(out.namespaces.map((n) => n.type)).size, 8, 'all eight types found');

@@ -22,7 +22,7 @@ import {
 const NOBODY = 65534;
 
 test(
-  'as nobody: root processes are listed as hidden EACCES and counted, and nobody\'s own user+net namespace is fully visible',
+  "as nobody: root processes are listed as hidden EACCES and counted, and nobody's own user+net namespace is fully visible",
   { skip: needs({ root: 'runs the CLI as the user nobody through runuser', tools: ['runuser', 'unshare'] }) },
   async (t) => {
     const s = new Scenario(t);
@@ -32,9 +32,20 @@ test(
     const rootSleeps: number[] = [];
     for (let i = 0; i < 3; i++) rootSleeps.push((await s.start('sleep', ['1000'])).pid);
 
-    const own = await s.start('runuser', ['-u', 'nobody', '--', 'unshare', '--user', '--map-root-user', '--net', 'sleep', '1000']);
-    const ownSleep = await waitFor('nobody\'s sleep in its own user namespace', () =>
-      descendants(own.pid).find((d) => d.comm === 'sleep')?.pid,
+    const own = await s.start('runuser', [
+      '-u',
+      'nobody',
+      '--',
+      'unshare',
+      '--user',
+      '--map-root-user',
+      '--net',
+      'sleep',
+      '1000',
+    ]);
+    const ownSleep = await waitFor(
+      "nobody's sleep in its own user namespace",
+      () => descendants(own.pid).find((d) => d.comm === 'sleep')?.pid,
     );
     const ownNet = nsInode(ownSleep, 'net');
     assert.notEqual(ownNet, nsInode('self', 'net'), 'setup: nobody made a new net namespace');
@@ -52,7 +63,11 @@ test(
 
     const hiddenProcs = snap.processes.filter((p) => p.hidden !== undefined);
     // Processes that exited mid-scan are counted (vanished) but have no record to list.
-    assert.equal(snap.hidden.total - snap.hidden.byReason.vanished, hiddenProcs.length, 'hidden.total = processes with a hidden field + vanished');
+    assert.equal(
+      snap.hidden.total - snap.hidden.byReason.vanished,
+      hiddenProcs.length,
+      'hidden.total = processes with a hidden field + vanished',
+    );
     assert.ok(snap.hidden.total >= rootSleeps.length, `hidden.total ${snap.hidden.total} < ${rootSleeps.length}`);
     assert.ok(snap.hidden.byReason.EACCES > 0, 'byReason.EACCES > 0');
     assert.equal(
@@ -72,6 +87,6 @@ test(
     assert.equal(net.type, 'net');
     assert.ok(net.nprocs >= 1, `nprocs: ${describeNs(net)}`);
     assert.equal(net.pid, ownSleep);
-    assert.equal(net.ons, nsInode(ownSleep, 'user'), 'owned by nobody\'s user namespace');
+    assert.equal(net.ons, nsInode(ownSleep, 'user'), "owned by nobody's user namespace");
   },
 );

@@ -19,7 +19,13 @@ const PASSWD = [
 ].join('\n');
 
 test('parsePasswdEntry finds the entry of a UID: name, GID, home and shell', () => {
-  assert.deepEqual(parsePasswdEntry(PASSWD, 1000), { uid: 1000, gid: 1000, name: 'alice', home: '/home/alice', shell: '/usr/bin/zsh' });
+  assert.deepEqual(parsePasswdEntry(PASSWD, 1000), {
+    uid: 1000,
+    gid: 1000,
+    name: 'alice',
+    home: '/home/alice',
+    shell: '/usr/bin/zsh',
+  });
   assert.deepEqual(parsePasswdEntry(PASSWD, 0), { uid: 0, gid: 0, name: 'root', home: '/root', shell: '/bin/bash' });
 });
 
@@ -28,8 +34,20 @@ test('parsePasswdEntry: the first entry of a UID wins', () => {
 });
 
 test('parsePasswdEntry: an empty shell is /bin/sh and an empty home is /', () => {
-  assert.deepEqual(parsePasswdEntry(PASSWD, 1001), { uid: 1001, gid: 100, name: 'bob', home: '/home/bob', shell: '/bin/sh' });
-  assert.deepEqual(parsePasswdEntry(PASSWD, 1002), { uid: 1002, gid: 1002, name: 'nohome', home: '/', shell: '/bin/sh' });
+  assert.deepEqual(parsePasswdEntry(PASSWD, 1001), {
+    uid: 1001,
+    gid: 100,
+    name: 'bob',
+    home: '/home/bob',
+    shell: '/bin/sh',
+  });
+  assert.deepEqual(parsePasswdEntry(PASSWD, 1002), {
+    uid: 1002,
+    gid: 1002,
+    name: 'nohome',
+    home: '/',
+    shell: '/bin/sh',
+  });
 });
 
 test('parsePasswdEntry: a trailing carriage return is not part of the shell', () => {
@@ -55,7 +73,13 @@ test('account falls back to the UID as name, / and /bin/sh when there is no pass
   assert.deepEqual(account(4242, missing), { uid: 4242, gid: 4242, name: '4242', home: '/', shell: '/bin/sh' });
   const file = path.join(dir, 'passwd');
   fs.writeFileSync(file, PASSWD);
-  assert.deepEqual(account(1000, file), { uid: 1000, gid: 1000, name: 'alice', home: '/home/alice', shell: '/usr/bin/zsh' });
+  assert.deepEqual(account(1000, file), {
+    uid: 1000,
+    gid: 1000,
+    name: 'alice',
+    home: '/home/alice',
+    shell: '/usr/bin/zsh',
+  });
   assert.equal(account(4242, file).name, '4242');
 });
 
@@ -64,9 +88,16 @@ test('requestingUid: PKEXEC_UID when it is a number', () => {
   assert.equal(requestingUid({ PKEXEC_UID: '0' }), 0);
 });
 
-test('requestingUid: the process\'s own UID without PKEXEC_UID or when it is not a number', () => {
+test("requestingUid: the process's own UID without PKEXEC_UID or when it is not a number", () => {
   const own = process.getuid!();
-  for (const env of [{}, { PKEXEC_UID: '' }, { PKEXEC_UID: 'alice' }, { PKEXEC_UID: '-1' }, { PKEXEC_UID: '1000 ' }, { PKEXEC_UID: '1e3' }]) {
+  for (const env of [
+    {},
+    { PKEXEC_UID: '' },
+    { PKEXEC_UID: 'alice' },
+    { PKEXEC_UID: '-1' },
+    { PKEXEC_UID: '1000 ' },
+    { PKEXEC_UID: '1e3' },
+  ]) {
     assert.equal(requestingUid(env), own, JSON.stringify(env));
   }
 });

@@ -18,7 +18,8 @@ function refused(argv: string[], message: RegExp): void {
 }
 
 test('no arguments, `help`, -h and --help ask for help', () => {
-  for (const argv of [[], ['help'], ['-h'], ['--help'], ['list', '--help']]) assert.deepEqual(parseCommand(argv), { name: 'help' }, argv.join(' '));
+  for (const argv of [[], ['help'], ['-h'], ['--help'], ['list', '--help']])
+    assert.deepEqual(parseCommand(argv), { name: 'help' }, argv.join(' '));
 });
 
 test('-V and --version ask for the version', () => {
@@ -31,17 +32,35 @@ test('list without options', () => {
 });
 
 test('list --json', () => {
-  assert.deepEqual(parseCommand(['list', '--json']), { name: 'list', json: true, types: null, pid: null, asRoot: false });
+  assert.deepEqual(parseCommand(['list', '--json']), {
+    name: 'list',
+    json: true,
+    types: null,
+    pid: null,
+    asRoot: false,
+  });
 });
 
 test('list --type with one type, several types, = form and -t', () => {
-  assert.deepEqual(parseCommand(['list', '--type', 'net']), { name: 'list', json: false, types: ['net'], pid: null, asRoot: false });
+  assert.deepEqual(parseCommand(['list', '--type', 'net']), {
+    name: 'list',
+    json: false,
+    types: ['net'],
+    pid: null,
+    asRoot: false,
+  });
   assert.deepEqual((parseCommand(['list', '--type=net,user']) as { types: unknown }).types, ['net', 'user']);
   assert.deepEqual((parseCommand(['list', '-t', 'pid, mnt']) as { types: unknown }).types, ['pid', 'mnt']);
 });
 
 test('list --pid and -p', () => {
-  assert.deepEqual(parseCommand(['list', '--pid', '1']), { name: 'list', json: false, types: null, pid: 1, asRoot: false });
+  assert.deepEqual(parseCommand(['list', '--pid', '1']), {
+    name: 'list',
+    json: false,
+    types: null,
+    pid: 1,
+    asRoot: false,
+  });
   assert.deepEqual((parseCommand(['list', '-p', '4242']) as { pid: unknown }).pid, 4242);
   assert.deepEqual((parseCommand(['list', '--pid=4194304']) as { pid: unknown }).pid, 4194304);
 });
@@ -56,18 +75,39 @@ test('tree --parent and tree --process', () => {
 });
 
 test('tree --json --type', () => {
-  assert.deepEqual(parseCommand(['tree', '--json', '--type', 'user']), { name: 'tree', json: true, types: ['user'], mode: 'owner', asRoot: false });
+  assert.deepEqual(parseCommand(['tree', '--json', '--type', 'user']), {
+    name: 'tree',
+    json: true,
+    types: ['user'],
+    mode: 'owner',
+    asRoot: false,
+  });
 });
 
 test('snapshot, with or without --json', () => {
   assert.deepEqual(parseCommand(['snapshot']), { name: 'snapshot', asRoot: false, output: null, details: false });
-  assert.deepEqual(parseCommand(['snapshot', '--json']), { name: 'snapshot', asRoot: false, output: null, details: false });
-  assert.deepEqual(parseCommand(['snapshot', '--json', '--details']), { name: 'snapshot', asRoot: false, output: null, details: true });
+  assert.deepEqual(parseCommand(['snapshot', '--json']), {
+    name: 'snapshot',
+    asRoot: false,
+    output: null,
+    details: false,
+  });
+  assert.deepEqual(parseCommand(['snapshot', '--json', '--details']), {
+    name: 'snapshot',
+    asRoot: false,
+    output: null,
+    details: true,
+  });
 });
 
 test('show takes one namespace inode', () => {
   assert.deepEqual(parseCommand(['show', '4026531840']), { name: 'show', ns: 4026531840, json: false, asRoot: false });
-  assert.deepEqual(parseCommand(['show', '4026531840', '--json', '--as-root']), { name: 'show', ns: 4026531840, json: true, asRoot: true });
+  assert.deepEqual(parseCommand(['show', '4026531840', '--json', '--as-root']), {
+    name: 'show',
+    ns: 4026531840,
+    json: true,
+    asRoot: true,
+  });
   refused(['show'], /show needs a namespace inode/);
   refused(['show', 'net'], /'net' is not a namespace inode/);
   refused(['show', '1', '2'], /unexpected argument '2'/);
@@ -146,25 +186,47 @@ test('a value given to a boolean option is refused as such, not as a missing val
 test('--as-root on list, tree and snapshot sets asRoot; snapshot --output and -o name the file', () => {
   assert.equal((parseCommand(['list', '--as-root']) as { asRoot: unknown }).asRoot, true);
   assert.equal((parseCommand(['tree', '--process', '--as-root']) as { asRoot: unknown }).asRoot, true);
-  assert.deepEqual(parseCommand(['snapshot', '--as-root', '--output', 'out.json']), { name: 'snapshot', asRoot: true, output: 'out.json', details: false });
-  assert.deepEqual(parseCommand(['snapshot', '-o', '/tmp/s.json']), { name: 'snapshot', asRoot: false, output: '/tmp/s.json', details: false });
+  assert.deepEqual(parseCommand(['snapshot', '--as-root', '--output', 'out.json']), {
+    name: 'snapshot',
+    asRoot: true,
+    output: 'out.json',
+    details: false,
+  });
+  assert.deepEqual(parseCommand(['snapshot', '-o', '/tmp/s.json']), {
+    name: 'snapshot',
+    asRoot: false,
+    output: '/tmp/s.json',
+    details: false,
+  });
 });
 
 test('enter --pid without a command: every field at its default, command null (the shell)', () => {
-  assert.deepEqual(parseCommand(['enter', '--pid', '42']), { name: 'enter', pid: 42, ns: null, types: null, asRoot: false, startTime: null, hold: false, command: null });
+  assert.deepEqual(parseCommand(['enter', '--pid', '42']), {
+    name: 'enter',
+    pid: 42,
+    ns: null,
+    types: null,
+    asRoot: false,
+    startTime: null,
+    hold: false,
+    command: null,
+  });
 });
 
 test('enter --ns with --type, --as-root, --start-time and --hold', () => {
-  assert.deepEqual(parseCommand(['enter', '--ns', '4026532600', '--type', 'net', '--as-root', '--start-time', '123456', '--hold']), {
-    name: 'enter',
-    pid: null,
-    ns: 4026532600,
-    types: ['net'],
-    asRoot: true,
-    startTime: 123456,
-    hold: true,
-    command: null,
-  });
+  assert.deepEqual(
+    parseCommand(['enter', '--ns', '4026532600', '--type', 'net', '--as-root', '--start-time', '123456', '--hold']),
+    {
+      name: 'enter',
+      pid: null,
+      ns: 4026532600,
+      types: ['net'],
+      asRoot: true,
+      startTime: 123456,
+      hold: true,
+      command: null,
+    },
+  );
   assert.deepEqual((parseCommand(['enter', '-p', '7', '-t', 'net,uts']) as { types: unknown }).types, ['net', 'uts']);
 });
 
@@ -172,14 +234,21 @@ test('enter: everything after -- is the command, unparsed, options and further -
   const command = ['ip', '--type', 'x', '--pid', 'nope', '--', '-h', '--json', 'a b'];
   assert.deepEqual((parseCommand(['enter', '--pid', '1', '--', ...command]) as { command: unknown }).command, command);
   // The options before `--` still apply; those after it are not nsx's.
-  const parsed = parseCommand(['enter', '--pid', '1', '--type', 'net', '--', 'sh', '--help', '--version']) as { name: string; types: unknown; command: unknown };
+  const parsed = parseCommand(['enter', '--pid', '1', '--type', 'net', '--', 'sh', '--help', '--version']) as {
+    name: string;
+    types: unknown;
+    command: unknown;
+  };
   assert.equal(parsed.name, 'enter');
   assert.deepEqual(parsed.types, ['net']);
   assert.deepEqual(parsed.command, ['sh', '--help', '--version']);
 });
 
 test('new: everything after -- is the command, unparsed, even --type', () => {
-  assert.deepEqual((parseCommand(['new', '--type', 'uts', '--', 'env', '--type', 'bogus', '-V']) as { command: unknown }).command, ['env', '--type', 'bogus', '-V']);
+  assert.deepEqual(
+    (parseCommand(['new', '--type', 'uts', '--', 'env', '--type', 'bogus', '-V']) as { command: unknown }).command,
+    ['env', '--type', 'bogus', '-V'],
+  );
 });
 
 test('enter needs exactly one of --pid and --ns', () => {
@@ -215,7 +284,24 @@ test('new needs --type', () => {
 
 test('new with every option', () => {
   assert.deepEqual(
-    parseCommand(['new', '--type', 'net,uts,pid,mnt,user', '--hostname', 'box', '--mount-proc', '--propagation', 'slave', '--map-root', '--veth', '--subnet', '10.9.0.0/24', '--hold', '--', 'bash', '-l']),
+    parseCommand([
+      'new',
+      '--type',
+      'net,uts,pid,mnt,user',
+      '--hostname',
+      'box',
+      '--mount-proc',
+      '--propagation',
+      'slave',
+      '--map-root',
+      '--veth',
+      '--subnet',
+      '10.9.0.0/24',
+      '--hold',
+      '--',
+      'bash',
+      '-l',
+    ]),
     {
       name: 'new',
       types: ['net', 'uts', 'pid', 'mnt', 'user'],
@@ -233,15 +319,29 @@ test('new with every option', () => {
 
 test('new with only --type leaves hostname, propagation and subnet out and the flags false', () => {
   const parsed = parseCommand(['new', '--type', 'net']);
-  assert.deepEqual(parsed, { name: 'new', types: ['net'], mountProc: false, mapRoot: false, veth: false, hold: false, command: null });
+  assert.deepEqual(parsed, {
+    name: 'new',
+    types: ['net'],
+    mountProc: false,
+    mapRoot: false,
+    veth: false,
+    hold: false,
+    command: null,
+  });
   for (const key of ['hostname', 'propagation', 'subnet']) assert.ok(!Object.hasOwn(parsed, key), `no ${key} key`);
 });
 
 test('new accepts each propagation and refuses an unknown one, listing them', () => {
   for (const p of ['private', 'slave', 'shared', 'unchanged']) {
-    assert.equal((parseCommand(['new', '--type', 'mnt', '--propagation', p]) as { propagation: unknown }).propagation, p);
+    assert.equal(
+      (parseCommand(['new', '--type', 'mnt', '--propagation', p]) as { propagation: unknown }).propagation,
+      p,
+    );
   }
-  refused(['new', '--type', 'mnt', '--propagation', 'rprivate'], /unknown propagation 'rprivate' \(private, slave, shared, unchanged\)/);
+  refused(
+    ['new', '--type', 'mnt', '--propagation', 'rprivate'],
+    /unknown propagation 'rprivate' \(private, slave, shared, unchanged\)/,
+  );
 });
 
 test('new refuses --subnet without --veth', () => {
@@ -262,12 +362,14 @@ test('a stray positional after enter or new hints to put the command after --', 
 test('a stray positional after a command that runs nothing gets no such hint', () => {
   assert.throws(
     () => parseCommand(['list', 'bash']),
-    (err: Error) => err instanceof UsageError && /unexpected argument 'bash'/.test(err.message) && !/--/.test(err.message),
+    (err: Error) =>
+      err instanceof UsageError && /unexpected argument 'bash'/.test(err.message) && !/--/.test(err.message),
   );
 });
 
 test("a command after -- for list, tree, snapshot or the policy commands: '<name>' runs no command", () => {
-  for (const name of ['list', 'tree', 'snapshot', 'install-policy', 'remove-policy']) refused([name, '--', 'x'], new RegExp(`'${name}' runs no command`));
+  for (const name of ['list', 'tree', 'snapshot', 'install-policy', 'remove-policy'])
+    refused([name, '--', 'x'], new RegExp(`'${name}' runs no command`));
   refused(['list', '--'], /'list' runs no command/);
 });
 
@@ -285,20 +387,39 @@ test('install-policy and remove-policy take no options', () => {
 });
 
 test('property: any non-empty argv after -- comes back as the command, element for element', () => {
-  const word = fc.oneof(fc.constantFrom('--', '-', '--type', '--pid', '-h', '--help', '--version', '-V', 'list', '', ' '), fc.string());
+  const word = fc.oneof(
+    fc.constantFrom('--', '-', '--type', '--pid', '-h', '--help', '--version', '-V', 'list', '', ' '),
+    fc.string(),
+  );
   fc.assert(
-    fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), fc.constantFrom(['enter', '--pid', '1'], ['new', '--type', 'net']), (command, head) => {
-      const parsed = parseCommand([...head, '--', ...command]) as { name: string; command: unknown };
-      assert.equal(parsed.name, head[0]);
-      assert.deepEqual(parsed.command, command);
-    }),
+    fc.property(
+      fc.array(word, { minLength: 1, maxLength: 8 }),
+      fc.constantFrom(['enter', '--pid', '1'], ['new', '--type', 'net']),
+      (command, head) => {
+        const parsed = parseCommand([...head, '--', ...command]) as { name: string; command: unknown };
+        assert.equal(parsed.name, head[0]);
+        assert.deepEqual(parsed.command, command);
+      },
+    ),
   );
 });
 
 test('mounts: the own namespace by default, --pid or --ns, --json and --as-root', () => {
   assert.deepEqual(parseCommand(['mounts']), { name: 'mounts', pid: null, ns: null, json: false, asRoot: false });
-  assert.deepEqual(parseCommand(['mounts', '--pid', '42', '--json']), { name: 'mounts', pid: 42, ns: null, json: true, asRoot: false });
-  assert.deepEqual(parseCommand(['mounts', '--ns', '4026531841', '--as-root']), { name: 'mounts', pid: null, ns: 4026531841, json: false, asRoot: true });
+  assert.deepEqual(parseCommand(['mounts', '--pid', '42', '--json']), {
+    name: 'mounts',
+    pid: 42,
+    ns: null,
+    json: true,
+    asRoot: false,
+  });
+  assert.deepEqual(parseCommand(['mounts', '--ns', '4026531841', '--as-root']), {
+    name: 'mounts',
+    pid: null,
+    ns: 4026531841,
+    json: false,
+    asRoot: true,
+  });
 });
 
 test('propagation needs an absolute --path, and takes --pid or --ns', () => {

@@ -7,7 +7,13 @@ import { mountRecords } from '../../src/core/mounts/mountTable';
 import { MountTable, PropagationIndex } from '../../src/core/mounts/propagation';
 
 function table(lines: string[], label: string | null = 'sleep'): MountTable {
-  return { ns: 4026531841, label, via: '/proc/1/mountinfo', mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts), errors: [] };
+  return {
+    ns: 4026531841,
+    label,
+    via: '/proc/1/mountinfo',
+    mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts),
+    errors: [],
+  };
 }
 
 /** Any C0 or C1 control character or DEL, the newline aside (it ends the lines we print). */
@@ -46,7 +52,10 @@ test('propagation text: the explanation shows control characters of the target a
   const text = propagationText(answer);
   assert.doesNotMatch(text, CONTROL, JSON.stringify(text));
   assert.equal(text.split('\n').length, answer.explanation.length + 1, 'one printed line per explanation line');
-  assert.match(text, /lies in mount 40 at \/a\\012FAKE-LINE \\033\[31mred \(tmpfs src\\007\\033\]0;title\\007\\2332J\)/);
+  assert.match(
+    text,
+    /lies in mount 40 at \/a\\012FAKE-LINE \\033\[31mred \(tmpfs src\\007\\033\]0;title\\007\\2332J\)/,
+  );
   assert.ok(answer.explanation[0].includes('\u001b'), 'the answer itself (and so the JSON) keeps the raw text');
 });
 
@@ -78,7 +87,10 @@ test('propagation text: a path that does not exist there is said not to, first; 
   const t = table(['22 1 254:1 / / rw shared:1 - ext4 /dev/vda1 rw']);
   const answer = new PropagationIndex({ tables: [t], unreadable: [] }).answer(t, '/nonexistent/dir');
   const [first, second] = propagationText(answer, false).split('\n');
-  assert.equal(first, '/nonexistent/dir does not exist in mnt 4026531841 (sleep): nothing can be mounted there until it is made. For a directory made there:');
+  assert.equal(
+    first,
+    '/nonexistent/dir does not exist in mnt 4026531841 (sleep): nothing can be mounted there until it is made. For a directory made there:',
+  );
   assert.match(second!, /^\/nonexistent\/dir in mnt 4026531841 \(sleep\) lies in mount 22 at \//);
   assert.doesNotMatch(propagationText(answer, true), /does not exist/);
   assert.doesNotMatch(propagationText(answer, null), /does not exist/);

@@ -23,7 +23,16 @@ const DEPTH = 100_000;
 
 /** PIDs 1‥DEPTH, each the child of the one before. */
 function processChain(): ProcessRecord[] {
-  return Array.from({ length: DEPTH }, (_, i) => ({ pid: i + 1, ppid: i, uid: 0, user: 'root', name: 'sh', command: 'sh -c nest', nspid: [i + 1], ns: { ...HOST } }));
+  return Array.from({ length: DEPTH }, (_, i) => ({
+    pid: i + 1,
+    ppid: i,
+    uid: 0,
+    user: 'root',
+    name: 'sh',
+    command: 'sh -c nest',
+    nspid: [i + 1],
+    ns: { ...HOST },
+  }));
 }
 
 /** The keys along a forest that is one chain, checked to be one: no node has two children. */
@@ -45,7 +54,13 @@ function stackedMountinfo(): string {
 }
 
 function stackedTable(): MountTable {
-  return { ns: 4026531841, label: 'stack', via: '/proc/7/mountinfo', mounts: mountRecords(parseMountinfo(stackedMountinfo()).mounts), errors: [] };
+  return {
+    ns: 4026531841,
+    label: 'stack',
+    via: '/proc/7/mountinfo',
+    mounts: mountRecords(parseMountinfo(stackedMountinfo()).mounts),
+    errors: [],
+  };
 }
 
 const timed = <T>(t: { diagnostic: (s: string) => void }, what: string, run: () => T): T => {
@@ -58,13 +73,25 @@ const timed = <T>(t: { diagnostic: (s: string) => void }, what: string, run: () 
 test('processForest, forest and prune build and cut a chain of 100,000 nested processes', (t) => {
   const procs = processChain();
   const roots = timed(t, 'processForest', () => processForest(procs));
-  assert.deepEqual(chainKeys(roots, (p) => p.pid), procs.map((p) => p.pid));
-  const reversed = timed(t, 'forest of the items in reverse', () => forest([...procs].reverse(), (p) => p.pid, (p) => p.ppid));
+  assert.deepEqual(
+    chainKeys(roots, (p) => p.pid),
+    procs.map((p) => p.pid),
+  );
+  const reversed = timed(t, 'forest of the items in reverse', () =>
+    forest(
+      [...procs].reverse(),
+      (p) => p.pid,
+      (p) => p.ppid,
+    ),
+  );
   assert.equal(chainKeys(reversed, (p) => p.pid).length, DEPTH);
   // Only the deepest matches: every ancestor stays, as the path to it.
   const pruned = timed(t, 'prune', () => prune(roots, (p) => p.pid === DEPTH));
   assert.equal(chainKeys(pruned, (p) => p.pid).length, DEPTH);
-  assert.deepEqual(prune(roots, () => false), []);
+  assert.deepEqual(
+    prune(roots, () => false),
+    [],
+  );
 });
 
 test('flatten and processTree draw a chain of 100,000 processes, each row at most DRAWN_LEVELS levels of lines wide', (t) => {
@@ -74,7 +101,11 @@ test('flatten and processTree draw a chain of 100,000 processes, each row at mos
   assert.equal(rows[0]!.prefix, '');
   assert.equal(rows[1]!.prefix, '└─');
   assert.equal(rows[DRAWN_LEVELS]!.prefix, '  '.repeat(DRAWN_LEVELS - 1) + '└─', 'the deepest row drawn in full');
-  assert.equal(rows[DRAWN_LEVELS + 1]!.prefix, `[${DRAWN_LEVELS + 1}]` + '  '.repeat(DRAWN_LEVELS - 1) + '└─', 'deeper: its depth, then its nearest levels');
+  assert.equal(
+    rows[DRAWN_LEVELS + 1]!.prefix,
+    `[${DRAWN_LEVELS + 1}]` + '  '.repeat(DRAWN_LEVELS - 1) + '└─',
+    'deeper: its depth, then its nearest levels',
+  );
   assert.equal(rows[DEPTH - 1]!.prefix, `[${DEPTH - 1}]` + '  '.repeat(DRAWN_LEVELS - 1) + '└─');
   assert.deepEqual([rows[0]!.parent, rows[DEPTH - 1]!.parent?.pid], [null, DEPTH - 1]);
 
@@ -82,7 +113,10 @@ test('flatten and processTree draw a chain of 100,000 processes, each row at mos
   const lines = text.trimEnd().split('\n');
   assert.equal(lines.length, DEPTH + 1, 'a header and a row per process');
   assert.match(lines.at(-1)!, new RegExp(`^\\[${DEPTH - 1}\\] +└─${DEPTH} +${DEPTH} +root +- +sh -c nest$`));
-  assert.ok(lines.every((l) => l.length < 200), 'no row as wide as the tree is deep');
+  assert.ok(
+    lines.every((l) => l.length < 200),
+    'no row as wide as the tree is deep',
+  );
 });
 
 test('100,000 stacked mounts: parsed, decoded (each hidden by the next), drawn as a tree, and answered about', (t) => {
@@ -97,13 +131,17 @@ test('100,000 stacked mounts: parsed, decoded (each hidden by the next), drawn a
   assert.equal(lines.length, DEPTH + 2);
   assert.match(lines.at(-1)!, new RegExp(`^\\[${DEPTH}\\] +└─/tmp/d +d +tmpfs +private +- +- +rw$`));
 
-  const answer = timed(t, 'propagation answer', () => new PropagationIndex({ tables: [table], unreadable: [] }).answer(table, '/tmp/d/x'));
+  const answer = timed(t, 'propagation answer', () =>
+    new PropagationIndex({ tables: [table], unreadable: [] }).answer(table, '/tmp/d/x'),
+  );
   assert.equal(answer.mount.id, 99 + DEPTH, 'the path lies in the top mount');
 });
 
 test('the Mount Propagation panel lists 100,000 stacked mounts in tree order with their depth', (t) => {
   const table = stackedTable();
-  const view = timed(t, 'namespaceView', () => namespaceView(table.ns, { tables: [table], unreadable: [] }, table, null, '12:00:00'));
+  const view = timed(t, 'namespaceView', () =>
+    namespaceView(table.ns, { tables: [table], unreadable: [] }, table, null, '12:00:00'),
+  );
   assert.equal(view.mounts.length, DEPTH + 1);
   assert.deepEqual(
     [view.mounts[0], view.mounts.at(-1)].map((m) => [m!.id, m!.depth]),
@@ -117,8 +155,15 @@ test('the Mount Propagation panel lists 100,000 stacked mounts in tree order wit
 test('the propagation drawing of a mount under a chain of 100,000 master groups puts each group below its master', (t) => {
   // Mount i is in peer group i + 1 and a slave of group i.
   const lines = ['21 1 254:1 / / rw - ext4 /dev/vda rw'];
-  for (let i = 1; i <= DEPTH; i++) lines.push(`${100 + i} 21 0:40 / /m${i} rw shared:${i + 1}${i > 1 ? ` master:${i}` : ''} - tmpfs m rw`);
-  const table: MountTable = { ns: 1, label: null, via: '/proc/1/mountinfo', mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts), errors: [] };
+  for (let i = 1; i <= DEPTH; i++)
+    lines.push(`${100 + i} 21 0:40 / /m${i} rw shared:${i + 1}${i > 1 ? ` master:${i}` : ''} - tmpfs m rw`);
+  const table: MountTable = {
+    ns: 1,
+    label: null,
+    via: '/proc/1/mountinfo',
+    mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts),
+    errors: [],
+  };
   const index = new PropagationIndex({ tables: [table], unreadable: [] });
   const bottom = table.mounts.at(-1)!;
   const model = timed(t, 'propagationGraph', () => propagationGraph(index, table, bottom));
@@ -132,7 +177,8 @@ test('the sidebar nests 100,000 member processes, and looks for an inode through
   const procs = processChain();
   const namespaces: NamespaceRecord[] = [nsRecord(HOST.pid, 'pid', procs, { label: 'host' })];
   // A chain of user namespaces each owned by the one before (deeper than a kernel allows, not than a snapshot can say).
-  for (let i = 0; i < DEPTH; i++) namespaces.push(nsRecord(5_000_000_000 + i, 'user', [], { ons: i ? 4_999_999_999 + i : null, pid: null }));
+  for (let i = 0; i < DEPTH; i++)
+    namespaces.push(nsRecord(5_000_000_000 + i, 'user', [], { ons: i ? 4_999_999_999 + i : null, pid: null }));
   const snapshot = snapshotOf(namespaces, procs);
   const byType = new TreeModel(snapshot, 'type');
   const pidRow = timed(t, 'findNamespace by type', () => byType.findNamespace(HOST.pid))!;
@@ -141,5 +187,8 @@ test('the sidebar nests 100,000 member processes, and looks for an inode through
   assert.equal(byType.children(top!).length, 1, 'its one child, and so on down');
 
   const byOwner = new TreeModel(snapshot, 'owner');
-  assert.equal(timed(t, 'findNamespace of an inode no row has', () => byOwner.findNamespace(42)), undefined);
+  assert.equal(
+    timed(t, 'findNamespace of an inode no row has', () => byOwner.findNamespace(42)),
+    undefined,
+  );
 });

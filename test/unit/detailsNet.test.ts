@@ -29,7 +29,16 @@ import {
   routeDumpRequest,
   splitMessages,
 } from '../../src/core/details/net/netlink';
-import { ipv4Addresses, parseFibTrie, parseIfInet6, parseIpv6Route, parseNetDev, parseRoute, parseSockets, routes4 } from '../../src/core/details/net/procNet';
+import {
+  ipv4Addresses,
+  parseFibTrie,
+  parseIfInet6,
+  parseIpv6Route,
+  parseNetDev,
+  parseRoute,
+  parseSockets,
+  routes4,
+} from '../../src/core/details/net/procNet';
 import { ProcSource } from '../../src/core/linux/procfs';
 import { ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { ssListening } from '../fixtures/net/ss';
@@ -47,19 +56,27 @@ const PIDS = Object.fromEntries(
 type Side = 'a' | 'b';
 
 const bin = (side: Side, name: string) => fs.readFileSync(path.join(NET, side, 'netlink', `${name}.bin`));
-const procText = (side: Side, name: string) => fs.readFileSync(path.join(NET, side, 'proc', String(PIDS[side]), 'net', name), 'utf8');
+const procText = (side: Side, name: string) =>
+  fs.readFileSync(path.join(NET, side, 'proc', String(PIDS[side]), 'net', name), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const truth = (side: Side, name: string): any => JSON.parse(fs.readFileSync(path.join(NET, side, 'truth', name), 'utf8'));
+const truth = (side: Side, name: string): any =>
+  JSON.parse(fs.readFileSync(path.join(NET, side, 'truth', name), 'utf8'));
 const truthText = (side: Side, name: string) => fs.readFileSync(path.join(NET, side, 'truth', name), 'utf8');
 
-const payloads = (buf: Buffer, type: number) => splitMessages(buf).filter((m) => m.type === type).map((m) => m.payload);
+const payloads = (buf: Buffer, type: number) =>
+  splitMessages(buf)
+    .filter((m) => m.type === type)
+    .map((m) => m.payload);
 const sorted = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
 
 /** (name, address/prefixlen, scope) of every address `ip -j addr` printed, optionally of one family. */
 function ipAddrs(side: Side, family?: 'inet' | 'inet6', withScope = true): string[] {
   return sorted(
-    truth(side, 'ip-addr.json').flatMap((l: { ifname: string; addr_info: { family: string; local: string; prefixlen: number; scope: string }[] }) =>
-      l.addr_info.filter((a) => !family || a.family === family).map((a) => [l.ifname, `${a.local}/${a.prefixlen}`, withScope ? a.scope : null]),
+    truth(side, 'ip-addr.json').flatMap(
+      (l: { ifname: string; addr_info: { family: string; local: string; prefixlen: number; scope: string }[] }) =>
+        l.addr_info
+          .filter((a) => !family || a.family === family)
+          .map((a) => [l.ifname, `${a.local}/${a.prefixlen}`, withScope ? a.scope : null]),
     ),
   );
 }
@@ -107,7 +124,10 @@ test('formatIPv6 and formatMac: wrong lengths are errors, not garbage', () => {
 test('requests: a dump is a header with NLM_F_REQUEST|NLM_F_DUMP; asking a link elsewhere adds IFLA_TARGET_NETNSID', () => {
   const req = linkDumpRequest(7);
   assert.equal(req.length, 32);
-  assert.deepEqual([req.readUInt32LE(0), req.readUInt16LE(4), req.readUInt16LE(6), req.readUInt32LE(8)], [32, 18, 0x301, 7]);
+  assert.deepEqual(
+    [req.readUInt32LE(0), req.readUInt16LE(4), req.readUInt16LE(6), req.readUInt32LE(8)],
+    [32, 18, 0x301, 7],
+  );
   const route = routeDumpRequest(9, 10);
   assert.equal(route.length, 28);
   assert.equal(route[16], 10, 'rtm_family');
@@ -133,24 +153,33 @@ for (const side of ['a', 'b'] as const) {
       link: l.link === null ? null : l.linkNetnsid === null ? nameOf.get(l.link) : l.link,
       netnsid: l.linkNetnsid,
     }));
-    const ip = truth(side, 'ip-link.json').map((l: Record<string, unknown> & { linkinfo?: { info_kind?: string } }) => ({
-      ifindex: l.ifindex,
-      name: l.ifname,
-      mtu: l.mtu,
-      mac: l.address,
-      state: l.operstate,
-      kind: l.linkinfo?.info_kind ?? null,
-      master: l.master ?? null,
-      link: l.link ?? l.link_index ?? null,
-      netnsid: l.link_netnsid ?? null,
-    }));
+    const ip = truth(side, 'ip-link.json').map(
+      (l: Record<string, unknown> & { linkinfo?: { info_kind?: string } }) => ({
+        ifindex: l.ifindex,
+        name: l.ifname,
+        mtu: l.mtu,
+        mac: l.address,
+        state: l.operstate,
+        kind: l.linkinfo?.info_kind ?? null,
+        master: l.master ?? null,
+        link: l.link ?? l.link_index ?? null,
+        netnsid: l.link_netnsid ?? null,
+      }),
+    );
     assert.deepEqual(ours, ip);
     assert.equal(links.find((l) => l.name === 'lo')?.kind, 'loopback');
-    assert.ok(links.every((l) => typeof l.rxBytes === 'number' && typeof l.txBytes === 'number'), 'IFLA_STATS64 read');
+    assert.ok(
+      links.every((l) => typeof l.rxBytes === 'number' && typeof l.txBytes === 'number'),
+      'IFLA_STATS64 read',
+    );
   });
 
   test(`addresses of namespace ${side} (RTM_NEWADDR) are what \`ip -j addr\` printed, with scopes`, () => {
-    const links = new Map(payloads(bin(side, 'link'), RTM_NEWLINK).map(parseLink).map((l) => [l.ifindex, l.name]));
+    const links = new Map(
+      payloads(bin(side, 'link'), RTM_NEWLINK)
+        .map(parseLink)
+        .map((l) => [l.ifindex, l.name]),
+    );
     const ours = payloads(bin(side, 'addr'), RTM_NEWADDR).flatMap((p) => {
       const a = parseAddr(p);
       return a ? [[links.get(a.ifindex), `${a.address.address}/${a.address.prefixlen}`, a.address.scope]] : [];
@@ -159,7 +188,11 @@ for (const side of ['a', 'b'] as const) {
   });
 
   test(`routes of namespace ${side} (RTM_NEWROUTE, main table) are what \`ip -j route\` and \`ip -j -6 route\` printed`, () => {
-    const links = new Map(payloads(bin(side, 'link'), RTM_NEWLINK).map(parseLink).map((l) => [l.ifindex, l.name]));
+    const links = new Map(
+      payloads(bin(side, 'link'), RTM_NEWLINK)
+        .map(parseLink)
+        .map((l) => [l.ifindex, l.name]),
+    );
     const dev = (oif: number | null) => (oif === null ? undefined : links.get(oif));
     const ours = ['route4', 'route6'].flatMap((f) =>
       payloads(bin(side, f), RTM_NEWROUTE)
@@ -180,27 +213,33 @@ for (const side of ['a', 'b'] as const) {
           }),
         ),
     );
-    const ip = [...truth(side, 'ip-route.json'), ...truth(side, 'ip6-route.json')].map((r: Record<string, unknown> & { nexthops?: { gateway: string; dev: string }[] }) =>
-      JSON.stringify({
-        type: r.type,
-        dst: r.dst,
-        gateway: r.gateway,
-        dev: r.dev,
-        protocol: r.protocol,
-        scope: r.scope,
-        prefsrc: r.prefsrc,
-        metric: r.metric,
-        nexthops: r.nexthops?.map((h) => ({ gateway: h.gateway, dev: h.dev })),
-      }),
+    const ip = [...truth(side, 'ip-route.json'), ...truth(side, 'ip6-route.json')].map(
+      (r: Record<string, unknown> & { nexthops?: { gateway: string; dev: string }[] }) =>
+        JSON.stringify({
+          type: r.type,
+          dst: r.dst,
+          gateway: r.gateway,
+          dev: r.dev,
+          protocol: r.protocol,
+          scope: r.scope,
+          prefsrc: r.prefsrc,
+          metric: r.metric,
+          nexthops: r.nexthops?.map((h) => ({ gateway: h.gateway, dev: h.dev })),
+        }),
     );
     assert.deepEqual(ours.sort(), ip.sort());
   });
 }
 
 test('the other end of a veth asked through its netnsid (IFLA_TARGET_NETNSID) is the link the other namespace lists', () => {
-  for (const [side, name, other] of [['b', 'vb', 'a'], ['a', 'va', 'b']] as const) {
+  for (const [side, name, other] of [
+    ['b', 'vb', 'a'],
+    ['a', 'va', 'b'],
+  ] as const) {
     const [far] = payloads(bin(side, `far-${name}`), RTM_NEWLINK).map(parseLink);
-    const there = payloads(bin(other, 'link'), RTM_NEWLINK).map(parseLink).find((l) => l.ifindex === far?.ifindex);
+    const there = payloads(bin(other, 'link'), RTM_NEWLINK)
+      .map(parseLink)
+      .find((l) => l.ifindex === far?.ifindex);
     assert.ok(far && there, `${name}: the far end was answered`);
     assert.deepEqual([far.name, far.address, far.kind], [there.name, there.address, 'veth']);
   }
@@ -267,14 +306,24 @@ for (const side of ['a', 'b'] as const) {
   test(`/proc/net/dev of namespace ${side} names every interface \`ip link\` lists`, () => {
     const dev = parseNetDev(procText(side, 'dev'));
     assert.equal(dev.skipped, 0);
-    assert.deepEqual(dev.rows.map((d) => d.name).sort(), truth(side, 'ip-link.json').map((l: { ifname: string }) => l.ifname).sort());
+    assert.deepEqual(
+      dev.rows.map((d) => d.name).sort(),
+      truth(side, 'ip-link.json')
+        .map((l: { ifname: string }) => l.ifname)
+        .sort(),
+    );
   });
 
   test(`/proc/net/if_inet6 of namespace ${side} gives the IPv6 addresses \`ip -j addr\` printed, with index and scope`, () => {
     const rows = parseIfInet6(procText(side, 'if_inet6'));
     assert.equal(rows.skipped, 0);
-    assert.deepEqual(sorted(rows.rows.map((r) => [r.name, `${r.address.address}/${r.address.prefixlen}`, r.address.scope])), ipAddrs(side, 'inet6'));
-    const index = new Map(truth(side, 'ip-link.json').map((l: { ifname: string; ifindex: number }) => [l.ifname, l.ifindex]));
+    assert.deepEqual(
+      sorted(rows.rows.map((r) => [r.name, `${r.address.address}/${r.address.prefixlen}`, r.address.scope])),
+      ipAddrs(side, 'inet6'),
+    );
+    const index = new Map(
+      truth(side, 'ip-link.json').map((l: { ifname: string; ifindex: number }) => [l.ifname, l.ifindex]),
+    );
     for (const r of rows.rows) assert.equal(r.ifindex, index.get(r.name), r.name);
   });
 
@@ -284,32 +333,52 @@ for (const side of ['a', 'b'] as const) {
     assert.equal(fib.skipped + route.skipped, 0);
     const v4 = ipv4Addresses(fib.rows, route.rows);
     assert.deepEqual(v4.unattributed, []);
-    assert.deepEqual(sorted(v4.attributed.map((a) => [a.dev, `${a.address.address}/${a.address.prefixlen}`, null])), ipAddrs(side, 'inet', false));
+    assert.deepEqual(
+      sorted(v4.attributed.map((a) => [a.dev, `${a.address.address}/${a.address.prefixlen}`, null])),
+      ipAddrs(side, 'inet', false),
+    );
   });
 
   test(`/proc/net/{tcp,tcp6,udp,udp6} of namespace ${side}: the listening sockets \`ss -ltn\` and \`ss -lun\` list, not the connected ones`, () => {
-    for (const [protocol, files, ss] of [['tcp', ['tcp', 'tcp6'], 'ss-tcp.txt'], ['udp', ['udp', 'udp6'], 'ss-udp.txt']] as const) {
-      const rows = files.flatMap((f) => parseSockets(procText(side, f), protocol, f.endsWith('6') ? 'inet6' : 'inet').rows);
+    for (const [protocol, files, ss] of [
+      ['tcp', ['tcp', 'tcp6'], 'ss-tcp.txt'],
+      ['udp', ['udp', 'udp6'], 'ss-udp.txt'],
+    ] as const) {
+      const rows = files.flatMap(
+        (f) => parseSockets(procText(side, f), protocol, f.endsWith('6') ? 'inet6' : 'inet').rows,
+      );
       assert.deepEqual(sorted(rows.map((r) => [r.address, r.port])), ssSockets(side, ss), protocol);
     }
   });
 }
 
 test('/proc/net/route and ipv6_route of namespace b: the main-table routes `ip route` printed, without what the file cannot say', () => {
-  const ours = [...routes4(parseRoute(procText('b', 'route')).rows), ...parseIpv6Route(procText('b', 'ipv6_route')).rows];
+  const ours = [
+    ...routes4(parseRoute(procText('b', 'route')).rows),
+    ...parseIpv6Route(procText('b', 'ipv6_route')).rows,
+  ];
   const ip = [...truth('b', 'ip-route.json'), ...truth('b', 'ip6-route.json')];
-  const key = (r: { dst: string; gateway?: string | null; dev?: string | null; metric?: number | null; type?: string }) =>
-    JSON.stringify([r.type ?? null, r.dst, r.gateway ?? null, r.dev ?? null, r.metric ?? null]);
+  const key = (r: {
+    dst: string;
+    gateway?: string | null;
+    dev?: string | null;
+    metric?: number | null;
+    type?: string;
+  }) => JSON.stringify([r.type ?? null, r.dst, r.gateway ?? null, r.dev ?? null, r.metric ?? null]);
   // The file shows a multipath route by its first next hop.
-  const first = (r: (typeof ip)[number]) => (r.nexthops ? { ...r, gateway: r.nexthops[0].gateway, dev: r.nexthops[0].dev } : r);
+  const first = (r: (typeof ip)[number]) =>
+    r.nexthops ? { ...r, gateway: r.nexthops[0].gateway, dev: r.nexthops[0].dev } : r;
   assert.deepEqual(ours.map(key).sort(), ip.map(first).map(key).sort());
   assert.ok(ours.every((r) => r.protocol === null && r.scope === null && r.prefsrc === null));
 });
 
-test('ipv6_route: local, multicast and the kernel\'s null entries of the local table are left out (namespace a)', () => {
+test("ipv6_route: local, multicast and the kernel's null entries of the local table are left out (namespace a)", () => {
   const rows = parseIpv6Route(procText('a', 'ipv6_route'));
   assert.equal(rows.skipped, 0);
-  assert.deepEqual(sorted(rows.rows.map((r) => [r.dst, r.dev])), sorted(truth('a', 'ip6-route.json').map((r: { dst: string; dev: string }) => [r.dst, r.dev])));
+  assert.deepEqual(
+    sorted(rows.rows.map((r) => [r.dst, r.dev])),
+    sorted(truth('a', 'ip6-route.json').map((r: { dst: string; dev: string }) => [r.dst, r.dev])),
+  );
 });
 
 test('fib_trie: a table of policy routing ("Id 100:") and a route with a TOS are the kernel\'s lines, not skipped ones', () => {
@@ -339,15 +408,47 @@ test('fib_trie: a table of policy routing ("Id 100:") and a route with a TOS are
   );
 });
 
-test('procfs parsers skip and count lines that are not the kernel\'s, and never throw on any text', () => {
+test("procfs parsers skip and count lines that are not the kernel's, and never throw on any text", () => {
   const garbage = 'Inter-|\n face |\n  eth0: 1 2 3\nnot a line\n  lo: a b c d e f g h i j k l m n o p\n';
   assert.deepEqual(parseNetDev(garbage), { rows: [], skipped: 3 });
-  assert.deepEqual(parseIfInet6('zz 01 40 20 80 eth0\nfe800000000000000000000000000001 02 ff 20 80 eth0\n'), { rows: [], skipped: 2 });
-  assert.equal(parseRoute('Iface\tDestination\nvb\t00000000\t01004D0A\t0003\t0\t0\t0\t00FF00FF\t0\t0\t0\n').skipped, 1, 'a mask that is not a prefix');
-  assert.equal(parseFibTrie('Main:\n  +-- 0.0.0.0/0 3 0 5\n        /0 universe UNICAST\n     |-- 300.1.1.1\n').skipped, 2, 'an entry before any leaf, a leaf that is no address');
-  const tcp = parseSockets('  sl local\n   0: 00000000:1FBB 00000000:0000 0A 0:0 00:0 0 0 0 notanumber\n   1: 0000:1FBB\n', 'tcp', 'inet');
+  assert.deepEqual(parseIfInet6('zz 01 40 20 80 eth0\nfe800000000000000000000000000001 02 ff 20 80 eth0\n'), {
+    rows: [],
+    skipped: 2,
+  });
+  assert.equal(
+    parseRoute('Iface\tDestination\nvb\t00000000\t01004D0A\t0003\t0\t0\t0\t00FF00FF\t0\t0\t0\n').skipped,
+    1,
+    'a mask that is not a prefix',
+  );
+  assert.equal(
+    parseFibTrie('Main:\n  +-- 0.0.0.0/0 3 0 5\n        /0 universe UNICAST\n     |-- 300.1.1.1\n').skipped,
+    2,
+    'an entry before any leaf, a leaf that is no address',
+  );
+  const tcp = parseSockets(
+    '  sl local\n   0: 00000000:1FBB 00000000:0000 0A 0:0 00:0 0 0 0 notanumber\n   1: 0000:1FBB\n',
+    'tcp',
+    'inet',
+  );
   assert.deepEqual(tcp, { rows: [], skipped: 2 });
-  const texts = fc.oneof(fc.string(), fc.array(fc.constantFrom('Main:', '|-- 10.0.0.1', '/32 host LOCAL', '   0: 00000000:1FBB 00000000:0000 0A', 'lo: 1 2', '\t', ' ', 'ffffffff'), { maxLength: 20 }).map((ls) => ls.join('\n')));
+  const texts = fc.oneof(
+    fc.string(),
+    fc
+      .array(
+        fc.constantFrom(
+          'Main:',
+          '|-- 10.0.0.1',
+          '/32 host LOCAL',
+          '   0: 00000000:1FBB 00000000:0000 0A',
+          'lo: 1 2',
+          '\t',
+          ' ',
+          'ffffffff',
+        ),
+        { maxLength: 20 },
+      )
+      .map((ls) => ls.join('\n')),
+  );
   fc.assert(
     fc.property(texts, (text) => {
       parseNetDev(text);
@@ -367,7 +468,16 @@ test('procfs parsers skip and count lines that are not the kernel\'s, and never 
 const INO = { a: 4026532901, b: 4026532902 };
 
 function member(side: Side, command: string): ProcessRecord {
-  return { pid: PIDS[side], ppid: 1, uid: 0, user: 'root', name: command.split(' ')[0]!, command, nspid: [PIDS[side]], ns: { net: INO[side] } };
+  return {
+    pid: PIDS[side],
+    ppid: 1,
+    uid: 0,
+    user: 'root',
+    name: command.split(' ')[0]!,
+    command,
+    nspid: [PIDS[side]],
+    ns: { net: INO[side] },
+  };
 }
 
 function userContext(side: Side, processes: ProcessRecord[], hiddenEACCES = 0): DetailsContext {
@@ -380,7 +490,12 @@ function userContext(side: Side, processes: ProcessRecord[], hiddenEACCES = 0): 
     namespaces: [nsRecord(INO[side], 'net', processes)],
     processes,
   };
-  return { snapshot, proc: new ProcSource(path.join(NET, side, 'proc'), '/nonexistent'), users: new Map(), threads: null };
+  return {
+    snapshot,
+    proc: new ProcSource(path.join(NET, side, 'proc'), '/nonexistent'),
+    users: new Map(),
+    threads: null,
+  };
 }
 
 test('readNet as a user: interfaces with counters and addresses, routes and listening sockets with their owner, from /proc/PID/net of a member', async () => {
@@ -388,7 +503,10 @@ test('readNet as a user: interfaces with counters and addresses, routes and list
   const d = await readNet(ctx.snapshot.namespaces[0]!, ctx);
   assert.equal(d.readAs, 'user');
   assert.equal(d.via, `${path.join(NET, 'b', 'proc')}/${PIDS.b}/net`);
-  assert.deepEqual(d.interfaces?.map((i) => i.name), ['lo', 'vb']);
+  assert.deepEqual(
+    d.interfaces?.map((i) => i.name),
+    ['lo', 'vb'],
+  );
   const vb = d.interfaces!.find((i) => i.name === 'vb')!;
   assert.equal(vb.ifindex, 2);
   assert.deepEqual([vb.state, vb.mtu, vb.mac, vb.kind, vb.peer], [null, null, null, null, undefined]);
@@ -409,14 +527,23 @@ test('readNet as a user: interfaces with counters and addresses, routes and list
   );
   assert.equal(d.sockets![0]!.owners![0]!.command, 'node -e listen');
   const needRoot = d.unavailable.filter((u) => u.needsRoot).map((u) => u.what);
-  assert.ok(needRoot.some((w) => /state, MTU, MAC/.test(w)), needRoot.join('; '));
+  assert.ok(
+    needRoot.some((w) => /state, MTU, MAC/.test(w)),
+    needRoot.join('; '),
+  );
   assert.ok(needRoot.some((w) => /veth peers and bridge members/.test(w)));
-  assert.ok(d.unavailable.every((u) => u.needsRoot), JSON.stringify(d.unavailable));
+  assert.ok(
+    d.unavailable.every((u) => u.needsRoot),
+    JSON.stringify(d.unavailable),
+  );
 });
 
 test('readNet as a user: a socket no readable member holds has owners null while processes are hidden, [] when none is', async () => {
   const stranger = { ...member('a', 'sleep 1000'), ns: { net: INO.b } }; // a member without these sockets
-  for (const [hidden, owners] of [[2, null], [0, []]] as const) {
+  for (const [hidden, owners] of [
+    [2, null],
+    [0, []],
+  ] as const) {
     const ctx = userContext('b', [stranger], hidden);
     // The member's files are those of namespace b's node: point the source at b's tree under a's PID.
     const proc = new (class extends ProcSource {
@@ -428,7 +555,10 @@ test('readNet as a user: a socket no readable member holds has owners null while
       }
     })(path.join(NET, 'b', 'proc'));
     const d = await readNet(ctx.snapshot.namespaces[0]!, { ...ctx, proc });
-    assert.deepEqual(d.sockets?.map((s) => s.owners), [owners, owners, owners, owners]);
+    assert.deepEqual(
+      d.sockets?.map((s) => s.owners),
+      [owners, owners, owners, owners],
+    );
     const why = d.unavailable.find((u) => /processes holding 4 listening sockets/.test(u.what));
     assert.equal(Boolean(why), owners === null);
     if (why) assert.match(why.reason, /2 processes are hidden/);
@@ -441,14 +571,23 @@ test('readNet as a user: a namespace with no visible member (kept by a bind moun
   assert.equal(d.interfaces, undefined);
   assert.equal(d.routes, undefined);
   assert.equal(d.sockets, undefined);
-  assert.deepEqual(d.unavailable.map((u) => [u.what, u.needsRoot]), [['interfaces, addresses, routes and listening sockets', true]]);
+  assert.deepEqual(
+    d.unavailable.map((u) => [u.what, u.needsRoot]),
+    [['interfaces, addresses, routes and listening sockets', true]],
+  );
   assert.match(d.unavailable[0]!.reason, /no process of it is visible.*needs root/);
 });
 
 test('readNet as a user: interfaces of a bridge namespace (a) from /proc, IPv4 address on the bridge', async () => {
   const ctx = userContext('a', [member('a', 'sleep 1000')]);
   const d = await readNet(ctx.snapshot.namespaces[0]!, ctx);
-  assert.deepEqual(d.interfaces?.map((i) => i.name), ['lo', 'va', 'br0', 'vs1', 'vs0']);
-  assert.deepEqual(d.interfaces?.find((i) => i.name === 'br0')?.addresses.filter((a) => a.family === 'inet'), [{ family: 'inet', address: '10.77.0.1', prefixlen: 24, scope: null }]);
+  assert.deepEqual(
+    d.interfaces?.map((i) => i.name),
+    ['lo', 'va', 'br0', 'vs1', 'vs0'],
+  );
+  assert.deepEqual(
+    d.interfaces?.find((i) => i.name === 'br0')?.addresses.filter((a) => a.family === 'inet'),
+    [{ family: 'inet', address: '10.77.0.1', prefixlen: 24, scope: null }],
+  );
   assert.deepEqual(d.sockets, []);
 });

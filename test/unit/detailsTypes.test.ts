@@ -7,7 +7,16 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { cgroupNsRoot, cgroupTexts, cgroupV2Path, readCgroup } from '../../src/core/details/cgroup';
 import { DetailsContext } from '../../src/core/details/context';
-import { formatKey, parseMessageQueues, parseQueueSize, parseSemaphores, parseSharedMemory, parseSysvipcTable, posixQueues, readIpc } from '../../src/core/details/ipc';
+import {
+  formatKey,
+  parseMessageQueues,
+  parseQueueSize,
+  parseSemaphores,
+  parseSharedMemory,
+  parseSysvipcTable,
+  posixQueues,
+  readIpc,
+} from '../../src/core/details/ipc';
 import { parseTimensOffsets, readTime } from '../../src/core/details/time';
 import { readUts } from '../../src/core/details/uts';
 import { ProcSource } from '../../src/core/linux/procfs';
@@ -30,7 +39,9 @@ test('System V message queues: key as 8 hex digits, owner named, messages and by
 });
 
 test('System V semaphore sets: a key the kernel prints negative is its unsigned hex', () => {
-  assert.deepEqual(parseSemaphores(fixture('sysvipc-sem'), USERS), [{ key: '0xdeadbeef', id: 0, ownerUid: 0, owner: 'root', perms: '640', nsems: 5 }]);
+  assert.deepEqual(parseSemaphores(fixture('sysvipc-sem'), USERS), [
+    { key: '0xdeadbeef', id: 0, ownerUid: 0, owner: 'root', perms: '640', nsems: 5 },
+  ]);
 });
 
 test('System V shared memory: size and attaches; a removed segment keeps its permissions without the kernel state bits', () => {
@@ -44,18 +55,32 @@ test('System V tables: no objects is an empty list; an unknown owner UID has no 
   const header = fixture('sysvipc-sem').split('\n')[0]! + '\n';
   assert.deepEqual(parseSemaphores(header, USERS), []);
   const line = '      1234          7   600          1  4242     0     0     0          0 1795969792\n';
-  assert.deepEqual(parseSemaphores(header + line, USERS), [{ key: '0x000004d2', id: 7, ownerUid: 4242, owner: null, perms: '600', nsems: 1 }]);
+  assert.deepEqual(parseSemaphores(header + line, USERS), [
+    { key: '0x000004d2', id: 7, ownerUid: 4242, owner: null, perms: '600', nsems: 1 },
+  ]);
 });
 
 test('System V tables: malformed text is refused with what is wrong', () => {
   const header = fixture('sysvipc-msg').split('\n')[0]!;
   const row = fixture('sysvipc-msg').split('\n')[1]!;
-  assert.throws(() => parseMessageQueues('', USERS), /\/proc\/sysvipc\/msg has no header line naming key, perms and uid/);
+  assert.throws(
+    () => parseMessageQueues('', USERS),
+    /\/proc\/sysvipc\/msg has no header line naming key, perms and uid/,
+  );
   assert.throws(() => parseMessageQueues('garbage\n1 2 3\n', USERS), /no header line/);
   assert.throws(() => parseMessageQueues(`${header}\n${row} 99\n`, USERS), /line 2 has 15 fields, the header 14/);
-  assert.throws(() => parseMessageQueues(`${header}\n${row.replace(' 660 ', ' 6x0 ')}\n`, USERS), /perms '6x0' is not octal/);
-  assert.throws(() => parseMessageQueues(`${header}\n${row.replace('        42 ', '       4.2 ')}\n`, USERS), /key '4.2' is not an integer/);
-  assert.throws(() => parseMessageQueues(`${header}\n${row.replace('        42 ', '9999999999 ')}\n`, USERS), /IPC key 9999999999 is out of range/);
+  assert.throws(
+    () => parseMessageQueues(`${header}\n${row.replace(' 660 ', ' 6x0 ')}\n`, USERS),
+    /perms '6x0' is not octal/,
+  );
+  assert.throws(
+    () => parseMessageQueues(`${header}\n${row.replace('        42 ', '       4.2 ')}\n`, USERS),
+    /key '4.2' is not an integer/,
+  );
+  assert.throws(
+    () => parseMessageQueues(`${header}\n${row.replace('        42 ', '9999999999 ')}\n`, USERS),
+    /IPC key 9999999999 is out of range/,
+  );
   assert.throws(() => parseSemaphores(fixture('sysvipc-msg'), USERS), /\/proc\/sysvipc\/sem has no column semid/);
   assert.throws(() => parseSysvipcTable('key perms uid\n1 2\n', 'x'), /x: line 2 has 2 fields, the header 3/);
 });
@@ -82,7 +107,13 @@ test('hostile text: every parser returns or throws an Error saying what it refus
     cgroupV2Path,
     parseTimensOffsets,
   ];
-  const headerish = fc.constantFrom('', 'key msqid perms cbytes qnum uid\n', 'key semid perms nsems uid\n', 'monotonic 1 2\n', '0::/');
+  const headerish = fc.constantFrom(
+    '',
+    'key msqid perms cbytes qnum uid\n',
+    'key semid perms nsems uid\n',
+    'monotonic 1 2\n',
+    '0::/',
+  );
   fc.assert(
     fc.property(headerish, fc.string({ unit: 'binary', maxLength: 200 }), (head, tail) => {
       for (const parse of parsers) {
@@ -133,14 +164,23 @@ test('cgroupNsRoot: the host path with the inside suffix removed; a process outs
   assert.equal(cgroupNsRoot('/nsxcap', '/'), '/nsxcap');
   assert.equal(cgroupNsRoot('/nsxcap/sub/deeper', '/sub/deeper'), '/nsxcap');
   assert.equal(cgroupNsRoot('/sub', '/sub'), '/');
-  assert.equal(cgroupNsRoot(cgroupV2Path(fixture('cgroup-outside-host'))!, cgroupV2Path(fixture('cgroup-outside-inside'))!), null);
+  assert.equal(
+    cgroupNsRoot(cgroupV2Path(fixture('cgroup-outside-host'))!, cgroupV2Path(fixture('cgroup-outside-inside'))!),
+    null,
+  );
   assert.equal(cgroupNsRoot('/a/xsub', '/sub'), null, 'a suffix that is not a whole path component');
   assert.equal(cgroupNsRoot('/a/b', '/c'), null);
 });
 
 test('parseTimensOffsets: seconds and nanoseconds per clock, by name or clock id; anything else is refused', () => {
-  assert.deepEqual(parseTimensOffsets(fixture('timens_offsets')), { monotonic: { seconds: -100, nanoseconds: 0 }, boottime: { seconds: 86400, nanoseconds: 0 } });
-  assert.deepEqual(parseTimensOffsets('1 -3 500000000\n7 0 1\n'), { monotonic: { seconds: -3, nanoseconds: 500000000 }, boottime: { seconds: 0, nanoseconds: 1 } });
+  assert.deepEqual(parseTimensOffsets(fixture('timens_offsets')), {
+    monotonic: { seconds: -100, nanoseconds: 0 },
+    boottime: { seconds: 86400, nanoseconds: 0 },
+  });
+  assert.deepEqual(parseTimensOffsets('1 -3 500000000\n7 0 1\n'), {
+    monotonic: { seconds: -3, nanoseconds: 500000000 },
+    boottime: { seconds: 0, nanoseconds: 1 },
+  });
   assert.throws(() => parseTimensOffsets('monotonic 1 0\n'), /lacks the monotonic or boottime offset/);
   assert.throws(() => parseTimensOffsets('monotonic 1 0\nmonotonic 2 0\nboottime 0 0\n'), /names monotonic twice/);
   assert.throws(() => parseTimensOffsets('realtime 1 0\n'), /unexpected timens_offsets line 'realtime 1 0'/);
@@ -153,15 +193,33 @@ test('parseTimensOffsets: seconds and nanoseconds per clock, by name or clock id
 
 const NEW = { uts: 4026532601, ipc: 4026532602, cgroup: 4026532603, time: 4026532604, time2: 4026532605 };
 
-function proc(pid: number, name: string, ns: Partial<Record<NsType, number>>, forChildren?: ProcessRecord['forChildren']): ProcessRecord {
-  return { pid, ppid: 1, uid: 1000, user: 'ann', name, command: `${name} 1000`, nspid: [pid], ns: { ...HOST, ...ns }, ...(forChildren ? { forChildren } : {}) };
+function proc(
+  pid: number,
+  name: string,
+  ns: Partial<Record<NsType, number>>,
+  forChildren?: ProcessRecord['forChildren'],
+): ProcessRecord {
+  return {
+    pid,
+    ppid: 1,
+    uid: 1000,
+    user: 'ann',
+    name,
+    command: `${name} 1000`,
+    nspid: [pid],
+    ns: { ...HOST, ...ns },
+    ...(forChildren ? { forChildren } : {}),
+  };
 }
 
 /**
  * A /proc in a directory the test removes, whose entry for this process says nsx is in
  * the namespaces READER gives (ns links are symlinks with the kernel's text).
  */
-function userContext(t: { after: (fn: () => void) => void }, reader: Partial<Record<NsType, number>> = {}): DetailsContext {
+function userContext(
+  t: { after: (fn: () => void) => void },
+  reader: Partial<Record<NsType, number>> = {},
+): DetailsContext {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-details-types-'));
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   const write = (rel: string, text: string) => {
@@ -169,7 +227,8 @@ function userContext(t: { after: (fn: () => void) => void }, reader: Partial<Rec
     fs.writeFileSync(path.join(root, rel), text);
   };
   fs.mkdirSync(path.join(root, String(process.pid), 'ns'), { recursive: true });
-  for (const [type, ino] of Object.entries({ ...HOST, ...reader })) fs.symlinkSync(`${type}:[${ino}]`, path.join(root, String(process.pid), 'ns', type));
+  for (const [type, ino] of Object.entries({ ...HOST, ...reader }))
+    fs.symlinkSync(`${type}:[${ino}]`, path.join(root, String(process.pid), 'ns', type));
   write('sys/kernel/hostname', 'build-7\n');
   write('sys/kernel/domainname', '(none)\n');
   for (const f of ['msg', 'sem', 'shm']) write(`sysvipc/${f}`, fixture(`sysvipc-${f}`));
@@ -203,7 +262,9 @@ function userContext(t: { after: (fn: () => void) => void }, reader: Partial<Rec
       nsRecord(NEW.ipc, 'ipc', members('ipc', NEW.ipc)),
       nsRecord(NEW.cgroup, 'cgroup', members('cgroup', NEW.cgroup)),
       nsRecord(NEW.time, 'time', members('time', NEW.time)),
-      nsRecord(NEW.time2, 'time', [], { holders: [{ kind: 'process', pid: 300, path: '/proc/300/ns/time_for_children' }] }),
+      nsRecord(NEW.time2, 'time', [], {
+        holders: [{ kind: 'process', pid: 300, path: '/proc/300/ns/time_for_children' }],
+      }),
     ],
     processes,
   };
@@ -218,29 +279,54 @@ test('readUts as a user: the names of the namespace nsx runs in; another one nee
   assert.deepEqual([own.hostname, own.domainname, own.readAs, own.unavailable], ['build-7', '(none)', 'user', []]);
   const other = await readUts(nsOf(ctx, NEW.uts), ctx);
   assert.equal(other.hostname, undefined);
-  assert.deepEqual(other.unavailable.map((u) => [u.what, u.needsRoot]), [['hostname and domain name', true]]);
+  assert.deepEqual(
+    other.unavailable.map((u) => [u.what, u.needsRoot]),
+    [['hostname and domain name', true]],
+  );
 });
 
 test('readIpc as a user: System V objects of the namespace nsx runs in; another one needs root', async (t) => {
   const ctx = userContext(t);
   const own = await readIpc(nsOf(ctx, HOST.ipc), ctx);
-  assert.deepEqual(own.messageQueues!.map((q) => q.key), ['0x0000002a', '0x00000000']);
-  assert.deepEqual(own.semaphores!.map((s) => s.key), ['0xdeadbeef']);
-  assert.deepEqual(own.sharedMemory!.map((m) => m.bytes), [65536, 4096]);
+  assert.deepEqual(
+    own.messageQueues!.map((q) => q.key),
+    ['0x0000002a', '0x00000000'],
+  );
+  assert.deepEqual(
+    own.semaphores!.map((s) => s.key),
+    ['0xdeadbeef'],
+  );
+  assert.deepEqual(
+    own.sharedMemory!.map((m) => m.bytes),
+    [65536, 4096],
+  );
   // The POSIX queues come from this machine's /dev/mqueue, or are said to be missing.
   assert.ok(own.posixQueues || own.unavailable.some((u) => u.what === 'POSIX message queues' && u.needsRoot));
   const other = await readIpc(nsOf(ctx, NEW.ipc), ctx);
   assert.equal(other.messageQueues, undefined);
-  assert.deepEqual(other.unavailable.map((u) => u.needsRoot), [true]);
+  assert.deepEqual(
+    other.unavailable.map((u) => u.needsRoot),
+    [true],
+  );
 });
 
 test('readTime: offsets from a process whose children go to the namespace, not from one whose children go elsewhere', async (t) => {
   const ctx = userContext(t);
   const d = await readTime(nsOf(ctx, NEW.time), ctx);
   assert.equal(d.via, '/proc/301/timens_offsets');
-  assert.deepEqual([d.monotonic, d.boottime], [{ seconds: -100, nanoseconds: 0 }, { seconds: 86400, nanoseconds: 0 }]);
+  assert.deepEqual(
+    [d.monotonic, d.boottime],
+    [
+      { seconds: -100, nanoseconds: 0 },
+      { seconds: 86400, nanoseconds: 0 },
+    ],
+  );
   fs.rmSync(path.join(ctx.proc.procRoot, '301'), { recursive: true });
-  assert.equal((await readTime(nsOf(ctx, NEW.time), ctx)).via, '/proc/302/timens_offsets', 'an exited process leaves it to the next');
+  assert.equal(
+    (await readTime(nsOf(ctx, NEW.time), ctx)).via,
+    '/proc/302/timens_offsets',
+    'an exited process leaves it to the next',
+  );
 });
 
 test('readTime: a namespace only a vanished process led to says why; a user is told root may see more', async (t) => {
@@ -248,12 +334,18 @@ test('readTime: a namespace only a vanished process led to says why; a user is t
   fs.rmSync(path.join(ctx.proc.procRoot, '300'), { recursive: true });
   const d = await readTime(nsOf(ctx, NEW.time2), ctx);
   assert.equal(d.monotonic, undefined);
-  assert.deepEqual(d.unavailable.map((u) => [u.what, u.needsRoot]), [['the monotonic and boottime offsets', true]]);
+  assert.deepEqual(
+    d.unavailable.map((u) => [u.what, u.needsRoot]),
+    [['the monotonic and boottime offsets', true]],
+  );
   assert.match(d.unavailable[0]!.reason, /^the processes to read them from exited \(ENOENT/);
   const garbled = userContext(t);
   fs.writeFileSync(path.join(garbled.proc.procRoot, '301', 'timens_offsets'), 'monotonic x\n');
   const bad = await readTime(nsOf(garbled, NEW.time), garbled);
-  assert.deepEqual(bad.unavailable.map((u) => [u.reason, u.needsRoot]), [["/proc/301/timens_offsets: unexpected timens_offsets line 'monotonic x'", false]]);
+  assert.deepEqual(
+    bad.unavailable.map((u) => [u.reason, u.needsRoot]),
+    [["/proc/301/timens_offsets: unexpected timens_offsets line 'monotonic x'", false]],
+  );
 });
 
 test('readCgroup as a user in the initial cgroup namespace: host paths; the inside paths and root need root', async (t) => {
@@ -264,7 +356,10 @@ test('readCgroup as a user in the initial cgroup namespace: host paths; the insi
     { pid: 401, command: 'sleep 1000', hostPath: '/nsxcap-out' },
   ]);
   assert.equal(d.root, undefined);
-  assert.deepEqual(d.unavailable.map((u) => [u.what, u.needsRoot]), [['the cgroup paths seen inside, and the cgroup that is / inside', true]]);
+  assert.deepEqual(
+    d.unavailable.map((u) => [u.what, u.needsRoot]),
+    [['the cgroup paths seen inside, and the cgroup that is / inside', true]],
+  );
   // nsx is in the initial namespace too: there both paths are the same. Members without a cgroup file exited.
   const host = await readCgroup(nsOf(ctx, HOST.cgroup), ctx);
   assert.equal(host.root, '/');
@@ -283,6 +378,9 @@ test('readCgroup as a user inside the namespace: /proc shows inside paths, and s
     ],
   );
   assert.equal(d.root, undefined);
-  assert.deepEqual(d.unavailable.map((u) => [u.what, u.needsRoot]), [["the host paths of its processes' cgroups", false]]);
+  assert.deepEqual(
+    d.unavailable.map((u) => [u.what, u.needsRoot]),
+    [["the host paths of its processes' cgroups", false]],
+  );
   assert.match(d.unavailable[0]!.reason, new RegExp(`nsx runs in cgroup namespace ${NEW.cgroup}, not the initial one`));
 });

@@ -81,7 +81,10 @@ test('finds every namespace that a captured ns link, thread, fd or bind mount po
   for (const ino of expected) assert.ok(found.has(ino), `${ino} missing`);
   // Everything else found is a thread's, an fd's or a bind mount's namespace.
   for (const n of snap.namespaces.filter((x) => !x.ghost && !expected.has(x.ns))) {
-    assert.ok(n.holders.length > 0 && n.holders.every((h) => h.kind !== 'process'), `${n.ns} has only non-member holders`);
+    assert.ok(
+      n.holders.length > 0 && n.holders.every((h) => h.kind !== 'process'),
+      `${n.ns} has only non-member holders`,
+    );
   }
 });
 
@@ -97,12 +100,19 @@ test('every captured process is in the snapshot, none hidden', () => {
 test('nprocs, pid, ppid, command and user of each namespace are those of its lowest member PID', () => {
   const statusOf = (pid: number) => fs.readFileSync(path.join(PROC, String(pid), 'status'), 'utf8');
   const cmdlineOf = (pid: number) =>
-    fs.readFileSync(path.join(PROC, String(pid), 'cmdline'), 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
+    fs
+      .readFileSync(path.join(PROC, String(pid), 'cmdline'), 'utf8')
+      .replace(/\0+$/, '')
+      .replaceAll('\0', ' ');
   for (const n of snap.namespaces.filter((x) => !x.ghost)) {
     const members = capturedPids.filter((pid) => nsOf(pid, n.type) === n.ns);
     assert.equal(n.nprocs, members.length, `nprocs of ${n.ns}`);
     if (!members.length) {
-      assert.deepEqual([n.pid, n.ppid, n.command, n.uid, n.user], [null, null, null, null, null], `${n.ns} has no member`);
+      assert.deepEqual(
+        [n.pid, n.ppid, n.command, n.uid, n.user],
+        [null, null, null, null, null],
+        `${n.ns} has no member`,
+      );
       continue;
     }
     const senior = members[0];
@@ -145,7 +155,9 @@ test('the PID namespace chain is replayed: inner → middle → host', () => {
 test('pid_for_children makes a process holder with the link path, not a member', () => {
   const outer = role['pidchain-outer'];
   const middle = record(nsOf(outer, 'pid_for_children'));
-  assert.deepEqual(middle.holders, [{ kind: 'process', pid: outer, path: path.join(PROC, String(outer), 'ns', 'pid_for_children') }]);
+  assert.deepEqual(middle.holders, [
+    { kind: 'process', pid: outer, path: path.join(PROC, String(outer), 'ns', 'pid_for_children') },
+  ]);
   assert.equal(middle.nprocs, 0);
   assert.equal(middle.label, 'unshare (for children)');
   assert.deepEqual(snap.processes.find((p) => p.pid === outer)?.forChildren, { pid: middle.ns });
@@ -272,7 +284,10 @@ test('every record carries the lsns JSON field names', () => {
 
 test('namespaces are sorted by inode, each once', () => {
   const inodes = snap.namespaces.map((n) => n.ns);
-  assert.deepEqual(inodes, [...inodes].sort((a, b) => a - b));
+  assert.deepEqual(
+    inodes,
+    [...inodes].sort((a, b) => a - b),
+  );
   assert.equal(new Set(inodes).size, inodes.length);
 });
 
@@ -286,7 +301,12 @@ test('the snapshot is version 1 and survives a JSON round trip unchanged', () =>
 });
 
 test('the lean `namespaces` detail gives the same namespace records as `full`', () => {
-  const lean = discover({ proc: fixtureSource('captured'), probe: FixtureProbe.of(DIR), viewerUid: 0, detail: 'namespaces' });
+  const lean = discover({
+    proc: fixtureSource('captured'),
+    probe: FixtureProbe.of(DIR),
+    viewerUid: 0,
+    detail: 'namespaces',
+  });
   assert.deepEqual(lean.namespaces, snap.namespaces);
 });
 
@@ -305,15 +325,16 @@ test('probe: null turns the hierarchy off with a reason and still finds every na
     assert.equal(n.ghost, false);
   }
   const strip = (n: NamespaceRecord) => ({ ...n, pns: null, ons: null, ownerUid: undefined });
-  assert.deepEqual(
-    plain.namespaces.map(strip),
-    snap.namespaces.filter((n) => !n.ghost).map(strip),
-  );
+  assert.deepEqual(plain.namespaces.map(strip), snap.namespaces.filter((n) => !n.ghost).map(strip));
 });
 
 test('a probe that throws for one namespace does not stop the scan', () => {
   const failing = nsOf(role.userns, 'net');
-  const partial = discover({ proc: fixtureSource('captured'), probe: FixtureProbe.of(DIR, new Set([failing])), viewerUid: 0 });
+  const partial = discover({
+    proc: fixtureSource('captured'),
+    probe: FixtureProbe.of(DIR, new Set([failing])),
+    viewerUid: 0,
+  });
   assert.equal(partial.capabilities.hierarchy, true);
   const broken = partial.namespaces.find((n) => n.ns === failing);
   assert.ok(broken, 'the namespace is still listed');

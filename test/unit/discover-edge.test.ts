@@ -12,9 +12,13 @@ import { ProcSource } from '../../src/core/linux/procfs';
 import { NamespaceRecord, NS_TYPES, Snapshot } from '../../src/core/model/snapshot';
 import { FIXTURES, FixtureProbe, fixtureSource, HOST } from './fixture-probe';
 
-
 function scan(name: string, options: DiscoverOptions = {}): Snapshot {
-  return discover({ proc: fixtureSource(name), probe: FixtureProbe.of(path.join(FIXTURES, name)), viewerUid: 0, ...options });
+  return discover({
+    proc: fixtureSource(name),
+    probe: FixtureProbe.of(path.join(FIXTURES, name)),
+    viewerUid: 0,
+    ...options,
+  });
 }
 
 function ns(snap: Snapshot, ino: number): NamespaceRecord {
@@ -48,7 +52,9 @@ class Recording extends ProcSource {
   override nsInode(pid: number, link: Parameters<ProcSource['nsInode']>[1], tid?: number): number {
     this.nsCalls.set(pid, (this.nsCalls.get(pid) ?? 0) + 1);
     if (this.denied.has(pid)) {
-      throw Object.assign(new Error(`EACCES: permission denied, readlink '${this.nsPath(pid, link, tid)}'`), { code: 'EACCES' });
+      throw Object.assign(new Error(`EACCES: permission denied, readlink '${this.nsPath(pid, link, tid)}'`), {
+        code: 'EACCES',
+      });
     }
     return super.nsInode(pid, link, tid);
   }
@@ -168,7 +174,9 @@ test('a thread in another UTS namespace becomes a task holder; a thread that end
 
 test('only nsfs fd targets become fd holders, one per fd', () => {
   const snap = scan('fds');
-  const fdHolders = snap.namespaces.flatMap((n) => n.holders.filter((h) => h.kind === 'fd').map((h) => [n.ns, n.type, h]));
+  const fdHolders = snap.namespaces.flatMap((n) =>
+    n.holders.filter((h) => h.kind === 'fd').map((h) => [n.ns, n.type, h]),
+  );
   const fdPath = (fd: number) => path.join(FIXTURES, 'fds', 'proc', '500', 'fd', String(fd));
   assert.deepEqual(fdHolders, [
     [4026532410, 'net', { kind: 'fd', pid: 500, fd: 3, path: fdPath(3) }],
@@ -241,7 +249,10 @@ test('one mountinfo is read per mount namespace with members', () => {
   const proc = new Recording('bindmounts');
   scanWith(proc, 'bindmounts');
   // PIDs 600 and 601 share mount namespace 4026532500: only 600 is read.
-  assert.deepEqual([...proc.mountinfoCalls].sort((a, b) => a - b), [1, 600, 602, 603]);
+  assert.deepEqual(
+    [...proc.mountinfoCalls].sort((a, b) => a - b),
+    [1, 600, 602, 603],
+  );
 });
 
 // --- labels --------------------------------------------------------------------------
@@ -328,7 +339,13 @@ test('an ordinary PID 2 is scanned like any process: its nsfs fd is a holder', (
 
 // --- launchers, and namespaces told apart --------------------------------------------
 
-const LAUNCHED = { mntA: 4026533400, mntB: 4026533401, pidA: 4026533410, pidB: 4026533411, nest: [4026533420, 4026533421, 4026533422] };
+const LAUNCHED = {
+  mntA: 4026533400,
+  mntB: 4026533401,
+  pidA: 4026533410,
+  pidB: 4026533411,
+  nest: [4026533420, 4026533421, 4026533422],
+};
 
 test('a namespace led by unshare is named after the program it runs, in either detail', () => {
   for (const detail of ['full', 'namespaces'] as const) {
@@ -349,7 +366,10 @@ test('equal labels of one type are told apart by the PID of the process that lea
   const snap = scan('launchers');
   assert.deepEqual([ns(snap, LAUNCHED.mntA).label, ns(snap, LAUNCHED.mntB).label], ['sleep (400)', 'sleep (402)']);
   assert.deepEqual([ns(snap, LAUNCHED.pidA).label, ns(snap, LAUNCHED.pidB).label], ['sleep (401)', 'sleep (403)']);
-  assert.deepEqual(LAUNCHED.nest.map((ino) => ns(snap, ino).label), ['nest.sh (421)', 'nest.sh (423)', 'nest.sh (425)']);
+  assert.deepEqual(
+    LAUNCHED.nest.map((ino) => ns(snap, ino).label),
+    ['nest.sh (421)', 'nest.sh (423)', 'nest.sh (425)'],
+  );
   // Only within a type: the one UTS namespace named nest.sh keeps its name as it is.
   assert.equal(ns(snap, 4026533430).label, 'nest.sh');
   for (const type of NS_TYPES) {
@@ -379,7 +399,9 @@ class Exiting extends ProcSource {
   }
 
   private gone(pid: number, what: string): never {
-    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${this.pidDir(pid)}/${what}'`), { code: 'ENOENT' });
+    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${this.pidDir(pid)}/${what}'`), {
+      code: 'ENOENT',
+    });
   }
 
   override status(pid: number): ReturnType<ProcSource['status']> {
@@ -400,7 +422,12 @@ class Exiting extends ProcSource {
 }
 
 function scanExiting(name: string, exited: number[]): Snapshot {
-  return discover({ proc: new Exiting(name, new Set(exited)), probe: FixtureProbe.of(path.join(FIXTURES, name)), viewerUid: 0, detail: 'namespaces' });
+  return discover({
+    proc: new Exiting(name, new Set(exited)),
+    probe: FixtureProbe.of(path.join(FIXTURES, name)),
+    viewerUid: 0,
+    detail: 'namespaces',
+  });
 }
 
 test('a senior member that exited during the scan gives way to the next member, and is counted as vanished', () => {
@@ -428,11 +455,16 @@ test('a namespace held only for children keeps its holder when its one member ex
 test('whichever process exits mid-scan, no label is blank or space-led and no member-led namespace says "(for children)"', () => {
   const problems: string[] = [];
   for (const name of ['launchers', 'bindmounts', 'containers', 'threads', 'fds', 'users', 'captured']) {
-    for (const p of discover({ proc: fixtureSource(name), probe: FixtureProbe.of(path.join(FIXTURES, name)), viewerUid: 0 }).processes) {
+    for (const p of discover({
+      proc: fixtureSource(name),
+      probe: FixtureProbe.of(path.join(FIXTURES, name)),
+      viewerUid: 0,
+    }).processes) {
       for (const n of scanExiting(name, [p.pid]).namespaces) {
         const what = `${name}, PID ${p.pid} exited: ${n.type} ${n.ns} labelled ${JSON.stringify(n.label)}`;
         if (n.label !== null && !/^\S/.test(n.label)) problems.push(`${what}: blank or space-led`);
-        if (n.nprocs > 0 && /\(for children\)/.test(n.label ?? '')) problems.push(`${what}: "(for children)" on a namespace with members`);
+        if (n.nprocs > 0 && /\(for children\)/.test(n.label ?? ''))
+          problems.push(`${what}: "(for children)" on a namespace with members`);
         if (!n.ghost && n.holders.length === 0) problems.push(`${what}: kept with nothing holding it`);
         if (n.pid === p.pid) problems.push(`${what}: still led by the exited process`);
       }
@@ -461,7 +493,10 @@ test('parents known only through the hierarchy are ghosts with no holder, proces
 
 test('a ghost keeps its own relations: parent, owner and owner UID', () => {
   const snap = scan('ghost');
-  assert.deepEqual([ns(snap, 4026532801).pns, ns(snap, 4026532801).ons, ns(snap, 4026532801).ownerUid], [HOST.user, HOST.user, 1000]);
+  assert.deepEqual(
+    [ns(snap, 4026532801).pns, ns(snap, 4026532801).ons, ns(snap, 4026532801).ownerUid],
+    [HOST.user, HOST.user, 1000],
+  );
   assert.deepEqual([ns(snap, 4026532811).pns, ns(snap, 4026532811).ons], [HOST.pid, 4026532801]);
   assert.equal(ns(snap, 4026532802).pns, 4026532801);
   assert.equal(ns(snap, 4026532812).pns, 4026532811);
@@ -485,7 +520,15 @@ test('on a kernel without time namespaces (no ns/time link), processes are still
     [1, 950],
   );
   assert.equal(ns(snap, 4026532950).pid, 950);
-  assert.deepEqual([...new Set(snap.namespaces.map((n) => n.type))].sort(), ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts']);
+  assert.deepEqual([...new Set(snap.namespaces.map((n) => n.type))].sort(), [
+    'cgroup',
+    'ipc',
+    'mnt',
+    'net',
+    'pid',
+    'user',
+    'uts',
+  ]);
 });
 
 test('a procRoot that does not exist throws DiscoveryError naming it', () => {
@@ -504,7 +547,11 @@ test('a procRoot that does not exist throws DiscoveryError naming it', () => {
 
 test('a missing passwd file leaves user names null, nothing else', () => {
   const dir = path.join(FIXTURES, 'users');
-  const snap = discover({ proc: new ProcSource(path.join(dir, 'proc'), path.join(dir, 'no-passwd')), probe: null, viewerUid: 0 });
+  const snap = discover({
+    proc: new ProcSource(path.join(dir, 'proc'), path.join(dir, 'no-passwd')),
+    probe: null,
+    viewerUid: 0,
+  });
   assert.equal(snap.processes.length, 5);
   assert.ok(snap.processes.every((p) => p.user === null));
   assert.equal(snap.processes.find((p) => p.pid === 200)?.uid, 33);

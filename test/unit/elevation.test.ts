@@ -30,7 +30,11 @@ const USERNS: ReadonlyMap<number, UserRec> = new Map<number, UserRec>([
 const root: Caller = { uid: 0, userns: INIT };
 const alice: Caller = { uid: ALICE, userns: INIT };
 
-const ns = (type: NsType, ino: number, ons: number | null): Pick<NamespaceRecord, 'type' | 'ns' | 'ons'> => ({ type, ns: ino, ons });
+const ns = (type: NsType, ino: number, ons: number | null): Pick<NamespaceRecord, 'type' | 'ns' | 'ons'> => ({
+  type,
+  ns: ino,
+  ons,
+});
 
 test('holdsCapabilitiesIn: root in the initial user namespace holds them there and in every descendant', () => {
   for (const target of [INIT, ALICE_CHILD, BOB_CHILD, ALICE_UNDER_BOB, BOB_UNDER_ALICE, DEEP]) {
@@ -42,7 +46,7 @@ test('holdsCapabilitiesIn: a user who is not root holds none in its own user nam
   assert.equal(holdsCapabilitiesIn(INIT, alice, USERNS), false);
 });
 
-test('holdsCapabilitiesIn: the owner of a child of the caller\'s user namespace holds them in it', () => {
+test("holdsCapabilitiesIn: the owner of a child of the caller's user namespace holds them in it", () => {
   assert.equal(holdsCapabilitiesIn(ALICE_CHILD, alice, USERNS), true);
   assert.equal(holdsCapabilitiesIn(BOB_CHILD, { uid: BOB, userns: INIT }, USERNS), true);
 });
@@ -52,7 +56,7 @@ test('holdsCapabilitiesIn: owning a child gives them in every namespace below it
   assert.equal(holdsCapabilitiesIn(DEEP, alice, USERNS), true);
 });
 
-test('holdsCapabilitiesIn: not another user\'s child, nor a grandchild the caller owns below another user\'s namespace', () => {
+test("holdsCapabilitiesIn: not another user's child, nor a grandchild the caller owns below another user's namespace", () => {
   assert.equal(holdsCapabilitiesIn(BOB_CHILD, alice, USERNS), false);
   // The owner rule applies only to a namespace whose parent is the caller's own.
   assert.equal(holdsCapabilitiesIn(ALICE_UNDER_BOB, alice, USERNS), false);
@@ -90,28 +94,35 @@ test('holdsCapabilitiesIn: without the owner UID (no hierarchy probe) ownership 
  */
 function manPageOracle(target: number, caller: Caller, userns: ReadonlyMap<number, UserRec>): boolean {
   const chain: number[] = [];
-  for (let at: number | null = target; at !== null && userns.has(at) && !chain.includes(at); at = userns.get(at)!.pns) chain.push(at);
+  for (let at: number | null = target; at !== null && userns.has(at) && !chain.includes(at); at = userns.get(at)!.pns)
+    chain.push(at);
   if (!userns.has(target)) return false;
-  return chain.some((a) => (a === caller.userns && caller.uid === 0) || (userns.get(a)!.pns === caller.userns && userns.get(a)!.ownerUid === caller.uid));
+  return chain.some(
+    (a) =>
+      (a === caller.userns && caller.uid === 0) ||
+      (userns.get(a)!.pns === caller.userns && userns.get(a)!.ownerUid === caller.uid),
+  );
 }
 
 test('property: holdsCapabilitiesIn agrees with the rules of user_namespaces(7) on any user namespace tree', () => {
-  const tree = fc
-    .integer({ min: 1, max: 12 })
-    .chain((n) =>
+  const tree = fc.integer({ min: 1, max: 12 }).chain((n) =>
+    fc.tuple(
+      // Each namespace's parent is an earlier one (index 0 is the initial namespace).
       fc.tuple(
-        // Each namespace's parent is an earlier one (index 0 is the initial namespace).
-        fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant(-1) : fc.integer({ min: 0, max: i - 1 })))),
-        fc.array(fc.constantFrom(0, ALICE, BOB), { minLength: n, maxLength: n }),
-        fc.integer({ min: 0, max: n - 1 }),
-        fc.constantFrom(0, ALICE, BOB),
-        fc.integer({ min: 0, max: n }), // n: a namespace nobody knows
+        ...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant(-1) : fc.integer({ min: 0, max: i - 1 }))),
       ),
-    );
+      fc.array(fc.constantFrom(0, ALICE, BOB), { minLength: n, maxLength: n }),
+      fc.integer({ min: 0, max: n - 1 }),
+      fc.constantFrom(0, ALICE, BOB),
+      fc.integer({ min: 0, max: n }), // n: a namespace nobody knows
+    ),
+  );
   fc.assert(
     fc.property(tree, ([parents, owners, callerAt, uid, targetAt]) => {
       const ino = (i: number) => 5000 + i;
-      const userns = new Map<number, UserRec>(parents.map((p, i) => [ino(i), { pns: p < 0 ? null : ino(p), ownerUid: owners[i]! }]));
+      const userns = new Map<number, UserRec>(
+        parents.map((p, i) => [ino(i), { pns: p < 0 ? null : ino(p), ownerUid: owners[i]! }]),
+      );
       const caller: Caller = { uid, userns: ino(callerAt) };
       assert.equal(holdsCapabilitiesIn(ino(targetAt), caller, userns), manPageOracle(ino(targetAt), caller, userns));
     }),
@@ -124,7 +135,7 @@ test('enterPrivilege: root needs nothing, whatever the target', () => {
   assert.equal(enterPrivilege([ns('net', 1, null)], null, root, USERNS), 'none');
 });
 
-test('enterPrivilege: a process in the caller\'s own user namespace needs root', () => {
+test("enterPrivilege: a process in the caller's own user namespace needs root", () => {
   assert.equal(enterPrivilege([ns('net', 1, INIT)], INIT, alice, USERNS), 'root');
 });
 
@@ -133,19 +144,33 @@ test('enterPrivilege: a target whose user namespace is not known needs root', ()
 });
 
 test('enterPrivilege: namespaces owned by a user namespace the caller owns are entered through it (userns)', () => {
-  assert.equal(enterPrivilege([ns('net', 1, ALICE_CHILD), ns('uts', 2, ALICE_CHILD)], ALICE_CHILD, alice, USERNS), 'userns');
+  assert.equal(
+    enterPrivilege([ns('net', 1, ALICE_CHILD), ns('uts', 2, ALICE_CHILD)], ALICE_CHILD, alice, USERNS),
+    'userns',
+  );
 });
 
 test('enterPrivilege: namespaces owned below the target user namespace count as owned', () => {
-  assert.equal(enterPrivilege([ns('net', 1, ALICE_CHILD), ns('mnt', 2, BOB_UNDER_ALICE), ns('pid', 3, DEEP)], ALICE_CHILD, alice, USERNS), 'userns');
+  assert.equal(
+    enterPrivilege(
+      [ns('net', 1, ALICE_CHILD), ns('mnt', 2, BOB_UNDER_ALICE), ns('pid', 3, DEEP)],
+      ALICE_CHILD,
+      alice,
+      USERNS,
+    ),
+    'userns',
+  );
 });
 
-test('enterPrivilege: the user type itself, when it is the target\'s user namespace, is userns', () => {
+test("enterPrivilege: the user type itself, when it is the target's user namespace, is userns", () => {
   assert.equal(enterPrivilege([ns('user', ALICE_CHILD, INIT)], ALICE_CHILD, alice, USERNS), 'userns');
-  assert.equal(enterPrivilege([ns('user', ALICE_CHILD, INIT), ns('net', 1, ALICE_CHILD)], ALICE_CHILD, alice, USERNS), 'userns');
+  assert.equal(
+    enterPrivilege([ns('user', ALICE_CHILD, INIT), ns('net', 1, ALICE_CHILD)], ALICE_CHILD, alice, USERNS),
+    'userns',
+  );
 });
 
-test('enterPrivilege: a user type other than the target\'s user namespace needs root', () => {
+test("enterPrivilege: a user type other than the target's user namespace needs root", () => {
   assert.equal(enterPrivilege([ns('user', BOB_UNDER_ALICE, ALICE_CHILD)], ALICE_CHILD, alice, USERNS), 'root');
 });
 
@@ -158,7 +183,7 @@ test('enterPrivilege: a namespace whose owner is unknown makes it root', () => {
   assert.equal(enterPrivilege([ns('net', 1, ALICE_CHILD), ns('ipc', 2, null)], ALICE_CHILD, alice, USERNS), 'root');
 });
 
-test('enterPrivilege: another user\'s namespace, or alice\'s below another user\'s, needs root', () => {
+test("enterPrivilege: another user's namespace, or alice's below another user's, needs root", () => {
   assert.equal(enterPrivilege([ns('net', 1, BOB_CHILD)], BOB_CHILD, alice, USERNS), 'root');
   assert.equal(enterPrivilege([ns('net', 1, ALICE_UNDER_BOB)], ALICE_UNDER_BOB, alice, USERNS), 'root');
 });
@@ -171,7 +196,8 @@ test('enterPrivilege: a process deeper below the owned namespace is entered thro
 
 test('newPrivilege: root needs nothing, with or without a user namespace or veth', () => {
   for (const types of [['net'], ['user', 'net'], ['pid', 'mnt']] as NsType[][]) {
-    for (const veth of [false, true]) assert.equal(newPrivilege(types, veth, { uid: 0 }), 'none', `${types} veth=${veth}`);
+    for (const veth of [false, true])
+      assert.equal(newPrivilege(types, veth, { uid: 0 }), 'none', `${types} veth=${veth}`);
   }
 });
 

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Blame } from '../../src/core/model/blame';
 import { Caller } from '../../src/core/terminals/rootNeeded';
-import { EnterError, EnterPlan, EnterRequest, enterTitle, identityProblem, planEnter } from '../../src/core/terminals/enter';
+import {
+  EnterError,
+  EnterPlan,
+  EnterRequest,
+  enterTitle,
+  identityProblem,
+  planEnter,
+} from '../../src/core/terminals/enter';
 import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { HOST } from './fixture-probe';
 import { nsRecord as nsRec } from './records';
@@ -26,10 +33,15 @@ const GHOST = 4026532400; // a user namespace known only as an owner
 const alice: Caller = { uid: ALICE, userns: HOST.user };
 const root: Caller = { uid: 0, userns: HOST.user };
 
-function proc(pid: number, name: string, uid: number, ns: Partial<Record<NsType, number>>, extra: Partial<ProcessRecord> = {}): ProcessRecord {
+function proc(
+  pid: number,
+  name: string,
+  uid: number,
+  ns: Partial<Record<NsType, number>>,
+  extra: Partial<ProcessRecord> = {},
+): ProcessRecord {
   return { pid, ppid: 1, uid, user: uid === 0 ? 'root' : 'alice', name, command: name, nspid: [pid], ns, ...extra };
 }
-
 
 function snapshot(): Snapshot {
   const { time: _noTime, ...hostWithoutTime } = HOST;
@@ -52,9 +64,15 @@ function snapshot(): Snapshot {
     nsRec(NGINX_MNT, 'mnt', members('mnt', NGINX_MNT)),
     nsRec(NGINX_NET, 'net', members('net', NGINX_NET)),
     nsRec(NGINX_UTS, 'uts', members('uts', NGINX_UTS)),
-    nsRec(BLUE, 'net', [], { nsfs: ['/run/netns/blue'], holders: [{ kind: 'bindmount', pid: 1, path: '/run/netns/blue', mntns: HOST.mnt }] }),
+    nsRec(BLUE, 'net', [], {
+      nsfs: ['/run/netns/blue'],
+      holders: [{ kind: 'bindmount', pid: 1, path: '/run/netns/blue', mntns: HOST.mnt }],
+    }),
     nsRec(FD_UTS, 'uts', [], { holders: [{ kind: 'fd', pid: 500, fd: 5, path: '/proc/500/fd/5' }] }),
-    nsRec(FOR_CHILDREN, 'pid', [], { pns: HOST.pid, holders: [{ kind: 'process', pid: 600, path: '/proc/600/ns/pid_for_children' }] }),
+    nsRec(FOR_CHILDREN, 'pid', [], {
+      pns: HOST.pid,
+      holders: [{ kind: 'process', pid: 600, path: '/proc/600/ns/pid_for_children' }],
+    }),
     nsRec(TASK_UTS, 'uts', [], { holders: [{ kind: 'task', pid: 500, tid: 502 }] }),
     nsRec(GHOST, 'user', [], { ghost: true, pns: HOST.user, ownerUid: 65534 }),
   ];
@@ -69,7 +87,13 @@ function snapshot(): Snapshot {
   };
 }
 
-function refused(req: EnterRequest, message: string, caller: Caller = alice, snap: Snapshot = snapshot(), blame: Blame = 'request'): void {
+function refused(
+  req: EnterRequest,
+  message: string,
+  caller: Caller = alice,
+  snap: Snapshot = snapshot(),
+  blame: Blame = 'request',
+): void {
   assert.throws(
     () => planEnter(snap, req, caller),
     (err: unknown) => {
@@ -102,7 +126,11 @@ test('planEnter: neither a PID nor an inode is refused', () => {
 
 test('planEnter: a ghost, with nothing holding it, cannot be entered', () => {
   refused({ ns: GHOST, asRoot: false }, `user:[${GHOST}] has no process, bind mount or open file: nothing can open it`);
-  refused({ ns: GHOST, asRoot: true }, `user:[${GHOST}] has no process, bind mount or open file: nothing can open it`, root);
+  refused(
+    { ns: GHOST, asRoot: true },
+    `user:[${GHOST}] has no process, bind mount or open file: nothing can open it`,
+    root,
+  );
 });
 
 test('planEnter --ns: a namespace with a member process is entered through that process, that type only', () => {
@@ -127,7 +155,7 @@ test('planEnter --ns with --type of another type is refused; the same type is ac
   assert.deepEqual(planEnter(snapshot(), { ns: NGINX_NET, types: ['net'], asRoot: false }, alice).types, ['net']);
 });
 
-test('planEnter --ns: a namespace held only by a bind mount is a file under /proc/PID/root of the mount\'s reader, named by its own path', () => {
+test("planEnter --ns: a namespace held only by a bind mount is a file under /proc/PID/root of the mount's reader, named by its own path", () => {
   const plan = planEnter(snapshot(), { ns: BLUE, asRoot: false }, alice);
   assert.deepEqual(plan, {
     target: { kind: 'file', path: '/proc/1/root/run/netns/blue', type: 'net' },
@@ -150,7 +178,10 @@ test('planEnter --ns: a namespace held only by an fd is entered through /proc/PI
 
 test('planEnter --ns: a pid_for_children holder and a thread holder are entered through their links, with no name', () => {
   const forChildren = planEnter(snapshot(), { ns: FOR_CHILDREN, asRoot: false }, alice);
-  assert.deepEqual([forChildren.target, forChildren.name], [{ kind: 'file', path: '/proc/600/ns/pid_for_children', type: 'pid' }, null]);
+  assert.deepEqual(
+    [forChildren.target, forChildren.name],
+    [{ kind: 'file', path: '/proc/600/ns/pid_for_children', type: 'pid' }, null],
+  );
   const task = planEnter(snapshot(), { ns: TASK_UTS, asRoot: false }, alice);
   assert.deepEqual([task.target, task.name], [{ kind: 'file', path: '/proc/500/task/502/ns/uts', type: 'uts' }, null]);
 });
@@ -171,28 +202,47 @@ test('planEnter --pid: the user type is entered by default when the process is i
   assert.equal(plan.privilege, 'userns');
 });
 
-test('planEnter --pid: the default compares with the caller\'s own process (process.pid) in the snapshot', () => {
+test("planEnter --pid: the default compares with the caller's own process (process.pid) in the snapshot", () => {
   // Were the caller itself in nginx's mount namespace, mnt would no longer differ.
   const snap = snapshot();
   snap.processes.find((p) => p.pid === SELF)!.ns.mnt = NGINX_MNT;
   assert.deepEqual(planEnter(snap, { pid: 500, asRoot: false }, alice).types, ['net', 'uts']);
 });
 
-test('planEnter --pid: the user type is compared with the caller\'s user namespace, the others with its process in the snapshot', () => {
+test("planEnter --pid: the user type is compared with the caller's user namespace, the others with its process in the snapshot", () => {
   // Without the caller's own process in the snapshot, every other type differs; user still does not.
   const snap = snapshot();
   snap.processes = snap.processes.filter((p) => p.pid !== SELF);
-  assert.deepEqual(planEnter(snap, { pid: 500, asRoot: false }, alice).types, ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'uts']);
+  assert.deepEqual(planEnter(snap, { pid: 500, asRoot: false }, alice).types, [
+    'cgroup',
+    'ipc',
+    'mnt',
+    'net',
+    'pid',
+    'time',
+    'uts',
+  ]);
   // A caller that says it is in another user namespace gets the user type too.
-  assert.deepEqual(planEnter(snapshot(), { pid: 500, asRoot: false }, { uid: ALICE, userns: ALICE_USER }).types, ['mnt', 'net', 'user', 'uts']);
+  assert.deepEqual(planEnter(snapshot(), { pid: 500, asRoot: false }, { uid: ALICE, userns: ALICE_USER }).types, [
+    'mnt',
+    'net',
+    'user',
+    'uts',
+  ]);
 });
 
-test('planEnter --pid: a process in all of the caller\'s namespaces has nothing to enter', () => {
-  refused({ pid: 1100, asRoot: false }, 'PID 1100 (twin) is already in all of your namespaces: there is nothing to enter');
+test("planEnter --pid: a process in all of the caller's namespaces has nothing to enter", () => {
+  refused(
+    { pid: 1100, asRoot: false },
+    'PID 1100 (twin) is already in all of your namespaces: there is nothing to enter',
+  );
 });
 
-test('planEnter --pid --type user: the caller\'s own user namespace is left out, and alone it is refused', () => {
-  refused({ pid: 1100, types: ['user'], asRoot: false }, 'PID 1100 (twin) is already in your user namespace: there is nothing to enter');
+test("planEnter --pid --type user: the caller's own user namespace is left out, and alone it is refused", () => {
+  refused(
+    { pid: 1100, types: ['user'], asRoot: false },
+    'PID 1100 (twin) is already in your user namespace: there is nothing to enter',
+  );
 });
 
 test('planEnter --pid --type: types in NS_TYPES order, without duplicates, even those the caller shares', () => {
@@ -209,7 +259,7 @@ test('planEnter --pid: a type the process lacks is left out of the default', () 
   assert.deepEqual(planEnter(snapshot(), { pid: 700, asRoot: false }, alice).types, ['net']);
 });
 
-test('planEnter --pid: one namespace not owned through alice\'s user namespace makes it root', () => {
+test("planEnter --pid: one namespace not owned through alice's user namespace makes it root", () => {
   assert.equal(planEnter(snapshot(), { pid: 600, types: ['net', 'cgroup'], asRoot: false }, alice).privilege, 'root');
 });
 
@@ -218,15 +268,29 @@ test('planEnter --pid: root needs nothing', () => {
   assert.equal(planEnter(snapshot(), { pid: 600, asRoot: false }, root).privilege, 'none');
 });
 
-test('planEnter --pid: another user\'s hidden process needs root, with the namespaces left for root to find', () => {
+test("planEnter --pid: another user's hidden process needs root, with the namespaces left for root to find", () => {
   const plan = planEnter(snapshot(), { pid: 800, asRoot: false }, alice);
-  assert.deepEqual(plan, { target: { kind: 'process', pid: 800 }, namespaces: [], types: [], privilege: 'root', asRoot: false, name: 'secret', inodes: {} });
+  assert.deepEqual(plan, {
+    target: { kind: 'process', pid: 800 },
+    namespaces: [],
+    types: [],
+    privilege: 'root',
+    asRoot: false,
+    name: 'secret',
+    inodes: {},
+  });
   const typed = planEnter(snapshot(), { pid: 800, types: ['net', 'uts'], asRoot: true }, alice);
   assert.deepEqual([typed.types, typed.namespaces, typed.privilege, typed.asRoot], [['net', 'uts'], [], 'root', true]);
 });
 
 test('planEnter --pid: a process hidden even from root is refused for root', () => {
-  refused({ pid: 800, asRoot: false }, 'cannot open the namespaces of PID 800 (secret): permission denied, even to root', root, snapshot(), 'attempt');
+  refused(
+    { pid: 800, asRoot: false },
+    'cannot open the namespaces of PID 800 (secret): permission denied, even to root',
+    root,
+    snapshot(),
+    'attempt',
+  );
 });
 
 test('planEnter --pid: the plan carries every namespace the scan saw the process in, which nsx checks it enters', () => {
@@ -242,23 +306,41 @@ test('planEnter keeps asRoot as asked', () => {
 
 test('enterTitle: the types joined with + and the process name with its PID', () => {
   assert.equal(enterTitle(planEnter(snapshot(), { pid: 500, asRoot: false }, alice)), 'mnt+net+uts of nginx (500)');
-  assert.equal(enterTitle({ target: { kind: 'process', pid: 42 }, types: ['net'], name: null, asRoot: false }), 'net of PID (42)');
+  assert.equal(
+    enterTitle({ target: { kind: 'process', pid: 42 }, types: ['net'], name: null, asRoot: false }),
+    'net of PID (42)',
+  );
 });
 
 test('enterTitle: all eight types read "all namespaces"; asRoot adds "as root"', () => {
-  assert.equal(enterTitle({ target: { kind: 'process', pid: 7 }, types: [...NS_TYPES], name: 'init', asRoot: true }), 'all namespaces of init (7) as root');
-  assert.equal(enterTitle({ target: { kind: 'process', pid: 7 }, types: NS_TYPES.slice(1), name: 'init', asRoot: false }), 'ipc+mnt+net+pid+time+user+uts of init (7)');
+  assert.equal(
+    enterTitle({ target: { kind: 'process', pid: 7 }, types: [...NS_TYPES], name: 'init', asRoot: true }),
+    'all namespaces of init (7) as root',
+  );
+  assert.equal(
+    enterTitle({ target: { kind: 'process', pid: 7 }, types: NS_TYPES.slice(1), name: 'init', asRoot: false }),
+    'ipc+mnt+net+pid+time+user+uts of init (7)',
+  );
 });
 
-test('enterTitle: a file target is named by its holder: the bind mount\'s own path, the fd, else the path entered', () => {
+test("enterTitle: a file target is named by its holder: the bind mount's own path, the fd, else the path entered", () => {
   assert.equal(enterTitle(planEnter(snapshot(), { ns: BLUE, asRoot: false }, alice)), 'net of /run/netns/blue');
-  assert.equal(enterTitle(planEnter(snapshot(), { ns: FD_UTS, asRoot: true }, alice)), 'uts of fd 5 of PID 500 as root');
-  assert.equal(enterTitle(planEnter(snapshot(), { ns: TASK_UTS, asRoot: false }, alice)), 'uts of /proc/500/task/502/ns/uts');
+  assert.equal(
+    enterTitle(planEnter(snapshot(), { ns: FD_UTS, asRoot: true }, alice)),
+    'uts of fd 5 of PID 500 as root',
+  );
+  assert.equal(
+    enterTitle(planEnter(snapshot(), { ns: TASK_UTS, asRoot: false }, alice)),
+    'uts of /proc/500/task/502/ns/uts',
+  );
 });
 
 test('identityProblem: staying yourself through root rules out the user type, and only then', () => {
   const base = { privilege: 'root' as const, asRoot: false, types: ['net', 'user'] as NsType[] };
-  assert.match(identityProblem(base) ?? '', /^as yourself, a user namespace that only root may enter cannot be entered/);
+  assert.match(
+    identityProblem(base) ?? '',
+    /^as yourself, a user namespace that only root may enter cannot be entered/,
+  );
   assert.equal(identityProblem({ ...base, asRoot: true }), null, 'as root');
   assert.equal(identityProblem({ ...base, types: ['net'] }), null, 'without the user type');
   assert.equal(identityProblem({ ...base, privilege: 'userns' }), null, 'through a user namespace one owns');

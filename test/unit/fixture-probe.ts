@@ -43,7 +43,8 @@ export class FixtureProbe implements HierarchyProbe {
 
   probe(nsPath: string, type: NsType, ino: number, known: Map<number, NsRelations>): void {
     this.calls.push({ path: nsPath, type, ino });
-    if (this.fail.has(ino)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${nsPath}'`), { code: 'ENOENT' });
+    if (this.fail.has(ino))
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${nsPath}'`), { code: 'ENOENT' });
     if (known.has(ino)) return;
     if (!this.hierarchy[ino]) {
       throw Object.assign(new Error(`${ino} is not in the fixture's hierarchy.json`), { code: 'ENOENT' });

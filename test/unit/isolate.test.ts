@@ -21,7 +21,15 @@ function refused(req: NewRequest, message: string | RegExp, caller = USER): void
 }
 
 test('planNew: the defaults for a bare request', () => {
-  assert.deepEqual(planNew({ types: ['net'] }, ROOT), { types: ['net'], hostname: null, mountProc: false, propagation: 'private', mapRoot: false, veth: null, privilege: 'none' });
+  assert.deepEqual(planNew({ types: ['net'] }, ROOT), {
+    types: ['net'],
+    hostname: null,
+    mountProc: false,
+    propagation: 'private',
+    mapRoot: false,
+    veth: null,
+    privilege: 'none',
+  });
 });
 
 test('planNew: no type at all is refused', () => {
@@ -29,14 +37,23 @@ test('planNew: no type at all is refused', () => {
 });
 
 test('planNew: types come out in NS_TYPES order, without duplicates', () => {
-  assert.deepEqual(planNew({ types: ['uts', 'user', 'net', 'mnt', 'pid', 'net'] }, ROOT).types, ['mnt', 'net', 'pid', 'user', 'uts']);
+  assert.deepEqual(planNew({ types: ['uts', 'user', 'net', 'mnt', 'pid', 'net'] }, ROOT).types, [
+    'mnt',
+    'net',
+    'pid',
+    'user',
+    'uts',
+  ]);
 });
 
 test('property: planNew types are the requested set in NS_TYPES order', () => {
   fc.assert(
     fc.property(fc.array(fc.constantFrom(...NS_TYPES), { minLength: 1, maxLength: 12 }), (types) => {
       const plan = planNew({ types }, ROOT);
-      assert.deepEqual(plan.types, NS_TYPES.filter((t) => types.includes(t)));
+      assert.deepEqual(
+        plan.types,
+        NS_TYPES.filter((t) => types.includes(t)),
+      );
     }),
   );
 });
@@ -46,7 +63,7 @@ test('planNew: a hostname needs a uts namespace', () => {
   assert.equal(planNew({ types: ['uts'], hostname: 'box' }, ROOT).hostname, 'box');
 });
 
-test('planNew: an invalid hostname is refused with hostnameProblem\'s words', () => {
+test("planNew: an invalid hostname is refused with hostnameProblem's words", () => {
   refused({ types: ['uts'], hostname: 'my box' }, /'my box' is not a valid hostname/);
   refused({ types: ['uts'], hostname: '' }, 'a hostname cannot be empty');
   refused({ types: ['uts'], hostname: 'a'.repeat(65) }, /longer than 64 characters/);
@@ -62,7 +79,10 @@ test('planNew: --mount-proc needs both a pid and a mnt namespace, naming what is
 test('planNew: a propagation needs a mnt namespace; an unknown one is refused', () => {
   refused({ types: ['net'], propagation: 'slave' }, 'mount propagation needs a new mnt namespace');
   assert.equal(planNew({ types: ['mnt'], propagation: 'shared' }, ROOT).propagation, 'shared');
-  refused({ types: ['mnt'], propagation: 'rshared' as never }, 'propagation must be one of private, slave, shared, unchanged');
+  refused(
+    { types: ['mnt'], propagation: 'rshared' as never },
+    'propagation must be one of private, slave, shared, unchanged',
+  );
 });
 
 test('planNew: mapping to root needs a user namespace', () => {
@@ -75,8 +95,14 @@ test('planNew: a veth pair needs a net namespace', () => {
 });
 
 test('planNew: a veth pair takes the default subnet, or the one given', () => {
-  assert.deepEqual(planNew({ types: ['net'], veth: true }, ROOT).veth, { base: ((10 * 256 + 200) * 256 + 0) * 256, prefix: 24 });
-  assert.deepEqual(planNew({ types: ['net'], veth: true, subnet: '192.168.77.0/28' }, ROOT).veth, { base: ((192 * 256 + 168) * 256 + 77) * 256, prefix: 28 });
+  assert.deepEqual(planNew({ types: ['net'], veth: true }, ROOT).veth, {
+    base: ((10 * 256 + 200) * 256 + 0) * 256,
+    prefix: 24,
+  });
+  assert.deepEqual(planNew({ types: ['net'], veth: true, subnet: '192.168.77.0/28' }, ROOT).veth, {
+    base: ((192 * 256 + 168) * 256 + 77) * 256,
+    prefix: 28,
+  });
 });
 
 test('planNew: a subnet without a veth pair is refused', () => {
@@ -84,7 +110,7 @@ test('planNew: a subnet without a veth pair is refused', () => {
   refused({ types: ['net'], veth: false, subnet: '10.9.0.0/24' }, 'a subnet is only for a veth pair');
 });
 
-test('planNew: a bad subnet is refused with parseSubnet\'s words', () => {
+test("planNew: a bad subnet is refused with parseSubnet's words", () => {
   refused({ types: ['net'], veth: true, subnet: '8.8.8.0/24' }, /8\.8\.8\.0\/24 is not a private range/);
   refused({ types: ['net'], veth: true, subnet: '10.0.0.0/31' }, /too small/);
   refused({ types: ['net'], veth: true, subnet: 'nope' }, /'nope' is not an IPv4 subnet/);
@@ -92,7 +118,15 @@ test('planNew: a bad subnet is refused with parseSubnet\'s words', () => {
 
 test('planNew: options left out without their type are not checked against it', () => {
   const plan = planNew({ types: ['user'], mountProc: false, mapRoot: false, veth: false }, USER);
-  assert.deepEqual(plan, { types: ['user'], hostname: null, mountProc: false, propagation: 'private', mapRoot: false, veth: null, privilege: 'none' });
+  assert.deepEqual(plan, {
+    types: ['user'],
+    hostname: null,
+    mountProc: false,
+    propagation: 'private',
+    mapRoot: false,
+    veth: null,
+    privilege: 'none',
+  });
 });
 
 test('planNew privilege: root needs nothing, veth or not', () => {
@@ -101,7 +135,11 @@ test('planNew privilege: root needs nothing, veth or not', () => {
 });
 
 test('planNew privilege: a user with a new user namespace and no veth needs nothing', () => {
-  assert.equal(planNew({ types: ['user', 'net', 'uts', 'pid', 'mnt'], hostname: 'box', mountProc: true, mapRoot: true }, USER).privilege, 'none');
+  assert.equal(
+    planNew({ types: ['user', 'net', 'uts', 'pid', 'mnt'], hostname: 'box', mountProc: true, mapRoot: true }, USER)
+      .privilege,
+    'none',
+  );
 });
 
 test('planNew privilege: a user asking for a veth pair needs root, even with a user namespace', () => {
@@ -114,9 +152,18 @@ test('planNew privilege: a user without a new user namespace needs root', () => 
 
 test('newTitle: the types joined with +, then the hostname and veth when there are', () => {
   assert.equal(newTitle({ types: ['net'], hostname: null, veth: null }), 'new net');
-  assert.equal(newTitle({ types: ['mnt', 'net', 'pid', 'uts'], hostname: 'box', veth: null }), 'new mnt+net+pid+uts, hostname box');
-  assert.equal(newTitle({ types: ['net', 'user'], hostname: null, veth: { base: 0, prefix: 24 } }), 'new net+user, veth');
-  assert.equal(newTitle(planNew({ types: ['uts', 'net'], hostname: 'web1', veth: true }, ROOT)), 'new net+uts, hostname web1, veth');
+  assert.equal(
+    newTitle({ types: ['mnt', 'net', 'pid', 'uts'], hostname: 'box', veth: null }),
+    'new mnt+net+pid+uts, hostname box',
+  );
+  assert.equal(
+    newTitle({ types: ['net', 'user'], hostname: null, veth: { base: 0, prefix: 24 } }),
+    'new net+user, veth',
+  );
+  assert.equal(
+    newTitle(planNew({ types: ['uts', 'net'], hostname: 'web1', veth: true }, ROOT)),
+    'new net+uts, hostname web1, veth',
+  );
 });
 
 test('property: a plan planNew returns passes its own type checks (every option has its type)', () => {
@@ -155,9 +202,19 @@ test('property: a plan planNew returns passes its own type checks (every option 
 
 test('planNew: without root, a hostname or network inside an unmapped new user namespace is refused up front', () => {
   const user = { uid: 1000 };
-  assert.throws(() => planNew({ types: ['user', 'uts'], hostname: 'h' }, user), /the hostname inside a new user namespace needs mapping you to root/);
-  assert.throws(() => planNew({ types: ['user', 'net'] }, user), /the network inside a new user namespace needs mapping you to root/);
+  assert.throws(
+    () => planNew({ types: ['user', 'uts'], hostname: 'h' }, user),
+    /the hostname inside a new user namespace needs mapping you to root/,
+  );
+  assert.throws(
+    () => planNew({ types: ['user', 'net'] }, user),
+    /the network inside a new user namespace needs mapping you to root/,
+  );
   assert.equal(planNew({ types: ['user', 'net', 'uts'], hostname: 'h', mapRoot: true }, user).privilege, 'none');
-  assert.equal(planNew({ types: ['user', 'uts'], hostname: 'h' }, { uid: 0 }).hostname, 'h', 'root sets it up with its own rights');
+  assert.equal(
+    planNew({ types: ['user', 'uts'], hostname: 'h' }, { uid: 0 }).hostname,
+    'h',
+    'root sets it up with its own rights',
+  );
   assert.equal(planNew({ types: ['user', 'ipc'] }, user).mapRoot, false, 'nothing to set up');
 });

@@ -23,11 +23,23 @@ test('netnsName: the name of an `ip netns` bind mount under /run/netns or /var/r
   assert.equal(netnsName('/run/netns/blue'), 'blue');
   assert.equal(netnsName('/var/run/netns/red'), 'red');
   assert.equal(netnsName('/run/netns/with space'), 'with space');
-  assert.equal(netnsName('/run/netns/cni-1a2b3c4d-0000-1111-2222-333344445555'), 'cni-1a2b3c4d-0000-1111-2222-333344445555');
+  assert.equal(
+    netnsName('/run/netns/cni-1a2b3c4d-0000-1111-2222-333344445555'),
+    'cni-1a2b3c4d-0000-1111-2222-333344445555',
+  );
 });
 
 test('netnsName: null for other paths, the directory itself and nested paths', () => {
-  for (const p of ['/run/netns/', '/run/netns', '/run/netns/a/b', '/srv/pins/net', '/run/netnsx/a', '/run/docker/netns/abc', 'run/netns/a', '']) {
+  for (const p of [
+    '/run/netns/',
+    '/run/netns',
+    '/run/netns/a/b',
+    '/srv/pins/net',
+    '/run/netnsx/a',
+    '/run/docker/netns/abc',
+    'run/netns/a',
+    '',
+  ]) {
     assert.equal(netnsName(p), null, p);
   }
 });
@@ -43,19 +55,26 @@ test('containerLabel: docker with the cgroupfs driver (cgroup v1)', () => {
 test('containerLabel: podman, including a process in the container\u2019s sub-cgroup', () => {
   assert.equal(containerLabel(`/machine.slice/libpod-${ID}.scope`), `podman ${SHORT}`);
   assert.equal(containerLabel(`/machine.slice/libpod-${ID}.scope/container`), `podman ${SHORT}`);
-  assert.equal(containerLabel(`/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`), `podman ${SHORT}`);
+  assert.equal(
+    containerLabel(`/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`),
+    `podman ${SHORT}`,
+  );
 });
 
 test('containerLabel: cri-o under kubepods carries the pod uid', () => {
   assert.equal(
-    containerLabel(`/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD_SYSTEMD}.slice/crio-${ID}.scope`),
+    containerLabel(
+      `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD_SYSTEMD}.slice/crio-${ID}.scope`,
+    ),
     `kubepods pod ${POD} cri-o ${SHORT}`,
   );
 });
 
 test('containerLabel: containerd under kubepods (systemd driver) carries the pod uid with dashes', () => {
   assert.equal(
-    containerLabel(`/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD_SYSTEMD}.slice/cri-containerd-${ID}.scope`),
+    containerLabel(
+      `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD_SYSTEMD}.slice/cri-containerd-${ID}.scope`,
+    ),
     `kubepods pod ${POD} containerd ${SHORT}`,
   );
 });
@@ -89,7 +108,10 @@ test('containerLabel: null for non-container cgroups and near misses', () => {
 test('systemdUnit: the innermost service of the path', () => {
   assert.equal(systemdUnit('/system.slice/nginx.service'), 'nginx.service');
   assert.equal(systemdUnit('/system.slice/system-getty.slice/getty@tty1.service'), 'getty@tty1.service');
-  assert.equal(systemdUnit('/user.slice/user-1000.slice/user@1000.service/app.slice/syncthing.service'), 'syncthing.service');
+  assert.equal(
+    systemdUnit('/user.slice/user-1000.slice/user@1000.service/app.slice/syncthing.service'),
+    'syncthing.service',
+  );
   assert.equal(systemdUnit('/system.slice/containerd.service/sub'), 'containerd.service');
 });
 
@@ -100,7 +122,10 @@ test('systemdUnit: skips the per-user manager user@1000.service', () => {
 
 test('systemdUnit: skips scopes and slices', () => {
   assert.equal(systemdUnit('/user.slice/user-1000.slice/session-2.scope'), null);
-  assert.equal(systemdUnit('/user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-firefox-4242.scope'), null);
+  assert.equal(
+    systemdUnit('/user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-firefox-4242.scope'),
+    null,
+  );
   assert.equal(systemdUnit('/init.scope'), null);
   assert.equal(systemdUnit('/system.slice'), null);
   assert.equal(systemdUnit('/'), null);

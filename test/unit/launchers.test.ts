@@ -4,13 +4,17 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { isLauncher, launchedProgram, scriptCommands } from '../../src/core/discovery/launchers';
 
-const runs = (argv: string[], expected: string | null) => assert.equal(launchedProgram(argv), expected, JSON.stringify(argv));
+const runs = (argv: string[], expected: string | null) =>
+  assert.equal(launchedProgram(argv), expected, JSON.stringify(argv));
 
 test('unshare: the program after its options, whether they take a value or not', () => {
   runs(['unshare', '--mount', '--pid', '--fork', 'sleep', '100'], 'sleep');
   runs(['/usr/bin/unshare', '-mpf', '--mount-proc', '/bin/sleep', '100'], 'sleep');
   runs(['unshare', '--propagation', 'slave', '--setgroups', 'deny', '-R', '/srv', '--wd', '/', 'nginx'], 'nginx');
-  runs(['unshare', '--net=/run/netns/x', '--kill-child=SIGTERM', '--monotonic', '3600', 'ping', '-c', '1', 'x'], 'ping');
+  runs(
+    ['unshare', '--net=/run/netns/x', '--kill-child=SIGTERM', '--monotonic', '3600', 'ping', '-c', '1', 'x'],
+    'ping',
+  );
   runs(['unshare', '-Rsleep', 'true'], 'true');
   runs(['unshare', '--user', '--map-user', '1000', '--map-group=1000', '--', '-dash-named', 'x'], '-dash-named');
 });
@@ -44,7 +48,10 @@ test('sh -c: the program the script execs, else its first command that is not a 
 
 test('sh -c with "$@" or $1 runs its arguments: nsx\'s own gate script', () => {
   const gate = ['/bin/sh', '-c', 'echo ready >&3; read -r _ <&3; exec 3<&-; exec "$@"', 'nsx-gate', '/bin/bash'];
-  runs(['/usr/bin/unshare', '--ipc', '--mount', '--fork', '--kill-child', '--propagation=private', '--', ...gate], 'bash');
+  runs(
+    ['/usr/bin/unshare', '--ipc', '--mount', '--fork', '--kill-child', '--propagation=private', '--', ...gate],
+    'bash',
+  );
   runs(['bash', '-c', '"$1" --verbose', 'name', 'prog'], 'prog');
   runs(['sh', '-c', 'exec "$@"', 'sh'], null);
 });
@@ -97,12 +104,39 @@ test('odd command lines: unterminated quotes, options only, NUL-free but control
 });
 
 test('scriptCommands: operators split commands, quotes are removed, redirections left out', () => {
-  assert.deepEqual(scriptCommands('echo ready >&3; read -r _ <&3; exec 3<&-; exec "$@" 2>&1'), [['echo', 'ready'], ['read', '-r', '_'], ['exec'], ['exec', '$@']]);
+  assert.deepEqual(scriptCommands('echo ready >&3; read -r _ <&3; exec 3<&-; exec "$@" 2>&1'), [
+    ['echo', 'ready'],
+    ['read', '-r', '_'],
+    ['exec'],
+    ['exec', '$@'],
+  ]);
   assert.deepEqual(scriptCommands("a 'b c' && d|e > /dev/null\nf"), [['a', 'b c'], ['d'], ['e'], ['f']]);
 });
 
 test('any command line: launchedProgram returns null or a non-empty name, and never throws', () => {
-  const word = fc.oneof(fc.constantFrom('unshare', 'sh', '-c', '--', '-S', 'sudo', 'env', 'exec', '"$@"', 'ip', 'netns', 'exec', 'nsenter', '-t', 'x=1', ';', "'", '"'), fc.string());
+  const word = fc.oneof(
+    fc.constantFrom(
+      'unshare',
+      'sh',
+      '-c',
+      '--',
+      '-S',
+      'sudo',
+      'env',
+      'exec',
+      '"$@"',
+      'ip',
+      'netns',
+      'exec',
+      'nsenter',
+      '-t',
+      'x=1',
+      ';',
+      "'",
+      '"',
+    ),
+    fc.string(),
+  );
   fc.assert(
     fc.property(fc.array(word, { maxLength: 12 }), (argv) => {
       const name = launchedProgram(argv);

@@ -17,7 +17,9 @@ import { nsRecord, snapshotOf } from './records';
 
 // markdown-it comes with @vscode/vsce, the packager.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const MarkdownIt = require('markdown-it') as new (options: { html: boolean; linkify: boolean }) => { render(markdown: string): string };
+const MarkdownIt = require('markdown-it') as new (options: { html: boolean; linkify: boolean }) => {
+  render(markdown: string): string;
+};
 const markdown = new MarkdownIt({ html: true, linkify: true });
 
 const HOSTILE = [
@@ -42,7 +44,11 @@ function textOf(html: string): string {
 }
 
 function assertInert(html: string, source: string): void {
-  assert.doesNotMatch(html, /<a[\s>]|<img[\s>]|<script|<h\d|<blockquote|<em>|<strong>|<li>/, `markdown constructs from ${JSON.stringify(source)}: ${html}`);
+  assert.doesNotMatch(
+    html,
+    /<a[\s>]|<img[\s>]|<script|<h\d|<blockquote|<em>|<strong>|<li>/,
+    `markdown constructs from ${JSON.stringify(source)}: ${html}`,
+  );
 }
 
 test('markdownCode: one code block showing the text, whatever fences, links or HTML it holds', () => {
@@ -84,22 +90,41 @@ test('property: no text makes markdownText or markdownCode render anything but t
 });
 
 test('namespaceTooltip: a hostile command line, label, user and bind-mount path render as text', () => {
-  const command = "sleep 600 '```' '[click](command:workbench.action.terminal.sendSequence)' '![t](https://evil.example/t.png)'";
-  const proc = { pid: 300, ppid: 1, uid: 0, user: 'root', name: 'sleep', command, nspid: [300], ns: { ...HOST, net: 4026532900 } };
+  const command =
+    "sleep 600 '```' '[click](command:workbench.action.terminal.sendSequence)' '![t](https://evil.example/t.png)'";
+  const proc = {
+    pid: 300,
+    ppid: 1,
+    uid: 0,
+    user: 'root',
+    name: 'sleep',
+    command,
+    nspid: [300],
+    ns: { ...HOST, net: 4026532900 },
+  };
   const path = '/run/netns/[x](https://evil.example)`\n![i](https://evil.example/i.png)';
-  const net = nsRecord(4026532900, 'net', [proc], { label: '**bold** <b>x</b> www.evil.example', user: '[me](https://evil.example)' });
+  const net = nsRecord(4026532900, 'net', [proc], {
+    label: '**bold** <b>x</b> www.evil.example',
+    user: '[me](https://evil.example)',
+  });
   net.holders.push({ kind: 'bindmount', pid: 300, path, mntns: HOST.mnt });
   const snapshot = snapshotOf([net, nsRecord(HOST.mnt, 'mnt', [], { label: 'host', pid: null })], [proc]);
   const html = markdown.render(namespaceTooltip(net, new TreeModel(snapshot, 'type')));
   assertInert(html.replace(/<strong>net 4026532900<\/strong>|<em>.*?<\/em>|<\/?(ul|li)>/g, ''), 'the tooltip');
-  assert.match(html, /<p><strong>net 4026532900<\/strong> — \*\*bold\*\* &lt;b&gt;x&lt;\/b&gt; www\.evil\.example<\/p>/);
+  assert.match(
+    html,
+    /<p><strong>net 4026532900<\/strong> — \*\*bold\*\* &lt;b&gt;x&lt;\/b&gt; www\.evil\.example<\/p>/,
+  );
   assert.match(html, /senior: PID 300 \(\[me\]\(https:\/\/evil\.example\)\)/);
   assert.equal((html.match(/<pre><code>/g) ?? []).length, 1);
-  assert.match(textOf(html), /\nsleep 600 '```' '\[click\]\(command:workbench\.action\.terminal\.sendSequence\)' '!\[t\]\(https:\/\/evil\.example\/t\.png\)'\n/);
+  assert.match(
+    textOf(html),
+    /\nsleep 600 '```' '\[click\]\(command:workbench\.action\.terminal\.sendSequence\)' '!\[t\]\(https:\/\/evil\.example\/t\.png\)'\n/,
+  );
   assert.ok(textOf(html).includes(`bind mount ${printable(path)}, seen in mnt ${HOST.mnt} (host)`), textOf(html));
 });
 
-test('noticeText: a link, command or not, in a notification\'s text reads the same and links nothing; control characters are written out', () => {
+test("noticeText: a link, command or not, in a notification's text reads the same and links nothing; control characters are written out", () => {
   const hostile = [
     '[Run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%22%7D)',
     'PID 4 ([x](https://evil.example "t")) and [y](file:///etc/passwd)',
@@ -112,7 +137,13 @@ test('noticeText: a link, command or not, in a notification\'s text reads the sa
     assert.doesNotMatch(shown, /\]\(/, 'no `](` left');
     assert.equal(shown.replaceAll('\u2060', ''), printable(text), 'reads as the printable text');
   }
-  fc.assert(fc.property(fc.string({ unit: 'grapheme-ascii' }), (text) => noticeText(text).match(VSCODE_NOTIFICATION_LINK) === null), { numRuns: 5000 });
+  fc.assert(
+    fc.property(
+      fc.string({ unit: 'grapheme-ascii' }),
+      (text) => noticeText(text).match(VSCODE_NOTIFICATION_LINK) === null,
+    ),
+    { numRuns: 5000 },
+  );
 });
 
 /**

@@ -6,8 +6,26 @@ import { compareMounts } from '../../src/core/mounts/mountDiff';
 import { Mount } from '../../src/core/mounts/mountinfo';
 import { MountRecord, mountRecords } from '../../src/core/mounts/mountTable';
 
-function mnt(id: number, parent: number, target: string, fs: Partial<Pick<Mount, 'majmin' | 'root' | 'fstype' | 'source' | 'options'>> = {}, optionalFields: string[] = []): Mount {
-  return { id, parent, majmin: '0:50', root: '/', target, options: 'rw', optionalFields, fstype: 'tmpfs', source: 'tmpfs', superOptions: 'rw', ...fs };
+function mnt(
+  id: number,
+  parent: number,
+  target: string,
+  fs: Partial<Pick<Mount, 'majmin' | 'root' | 'fstype' | 'source' | 'options'>> = {},
+  optionalFields: string[] = [],
+): Mount {
+  return {
+    id,
+    parent,
+    majmin: '0:50',
+    root: '/',
+    target,
+    options: 'rw',
+    optionalFields,
+    fstype: 'tmpfs',
+    source: 'tmpfs',
+    superOptions: 'rw',
+    ...fs,
+  };
 }
 
 const ROOT = { majmin: '254:0', fstype: 'ext4', source: '/dev/vda' };
@@ -15,7 +33,13 @@ const ROOT = { majmin: '254:0', fstype: 'ext4', source: '/dev/vda' };
 test('identical tables: every path is the same', () => {
   const here = mountRecords([mnt(1, 0, '/', ROOT), mnt(2, 1, '/proc', { majmin: '0:21', fstype: 'proc' })]);
   const there = mountRecords([mnt(11, 10, '/', ROOT), mnt(12, 11, '/proc', { majmin: '0:21', fstype: 'proc' })]);
-  assert.deepEqual(compareMounts(here, there), { onlyHere: [], onlyThere: [], propagationDiffers: [], mountDiffers: [], same: 2 });
+  assert.deepEqual(compareMounts(here, there), {
+    onlyHere: [],
+    onlyThere: [],
+    propagationDiffers: [],
+    mountDiffers: [],
+    same: 2,
+  });
 });
 
 test('mount ids and sources do not matter; filesystem, root and propagation do', () => {
@@ -40,8 +64,14 @@ test('a path mounted on one side only is listed on that side', () => {
 });
 
 test('the same filesystem propagating differently is a propagation difference, not a different mount', () => {
-  const here = mountRecords([mnt(1, 0, '/', ROOT, ['shared:1']), mnt(2, 1, '/run/netns', { ...ROOT, root: '/run/netns' }, ['shared:4'])]);
-  const there = mountRecords([mnt(11, 10, '/', ROOT, ['master:1']), mnt(12, 11, '/run/netns', { ...ROOT, root: '/run/netns' })]);
+  const here = mountRecords([
+    mnt(1, 0, '/', ROOT, ['shared:1']),
+    mnt(2, 1, '/run/netns', { ...ROOT, root: '/run/netns' }, ['shared:4']),
+  ]);
+  const there = mountRecords([
+    mnt(11, 10, '/', ROOT, ['master:1']),
+    mnt(12, 11, '/run/netns', { ...ROOT, root: '/run/netns' }),
+  ]);
   const d = compareMounts(here, there);
   assert.deepEqual(
     d.propagationDiffers.map((p) => [p.target, p.here.propagation, p.there.propagation]),
@@ -54,8 +84,18 @@ test('the same filesystem propagating differently is a propagation difference, n
 });
 
 test('a different device, root or filesystem type at a path is a different mount', () => {
-  const here = mountRecords([mnt(1, 0, '/', ROOT), mnt(2, 1, '/a', { majmin: '0:60' }), mnt(3, 1, '/b', { ...ROOT, root: '/srv' }), mnt(4, 1, '/c', { fstype: 'ramfs' })]);
-  const there = mountRecords([mnt(11, 10, '/', ROOT), mnt(12, 11, '/a', { majmin: '0:61' }), mnt(13, 11, '/b', { ...ROOT, root: '/home' }), mnt(14, 11, '/c', { fstype: 'tmpfs' }, ['shared:3'])]);
+  const here = mountRecords([
+    mnt(1, 0, '/', ROOT),
+    mnt(2, 1, '/a', { majmin: '0:60' }),
+    mnt(3, 1, '/b', { ...ROOT, root: '/srv' }),
+    mnt(4, 1, '/c', { fstype: 'ramfs' }),
+  ]);
+  const there = mountRecords([
+    mnt(11, 10, '/', ROOT),
+    mnt(12, 11, '/a', { majmin: '0:61' }),
+    mnt(13, 11, '/b', { ...ROOT, root: '/home' }),
+    mnt(14, 11, '/c', { fstype: 'tmpfs' }, ['shared:3']),
+  ]);
   const d = compareMounts(here, there);
   assert.deepEqual(
     d.mountDiffers.map((p) => [p.target, p.here.id, p.there.id]),
@@ -71,15 +111,29 @@ test('a different device, root or filesystem type at a path is a different mount
 
 test('a stacked path is compared by its reachable top mount, whichever side lists the hidden one', () => {
   const shm = { majmin: '0:27' };
-  const here = mountRecords([mnt(1, 0, '/', ROOT), mnt(25, 1, '/dev/shm', { majmin: '0:23' }), mnt(30, 25, '/dev/shm', shm)]);
+  const here = mountRecords([
+    mnt(1, 0, '/', ROOT),
+    mnt(25, 1, '/dev/shm', { majmin: '0:23' }),
+    mnt(30, 25, '/dev/shm', shm),
+  ]);
   const there = mountRecords([mnt(11, 10, '/', ROOT), mnt(40, 11, '/dev/shm', shm)]);
-  assert.deepEqual(compareMounts(here, there), { onlyHere: [], onlyThere: [], propagationDiffers: [], mountDiffers: [], same: 2 });
+  assert.deepEqual(compareMounts(here, there), {
+    onlyHere: [],
+    onlyThere: [],
+    propagationDiffers: [],
+    mountDiffers: [],
+    same: 2,
+  });
   assert.equal(compareMounts(there, here).same, 2);
 });
 
 test('the reachable mount is chosen even when the hidden one is listed after it (tucked)', () => {
   // 60 was re-parented onto 70 when 70 was propagated under it: 70 is listed later but hidden.
-  const here = mountRecords([mnt(1, 0, '/', ROOT), mnt(60, 70, '/mnt', { majmin: '0:60' }), mnt(70, 1, '/mnt', { majmin: '0:70' })]);
+  const here = mountRecords([
+    mnt(1, 0, '/', ROOT),
+    mnt(60, 70, '/mnt', { majmin: '0:60' }),
+    mnt(70, 1, '/mnt', { majmin: '0:70' }),
+  ]);
   const there = mountRecords([mnt(11, 10, '/', ROOT), mnt(80, 11, '/mnt', { majmin: '0:60' })]);
   assert.equal(here.find((m) => m.id === 70)!.hidden, true);
   const d = compareMounts(here, there);
@@ -87,7 +141,12 @@ test('the reachable mount is chosen even when the hidden one is listed after it 
 });
 
 test('a path where every mount is hidden is compared by the last one listed', () => {
-  const here = mountRecords([mnt(1, 0, '/', ROOT), mnt(2, 1, '/a/b', { majmin: '0:2' }), mnt(3, 1, '/a/b', { majmin: '0:3' }), mnt(4, 1, '/a', { majmin: '0:4' })]);
+  const here = mountRecords([
+    mnt(1, 0, '/', ROOT),
+    mnt(2, 1, '/a/b', { majmin: '0:2' }),
+    mnt(3, 1, '/a/b', { majmin: '0:3' }),
+    mnt(4, 1, '/a', { majmin: '0:4' }),
+  ]);
   assert.ok(here.filter((m) => m.target === '/a/b').every((m) => m.hidden));
   const there = mountRecords([mnt(11, 10, '/', ROOT), mnt(12, 11, '/a/b', { majmin: '0:2' })]);
   const d = compareMounts(here, there);
@@ -102,7 +161,13 @@ test('a path where every mount is hidden is compared by the last one listed', ()
 });
 
 test('empty tables: nothing to compare', () => {
-  assert.deepEqual(compareMounts([], []), { onlyHere: [], onlyThere: [], propagationDiffers: [], mountDiffers: [], same: 0 });
+  assert.deepEqual(compareMounts([], []), {
+    onlyHere: [],
+    onlyThere: [],
+    propagationDiffers: [],
+    mountDiffers: [],
+    same: 0,
+  });
   const one = mountRecords([mnt(1, 0, '/', ROOT)]);
   assert.deepEqual(
     compareMounts(one, []).onlyHere.map((m) => m.id),
@@ -115,10 +180,19 @@ test('empty tables: nothing to compare', () => {
 });
 
 const table = fc
-  .uniqueArray(fc.record({ target: fc.constantFrom('/', '/a', '/a/b', '/b', '/c', '/dev/shm'), dev: fc.integer({ min: 1, max: 3 }), shared: fc.boolean() }), {
-    maxLength: 8,
-  })
-  .map((rows) => mountRecords(rows.map((r, i) => mnt(i + 1, 0, r.target, { majmin: `0:${r.dev}` }, r.shared ? ['shared:1'] : []))));
+  .uniqueArray(
+    fc.record({
+      target: fc.constantFrom('/', '/a', '/a/b', '/b', '/c', '/dev/shm'),
+      dev: fc.integer({ min: 1, max: 3 }),
+      shared: fc.boolean(),
+    }),
+    {
+      maxLength: 8,
+    },
+  )
+  .map((rows) =>
+    mountRecords(rows.map((r, i) => mnt(i + 1, 0, r.target, { majmin: `0:${r.dev}` }, r.shared ? ['shared:1'] : []))),
+  );
 
 test('property: every target lands in exactly one bucket, and swapping the sides swaps the buckets', () => {
   fc.assert(
@@ -130,10 +204,7 @@ test('property: every target lands in exactly one bucket, and swapping the sides
       assert.equal(d.onlyThere.length, targets(there).size - both);
       assert.equal(d.same + d.mountDiffers.length + d.propagationDiffers.length, both);
       const r = compareMounts(there, here);
-      assert.deepEqual(
-        r.onlyHere.map((m) => m.target).sort(),
-        d.onlyThere.map((m) => m.target).sort(),
-      );
+      assert.deepEqual(r.onlyHere.map((m) => m.target).sort(), d.onlyThere.map((m) => m.target).sort());
       assert.deepEqual(
         [r.same, r.mountDiffers.map((p) => p.target).sort(), r.propagationDiffers.map((p) => p.target).sort()],
         [d.same, d.mountDiffers.map((p) => p.target).sort(), d.propagationDiffers.map((p) => p.target).sort()],

@@ -21,23 +21,38 @@ class AfterExit extends ProcSource {
   }
 
   override mountinfo(pid: number, tid?: number): string {
-    if (this.exited.has(pid)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${this.pidDir(pid)}/mountinfo'`), { code: 'ENOENT' });
+    if (this.exited.has(pid))
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${this.pidDir(pid)}/mountinfo'`), {
+        code: 'ENOENT',
+      });
     return super.mountinfo(pid, tid);
   }
 
   override nsInode(...args: Parameters<ProcSource['nsInode']>): number {
-    if (this.exited.has(args[0])) throw Object.assign(new Error(`ENOENT: no such file or directory, readlink '${this.nsPath(args[0], args[1], args[2])}'`), { code: 'ENOENT' });
+    if (this.exited.has(args[0]))
+      throw Object.assign(
+        new Error(`ENOENT: no such file or directory, readlink '${this.nsPath(args[0], args[1], args[2])}'`),
+        { code: 'ENOENT' },
+      );
     return super.nsInode(...args);
   }
 }
 
-const scanned = () => discover({ proc: fixtureSource('launchers'), probe: FixtureProbe.of(path.join(FIXTURES, 'launchers')), viewerUid: 0 });
+const scanned = () =>
+  discover({
+    proc: fixtureSource('launchers'),
+    probe: FixtureProbe.of(path.join(FIXTURES, 'launchers')),
+    viewerUid: 0,
+  });
 
 test('a mount namespace whose processes all exited after the scan is left out, not listed as unreadable', async () => {
   const set = await allTables(scanned(), new AfterExit(new Set([400, 401])));
   assert.deepEqual(set.unreadable, []);
   assert.ok(!set.tables.some((t) => t.ns === MNT_A), 'no table for the namespace that is gone');
-  assert.ok(set.tables.some((t) => t.ns === MNT_B), 'the others are read as before');
+  assert.ok(
+    set.tables.some((t) => t.ns === MNT_B),
+    'the others are read as before',
+  );
 });
 
 test('asked for by inode, a mount namespace that is gone says so', async () => {

@@ -62,7 +62,10 @@ test('the view description names the namespace, counts mounts and hidden ones, a
   const mounts = [...records().values()];
   const table = { ns: 4026531841, label: 'sleep', via: '/proc/1/mountinfo', mounts, errors: [] };
   assert.equal(tableDescription(table, true, false), 'mnt 4026531841 (sleep), yours · 7 mounts, 1 hidden');
-  assert.equal(tableDescription({ ...table, label: null }, false, true), 'mnt 4026531841 · 7 mounts, 1 hidden · read as root');
+  assert.equal(
+    tableDescription({ ...table, label: null }, false, true),
+    'mnt 4026531841 · 7 mounts, 1 hidden · read as root',
+  );
 });
 
 /** Any C0 or C1 control character or DEL: none may reach a row, the view would act on or hide it. */
@@ -79,7 +82,11 @@ test('control characters in a target, source and cover are shown as \\NNN in eve
   const covered = mountRow(byId.get(40)!);
   const top = mountRow(byId.get(41)!);
   for (const row of [covered, top]) {
-    for (const [key, text] of Object.entries({ label: row.label, description: row.description, ariaLabel: row.ariaLabel })) {
+    for (const [key, text] of Object.entries({
+      label: row.label,
+      description: row.description,
+      ariaLabel: row.ariaLabel,
+    })) {
       assert.doesNotMatch(text, CONTROL, `${key}: ${JSON.stringify(text)}`);
     }
     // The tooltip's own lines are split by newlines; no line may hold a control character.
@@ -90,13 +97,23 @@ test('control characters in a target, source and cover are shown as \\NNN in eve
   assert.equal(covered.tooltip.split('\n').length, 6, 'five lines and the Hidden one, none forged');
   assert.match(covered.tooltip, /Hidden: \/a\\012FAKE-LINE\\033\[31mred \(mount 41\) is mounted on top/);
   assert.match(covered.ariaLabel, /hidden: \/a\\012FAKE-LINE\\033\[31mred \(mount 41\)/);
-  const table = { ns: 4026531841, label: 'evil\u001b]0;x\u0007', via: '/proc/1/mountinfo', mounts: [...byId.values()], errors: [] };
+  const table = {
+    ns: 4026531841,
+    label: 'evil\u001b]0;x\u0007',
+    via: '/proc/1/mountinfo',
+    mounts: [...byId.values()],
+    errors: [],
+  };
   assert.doesNotMatch(tableDescription(table, false, false), CONTROL);
 });
 
 test('a backslash in a target is shown doubled, once, in every text of the row: a newline and a name spelt \\012 differ', () => {
   // mountinfo writes a backslash as \134.
-  const [root, named] = mountRecords(parseMountinfo(['22 1 254:1 / / rw - ext4 /dev/vda1 rw', '40 22 0:50 / /a\\134012b rw - tmpfs s\\134x rw'].join('\n')).mounts);
+  const [root, named] = mountRecords(
+    parseMountinfo(
+      ['22 1 254:1 / / rw - ext4 /dev/vda1 rw', '40 22 0:50 / /a\\134012b rw - tmpfs s\\134x rw'].join('\n'),
+    ).mounts,
+  );
   const row = mountRow(named!);
   assert.equal(row.label, '/a\\\\012b');
   assert.equal(row.tooltip.split('\n')[0], '/a\\\\012b');

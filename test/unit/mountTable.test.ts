@@ -10,7 +10,18 @@ import { TreeNode } from '../../src/core/model/hierarchy';
 
 /** A mount in mountinfo order; only what the hidden rule and propagation look at varies. */
 function mnt(id: number, parent: number, target: string, optionalFields: string[] = []): Mount {
-  return { id, parent, majmin: `0:${id}`, root: '/', target, options: 'rw', optionalFields, fstype: 'tmpfs', source: 'tmpfs', superOptions: 'rw' };
+  return {
+    id,
+    parent,
+    majmin: `0:${id}`,
+    root: '/',
+    target,
+    options: 'rw',
+    optionalFields,
+    fstype: 'tmpfs',
+    source: 'tmpfs',
+    superOptions: 'rw',
+  };
 }
 
 function records(...mounts: Mount[]): Map<number, MountRecord> {
@@ -55,15 +66,30 @@ test('unbindable: unbindable, with no group', () => {
 });
 
 test('master:3 propagate_from:2: a slave of 3 whose nearest visible source is group 2', () => {
-  assert.deepEqual(decoded('master:3', 'propagate_from:2'), { propagation: 'slave', peer: null, master: 3, propagateFrom: 2 });
+  assert.deepEqual(decoded('master:3', 'propagate_from:2'), {
+    propagation: 'slave',
+    peer: null,
+    master: 3,
+    propagateFrom: 2,
+  });
 });
 
 test('unknown optional fields from newer kernels are ignored', () => {
-  assert.deepEqual(decoded('shared:5', 'future:9'), { propagation: 'shared', peer: 5, master: null, propagateFrom: null });
+  assert.deepEqual(decoded('shared:5', 'future:9'), {
+    propagation: 'shared',
+    peer: 5,
+    master: null,
+    propagateFrom: null,
+  });
 });
 
 test('a group field without a number is no group (not group 0)', () => {
-  assert.deepEqual(decoded('shared:', 'master:x'), { propagation: 'private', peer: null, master: null, propagateFrom: null });
+  assert.deepEqual(decoded('shared:', 'master:x'), {
+    propagation: 'private',
+    peer: null,
+    master: null,
+    propagateFrom: null,
+  });
   assert.deepEqual(decoded('shared:1e3'), { propagation: 'private', peer: null, master: null, propagateFrom: null });
 });
 
@@ -82,11 +108,42 @@ test('groupText writes the groups the way mountinfo does', () => {
 });
 
 test('the other fields are carried over unchanged', () => {
-  const m: Mount = { id: 7, parent: 1, majmin: '8:1', root: '/sub', target: '/srv', options: 'ro,nosuid', optionalFields: ['shared:2'], fstype: 'ext4', source: '/dev/sda1', superOptions: 'rw,errors=remount-ro' };
+  const m: Mount = {
+    id: 7,
+    parent: 1,
+    majmin: '8:1',
+    root: '/sub',
+    target: '/srv',
+    options: 'ro,nosuid',
+    optionalFields: ['shared:2'],
+    fstype: 'ext4',
+    source: '/dev/sda1',
+    superOptions: 'rw,errors=remount-ro',
+  };
   const [r] = mountRecords([m]);
   assert.deepEqual(
-    { id: r.id, parent: r.parent, majmin: r.majmin, root: r.root, target: r.target, options: r.options, fstype: r.fstype, source: r.source, superOptions: r.superOptions },
-    { id: 7, parent: 1, majmin: '8:1', root: '/sub', target: '/srv', options: 'ro,nosuid', fstype: 'ext4', source: '/dev/sda1', superOptions: 'rw,errors=remount-ro' },
+    {
+      id: r.id,
+      parent: r.parent,
+      majmin: r.majmin,
+      root: r.root,
+      target: r.target,
+      options: r.options,
+      fstype: r.fstype,
+      source: r.source,
+      superOptions: r.superOptions,
+    },
+    {
+      id: 7,
+      parent: 1,
+      majmin: '8:1',
+      root: '/sub',
+      target: '/srv',
+      options: 'ro,nosuid',
+      fstype: 'ext4',
+      source: '/dev/sda1',
+      superOptions: 'rw,errors=remount-ro',
+    },
   );
   assert.equal(r.hidden, false);
   assert.equal(r.hiddenBy, undefined);
@@ -197,7 +254,13 @@ test('a mount stacked on the root mount hides the root and everything in it', ()
 });
 
 test('roots whose parent is not listed (outside a chroot or another namespace) are reachable, as is a self-parented one', () => {
-  const byId = records(mnt(27, 1, '/'), mnt(22, 27, '/proc'), mnt(90, 88, '/srv'), mnt(91, 91, '/x'), mnt(92, 91, '/x/y'));
+  const byId = records(
+    mnt(27, 1, '/'),
+    mnt(22, 27, '/proc'),
+    mnt(90, 88, '/srv'),
+    mnt(91, 91, '/x'),
+    mnt(92, 91, '/x/y'),
+  );
   assert.deepEqual(hiddenIds(byId), []);
 });
 
@@ -251,7 +314,8 @@ test('a real mountinfo: the lower /dev/shm and /dev/pts are hidden by the ones s
 });
 
 test('a real mountinfo nests like findmnt draws it, the root first though listed sixth', () => {
-  const shape = (nodes: TreeNode<MountRecord>[]): unknown[] => nodes.map((n) => (n.children.length ? [n.item.id, shape(n.children)] : n.item.id));
+  const shape = (nodes: TreeNode<MountRecord>[]): unknown[] =>
+    nodes.map((n) => (n.children.length ? [n.item.id, shape(n.children)] : n.item.id));
   assert.deepEqual(shape(mountForest(mountRecords(parseMountinfo(MACHINE).mounts))), [
     [
       27,

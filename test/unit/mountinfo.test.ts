@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { Mount, nsfsMounts, parseMountinfo, parseMountinfoLine, unescapeMountField } from '../../src/core/mounts/mountinfo';
+import {
+  Mount,
+  nsfsMounts,
+  parseMountinfo,
+  parseMountinfoLine,
+  unescapeMountField,
+} from '../../src/core/mounts/mountinfo';
 
 /** The kernel's escaping of mountinfo path fields (show_mountinfo → seq_path/mangle). */
 function escapeMountField(field: string): string {
@@ -48,7 +54,9 @@ test('a line with no optional fields', () => {
 });
 
 test('a line with several optional fields keeps them in order', () => {
-  const m = mount('51 22 0:4 ipc:[4026532506] /srv/pin rw shared:5 master:3 propagate_from:2 unbindable - nsfs nsfs rw');
+  const m = mount(
+    '51 22 0:4 ipc:[4026532506] /srv/pin rw shared:5 master:3 propagate_from:2 unbindable - nsfs nsfs rw',
+  );
   assert.deepEqual(m.optionalFields, ['shared:5', 'master:3', 'propagate_from:2', 'unbindable']);
   assert.equal(m.fstype, 'nsfs');
 });
@@ -92,7 +100,9 @@ test('a line without the separator is an error', () => {
 });
 
 test('a line with a non-numeric mount id is an error', () => {
-  const { mounts, errors } = parseMountinfo('x22 1 254:1 / / rw - ext4 /dev/vda1 rw\n22 abc 254:1 / / rw - ext4 /dev/vda1 rw\n');
+  const { mounts, errors } = parseMountinfo(
+    'x22 1 254:1 / / rw - ext4 /dev/vda1 rw\n22 abc 254:1 / / rw - ext4 /dev/vda1 rw\n',
+  );
   assert.deepEqual(mounts, []);
   assert.deepEqual(
     errors.map((e) => e.line),
@@ -130,11 +140,17 @@ test('property: parseMountinfo never throws on arbitrary text', () => {
   );
   const lineish = fc.array(token, { maxLength: 14 }).map((t) => t.join(' '));
   fc.assert(
-    fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.array(lineish, { maxLength: 6 }).map((l) => l.join('\n'))), (text) => {
-      const { mounts, errors } = parseMountinfo(text);
-      assert.ok(Array.isArray(mounts) && Array.isArray(errors));
-      nsfsMounts(text);
-    }),
+    fc.property(
+      fc.oneof(
+        fc.string({ unit: 'binary' }),
+        fc.array(lineish, { maxLength: 6 }).map((l) => l.join('\n')),
+      ),
+      (text) => {
+        const { mounts, errors } = parseMountinfo(text);
+        assert.ok(Array.isArray(mounts) && Array.isArray(errors));
+        nsfsMounts(text);
+      },
+    ),
     { numRuns: 500 },
   );
 });
@@ -153,18 +169,44 @@ test('property: a line built from escaped fields parses back to them', () => {
   const path = fc.string({ unit: fc.constantFrom('a', 'b', '/', ' ', '\t', '\n', '\\', '-', ':'), minLength: 1 });
   const opt = fc.constantFrom('shared:1', 'master:2', 'propagate_from:3', 'unbindable');
   fc.assert(
-    fc.property(fc.nat(), fc.nat(), path, path, fc.array(opt, { maxLength: 4 }), path, (id, parent, root, target, optional, source) => {
-      const line = [id, parent, '0:4', escapeMountField(root), escapeMountField(target), 'rw', ...optional, '-', 'nsfs', escapeMountField(source), 'rw'].join(' ');
-      const m = mount(line);
-      assert.deepEqual([m.id, m.parent, m.root, m.target, m.optionalFields, m.source], [id, parent, root, target, optional, source]);
-    }),
+    fc.property(
+      fc.nat(),
+      fc.nat(),
+      path,
+      path,
+      fc.array(opt, { maxLength: 4 }),
+      path,
+      (id, parent, root, target, optional, source) => {
+        const line = [
+          id,
+          parent,
+          '0:4',
+          escapeMountField(root),
+          escapeMountField(target),
+          'rw',
+          ...optional,
+          '-',
+          'nsfs',
+          escapeMountField(source),
+          'rw',
+        ].join(' ');
+        const m = mount(line);
+        assert.deepEqual(
+          [m.id, m.parent, m.root, m.target, m.optionalFields, m.source],
+          [id, parent, root, target, optional, source],
+        );
+      },
+    ),
     { numRuns: 500 },
   );
 });
 
 test('unicode paths are written by the kernel as raw UTF-8 and come back unchanged', () => {
   // As read from the file: the bytes decoded as UTF-8, only space escaped.
-  const bytes = Buffer.from('70 22 8:1 /données/日本語 /mnt/café\\040☕/🐧 rw - ext4 /dev/disk/by-label/Ünï rw', 'utf8');
+  const bytes = Buffer.from(
+    '70 22 8:1 /données/日本語 /mnt/café\\040☕/🐧 rw - ext4 /dev/disk/by-label/Ünï rw',
+    'utf8',
+  );
   const m = mount(bytes.toString('utf8'));
   assert.equal(m.root, '/données/日本語');
   assert.equal(m.target, '/mnt/café ☕/🐧');
@@ -200,7 +242,11 @@ test('100,000 lines all parse, and malformed ones among them keep their own line
   const lines: string[] = [];
   for (let i = 0; i < 100_000; i++) {
     // Every 10,000th line is cut short, so line numbers are checked far down the file.
-    lines.push(i % 10_000 === 9_999 ? `${i + 100} 22 0:4` : `${i + 100} 22 0:${i % 256} / /mnt/m${i} rw,relatime shared:${i} - tmpfs tmpfs rw`);
+    lines.push(
+      i % 10_000 === 9_999
+        ? `${i + 100} 22 0:4`
+        : `${i + 100} 22 0:${i % 256} / /mnt/m${i} rw,relatime shared:${i} - tmpfs tmpfs rw`,
+    );
   }
   const { mounts, errors } = parseMountinfo(lines.join('\n') + '\n');
   assert.equal(mounts.length, 99_990);
@@ -214,14 +260,17 @@ test('100,000 lines all parse, and malformed ones among them keep their own line
 });
 
 test('every truncation of a valid line is either parsed to the same fields or reported with its line number', () => {
-  const full = '36 35 98:0 /mnt\\0401/ü /mnt/par\\011ent rw,noatime shared:4 master:1 propagate_from:2 - fuse.ss\\040h /dev/r\\134oot rw,errors=continue';
+  const full =
+    '36 35 98:0 /mnt\\0401/ü /mnt/par\\011ent rw,noatime shared:4 master:1 propagate_from:2 - fuse.ss\\040h /dev/r\\134oot rw,errors=continue';
   const whole = mount(full);
   const bytes = Buffer.from(full, 'utf8');
   let parsedCount = 0;
   for (let cut = 0; cut <= bytes.length; cut++) {
     // Cut by bytes, as a short read would, so a multi-byte character can be split too.
     const truncated = bytes.subarray(0, cut).toString('utf8');
-    const text = ['22 1 254:1 / / rw - ext4 /dev/vda1 rw', truncated, '23 22 0:21 / /proc rw - proc proc rw'].join('\n');
+    const text = ['22 1 254:1 / / rw - ext4 /dev/vda1 rw', truncated, '23 22 0:21 / /proc rw - proc proc rw'].join(
+      '\n',
+    );
     const { mounts, errors } = parseMountinfo(text);
     assert.deepEqual([mounts[0].id, mounts.at(-1)!.id], [22, 23], `neighbours survive a cut at ${cut}`);
     if (mounts.length === 3) {
@@ -246,7 +295,9 @@ test('every truncation of a valid line is either parsed to the same fields or re
 });
 
 test('property: any number of optional fields is kept, in order, whatever they say', () => {
-  const field = fc.string({ unit: fc.constantFrom('a', 'z', ':', '_', '1', '9', '[', ']', '-'), minLength: 1 }).filter((f) => f !== '-');
+  const field = fc
+    .string({ unit: fc.constantFrom('a', 'z', ':', '_', '1', '9', '[', ']', '-'), minLength: 1 })
+    .filter((f) => f !== '-');
   fc.assert(
     fc.property(fc.array(field, { maxLength: 60 }), (optional) => {
       const m = mount(['80', '22', '0:4', '/', '/mnt', 'rw', ...optional, '-', 'tmpfs', 'tmpfs', 'rw'].join(' '));
@@ -258,13 +309,25 @@ test('property: any number of optional fields is kept, in order, whatever they s
 });
 
 test('property: parseMountinfoLine never throws on arbitrary lines, and what it accepts has integer ids', () => {
-  const piece = fc.oneof(fc.constantFrom('-', '', '0', '12', '\\', '\\0', '\\400', '\t', '\r', 'shared:', 'é'), fc.string({ unit: 'grapheme' }));
-  const line = fc.oneof(fc.string({ unit: 'grapheme' }), fc.array(piece, { maxLength: 16 }).map((p) => p.join(' ')));
+  const piece = fc.oneof(
+    fc.constantFrom('-', '', '0', '12', '\\', '\\0', '\\400', '\t', '\r', 'shared:', 'é'),
+    fc.string({ unit: 'grapheme' }),
+  );
+  const line = fc.oneof(
+    fc.string({ unit: 'grapheme' }),
+    fc.array(piece, { maxLength: 16 }).map((p) => p.join(' ')),
+  );
   fc.assert(
     fc.property(line, (l) => {
       const parsed = parseMountinfoLine(l);
       if (typeof parsed === 'string') assert.notEqual(parsed, '');
-      else assert.ok(Number.isSafeInteger(parsed.id) && Number.isSafeInteger(parsed.parent) && parsed.id >= 0 && parsed.parent >= 0);
+      else
+        assert.ok(
+          Number.isSafeInteger(parsed.id) &&
+            Number.isSafeInteger(parsed.parent) &&
+            parsed.id >= 0 &&
+            parsed.parent >= 0,
+        );
     }),
     { numRuns: 1000 },
   );
@@ -272,11 +335,15 @@ test('property: parseMountinfoLine never throws on arbitrary lines, and what it 
 
 test('property: every non-empty line becomes exactly one mount or one error, at its own line number', () => {
   const good = fc.nat().map((id) => `${id} 1 0:4 / /m rw - tmpfs tmpfs rw`);
-  const bad = fc.string({ unit: fc.constantFrom('x', ' ', '-', '1') }).filter((s) => s !== '' && typeof parseMountinfoLine(s) === 'string');
+  const bad = fc
+    .string({ unit: fc.constantFrom('x', ' ', '-', '1') })
+    .filter((s) => s !== '' && typeof parseMountinfoLine(s) === 'string');
   fc.assert(
     fc.property(fc.array(fc.oneof(good, bad, fc.constant('')), { maxLength: 20 }), (lines) => {
       const { mounts, errors } = parseMountinfo(lines.join('\n'));
-      const expectedErrors = lines.flatMap((l, i) => (l !== '' && typeof parseMountinfoLine(l) === 'string' ? [i + 1] : []));
+      const expectedErrors = lines.flatMap((l, i) =>
+        l !== '' && typeof parseMountinfoLine(l) === 'string' ? [i + 1] : [],
+      );
       assert.deepEqual(
         errors.map((e) => e.line),
         expectedErrors,
@@ -296,12 +363,22 @@ test('mount ids must be plain decimal numbers', () => {
     ['5', '1.5'],
     ['99999999999999999999', '1'],
   ]) {
-    assert.equal(typeof parseMountinfoLine(`${id} ${parent} 0:4 / /m rw - tmpfs tmpfs rw`), 'string', `${id} ${parent}`);
+    assert.equal(
+      typeof parseMountinfoLine(`${id} ${parent} 0:4 / /m rw - tmpfs tmpfs rw`),
+      'string',
+      `${id} ${parent}`,
+    );
   }
 });
 
 test('property: a path escaped the way the kernel does (any Unicode, any control character) parses back', () => {
-  const path = fc.string({ unit: fc.oneof(fc.constantFrom(' ', '\t', '\n', '\\', '\r', '-', '\\040'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1 });
+  const path = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom(' ', '\t', '\n', '\\', '\r', '-', '\\040'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+    ),
+    minLength: 1,
+  });
   fc.assert(
     fc.property(path, path, path, (root, target, source) => {
       const line = `90 22 8:1 ${escapeMountField(root)} ${escapeMountField(target)} rw master:3 - ext4 ${escapeMountField(source)} rw`;

@@ -47,15 +47,20 @@ test('a program is there as an executable regular file on PATH or in a system di
     '/usr/include/gssapi/gssapi.h': 0o644,
   });
   assert.ok(isPresent('ping', { root, searchPath: '/usr/bin' }));
-  assert.ok(isPresent('runuser', { root, searchPath: '/usr/bin' }), 'an ordinary user\'s PATH lacks /usr/sbin');
+  assert.ok(isPresent('runuser', { root, searchPath: '/usr/bin' }), "an ordinary user's PATH lacks /usr/sbin");
   assert.ok(isPresent('lsns', { root, searchPath: '/usr/bin:/opt/tools' }), 'anywhere on PATH');
   assert.ok(!isPresent('lsns', { root, searchPath: '/usr/bin' }));
   assert.ok(isPresent('/usr/include/gssapi/gssapi.h', { root, searchPath: '' }), 'a header need not be executable');
 });
 
-test('a device, a directory or an unexecutable file in a program\'s place does not count', (t) => {
-  const root = tree(t, { '/usr/bin/ss': 0o644, '/usr/bin/ip/x': 0o644 }, { '/usr/bin/pkexec': '/dev/null', '/usr/lib/polkit-1/polkitd': '/dev/null' });
-  for (const tool of ['pkexec', 'ss', 'ip', '/usr/lib/polkit-1/polkitd']) assert.ok(!isPresent(tool, { root, searchPath: '/usr/bin' }), tool);
+test("a device, a directory or an unexecutable file in a program's place does not count", (t) => {
+  const root = tree(
+    t,
+    { '/usr/bin/ss': 0o644, '/usr/bin/ip/x': 0o644 },
+    { '/usr/bin/pkexec': '/dev/null', '/usr/lib/polkit-1/polkitd': '/dev/null' },
+  );
+  for (const tool of ['pkexec', 'ss', 'ip', '/usr/lib/polkit-1/polkitd'])
+    assert.ok(!isPresent(tool, { root, searchPath: '/usr/bin' }), tool);
 });
 
 test('needs: false when everything is there; otherwise one line naming each missing tool, its package and the apt-get command', (t) => {
@@ -78,14 +83,23 @@ test('needs: root and missing tools are both said, root first', (t) => {
   const skip = needs({ root: 'makes namespaces', tools: ['ping'] }, { root, searchPath: '/usr/bin' });
   const missing = `needs ping (iputils-ping), which is not installed: ${SUDO}apt-get install -y --no-install-recommends iputils-ping`;
   assert.equal(skip, ROOT ? missing : `needs root: makes namespaces (run the tests as root); ${missing}`);
-  assert.equal(needs({ root: 'makes namespaces' }), ROOT ? false : 'needs root: makes namespaces (run the tests as root)');
+  assert.equal(
+    needs({ root: 'makes namespaces' }),
+    ROOT ? false : 'needs root: makes namespaces (run the tests as root)',
+  );
 });
 
 test('needs refuses a tool the package list does not name, so that the list stays complete', () => {
-  assert.throws(() => needs({ tools: ['frobnicate'] }), /frobnicate is not in the package list of scripts\/debian-packages\.cjs/);
+  assert.throws(
+    () => needs({ tools: ['frobnicate'] }),
+    /frobnicate is not in the package list of scripts\/debian-packages\.cjs/,
+  );
 });
 
 test('installCommand: sudo for an ordinary user, none for root', () => {
-  assert.equal(installCommand(['pkexec', 'dbus'], { asRoot: false }), 'sudo apt-get install -y --no-install-recommends pkexec dbus');
+  assert.equal(
+    installCommand(['pkexec', 'dbus'], { asRoot: false }),
+    'sudo apt-get install -y --no-install-recommends pkexec dbus',
+  );
   assert.equal(installCommand(['pkexec'], { asRoot: true }), 'apt-get install -y --no-install-recommends pkexec');
 });

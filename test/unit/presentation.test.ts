@@ -14,14 +14,22 @@ function proc(pid: number, ppid: number, name: string, ns: Partial<Record<NsType
   return { pid, ppid, uid: 0, user: 'root', name, command: name, nspid: [pid], ns: { ...HOST, ...ns } };
 }
 
-
 function model(): TreeModel {
-  const processes = [proc(1, 0, 'init', {}), proc(200, 1, 'unshare', { net: BOX_NET, uts: BOX_UTS }), proc(201, 200, 'bash', { net: BOX_NET, uts: BOX_UTS })];
+  const processes = [
+    proc(1, 0, 'init', {}),
+    proc(200, 1, 'unshare', { net: BOX_NET, uts: BOX_UTS }),
+    proc(201, 200, 'bash', { net: BOX_NET, uts: BOX_UTS }),
+  ];
   const members = (t: NsType, ino: number) => processes.filter((p) => p.ns[t] === ino);
   const namespaces = [
     ...NS_TYPES.map((t) => nsRec(HOST[t], t, members(t, HOST[t]), { label: 'host' })),
     nsRec(BOX_NET, 'net', members('net', BOX_NET), { label: 'unshare' }),
-    nsRec(BOX_UTS, 'uts', members('uts', BOX_UTS), { holders: [...members('uts', BOX_UTS).map((p) => ({ kind: 'process' as const, pid: p.pid })), { kind: 'fd', pid: 1, fd: 9, path: '/proc/1/fd/9' }] }),
+    nsRec(BOX_UTS, 'uts', members('uts', BOX_UTS), {
+      holders: [
+        ...members('uts', BOX_UTS).map((p) => ({ kind: 'process' as const, pid: p.pid })),
+        { kind: 'fd', pid: 1, fd: 9, path: '/proc/1/fd/9' },
+      ],
+    }),
   ].sort((a, b) => a.ns - b.ns);
   const snapshot = snapshotOf(namespaces, processes);
   return new TreeModel(snapshot, 'type');

@@ -30,7 +30,10 @@ test('printable: a backslash is doubled, so a real newline and a name spelt back
 
 test('property: fromPrintable gives back the text printable() was given, and printable() leaves no control character', () => {
   // Any well-formed text (lone surrogates are replaced, not kept), rich in backslashes, digits and controls.
-  const codePoint = fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c));
+  const codePoint = fc
+    .integer({ min: 0, max: 0x10ffff })
+    .filter((c) => c < 0xd800 || c > 0xdfff)
+    .map((c) => String.fromCodePoint(c));
   const unit = fc.oneof(fc.constantFrom('\\', '0', '1', '2', '7', '\n', '\u001b', '\u009b', '\u007f'), codePoint);
   fc.assert(
     fc.property(fc.string({ unit }), (text) => {

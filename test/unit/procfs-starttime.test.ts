@@ -8,8 +8,52 @@ import { parseStartTime, ProcSource } from '../../src/core/linux/procfs';
 
 /** A /proc/PID/stat line: fields 3 to 21, then the start time (22), then the rest, as the kernel writes them. */
 function stat(pid: number, comm: string, start: number | string): string {
-  const fields3to21 = ['S', '1', String(pid), String(pid), '0', '-1', '4194560', '1024', '0', '0', '0', '3', '2', '0', '0', '20', '0', '1', '0'];
-  const rest = ['12345678', '456', '18446744073709551615', '1', '1', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '17', '3', '0', '0', '0', '0', '0'];
+  const fields3to21 = [
+    'S',
+    '1',
+    String(pid),
+    String(pid),
+    '0',
+    '-1',
+    '4194560',
+    '1024',
+    '0',
+    '0',
+    '0',
+    '3',
+    '2',
+    '0',
+    '0',
+    '20',
+    '0',
+    '1',
+    '0',
+  ];
+  const rest = [
+    '12345678',
+    '456',
+    '18446744073709551615',
+    '1',
+    '1',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '17',
+    '3',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+  ];
   return `${pid} (${comm}) ${[...fields3to21, String(start), ...rest].join(' ')}\n`;
 }
 
@@ -19,12 +63,15 @@ test('parseStartTime reads field 22 of an ordinary stat line', () => {
 
 test('parseStartTime: a command name with spaces and ) still gives field 22', () => {
   assert.equal(parseStartTime(stat(1234, 'a) b', 555)), 555);
-  assert.equal(parseStartTime('1234 (a) b) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 200\n'), 987654);
+  assert.equal(
+    parseStartTime('1234 (a) b) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 200\n'),
+    987654,
+  );
   assert.equal(parseStartTime(stat(7, ') ) 1 2 3 (', 42)), 42);
   assert.equal(parseStartTime(stat(7, '', 43)), 43);
 });
 
-test('parseStartTime reads this very process\'s stat as a number no later than now', () => {
+test("parseStartTime reads this very process's stat as a number no later than now", () => {
   const ticks = parseStartTime(fs.readFileSync('/proc/self/stat', 'utf8'));
   assert.ok(Number.isSafeInteger(ticks) && ticks > 0, String(ticks));
   const uptime = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
@@ -44,9 +91,14 @@ test('parseStartTime: a truncated or garbled line throws with code EINVAL', () =
 test('property: any command name of up to 15 characters without NUL gives back field 22', () => {
   const comm = fc.string({ unit: fc.constantFrom('a', ' ', ')', '(', '1', ':', '\n', 'é', '\\'), maxLength: 15 });
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 4194304 }), comm, fc.nat({ max: Number.MAX_SAFE_INTEGER }), (pid, name, start) => {
-      assert.equal(parseStartTime(stat(pid, name, start)), start);
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 4194304 }),
+      comm,
+      fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+      (pid, name, start) => {
+        assert.equal(parseStartTime(stat(pid, name, start)), start);
+      },
+    ),
   );
 });
 
@@ -56,5 +108,8 @@ test('ProcSource.startTime reads PID/stat under its procfs root', (t) => {
   fs.mkdirSync(path.join(root, '4321'));
   fs.writeFileSync(path.join(root, '4321', 'stat'), stat(4321, 'sleep) (x', 31337));
   assert.equal(new ProcSource(root).startTime(4321), 31337);
-  assert.throws(() => new ProcSource(root).startTime(4322), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+  assert.throws(
+    () => new ProcSource(root).startTime(4322),
+    (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
+  );
 });

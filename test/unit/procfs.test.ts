@@ -28,7 +28,17 @@ test('parseNsLink leaves the type as text: callers check it is a namespace type'
 });
 
 test('parseNsLink: null for paths, anon inodes and malformed targets', () => {
-  for (const t of ['/dev/null', 'anon_inode:[eventpoll]', 'net:[]', 'net:[12] (deleted)', 'NET:[1]', 'net:[-1]', 'net:4026531833', '', '/home/u/net:[1]']) {
+  for (const t of [
+    '/dev/null',
+    'anon_inode:[eventpoll]',
+    'net:[]',
+    'net:[12] (deleted)',
+    'NET:[1]',
+    'net:[-1]',
+    'net:4026531833',
+    '',
+    '/home/u/net:[1]',
+  ]) {
     assert.equal(parseNsLink(t), null, t);
   }
 });
@@ -71,11 +81,16 @@ test('parseStatus: fields absent from old kernels get defaults (no NSpid, no Thr
 });
 
 test('parsePasswd maps UIDs to names', () => {
-  const users = parsePasswd('root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
-  assert.deepEqual([...users], [
-    [0, 'root'],
-    [65534, 'nobody'],
-  ]);
+  const users = parsePasswd(
+    'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+  );
+  assert.deepEqual(
+    [...users],
+    [
+      [0, 'root'],
+      [65534, 'nobody'],
+    ],
+  );
 });
 
 test('parsePasswd: the first entry of a UID wins', () => {
@@ -83,14 +98,28 @@ test('parsePasswd: the first entry of a UID wins', () => {
 });
 
 test('parsePasswd skips blank, malformed, NIS and non-numeric lines', () => {
-  const users = parsePasswd(['', 'garbage', '+::::::', '+@admins', 'bad:x:abc:0::/:/bin/sh', 'short:x', 'ok:x:1000:1000::/home/ok:/bin/bash', ''].join('\n'));
+  const users = parsePasswd(
+    [
+      '',
+      'garbage',
+      '+::::::',
+      '+@admins',
+      'bad:x:abc:0::/:/bin/sh',
+      'short:x',
+      'ok:x:1000:1000::/home/ok:/bin/bash',
+      '',
+    ].join('\n'),
+  );
   assert.deepEqual([...users], [[1000, 'ok']]);
 });
 
 test('ProcSource.listPids lists numeric entries in numeric order only', () => {
   assert.deepEqual(fixtureSource('vanished').listPids(), [1, 101, 102]);
   const pids = fixtureSource('captured').listPids();
-  assert.deepEqual(pids, [...pids].sort((a, b) => a - b));
+  assert.deepEqual(
+    pids,
+    [...pids].sort((a, b) => a - b),
+  );
   assert.equal(pids[0], 2);
 });
 

@@ -31,9 +31,18 @@ interface Spec {
 }
 
 function table(ns: number | null, label: string | null, specs: Spec[]): MountTable {
-  const mounts = specs.map(
-    (s): Mount => ({ id: s.id, parent: s.parent, majmin: '0:50', root: s.root ?? '/', target: s.target, options: 'rw', optionalFields: s.opt ?? [], fstype: 'tmpfs', source: `src${s.id}`, superOptions: 'rw' }),
-  );
+  const mounts = specs.map((s): Mount => ({
+    id: s.id,
+    parent: s.parent,
+    majmin: '0:50',
+    root: s.root ?? '/',
+    target: s.target,
+    options: 'rw',
+    optionalFields: s.opt ?? [],
+    fstype: 'tmpfs',
+    source: `src${s.id}`,
+    superOptions: 'rw',
+  }));
   return { ns, label, via: `/proc/${ns}/mountinfo`, mounts: mountRecords(mounts), errors: [] };
 }
 
@@ -143,7 +152,10 @@ test('a slave receives from its master group but sends nothing back', () => {
     [610, 1007, '/sub-view/q'],
   ]);
   assert.ok(a.receivesFrom.every((p) => p.via === 'master: peer group 5'));
-  assert.ok(!INDEX.answer(PEER, '/mnt').receivesFrom.some((p) => p.mount.id === 210), 'the master group does not receive from its slave');
+  assert.ok(
+    !INDEX.answer(PEER, '/mnt').receivesFrom.some((p) => p.mount.id === 210),
+    'the master group does not receive from its slave',
+  );
 });
 
 test('the end of a shared,slave chain receives from every group up the chain, and the chain does not flow back', () => {
@@ -159,7 +171,10 @@ test('the end of a shared,slave chain receives from every group up the chain, an
     where(mid.sendsTo).map(([id]) => id),
     [410, 411, 510],
   );
-  assert.ok(!mid.sendsTo.some((p) => [10, 11, 110, 210].includes(p.mount.id)), 'a slave sends nothing to its master group');
+  assert.ok(
+    !mid.sendsTo.some((p) => [10, 11, 110, 210].includes(p.mount.id)),
+    'a slave sends nothing to its master group',
+  );
 });
 
 test('peers receive from each other, in this namespace and others', () => {
@@ -178,7 +193,9 @@ test('private and unbindable mounts send and receive nothing, and nobody counts 
     const a = INDEX.answer(HOST, path);
     assert.deepEqual([a.sendsTo, a.receivesFrom], [[], []], path);
   }
-  const everywhere = SET.tables.flatMap((t) => t.mounts.flatMap((m) => [...INDEX.answerFor(t, m).sendsTo, ...INDEX.answerFor(t, m).receivesFrom]));
+  const everywhere = SET.tables.flatMap((t) =>
+    t.mounts.flatMap((m) => [...INDEX.answerFor(t, m).sendsTo, ...INDEX.answerFor(t, m).receivesFrom]),
+  );
   assert.ok(!everywhere.some((p) => p.mount.id === 12 || p.mount.id === 13));
 });
 
@@ -221,10 +238,16 @@ test('a path covered in the receiving namespace by a deeper mount is marked with
     { id: 911, parent: 910, target: '/mnt/a' }, // private, only here
   ]);
   const index = new PropagationIndex({ tables: [HOST, deeper], unreadable: [] });
-  assert.deepEqual(index.answer(HOST, '/mnt/a/b').sendsTo.find((p) => p.mount.id === 910)?.coveredBy, { id: 911, target: '/mnt/a' });
+  assert.deepEqual(index.answer(HOST, '/mnt/a/b').sendsTo.find((p) => p.mount.id === 910)?.coveredBy, {
+    id: 911,
+    target: '/mnt/a',
+  });
   assert.equal(index.answer(HOST, '/mnt/b').sendsTo.find((p) => p.mount.id === 910)?.coveredBy, undefined);
   // At the covering mount's own mountpoint the new mount would be tucked under it.
-  assert.deepEqual(index.answer(HOST, '/mnt/a').sendsTo.find((p) => p.mount.id === 910)?.coveredBy, { id: 911, target: '/mnt/a' });
+  assert.deepEqual(index.answer(HOST, '/mnt/a').sendsTo.find((p) => p.mount.id === 910)?.coveredBy, {
+    id: 911,
+    target: '/mnt/a',
+  });
 });
 
 test('a receiving mount inside a hidden mount is marked with what actually covers it, not with the mount it sits in', () => {
@@ -234,7 +257,9 @@ test('a receiving mount inside a hidden mount is marked with what actually cover
     { id: 952, parent: 951, target: '/a/b/c', opt: ['shared:5'] }, // in the hidden 951
     { id: 953, parent: 950, target: '/a' },
   ]);
-  const p = new PropagationIndex({ tables: [HOST, behind], unreadable: [] }).answer(HOST, '/mnt').sendsTo.find((q) => q.mount.id === 952);
+  const p = new PropagationIndex({ tables: [HOST, behind], unreadable: [] })
+    .answer(HOST, '/mnt')
+    .sendsTo.find((q) => q.mount.id === 952);
   assert.deepEqual(p?.coveredBy, { id: 953, target: '/a' });
 });
 
@@ -264,7 +289,10 @@ test('answer throws PropagationError for a relative path and when no mount holds
   assert.throws(() => INDEX.answer(HOST, 'mnt/x'), PropagationError);
   assert.throws(() => INDEX.answer(HOST, ''), PropagationError);
   const chrooted = table(2005, null, [{ id: 5, parent: 4, target: '/srv' }]);
-  assert.throws(() => INDEX.answer(chrooted, '/etc'), (e: unknown) => e instanceof PropagationError && /\/etc/.test(e.message));
+  assert.throws(
+    () => INDEX.answer(chrooted, '/etc'),
+    (e: unknown) => e instanceof PropagationError && /\/etc/.test(e.message),
+  );
   const allHidden = table(2006, null, [
     { id: 1, parent: 0, target: '/' },
     { id: 2, parent: 1, target: '/' },
@@ -306,13 +334,19 @@ test('mountAt: the deepest reachable mount holding the path, not one that only s
 
 test('the explanation names the namespaces, the mount and the groups', () => {
   const text = INDEX.answer(HOST, '/mnt/sub/x').explanation.join('\n');
-  assert.match(text, /^\/mnt\/sub\/x in mnt 1001 \(host\) lies in mount 10 at \/mnt \(tmpfs src10\), which is shared \(peer group 5\)\./);
+  assert.match(
+    text,
+    /^\/mnt\/sub\/x in mnt 1001 \(host\) lies in mount 10 at \/mnt \(tmpfs src10\), which is shared \(peer group 5\)\./,
+  );
   assert.match(text, /mnt 1002 \(peer\) at \/mnt\/sub\/x, mount 110: peer group 5/);
   assert.match(text, /mnt 1003 at \/data\/sub\/x, mount 210: slave of peer group 5/);
   assert.match(text, /mnt 1006 \(last\) at \/z\/sub\/x, mount 510: slave of peer group 8/);
   const slave = INDEX.answer(SLAVE, '/data').explanation.join('\n');
   assert.match(slave, /which is a slave of peer group 5/);
-  assert.match(slave, /would appear nowhere else: mount 210 is a slave: it receives from peer group 5 and sends nothing back/);
+  assert.match(
+    slave,
+    /would appear nowhere else: mount 210 is a slave: it receives from peer group 5 and sends nothing back/,
+  );
   const priv = INDEX.answer(HOST, '/priv').explanation.join('\n');
   assert.match(priv, /appear nowhere else: mount 12 is private/);
   assert.match(priv, /No mount made elsewhere would appear here: mount 12 is private/);
@@ -334,12 +368,18 @@ test('a namespace whose inode is unknown is named as such', () => {
     { id: 1, parent: 0, target: '/' },
     { id: 2, parent: 1, target: '/mnt', opt: ['shared:5'] },
   ]);
-  assert.match(new PropagationIndex({ tables: [HOST, t], unreadable: [] }).answer(HOST, '/mnt').explanation.join('\n'), /mount namespace \(inode unknown\) at \/mnt, mount 2: peer group 5/);
+  assert.match(
+    new PropagationIndex({ tables: [HOST, t], unreadable: [] }).answer(HOST, '/mnt').explanation.join('\n'),
+    /mount namespace \(inode unknown\) at \/mnt, mount 2: peer group 5/,
+  );
 });
 
 test('describePropagation says each kind in words', () => {
   assert.equal(describePropagation({ propagation: 'shared', peer: 5, master: null }), 'shared (peer group 5)');
-  assert.equal(describePropagation({ propagation: 'shared,slave', peer: 7, master: 5 }), 'shared (peer group 7) and a slave of peer group 5');
+  assert.equal(
+    describePropagation({ propagation: 'shared,slave', peer: 7, master: 5 }),
+    'shared (peer group 7) and a slave of peer group 5',
+  );
   assert.equal(describePropagation({ propagation: 'slave', peer: null, master: 5 }), 'a slave of peer group 5');
   assert.equal(describePropagation({ propagation: 'private', peer: null, master: null }), 'private');
   assert.match(describePropagation({ propagation: 'unbindable', peer: null, master: null }), /^unbindable/);
@@ -362,7 +402,10 @@ function setOf(mounts: { ns: number; peer: number | null; master: number | null 
       { id: ns + 1, parent: 0, target: '/' },
       ...mounts.flatMap((m, i) => {
         if (m.ns !== ns) return [];
-        const opt = [...(m.peer !== null ? [`shared:${m.peer}`] : []), ...(m.master !== null && m.master !== m.peer ? [`master:${m.master}`] : [])];
+        const opt = [
+          ...(m.peer !== null ? [`shared:${m.peer}`] : []),
+          ...(m.master !== null && m.master !== m.peer ? [`master:${m.master}`] : []),
+        ];
         return [{ id: 100 + i, parent: ns + 1, target: `/m${i}`, opt }];
       }),
     ]),
@@ -384,7 +427,9 @@ test('property: Y receives from X exactly when X sends to Y', () => {
           receives.set(m.id, new Set(a.receivesFrom.map((p) => p.mount.id)));
         }
       }
-      for (const [x, to] of sends) for (const [y, from] of receives) assert.equal(to.has(y), from.has(x), `${x} sends to ${y} iff ${y} receives from ${x}`);
+      for (const [x, to] of sends)
+        for (const [y, from] of receives)
+          assert.equal(to.has(y), from.has(x), `${x} sends to ${y} iff ${y} receives from ${x}`);
     }),
     { numRuns: 300 },
   );
@@ -399,7 +444,7 @@ test('property: sendsTo is the closure of "a shared mount that gets an event han
       for (const t of set.tables) {
         for (const from of t.mounts) {
           const got = new Set<number>([from.id]);
-          for (let grew = true; grew; ) {
+          for (let grew = true; grew;) {
             grew = false;
             for (const m of all.filter((r) => got.has(r.id) && r.peer !== null)) {
               for (const r of all) {

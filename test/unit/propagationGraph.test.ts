@@ -65,16 +65,16 @@ test('a shared mount: its group, the slave group reached forwards, and that grou
       [300, 'mnt 300 (deep)', false],
     ],
   );
-  assert.deepEqual(model.bands.map((b) => [b.key, b.depth, b.title]), [
-    ['peer:2', 0, 'peer group 2'],
-    ['peer:3', 1, 'peer group 3'],
-    ['slaves:3', 2, 'slave of group 3'],
-  ]);
-  assert.deepEqual(nodeIds(model), ['100:2@peer:2', '200:12@peer:3', '300:21@slaves:3', '300:22@peer:2']);
   assert.deepEqual(
-    model.edges.map((e) => `${e.group}→${model.nodes[e.node].mount.id}`).sort(),
-    ['2→12', '3→21'],
+    model.bands.map((b) => [b.key, b.depth, b.title]),
+    [
+      ['peer:2', 0, 'peer group 2'],
+      ['peer:3', 1, 'peer group 3'],
+      ['slaves:3', 2, 'slave of group 3'],
+    ],
   );
+  assert.deepEqual(nodeIds(model), ['100:2@peer:2', '200:12@peer:3', '300:21@slaves:3', '300:22@peer:2']);
+  assert.deepEqual(model.edges.map((e) => `${e.group}→${model.nodes[e.node].mount.id}`).sort(), ['2→12', '3→21']);
   assert.equal(model.nodes.filter((n) => n.selected).length, 1);
   assert.equal(model.nodes.find((n) => n.selected)!.mount.id, 2);
   assert.equal(model.omittedLanes, 0);
@@ -83,7 +83,10 @@ test('a shared mount: its group, the slave group reached forwards, and that grou
 test('a shared slave: its masters backwards and its slaves forwards; its own lane comes first', () => {
   const w = world();
   const model = propagationGraph(w.index, w.box, byId(w.box, 12));
-  assert.deepEqual(model.lanes.map((l) => l.ns), [200, 100, 300]);
+  assert.deepEqual(
+    model.lanes.map((l) => l.ns),
+    [200, 100, 300],
+  );
   assert.deepEqual(nodeIds(model), ['100:2@peer:2', '200:12@peer:3', '300:21@slaves:3', '300:22@peer:2']);
   assert.ok(model.lanes[0].here && !model.lanes[1].here);
 });
@@ -94,18 +97,27 @@ test('a pure slave: only it under its master, not its siblings, and the master g
   const set: MountSet = { tables: [...w.set.tables, sibling], unreadable: [] };
   const model = propagationGraph(new PropagationIndex(set), w.box, byId(w.box, 11));
   assert.deepEqual(nodeIds(model), ['100:1@peer:1', '200:11@slaves:1']);
-  assert.deepEqual(model.bands.map((b) => [b.key, b.depth, b.title]), [
-    ['peer:1', 0, 'peer group 1'],
-    ['slaves:1', 1, 'slave of group 1'],
-  ]);
-  assert.deepEqual(model.edges.map((e) => [e.group, model.nodes[e.node].mount.id]), [[1, 11]]);
+  assert.deepEqual(
+    model.bands.map((b) => [b.key, b.depth, b.title]),
+    [
+      ['peer:1', 0, 'peer group 1'],
+      ['slaves:1', 1, 'slave of group 1'],
+    ],
+  );
+  assert.deepEqual(
+    model.edges.map((e) => [e.group, model.nodes[e.node].mount.id]),
+    [[1, 11]],
+  );
 });
 
 test('a private mount is drawn alone, with no arrows', () => {
   const w = world();
   const model = propagationGraph(w.index, w.host, byId(w.host, 3));
   assert.deepEqual(nodeIds(model), ['100:3@alone']);
-  assert.deepEqual(model.bands.map((b) => [b.kind, b.title]), [['alone', 'private']]);
+  assert.deepEqual(
+    model.bands.map((b) => [b.kind, b.title]),
+    [['alone', 'private']],
+  );
   assert.deepEqual(model.edges, []);
   assert.equal(describeGraph(model), '1 mount in no peer group across 1 mount namespace, 0 master→slave links.');
 });
@@ -113,8 +125,14 @@ test('a private mount is drawn alone, with no arrows', () => {
 test('a master group with no member read still gets its band, and the arrow from it', () => {
   const t = table(100, null, ['1 1 / master:77']);
   const model = propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]);
-  assert.deepEqual(model.bands.map((b) => b.title), ['peer group 77, no member read', 'slave of group 77']);
-  assert.deepEqual(model.edges.map((e) => e.group), [77]);
+  assert.deepEqual(
+    model.bands.map((b) => b.title),
+    ['peer group 77, no member read', 'slave of group 77'],
+  );
+  assert.deepEqual(
+    model.edges.map((e) => e.group),
+    [77],
+  );
   const layout = layoutGraph(model);
   assert.equal(layout.arrows.length, 1);
 });
@@ -134,7 +152,10 @@ test('more namespaces than lanes: the mount’s own lane is kept and the rest co
   const slaves = [200, 300, 400, 500, 600].map((ns, i) => table(ns, null, [`${10 + i} ${10 + i} / master:1`]));
   const set: MountSet = { tables: [...slaves, host], unreadable: [] };
   const model = propagationGraph(new PropagationIndex(set), host, host.mounts[0], { maxLanes: 3 });
-  assert.deepEqual(model.lanes.map((l) => l.ns), [100, 200, 300]);
+  assert.deepEqual(
+    model.lanes.map((l) => l.ns),
+    [100, 200, 300],
+  );
   assert.equal(model.omittedLanes, 3);
   assert.ok(model.nodes.every((n) => n.lane < 3));
   assert.match(describeGraph(model), /3 namespaces are not drawn/);
@@ -144,10 +165,13 @@ test('a peer in the same namespace (a bind mount) shares the lane, one box under
   const t = table(100, null, ['1 1 / shared:1', '2 1 /bind shared:1']);
   const model = propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[1]);
   assert.equal(model.lanes.length, 1);
-  assert.deepEqual(model.nodes.map((n) => [n.mount.id, n.selected]), [
-    [2, true],
-    [1, false],
-  ]);
+  assert.deepEqual(
+    model.nodes.map((n) => [n.mount.id, n.selected]),
+    [
+      [2, true],
+      [1, false],
+    ],
+  );
   const layout = layoutGraph(model);
   assert.equal(layout.boxes[0].x, layout.boxes[1].x);
   assert.ok(layout.boxes[1].y >= layout.boxes[0].y + layout.boxes[0].height);
@@ -159,13 +183,20 @@ function overlaps(a: { x: number; y: number; width: number; height: number }, b:
 
 function assertSane(layout: GraphLayout): void {
   for (let i = 0; i < layout.boxes.length; i++) {
-    for (let j = i + 1; j < layout.boxes.length; j++) assert.ok(!overlaps(layout.boxes[i], layout.boxes[j]), `boxes ${i} and ${j} overlap`);
+    for (let j = i + 1; j < layout.boxes.length; j++)
+      assert.ok(!overlaps(layout.boxes[i], layout.boxes[j]), `boxes ${i} and ${j} overlap`);
   }
   for (const box of layout.boxes) {
-    assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height, 'box inside the drawing');
+    assert.ok(
+      box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height,
+      'box inside the drawing',
+    );
     const lane = layout.lanes.find((l) => box.x >= l.x && box.x + box.width <= l.x + l.width);
     assert.ok(lane, 'box inside a lane');
-    assert.ok(layout.bands.some((b) => box.y >= b.y && box.y + box.height <= b.y + b.height), 'box inside a band');
+    assert.ok(
+      layout.bands.some((b) => box.y >= b.y && box.y + box.height <= b.y + b.height),
+      'box inside a band',
+    );
   }
 }
 
@@ -174,11 +205,18 @@ test('layout: boxes in their lane and band, never overlapping; bands top-down by
   const layout = layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2)));
   assertSane(layout);
   const ys = layout.bands.map((b) => b.y);
-  assert.deepEqual(ys, [...ys].sort((a, b) => a - b));
-  for (let i = 1; i < layout.bands.length; i++) assert.ok(layout.bands[i].y >= layout.bands[i - 1].y + layout.bands[i - 1].height);
+  assert.deepEqual(
+    ys,
+    [...ys].sort((a, b) => a - b),
+  );
+  for (let i = 1; i < layout.bands.length; i++)
+    assert.ok(layout.bands[i].y >= layout.bands[i - 1].y + layout.bands[i - 1].height);
   assert.equal(layout.width, DEFAULT_METRICS.labelWidth + 3 * (DEFAULT_METRICS.laneWidth + DEFAULT_METRICS.laneGap));
   // Group colours: each peer group its own, the loose slaves none.
-  assert.deepEqual(layout.bands.map((b) => b.colour), [0, 1, null]);
+  assert.deepEqual(
+    layout.bands.map((b) => b.colour),
+    [0, 1, null],
+  );
   assert.equal(layout.boxes.find((b) => b.mountId === 12)!.colour, 1);
 });
 
@@ -208,7 +246,10 @@ function assertArrowsSane(layout: GraphLayout): void {
       assert.ok(p[0] === q[0] || p[1] === q[1], `arrow ${arrow.group}→${target.mountId}: segment ${i} straight`);
       for (const box of layout.boxes) {
         if (box === target || box === source) continue;
-        assert.ok(!crosses(q, p, box), `arrow ${arrow.group}→${target.mountId} crosses the box of mount ${box.mountId}`);
+        assert.ok(
+          !crosses(q, p, box),
+          `arrow ${arrow.group}→${target.mountId} crosses the box of mount ${box.mountId}`,
+        );
       }
     });
   }
@@ -239,16 +280,32 @@ test('layout: a master in the slave’s own lane points straight down', () => {
   const t = table(100, null, ['1 1 / shared:1', '2 1 /a master:1']);
   const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
   const [from, to] = [layout.boxes.find((b) => b.mountId === 1)!, layout.boxes.find((b) => b.mountId === 2)!];
-  assert.deepEqual(layout.arrows.map((a) => a.points), [[[from.x + from.width / 2, from.y + from.height], [to.x + to.width / 2, to.y]]]);
+  assert.deepEqual(
+    layout.arrows.map((a) => a.points),
+    [
+      [
+        [from.x + from.width / 2, from.y + from.height],
+        [to.x + to.width / 2, to.y],
+      ],
+    ],
+  );
 });
 
 test('layout: a slave under another box, or below another band, is reached down the gutter into its side', () => {
   // Group 1's slaves: peer group 2 in box, and two loose slaves in box, under it.
   const host = table(100, null, ['1 1 / shared:1']);
-  const box = table(200, null, ['11 11 / shared:2 master:1', '12 11 /a master:1', '13 11 /b master:1', '14 11 /c master:2']);
+  const box = table(200, null, [
+    '11 11 / shared:2 master:1',
+    '12 11 /a master:1',
+    '13 11 /b master:1',
+    '14 11 /c master:2',
+  ]);
   const index = new PropagationIndex({ tables: [host, box], unreadable: [] });
   const layout = layoutGraph(propagationGraph(index, host, host.mounts[0]));
-  assert.deepEqual(layout.bands.map((b) => b.key), ['peer:1', 'peer:2', 'slaves:1', 'slaves:2']);
+  assert.deepEqual(
+    layout.bands.map((b) => b.key),
+    ['peer:1', 'peer:2', 'slaves:1', 'slaves:2'],
+  );
   assertArrowsSane(layout);
   const end = (id: number) => layout.arrows.find((a) => layout.boxes[a.node].mountId === id)!.points.at(-1);
   const side = (id: number) => {
@@ -264,7 +321,10 @@ test('layout: a slave under another box, or below another band, is reached down 
   for (const id of [12, 13, 14]) {
     const arrow = layout.arrows.find((a) => layout.boxes[a.node].mountId === id)!;
     const gutter = arrow.points.at(-2)!;
-    assert.ok(gutter[0] > b11.x + b11.width && gutter[0] < lane.x + lane.width, 'down the gutter, right of the boxes, inside the lane');
+    assert.ok(
+      gutter[0] > b11.x + b11.width && gutter[0] < lane.x + lane.width,
+      'down the gutter, right of the boxes, inside the lane',
+    );
   }
   // Group 1's arrows and group 2's run down the gutter on tracks of their own.
   const gutterX = (id: number) => layout.arrows.find((a) => layout.boxes[a.node].mountId === id)!.points.at(-2)![0];
@@ -277,7 +337,10 @@ test('layout: with no member of the master group read, the arrow starts at that 
   const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
   const [band] = layout.bands;
   const box = layout.boxes[0];
-  assert.deepEqual(layout.arrows[0].points, [[box.x + box.width / 2, band.y + band.height], [box.x + box.width / 2, box.y]]);
+  assert.deepEqual(layout.arrows[0].points, [
+    [box.x + box.width / 2, band.y + band.height],
+    [box.x + box.width / 2, box.y],
+  ]);
 });
 
 test('layout: many mounts in one cell stack without overlap and stretch the band', () => {
@@ -292,7 +355,9 @@ test('layout: many mounts in one cell stack without overlap and stretch the band
 
 test('layout: long paths keep their last whole components, long labels their start, within the box', () => {
   const long = '/var/lib/containers/storage/overlay/0123456789abcdef0123456789abcdef/merged/proc/sys';
-  const t = table(4026531841, 'a label far too long to fit in the title of one lane of the drawing', [`1 1 ${long} shared:1`]);
+  const t = table(4026531841, 'a label far too long to fit in the title of one lane of the drawing', [
+    `1 1 ${long} shared:1`,
+  ]);
   const layout = layoutGraph(propagationGraph(new PropagationIndex({ tables: [t], unreadable: [] }), t, t.mounts[0]));
   const box = layout.boxes[0];
   assert.equal(box.lines[0], '…/merged/proc/sys');
@@ -327,8 +392,13 @@ test('wrap keeps a number with the word before it', () => {
 test('layout: band titles fit the label column on one line where they can', () => {
   const w = world();
   const layout = layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2)));
-  assert.deepEqual(layout.bands.map((b) => b.lines), [['peer group 2'], ['peer group 3'], ['slave of group 3']]);
-  for (const band of layout.bands) for (const line of band.lines) assert.ok(16 + [...line].length * DEFAULT_METRICS.charWidth <= DEFAULT_METRICS.labelWidth, line);
+  assert.deepEqual(
+    layout.bands.map((b) => b.lines),
+    [['peer group 2'], ['peer group 3'], ['slave of group 3']],
+  );
+  for (const band of layout.bands)
+    for (const line of band.lines)
+      assert.ok(16 + [...line].length * DEFAULT_METRICS.charWidth <= DEFAULT_METRICS.labelWidth, line);
 });
 
 /** Tags balance, attributes are quoted, and text holds no raw markup characters. */
@@ -381,14 +451,27 @@ test('SVG: nodes carry namespace and mount id, are focusable and named; the sele
   const w = world();
   const svg = graphSvg(layoutGraph(propagationGraph(w.index, w.host, byId(w.host, 2))));
   assertWellFormed(svg);
-  const nodes = [...svg.matchAll(/<g class="node ([^"]*)" data-ns="(\d*)" data-mount-id="(\d+)" tabindex="0" role="button" aria-label="([^"]*)"/g)];
+  const nodes = [
+    ...svg.matchAll(
+      /<g class="node ([^"]*)" data-ns="(\d*)" data-mount-id="(\d+)" tabindex="0" role="button" aria-label="([^"]*)"/g,
+    ),
+  ];
   assert.deepEqual(nodes.map((n) => `${n[2]}:${n[3]}`).sort(), ['100:2', '200:12', '300:21', '300:22']);
   const selected = nodes.filter((n) => n[1].split(' ').includes('selected'));
-  assert.deepEqual(selected.map((n) => n[3]), ['2']);
-  assert.match(nodes.find((n) => n[3] === '12')![4], /^\/mnt — mount 12 in mnt 200 \(box\); shared \(peer group 3\) and a slave of peer group 2.* — open its namespace$/);
+  assert.deepEqual(
+    selected.map((n) => n[3]),
+    ['2'],
+  );
+  assert.match(
+    nodes.find((n) => n[3] === '12')![4],
+    /^\/mnt — mount 12 in mnt 200 \(box\); shared \(peer group 3\) and a slave of peer group 2.* — open its namespace$/,
+  );
   assert.equal((svg.match(/<polyline class="arrow /g) ?? []).length, 2);
   assert.match(svg, /<g class="band slaves no-group" data-band="slaves:3"><title>slave of group 3<\/title>/);
-  assert.match(svg, /<desc id="nsx-graph-desc">4 mounts in peer groups 2 and 3 across 3 mount namespaces, 2 master→slave links\.<\/desc>/);
+  assert.match(
+    svg,
+    /<desc id="nsx-graph-desc">4 mounts in peer groups 2 and 3 across 3 mount namespaces, 2 master→slave links\.<\/desc>/,
+  );
 });
 
 test('SVG of an empty layout is still a well-formed drawing', () => {
@@ -402,7 +485,16 @@ test('the panel host accepts only well-formed webview messages', () => {
   assert.ok(isPropagationFromWebview({ type: 'propagation/select', mountId: 7 }));
   assert.ok(isPropagationFromWebview({ type: 'propagation/open', ns: null, mountId: 7 }));
   assert.ok(isPropagationFromWebview({ type: 'propagation/open', ns: 4026531841, mountId: 7 }));
-  for (const bad of [null, 'propagation/ready', {}, { type: 'propagation/select', mountId: '7' }, { type: 'propagation/select', mountId: -1 }, { type: 'propagation/open', mountId: 7 }, { type: 'propagation/select', mountId: 1.5 }, { type: 'other' }]) {
+  for (const bad of [
+    null,
+    'propagation/ready',
+    {},
+    { type: 'propagation/select', mountId: '7' },
+    { type: 'propagation/select', mountId: -1 },
+    { type: 'propagation/open', mountId: 7 },
+    { type: 'propagation/select', mountId: 1.5 },
+    { type: 'other' },
+  ]) {
     assert.ok(!isPropagationFromWebview(bad), JSON.stringify(bad));
   }
 });

@@ -7,7 +7,13 @@ import { MountSet, MountTable, PropagationIndex } from '../../src/core/mounts/pr
 import { compareView, defaultMount, namespaceView, selectionView } from '../../src/ui/propagation/propagationViews';
 
 function table(ns: number, label: string, lines: string[]): MountTable {
-  return { ns, label, via: `/proc/${ns}/mountinfo`, mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts), errors: [] };
+  return {
+    ns,
+    label,
+    via: `/proc/${ns}/mountinfo`,
+    mounts: mountRecords(parseMountinfo(lines.join('\n')).mounts),
+    errors: [],
+  };
 }
 
 // The host: / and a shared /srv (group 5) with a hidden mount under a cover.
@@ -18,9 +24,15 @@ const host = table(100, 'host', [
   '43 40 0:52 / /data rw - tmpfs cover rw',
 ]);
 // A slave of group 5, and a private copy.
-const slave = table(200, 'sleep', ['60 1 254:1 / / rw master:1 - ext4 /dev/vda rw', '61 60 0:50 / /srv rw master:5 - tmpfs srv rw']);
+const slave = table(200, 'sleep', [
+  '60 1 254:1 / / rw master:1 - ext4 /dev/vda rw',
+  '61 60 0:50 / /srv rw master:5 - tmpfs srv rw',
+]);
 const lonely = table(300, 'private', ['70 1 254:1 / / rw - ext4 /dev/vda rw', '71 70 0:50 / /srv rw - tmpfs srv rw']);
-const set: MountSet = { tables: [host, slave, lonely], unreadable: [{ ns: 400, label: 'other', reason: 'needs root' }] };
+const set: MountSet = {
+  tables: [host, slave, lonely],
+  unreadable: [{ ns: 400, label: 'other', reason: 'needs root' }],
+};
 
 test('the namespace view lists mounts in tree order, counts the others and the unread', () => {
   const view = namespaceView(100, set, host, null, '12:00:00');
@@ -39,7 +51,10 @@ test('the namespace view lists mounts in tree order, counts the others and the u
     view.unread.map((u) => u.reason),
     ['needs root'],
   );
-  assert.match(view.mounts.find((m) => m.id === 42)!.hidden!, /^hidden: \/data \(mount 43\) is mounted over a directory above it$/);
+  assert.match(
+    view.mounts.find((m) => m.id === 42)!.hidden!,
+    /^hidden: \/data \(mount 43\) is mounted over a directory above it$/,
+  );
 });
 
 test('a namespace that is gone, or a reading that failed, says so instead of a table', () => {
@@ -60,7 +75,10 @@ test('the selection of a shared mount: no peers elsewhere, its slave in the othe
     [[200, 61, '/srv', 'master:5']],
   );
   assert.match(view.master.note!, /not a slave/);
-  assert.ok(view.explanation.some((p) => p.items.some((i) => i.includes('mnt 200 (sleep) at /srv'))), JSON.stringify(view.explanation));
+  assert.ok(
+    view.explanation.some((p) => p.items.some((i) => i.includes('mnt 200 (sleep) at /srv'))),
+    JSON.stringify(view.explanation),
+  );
   assert.match(view.graph!.svg, /^<svg[\s\S]*mnt 200[\s\S]*<\/svg>$/);
 });
 

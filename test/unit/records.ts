@@ -3,7 +3,12 @@ import { NamespaceRecord, NsType, ProcessRecord, Snapshot } from '../../src/core
 import { HOST } from './fixture-probe';
 
 /** A namespace whose senior member is the first of `members`, owned by the host user namespace. */
-export function nsRecord(ino: number, type: NsType, members: ProcessRecord[], extra: Partial<NamespaceRecord> = {}): NamespaceRecord {
+export function nsRecord(
+  ino: number,
+  type: NsType,
+  members: ProcessRecord[],
+  extra: Partial<NamespaceRecord> = {},
+): NamespaceRecord {
   const senior = members[0];
   return {
     ns: ino,
@@ -25,7 +30,11 @@ export function nsRecord(ino: number, type: NsType, members: ProcessRecord[], ex
 }
 
 /** A snapshot of these records, taken by root with nothing hidden, unless SCANNER says otherwise. */
-export function snapshotOf(namespaces: NamespaceRecord[], processes: ProcessRecord[], scanner: Partial<Snapshot['scanner']> = {}): Snapshot {
+export function snapshotOf(
+  namespaces: NamespaceRecord[],
+  processes: ProcessRecord[],
+  scanner: Partial<Snapshot['scanner']> = {},
+): Snapshot {
   return {
     version: 1,
     takenAt: '2026-01-01T00:00:00.000Z',

@@ -24,7 +24,13 @@ const columns = [
 test('table pads each column to its widest cell, numbers to the right, one space apart', () => {
   assert.equal(
     table(rows, columns),
-    ['NAME            N NOTE', 'a               1 first', 'longer-name 12345 second note', 'mid            42', ''].join('\n'),
+    [
+      'NAME            N NOTE',
+      'a               1 first',
+      'longer-name 12345 second note',
+      'mid            42',
+      '',
+    ].join('\n'),
   );
 });
 
@@ -50,11 +56,34 @@ test('table does not cut a line exactly as long as the width', () => {
 });
 
 function ns(ino: number, type: NsType, ons: number | null, extra: Partial<NamespaceRecord> = {}): NamespaceRecord {
-  return { ns: ino, type, nprocs: 1, pid: 1, ppid: 0, command: 'init', uid: 0, user: 'root', pns: null, ons, nsfs: [], holders: [], label: null, ghost: false, ...extra };
+  return {
+    ns: ino,
+    type,
+    nprocs: 1,
+    pid: 1,
+    ppid: 0,
+    command: 'init',
+    uid: 0,
+    user: 'root',
+    pns: null,
+    ons,
+    nsfs: [],
+    holders: [],
+    label: null,
+    ghost: false,
+    ...extra,
+  };
 }
 
 test('tree rows carry ├─ └─ and │ prefixes by depth and position', () => {
-  const forest = ownerForest([ns(1, 'user', null), ns(2, 'user', 1), ns(3, 'net', 2), ns(4, 'uts', 2), ns(5, 'user', 1), ns(6, 'net', 5)]);
+  const forest = ownerForest([
+    ns(1, 'user', null),
+    ns(2, 'user', 1),
+    ns(3, 'net', 2),
+    ns(4, 'uts', 2),
+    ns(5, 'user', 1),
+    ns(6, 'net', 5),
+  ]);
   const nsColumn = namespaceTree(forest)
     .split('\n')
     .slice(1, -1)
@@ -70,7 +99,15 @@ test('tree roots have no prefix, and each root starts its own tree', () => {
 
 test('a namespace table shows (ghost), dashes for unknowns and the HELD-BY text', () => {
   const out = namespaceTable([
-    ns(4026532801, 'user', 4026531837, { ghost: true, nprocs: 0, pid: null, ppid: null, command: null, uid: null, user: null }),
+    ns(4026532801, 'user', 4026531837, {
+      ghost: true,
+      nprocs: 0,
+      pid: null,
+      ppid: null,
+      command: null,
+      uid: null,
+      user: null,
+    }),
     ns(4026532502, 'net', 4026531837, {
       nprocs: 0,
       pid: null,
@@ -112,13 +149,33 @@ test('holdersText of members only is empty', () => {
   assert.equal(holdersText([]), '');
 });
 
-function proc(pid: number, ppid: number, ns: Partial<Record<NsType, number>>, extra: Partial<ProcessRecord> = {}): ProcessRecord {
-  return { pid, ppid, uid: 0, user: 'root', name: 'p', command: `cmd${pid}`, nspid: [pid], ns: { net: 1, uts: 2, ...ns }, ...extra };
+function proc(
+  pid: number,
+  ppid: number,
+  ns: Partial<Record<NsType, number>>,
+  extra: Partial<ProcessRecord> = {},
+): ProcessRecord {
+  return {
+    pid,
+    ppid,
+    uid: 0,
+    user: 'root',
+    name: 'p',
+    command: `cmd${pid}`,
+    nspid: [pid],
+    ns: { net: 1, uts: 2, ...ns },
+    ...extra,
+  };
 }
 
 test('the process tree shows NSpid chains and the namespaces a child entered', () => {
   const lines = processTree(
-    processForest([proc(1, 0, {}), proc(10, 1, { net: 5 }, { nspid: [10, 1] }), proc(11, 10, { net: 5 }, { nspid: [11, 2] }), proc(12, 1, {}, { hidden: 'EACCES', ns: {} })]),
+    processForest([
+      proc(1, 0, {}),
+      proc(10, 1, { net: 5 }, { nspid: [10, 1] }),
+      proc(11, 10, { net: 5 }, { nspid: [11, 2] }),
+      proc(12, 1, {}, { hidden: 'EACCES', ns: {} }),
+    ]),
   ).split('\n');
   assert.match(lines[0], /^PID +NSPID +USER +NAMESPACES +COMMAND$/);
   assert.match(lines[1], /^1 +1 +root +- +cmd1$/);
@@ -133,8 +190,16 @@ test('scan notes explain hidden processes and a missing hierarchy', () => {
   const user = scanNotes({ ...base, hidden: { total: 3, byReason: { EACCES: 3, vanished: 0 } } });
   assert.equal(user.length, 1);
   assert.match(user[0], /3 processes.*root/);
-  const root = scanNotes({ ...base, scanner: { ...base.scanner, uid: 0 }, hidden: { total: 1, byReason: { EACCES: 1, vanished: 0 } } });
+  const root = scanNotes({
+    ...base,
+    scanner: { ...base.scanner, uid: 0 },
+    hidden: { total: 1, byReason: { EACCES: 1, vanished: 0 } },
+  });
   assert.match(root[0], /1 process .*even as root/);
-  const flat = scanNotes({ ...base, capabilities: { hierarchy: false, hierarchyError: 'koffi could not be loaded' }, hidden: { total: 0, byReason: { EACCES: 0, vanished: 0 } } });
+  const flat = scanNotes({
+    ...base,
+    capabilities: { hierarchy: false, hierarchyError: 'koffi could not be loaded' },
+    hidden: { total: 0, byReason: { EACCES: 0, vanished: 0 } },
+  });
   assert.match(flat[0], /koffi could not be loaded/);
 });

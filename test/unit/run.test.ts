@@ -14,7 +14,7 @@ for (let at = 0; at < bytes.length; at += 4097) {
   Atomics.wait(pause, 0, 0, 2);
 }`;
 
-test('collectText keeps whole the characters whose bytes a child\'s output splits across chunks', async () => {
+test("collectText keeps whole the characters whose bytes a child's output splits across chunks", async () => {
   const text = 'ü'.repeat(60_000);
   const child = spawn(process.execPath, ['-e', WRITER, text], { stdio: ['ignore', 'pipe', 'inherit'] });
   const chunks: Buffer[] = [];

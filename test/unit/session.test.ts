@@ -18,12 +18,12 @@ function fakeRoot(t: { after: (fn: () => void) => void }, shells: string[]): str
   return root;
 }
 
-test('the user\'s own shell when the target root has it', (t) => {
+test("the user's own shell when the target root has it", (t) => {
   const root = fakeRoot(t, ['/usr/bin/zsh', '/bin/bash', '/bin/sh']);
   assert.equal(chooseShell('/usr/bin/zsh', root), '/usr/bin/zsh');
 });
 
-test('bash when the target root lacks the user\'s shell, sh when it lacks bash too', (t) => {
+test("bash when the target root lacks the user's shell, sh when it lacks bash too", (t) => {
   assert.equal(chooseShell('/usr/bin/zsh', fakeRoot(t, ['/bin/bash', '/bin/sh'])), '/bin/bash');
   assert.equal(chooseShell('/usr/bin/zsh', fakeRoot(t, ['/bin/sh'])), '/bin/sh');
 });
@@ -53,22 +53,47 @@ test('sessionOutcome in a held terminal: a shell killed by a signal is told in o
     status: 0,
     killed: 'the shell was killed (SIGKILL); you have left net+uts of nginx (1234)',
   });
-  assert.deepEqual(sessionOutcome({ status: 143, signal: 'SIGTERM', passedOn: null }, 'new net+uts, hostname box', ['sleep', '600'], true), {
-    status: 0,
-    killed: 'the command (sleep) was killed (SIGTERM); you have left new net+uts, hostname box',
-  });
+  assert.deepEqual(
+    sessionOutcome(
+      { status: 143, signal: 'SIGTERM', passedOn: null },
+      'new net+uts, hostname box',
+      ['sleep', '600'],
+      true,
+    ),
+    {
+      status: 0,
+      killed: 'the command (sleep) was killed (SIGTERM); you have left new net+uts, hostname box',
+    },
+  );
 });
 
 test('sessionOutcome in a held terminal: a shell that ended by itself, whatever its status, closes it without a word', () => {
-  for (const status of [0, 1, 3, 130, 137]) assert.deepEqual(sessionOutcome({ status, signal: null, passedOn: null }, LEFT, null, true), { status: 0, killed: null }, String(status));
+  for (const status of [0, 1, 3, 130, 137])
+    assert.deepEqual(
+      sessionOutcome({ status, signal: null, passedOn: null }, LEFT, null, true),
+      { status: 0, killed: null },
+      String(status),
+    );
 });
 
-test('sessionOutcome elsewhere: the command\'s own status (128 + signal when killed), nothing said', () => {
-  assert.deepEqual(sessionOutcome({ status: 137, signal: 'SIGKILL', passedOn: null }, LEFT, null, false), { status: 137, killed: null });
-  assert.deepEqual(sessionOutcome({ status: 3, signal: null, passedOn: null }, LEFT, ['false'], false), { status: 3, killed: null });
+test("sessionOutcome elsewhere: the command's own status (128 + signal when killed), nothing said", () => {
+  assert.deepEqual(sessionOutcome({ status: 137, signal: 'SIGKILL', passedOn: null }, LEFT, null, false), {
+    status: 137,
+    killed: null,
+  });
+  assert.deepEqual(sessionOutcome({ status: 3, signal: null, passedOn: null }, LEFT, ['false'], false), {
+    status: 3,
+    killed: null,
+  });
 });
 
 test('sessionOutcome in a held terminal that closed: nsx passed the hangup on, and nobody is left to read a word', () => {
-  assert.deepEqual(sessionOutcome({ status: 129, signal: 'SIGHUP', passedOn: 'SIGHUP' }, LEFT, null, true), { status: 0, killed: null });
-  assert.deepEqual(sessionOutcome({ status: 137, signal: 'SIGKILL', passedOn: 'SIGHUP' }, LEFT, null, true), { status: 0, killed: null });
+  assert.deepEqual(sessionOutcome({ status: 129, signal: 'SIGHUP', passedOn: 'SIGHUP' }, LEFT, null, true), {
+    status: 0,
+    killed: null,
+  });
+  assert.deepEqual(sessionOutcome({ status: 137, signal: 'SIGKILL', passedOn: 'SIGHUP' }, LEFT, null, true), {
+    status: 0,
+    killed: null,
+  });
 });

@@ -6,8 +6,23 @@ import { NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { namespacesBelow } from '../../src/ui/terminals/terminalMarks';
 import { HOST } from './fixture-probe';
 
-function proc(pid: number, ppid: number, ns: Partial<Record<NsType, number>>, extra: Partial<ProcessRecord> = {}): ProcessRecord {
-  return { pid, ppid, uid: 1000, user: 'alice', name: `p${pid}`, command: `p${pid}`, nspid: [pid], ns: { ...HOST, ...ns }, ...extra };
+function proc(
+  pid: number,
+  ppid: number,
+  ns: Partial<Record<NsType, number>>,
+  extra: Partial<ProcessRecord> = {},
+): ProcessRecord {
+  return {
+    pid,
+    ppid,
+    uid: 1000,
+    user: 'alice',
+    name: `p${pid}`,
+    command: `p${pid}`,
+    nspid: [pid],
+    ns: { ...HOST, ...ns },
+    ...extra,
+  };
 }
 
 function snap(processes: ProcessRecord[]): Snapshot {
@@ -43,7 +58,7 @@ const PROCESSES = [
   proc(301, 300, { uts: UTS1 }), // shares UTS1, but outside the subtree
 ];
 
-test('namespacesBelow: the namespaces of descendants at any depth that differ from the terminal\'s own', () => {
+test("namespacesBelow: the namespaces of descendants at any depth that differ from the terminal's own", () => {
   assert.deepEqual([...namespacesBelow(snap(PROCESSES), 100).namespaces].sort(), [NET1, UTS1, PID1, MNT1].sort());
 });
 
@@ -52,11 +67,14 @@ test('namespacesBelow: processes outside the subtree are ignored', () => {
   assert.ok(!marks.has(NET_ELSEWHERE) && !marks.has(NET_SIBLING));
 });
 
-test('namespacesBelow: namespaces the terminal\'s own process is in are not marked', () => {
+test("namespacesBelow: namespaces the terminal's own process is in are not marked", () => {
   // The terminal itself already in NET1 (say, entered): only what its children made beyond that.
-  const processes = PROCESSES.filter((p) => p.pid !== 104).map((p) => (p.pid === 100 ? proc(100, 1, { net: NET1 }) : p));
+  const processes = PROCESSES.filter((p) => p.pid !== 104).map((p) =>
+    p.pid === 100 ? proc(100, 1, { net: NET1 }) : p,
+  );
   assert.deepEqual([...namespacesBelow(snap(processes), 100).namespaces].sort(), [UTS1, PID1, MNT1].sort());
-  for (const t of Object.keys(HOST) as NsType[]) assert.ok(!namespacesBelow(snap(PROCESSES), 100).namespaces.has(HOST[t]), t);
+  for (const t of Object.keys(HOST) as NsType[])
+    assert.ok(!namespacesBelow(snap(PROCESSES), 100).namespaces.has(HOST[t]), t);
 });
 
 test('namespacesBelow: says when a process below could not be read (a terminal running as root)', () => {
@@ -75,18 +93,23 @@ test('namespacesBelow: a process without children, or a PID not in the snapshot,
   assert.equal(namespacesBelow(snap(PROCESSES), 99999).namespaces.size, 0);
 });
 
-test('property: namespacesBelow is exactly the differing namespaces of the root\'s descendants', () => {
+test("property: namespacesBelow is exactly the differing namespaces of the root's descendants", () => {
   const forest = fc.integer({ min: 2, max: 25 }).chain((n) =>
     fc.tuple(
       fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant(0) : fc.integer({ min: 1, max: i })))),
-      fc.array(fc.record({ net: fc.integer({ min: 0, max: 3 }), uts: fc.integer({ min: 0, max: 3 }) }), { minLength: n, maxLength: n }),
+      fc.array(fc.record({ net: fc.integer({ min: 0, max: 3 }), uts: fc.integer({ min: 0, max: 3 }) }), {
+        minLength: n,
+        maxLength: n,
+      }),
       fc.integer({ min: 1, max: n }),
     ),
   );
   fc.assert(
     fc.property(forest, ([parents, nss, rootPid]) => {
       // PID i+1 has parent parents[i] (0 for the first): a tree of PIDs 1..n.
-      const processes = parents.map((ppid, i) => proc(i + 1, ppid, { net: 7000 + nss[i]!.net, uts: 8000 + nss[i]!.uts }));
+      const processes = parents.map((ppid, i) =>
+        proc(i + 1, ppid, { net: 7000 + nss[i]!.net, uts: 8000 + nss[i]!.uts }),
+      );
       const isBelow = (pid: number): boolean => {
         for (let p = processes[pid - 1]!.ppid; p !== 0; p = processes[p - 1]!.ppid) if (p === rootPid) return true;
         return false;

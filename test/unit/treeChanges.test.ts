@@ -25,8 +25,15 @@ function snapshot(extra: { processes?: ProcessRecord[]; red?: boolean; hidden?: 
   const processes = [proc(1, 'init'), ...(extra.processes ?? [])];
   const members = (t: NsType, ino: number) => processes.filter((p) => p.ns[t] === ino);
   const bound = (ino: number, name: string) =>
-    nsRecord(ino, 'net', [], { label: name, nsfs: [`/run/netns/${name}`], holders: [{ kind: 'bindmount', pid: 1, path: `/run/netns/${name}`, mntns: HOST.mnt }] });
-  const namespaces = [...NS_TYPES.map((t) => nsRecord(HOST[t], t, members(t, HOST[t]), { label: 'host' })), bound(BLUE, 'blue')];
+    nsRecord(ino, 'net', [], {
+      label: name,
+      nsfs: [`/run/netns/${name}`],
+      holders: [{ kind: 'bindmount', pid: 1, path: `/run/netns/${name}`, mntns: HOST.mnt }],
+    });
+  const namespaces = [
+    ...NS_TYPES.map((t) => nsRecord(HOST[t], t, members(t, HOST[t]), { label: 'host' })),
+    bound(BLUE, 'blue'),
+  ];
   if (extra.red) namespaces.push(bound(RED, 'red'));
   const boxes = [...new Set(processes.map((p) => p.ns.uts!).filter((ino) => ino !== HOST.uts))];
   for (const ino of boxes) namespaces.push(nsRecord(ino, 'uts', members('uts', ino), { label: 'sleep' }));
@@ -47,7 +54,8 @@ function now(model: TreeModel): TreeNow {
   return {
     roots: () => model.roots(),
     children: (n) => model.children(n),
-    look: (n) => JSON.stringify([rowText(n, model, new Set()), n.kind === 'namespace' ? namespaceTooltip(n.ns, model) : '']),
+    look: (n) =>
+      JSON.stringify([rowText(n, model, new Set()), n.kind === 'namespace' ? namespaceTooltip(n.ns, model) : '']),
   };
 }
 
@@ -76,7 +84,7 @@ function step(before: Snapshot, after: Snapshot, expanded: NsType[] = ['net', 'u
   return { given, model, changes: given.changes(now(model)) };
 }
 
-test('a snapshot that changes nothing shown redraws nothing, and keeps each row\'s object', () => {
+test("a snapshot that changes nothing shown redraws nothing, and keeps each row's object", () => {
   const given = new GivenTree();
   const first = new TreeModel(snapshot(), 'type');
   draw(given, first, ['net']);
@@ -96,23 +104,31 @@ test('a namespace made in one group redraws that group only, not the rows of the
   assert.deepEqual(ids(changes), ['type/net/ns:4026531833', 'type/uts']);
 });
 
-test('a process that only changes a row\'s count redraws that row, not its group', () => {
+test("a process that only changes a row's count redraws that row, not its group", () => {
   const before = snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS })] });
   const after = snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS }), proc(51, 'sleep', { uts: BOX_UTS })] });
   const { changes } = step(before, after, ['uts']);
   assert.deepEqual(ids(changes), ['type/uts/ns:4026532900']);
 });
 
-test('rows of folded groups are not compared: a change under one redraws only the group\'s own row if its count changed', () => {
+test("rows of folded groups are not compared: a change under one redraws only the group's own row if its count changed", () => {
   const { changes } = step(snapshot(), snapshot({ red: true }), ['uts']);
   assert.deepEqual(ids(changes), ['type/net']);
-  const same = step(snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS })] }), snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS }), proc(51, 'sleep', { uts: BOX_UTS })] }), []);
+  const same = step(
+    snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS })] }),
+    snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS }), proc(51, 'sleep', { uts: BOX_UTS })] }),
+    [],
+  );
   assert.deepEqual(ids(same.changes), [], 'a folded group whose count did not change');
 });
 
 test('a namespace that is gone redraws its group; a new row at the top redraws everything', () => {
   assert.deepEqual(ids(step(snapshot({ red: true }), snapshot()).changes), ['type/net']);
-  assert.equal(step(snapshot(), snapshot({ hidden: 3 })).changes, 'all', 'the row about hidden processes appears above the groups');
+  assert.equal(
+    step(snapshot(), snapshot({ hidden: 3 })).changes,
+    'all',
+    'the row about hidden processes appears above the groups',
+  );
 });
 
 test('a change to a tooltip alone redraws the row: holders of netns blue', () => {
@@ -135,6 +151,8 @@ test('once a row is redrawn, what was below it is forgotten: the next snapshot d
   given.gaveItem(uts, tree.look(uts));
   given.gaveChildren(uts, tree.children(uts));
   for (const child of tree.children(uts)) given.gaveItem(child, tree.look(child));
-  const again = new TreeModel(snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS })] }), 'type', '', (id) => given.reusable(id));
+  const again = new TreeModel(snapshot({ processes: [proc(50, 'sleep', { uts: BOX_UTS })] }), 'type', '', (id) =>
+    given.reusable(id),
+  );
   assert.deepEqual(given.changes(now(again)), []);
 });

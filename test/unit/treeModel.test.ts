@@ -13,10 +13,15 @@ const CHILD_NET = 4026532600;
 const CHILD_PID = 4026532700;
 const NETNS = 4026532800;
 
-function proc(pid: number, ppid: number, name: string, ns: Partial<Record<NsType, number>>, nspid = [pid]): ProcessRecord {
+function proc(
+  pid: number,
+  ppid: number,
+  name: string,
+  ns: Partial<Record<NsType, number>>,
+  nspid = [pid],
+): ProcessRecord {
   return { pid, ppid, uid: 0, user: 'root', name, command: `${name} --flag`, nspid, ns: { ...HOST, ...ns } };
 }
-
 
 function snapshot(): Snapshot {
   const init = proc(1, 0, 'init', {});
@@ -57,7 +62,16 @@ test('by type: a row about hidden processes, then eight groups with their counts
   const info = rowText(roots[0], model, new Set());
   assert.deepEqual([info.label, info.description], ['3 processes hidden', 'other users’ — Show All Namespaces…']);
   assert.equal(info.ariaLabel, '3 processes of other users hidden — Show All Namespaces…');
-  assert.deepEqual(labels(model, roots.slice(1)), ['cgroup (1)', 'ipc (1)', 'mnt (1)', 'net (3)', 'pid (2)', 'time (1)', 'user (2)', 'uts (1)']);
+  assert.deepEqual(labels(model, roots.slice(1)), [
+    'cgroup (1)',
+    'ipc (1)',
+    'mnt (1)',
+    'net (3)',
+    'pid (2)',
+    'time (1)',
+    'user (2)',
+    'uts (1)',
+  ]);
 });
 
 test('a namespace row is labelled by the engine label, else type and inode, and describes members and holders', () => {
@@ -108,7 +122,11 @@ test('PID and user namespace rows say how deep they are nested; the initial ones
   assert.equal(description(CHILD_USER), 'depth 1 · 3 processes · root');
   assert.doesNotMatch(description(HOST.pid), /depth/);
   assert.doesNotMatch(description(CHILD_NET), /depth/);
-  assert.match(rowText(model.findNamespace(4026532701)!, model, new Set()).ariaLabel, /, depth 2 · /, 'a screen reader hears it too');
+  assert.match(
+    rowText(model.findNamespace(4026532701)!, model, new Set()).ariaLabel,
+    /, depth 2 · /,
+    'a screen reader hears it too',
+  );
 });
 
 test('by owner: each namespace sits under the user namespace that owns it', () => {
@@ -119,11 +137,17 @@ test('by owner: each namespace sits under the user namespace that owns it', () =
   assert.ok(owned.some((n) => n.ns.ns === CHILD_USER));
   const childUser = owned.find((n) => n.ns.ns === CHILD_USER)!;
   const underChild = model.children(childUser);
-  assert.deepEqual(underChild.filter((n): n is NamespaceNode => n.kind === 'namespace').map((n) => n.ns.ns), [CHILD_NET, CHILD_PID]);
+  assert.deepEqual(
+    underChild.filter((n): n is NamespaceNode => n.kind === 'namespace').map((n) => n.ns.ns),
+    [CHILD_NET, CHILD_PID],
+  );
   // Members sit in a folder of their own beside the nested namespaces.
   const folder = underChild.find((n) => n.kind === 'members')!;
   assert.equal(rowText(folder, model, new Set()).label, 'Processes (3)');
-  assert.deepEqual(model.children(folder).map((n) => (n.kind === 'process' ? n.process.pid : 0)), [200]);
+  assert.deepEqual(
+    model.children(folder).map((n) => (n.kind === 'process' ? n.process.pid : 0)),
+    [200],
+  );
 });
 
 test('by parent: only PID and user namespaces, nested by parent', () => {
@@ -132,7 +156,10 @@ test('by parent: only PID and user namespaces, nested by parent', () => {
   assert.deepEqual(roots.map((n) => n.ns.ns).sort(), [HOST.pid, HOST.user].sort());
   const hostPid = roots.find((n) => n.ns.ns === HOST.pid)!;
   assert.deepEqual(
-    model.children(hostPid).filter((n): n is NamespaceNode => n.kind === 'namespace').map((n) => n.ns.ns),
+    model
+      .children(hostPid)
+      .filter((n): n is NamespaceNode => n.kind === 'namespace')
+      .map((n) => n.ns.ns),
     [CHILD_PID],
   );
 });
@@ -160,12 +187,27 @@ test('ids are stable across snapshots and unique within one, and every node know
 test('the filter matches PID, command, label and inode, and keeps the ancestors of matches', () => {
   const byPid = new TreeModel(snapshot(), 'type', '202');
   const counts = labels(byPid, byPid.roots().slice(1));
-  assert.deepEqual(counts, ['cgroup (1)', 'ipc (1)', 'mnt (1)', 'net (1)', 'pid (1)', 'time (1)', 'user (1)', 'uts (1)']);
+  assert.deepEqual(counts, [
+    'cgroup (1)',
+    'ipc (1)',
+    'mnt (1)',
+    'net (1)',
+    'pid (1)',
+    'time (1)',
+    'user (1)',
+    'uts (1)',
+  ]);
   const byLabel = new TreeModel(snapshot(), 'owner', 'blue');
   const top = byLabel.roots().filter((n): n is NamespaceNode => n.kind === 'namespace');
-  assert.deepEqual(top.map((n) => n.ns.ns), [HOST.user]);
   assert.deepEqual(
-    byLabel.children(top[0]).filter((n): n is NamespaceNode => n.kind === 'namespace').map((n) => n.ns.ns),
+    top.map((n) => n.ns.ns),
+    [HOST.user],
+  );
+  assert.deepEqual(
+    byLabel
+      .children(top[0])
+      .filter((n): n is NamespaceNode => n.kind === 'namespace')
+      .map((n) => n.ns.ns),
     [NETNS],
   );
   const byInode = new TreeModel(snapshot(), 'type', String(CHILD_PID));
@@ -190,9 +232,15 @@ test('the tooltip names owner, parent, creator, senior process and holders', () 
   assert.match(tip, /Owner: user 4026532500/);
   assert.match(tip, /Parent: pid 4026531836 \(host\)/);
   assert.match(tip, /senior: PID 201/);
-  const blue = namespaceTooltip(s.namespaces.find((n) => n.ns === NETNS)!, model);
+  const blue = namespaceTooltip(
+    s.namespaces.find((n) => n.ns === NETNS)!,
+    model,
+  );
   // Markdown escapes removed: what the hover shows.
-  assert.match(blue.replace(/\\(.)/g, '$1'), /Held by:\n- bind mount \/run\/netns\/blue, seen in mnt 4026531832 \(host\)/);
+  assert.match(
+    blue.replace(/\\(.)/g, '$1'),
+    /Held by:\n- bind mount \/run\/netns\/blue, seen in mnt 4026531832 \(host\)/,
+  );
 });
 
 test('nsenter commands go through a member PID, else through a holder file; ghosts have none', () => {

@@ -2,7 +2,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_SUBNET, formatAddress, hostSideBatch, namespaceSideBatch, parseSubnet, planVeth, Subnet, usedNetworks, VethPlan } from '../../src/core/terminals/veth';
+import {
+  DEFAULT_SUBNET,
+  formatAddress,
+  hostSideBatch,
+  namespaceSideBatch,
+  parseSubnet,
+  planVeth,
+  Subnet,
+  usedNetworks,
+  VethPlan,
+} from '../../src/core/terminals/veth';
 
 const ip = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
 
@@ -45,13 +55,35 @@ test('parseSubnet: a subnet smaller than a /30 is refused as too small', () => {
 });
 
 test('parseSubnet: a non-private range is refused, including ranges just outside the private ones', () => {
-  for (const text of ['8.8.8.0/24', '172.32.0.0/16', '172.15.255.0/24', '10.0.0.0/7', '192.168.0.0/15', '192.169.0.0/24', '0.0.0.0/0', '11.0.0.0/24', '100.64.0.0/10']) {
+  for (const text of [
+    '8.8.8.0/24',
+    '172.32.0.0/16',
+    '172.15.255.0/24',
+    '10.0.0.0/7',
+    '192.168.0.0/15',
+    '192.169.0.0/24',
+    '0.0.0.0/0',
+    '11.0.0.0/24',
+    '100.64.0.0/10',
+  ]) {
     assert.equal(parseSubnet(text), `${text} is not a private range (10/8, 172.16/12 or 192.168/16)`, text);
   }
 });
 
 test('parseSubnet: malformed text is refused with an example', () => {
-  for (const text of ['', '10.200.0/24', '10.200.0.0', '256.1.1.0/24', '10.0.0.0/33', 'ten.0.0.0/8', '10.0.0.0/024', '10.0.0.0/-1', '::1/128', '10.0.0.0/8/8', '1000.0.0.0/8']) {
+  for (const text of [
+    '',
+    '10.200.0/24',
+    '10.200.0.0',
+    '256.1.1.0/24',
+    '10.0.0.0/33',
+    'ten.0.0.0/8',
+    '10.0.0.0/024',
+    '10.0.0.0/-1',
+    '::1/128',
+    '10.0.0.0/8/8',
+    '1000.0.0.0/8',
+  ]) {
     assert.equal(parseSubnet(text), `'${text}' is not an IPv4 subnet such as 10.200.0.0/24`, text);
   }
 });
@@ -97,25 +129,26 @@ test('usedNetworks reads every IPv4 network of real `ip -4 -o addr show` output'
 
 test('usedNetworks: nothing from empty output, from inet6 lines or from brd addresses', () => {
   assert.deepEqual(usedNetworks(''), []);
-  assert.deepEqual(usedNetworks('2: eth0    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever\n'), []);
+  assert.deepEqual(
+    usedNetworks('2: eth0    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever\n'),
+    [],
+  );
   const brdOnly = usedNetworks('2: eth0    inet 192.168.1.23/24 brd 192.168.1.255 scope global eth0\n');
   assert.deepEqual(brdOnly, [{ base: ip(192, 168, 1, 0), prefix: 24 }]);
 });
 
-test(
-  'usedNetworks counts a point-to-point address `inet LOCAL peer PEER/32` as used',
-  () => {
-    // Exactly what `ip -4 -o addr show` printed after `ip addr add 10.200.0.1 peer 10.200.0.2/32 dev lo`.
-    const text = '1: lo    inet 10.200.0.1 peer 10.200.0.2/32 scope global lo\\       valid_lft forever preferred_lft forever\n';
-    const used = usedNetworks(text);
-    assert.deepEqual(used, [
-      { base: ip(10, 200, 0, 1), prefix: 32 },
-      { base: ip(10, 200, 0, 2), prefix: 32 },
-    ]);
-    const plan = planVeth(subnet('10.200.0.0/24'), used, 1);
-    assert.notEqual(plan?.hostAddress, '10.200.0.1');
-  },
-);
+test('usedNetworks counts a point-to-point address `inet LOCAL peer PEER/32` as used', () => {
+  // Exactly what `ip -4 -o addr show` printed after `ip addr add 10.200.0.1 peer 10.200.0.2/32 dev lo`.
+  const text =
+    '1: lo    inet 10.200.0.1 peer 10.200.0.2/32 scope global lo\\       valid_lft forever preferred_lft forever\n';
+  const used = usedNetworks(text);
+  assert.deepEqual(used, [
+    { base: ip(10, 200, 0, 1), prefix: 32 },
+    { base: ip(10, 200, 0, 2), prefix: 32 },
+  ]);
+  const plan = planVeth(subnet('10.200.0.0/24'), used, 1);
+  assert.notEqual(plan?.hostAddress, '10.200.0.1');
+});
 
 test('planVeth: the first /30 of the subnet, host end .1 and namespace end .2', () => {
   assert.deepEqual(planVeth(subnet('10.200.0.0/24'), [], 4242), {
@@ -153,7 +186,10 @@ test('planVeth: null when every /30 is used; a /30 subnet has exactly one', () =
 });
 
 test('planVeth: a used network outside the subnet changes nothing', () => {
-  assert.equal(planVeth(subnet('10.200.0.0/24'), [subnet('10.201.0.0/16'), subnet('192.168.0.0/16')], 1)!.hostAddress, '10.200.0.1');
+  assert.equal(
+    planVeth(subnet('10.200.0.0/24'), [subnet('10.201.0.0/16'), subnet('192.168.0.0/16')], 1)!.hostAddress,
+    '10.200.0.1',
+  );
 });
 
 test('property: interface names fit in 15 bytes and differ, for every PID up to 4194304', () => {
@@ -171,18 +207,25 @@ test('property: interface names fit in 15 bytes and differ, for every PID up to 
 
 test('property: planVeth takes the first /30 of the subnet that no used network touches, else null', () => {
   const used = fc.array(
-    fc.record({ a: fc.integer({ min: 0, max: 3 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 20, max: 32 }) }).map(({ a, b, prefix }) => {
-      const addr = ip(10, 200, a, b);
-      const size = 2 ** (32 - prefix);
-      return { base: addr - (addr % size), prefix };
-    }),
+    fc
+      .record({
+        a: fc.integer({ min: 0, max: 3 }),
+        b: fc.integer({ min: 0, max: 255 }),
+        prefix: fc.integer({ min: 20, max: 32 }),
+      })
+      .map(({ a, b, prefix }) => {
+        const addr = ip(10, 200, a, b);
+        const size = 2 ** (32 - prefix);
+        return { base: addr - (addr % size), prefix };
+      }),
     { maxLength: 40 },
   );
   fc.assert(
     fc.property(fc.integer({ min: 22, max: 30 }), used, (prefix, usedList) => {
       const net = subnet(`10.200.0.0/${prefix}`);
       const plan = planVeth(net, usedList, 7);
-      const touches = (start: number) => usedList.some((u) => u.base <= start + 3 && start <= u.base + 2 ** (32 - u.prefix) - 1);
+      const touches = (start: number) =>
+        usedList.some((u) => u.base <= start + 3 && start <= u.base + 2 ** (32 - u.prefix) - 1);
       let expected: number | null = null;
       for (let start = net.base; start < net.base + 2 ** (32 - prefix); start += 4) {
         if (!touches(start)) {
@@ -200,10 +243,24 @@ test('property: planVeth takes the first /30 of the subnet that no used network 
   );
 });
 
-const PLAN: VethPlan = { host: 'nsx4242h', peer: 'nsx4242n', hostAddress: '10.200.0.1', peerAddress: '10.200.0.2', prefix: 30 };
+const PLAN: VethPlan = {
+  host: 'nsx4242h',
+  peer: 'nsx4242n',
+  hostAddress: '10.200.0.1',
+  peerAddress: '10.200.0.2',
+  prefix: 30,
+};
 
 test('hostSideBatch: makes the pair with its peer in the namespace of the PID, addresses and raises the host end', () => {
-  assert.equal(hostSideBatch(PLAN, 31337), ['link add nsx4242h type veth peer name nsx4242n netns 31337', 'addr add 10.200.0.1/30 dev nsx4242h', 'link set nsx4242h up', ''].join('\n'));
+  assert.equal(
+    hostSideBatch(PLAN, 31337),
+    [
+      'link add nsx4242h type veth peer name nsx4242n netns 31337',
+      'addr add 10.200.0.1/30 dev nsx4242h',
+      'link set nsx4242h up',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('namespaceSideBatch: loopback only without a veth', () => {
@@ -213,6 +270,12 @@ test('namespaceSideBatch: loopback only without a veth', () => {
 test('namespaceSideBatch: with a veth, loopback, the peer address, the peer up and the default route via the host end', () => {
   assert.equal(
     namespaceSideBatch(PLAN),
-    ['link set lo up', 'addr add 10.200.0.2/30 dev nsx4242n', 'link set nsx4242n up', 'route add default via 10.200.0.1', ''].join('\n'),
+    [
+      'link set lo up',
+      'addr add 10.200.0.2/30 dev nsx4242n',
+      'link set nsx4242n up',
+      'route add default via 10.200.0.1',
+      '',
+    ].join('\n'),
   );
 });

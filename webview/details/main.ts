@@ -9,7 +9,13 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { DetailsCell, DetailsFromWebview, DetailsSectionView, DetailsToWebview, DetailsView } from '../../src/protocol';
+import type {
+  DetailsCell,
+  DetailsFromWebview,
+  DetailsSectionView,
+  DetailsToWebview,
+  DetailsView,
+} from '../../src/protocol';
 import { byId, fill, h, panelTop, timeOfDay } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
 import './main.css';
@@ -47,7 +53,12 @@ fill(
   ...panelTop(
     'Reading the namespace',
     'Namespace Details',
-    h('vscode-toolbar-button', { id: 'refresh-button', icon: 'refresh', label: 'Refresh', title: 'Read what is inside the namespace again' }),
+    h('vscode-toolbar-button', {
+      id: 'refresh-button',
+      icon: 'refresh',
+      label: 'Refresh',
+      title: 'Read what is inside the namespace again',
+    }),
   ),
   h('div', { id: 'problem', role: 'status' }),
   h('section', { id: 'unavailable', class: 'unavailable', hidden: true, 'aria-labelledby': 'unavailable-heading' }),
@@ -131,14 +142,27 @@ function render(view: DetailsView): void {
   const focus = focusKey();
   const problem = byId('problem');
   const severity = view.status === 'failed' ? 'error' : 'warning';
-  fill(problem, view.problem ? h('p', { id: 'problem-text', class: `banner ${severity}`, role: 'alert' }, view.problem) : null);
+  fill(
+    problem,
+    view.problem ? h('p', { id: 'problem-text', class: `banner ${severity}`, role: 'alert' }, view.problem) : null,
+  );
   renderUnavailable(view);
   const sections = byId('sections');
   sections.classList.toggle('stale', view.status === 'gone');
   sections.setAttribute('aria-disabled', String(view.status === 'gone'));
   if (view.status === 'loading') fill(sections, h('p', { class: 'loading' }, 'Reading what is inside the namespace…'));
   else if (view.sections.length) fill(sections, ...view.sections.map(renderSection));
-  else fill(sections, view.status === 'ok' ? h('p', { class: 'note' }, `Nothing inside this namespace could be read${view.unavailable.length ? '; the reasons are above' : ''}.`) : null);
+  else
+    fill(
+      sections,
+      view.status === 'ok'
+        ? h(
+            'p',
+            { class: 'note' },
+            `Nothing inside this namespace could be read${view.unavailable.length ? '; the reasons are above' : ''}.`,
+          )
+        : null,
+    );
   // Only tables sort and filter: a fields section (PID 1 and depth, a hostname) has neither.
   for (const section of sections.querySelectorAll<HTMLElement>('section.kind-table[data-section]')) {
     applySort(section);
@@ -154,19 +178,34 @@ function renderUnavailable(view: DetailsView): void {
   if (box.hidden) return box.replaceChildren();
   fill(
     box,
-    h('h2', { id: 'unavailable-heading' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), 'Not shown'),
+    h(
+      'h2',
+      { id: 'unavailable-heading' },
+      h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }),
+      'Not shown',
+    ),
     h(
       'ul',
       {},
       ...view.unavailable.map((u) =>
-        h('li', {}, h('strong', {}, capital(u.what)), `: ${u.reason}`, u.needsRoot ? h('span', { class: 'tag' }, 'needs root') : null),
+        h(
+          'li',
+          {},
+          h('strong', {}, capital(u.what)),
+          `: ${u.reason}`,
+          u.needsRoot ? h('span', { class: 'tag' }, 'needs root') : null,
+        ),
       ),
     ),
     view.offerShowAll
       ? h(
           'p',
           { class: 'show-all' },
-          h('vscode-button', { id: 'show-all-button', icon: 'shield', 'data-focus': 'show-all' }, 'Show All Namespaces (root)'),
+          h(
+            'vscode-button',
+            { id: 'show-all-button', icon: 'shield', 'data-focus': 'show-all' },
+            'Show All Namespaces (root)',
+          ),
           h('span', { class: 'note' }, 'Reads every namespace as root, after one password prompt.'),
         )
       : null,
@@ -175,15 +214,38 @@ function renderUnavailable(view: DetailsView): void {
 
 function renderSection(s: DetailsSectionView): HTMLElement {
   const headingId = `heading-${s.id}`;
-  const count = s.kind === 'table' ? h('vscode-badge', { variant: 'counter', 'aria-hidden': 'true' }, String(s.rows.length)) : null;
-  const heading = h('h2', { id: headingId }, s.title, count ? h('span', { class: 'visually-hidden' }, ` (${s.rows.length})`) : null, count);
-  const section = h('section', { class: `aspect kind-${s.kind}`, id: `section-${s.id}`, 'data-section': s.id, 'aria-labelledby': headingId });
+  const count =
+    s.kind === 'table' ? h('vscode-badge', { variant: 'counter', 'aria-hidden': 'true' }, String(s.rows.length)) : null;
+  const heading = h(
+    'h2',
+    { id: headingId },
+    s.title,
+    count ? h('span', { class: 'visually-hidden' }, ` (${s.rows.length})`) : null,
+    count,
+  );
+  const section = h('section', {
+    class: `aspect kind-${s.kind}`,
+    id: `section-${s.id}`,
+    'data-section': s.id,
+    'aria-labelledby': headingId,
+  });
   if (s.kind === 'fields') {
     fill(
       section,
       heading,
       s.rows.length
-        ? h('dl', { class: 'pairs' }, ...s.rows.map((row) => h('div', { class: 'field' }, h('dt', {}, row[0]?.text ?? ''), h('dd', {}, ...row.slice(1).map(cellContent)))))
+        ? h(
+            'dl',
+            { class: 'pairs' },
+            ...s.rows.map((row) =>
+              h(
+                'div',
+                { class: 'field' },
+                h('dt', {}, row[0]?.text ?? ''),
+                h('dd', {}, ...row.slice(1).map(cellContent)),
+              ),
+            ),
+          )
         : h('p', { class: 'note' }, sentence(s.empty)),
     );
     return section;
@@ -193,7 +255,13 @@ function renderSection(s: DetailsSectionView): HTMLElement {
       ? h(
           'div',
           { class: 'filter-row' },
-          h('vscode-textfield', { class: 'filter', type: 'search', placeholder: 'Filter', 'aria-label': `Filter ${s.title.toLowerCase()}`, 'data-focus': `filter-${s.id}` }),
+          h('vscode-textfield', {
+            class: 'filter',
+            type: 'search',
+            placeholder: 'Filter',
+            'aria-label': `Filter ${s.title.toLowerCase()}`,
+            'data-focus': `filter-${s.id}`,
+          }),
           h('span', { class: 'filter-count', 'aria-live': 'polite' }),
         )
       : null;
@@ -216,24 +284,49 @@ function table(s: DetailsSectionView, headingId: string): HTMLElement {
       h(
         'th',
         { scope: 'col', 'aria-sort': 'none' },
-        h('button', { type: 'button', class: 'sort', 'data-col': i, 'data-focus': `sort-${s.id}-${i}`, title: `Sort by ${c}` }, c, h('span', { class: 'sort-icon codicon', 'aria-hidden': 'true' })),
+        h(
+          'button',
+          { type: 'button', class: 'sort', 'data-col': i, 'data-focus': `sort-${s.id}-${i}`, title: `Sort by ${c}` },
+          c,
+          h('span', { class: 'sort-icon codicon', 'aria-hidden': 'true' }),
+        ),
       ),
     ),
   );
   const rows = s.rows.map((row, index) =>
     h(
       'tr',
-      { 'data-index': index, 'data-search': row.map((c) => c.text).join(' ').toLowerCase() },
+      {
+        'data-index': index,
+        'data-search': row
+          .map((c) => c.text)
+          .join(' ')
+          .toLowerCase(),
+      },
       ...row.map((cell, i) => h('td', { 'data-label': s.columns[i] }, cellContent(cell))),
     ),
   );
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'grid', 'aria-labelledby': headingId }, h('thead', {}, head), h('tbody', {}, ...rows)));
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h('table', { class: 'grid', 'aria-labelledby': headingId }, h('thead', {}, head), h('tbody', {}, ...rows)),
+  );
 }
 
 /** A cell that names another namespace is a link that shows it in the Namespaces view. */
 function cellContent(cell: DetailsCell): Node {
   if (cell.ns === undefined) return breakable(cell.text);
-  return h('a', { href: '#', class: 'ns-link', 'data-ns': cell.ns, 'data-focus': `link-${cell.ns}`, title: `Show ${cell.nsName ?? cell.ns} in the Namespaces view` }, breakable(cell.text));
+  return h(
+    'a',
+    {
+      href: '#',
+      class: 'ns-link',
+      'data-ns': cell.ns,
+      'data-focus': `link-${cell.ns}`,
+      title: `Show ${cell.nsName ?? cell.ns} in the Namespaces view`,
+    },
+    breakable(cell.text),
+  );
 }
 
 /**
@@ -289,7 +382,8 @@ function applySort(section: HTMLElement): void {
   cols.forEach((th, i) => {
     const dir = sort?.col === i ? sort.dir : 'none';
     th.setAttribute('aria-sort', dir);
-    th.querySelector('.sort-icon')!.className = `sort-icon codicon${dir === 'none' ? '' : dir === 'ascending' ? ' codicon-arrow-up' : ' codicon-arrow-down'}`;
+    th.querySelector('.sort-icon')!.className =
+      `sort-icon codicon${dir === 'none' ? '' : dir === 'ascending' ? ' codicon-arrow-up' : ' codicon-arrow-down'}`;
   });
   const rows = [...body.querySelectorAll<HTMLTableRowElement>('tr')];
   const key = (r: HTMLTableRowElement) => r.cells[sort?.col ?? 0]?.textContent ?? '';
@@ -297,7 +391,11 @@ function applySort(section: HTMLElement): void {
   const blank = (r: HTMLTableRowElement) => (key(r) === '-' ? 1 : 0);
   rows.sort((a, b) => {
     if (!sort) return Number(a.dataset.index) - Number(b.dataset.index);
-    return blank(a) - blank(b) || (sort.dir === 'ascending' ? 1 : -1) * collator.compare(key(a), key(b)) || Number(a.dataset.index) - Number(b.dataset.index);
+    return (
+      blank(a) - blank(b) ||
+      (sort.dir === 'ascending' ? 1 : -1) * collator.compare(key(a), key(b)) ||
+      Number(a.dataset.index) - Number(b.dataset.index)
+    );
   });
   body.append(...rows);
 }

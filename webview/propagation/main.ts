@@ -73,7 +73,12 @@ interface Column<R> {
   className?: string;
 }
 
-function table<R>(label: string, columns: Column<R>[], rows: readonly R[], rowAttrs: (row: R) => Attrs = () => ({})): VscodeTable {
+function table<R>(
+  label: string,
+  columns: Column<R>[],
+  rows: readonly R[],
+  rowAttrs: (row: R) => Attrs = () => ({}),
+): VscodeTable {
   const widths = columns.map((c) => `${c.width}%`);
   const header = h(
     'vscode-table-header',
@@ -138,13 +143,30 @@ function badge(n: number): HTMLElement {
 
 /** A heading with a count that screen readers hear as words. */
 function heading(level: 'h2' | 'h3', id: string, text: string, count?: number): HTMLElement {
-  return h(level, { id }, text, count === undefined ? null : h('span', { class: 'visually-hidden' }, ` (${count})`), count === undefined ? null : badge(count));
+  return h(
+    level,
+    { id },
+    text,
+    count === undefined ? null : h('span', { class: 'visually-hidden' }, ` (${count})`),
+    count === undefined ? null : badge(count),
+  );
 }
 
 /** A link to a mount: selects it here, or opens the panel of its own namespace. */
 function mountLink(ns: number | null, mountId: number, text: string, here: boolean): HTMLElement {
   const where = here ? 'select it' : 'open its namespace';
-  return h('a', { href: '#', class: 'mount-link', 'data-ns': ns ?? '', 'data-mount-id': mountId, 'aria-label': `${text}, mount ${mountId}: ${where}`, title: text }, pathText(text));
+  return h(
+    'a',
+    {
+      href: '#',
+      class: 'mount-link',
+      'data-ns': ns ?? '',
+      'data-mount-id': mountId,
+      'aria-label': `${text}, mount ${mountId}: ${where}`,
+      title: text,
+    },
+    pathText(text),
+  );
 }
 
 // ─── the page ──────────────────────────────────────────────────────────────────────────
@@ -154,8 +176,28 @@ app.replaceChildren(
   ...panelTop(
     'Reading the mount namespaces',
     'Mount Propagation',
-    h('vscode-button', { id: 'compare-button', icon: 'git-compare', secondary: true, 'aria-label': 'Compare with…', title: 'Compare these mounts with another mount namespace' }, 'Compare with…'),
-    h('vscode-button', { id: 'refresh-button', icon: 'refresh', secondary: true, 'aria-label': 'Refresh', title: 'Read every mount namespace again' }, 'Refresh'),
+    h(
+      'vscode-button',
+      {
+        id: 'compare-button',
+        icon: 'git-compare',
+        secondary: true,
+        'aria-label': 'Compare with…',
+        title: 'Compare these mounts with another mount namespace',
+      },
+      'Compare with…',
+    ),
+    h(
+      'vscode-button',
+      {
+        id: 'refresh-button',
+        icon: 'refresh',
+        secondary: true,
+        'aria-label': 'Refresh',
+        title: 'Read every mount namespace again',
+      },
+      'Refresh',
+    ),
   ),
   h('div', { id: 'problems', role: 'status' }),
   h(
@@ -243,7 +285,9 @@ function updateCompareButton(): void {
   const button = byId('compare-button');
   if (!usable || state.busy) button.setAttribute('disabled', '');
   else button.removeAttribute('disabled');
-  button.title = usable ? 'Compare these mounts with another mount namespace' : 'No other mount namespace could be read';
+  button.title = usable
+    ? 'Compare these mounts with another mount namespace'
+    : 'No other mount namespace could be read';
 }
 
 function renderNamespace(): void {
@@ -252,7 +296,11 @@ function renderNamespace(): void {
   byId('title').textContent = view.namespace.name;
   const parts =
     view.status === 'ok'
-      ? [plural(view.mounts.length, 'mount', 'mounts'), `read from ${view.via}`, view.readAt && `at ${timeOfDay(view.readAt)}`]
+      ? [
+          plural(view.mounts.length, 'mount', 'mounts'),
+          `read from ${view.via}`,
+          view.readAt && `at ${timeOfDay(view.readAt)}`,
+        ]
       : [view.readAt && `read at ${timeOfDay(view.readAt)}`];
   byId('subtitle').textContent = parts.filter(Boolean).join(' · ');
   updateCompareButton();
@@ -266,15 +314,33 @@ function renderNamespace(): void {
     `Mounts of ${view.namespace.name}`,
     [
       { label: 'ID', width: 8, cell: (m) => String(m.id), className: 'num' },
-      { label: 'Path', width: 43, cell: treePath, title: (m) => [m.target, m.hidden].filter(Boolean).join('\n'), className: 'path' },
-      { label: PROPAGATION, width: 20, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim() },
+      {
+        label: 'Path',
+        width: 43,
+        cell: treePath,
+        title: (m) => [m.target, m.hidden].filter(Boolean).join('\n'),
+        className: 'path',
+      },
+      {
+        label: PROPAGATION,
+        width: 20,
+        cell: (m) => m.groups || m.propagation,
+        title: (m) => `${m.propagation} ${m.groups}`.trim(),
+      },
       { label: 'Type', width: 13, cell: (m) => m.fstype, title: (m) => m.fstype },
-      { label: 'Source', width: 16, cell: (m) => m.source, title: (m) => [m.source, m.root !== '/' ? `root ${m.root}` : ''].filter(Boolean).join('\n') },
+      {
+        label: 'Source',
+        width: 16,
+        cell: (m) => m.source,
+        title: (m) => [m.source, m.root !== '/' ? `root ${m.root}` : ''].filter(Boolean).join('\n'),
+      },
     ],
     view.mounts,
     (m) => ({
       'data-mount-id': m.id,
-      'data-search': [m.id, m.target, m.source, m.fstype, m.propagation, m.groups, m.root, m.hidden ? 'hidden' : ''].join(' ').toLowerCase(),
+      'data-search': [m.id, m.target, m.source, m.fstype, m.propagation, m.groups, m.root, m.hidden ? 'hidden' : '']
+        .join(' ')
+        .toLowerCase(),
       'aria-selected': 'false',
       tabindex: -1,
       class: m.hidden ? 'is-hidden' : null,
@@ -284,7 +350,8 @@ function renderNamespace(): void {
   mountsTable.setAttribute('role', 'grid');
   for (const cell of mountsTable.querySelectorAll('vscode-table-cell')) cell.setAttribute('role', 'gridcell');
   const slot = byId('mount-table-slot');
-  fill(slot, 
+  fill(
+    slot,
     mountsTable,
     h('p', { id: 'no-match', class: 'note', hidden: true }, 'No mount matches the filter.'),
     view.mounts.length ? null : h('p', { class: 'note' }, 'This namespace has no mounts that could be parsed.'),
@@ -295,7 +362,12 @@ function renderNamespace(): void {
 
 /** The path indented by its depth in the mount tree, as the Mounts view and findmnt show it. */
 function treePath(m: MountTreeRow): HTMLElement {
-  const el = h('span', { class: 'tree-path' }, pathText(m.target), m.hidden ? h('span', { class: 'tag' }, 'hidden') : null);
+  const el = h(
+    'span',
+    { class: 'tree-path' },
+    pathText(m.target),
+    m.hidden ? h('span', { class: 'tag' }, 'hidden') : null,
+  );
   el.style.setProperty('--depth', String(Math.min(m.depth, 6)));
   return el;
 }
@@ -312,18 +384,32 @@ function renderProblems(view: NamespaceView): void {
           `${plural(view.unread.length, 'mount namespace', 'mount namespaces')} could not be read`,
           view.status === 'ok' ? '; the answers below may miss what is in them.' : '.',
         ),
-        h('ul', {}, ...view.unread.map((u) => h('li', { 'data-ns': u.ns ?? '' }, h('strong', {}, u.name), `: ${u.reason}`))),
+        h(
+          'ul',
+          {},
+          ...view.unread.map((u) => h('li', { 'data-ns': u.ns ?? '' }, h('strong', {}, u.name), `: ${u.reason}`)),
+        ),
       )
     : null;
   const skipped = view.skipped.length
     ? h(
         'details',
         { class: 'skipped' },
-        h('summary', {}, `${plural(view.skipped.length, 'line', 'lines')} of mountinfo could not be parsed and ${view.skipped.length === 1 ? 'was' : 'were'} skipped.`),
+        h(
+          'summary',
+          {},
+          `${plural(view.skipped.length, 'line', 'lines')} of mountinfo could not be parsed and ${view.skipped.length === 1 ? 'was' : 'were'} skipped.`,
+        ),
         h('ul', {}, ...view.skipped.map((s) => h('li', {}, s))),
       )
     : null;
-  const problem = view.problem ? h('p', { class: view.status === 'ok' ? 'banner warning' : 'banner error', role: 'alert', id: 'problem' }, view.problem) : null;
+  const problem = view.problem
+    ? h(
+        'p',
+        { class: view.status === 'ok' ? 'banner warning' : 'banner error', role: 'alert', id: 'problem' },
+        view.problem,
+      )
+    : null;
   fill(box, problem, unread, skipped);
 }
 
@@ -462,7 +548,14 @@ mountsSection.addEventListener('keydown', (event: KeyboardEvent) => {
   if (!row) return;
   const rows = visibleRows();
   const at = rows.indexOf(row);
-  const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1, PageDown: at + 10, PageUp: at - 10 };
+  const moves: Record<string, number> = {
+    ArrowDown: at + 1,
+    ArrowUp: at - 1,
+    Home: 0,
+    End: rows.length - 1,
+    PageDown: at + 10,
+    PageUp: at - 10,
+  };
   if (event.key in moves) {
     const next = rows[Math.max(0, Math.min(rows.length - 1, moves[event.key]))];
     if (next) {
@@ -480,16 +573,33 @@ mountsSection.addEventListener('keydown', (event: KeyboardEvent) => {
 // ─── the selected mount ────────────────────────────────────────────────────────────────
 
 const placeColumns: Column<PlaceRow>[] = [
-  { label: NAMESPACE, width: 24, cell: (p) => (p.here ? h('span', {}, p.nsName, ' ', h('span', { class: 'tag' }, 'this one')) : p.nsName), title: (p) => p.nsName },
+  {
+    label: NAMESPACE,
+    width: 24,
+    cell: (p) => (p.here ? h('span', {}, p.nsName, ' ', h('span', { class: 'tag' }, 'this one')) : p.nsName),
+    title: (p) => p.nsName,
+  },
   {
     label: 'Path',
     width: 43,
-    cell: (p) => h('span', {}, mountLink(p.ns, p.mountId, p.target, p.here), p.hidden ? h('span', { class: 'tag', title: p.hidden }, 'hidden') : null),
-    title: (p) => [p.target, p.root !== '/' ? `shows ${p.root} of its filesystem` : '', p.hidden ?? ''].filter(Boolean).join('\n'),
+    cell: (p) =>
+      h(
+        'span',
+        {},
+        mountLink(p.ns, p.mountId, p.target, p.here),
+        p.hidden ? h('span', { class: 'tag', title: p.hidden }, 'hidden') : null,
+      ),
+    title: (p) =>
+      [p.target, p.root !== '/' ? `shows ${p.root} of its filesystem` : '', p.hidden ?? ''].filter(Boolean).join('\n'),
     className: 'path',
   },
   { label: 'Mount', width: 13, cell: (p) => String(p.mountId), className: 'num' },
-  { label: PROPAGATION, width: 20, cell: (p) => p.groups || p.propagation, title: (p) => `${p.propagation} ${p.groups}`.trim() },
+  {
+    label: PROPAGATION,
+    width: 20,
+    cell: (p) => p.groups || p.propagation,
+    title: (p) => `${p.propagation} ${p.groups}`.trim(),
+  },
 ];
 
 function relation(id: string, section: RelationSection): HTMLElement {
@@ -498,7 +608,11 @@ function relation(id: string, section: RelationSection): HTMLElement {
     { id, class: 'relation', 'aria-labelledby': `${id}-heading` },
     heading('h3', `${id}-heading`, section.heading, section.rows.length),
     section.rows.length
-      ? table(section.heading, placeColumns, section.rows, (p) => ({ 'data-mount-id': p.mountId, 'data-ns': p.ns ?? '', class: p.here ? 'here' : null }))
+      ? table(section.heading, placeColumns, section.rows, (p) => ({
+          'data-mount-id': p.mountId,
+          'data-ns': p.ns ?? '',
+          class: p.here ? 'here' : null,
+        }))
       : null,
     note(section.note),
   );
@@ -509,18 +623,31 @@ function renderSelection(): void {
   const view = state.selection;
   const hadFocus = box.contains(document.activeElement);
   if (!view) {
-    fill(box, h('h2', { id: 'selection-heading', class: 'visually-hidden' }, 'Selected mount'), note(state.namespace?.status === 'ok' ? 'Select a mount to see where its mount events go.' : null));
+    fill(
+      box,
+      h('h2', { id: 'selection-heading', class: 'visually-hidden' }, 'Selected mount'),
+      note(state.namespace?.status === 'ok' ? 'Select a mount to see where its mount events go.' : null),
+    );
     return;
   }
   if (!view.mount) {
-    fill(box, h('h2', { id: 'selection-heading', tabindex: -1 }, `Mount ${view.mountId}`), h('p', { id: 'gone', class: 'banner warning', role: 'alert' }, view.gone ?? 'This mount is gone.'));
+    fill(
+      box,
+      h('h2', { id: 'selection-heading', tabindex: -1 }, `Mount ${view.mountId}`),
+      h('p', { id: 'gone', class: 'banner warning', role: 'alert' }, view.gone ?? 'This mount is gone.'),
+    );
     return;
   }
   const m = view.mount;
   const graph = view.graph ? drawing(view.graph.svg) : null;
   fill(
     box,
-    h('h2', { id: 'selection-heading', tabindex: -1, 'data-mount-id': m.id }, h('span', { class: 'path' }, pathText(m.target)), h('span', { class: 'subtle' }, ` mount ${m.id}`)),
+    h(
+      'h2',
+      { id: 'selection-heading', tabindex: -1, 'data-mount-id': m.id },
+      h('span', { class: 'path' }, pathText(m.target)),
+      h('span', { class: 'subtle' }, ` mount ${m.id}`),
+    ),
     h(
       'p',
       { class: 'description' },
@@ -530,18 +657,36 @@ function renderSelection(): void {
       m.groups ? ` · ${m.groups}` : '',
     ),
     note(m.hidden, 'banner warning'),
-    h('div', { class: 'relations' }, relation('peers', view.peers), relation('master', view.master), relation('slaves', view.slaves)),
+    h(
+      'div',
+      { class: 'relations' },
+      relation('peers', view.peers),
+      relation('master', view.master),
+      relation('slaves', view.slaves),
+    ),
     h(
       'section',
       { id: 'explanation', 'aria-labelledby': 'explanation-heading' },
       heading('h3', 'explanation-heading', 'In plain words'),
-      ...view.explanation.map((p) => h('div', { class: 'paragraph' }, h('p', {}, ...withPaths(p.text)), p.items.length ? h('ul', {}, ...p.items.map((i) => h('li', {}, ...withPaths(i)))) : null)),
+      ...view.explanation.map((p) =>
+        h(
+          'div',
+          { class: 'paragraph' },
+          h('p', {}, ...withPaths(p.text)),
+          p.items.length ? h('ul', {}, ...p.items.map((i) => h('li', {}, ...withPaths(i)))) : null,
+        ),
+      ),
     ),
     h(
       'section',
       { id: 'graph', 'aria-labelledby': 'graph-heading' },
       heading('h3', 'graph-heading', 'Drawing'),
-      h('figure', {}, h('div', { class: 'graph-scroll' }, graph ?? h('p', { class: 'note' }, 'The drawing could not be shown.')), view.graph ? h('figcaption', {}, view.graph.caption) : null),
+      h(
+        'figure',
+        {},
+        h('div', { class: 'graph-scroll' }, graph ?? h('p', { class: 'note' }, 'The drawing could not be shown.')),
+        view.graph ? h('figcaption', {}, view.graph.caption) : null,
+      ),
     ),
   );
   if (hadFocus) byId('selection-heading').focus();
@@ -564,7 +709,11 @@ function activate(target: Element | null): boolean {
   const link = target?.closest<HTMLElement | SVGElement>('.mount-link, .node[data-mount-id]');
   if (!link) return false;
   const nsText = link.dataset.ns ?? '';
-  vscode.postMessage({ type: 'propagation/open', ns: nsText === '' ? null : Number(nsText), mountId: Number(link.dataset.mountId) });
+  vscode.postMessage({
+    type: 'propagation/open',
+    ns: nsText === '' ? null : Number(nsText),
+    mountId: Number(link.dataset.mountId),
+  });
   return true;
 }
 
@@ -576,7 +725,8 @@ for (const id of ['selection', 'compare']) {
   box.addEventListener('keydown', (event: KeyboardEvent) => {
     const target = event.target as Element;
     // Links answer Enter themselves (as a click); the drawing's boxes are not links.
-    if ((event.key === 'Enter' || event.key === ' ') && target.matches('.node[data-mount-id]') && activate(target)) event.preventDefault();
+    if ((event.key === 'Enter' || event.key === ' ') && target.matches('.node[data-mount-id]') && activate(target))
+      event.preventDefault();
   });
 }
 
@@ -604,21 +754,57 @@ function renderCompare(): void {
   const hereName = view.here.name;
   const thereName = view.there.name;
   const onlyColumns = (ns: number | null, here: boolean): Column<MountRow>[] => [
-    { label: 'Path', width: 42, cell: (m) => mountLink(ns, m.id, m.target, here), title: (m) => m.target, className: 'path' },
+    {
+      label: 'Path',
+      width: 42,
+      cell: (m) => mountLink(ns, m.id, m.target, here),
+      title: (m) => m.target,
+      className: 'path',
+    },
     { label: 'Mount', width: 11, cell: (m) => String(m.id), className: 'num' },
-    { label: PROPAGATION, width: 18, cell: (m) => m.groups || m.propagation, title: (m) => `${m.propagation} ${m.groups}`.trim() },
+    {
+      label: PROPAGATION,
+      width: 18,
+      cell: (m) => m.groups || m.propagation,
+      title: (m) => `${m.propagation} ${m.groups}`.trim(),
+    },
     { label: 'Type', width: 13, cell: (m) => m.fstype, title: (m) => m.fstype },
     { label: 'Source', width: 16, cell: (m) => m.source, title: (m) => m.source },
   ];
   const pairColumns = (what: (m: MountRow) => string): Column<DiffPair>[] => [
-    { label: 'Path', width: 34, cell: (p) => mountLink(view.here.ns, p.here.id, p.target, true), title: (p) => p.target, className: 'path' },
-    { label: `In ${hereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.here))), title: (p) => what(p.here) },
-    { label: `In ${thereName}`, width: 33, cell: (p) => h('span', {}, ...withPaths(what(p.there))), title: (p) => what(p.there) },
+    {
+      label: 'Path',
+      width: 34,
+      cell: (p) => mountLink(view.here.ns, p.here.id, p.target, true),
+      title: (p) => p.target,
+      className: 'path',
+    },
+    {
+      label: `In ${hereName}`,
+      width: 33,
+      cell: (p) => h('span', {}, ...withPaths(what(p.here))),
+      title: (p) => what(p.here),
+    },
+    {
+      label: `In ${thereName}`,
+      width: 33,
+      cell: (p) => h('span', {}, ...withPaths(what(p.there))),
+      title: (p) => what(p.there),
+    },
   ];
-  const propagationOf = (m: MountRow) => [m.propagation, m.groups && `(${m.groups})`, `mount ${m.id}`].filter(Boolean).join(' ');
-  const mountOf = (m: MountRow) => `${m.fstype} ${m.source} (${m.majmin}${m.root !== '/' ? ` ${m.root}` : ''}) · mount ${m.id}`;
+  const propagationOf = (m: MountRow) =>
+    [m.propagation, m.groups && `(${m.groups})`, `mount ${m.id}`].filter(Boolean).join(' ');
+  const mountOf = (m: MountRow) =>
+    `${m.fstype} ${m.source} (${m.majmin}${m.root !== '/' ? ` ${m.root}` : ''}) · mount ${m.id}`;
 
-  const group = <R>(id: string, title: string, rows: readonly R[], columns: Column<R>[], attrs: (r: R) => Attrs, empty: string) =>
+  const group = <R>(
+    id: string,
+    title: string,
+    rows: readonly R[],
+    columns: Column<R>[],
+    attrs: (r: R) => Attrs,
+    empty: string,
+  ) =>
     h(
       'section',
       { id, class: 'diff-group', 'aria-labelledby': `${id}-heading` },
@@ -638,8 +824,21 @@ function renderCompare(): void {
       h(
         'div',
         { class: 'actions' },
-        h('vscode-button', { id: 'back-button', icon: 'arrow-left', 'aria-label': `Back to the mounts of ${hereName}` }, 'Back to mounts'),
-        h('vscode-button', { id: 'compare-again-button', icon: 'git-compare', secondary: true, 'aria-label': 'Compare with another namespace…' }, 'Compare with another…'),
+        h(
+          'vscode-button',
+          { id: 'back-button', icon: 'arrow-left', 'aria-label': `Back to the mounts of ${hereName}` },
+          'Back to mounts',
+        ),
+        h(
+          'vscode-button',
+          {
+            id: 'compare-again-button',
+            icon: 'git-compare',
+            secondary: true,
+            'aria-label': 'Compare with another namespace…',
+          },
+          'Compare with another…',
+        ),
       ),
     ),
     note(view.problem, 'banner error'),
@@ -649,10 +848,38 @@ function renderCompare(): void {
       : h(
           'div',
           { class: 'diff-groups' },
-          group('only-here', `Only in ${hereName}`, view.onlyHere, onlyColumns(view.here.ns, true), (m) => ({ 'data-mount-id': m.id }), `Every path mounted here is mounted there too.`),
-          group('only-there', `Only in ${thereName}`, view.onlyThere, onlyColumns(view.there.ns, false), (m) => ({ 'data-mount-id': m.id }), `Every path mounted there is mounted here too.`),
-          group('propagation-differs', 'Same path, different propagation', view.propagationDiffers, pairColumns(propagationOf), (p) => ({ 'data-mount-id': p.here.id, 'data-there-mount-id': p.there.id }), 'Where both have the same filesystem, it propagates the same way.'),
-          group('mount-differs', 'Different mount at the same path', view.mountDiffers, pairColumns(mountOf), (p) => ({ 'data-mount-id': p.here.id, 'data-there-mount-id': p.there.id }), 'No path has a different filesystem mounted in the two.'),
+          group(
+            'only-here',
+            `Only in ${hereName}`,
+            view.onlyHere,
+            onlyColumns(view.here.ns, true),
+            (m) => ({ 'data-mount-id': m.id }),
+            `Every path mounted here is mounted there too.`,
+          ),
+          group(
+            'only-there',
+            `Only in ${thereName}`,
+            view.onlyThere,
+            onlyColumns(view.there.ns, false),
+            (m) => ({ 'data-mount-id': m.id }),
+            `Every path mounted there is mounted here too.`,
+          ),
+          group(
+            'propagation-differs',
+            'Same path, different propagation',
+            view.propagationDiffers,
+            pairColumns(propagationOf),
+            (p) => ({ 'data-mount-id': p.here.id, 'data-there-mount-id': p.there.id }),
+            'Where both have the same filesystem, it propagates the same way.',
+          ),
+          group(
+            'mount-differs',
+            'Different mount at the same path',
+            view.mountDiffers,
+            pairColumns(mountOf),
+            (p) => ({ 'data-mount-id': p.here.id, 'data-there-mount-id': p.there.id }),
+            'No path has a different filesystem mounted in the two.',
+          ),
         ),
   );
   byId('back-button').addEventListener('click', () => vscode.postMessage({ type: 'propagation/closeCompare' }));

@@ -10,7 +10,11 @@ export type Child = Node | string | null | undefined | false;
 const present = (c: Child): c is Node | string => c !== null && c !== undefined && c !== false;
 
 /** An element with attributes (true: present and empty; null, undefined, false: left out) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Attrs, ...children: Child[]): HTMLElement;
 export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
@@ -47,7 +51,12 @@ export function panelTop(busyLabel: string, title: string, ...actions: HTMLEleme
     h(
       'header',
       { class: 'top' },
-      h('div', { class: 'title-block' }, h('h1', { id: 'title' }, title), h('p', { id: 'subtitle', class: 'subtitle' })),
+      h(
+        'div',
+        { class: 'title-block' },
+        h('h1', { id: 'title' }, title),
+        h('p', { id: 'subtitle', class: 'subtitle' }),
+      ),
       h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Panel actions' }, ...actions),
     ),
   ];

@@ -7,7 +7,16 @@
 import { INITIAL_NS_INODES } from '../discovery/labels';
 import { ProcSource } from '../linux/procfs';
 import { NamespaceRecord } from '../model/snapshot';
-import { baseOf, commands, DetailsContext, ONLY_INSIDE, ownNamespace, readInside, vanished, visibleMembers } from './context';
+import {
+  baseOf,
+  commands,
+  DetailsContext,
+  ONLY_INSIDE,
+  ownNamespace,
+  readInside,
+  vanished,
+  visibleMembers,
+} from './context';
 import { CgroupDetails, CgroupMember } from './types';
 
 /**
@@ -39,7 +48,8 @@ export type CgroupText = { pid: number; text: string } | { pid: number; error: s
 
 /** /proc/PID/cgroup of each PID: their paths relative to the calling thread's cgroup namespace. */
 export function cgroupTexts(pids: unknown, proc: ProcSource): CgroupText[] {
-  if (!Array.isArray(pids) || !pids.every((p) => Number.isSafeInteger(p) && p > 0)) throw new Error('cgroup: expected a list of PIDs');
+  if (!Array.isArray(pids) || !pids.every((p) => Number.isSafeInteger(p) && p > 0))
+    throw new Error('cgroup: expected a list of PIDs');
   return (pids as number[]).map((pid) => {
     try {
       return { pid, text: proc.cgroup(pid) };
@@ -84,7 +94,10 @@ export async function readCgroup(ns: NamespaceRecord, ctx: DetailsContext): Prom
     host = here;
     via.push('host paths from /proc/PID/cgroup');
   } else {
-    const reason = readerNs === null ? 'which cgroup namespace nsx runs in cannot be read' : `nsx runs in cgroup namespace ${readerNs}, not the initial one, and /proc shows cgroup paths relative to its own`;
+    const reason =
+      readerNs === null
+        ? 'which cgroup namespace nsx runs in cannot be read'
+        : `nsx runs in cgroup namespace ${readerNs}, not the initial one, and /proc shows cgroup paths relative to its own`;
     details.unavailable.push({ what: "the host paths of its processes' cgroups", reason, needsRoot: false });
   }
 
@@ -119,10 +132,19 @@ export async function readCgroup(ns: NamespaceRecord, ctx: DetailsContext): Prom
     if (h || i) out.push(member);
   }
   details.members = out;
-  if (v1Only) details.unavailable.push({ what: 'cgroup paths', reason: 'this machine has no cgroup v2 hierarchy (no 0:: line in /proc/PID/cgroup)', needsRoot: false });
+  if (v1Only)
+    details.unavailable.push({
+      what: 'cgroup paths',
+      reason: 'this machine has no cgroup v2 hierarchy (no 0:: line in /proc/PID/cgroup)',
+      needsRoot: false,
+    });
   if (failed.size) {
     const [first] = failed.values();
-    details.unavailable.push({ what: `the cgroups of PID ${[...failed.keys()].join(', ')}`, reason: first!, needsRoot: false });
+    details.unavailable.push({
+      what: `the cgroups of PID ${[...failed.keys()].join(', ')}`,
+      reason: first!,
+      needsRoot: false,
+    });
   }
 
   if (ns.ns === INITIAL_NS_INODES.cgroup) details.root = '/';
@@ -130,7 +152,12 @@ export async function readCgroup(ns: NamespaceRecord, ctx: DetailsContext): Prom
     const roots = out.filter((m) => m.hostPath && m.insidePath).map((m) => cgroupNsRoot(m.hostPath!, m.insidePath!));
     const root = roots.find((r) => r !== null);
     if (root) details.root = root;
-    else if (roots.length) details.unavailable.push({ what: 'the cgroup that is / inside', reason: 'every process in it is in a cgroup outside that root, whose host path cannot be told from theirs', needsRoot: false });
+    else if (roots.length)
+      details.unavailable.push({
+        what: 'the cgroup that is / inside',
+        reason: 'every process in it is in a cgroup outside that root, whose host path cannot be told from theirs',
+        needsRoot: false,
+      });
   }
   details.via = via.join('; ') || null;
   return details;

@@ -21,7 +21,8 @@ export interface DetailsContext {
 
 /** The fields every type's details start with. */
 export function baseOf(ns: NamespaceRecord, ctx: DetailsContext) {
-  const ref = (ino: number | null): NamespaceRef | null => (ino === null ? null : { ns: ino, label: indexOf(ctx).byIno.get(ino)?.label ?? null });
+  const ref = (ino: number | null): NamespaceRef | null =>
+    ino === null ? null : { ns: ino, label: indexOf(ctx).byIno.get(ino)?.label ?? null };
   return {
     ns: ns.ns,
     label: ns.label,
@@ -114,13 +115,17 @@ export function vanished(err: unknown): boolean {
  * Else why not (null when there was no PID), a process that is there but could not be
  * read saying more than one that is gone.
  */
-export function fromFirstProcess<T>(pids: readonly number[], read: (pid: number) => T): { pid: number; value: T } | { error: string | null } {
+export function fromFirstProcess<T>(
+  pids: readonly number[],
+  read: (pid: number) => T,
+): { pid: number; value: T } | { error: string | null } {
   let error: { message: string; vanished: boolean } | null = null;
   for (const pid of pids) {
     try {
       return { pid, value: read(pid) };
     } catch (err) {
-      if (!error || (error.vanished && !vanished(err))) error = { message: (err as Error).message, vanished: vanished(err) };
+      if (!error || (error.vanished && !vanished(err)))
+        error = { message: (err as Error).message, vanished: vanished(err) };
     }
   }
   return { error: error?.message ?? null };
@@ -161,7 +166,12 @@ export function entrances(ns: NamespaceRecord, ctx: DetailsContext): Entrance[] 
  * Runs the KIND reader inside the namespace, as root, through the first entrance that
  * works. Returns what it read and the entrance used, or why none worked.
  */
-export async function readInside<K extends ThreadKind>(ns: NamespaceRecord, ctx: DetailsContext, kind: K, args?: unknown): Promise<{ value: ThreadResults[K]; via: string } | { error: string }> {
+export async function readInside<K extends ThreadKind>(
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+  kind: K,
+  args?: unknown,
+): Promise<{ value: ThreadResults[K]; via: string } | { error: string }> {
   if (!ctx.threads) return { error: 'entering a namespace needs root' };
   const ways = entrances(ns, ctx);
   if (!ways.length) return { error: 'nothing visible keeps it open, so it cannot be entered' };

@@ -41,7 +41,11 @@ export interface ReadOptions {
  * The details of the namespaces INOS (all of the snapshot's when omitted). An inode the
  * snapshot does not know is an error; a part that cannot be read is in `unavailable`.
  */
-export async function readDetails(snapshot: Snapshot, inos?: number[], opts: ReadOptions = {}): Promise<NamespaceDetails[]> {
+export async function readDetails(
+  snapshot: Snapshot,
+  inos?: number[],
+  opts: ReadOptions = {},
+): Promise<NamespaceDetails[]> {
   const proc = opts.proc ?? new ProcSource();
   const asRoot = opts.asRoot ?? process.geteuid?.() === 0;
   const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));

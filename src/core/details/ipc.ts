@@ -52,10 +52,12 @@ type Row = Record<string, string>;
 export function parseSysvipcTable(text: string, source: string): Row[] {
   const lines = text.split('\n').filter((l) => l.trim());
   const header = lines.shift()?.trim().split(/\s+/);
-  if (!header || !header.includes('key') || !header.includes('perms') || !header.includes('uid')) throw new Error(`${source} has no header line naming key, perms and uid`);
+  if (!header || !header.includes('key') || !header.includes('perms') || !header.includes('uid'))
+    throw new Error(`${source} has no header line naming key, perms and uid`);
   return lines.map((line, i) => {
     const fields = line.trim().split(/\s+/);
-    if (fields.length !== header.length) throw new Error(`${source}: line ${i + 2} has ${fields.length} fields, the header ${header.length}`);
+    if (fields.length !== header.length)
+      throw new Error(`${source}: line ${i + 2} has ${fields.length} fields, the header ${header.length}`);
     return Object.fromEntries(header.map((name, j) => [name, fields[j]!]));
   });
 }
@@ -64,7 +66,8 @@ function integer(row: Row, column: string, source: string): number {
   const text = row[column];
   if (text === undefined) throw new Error(`${source} has no column ${column}`);
   const n = Number(text);
-  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n)) throw new Error(`${source}: ${column} '${text}' is not an integer`);
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new Error(`${source}: ${column} '${text}' is not an integer`);
   return n;
 }
 
@@ -82,34 +85,58 @@ function perms(mode: string, source: string): string {
 
 function ipcObject(row: Row, idColumn: string, source: string, users: Map<number, string>): IpcObject {
   const uid = integer(row, 'uid', source);
-  return { key: formatKey(integer(row, 'key', source)), id: integer(row, idColumn, source), ownerUid: uid, owner: users.get(uid) ?? null, perms: perms(row.perms!, source) };
+  return {
+    key: formatKey(integer(row, 'key', source)),
+    id: integer(row, idColumn, source),
+    ownerUid: uid,
+    owner: users.get(uid) ?? null,
+    perms: perms(row.perms!, source),
+  };
 }
 
 export function parseMessageQueues(text: string, users: Map<number, string>): NonNullable<IpcDetails['messageQueues']> {
   const source = '/proc/sysvipc/msg';
-  return parseSysvipcTable(text, source).map((r) => ({ ...ipcObject(r, 'msqid', source, users), messages: integer(r, 'qnum', source), bytes: integer(r, 'cbytes', source) }));
+  return parseSysvipcTable(text, source).map((r) => ({
+    ...ipcObject(r, 'msqid', source, users),
+    messages: integer(r, 'qnum', source),
+    bytes: integer(r, 'cbytes', source),
+  }));
 }
 
 export function parseSemaphores(text: string, users: Map<number, string>): NonNullable<IpcDetails['semaphores']> {
   const source = '/proc/sysvipc/sem';
-  return parseSysvipcTable(text, source).map((r) => ({ ...ipcObject(r, 'semid', source, users), nsems: integer(r, 'nsems', source) }));
+  return parseSysvipcTable(text, source).map((r) => ({
+    ...ipcObject(r, 'semid', source, users),
+    nsems: integer(r, 'nsems', source),
+  }));
 }
 
 export function parseSharedMemory(text: string, users: Map<number, string>): NonNullable<IpcDetails['sharedMemory']> {
   const source = '/proc/sysvipc/shm';
-  return parseSysvipcTable(text, source).map((r) => ({ ...ipcObject(r, 'shmid', source, users), bytes: integer(r, 'size', source), attached: integer(r, 'nattch', source) }));
+  return parseSysvipcTable(text, source).map((r) => ({
+    ...ipcObject(r, 'shmid', source, users),
+    bytes: integer(r, 'size', source),
+    attached: integer(r, 'nattch', source),
+  }));
 }
 
 /** The bytes queued, from a queue file's "QSIZE:129 NOTIFY:0 SIGNO:0 NOTIFY_PID:0". */
 export function parseQueueSize(text: string): number {
   const m = /^QSIZE:(\d+)\s/.exec(text);
-  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new Error(`unexpected POSIX queue status '${text.trim().slice(0, 80)}'`);
+  if (!m || !Number.isSafeInteger(Number(m[1])))
+    throw new Error(`unexpected POSIX queue status '${text.trim().slice(0, 80)}'`);
   return Number(m[1]);
 }
 
 export function posixQueues(files: QueueFile[], users: Map<number, string>): NonNullable<IpcDetails['posixQueues']> {
   return files
-    .map((f) => ({ name: `/${f.name}`, ownerUid: f.uid, owner: users.get(f.uid) ?? null, perms: (f.mode & 0o777).toString(8), bytes: f.status === null ? null : parseQueueSize(f.status) }))
+    .map((f) => ({
+      name: `/${f.name}`,
+      ownerUid: f.uid,
+      owner: users.get(f.uid) ?? null,
+      perms: (f.mode & 0o777).toString(8),
+      bytes: f.status === null ? null : parseQueueSize(f.status),
+    }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -155,7 +182,8 @@ function usePrivateMountNamespace(): void {
   const sys = libc();
   // CLONE_NEWNS implies CLONE_FS: the thread stops sharing root and cwd with the others.
   if (sys.unshare(CLONE_NEWNS) !== 0) throw callFailed('unshare(CLONE_NEWNS)');
-  if (sys.mount(null, '/', null, MS_REC | MS_PRIVATE, null) !== 0) throw callFailed("making the thread's mounts private: mount");
+  if (sys.mount(null, '/', null, MS_REC | MS_PRIVATE, null) !== 0)
+    throw callFailed("making the thread's mounts private: mount");
   privateMounts = true;
 }
 
@@ -165,7 +193,8 @@ function readOwnMqueue(): QueueFile[] {
   const sys = libc();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-mqueue-'));
   try {
-    if (sys.mount('mqueue', dir, 'mqueue', MS_NOSUID | MS_NODEV | MS_NOEXEC, null) !== 0) throw callFailed('mounting mqueue');
+    if (sys.mount('mqueue', dir, 'mqueue', MS_NOSUID | MS_NODEV | MS_NOEXEC, null) !== 0)
+      throw callFailed('mounting mqueue');
     try {
       return queueFiles(dir);
     } finally {
@@ -208,15 +237,26 @@ function ipcHere(procRoot: string): IpcSeen {
 export async function readIpc(ns: NamespaceRecord, ctx: DetailsContext): Promise<IpcDetails> {
   const details: IpcDetails = { ...baseOf(ns, ctx), type: 'ipc' };
   const asRoot = ctx.threads !== null;
-  const got = await seenFromInside(ns, ctx, 'ipc', { read: () => ipcHere(ctx.proc.procRoot), via: '/proc/sysvipc and /dev/mqueue' });
+  const got = await seenFromInside(ns, ctx, 'ipc', {
+    read: () => ipcHere(ctx.proc.procRoot),
+    via: '/proc/sysvipc and /dev/mqueue',
+  });
   if ('error' in got) {
-    details.unavailable.push({ what: 'System V IPC objects and POSIX message queues', reason: got.error, needsRoot: got.needsRoot });
+    details.unavailable.push({
+      what: 'System V IPC objects and POSIX message queues',
+      reason: got.error,
+      needsRoot: got.needsRoot,
+    });
     return details;
   }
   const seen = got.value;
   details.via = asRoot ? `${got.via}; POSIX queues from an mqueue mounted inside` : got.via;
 
-  const part = <T>(what: string, read: Attempt<string>, parse: (text: string, users: Map<number, string>) => T): T | undefined => {
+  const part = <T>(
+    what: string,
+    read: Attempt<string>,
+    parse: (text: string, users: Map<number, string>) => T,
+  ): T | undefined => {
     try {
       if ('error' in read) throw new Error(read.error);
       return parse(read.value, ctx.users);
@@ -237,7 +277,12 @@ export async function readIpc(ns: NamespaceRecord, ctx: DetailsContext): Promise
     try {
       details.posixQueues = posixQueues(seen.queues.value, ctx.users);
       const unread = details.posixQueues.filter((q) => q.bytes === null).map((q) => q.name);
-      if (unread.length) details.unavailable.push({ what: `the bytes queued in ${unread.join(', ')}`, reason: unread.length === 1 ? 'its file is not readable by you' : 'their files are not readable by you', needsRoot: true });
+      if (unread.length)
+        details.unavailable.push({
+          what: `the bytes queued in ${unread.join(', ')}`,
+          reason: unread.length === 1 ? 'its file is not readable by you' : 'their files are not readable by you',
+          needsRoot: true,
+        });
     } catch (err) {
       details.unavailable.push({ what: 'POSIX message queues', reason: (err as Error).message, needsRoot: false });
     }

@@ -20,13 +20,23 @@ export async function readPid(ns: NamespaceRecord, ctx: DetailsContext): Promise
   const depth = chain ? chain - 1 : snapshot.capabilities.hierarchy ? depthOf(ns, ctx) : undefined;
   if (depth !== undefined) details.depth = depth;
   // The initial namespace's PID 1 is the machine's init, whether or not its links could be read.
-  const init = members.find((p) => p.nspid.at(-1) === 1) ?? (depth === 0 ? snapshot.processes.find((p) => p.pid === 1) : undefined);
+  const init =
+    members.find((p) => p.nspid.at(-1) === 1) ??
+    (depth === 0 ? snapshot.processes.find((p) => p.pid === 1) : undefined);
   details.init = init ? member(init) : null;
   if (hiddenWithoutRoot(ctx) > 0) {
     details.unavailable.push(
       init
-        ? { what: "other users' processes in it", reason: 'which PID namespace they are in cannot be read without root', needsRoot: true }
-        : { what: 'PID 1', reason: 'it may belong to another user, whose namespaces cannot be read without root', needsRoot: true },
+        ? {
+            what: "other users' processes in it",
+            reason: 'which PID namespace they are in cannot be read without root',
+            needsRoot: true,
+          }
+        : {
+            what: 'PID 1',
+            reason: 'it may belong to another user, whose namespaces cannot be read without root',
+            needsRoot: true,
+          },
     );
   }
   return details;

@@ -26,10 +26,14 @@ export interface Section {
   empty: string;
 }
 
-const text = (v: string | number | null | undefined): Cell => ({ text: v === null || v === undefined || v === '' ? '-' : String(v) });
+const text = (v: string | number | null | undefined): Cell => ({
+  text: v === null || v === undefined || v === '' ? '-' : String(v),
+});
 
 function fields(id: string, title: string, pairs: [string, Cell | string | number | null | undefined][]): Section {
-  const rows = pairs.filter(([, v]) => v !== undefined).map(([k, v]) => [{ text: k }, typeof v === 'object' && v !== null ? v : text(v)]);
+  const rows = pairs
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [{ text: k }, typeof v === 'object' && v !== null ? v : text(v)]);
   return { id, title, kind: 'fields', columns: ['', ''], rows, empty: 'nothing could be read' };
 }
 
@@ -54,7 +58,9 @@ function mapText(map: IdMapRange[] | undefined): string | undefined {
   if (!map) return undefined;
   if (!map.length) return 'none (unmapped)';
   const range = (from: number, count: number) => (count === 1 ? String(from) : `${from}–${from + count - 1}`);
-  return map.map((r) => `${range(r.inside, r.count)} → ${range(r.outside, r.count)}${r.count === 1 ? ' (one ID)' : ''}`).join(', ');
+  return map
+    .map((r) => `${range(r.inside, r.count)} → ${range(r.outside, r.count)}${r.count === 1 ? ' (one ID)' : ''}`)
+    .join(', ');
 }
 
 function offsetText(o: ClockOffset | undefined): string | undefined {
@@ -78,7 +84,12 @@ function capsText(names: string[], initial: boolean): string {
 /** Whether it is the initial user namespace: depth 0, or, where the kernel gave no depth, the map of every ID to itself that only it has. */
 function initialUserNamespace(d: Pick<UserDetails, 'depth' | 'uidMap'>): boolean {
   if (d.depth !== undefined) return d.depth === 0;
-  return d.uidMap?.length === 1 && d.uidMap[0]!.inside === 0 && d.uidMap[0]!.outside === 0 && d.uidMap[0]!.count === 4294967295;
+  return (
+    d.uidMap?.length === 1 &&
+    d.uidMap[0]!.inside === 0 &&
+    d.uidMap[0]!.outside === 0 &&
+    d.uidMap[0]!.count === 4294967295
+  );
 }
 
 /** What is inside, then the namespaces it is related to. */
@@ -103,13 +114,18 @@ function refCell(type: 'user' | 'pid', ref: NamespaceRef): Cell {
 function relatedSection(d: NamespaceDetails): Section {
   const initial = (d.type === 'pid' || d.type === 'user') && d.depth === 0;
   const parent = (type: 'user' | 'pid'): Cell =>
-    d.parentNs ? refCell(type, d.parentNs) : text(initial ? `none (the initial ${type === 'pid' ? 'PID' : 'user'} namespace)` : 'not visible');
+    d.parentNs
+      ? refCell(type, d.parentNs)
+      : text(initial ? `none (the initial ${type === 'pid' ? 'PID' : 'user'} namespace)` : 'not visible');
   const owner = d.ownerNs ? refCell('user', d.ownerNs) : text('not visible');
   const rows: [string, Cell][] =
     d.type === 'user'
       ? [['Parent user namespace', parent('user')]]
       : d.type === 'pid'
-        ? [['Parent PID namespace', parent('pid')], ['Owner user namespace', owner]]
+        ? [
+            ['Parent PID namespace', parent('pid')],
+            ['Owner user namespace', owner],
+          ]
         : [['Owner user namespace', owner]];
   return fields('related', 'Related namespaces', rows);
 }
@@ -124,7 +140,14 @@ function contentSections(d: NamespaceDetails): Section[] {
             'net-interfaces',
             'Interfaces',
             ['Name', 'State', 'MTU', 'MAC', 'Addresses', 'Link'],
-            d.interfaces.map((i) => [text(i.name), text(i.state), text(i.mtu), text(i.mac), text(i.addresses.map((a) => `${a.address}/${a.prefixlen}`).join(', ')), interfaceNotes(i)]),
+            d.interfaces.map((i) => [
+              text(i.name),
+              text(i.state),
+              text(i.mtu),
+              text(i.mac),
+              text(i.addresses.map((a) => `${a.address}/${a.prefixlen}`).join(', ')),
+              interfaceNotes(i),
+            ]),
             'no interfaces',
           ),
         );
@@ -135,7 +158,15 @@ function contentSections(d: NamespaceDetails): Section[] {
             'net-routes',
             'Routes',
             ['Destination', 'Gateway', 'Device', 'Protocol', 'Scope', 'Source', 'Metric'],
-            d.routes.map((r) => [text(r.dst), text(r.gateway), text(r.dev), text(r.protocol), text(r.scope), text(r.prefsrc), text(r.metric)]),
+            d.routes.map((r) => [
+              text(r.dst),
+              text(r.gateway),
+              text(r.dev),
+              text(r.protocol),
+              text(r.scope),
+              text(r.prefsrc),
+              text(r.metric),
+            ]),
             'no routes',
           ),
         );
@@ -159,25 +190,72 @@ function contentSections(d: NamespaceDetails): Section[] {
       return out;
     }
     case 'uts':
-      return [fields('uts', 'Names', [['Hostname', d.hostname], ['Domain name', d.domainname]])];
+      return [
+        fields('uts', 'Names', [
+          ['Hostname', d.hostname],
+          ['Domain name', d.domainname],
+        ]),
+      ];
     case 'ipc': {
       const out: Section[] = [];
       const owner = (o: { ownerUid: number; owner: string | null }) => text(o.owner ?? o.ownerUid);
       if (d.messageQueues) {
         out.push(
-          table('ipc-msg', 'System V message queues', ['Key', 'ID', 'Owner', 'Perms', 'Messages', 'Bytes'], d.messageQueues.map((q) => [text(q.key), text(q.id), owner(q), text(q.perms), text(q.messages), text(q.bytes)]), 'none'),
+          table(
+            'ipc-msg',
+            'System V message queues',
+            ['Key', 'ID', 'Owner', 'Perms', 'Messages', 'Bytes'],
+            d.messageQueues.map((q) => [
+              text(q.key),
+              text(q.id),
+              owner(q),
+              text(q.perms),
+              text(q.messages),
+              text(q.bytes),
+            ]),
+            'none',
+          ),
         );
       }
       if (d.semaphores) {
-        out.push(table('ipc-sem', 'System V semaphore sets', ['Key', 'ID', 'Owner', 'Perms', 'Semaphores'], d.semaphores.map((s) => [text(s.key), text(s.id), owner(s), text(s.perms), text(s.nsems)]), 'none'));
+        out.push(
+          table(
+            'ipc-sem',
+            'System V semaphore sets',
+            ['Key', 'ID', 'Owner', 'Perms', 'Semaphores'],
+            d.semaphores.map((s) => [text(s.key), text(s.id), owner(s), text(s.perms), text(s.nsems)]),
+            'none',
+          ),
+        );
       }
       if (d.sharedMemory) {
         out.push(
-          table('ipc-shm', 'System V shared memory', ['Key', 'ID', 'Owner', 'Perms', 'Bytes', 'Attached'], d.sharedMemory.map((m) => [text(m.key), text(m.id), owner(m), text(m.perms), text(m.bytes), text(m.attached)]), 'none'),
+          table(
+            'ipc-shm',
+            'System V shared memory',
+            ['Key', 'ID', 'Owner', 'Perms', 'Bytes', 'Attached'],
+            d.sharedMemory.map((m) => [
+              text(m.key),
+              text(m.id),
+              owner(m),
+              text(m.perms),
+              text(m.bytes),
+              text(m.attached),
+            ]),
+            'none',
+          ),
         );
       }
       if (d.posixQueues) {
-        out.push(table('ipc-mq', 'POSIX message queues', ['Name', 'Owner', 'Perms', 'Bytes queued'], d.posixQueues.map((q) => [text(q.name), owner(q), text(q.perms), text(q.bytes)]), 'none'));
+        out.push(
+          table(
+            'ipc-mq',
+            'POSIX message queues',
+            ['Name', 'Owner', 'Perms', 'Bytes queued'],
+            d.posixQueues.map((q) => [text(q.name), owner(q), text(q.perms), text(q.bytes)]),
+            'none',
+          ),
+        );
       }
       return out;
     }
@@ -199,7 +277,14 @@ function contentSections(d: NamespaceDetails): Section[] {
             'Capabilities of its processes',
             ['Processes', 'Effective', 'Permitted', 'Bounding'],
             d.capabilities.map((c) => [
-              text(c.processes.length > 3 ? `${plural(c.processes.length, 'process', 'processes')}: ${c.processes.slice(0, 3).map((p) => p.pid).join(', ')}, …` : c.processes.map((p) => `${p.command.split(' ')[0]} (${p.pid})`).join(', ')),
+              text(
+                c.processes.length > 3
+                  ? `${plural(c.processes.length, 'process', 'processes')}: ${c.processes
+                      .slice(0, 3)
+                      .map((p) => p.pid)
+                      .join(', ')}, …`
+                  : c.processes.map((p) => `${p.command.split(' ')[0]} (${p.pid})`).join(', '),
+              ),
               text(capsText(c.effective, initial)),
               text(capsText(c.permitted, initial)),
               text(capsText(c.bounding, initial)),
@@ -213,24 +298,52 @@ function contentSections(d: NamespaceDetails): Section[] {
     case 'pid': {
       const out: Section[] = [
         fields('pid', 'PID namespace', [
-          ['PID 1', d.init === undefined ? undefined : d.init === null ? 'none (it has exited, or none was started)' : `${d.init.command} (PID ${d.init.pid} outside)`],
+          [
+            'PID 1',
+            d.init === undefined
+              ? undefined
+              : d.init === null
+                ? 'none (it has exited, or none was started)'
+                : `${d.init.command} (PID ${d.init.pid} outside)`,
+          ],
           ['Depth', d.depth === undefined ? undefined : d.depth === 0 ? '0 (the initial PID namespace)' : d.depth],
         ]),
       ];
       if (d.members) {
-        out.push(table('pid-members', 'Processes', ['PID', 'PIDs from the outermost in', 'Command'], d.members.map((m) => [text(m.pid), text(m.chain.join(' → ')), text(m.command)]), 'no process is in it'));
+        out.push(
+          table(
+            'pid-members',
+            'Processes',
+            ['PID', 'PIDs from the outermost in', 'Command'],
+            d.members.map((m) => [text(m.pid), text(m.chain.join(' → ')), text(m.command)]),
+            'no process is in it',
+          ),
+        );
       }
       return out;
     }
     case 'cgroup': {
       const out: Section[] = [fields('cgroup', 'Cgroup namespace', [['Root (host path)', d.root]])];
       if (d.members) {
-        out.push(table('cgroup-members', 'Processes', ['PID', 'Inside', 'On the host', 'Command'], d.members.map((m) => [text(m.pid), text(m.insidePath), text(m.hostPath), text(m.command)]), 'no process is in it'));
+        out.push(
+          table(
+            'cgroup-members',
+            'Processes',
+            ['PID', 'Inside', 'On the host', 'Command'],
+            d.members.map((m) => [text(m.pid), text(m.insidePath), text(m.hostPath), text(m.command)]),
+            'no process is in it',
+          ),
+        );
       }
       return out;
     }
     case 'time':
-      return [fields('time', 'Clock offsets', [['Monotonic', offsetText(d.monotonic)], ['Boot time', offsetText(d.boottime)]])];
+      return [
+        fields('time', 'Clock offsets', [
+          ['Monotonic', offsetText(d.monotonic)],
+          ['Boot time', offsetText(d.boottime)],
+        ]),
+      ];
     case 'mnt':
       return [fields('mnt', 'Mount namespace', [['Mounts', d.mounts]])];
   }

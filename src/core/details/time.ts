@@ -10,7 +10,12 @@ import { baseOf, DetailsContext, fromFirstProcess } from './context';
 import { ClockOffset, TimeDetails } from './types';
 
 /** The clocks of /proc/PID/timens_offsets, by name or by clock id as written there. */
-const CLOCKS: Record<string, 'monotonic' | 'boottime'> = { monotonic: 'monotonic', '1': 'monotonic', boottime: 'boottime', '7': 'boottime' };
+const CLOCKS: Record<string, 'monotonic' | 'boottime'> = {
+  monotonic: 'monotonic',
+  '1': 'monotonic',
+  boottime: 'boottime',
+  '7': 'boottime',
+};
 
 /** "monotonic 3600 0" / "boottime 7200 0": seconds and nanoseconds per clock. */
 export function parseTimensOffsets(text: string): { monotonic: ClockOffset; boottime: ClockOffset } {
@@ -19,10 +24,12 @@ export function parseTimensOffsets(text: string): { monotonic: ClockOffset; boot
     if (!line.trim()) continue;
     const f = line.trim().split(/\s+/);
     const clock = CLOCKS[f[0]!];
-    if (f.length !== 3 || !clock || !/^-?\d+$/.test(f[1]!) || !/^\d+$/.test(f[2]!)) throw new Error(`unexpected timens_offsets line '${line.trim().slice(0, 80)}'`);
+    if (f.length !== 3 || !clock || !/^-?\d+$/.test(f[1]!) || !/^\d+$/.test(f[2]!))
+      throw new Error(`unexpected timens_offsets line '${line.trim().slice(0, 80)}'`);
     const seconds = Number(f[1]);
     const nanoseconds = Number(f[2]);
-    if (!Number.isSafeInteger(seconds) || nanoseconds > 999_999_999) throw new Error(`timens_offsets: offset out of range in '${line.trim()}'`);
+    if (!Number.isSafeInteger(seconds) || nanoseconds > 999_999_999)
+      throw new Error(`timens_offsets: offset out of range in '${line.trim()}'`);
     if (out[clock]) throw new Error(`timens_offsets names ${clock} twice`);
     out[clock] = { seconds, nanoseconds };
   }
@@ -33,7 +40,9 @@ export function parseTimensOffsets(text: string): { monotonic: ClockOffset; boot
 export async function readTime(ns: NamespaceRecord, ctx: DetailsContext): Promise<TimeDetails> {
   const details: TimeDetails = { ...baseOf(ns, ctx), type: 'time' };
   const what = 'the monotonic and boottime offsets';
-  const from = ctx.snapshot.processes.filter((p) => !p.hidden && (p.forChildren?.time ?? p.ns.time) === ns.ns).map((p) => p.pid);
+  const from = ctx.snapshot.processes
+    .filter((p) => !p.hidden && (p.forChildren?.time ?? p.ns.time) === ns.ns)
+    .map((p) => p.pid);
   const got = fromFirstProcess(from, (pid) => ctx.proc.pidFile(pid, 'timens_offsets'));
   if ('value' in got) {
     const file = `/proc/${got.pid}/timens_offsets`;

@@ -210,7 +210,8 @@ export interface MntDetails extends DetailsBase {
   mounts?: number;
 }
 
-export type NamespaceDetails = NetDetails | UtsDetails | IpcDetails | UserDetails | PidDetails | CgroupDetails | TimeDetails | MntDetails;
+export type NamespaceDetails =
+  NetDetails | UtsDetails | IpcDetails | UserDetails | PidDetails | CgroupDetails | TimeDetails | MntDetails;
 
 /** Every type has details; the map keeps the union and NsType in step. */
 export type DetailsOf<T extends NsType> = Extract<NamespaceDetails, { type: T }>;

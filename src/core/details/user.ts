@@ -5,7 +5,15 @@
  */
 import { NamespaceRecord } from '../model/snapshot';
 import { capabilityNames, statusMasks } from './capabilities';
-import { baseOf, commands, DetailsContext, depthOf, fromFirstProcess, hiddenWithoutRoot, visibleMembers } from './context';
+import {
+  baseOf,
+  commands,
+  DetailsContext,
+  depthOf,
+  fromFirstProcess,
+  hiddenWithoutRoot,
+  visibleMembers,
+} from './context';
 import { CapabilitySet, IdMapRange, UserDetails } from './types';
 
 /** An uid_map / gid_map: "inside outside count" per line. */
@@ -33,7 +41,11 @@ export async function readUser(ns: NamespaceRecord, ctx: DetailsContext): Promis
     details.ownerUid = ns.ownerUid;
     details.owner = ctx.users.get(ns.ownerUid) ?? null;
   } else {
-    details.unavailable.push({ what: 'owner', reason: snapshot.capabilities.hierarchyError ?? 'the kernel did not say', needsRoot: false });
+    details.unavailable.push({
+      what: 'owner',
+      reason: snapshot.capabilities.hierarchyError ?? 'the kernel did not say',
+      needsRoot: false,
+    });
   }
   if (snapshot.capabilities.hierarchy) details.depth = depthOf(ns, ctx);
 
@@ -47,7 +59,10 @@ export async function readUser(ns: NamespaceRecord, ctx: DetailsContext): Promis
     Object.assign(details, maps.value);
     details.via = `/proc/${maps.pid}`;
   } else {
-    const reason = maps.error === null ? 'no process is in it to read them from' : `every member process exited, or could not be read (${maps.error})`;
+    const reason =
+      maps.error === null
+        ? 'no process is in it to read them from'
+        : `every member process exited, or could not be read (${maps.error})`;
     details.unavailable.push({ what: 'ID maps and setgroups', reason, needsRoot: false });
   }
 
@@ -63,12 +78,25 @@ export async function readUser(ns: NamespaceRecord, ctx: DetailsContext): Promis
     }
     const key = `${masks.effective}|${masks.permitted}|${masks.bounding}`;
     let set = sets.get(key);
-    if (!set) sets.set(key, (set = { effective: capabilityNames(masks.effective), permitted: capabilityNames(masks.permitted), bounding: capabilityNames(masks.bounding), processes: [] }));
+    if (!set)
+      sets.set(
+        key,
+        (set = {
+          effective: capabilityNames(masks.effective),
+          permitted: capabilityNames(masks.permitted),
+          bounding: capabilityNames(masks.bounding),
+          processes: [],
+        }),
+      );
     set.processes.push({ pid, command: command.get(pid) ?? '' });
   }
   details.capabilities = [...sets.values()].sort((a, b) => b.processes.length - a.processes.length);
   if (hiddenWithoutRoot(ctx) > 0) {
-    details.unavailable.push({ what: "other users' processes in it", reason: 'which user namespace they are in cannot be read without root', needsRoot: true });
+    details.unavailable.push({
+      what: "other users' processes in it",
+      reason: 'which user namespace they are in cannot be read without root',
+      needsRoot: true,
+    });
   }
   return details;
 }

@@ -21,7 +21,10 @@ export function utsNames(procRoot = '/proc'): UtsNames {
 
 export async function readUts(ns: NamespaceRecord, ctx: DetailsContext): Promise<UtsDetails> {
   const details: UtsDetails = { ...baseOf(ns, ctx), type: 'uts' };
-  const got = await seenFromInside(ns, ctx, 'uts', { read: () => utsNames(ctx.proc.procRoot), via: '/proc/sys/kernel' });
+  const got = await seenFromInside(ns, ctx, 'uts', {
+    read: () => utsNames(ctx.proc.procRoot),
+    via: '/proc/sys/kernel',
+  });
   if ('error' in got) {
     details.unavailable.push({ what: 'hostname and domain name', reason: got.error, needsRoot: got.needsRoot });
     return details;

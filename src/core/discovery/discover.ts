@@ -80,7 +80,8 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
 
   const labeler = new Labeler(proc, byPid, hostInodes(proc, byPid, users));
   const namespaces: NamespaceRecord[] = [];
-  for (const [ino, e] of entries) namespaces.push(namespaceRecord(ino, e, byPid.get(e.members[0]), relations.get(ino), labeler));
+  for (const [ino, e] of entries)
+    namespaces.push(namespaceRecord(ino, e, byPid.get(e.members[0]), relations.get(ino), labeler));
   for (const [ino, rel] of relations) if (!entries.has(ino)) namespaces.push(ghostRecord(ino, rel));
   namespaces.sort((a, b) => a.ns - b.ns);
   tellApart(namespaces);
@@ -126,7 +127,8 @@ function collectHolders(proc: ProcSource, processes: ProcessRecord[], fds: NsFd[
       }
     }
   }
-  for (const h of fds) entry(h.ino, h.type).holders.push({ kind: 'fd', pid: h.pid, fd: h.fd, path: proc.fdPath(h.pid, h.fd) });
+  for (const h of fds)
+    entry(h.ino, h.type).holders.push({ kind: 'fd', pid: h.pid, fd: h.fd, path: proc.fdPath(h.pid, h.fd) });
   addBindMounts(proc, entries, entry);
   return entries;
 }
@@ -138,7 +140,12 @@ function collectHolders(proc: ProcSource, processes: ProcessRecord[], fds: NsFd[
  * place; a namespace left with nothing that holds it is dropped too (it is gone). Returns
  * the PIDs that were dropped.
  */
-function completeFaces(proc: ProcSource, entries: Map<number, NsEntry>, byPid: Map<number, ProcessRecord>, users: Map<number, string>): Set<number> {
+function completeFaces(
+  proc: ProcSource,
+  entries: Map<number, NsEntry>,
+  byPid: Map<number, ProcessRecord>,
+  users: Map<number, string>,
+): Set<number> {
   const gone = new Set<number>();
   // A bind mount outlives the process it was seen through: only the others go with their process.
   const alive = (h: Holder) => h.kind === 'bindmount' || !gone.has(h.pid);
@@ -168,7 +175,8 @@ function probeHierarchy(
 ): { capabilities: ScanCapabilities; relations: Map<number, NsRelations> } {
   const relations = new Map<number, NsRelations>();
   const probe = choice === undefined ? kernelProbe() : choice;
-  if (probe === null) return { capabilities: { hierarchy: false, hierarchyError: 'hierarchy lookup was turned off' }, relations };
+  if (probe === null)
+    return { capabilities: { hierarchy: false, hierarchyError: 'hierarchy lookup was turned off' }, relations };
   if ('error' in probe) return { capabilities: { hierarchy: false, hierarchyError: probe.error }, relations };
   for (const [ino, e] of entries) {
     // A holder may have gone since the scan: try the next few.
@@ -234,7 +242,11 @@ function ghostRecord(ino: number, rel: NsRelations): NamespaceRecord {
 }
 
 /** Reads one mountinfo per mount namespace and records the nsfs bind mounts in it. */
-function addBindMounts(proc: ProcSource, entries: Map<number, NsEntry>, entry: (ino: number, type: NsType) => NsEntry): void {
+function addBindMounts(
+  proc: ProcSource,
+  entries: Map<number, NsEntry>,
+  entry: (ino: number, type: NsType) => NsEntry,
+): void {
   const mountNamespaces = [...entries].filter(([, e]) => e.type === 'mnt' && e.members.length);
   for (const [mntns, e] of mountNamespaces) {
     for (const reader of e.members) {
@@ -246,7 +258,8 @@ function addBindMounts(proc: ProcSource, entries: Map<number, NsEntry>, entry: (
       }
       for (const m of nsfsMounts(text)) {
         const ns = parseNsLink(m.root);
-        if (ns && isNsType(ns.type)) entry(ns.ino, ns.type).holders.push({ kind: 'bindmount', pid: reader, path: m.target, mntns });
+        if (ns && isNsType(ns.type))
+          entry(ns.ino, ns.type).holders.push({ kind: 'bindmount', pid: reader, path: m.target, mntns });
       }
       break;
     }

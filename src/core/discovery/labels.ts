@@ -24,7 +24,8 @@ const NETNS_DIRS = ['/run/netns/', '/var/run/netns/'];
 /** The `ip netns` name of a bind-mount path, or null. */
 export function netnsName(path: string): string | null {
   for (const dir of NETNS_DIRS) {
-    if (path.startsWith(dir) && !path.slice(dir.length).includes('/') && path.length > dir.length) return path.slice(dir.length);
+    if (path.startsWith(dir) && !path.slice(dir.length).includes('/') && path.length > dir.length)
+      return path.slice(dir.length);
   }
   return null;
 }

@@ -37,7 +37,8 @@ function firstOperand(args: readonly string[], syntax: OptionSyntax): number {
 }
 
 /** ARGS without their first N words; null when nothing is left. */
-const after = (args: readonly string[] | null, n: number): string[] | null => (args && args.length > n ? args.slice(n) : null);
+const after = (args: readonly string[] | null, n: number): string[] | null =>
+  args && args.length > n ? args.slice(n) : null;
 
 /** ARGS from the first operand on; null when there is none (the launcher runs a shell, or nothing). */
 function commandAfterOptions(args: readonly string[], syntax: OptionSyntax = {}): string[] | null {
@@ -58,9 +59,54 @@ const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 // ─── shell scripts (`sh -c SCRIPT`) ────────────────────────────────────────────────────
 
 /** Builtins and commands that only set things up before the real one. */
-const SETUP = new Set(['cd', 'echo', 'printf', 'read', 'set', 'export', 'trap', 'ulimit', 'umask', ':', 'true', 'false', 'shift', 'wait', 'test', '[', 'hostname', 'mount', 'umount', 'ip', 'ipcmk']);
+const SETUP = new Set([
+  'cd',
+  'echo',
+  'printf',
+  'read',
+  'set',
+  'export',
+  'trap',
+  'ulimit',
+  'umask',
+  ':',
+  'true',
+  'false',
+  'shift',
+  'wait',
+  'test',
+  '[',
+  'hostname',
+  'mount',
+  'umount',
+  'ip',
+  'ipcmk',
+]);
 /** Words that start a compound command: what runs inside cannot be told from the first words. */
-const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'while', 'until', 'for', 'do', 'done', 'case', 'esac', 'function', '{', '}', '(', ')', '!', '[[', 'select', 'time', 'coproc']);
+const KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'while',
+  'until',
+  'for',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'function',
+  '{',
+  '}',
+  '(',
+  ')',
+  '!',
+  '[[',
+  'select',
+  'time',
+  'coproc',
+]);
 
 /**
  * The simple commands of a shell script, as words with quotes removed; operators (`;`,
@@ -92,7 +138,8 @@ export function scriptCommands(script: string): string[][] {
       i = end;
     } else if (c === '"') {
       let text = '';
-      for (i++; i < script.length && script[i] !== '"'; i++) text += script[i] === '\\' && i + 1 < script.length ? script[++i] : script[i];
+      for (i++; i < script.length && script[i] !== '"'; i++)
+        text += script[i] === '\\' && i + 1 < script.length ? script[++i] : script[i];
       word = (word ?? '') + text;
     } else if (c === '\\' && i + 1 < script.length) {
       if (script[i + 1] !== '\n') word = (word ?? '') + script[i + 1];
@@ -133,7 +180,8 @@ function scriptProgram(script: string, positional: readonly string[]): string[] 
     if (first === undefined) return null;
     if (first === '$@' || first === '$*') return positional.length ? [...positional, ...words.slice(1)] : null;
     const n = /^\$\{?([1-9])\}?$/.exec(first);
-    if (n) return positional[Number(n[1]) - 1] !== undefined ? [positional[Number(n[1]) - 1]!, ...words.slice(1)] : null;
+    if (n)
+      return positional[Number(n[1]) - 1] !== undefined ? [positional[Number(n[1]) - 1]!, ...words.slice(1)] : null;
     return /[$`]/.test(first) ? null : words;
   };
   // The program a script `exec`s replaces the shell: that is what keeps running.
@@ -180,34 +228,74 @@ function shellCommand(args: readonly string[]): string[] | null {
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'mksh', 'yash']);
 
 /** Each launcher's arguments (argv without argv[0]) → the argv it runs, or null. */
-const LAUNCHERS: ReadonlyMap<string, (args: readonly string[]) => string[] | null> = new Map(Object.entries({
-  unshare: (args) =>
-    commandAfterOptions(args, {
-      short: 'RwSGl',
-      long: ['propagation', 'setgroups', 'root', 'wd', 'setuid', 'setgid', 'monotonic', 'boottime', 'map-user', 'map-group', 'map-users', 'map-groups', 'load-interp'],
-    }),
-  nsenter: (args) => commandAfterOptions(args, { short: 'tSG', long: ['target', 'setuid', 'setgid', 'wdns', 'env'] }),
-  setsid: (args) => commandAfterOptions(args),
-  nohup: (args) => commandAfterOptions(args),
-  sudo: (args) => withoutAssignments(commandAfterOptions(args, { short: 'ugCDhprtTUR', long: ['user', 'group', 'close-from', 'chdir', 'host', 'prompt', 'role', 'type', 'command-timeout', 'other-user', 'chroot'] })),
-  doas: (args) => commandAfterOptions(args, { short: 'uC' }),
-  runuser: (args) => (args.includes('-u') || args.includes('--user') ? commandAfterOptions(args, { short: 'ugGw', long: ['user', 'group', 'supp-group', 'whitelist-environment', 'session-command', 'shell'] }) : null),
-  env: envCommand,
-  timeout: (args) => after(commandAfterOptions(args, { short: 'ks', long: ['kill-after', 'signal'] }), 1),
-  chroot: (args) => after(commandAfterOptions(args, { long: ['userspec', 'groups'] }), 1),
-  nice: (args) => commandAfterOptions(args, { short: 'n', long: ['adjustment'] }),
-  ionice: (args) => commandAfterOptions(args, { short: 'cnp', long: ['class', 'classdata', 'pid', 'pgid', 'uid'] }),
-  stdbuf: (args) => commandAfterOptions(args, { short: 'ioe', long: ['input', 'output', 'error'] }),
-  taskset: (args) => after(commandAfterOptions(args), 1),
-  busybox: (args) => after(args, 0),
-  ip: (args) => {
-    const at = args.indexOf('netns');
-    if (at < 0 || args[at + 1] !== 'exec') return null;
-    const all = args.slice(0, at).some((a) => a === '-all' || a === '-a');
-    const rest = args.slice(at + (all ? 2 : 3));
-    return rest.length ? rest : null;
-  },
-}));
+const LAUNCHERS: ReadonlyMap<string, (args: readonly string[]) => string[] | null> = new Map(
+  Object.entries({
+    unshare: (args) =>
+      commandAfterOptions(args, {
+        short: 'RwSGl',
+        long: [
+          'propagation',
+          'setgroups',
+          'root',
+          'wd',
+          'setuid',
+          'setgid',
+          'monotonic',
+          'boottime',
+          'map-user',
+          'map-group',
+          'map-users',
+          'map-groups',
+          'load-interp',
+        ],
+      }),
+    nsenter: (args) => commandAfterOptions(args, { short: 'tSG', long: ['target', 'setuid', 'setgid', 'wdns', 'env'] }),
+    setsid: (args) => commandAfterOptions(args),
+    nohup: (args) => commandAfterOptions(args),
+    sudo: (args) =>
+      withoutAssignments(
+        commandAfterOptions(args, {
+          short: 'ugCDhprtTUR',
+          long: [
+            'user',
+            'group',
+            'close-from',
+            'chdir',
+            'host',
+            'prompt',
+            'role',
+            'type',
+            'command-timeout',
+            'other-user',
+            'chroot',
+          ],
+        }),
+      ),
+    doas: (args) => commandAfterOptions(args, { short: 'uC' }),
+    runuser: (args) =>
+      args.includes('-u') || args.includes('--user')
+        ? commandAfterOptions(args, {
+            short: 'ugGw',
+            long: ['user', 'group', 'supp-group', 'whitelist-environment', 'session-command', 'shell'],
+          })
+        : null,
+    env: envCommand,
+    timeout: (args) => after(commandAfterOptions(args, { short: 'ks', long: ['kill-after', 'signal'] }), 1),
+    chroot: (args) => after(commandAfterOptions(args, { long: ['userspec', 'groups'] }), 1),
+    nice: (args) => commandAfterOptions(args, { short: 'n', long: ['adjustment'] }),
+    ionice: (args) => commandAfterOptions(args, { short: 'cnp', long: ['class', 'classdata', 'pid', 'pgid', 'uid'] }),
+    stdbuf: (args) => commandAfterOptions(args, { short: 'ioe', long: ['input', 'output', 'error'] }),
+    taskset: (args) => after(commandAfterOptions(args), 1),
+    busybox: (args) => after(args, 0),
+    ip: (args) => {
+      const at = args.indexOf('netns');
+      if (at < 0 || args[at + 1] !== 'exec') return null;
+      const all = args.slice(0, at).some((a) => a === '-all' || a === '-a');
+      const rest = args.slice(at + (all ? 2 : 3));
+      return rest.length ? rest : null;
+    },
+  }),
+);
 
 /**
  * What `env` runs, after its options and NAME=value words; `-S STRING` (a shebang's way
@@ -218,8 +306,15 @@ function envCommand(args: readonly string[]): string[] | null {
   for (let i = 0; i < end; i++) {
     const a = args[i]!;
     const separate = a === '-S' || a === '--split-string';
-    const words = separate ? (args[i + 1] ?? '') : a.startsWith('--split-string=') ? a.slice('--split-string='.length) : /^-S./.test(a) ? a.slice(2) : null;
-    if (words !== null) return withoutAssignments([...words.split(/\s+/).filter(Boolean), ...args.slice(i + (separate ? 2 : 1))]);
+    const words = separate
+      ? (args[i + 1] ?? '')
+      : a.startsWith('--split-string=')
+        ? a.slice('--split-string='.length)
+        : /^-S./.test(a)
+          ? a.slice(2)
+          : null;
+    if (words !== null)
+      return withoutAssignments([...words.split(/\s+/).filter(Boolean), ...args.slice(i + (separate ? 2 : 1))]);
   }
   return withoutAssignments(after(args, end));
 }
@@ -262,7 +357,11 @@ export function launchedProgram(argv: readonly string[]): string | null {
   let found: string | null = null;
   for (let depth = 0; depth < MAX_DEPTH && current.length && isLauncher(current); depth++) {
     const name = programName(current[0]!);
-    const next = isNsx(current) ? nsxCommand(current) : SHELLS.has(name) ? shellCommand(current.slice(1)) : LAUNCHERS.get(name)!(current.slice(1));
+    const next = isNsx(current)
+      ? nsxCommand(current)
+      : SHELLS.has(name)
+        ? shellCommand(current.slice(1))
+        : LAUNCHERS.get(name)!(current.slice(1));
     if (!next?.length || !next[0]) return found;
     current = next;
     found = programName(current[0]!) || null;

@@ -30,7 +30,16 @@ export function scanProcess(
   } catch (err) {
     return reasonOf(err);
   }
-  const rec: ProcessRecord = { pid, ppid: 0, uid: owner.uid, user: users.get(owner.uid) ?? null, name: '', nspid: [pid], command: '', ns: {} };
+  const rec: ProcessRecord = {
+    pid,
+    ppid: 0,
+    uid: owner.uid,
+    user: users.get(owner.uid) ?? null,
+    name: '',
+    nspid: [pid],
+    command: '',
+    ns: {},
+  };
   if (viewerUid !== 0 && owner.uid !== viewerUid) rec.hidden = 'EACCES';
   if ((detail === 'full' || rec.hidden) && !complete(proc, rec, users)) return 'vanished';
   if (rec.hidden) return rec;

@@ -169,7 +169,10 @@ export class ProcSource {
 
   /** A thread can be in a mount namespace of its own, so TID may be given. */
   mountinfo(pid: number, tid?: number): string {
-    return fs.readFileSync(tid === undefined ? `${this.pidDir(pid)}/mountinfo` : `${this.pidDir(pid)}/task/${tid}/mountinfo`, 'utf8');
+    return fs.readFileSync(
+      tid === undefined ? `${this.pidDir(pid)}/mountinfo` : `${this.pidDir(pid)}/task/${tid}/mountinfo`,
+      'utf8',
+    );
   }
 
   /** The id of the first mount PID sees: a mount is in one namespace only, so it names the namespace. */
@@ -188,7 +191,8 @@ export class ProcSource {
   nsInode(pid: number, link: NsType | 'pid_for_children' | 'time_for_children', tid?: number): number {
     const target = fs.readlinkSync(this.nsPath(pid, link, tid));
     const ino = nsLinkInode(target);
-    if (!Number.isSafeInteger(ino)) throw Object.assign(new Error(`unexpected namespace link ${target}`), { code: 'EINVAL' });
+    if (!Number.isSafeInteger(ino))
+      throw Object.assign(new Error(`unexpected namespace link ${target}`), { code: 'EINVAL' });
     return ino;
   }
 
@@ -200,7 +204,11 @@ export class ProcSource {
   /** The children of a process's main thread; empty without CONFIG_PROC_CHILDREN. */
   children(pid: number): number[] {
     try {
-      return readSmall(`${this.pidDir(pid)}/task/${pid}/children`).trim().split(' ').filter(Boolean).map(Number);
+      return readSmall(`${this.pidDir(pid)}/task/${pid}/children`)
+        .trim()
+        .split(' ')
+        .filter(Boolean)
+        .map(Number);
     } catch {
       return [];
     }

@@ -40,7 +40,9 @@ export function libc(): Syscalls {
   loaded = {
     setns: lib.func('int setns(int fd, int nstype)'),
     unshare: lib.func('int unshare(int flags)'),
-    mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
+    mount: lib.func(
+      'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+    ),
     umount2: lib.func('int umount2(const char *target, int flags)'),
     errno: () => koffi.errno(),
     socket: lib.func('int socket(int domain, int type, int protocol)'),

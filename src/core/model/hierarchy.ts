@@ -15,7 +15,11 @@ export interface TreeNode<T> {
  * Builds a forest from `parentOf`. An item whose parent is absent is a root; a cycle
  * (impossible from the kernel, possible from a hand-edited snapshot) is cut where it was entered.
  */
-export function forest<T>(items: readonly T[], keyOf: (item: T) => number, parentOf: (item: T) => number | null): TreeNode<T>[] {
+export function forest<T>(
+  items: readonly T[],
+  keyOf: (item: T) => number,
+  parentOf: (item: T) => number | null,
+): TreeNode<T>[] {
   const keys = new Set(items.map(keyOf));
   const childrenOf = new Map<number, T[]>();
   const rootItems: T[] = [];
@@ -53,13 +57,21 @@ export function forest<T>(items: readonly T[], keyOf: (item: T) => number, paren
 
 /** Every namespace under the user namespace that owns it; user namespaces nest by owner. */
 export function ownerForest(namespaces: readonly NamespaceRecord[]): TreeNode<NamespaceRecord>[] {
-  return forest(namespaces, (n) => n.ns, (n) => n.ons);
+  return forest(
+    namespaces,
+    (n) => n.ns,
+    (n) => n.ons,
+  );
 }
 
 /** PID and user namespaces under their parents; the other types have no parent. */
 export function parentForest(namespaces: readonly NamespaceRecord[]): TreeNode<NamespaceRecord>[] {
   const hierarchical = namespaces.filter((n) => n.type === 'pid' || n.type === 'user');
-  return forest(hierarchical, (n) => n.ns, (n) => n.pns);
+  return forest(
+    hierarchical,
+    (n) => n.ns,
+    (n) => n.pns,
+  );
 }
 
 /**
@@ -67,14 +79,21 @@ export function parentForest(namespaces: readonly NamespaceRecord[]): TreeNode<N
  * initial one. The kernel nests at most 32 deep, so a longer chain is a cycle in a
  * hand-made snapshot, cut at 64.
  */
-export function nestingDepth(ns: Pick<NamespaceRecord, 'pns'>, lookup: (ino: number) => Pick<NamespaceRecord, 'pns'> | undefined): number {
+export function nestingDepth(
+  ns: Pick<NamespaceRecord, 'pns'>,
+  lookup: (ino: number) => Pick<NamespaceRecord, 'pns'> | undefined,
+): number {
   let depth = 0;
   for (let p = ns.pns; p !== null && depth < 64; p = lookup(p)?.pns ?? null) depth++;
   return depth;
 }
 
 export function processForest(processes: readonly ProcessRecord[]): TreeNode<ProcessRecord>[] {
-  return forest(processes, (p) => p.pid, (p) => p.ppid);
+  return forest(
+    processes,
+    (p) => p.pid,
+    (p) => p.ppid,
+  );
 }
 
 /** Keeps the nodes that match and the ancestors that lead to them. */
@@ -96,7 +115,8 @@ export function preorder<T>(roots: readonly TreeNode<T>[]): { node: TreeNode<T>;
   const pending = roots.map((node) => ({ node, depth: 0 })).reverse();
   for (let next = pending.pop(); next; next = pending.pop()) {
     out.push(next);
-    for (let i = next.node.children.length - 1; i >= 0; i--) pending.push({ node: next.node.children[i]!, depth: next.depth + 1 });
+    for (let i = next.node.children.length - 1; i >= 0; i--)
+      pending.push({ node: next.node.children[i]!, depth: next.depth + 1 });
   }
   return out;
 }
@@ -119,7 +139,11 @@ export function forestJson<T extends object>(roots: readonly TreeNode<T>[], inde
   type Step = string | { node: TreeNode<T>; depth: number };
   const array = (nodes: readonly TreeNode<T>[], depth: number): Step[] => {
     if (!nodes.length) return ['[]'];
-    return ['[', ...nodes.flatMap((node, i): Step[] => [(i ? ',' : '') + newline(depth + 1), { node, depth: depth + 1 }]), newline(depth) + ']'];
+    return [
+      '[',
+      ...nodes.flatMap((node, i): Step[] => [(i ? ',' : '') + newline(depth + 1), { node, depth: depth + 1 }]),
+      newline(depth) + ']',
+    ];
   };
   const pending = array(roots, level).reverse();
   for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
@@ -135,7 +159,11 @@ export function forestJson<T extends object>(roots: readonly TreeNode<T>[], inde
     }
     // The item's own members, then `children` as its last.
     const open = own === '{}' ? '{' : own.slice(0, own.length - newline(depth).length - 1) + ',';
-    const steps = [`${open}${newline(depth + 1)}"children"${colon}`, ...array(node.children, depth + 1), `${newline(depth)}}`];
+    const steps = [
+      `${open}${newline(depth + 1)}"children"${colon}`,
+      ...array(node.children, depth + 1),
+      `${newline(depth)}}`,
+    ];
     for (let i = steps.length - 1; i >= 0; i--) pending.push(steps[i]!);
   }
   return parts.join('');

@@ -59,9 +59,12 @@ export function tableOfPid(pid: number, proc = new ProcSource(), label: string |
     text = proc.mountinfo(pid);
   } catch (err) {
     const code = errnoOf(err);
-    if (code === 'ENOENT' || code === 'ESRCH') throw new MountReadError(`no process with PID ${pid}`, { gone: true }, 'request');
-    if (code === 'EACCES' || code === 'EPERM') throw new MountReadError(`cannot read the mounts of PID ${pid}: permission denied`, { hidden: true });
-    if (code === 'EINVAL') throw new MountReadError(`PID ${pid} has no mount namespace left (it is exiting)`, { gone: true });
+    if (code === 'ENOENT' || code === 'ESRCH')
+      throw new MountReadError(`no process with PID ${pid}`, { gone: true }, 'request');
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new MountReadError(`cannot read the mounts of PID ${pid}: permission denied`, { hidden: true });
+    if (code === 'EINVAL')
+      throw new MountReadError(`PID ${pid} has no mount namespace left (it is exiting)`, { gone: true });
     throw err;
   }
   let ns: number | null = null;
@@ -85,9 +88,14 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
   const record = mountNamespaces(snapshot).find((n) => n.ns === ns);
   if (!record) {
     const other = snapshot.namespaces.find((n) => n.ns === ns);
-    if (other) throw new MountReadError(`namespace ${ns} is a ${other.type} namespace, not a mount namespace`, {}, 'request');
+    if (other)
+      throw new MountReadError(`namespace ${ns} is a ${other.type} namespace, not a mount namespace`, {}, 'request');
     const hidden = snapshot.scanner.uid !== 0;
-    throw new MountReadError(`no mount namespace ${hidden ? 'you can see ' : ''}has inode ${ns}`, { hidden }, 'request');
+    throw new MountReadError(
+      `no mount namespace ${hidden ? 'you can see ' : ''}has inode ${ns}`,
+      { hidden },
+      'request',
+    );
   }
   const members = snapshot.processes.filter((p) => p.ns.mnt === ns && !p.hidden).map((p) => p.pid);
   /** Processes and threads the scan saw in it that have exited since (or whose PID names another now). */
@@ -107,7 +115,8 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
   const tasks = record.holders.filter((h) => h.kind === 'task');
   for (const h of tasks) {
     try {
-      if (proc.nsInode(h.pid, 'mnt', h.tid) === ns) return tableOf(proc.mountinfo(h.pid, h.tid), ns, record.label, `/proc/${h.pid}/task/${h.tid}/mountinfo`);
+      if (proc.nsInode(h.pid, 'mnt', h.tid) === ns)
+        return tableOf(proc.mountinfo(h.pid, h.tid), ns, record.label, `/proc/${h.pid}/task/${h.tid}/mountinfo`);
       exited++;
     } catch {
       exited++; // the thread is gone; try the next holder
@@ -117,14 +126,21 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
     if (h.kind === 'fd') return [{ file: h.path, via: `fd ${h.fd} of PID ${h.pid}` }];
     if (h.kind !== 'bindmount') return [];
     // A bind mount's path is as seen in its own mount namespace.
-    return [{ file: h.mntns === ownMountNs(proc) ? h.path : proc.pathInMountNs(h.pid, h.path), via: `bind mount ${h.path}` }];
+    return [
+      { file: h.mntns === ownMountNs(proc) ? h.path : proc.pathInMountNs(h.pid, h.path), via: `bind mount ${h.path}` },
+    ];
   });
   if (!entries.length) {
     // Nothing but processes kept it, and they have all exited: the namespace went with them.
-    if (exited > 0 && exited === members.length + tasks.length) throw new MountReadError(`mount namespace ${ns} is gone: the processes in it have exited`, { gone: true });
+    if (exited > 0 && exited === members.length + tasks.length)
+      throw new MountReadError(`mount namespace ${ns} is gone: the processes in it have exited`, { gone: true });
     throw new MountReadError(`mount namespace ${ns} has no process, and nothing visible keeps it open`);
   }
-  if ((process.geteuid?.() ?? 0) !== 0) throw new MountReadError(`mount namespace ${ns} has no process in it: reading its mounts means entering it, which needs root`, { needsRoot: true });
+  if ((process.geteuid?.() ?? 0) !== 0)
+    throw new MountReadError(
+      `mount namespace ${ns} has no process in it: reading its mounts means entering it, which needs root`,
+      { needsRoot: true },
+    );
   let last: unknown;
   for (const { file, via } of entries) {
     try {
@@ -133,7 +149,9 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
       last = err;
     }
   }
-  throw last instanceof MountReadError ? last : new MountReadError(`cannot enter mount namespace ${ns}: ${(last as Error)?.message}`);
+  throw last instanceof MountReadError
+    ? last
+    : new MountReadError(`cannot enter mount namespace ${ns}: ${(last as Error)?.message}`);
 }
 
 let own: number | undefined;
@@ -153,8 +171,12 @@ function mountinfoByEntering(file: string, ns: number): Promise<string> {
       if ('text' in reply) resolve(reply.text);
       else reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: ${reply.error}`));
     });
-    worker.once('error', (err) => reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: ${err.message}`)));
-    worker.once('exit', () => reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: the reader stopped`)));
+    worker.once('error', (err) =>
+      reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: ${err.message}`)),
+    );
+    worker.once('exit', () =>
+      reject(new MountReadError(`cannot enter mount namespace ${ns} through ${file}: the reader stopped`)),
+    );
   });
 }
 

@@ -157,7 +157,8 @@ export function mountRecords(mounts: readonly Mount[]): MountRecord[] {
     if (cover) r.hiddenBy = cover;
     r.hidden = cover !== undefined;
     const inside: Cover | null = r.hidden ? { id: r.id, target: r.target, how: 'in a hidden mount' } : null;
-    for (const c of children.get(r.id) ?? []) stack.push({ r: c, pointHiddenBy: c.target === r.target ? point : inside });
+    for (const c of children.get(r.id) ?? [])
+      stack.push({ r: c, pointHiddenBy: c.target === r.target ? point : inside });
   }
   return records;
 }
@@ -170,5 +171,9 @@ function parentDir(path: string): string | null {
 
 /** Mounts nested under their parents, in mountinfo order: the tree findmnt draws. */
 export function mountForest(records: readonly MountRecord[]): TreeNode<MountRecord>[] {
-  return forest(records, (r) => r.id, (r) => r.parent);
+  return forest(
+    records,
+    (r) => r.id,
+    (r) => r.parent,
+  );
 }

@@ -32,7 +32,9 @@ export interface ParsedMountinfo {
 
 /** Undoes the kernel's octal escaping of space, tab, newline and backslash. */
 export function unescapeMountField(field: string): string {
-  return field.includes('\\') ? field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8))) : field;
+  return field.includes('\\')
+    ? field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)))
+    : field;
 }
 
 export function parseMountinfoLine(line: string): Mount | string {

@@ -50,7 +50,7 @@ function read({ file, ino }: ReaderRequest): ReaderReply {
     try {
       const chunks: Buffer[] = [];
       const buf = Buffer.alloc(1 << 16);
-      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) chunks.push(Buffer.from(buf.subarray(0, n)));
+      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) chunks.push(Buffer.from(buf.subarray(0, n)));
       return { text: Buffer.concat(chunks).toString('utf8') };
     } finally {
       // Opened by libc, not by Node: closed the same way.

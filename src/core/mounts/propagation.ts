@@ -186,7 +186,8 @@ export class PropagationIndex {
   /** Backward: the mount's peers, its master group, that group's members' masters, … */
   private sources(to: MountRecord, fsPath: string): Placement[] {
     const placed = new Map<number, Placement>();
-    if (to.peer !== null) for (const member of this.peersOf(to.peer)) this.place(placed, member, fsPath, to, `peer group ${to.peer}`);
+    if (to.peer !== null)
+      for (const member of this.peersOf(to.peer)) this.place(placed, member, fsPath, to, `peer group ${to.peer}`);
     for (const group of this.upstream(to)) {
       for (const member of this.peersOf(group)) this.place(placed, member, fsPath, to, `master: peer group ${group}`);
     }
@@ -202,12 +203,23 @@ export class PropagationIndex {
     const placement: Placement = {
       ns: table.ns,
       label: table.label,
-      mount: { id: mount.id, target: mount.target, root: mount.root, propagation: mount.propagation, peer: mount.peer, master: mount.master },
+      mount: {
+        id: mount.id,
+        target: mount.target,
+        root: mount.root,
+        propagation: mount.propagation,
+        peer: mount.peer,
+        master: mount.master,
+      },
       path,
       via,
     };
     const reached = mountAt(table.mounts, path);
-    const cover = mount.hidden ? coverOf(table.mounts, mount) : reached && reached.id !== mount.id ? reached : undefined;
+    const cover = mount.hidden
+      ? coverOf(table.mounts, mount)
+      : reached && reached.id !== mount.id
+        ? reached
+        : undefined;
     if (cover) placement.coveredBy = { id: cover.id, target: cover.target };
     placed.set(mount.id, placement);
   }
@@ -288,7 +300,9 @@ function explain(a: PropagationAnswer): string[] {
     lines.push(`No mount made elsewhere would appear here: ${receivesNothing(m)}.`);
   }
   if (a.unread.length) {
-    lines.push(`Not counted: ${a.unread.length} mount namespace${a.unread.length === 1 ? '' : 's'} could not be read (${[...new Set(a.unread.map((u) => u.reason))].join('; ')}).`);
+    lines.push(
+      `Not counted: ${a.unread.length} mount namespace${a.unread.length === 1 ? '' : 's'} could not be read (${[...new Set(a.unread.map((u) => u.reason))].join('; ')}).`,
+    );
   }
   return lines;
 }

@@ -30,7 +30,10 @@ export interface GraphBand {
   title: string;
 }
 
-export type GraphMount = Pick<MountRecord, 'id' | 'target' | 'root' | 'propagation' | 'peer' | 'master' | 'propagateFrom' | 'hidden'>;
+export type GraphMount = Pick<
+  MountRecord,
+  'id' | 'target' | 'root' | 'propagation' | 'peer' | 'master' | 'propagateFrom' | 'hidden'
+>;
 
 export interface GraphNode {
   lane: number;
@@ -67,7 +70,12 @@ const ALONE = 'alone';
  * The groups and mounts that a mount's events reach (as PropagationIndex.answerFor's
  * sendsTo follows them) and that reach it (receivesFrom), whatever their roots.
  */
-export function propagationGraph(index: PropagationIndex, table: MountTable, mount: MountRecord, options: GraphOptions = {}): GraphModel {
+export function propagationGraph(
+  index: PropagationIndex,
+  table: MountTable,
+  mount: MountRecord,
+  options: GraphOptions = {},
+): GraphModel {
   const maxLanes = Math.max(1, options.maxLanes ?? 12);
   const groups = new Set<number>();
   /** Mounts in no peer group, by the master group they hang under (null: none). */
@@ -94,7 +102,8 @@ export function propagationGraph(index: PropagationIndex, table: MountTable, mou
   const mastersIn = new Map<number, Set<number>>();
   for (const g of groups) {
     const masters = new Set<number>();
-    for (const { mount: m } of index.peersOf(g)) if (m.master !== null && m.master !== g && groups.has(m.master)) masters.add(m.master);
+    for (const { mount: m } of index.peersOf(g))
+      if (m.master !== null && m.master !== g && groups.has(m.master)) masters.add(m.master);
     mastersIn.set(g, masters);
   }
   const depth = new Map<number, number>();
@@ -120,14 +129,20 @@ export function propagationGraph(index: PropagationIndex, table: MountTable, mou
   // Lanes: the mount's namespace first, then the others in the order they were read.
   const members: { table: MountTable; mount: MountRecord; band: string }[] = [];
   for (const g of groups) for (const l of index.peersOf(g)) members.push({ ...l, band: PEER(g) });
-  for (const [master, entries] of loose) for (const e of entries) members.push({ ...e, band: master === null ? ALONE : SLAVES(master) });
+  for (const [master, entries] of loose)
+    for (const e of entries) members.push({ ...e, band: master === null ? ALONE : SLAVES(master) });
   const involved = new Set(members.map((m) => m.table));
   const order = [table, ...index.set.tables.filter((t) => t !== table && involved.has(t))];
   // Tables not in the set (a caller's own copy) still get a lane, after the others.
   for (const t of involved) if (!order.includes(t)) order.push(t);
   const kept = order.slice(0, maxLanes);
   const laneOf = new Map(kept.map((t, i) => [t, i]));
-  const lanes: GraphLane[] = kept.map((t) => ({ ns: t.ns, label: t.label, title: namespaceName(t.ns, t.label), here: t === table }));
+  const lanes: GraphLane[] = kept.map((t) => ({
+    ns: t.ns,
+    label: t.label,
+    title: namespaceName(t.ns, t.label),
+    here: t === table,
+  }));
 
   const nodes: GraphNode[] = [];
   const seen = new Set<string>();
@@ -138,7 +153,13 @@ export function propagationGraph(index: PropagationIndex, table: MountTable, mou
     seen.add(key);
     nodes.push({ lane, band: m.band, mount: pick(m.mount), selected: m.table === table && m.mount.id === mount.id });
   }
-  nodes.sort((a, b) => a.lane - b.lane || Number(b.selected) - Number(a.selected) || a.mount.target.localeCompare(b.mount.target) || a.mount.id - b.mount.id);
+  nodes.sort(
+    (a, b) =>
+      a.lane - b.lane ||
+      Number(b.selected) - Number(a.selected) ||
+      a.mount.target.localeCompare(b.mount.target) ||
+      a.mount.id - b.mount.id,
+  );
 
   const edges: GraphEdge[] = [];
   nodes.forEach((n, i) => {
@@ -180,7 +201,16 @@ function kindOrder(b: GraphBand): number {
 }
 
 function pick(m: MountRecord): GraphMount {
-  return { id: m.id, target: m.target, root: m.root, propagation: m.propagation, peer: m.peer, master: m.master, propagateFrom: m.propagateFrom, hidden: m.hidden };
+  return {
+    id: m.id,
+    target: m.target,
+    root: m.root,
+    propagation: m.propagation,
+    peer: m.peer,
+    master: m.master,
+    propagateFrom: m.propagateFrom,
+    hidden: m.hidden,
+  };
 }
 
 /** The drawing in one sentence, for screen readers and as the figure's caption. */
@@ -188,9 +218,14 @@ export function describeGraph(model: GraphModel): string {
   const peerGroups = model.bands.filter((b) => b.kind === 'peer').map((b) => b.group!);
   const lanes = model.lanes.length + model.omittedLanes;
   const where = `${lanes} mount namespace${lanes === 1 ? '' : 's'}`;
-  const groupsText = peerGroups.length === 0 ? 'no peer group' : `peer group${peerGroups.length === 1 ? '' : 's'} ${listText(peerGroups.map(String))}`;
+  const groupsText =
+    peerGroups.length === 0
+      ? 'no peer group'
+      : `peer group${peerGroups.length === 1 ? '' : 's'} ${listText(peerGroups.map(String))}`;
   const links = model.edges.length;
-  const omitted = model.omittedLanes ? `; ${model.omittedLanes} namespace${model.omittedLanes === 1 ? ' is' : 's are'} not drawn` : '';
+  const omitted = model.omittedLanes
+    ? `; ${model.omittedLanes} namespace${model.omittedLanes === 1 ? ' is' : 's are'} not drawn`
+    : '';
   return `${model.nodes.length} mount${model.nodes.length === 1 ? '' : 's'} in ${groupsText} across ${where}, ${links} master→slave link${links === 1 ? '' : 's'}${omitted}.`;
 }
 
@@ -298,7 +333,12 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
     const x = m.labelWidth + i * (m.laneWidth + m.laneGap);
     const head = lane.ns === null ? 'mnt (inode unknown)' : `mnt ${lane.ns}`;
     const second = printable([lane.label, lane.here ? '(this panel)' : null].filter(Boolean).join(' '));
-    return { ...lane, x, width: m.laneWidth, lines: [cutEnd(head, fit(m.laneWidth - 16)), cutEnd(second, fit(m.laneWidth - 16))] };
+    return {
+      ...lane,
+      x,
+      width: m.laneWidth,
+      lines: [cutEnd(head, fit(m.laneWidth - 16)), cutEnd(second, fit(m.laneWidth - 16))],
+    };
   });
 
   let colourNext = 0;
@@ -310,7 +350,8 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
   let y = m.headerHeight;
   const bands: LaidBand[] = model.bands.map((band) => {
     let rows = 1;
-    for (let lane = 0; lane < model.lanes.length; lane++) rows = Math.max(rows, perCell.get(`${band.key}|${lane}`) ?? 0);
+    for (let lane = 0; lane < model.lanes.length; lane++)
+      rows = Math.max(rows, perCell.get(`${band.key}|${lane}`) ?? 0);
     const height = 2 * m.bandPadding + rows * m.boxHeight + (rows - 1) * m.boxGap;
     let colour: number | null = null;
     if (band.kind === 'peer') {
@@ -335,7 +376,9 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
     const width = m.laneWidth - m.gutter - 8;
     const mount = node.mount;
     const groups = groupText(mount);
-    const second = [`mount ${mount.id}`, groups || mount.propagation, mount.hidden ? 'hidden' : ''].filter(Boolean).join(' · ');
+    const second = [`mount ${mount.id}`, groups || mount.propagation, mount.hidden ? 'hidden' : '']
+      .filter(Boolean)
+      .join(' · ');
     const fullLines = [
       `${printable(mount.target)} — mount ${mount.id} in ${printable(lane.title)}`,
       describePropagation(mount) + (groups ? ` (${groups})` : ''),
@@ -348,7 +391,10 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
       y: band.y + m.bandPadding + row * (m.boxHeight + m.boxGap),
       width,
       height: m.boxHeight,
-      lines: [cutPath(printable(mount.target), fit(width - 16, m.pathCharWidth)), cutEnd(second, fit(width - 16, m.smallCharWidth))],
+      lines: [
+        cutPath(printable(mount.target), fit(width - 16, m.pathCharWidth)),
+        cutEnd(second, fit(width - 16, m.smallCharWidth)),
+      ],
       full: fullLines.filter(Boolean).join('\n'),
       colour: mount.peer !== null ? (colourOf.get(mount.peer) ?? null) : null,
       selected: node.selected,
@@ -392,9 +438,16 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
     let points: [number, number][];
     if (!source) {
       const edgeY = down ? from.y + from.height : from.y;
-      points = fromAbove ? [[centreX, edgeY], [centreX, box.y]] : [[gutterX, edgeY], ...intoSide];
+      points = fromAbove
+        ? [
+            [centreX, edgeY],
+            [centreX, box.y],
+          ]
+        : [[gutterX, edgeY], ...intoSide];
     } else {
-      const gapY = (down ? from.y + from.height + m.bandGap / 2 : from.y - m.bandGap / 2) + gapOffset(track(`gap ${fromIndex} ${down}`, edge.group));
+      const gapY =
+        (down ? from.y + from.height + m.bandGap / 2 : from.y - m.bandGap / 2) +
+        gapOffset(track(`gap ${fromIndex} ${down}`, edge.group));
       const sourceX = source.x + source.width / 2;
       const start: [number, number][] = [
         [sourceX, down ? source.y + source.height : source.y],
@@ -402,7 +455,9 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
       ];
       points = fromAbove ? [...start, [centreX, gapY], [centreX, box.y]] : [...start, [gutterX, gapY], ...intoSide];
     }
-    return [{ group: edge.group, node: edge.node, colour: colourOf.get(edge.group) ?? null, points: straighten(points) }];
+    return [
+      { group: edge.group, node: edge.node, colour: colourOf.get(edge.group) ?? null, points: straighten(points) },
+    ];
   });
 
   const width = lanes.length ? lanes.at(-1)!.x + m.laneWidth + m.laneGap : m.labelWidth;
@@ -414,7 +469,12 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
  * The box an arrow from EDGE's master group starts at: a member in the lane nearest to the
  * slave's (the leftmost of two as near), the lowest of that lane's, so no box is below it.
  */
-function nearestMember(model: GraphModel, boxes: readonly LaidBox[], rowOf: readonly number[], edge: GraphEdge): LaidBox | undefined {
+function nearestMember(
+  model: GraphModel,
+  boxes: readonly LaidBox[],
+  rowOf: readonly number[],
+  edge: GraphEdge,
+): LaidBox | undefined {
   const target = model.nodes[edge.node].lane;
   let best: number | undefined;
   model.nodes.forEach((n, i) => {
@@ -434,7 +494,8 @@ function straighten(points: [number, number][]): [number, number][] {
     const last = out.at(-1);
     if (last && last[0] === p[0] && last[1] === p[1]) continue;
     const before = out.at(-2);
-    if (before && last && ((before[0] === last[0] && last[0] === p[0]) || (before[1] === last[1] && last[1] === p[1]))) out.pop();
+    if (before && last && ((before[0] === last[0] && last[0] === p[0]) || (before[1] === last[1] && last[1] === p[1])))
+      out.pop();
     out.push(p);
   }
   return out;
@@ -553,7 +614,12 @@ export function graphSvg(layout: GraphLayout, idPrefix = 'nsx-graph'): string {
     );
   }
   for (const box of layout.boxes) {
-    const classes = ['node', box.colour === null ? 'no-group' : `group-${box.colour}`, box.selected ? 'selected' : '', box.here ? 'here' : 'elsewhere'];
+    const classes = [
+      'node',
+      box.colour === null ? 'no-group' : `group-${box.colour}`,
+      box.selected ? 'selected' : '',
+      box.here ? 'here' : 'elsewhere',
+    ];
     const action = box.selected ? '' : box.here ? ' — select it' : ' — open its namespace';
     out.push(
       `<g class="${classes.filter(Boolean).join(' ')}" data-ns="${box.ns ?? ''}" data-mount-id="${box.mountId}" tabindex="0" role="button" aria-label="${escapeLines(box.full, '; ')}${action}"${box.selected ? ' aria-current="true"' : ''}>`,

@@ -26,8 +26,14 @@ const UNSHARE_OPTION = NSENTER_OPTION;
 export function nsenterArgv(ns: Pick<NamespaceRecord, 'type' | 'pid' | 'holders'>): string[] | null {
   const [holder] = ns.holders;
   const target: EnterTarget | null =
-    ns.pid !== null ? { kind: 'process', pid: ns.pid } : holder ? { kind: 'file', path: holderFile(holder, ns.type), type: ns.type } : null;
-  return target && nsenterCommand('nsenter', { target, types: [ns.type], viaOwnUserns: false, asRoot: true, command: [] });
+    ns.pid !== null
+      ? { kind: 'process', pid: ns.pid }
+      : holder
+        ? { kind: 'file', path: holderFile(holder, ns.type), type: ns.type }
+        : null;
+  return (
+    target && nsenterCommand('nsenter', { target, types: [ns.type], viaOwnUserns: false, asRoot: true, command: [] })
+  );
 }
 
 /** What `nsx enter` goes into: a process's namespaces, or one namespace through its nsfs file. */

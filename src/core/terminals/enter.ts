@@ -46,8 +46,10 @@ export function planEnter(snapshot: Snapshot, req: EnterRequest, caller: Caller)
   const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
   if (req.ns !== undefined) {
     const ns = byIno.get(req.ns);
-    if (!ns) throw new EnterError(`no namespace ${snapshot.scanner.uid === 0 ? '' : 'you can see '}has inode ${req.ns}`);
-    if (req.types && req.types.some((t) => t !== ns.type)) throw new EnterError(`namespace ${req.ns} is a ${ns.type} namespace`);
+    if (!ns)
+      throw new EnterError(`no namespace ${snapshot.scanner.uid === 0 ? '' : 'you can see '}has inode ${req.ns}`);
+    if (req.types && req.types.some((t) => t !== ns.type))
+      throw new EnterError(`namespace ${req.ns} is a ${ns.type} namespace`);
     if (ns.pid !== null) return planForProcess(snapshot, ns.pid, [ns.type], req.asRoot, caller, byIno);
     return planForFile(ns, req.asRoot, caller);
   }
@@ -68,17 +70,32 @@ function planForProcess(
   if (proc.hidden === 'vanished') throw new EnterError(`PID ${pid} is gone: the process exited`, 'attempt');
   const target: EnterTarget = { kind: 'process', pid };
   if (proc.hidden && caller.uid === 0) {
-    throw new EnterError(`cannot open the namespaces of PID ${pid} (${proc.name}): permission denied, even to root`, 'attempt');
+    throw new EnterError(
+      `cannot open the namespaces of PID ${pid} (${proc.name}): permission denied, even to root`,
+      'attempt',
+    );
   }
   if (proc.hidden) {
     // Another user's process: only root can see which namespaces it has.
-    return { target, namespaces: [], types: types ? [...types] : [], privilege: caller.uid === 0 ? 'none' : 'root', asRoot, name: proc.name, inodes: {} };
+    return {
+      target,
+      namespaces: [],
+      types: types ? [...types] : [],
+      privilege: caller.uid === 0 ? 'none' : 'root',
+      asRoot,
+      name: proc.name,
+      inodes: {},
+    };
   }
   // The caller's own user namespace cannot be entered again (setns fails): it is already there.
   const ownUserns = (t: NsType) => t === 'user' && proc.ns.user === caller.userns;
-  const chosen = types ? NS_TYPES.filter((t) => types.includes(t) && !ownUserns(t)) : differingTypes(snapshot, proc, caller);
+  const chosen = types
+    ? NS_TYPES.filter((t) => types.includes(t) && !ownUserns(t))
+    : differingTypes(snapshot, proc, caller);
   if (chosen.length === 0) {
-    throw new EnterError(`PID ${pid} (${proc.name}) is already in ${types ? `your ${types.join(', ')} namespace${types.length > 1 ? 's' : ''}` : 'all of your namespaces'}: there is nothing to enter`);
+    throw new EnterError(
+      `PID ${pid} (${proc.name}) is already in ${types ? `your ${types.join(', ')} namespace${types.length > 1 ? 's' : ''}` : 'all of your namespaces'}: there is nothing to enter`,
+    );
   }
   for (const t of chosen) {
     if (proc.ns[t] === undefined) throw new EnterError(`this kernel has no ${t} namespaces (PID ${pid} has none)`);
@@ -92,21 +109,26 @@ function planForProcess(
 /** The types in which the process differs from the caller (the user type only if it differs). */
 function differingTypes(snapshot: Snapshot, proc: ProcessRecord, caller: Caller): NsType[] {
   const self = snapshot.processes.find((p) => p.pid === process.pid)?.ns;
-  return NS_TYPES.filter((t) => proc.ns[t] !== undefined && (t === 'user' ? proc.ns.user !== caller.userns : proc.ns[t] !== self?.[t]));
+  return NS_TYPES.filter(
+    (t) => proc.ns[t] !== undefined && (t === 'user' ? proc.ns.user !== caller.userns : proc.ns[t] !== self?.[t]),
+  );
 }
 
 function planForFile(ns: NamespaceRecord, asRoot: boolean, caller: Caller): EnterPlan {
   const [holder] = ns.holders;
-  if (!holder) throw new EnterError(`${ns.type}:[${ns.ns}] has no process, bind mount or open file: nothing can open it`);
+  if (!holder)
+    throw new EnterError(`${ns.type}:[${ns.ns}] has no process, bind mount or open file: nothing can open it`);
   // A bind mount's path is seen from its own mount namespace: reach it through a process there.
-  const path = holder.kind === 'bindmount' ? new ProcSource().pathInMountNs(holder.pid, holder.path) : holderFile(holder, ns.type);
+  const path =
+    holder.kind === 'bindmount' ? new ProcSource().pathInMountNs(holder.pid, holder.path) : holderFile(holder, ns.type);
   return {
     target: { kind: 'file', path, type: ns.type },
     namespaces: [ns],
     types: [ns.type],
     privilege: caller.uid === 0 ? 'none' : 'root',
     asRoot,
-    name: holder.kind === 'bindmount' ? holder.path : holder.kind === 'fd' ? `fd ${holder.fd} of PID ${holder.pid}` : null,
+    name:
+      holder.kind === 'bindmount' ? holder.path : holder.kind === 'fd' ? `fd ${holder.fd} of PID ${holder.pid}` : null,
     inodes: { [ns.type]: ns.ns },
   };
 }
@@ -118,7 +140,8 @@ function userNamespaces(snapshot: Snapshot): Map<number, NamespaceRecord> {
 /** "net+uts of nginx (1234)": a terminal's title and the line nsx prints on entering. */
 export function enterTitle(plan: Pick<EnterPlan, 'target' | 'types' | 'name' | 'asRoot'>): string {
   const what = plan.types.length === NS_TYPES.length ? 'all namespaces' : plan.types.join('+');
-  const where = plan.target.kind === 'process' ? `${plan.name ?? 'PID'} (${plan.target.pid})` : (plan.name ?? plan.target.path);
+  const where =
+    plan.target.kind === 'process' ? `${plan.name ?? 'PID'} (${plan.target.pid})` : (plan.name ?? plan.target.path);
   return `${what} of ${where}${plan.asRoot ? ' as root' : ''}`;
 }
 

@@ -50,7 +50,8 @@ export function planNew(req: NewRequest, caller: Pick<Caller, 'uid'>): NewPlan {
   if (req.mountProc) needs('a fresh /proc', 'pid', 'mnt');
   if (req.propagation !== undefined) {
     needs('mount propagation', 'mnt');
-    if (!PROPAGATIONS.includes(req.propagation)) throw new IsolateError(`propagation must be one of ${PROPAGATIONS.join(', ')}`);
+    if (!PROPAGATIONS.includes(req.propagation))
+      throw new IsolateError(`propagation must be one of ${PROPAGATIONS.join(', ')}`);
   }
   if (req.mapRoot) needs('mapping you to root', 'user');
   let veth: Subnet | null = null;
@@ -62,8 +63,16 @@ export function planNew(req: NewRequest, caller: Pick<Caller, 'uid'>): NewPlan {
     veth = subnet;
   }
   // Unmapped, the caller has no rights inside its new user namespace to set anything up.
-  if (caller.uid !== 0 && types.includes('user') && !req.mapRoot && !veth && (req.hostname !== undefined || types.includes('net'))) {
-    throw new IsolateError(`setting up ${req.hostname !== undefined ? 'the hostname' : 'the network'} inside a new user namespace needs mapping you to root (Map me to root, --map-root)`);
+  if (
+    caller.uid !== 0 &&
+    types.includes('user') &&
+    !req.mapRoot &&
+    !veth &&
+    (req.hostname !== undefined || types.includes('net'))
+  ) {
+    throw new IsolateError(
+      `setting up ${req.hostname !== undefined ? 'the hostname' : 'the network'} inside a new user namespace needs mapping you to root (Map me to root, --map-root)`,
+    );
   }
   return {
     types,

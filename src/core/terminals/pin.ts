@@ -48,7 +48,12 @@ export function pinFile(file: string, type: NsType, ino: number | undefined): Pi
  * Opens the TYPES namespaces of process PID; why not, as a sentence, when the process has
  * exited, is another one now, or is no longer in a namespace the plan names.
  */
-export function pinProcess(proc: ProcSource, pid: number, types: readonly NsType[], expected: Expected): Pinned | string {
+export function pinProcess(
+  proc: ProcSource,
+  pid: number,
+  types: readonly NsType[],
+  expected: Expected,
+): Pinned | string {
   const who = `PID ${pid}${expected.name ? ` (${expected.name})` : ''}`;
   const gone = `${who} is gone: the process exited`;
   const calls = pidfds();
@@ -58,13 +63,20 @@ export function pinProcess(proc: ProcSource, pid: number, types: readonly NsType
   try {
     const start = startTime(proc, pid);
     if (start === null) throw new Refusal(gone);
-    if (expected.start !== null && start !== expected.start) throw new Refusal(`PID ${pid} is now another process: ${expected.name ?? 'the one chosen'} exited and its PID was reused`);
+    if (expected.start !== null && start !== expected.start)
+      throw new Refusal(
+        `PID ${pid} is now another process: ${expected.name ?? 'the one chosen'} exited and its PID was reused`,
+      );
     for (const type of types) {
       try {
         fds.set(type, fs.openSync(proc.nsPath(pid, type), 'r'));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new Refusal(code === 'ENOENT' || code === 'ESRCH' ? gone : `cannot open ${who}'s ${type} namespace: ${(err as Error).message}`);
+        throw new Refusal(
+          code === 'ENOENT' || code === 'ESRCH'
+            ? gone
+            : `cannot open ${who}'s ${type} namespace: ${(err as Error).message}`,
+        );
       }
       const problem = notNamespace(fds.get(type)!, type, expected.inodes[type], `${who}'s ${type} namespace`);
       if (problem) throw new Refusal(`${problem}: nothing was entered`);
@@ -156,7 +168,8 @@ function pidfds(): Pidfds | null {
         return koffi.errno() === ESRCH ? null : undefined;
       },
       // Signal 0 checks without sending anything.
-      holdsPid: (pidfd) => Number(syscall(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', 0, 'void *', null, 'uint', 0)) === 0,
+      holdsPid: (pidfd) =>
+        Number(syscall(SYS_PIDFD_SEND_SIGNAL, 'int', pidfd, 'int', 0, 'void *', null, 'uint', 0)) === 0,
       close: (fd) => void close(fd),
     };
   } catch {

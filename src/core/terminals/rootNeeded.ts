@@ -32,7 +32,7 @@ type UserNamespaces = ReadonlyMap<number, Pick<NamespaceRecord, 'pns' | 'ownerUi
  * ancestor of it, or it created (owns) the namespace on the path down from its own.
  */
 export function holdsCapabilitiesIn(target: number, caller: Caller, userns: UserNamespaces): boolean {
-  for (let ns: number | null = target; ns !== null; ) {
+  for (let ns: number | null = target; ns !== null;) {
     if (ns === caller.userns) return caller.uid === 0;
     const rec = userns.get(ns);
     if (!rec) return false;
@@ -65,7 +65,9 @@ export function enterPrivilege(
   if (caller.uid === 0) return 'none';
   if (targetUserns === null || targetUserns === caller.userns) return 'root';
   if (!holdsCapabilitiesIn(targetUserns, caller, userns)) return 'root';
-  const owned = chosen.every((n) => (n.type === 'user' ? n.ns === targetUserns : isWithin(n.ons, targetUserns, userns)));
+  const owned = chosen.every((n) =>
+    n.type === 'user' ? n.ns === targetUserns : isWithin(n.ons, targetUserns, userns),
+  );
   return owned ? 'userns' : 'root';
 }
 

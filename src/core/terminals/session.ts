@@ -43,7 +43,11 @@ export interface SessionEnd {
   passedOn: NodeJS.Signals | null;
 }
 
-export async function runEnter(plan: EnterPlan, expectedStart: number | null, opts: SessionOptions): Promise<SessionEnd> {
+export async function runEnter(
+  plan: EnterPlan,
+  expectedStart: number | null,
+  opts: SessionOptions,
+): Promise<SessionEnd> {
   const proc = opts.proc ?? new ProcSource();
   const nsenter = requireTool('nsenter');
   const identity = plan.asRoot ? opts.root : opts.user;
@@ -60,7 +64,12 @@ export async function runEnter(plan: EnterPlan, expectedStart: number | null, op
   // reused or a path swapped since the scan is refused rather than entered.
   const pinned =
     target.kind === 'process'
-      ? pinProcess(proc, target.pid, viaOwnUserns && !plan.types.includes('user') ? [...plan.types, 'user'] : plan.types, { inodes: plan.inodes, start: expectedStart, name: plan.name })
+      ? pinProcess(
+          proc,
+          target.pid,
+          viaOwnUserns && !plan.types.includes('user') ? [...plan.types, 'user'] : plan.types,
+          { inodes: plan.inodes, start: expectedStart, name: plan.name },
+        )
       : pinFile(target.path, target.type, plan.inodes[target.type]);
   if (typeof pinned === 'string') throw new SessionError(pinned);
   try {
@@ -92,7 +101,10 @@ export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<Sessi
   const command = opts.command ?? [chooseShell(identity.shell, '')];
   const argv = unshareCommand(unshare, { ...plan, command: gatedCommand(sh, command) });
 
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env: sessionEnv(identity) });
+  const child = spawn(argv[0]!, argv.slice(1), {
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    env: sessionEnv(identity),
+  });
   const exited = waitForExit(child);
   const gate = child.stdio[3] as Duplex;
   // A command that dies during set-up closes the gate: its exit status tells what happened.
@@ -103,13 +115,25 @@ export async function runNew(plan: NewPlan, opts: SessionOptions): Promise<Sessi
     // unshare itself, or with --fork its only child.
     const inner = proc.children(child.pid!)[0] ?? child.pid!;
     // Without root, the rights over the new namespaces come from the new user namespace.
-    const enter = (...types: string[]) => [nsenter, '--target', String(inner), ...(asRoot ? [] : ['--user', '--preserve-credentials']), ...types, '--'];
+    const enter = (...types: string[]) => [
+      nsenter,
+      '--target',
+      String(inner),
+      ...(asRoot ? [] : ['--user', '--preserve-credentials']),
+      ...types,
+      '--',
+    ];
     if (plan.hostname) runTool('setting the hostname', [...enter('--uts'), hostname, plan.hostname]);
     if (ip) {
       if (plan.veth) {
-        veth = planVeth(plan.veth, usedNetworks(runTool('listing host addresses', [ip, '-4', '-o', 'addr', 'show'])), process.pid);
+        veth = planVeth(
+          plan.veth,
+          usedNetworks(runTool('listing host addresses', [ip, '-4', '-o', 'addr', 'show'])),
+          process.pid,
+        );
         if (!veth) throw new SessionError('no free /30 is left in the veth subnet: choose another subnet');
-        if (fs.existsSync(`/sys/class/net/${veth.host}`)) throw new SessionError(`an interface named ${veth.host} already exists`);
+        if (fs.existsSync(`/sys/class/net/${veth.host}`))
+          throw new SessionError(`an interface named ${veth.host} already exists`);
         runTool('creating the veth pair', [ip, '-batch', '-'], hostSideBatch(veth, inner));
       }
       runTool('configuring the network namespace', [...enter('--net'), ip, '-batch', '-'], namespaceSideBatch(veth));
@@ -141,7 +165,13 @@ function readyOrExit(gate: Duplex, exited: Promise<SessionEnd>): Promise<void> {
     // unshare has already said why on stderr.
     exited.then(
       ({ status, signal }) =>
-        reject(new SessionError(signal || status > 128 ? 'interrupted before the command started; nothing is left' : `unshare could not make the namespaces (exit status ${status})`)),
+        reject(
+          new SessionError(
+            signal || status > 128
+              ? 'interrupted before the command started; nothing is left'
+              : `unshare could not make the namespaces (exit status ${status})`,
+          ),
+        ),
       reject,
     );
   });
@@ -154,11 +184,19 @@ function readyOrExit(gate: Duplex, exited: Promise<SessionEnd>): Promise<void> {
  * shell's terminal would; either way the status is 0, so that the editor adds no message
  * with nsx's command line. Elsewhere, the command's own status and nothing said.
  */
-export function sessionOutcome(end: SessionEnd, left: string, command: readonly string[] | null, held: boolean): { status: number; killed: string | null } {
+export function sessionOutcome(
+  end: SessionEnd,
+  left: string,
+  command: readonly string[] | null,
+  held: boolean,
+): { status: number; killed: string | null } {
   if (!held) return { status: end.status, killed: null };
   // Ended with nsx (its terminal closed): nobody is left to read a word.
   if (!end.signal || end.passedOn) return { status: 0, killed: null };
-  return { status: 0, killed: `${command ? `the command (${command[0]})` : 'the shell'} was killed (${end.signal}); you have left ${left}` };
+  return {
+    status: 0,
+    killed: `${command ? `the command (${command[0]})` : 'the shell'} was killed (${end.signal}); you have left ${left}`,
+  };
 }
 
 function madeLine(proc: ProcSource, plan: NewPlan, inner: number, veth: VethPlan | null): string {
@@ -171,21 +209,26 @@ function madeLine(proc: ProcSource, plan: NewPlan, inner: number, veth: VethPlan
   });
   const parts = [`new ${inodes.join(' ')}`];
   if (plan.hostname) parts.push(`hostname ${plan.hostname}`);
-  if (veth) parts.push(`veth ${veth.host} ${veth.hostAddress}/${veth.prefix} <-> ${veth.peer} ${veth.peerAddress}/${veth.prefix}, default route via ${veth.hostAddress}`);
+  if (veth)
+    parts.push(
+      `veth ${veth.host} ${veth.hostAddress}/${veth.prefix} <-> ${veth.peer} ${veth.peerAddress}/${veth.prefix}, default route via ${veth.hostAddress}`,
+    );
   else if (plan.types.includes('net')) parts.push('network: lo only');
   return parts.join('; ');
 }
 
 function removeVeth(veth: VethPlan | null, ip: string): void {
   // Deleting one end deletes both; gone already when its namespace went first.
-  if (veth && fs.existsSync(`/sys/class/net/${veth.host}`)) spawnSync(ip, ['link', 'del', veth.host], { stdio: 'ignore' });
+  if (veth && fs.existsSync(`/sys/class/net/${veth.host}`))
+    spawnSync(ip, ['link', 'del', veth.host], { stdio: 'ignore' });
 }
 
 function runTool(what: string, argv: string[], input?: string): string {
   const r = spawnSync(argv[0]!, argv.slice(1), { input, encoding: 'utf8' });
   if (r.error) throw new SessionError(`${what} failed: ${r.error.message}`);
   if (r.signal) throw new SessionError(`${what} was interrupted (${r.signal}); nothing is left`);
-  if (r.status !== 0) throw new SessionError(`${what} failed: ${(r.stderr || r.stdout).trim() || `exit status ${r.status}`}`);
+  if (r.status !== 0)
+    throw new SessionError(`${what} failed: ${(r.stderr || r.stdout).trim() || `exit status ${r.status}`}`);
   return r.stdout;
 }
 
@@ -195,7 +238,9 @@ function runTool(what: string, argv: string[], input?: string): string {
  */
 export function chooseShell(preferred: string, root: string): string {
   // An account that may not log in (nologin, false) still gets a shell: it asked for one.
-  const candidates = [preferred, '/bin/bash', '/bin/sh'].filter((c) => c.startsWith('/') && !/\/(nologin|false)$/.test(c));
+  const candidates = [preferred, '/bin/bash', '/bin/sh'].filter(
+    (c) => c.startsWith('/') && !/\/(nologin|false)$/.test(c),
+  );
   for (const shell of candidates) {
     try {
       fs.accessSync(root + shell, fs.constants.X_OK);
@@ -214,7 +259,13 @@ export function chooseShell(preferred: string, root: string): string {
  */
 function sessionEnv(identity: Account): NodeJS.ProcessEnv {
   const { ELECTRON_RUN_AS_NODE: _electron, NSX_HOLD: _hold, ...inherited } = process.env;
-  const env: NodeJS.ProcessEnv = { ...inherited, HOME: identity.home, USER: identity.name, LOGNAME: identity.name, SHELL: identity.shell };
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    HOME: identity.home,
+    USER: identity.name,
+    LOGNAME: identity.name,
+    SHELL: identity.shell,
+  };
   if (identity.uid !== 0 && process.geteuid?.() === 0) env.PATH = '/usr/local/bin:/usr/bin:/bin';
   return env;
 }
@@ -235,7 +286,9 @@ function waitForExit(child: ChildProcess): Promise<SessionEnd> {
   process.on('SIGHUP', pass).on('SIGTERM', pass);
   return new Promise<SessionEnd>((resolve, reject) => {
     child.on('error', (err) => reject(new SessionError(`could not start ${child.spawnfile}: ${err.message}`)));
-    child.on('exit', (code, signal) => resolve({ status: code ?? 128 + (signal ? osConstants.signals[signal] : 0), signal, passedOn }));
+    child.on('exit', (code, signal) =>
+      resolve({ status: code ?? 128 + (signal ? osConstants.signals[signal] : 0), signal, passedOn }),
+    );
   }).finally(() => {
     restore();
     process.off('SIGHUP', pass).off('SIGTERM', pass);

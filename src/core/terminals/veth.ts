@@ -36,12 +36,16 @@ export function parseSubnet(text: string): Subnet | string {
   const subnet = parseCidr(text);
   if (!subnet) return `'${text}' is not an IPv4 subnet such as ${DEFAULT_SUBNET}`;
   if (subnet.prefix > 30) return `${text} is too small: each terminal needs a /30`;
-  if (!PRIVATE_RANGES.some((r) => contains(r, subnet))) return `${text} is not a private range (10/8, 172.16/12 or 192.168/16)`;
+  if (!PRIVATE_RANGES.some((r) => contains(r, subnet)))
+    return `${text} is not a private range (10/8, 172.16/12 or 192.168/16)`;
   return subnet;
 }
 
 function contains(outer: Subnet, inner: Subnet): boolean {
-  return inner.prefix >= outer.prefix && Math.floor(inner.base / 2 ** (32 - outer.prefix)) === outer.base / 2 ** (32 - outer.prefix);
+  return (
+    inner.prefix >= outer.prefix &&
+    Math.floor(inner.base / 2 ** (32 - outer.prefix)) === outer.base / 2 ** (32 - outer.prefix)
+  );
 }
 
 function overlaps(a: Subnet, b: Subnet): boolean {
@@ -57,8 +61,8 @@ export function formatAddress(n: number): string {
  * (`inet A peer B/N`) uses its own address and its peer's network.
  */
 export function usedNetworks(ipAddrOutput: string): Subnet[] {
-  return [...ipAddrOutput.matchAll(/\binet (\d+\.\d+\.\d+\.\d+)(\/\d+)?(?: peer (\d+\.\d+\.\d+\.\d+\/\d+))?/g)].flatMap((m) =>
-    [parseCidr(`${m[1]}${m[2] ?? '/32'}`), m[3] ? parseCidr(m[3]) : null].filter((n): n is Subnet => n !== null),
+  return [...ipAddrOutput.matchAll(/\binet (\d+\.\d+\.\d+\.\d+)(\/\d+)?(?: peer (\d+\.\d+\.\d+\.\d+\/\d+))?/g)].flatMap(
+    (m) => [parseCidr(`${m[1]}${m[2] ?? '/32'}`), m[3] ? parseCidr(m[3]) : null].filter((n): n is Subnet => n !== null),
   );
 }
 
@@ -81,12 +85,23 @@ export function planVeth(subnet: Subnet, used: readonly Subnet[], id: number): V
 
 /** Host side: make the pair with its peer already in the namespace of `pid`. */
 export function hostSideBatch(v: VethPlan, pid: number): string {
-  return [`link add ${v.host} type veth peer name ${v.peer} netns ${pid}`, `addr add ${v.hostAddress}/${v.prefix} dev ${v.host}`, `link set ${v.host} up`].join('\n') + '\n';
+  return (
+    [
+      `link add ${v.host} type veth peer name ${v.peer} netns ${pid}`,
+      `addr add ${v.hostAddress}/${v.prefix} dev ${v.host}`,
+      `link set ${v.host} up`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** Inside the namespace: loopback up, and with a veth its address and the default route. */
 export function namespaceSideBatch(v: VethPlan | null): string {
   const lines = ['link set lo up'];
-  if (v) lines.push(`addr add ${v.peerAddress}/${v.prefix} dev ${v.peer}`, `link set ${v.peer} up`, `route add default via ${v.hostAddress}`);
+  if (v)
+    lines.push(
+      `addr add ${v.peerAddress}/${v.prefix} dev ${v.peer}`,
+      `link set ${v.peer} up`,
+      `route add default via ${v.hostAddress}`,
+    );
   return lines.join('\n') + '\n';
 }

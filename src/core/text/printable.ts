@@ -21,7 +21,9 @@ const octal = (c: string) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0')
  * and non-characters become U+FFFD.
  */
 export function printable(text: string): string {
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\\' ? '\\\\' : octal(c))).replace(BROKEN_UTF16, '\ufffd');
+  return text
+    .replace(/[\\\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\\' ? '\\\\' : octal(c)))
+    .replace(BROKEN_UTF16, '\ufffd');
 }
 
 /**
@@ -45,10 +47,15 @@ export function terminalJson(json: string): string {
 
 /** The text printable() was given (but for broken UTF-16, which stays U+FFFD). */
 export function fromPrintable(text: string): string {
-  return text.replace(/\\(\\|[0-3][0-7]{2})/g, (_, escape: string) => (escape === '\\' ? '\\' : String.fromCharCode(parseInt(escape, 8))));
+  return text.replace(/\\(\\|[0-3][0-7]{2})/g, (_, escape: string) =>
+    escape === '\\' ? '\\' : String.fromCharCode(parseInt(escape, 8)),
+  );
 }
 
 /** Printable text for XML content or a quoted attribute. */
 export function escapeXml(text: string): string {
-  return withoutControls(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return withoutControls(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }

@@ -16,7 +16,8 @@ export interface DetailRow {
   ariaLabel: string;
 }
 
-const offset = (name: string, o: ClockOffset | undefined) => (o && (o.seconds || o.nanoseconds) ? `${name} ${o.seconds >= 0 ? '+' : ''}${o.seconds} s` : undefined);
+const offset = (name: string, o: ClockOffset | undefined) =>
+  o && (o.seconds || o.nanoseconds) ? `${name} ${o.seconds >= 0 ? '+' : ''}${o.seconds} s` : undefined;
 
 /** A few words for the namespace's row; undefined when there is nothing worth the room. */
 export function detailWords(d: NamespaceDetails): string | undefined {
@@ -45,7 +46,11 @@ export function detailWords(d: NamespaceDetails): string | undefined {
       return `uid ${first.inside}→${first.outside} (${first.count > 1 ? first.count : 'one ID'})${d.uidMap!.length > 1 ? ', …' : ''}`;
     }
     case 'pid':
-      return d.init ? `PID 1: ${d.init.command.split(' ')[0]!.split('/').pop()}` : d.init === null ? 'no PID 1' : undefined;
+      return d.init
+        ? `PID 1: ${d.init.command.split(' ')[0]!.split('/').pop()}`
+        : d.init === null
+          ? 'no PID 1'
+          : undefined;
     case 'cgroup':
       return d.root === undefined || d.root === '/' ? undefined : `root ${d.root}`;
     case 'time':
@@ -58,11 +63,20 @@ export function detailWords(d: NamespaceDetails): string | undefined {
 function interfaceRow(i: NetInterface): DetailRow {
   const parts = [i.addresses.map((a) => `${a.address}/${a.prefixlen}`).join(', ') || 'no address'];
   if (i.state) parts.push(i.state);
-  if (i.peer) parts.push(`↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`}${i.peer.ns !== null ? ` in net ${i.peer.ns}${i.peer.label ? ` (${i.peer.label})` : ''}` : ''}`);
+  if (i.peer)
+    parts.push(
+      `↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`}${i.peer.ns !== null ? ` in net ${i.peer.ns}${i.peer.label ? ` (${i.peer.label})` : ''}` : ''}`,
+    );
   if (i.members) parts.push(`bridge of ${i.members.length ? i.members.join(', ') : 'nothing'}`);
   if (i.master) parts.push(`in ${i.master}`);
   const description = parts.join(' · ');
-  return { key: `if:${i.name}`, label: i.name, description, icon: i.kind === 'bridge' ? 'type-hierarchy' : 'plug', ariaLabel: `interface ${i.name}, ${description}` };
+  return {
+    key: `if:${i.name}`,
+    label: i.name,
+    description,
+    icon: i.kind === 'bridge' ? 'type-hierarchy' : 'plug',
+    ariaLabel: `interface ${i.name}, ${description}`,
+  };
 }
 
 /** Child rows shown above a namespace's processes. */

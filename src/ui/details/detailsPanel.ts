@@ -24,7 +24,12 @@ export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): vo
   const show = (record: NamespaceRecord) => {
     const existing = panels.get(record.ns);
     if (existing) return existing.reveal();
-    const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, detailsName(record), vscode.ViewColumn.Active, webviewOptions(env.extension));
+    const panel = vscode.window.createWebviewPanel(
+      DETAILS_VIEW_TYPE,
+      detailsName(record),
+      vscode.ViewColumn.Active,
+      webviewOptions(env.extension),
+    );
     panels.set(record.ns, new DetailsPanel(env, view, panel, record, () => panels.delete(record.ns)));
   };
   env.extension.subscriptions.push(
@@ -120,7 +125,9 @@ class DetailsPanel {
         return this.read();
       case 'details/reveal':
         if (!(await this.view.reveal(msg.ns, { select: true, why: this.nameOf(msg.ns) ?? `namespace ${msg.ns}` }))) {
-          void warn(`${this.nameOf(msg.ns) ?? `Namespace ${msg.ns}`} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`);
+          void warn(
+            `${this.nameOf(msg.ns) ?? `Namespace ${msg.ns}`} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`,
+          );
         }
         return;
       case 'details/showAll':
@@ -198,6 +205,10 @@ class DetailsPanel {
   }
 
   private html(): string {
-    return webviewPage(this.panel.webview, this.env.extension, { bundle: 'details', title: 'Namespace Details', loading: 'Reading what is inside the namespace…' });
+    return webviewPage(this.panel.webview, this.env.extension, {
+      bundle: 'details',
+      title: 'Namespace Details',
+      loading: 'Reading what is inside the namespace…',
+    });
   }
 }

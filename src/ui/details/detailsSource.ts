@@ -75,7 +75,9 @@ export class DetailsSource implements vscode.Disposable {
     if (!snapshot) return batch.forEach((b) => b.reject(new Error('the namespaces are still being scanned')));
     // Root's scan carries its own details; what it lacks cannot be read with the editor's rights.
     if (snapshot.scanner.uid !== process.geteuid?.()) {
-      return batch.forEach((b) => b.reject(new Error("root's scan did not bring what is inside this namespace: Refresh scans again")));
+      return batch.forEach((b) =>
+        b.reject(new Error("root's scan did not bring what is inside this namespace: Refresh scans again")),
+      );
     }
     try {
       const details = await this.reader(batch.map((b) => b.ino));

@@ -52,11 +52,19 @@ export function detailsView(input: DetailsInput): DetailsView {
     via: details?.via ? printable(details.via) : null,
   };
   const sections = details ? detailSections(details).map((s) => sectionView(s, input.nameOf)) : [];
-  const unavailable = (details?.unavailable ?? []).map((u) => ({ what: printable(u.what), reason: printable(u.reason), needsRoot: u.needsRoot }));
+  const unavailable = (details?.unavailable ?? []).map((u) => ({
+    what: printable(u.what),
+    reason: printable(u.reason),
+    needsRoot: u.needsRoot,
+  }));
   const base = { heading, sections, unavailable, readAt: details ? input.readAt : null, offerShowAll: false };
   if (!input.present) {
     const hidden = input.elevated || input.root ? '' : ', or it cannot be seen without root';
-    return { ...base, status: 'gone', problem: `The last scan did not find ${heading.name}: it is gone${hidden}.${details ? ' What it held when last read is shown greyed.' : ''}` };
+    return {
+      ...base,
+      status: 'gone',
+      problem: `The last scan did not find ${heading.name}: it is gone${hidden}.${details ? ' What it held when last read is shown greyed.' : ''}`,
+    };
   }
   if (input.failure !== null) {
     const why = printable(input.failure);
@@ -64,7 +72,12 @@ export function detailsView(input: DetailsInput): DetailsView {
     return { ...base, status: 'ok', problem: `Reading it again failed, so this is the earlier reading: ${why}` };
   }
   if (!details) return { ...base, status: 'loading', problem: null };
-  return { ...base, status: 'ok', problem: null, offerShowAll: !input.elevated && !input.root && unavailable.some((u) => u.needsRoot) };
+  return {
+    ...base,
+    status: 'ok',
+    problem: null,
+    offerShowAll: !input.elevated && !input.root && unavailable.some((u) => u.needsRoot),
+  };
 }
 
 function sectionView(s: Section, nameOf: (ino: number) => string | undefined): DetailsSectionView {

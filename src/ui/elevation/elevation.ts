@@ -29,7 +29,10 @@ export async function canElevate(runtime: Runtime, args: readonly string[]): Pro
     return false;
   }
   if (findTool('pkexec')) return true;
-  await offerManualCommand('This needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:', manualArgv(args, runtime));
+  await offerManualCommand(
+    'This needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:',
+    manualArgv(args, runtime),
+  );
   return false;
 }
 
@@ -69,8 +72,16 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
   const runner: RootRunner = {
     runtime,
     run: (title, args, installedHelper = true) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
-        runElevated({ args, runtime, capture: true, installedHelper, started: (kill) => token.onCancellationRequested(kill) }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (_progress, token) =>
+          runElevated({
+            args,
+            runtime,
+            capture: true,
+            installedHelper,
+            started: (kill) => token.onCancellationRequested(kill),
+          }),
       ),
     inTerminal: (name, args) =>
       new Promise<void>((resolve) => {
@@ -95,7 +106,9 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
       if (choice !== UPDATE_POLICY) return true;
       try {
         // Never through the installed helper: installing replaces it, from this build's files.
-        log.info(`Update polkit Policy: ${(await runner.run('Updating the polkit policy (polkit asks for the password)…', ['install-policy'], false)).stdout.trim()}`);
+        log.info(
+          `Update polkit Policy: ${(await runner.run('Updating the polkit policy (polkit asks for the password)…', ['install-policy'], false)).stdout.trim()}`,
+        );
         return true;
       } catch (err) {
         await runner.explain(UPDATE_POLICY, ['install-policy'], err);
@@ -113,7 +126,10 @@ export function rootRunner(env: ExtensionEnv): RootRunner {
         );
         if (choice) await retryInTerminal();
       } else if (err.kind === 'no-pkexec') {
-        await offerManualCommand(`${what}: this needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:`, manualArgv(args, runtime));
+        await offerManualCommand(
+          `${what}: this needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:`,
+          manualArgv(args, runtime),
+        );
       } else if (err.kind === 'dismissed') {
         void inform(`${what}: the password prompt was dismissed; nothing changed.`);
       } else {
@@ -133,7 +149,10 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
 
   const showSnapshot = (json: string) => {
     const snapshot = JSON.parse(json) as Snapshot;
-    if (snapshot.version !== SNAPSHOT_VERSION) throw new Error(`the helper answered in format ${snapshot.version}, not ${SNAPSHOT_VERSION}: reinstall the polkit policy`);
+    if (snapshot.version !== SNAPSHOT_VERSION)
+      throw new Error(
+        `the helper answered in format ${snapshot.version}, not ${SNAPSHOT_VERSION}: reinstall the polkit policy`,
+      );
     view.showElevated(snapshot);
   };
 
@@ -194,7 +213,16 @@ export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView
     ),
     vscode.commands.registerCommand(
       'namespaceExplorer.removePolicy',
-      guarded(env, 'Remove polkit Policy', policyCommand('Remove polkit Policy', ['remove-policy'], 'absent', 'The polkit policy and the root-owned helper are removed.')),
+      guarded(
+        env,
+        'Remove polkit Policy',
+        policyCommand(
+          'Remove polkit Policy',
+          ['remove-policy'],
+          'absent',
+          'The polkit policy and the root-owned helper are removed.',
+        ),
+      ),
     ),
   );
 }

@@ -10,7 +10,9 @@ import { mountRow } from './mountRows';
  */
 const HIDDEN_SCHEME = 'nsx-hidden-mount';
 
-export class MountTreeProvider implements vscode.TreeDataProvider<MountRecord>, vscode.FileDecorationProvider, vscode.Disposable {
+export class MountTreeProvider
+  implements vscode.TreeDataProvider<MountRecord>, vscode.FileDecorationProvider, vscode.Disposable
+{
   private readonly changed = new vscode.EventEmitter<MountRecord | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private table: MountTable | undefined;
@@ -65,7 +67,10 @@ export class MountTreeProvider implements vscode.TreeDataProvider<MountRecord>, 
     item.tooltip = row.tooltip;
     item.contextValue = row.contextValue;
     item.accessibilityInformation = { label: row.ariaLabel };
-    item.iconPath = new vscode.ThemeIcon(row.icon, row.dimmed ? new vscode.ThemeColor('disabledForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      row.icon,
+      row.dimmed ? new vscode.ThemeColor('disabledForeground') : undefined,
+    );
     if (row.dimmed) item.resourceUri = vscode.Uri.from({ scheme: HIDDEN_SCHEME, path: `/${m.id}` });
     return item;
   }

@@ -3,7 +3,13 @@
  * the one selected in the Namespaces view, or one picked — re-read while visible.
  */
 import * as vscode from 'vscode';
-import { allTables, MountReadError, mountNamespaces, tableOfNamespace, tableOfPid } from '../../core/mounts/mountNamespaces';
+import {
+  allTables,
+  MountReadError,
+  mountNamespaces,
+  tableOfNamespace,
+  tableOfPid,
+} from '../../core/mounts/mountNamespaces';
 import { MountRecord } from '../../core/mounts/mountTable';
 import { MountSet, MountTable, namespaceName } from '../../core/mounts/propagation';
 import { plural } from '../../core/text/plural';
@@ -43,14 +49,17 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
   /** The mount namespace selected in the Namespaces view when it last changed. */
   let followed: number | undefined;
 
-  const setState = (state: 'ready' | 'needsRoot' | 'error') => vscode.commands.executeCommand('setContext', STATE_KEY, state);
+  const setState = (state: 'ready' | 'needsRoot' | 'error') =>
+    vscode.commands.executeCommand('setContext', STATE_KEY, state);
   const labelOf = (ns: number) => view.current()?.namespaces.find((n) => n.ns === ns)?.label ?? null;
 
   const show = (table: MountTable, asRoot: boolean) => {
     treeView.title = 'Mounts';
     treeView.description = tableDescription(table, table.ns === ownNs, asRoot);
     const notes = [
-      table.errors.length ? `${plural(table.errors.length, 'line', 'lines')} of ${table.via} could not be read and ${table.errors.length === 1 ? 'was' : 'were'} skipped (see the log).` : '',
+      table.errors.length
+        ? `${plural(table.errors.length, 'line', 'lines')} of ${table.via} could not be read and ${table.errors.length === 1 ? 'was' : 'were'} skipped (see the log).`
+        : '',
       asRoot ? 'Read as root; Refresh asks again.' : '',
     ].filter(Boolean);
     treeView.message = notes.length ? notes.join(' ') : undefined;
@@ -113,8 +122,17 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       const { stdout } = await root.run(`Reading the mounts of ${namespaceName(ns, labelOf(ns))} as root…`, args);
       // Another namespace chosen while polkit asked: this answer is no longer wanted.
       if (selected !== ns) return;
-      const answer = JSON.parse(stdout) as { namespace: { ns: number; label: string | null; via: string }; mounts: MountRecord[]; errors: MountTable['errors'] };
-      rootTable = { ...answer.namespace, label: answer.namespace.label ?? labelOf(ns), mounts: answer.mounts, errors: answer.errors };
+      const answer = JSON.parse(stdout) as {
+        namespace: { ns: number; label: string | null; via: string };
+        mounts: MountRecord[];
+        errors: MountTable['errors'];
+      };
+      rootTable = {
+        ...answer.namespace,
+        label: answer.namespace.label ?? labelOf(ns),
+        mounts: answer.mounts,
+        errors: answer.errors,
+      };
       show(rootTable, true);
     } catch (err) {
       await root.explain('Read Mounts as Root', args, err);
@@ -129,11 +147,19 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
     if (!namespaces.length) return void inform('The namespaces are still being scanned; try again in a moment.');
     const items = namespaces.map((n) => ({
       label: `mnt ${n.ns}`,
-      description: [n.label, n.ns === ownNs ? 'yours' : '', n.ns === selected ? 'shown' : ''].filter(Boolean).join(' · '),
-      detail: n.nprocs ? plural(n.nprocs, 'process', 'processes') : `no process: held by ${n.holders.map((h) => (h.kind === 'bindmount' ? h.path : h.kind)).join(', ') || 'nothing visible'}`,
+      description: [n.label, n.ns === ownNs ? 'yours' : '', n.ns === selected ? 'shown' : '']
+        .filter(Boolean)
+        .join(' · '),
+      detail: n.nprocs
+        ? plural(n.nprocs, 'process', 'processes')
+        : `no process: held by ${n.holders.map((h) => (h.kind === 'bindmount' ? h.path : h.kind)).join(', ') || 'nothing visible'}`,
       ns: n.ns,
     }));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Show the Mounts of…', placeHolder: 'A mount namespace, by inode or label', matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Show the Mounts of…',
+      placeHolder: 'A mount namespace, by inode or label',
+      matchOnDescription: true,
+    });
     if (picked) await select(picked.ns);
   };
 
@@ -198,18 +224,28 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       'namespaceExplorer.showMounts',
       guarded(env, 'Show Mounts', async (node?: Node) => {
         const ns = mountNsOf(node);
-        if (node && ns === undefined) return void warn('Its mount namespace is not known: the process belongs to another user.');
+        if (node && ns === undefined)
+          return void warn('Its mount namespace is not known: the process belongs to another user.');
         await vscode.commands.executeCommand(`${MOUNTS_VIEW_ID}.focus`);
         await (ns === undefined ? chooseNamespace() : select(ns));
       }),
     ),
-    vscode.commands.registerCommand('namespaceExplorer.chooseMountNamespace', guarded(env, 'Choose Mount Namespace', chooseNamespace)),
-    vscode.commands.registerCommand('namespaceExplorer.showOwnMounts', guarded(env, 'Show Your Mounts', () => select(ownNs))),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.chooseMountNamespace',
+      guarded(env, 'Choose Mount Namespace', chooseNamespace),
+    ),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.showOwnMounts',
+      guarded(env, 'Show Your Mounts', () => select(ownNs)),
+    ),
     vscode.commands.registerCommand(
       'namespaceExplorer.refreshMounts',
       guarded(env, 'Refresh Mounts', () => (rootTable ? readAsRoot() : manager.trigger())),
     ),
-    vscode.commands.registerCommand('namespaceExplorer.readMountsAsRoot', guarded(env, 'Read Mounts as Root', readAsRoot)),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.readMountsAsRoot',
+      guarded(env, 'Read Mounts as Root', readAsRoot),
+    ),
     vscode.commands.registerCommand(
       'namespaceExplorer.showPropagation',
       guarded(env, 'Show Propagation', (m?: MountRecord) => {

@@ -25,7 +25,9 @@ export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView
         if (node?.kind !== 'namespace') return;
         const argv = nsenterArgv(node.ns);
         if (!argv) {
-          return void warn(`${namespaceName(node.ns)} is a ghost: no process, fd or bind mount holds it, so nsenter cannot open it.`);
+          return void warn(
+            `${namespaceName(node.ns)} is a ghost: no process, fd or bind mount holds it, so nsenter cannot open it.`,
+          );
         }
         const mine = node.ns.uid === null || node.ns.uid === process.getuid?.();
         const command = shellQuote(mine ? argv : ['sudo', ...argv]);
@@ -47,7 +49,10 @@ export function registerNamespaceCommands(env: ExtensionEnv, view: NamespaceView
         });
         if (!target) return;
         await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(snapshot, null, 2) + '\n'));
-        vscode.window.setStatusBarMessage(`Exported ${plural(snapshot.namespaces.length, 'namespace', 'namespaces')} to ${target.fsPath}`, 4000);
+        vscode.window.setStatusBarMessage(
+          `Exported ${plural(snapshot.namespaces.length, 'namespace', 'namespaces')} to ${target.fsPath}`,
+          4000,
+        );
       }),
     ),
   );

@@ -113,12 +113,18 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   getTreeItem(node: Node): vscode.TreeItem {
     const look = this.look(node);
     this.given.gaveItem(node, JSON.stringify(look));
-    const item = new vscode.TreeItem(look.label, look.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      look.label,
+      look.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = node.id;
     item.description = look.description;
     item.contextValue = look.contextValue;
     item.accessibilityInformation = { label: look.ariaLabel };
-    item.iconPath = new vscode.ThemeIcon(look.icon, look.ghost ? new vscode.ThemeColor('disabledForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      look.icon,
+      look.ghost ? new vscode.ThemeColor('disabledForeground') : undefined,
+    );
     if (node.kind === 'info' && node.action === 'showAll') {
       item.command = { command: 'namespaceExplorer.showAll', title: 'Show All Namespaces…' };
     }
@@ -201,7 +207,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (this.holds) return void (this.held ??= 'changes');
     if (this.spacing) return void (this.due = true);
     const model = this.model;
-    const changes = this.given.changes({ roots: () => model.roots(), children: (n) => this.childrenOf(n), look: (n) => JSON.stringify(this.look(n)) });
+    const changes = this.given.changes({
+      roots: () => model.roots(),
+      children: (n) => this.childrenOf(n),
+      look: (n) => JSON.stringify(this.look(n)),
+    });
     if (changes === 'all') return this.redrawAll();
     const [first] = changes;
     if (!first) return;

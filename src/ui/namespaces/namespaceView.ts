@@ -65,7 +65,9 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
    */
   const showHeader = () => {
     const filter = provider.current.filter;
-    const description = [elevatedAt && `all processes (root) · ${elevatedAt}`, filter && `filter: ${filter}`].filter(Boolean).join(' · ');
+    const description = [elevatedAt && `all processes (root) · ${elevatedAt}`, filter && `filter: ${filter}`]
+      .filter(Boolean)
+      .join(' · ');
     treeView.description = description || undefined;
     const message = [
       elevatedAt && `Showing all processes (root), as scanned at ${elevatedAt}; Refresh scans again.`,
@@ -75,7 +77,8 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     treeView.message = message.length ? message.join(' ') : undefined;
   };
 
-  const setState = (state: 'loading' | 'ready' | 'error') => vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', state);
+  const setState = (state: 'loading' | 'ready' | 'error') =>
+    vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', state);
   void setState('loading');
   void vscode.commands.executeCommand('setContext', GROUPING_KEY, provider.current.grouping);
 
@@ -137,7 +140,9 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       elevatedAt = new Date(snapshot.takenAt).toLocaleTimeString();
       failure = undefined;
       showHeader();
-      log.info(`root's view: ${snapshot.namespaces.length} namespaces, ${snapshot.processes.length} processes, scan ${snapshot.scanner.durationMs} ms`);
+      log.info(
+        `root's view: ${snapshot.namespaces.length} namespaces, ${snapshot.processes.length} processes, scan ${snapshot.scanner.durationMs} ms`,
+      );
     } else {
       known = undefined; // the tree shows root's snapshot: the next scan must redraw
       elevatedAt = undefined;
@@ -151,7 +156,10 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
    * resolves the one asked for, and the reveal then fails: look it up again and retry.
    * Redraws wait meanwhile: one that lands during a reveal can leave its group folded.
    */
-  const revealNamespace = async (ino: number, options: { select: boolean; expand: boolean; why?: string }): Promise<boolean> => {
+  const revealNamespace = async (
+    ino: number,
+    options: { select: boolean; expand: boolean; why?: string },
+  ): Promise<boolean> => {
     if (provider.hiddenByFilter(ino)) {
       const filter = provider.current.filter;
       applyFilter('');
@@ -163,7 +171,9 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
       const node = provider.findNamespace(ino);
       if (!node) return false;
       try {
-        await provider.holdingRedraws(() => treeView.reveal(node, { select: options.select, focus: options.select, expand: options.expand }));
+        await provider.holdingRedraws(() =>
+          treeView.reveal(node, { select: options.select, focus: options.select, expand: options.expand }),
+        );
         return true;
       } catch (err) {
         if (attempt === 3) {
@@ -195,23 +205,33 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         return manager.trigger();
       }),
     ),
-    vscode.commands.registerCommand('namespaceExplorer.showMine', guarded(env, 'Show Your Namespaces', () => setElevated(false))),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.showMine',
+      guarded(env, 'Show Your Namespaces', () => setElevated(false)),
+    ),
     vscode.commands.registerCommand('namespaceExplorer.groupByType', guarded(env, 'Group by Type', group('type'))),
     vscode.commands.registerCommand('namespaceExplorer.groupByOwner', guarded(env, 'Group by Owner', group('owner'))),
-    vscode.commands.registerCommand('namespaceExplorer.groupByParent', guarded(env, 'Group by Parent', group('parent'))),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.groupByParent',
+      guarded(env, 'Group by Parent', group('parent')),
+    ),
     vscode.commands.registerCommand(
       'namespaceExplorer.filter',
       guarded(env, 'Filter', async () => {
         const value = await vscode.window.showInputBox({
           title: 'Filter Namespaces',
-          prompt: 'Show namespaces whose inode, type or label contains this text, or that hold a process with this PID or command',
+          prompt:
+            'Show namespaces whose inode, type or label contains this text, or that hold a process with this PID or command',
           value: provider.current.filter,
           placeHolder: 'e.g. 1234, nginx, 4026532181, net',
         });
         if (value !== undefined) applyFilter(value.trim());
       }),
     ),
-    vscode.commands.registerCommand('namespaceExplorer.clearFilter', guarded(env, 'Clear Filter', () => applyFilter(''))),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.clearFilter',
+      guarded(env, 'Clear Filter', () => applyFilter('')),
+    ),
     vscode.commands.registerCommand(
       'namespaceExplorer.revealPid',
       guarded(env, 'Reveal Namespaces of a PID', async (pidArg?: number) => {
@@ -222,11 +242,14 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
         const proc = snapshot.processes.find((p) => p.pid === pid);
         if (!proc) return void warn(`No process with PID ${pid} (it may have exited).`);
         if (proc.hidden) {
-          return void warn(`PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`);
+          return void warn(
+            `PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`,
+          );
         }
         const before = provider.current.filter;
         applyFilter(String(pid));
-        if (before && before !== String(pid)) void inform(`Filter “${before}” replaced by “${pid}” to show the namespaces of PID ${pid}.`);
+        if (before && before !== String(pid))
+          void inform(`Filter “${before}” replaced by “${pid}” to show the namespaces of PID ${pid}.`);
         const inos = Object.values(proc.ns).filter((ino) => provider.findNamespace(ino));
         for (const [i, ino] of inos.entries()) await revealNamespace(ino, { select: i === 0, expand: false });
       }),
@@ -238,14 +261,16 @@ export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
     details,
     current: () => provider.current.snapshot,
     onDidChangeSnapshot: changed.event,
-    onDidSelect: (listener, thisArg, disposables) => treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables),
+    onDidSelect: (listener, thisArg, disposables) =>
+      treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables),
     refreshNow: () => manager.trigger(),
     showElevated: (snapshot) => setElevated(true, snapshot),
     get elevated() {
       return elevated;
     },
     setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
-    reveal: (ino, { select = false, why } = {}) => revealNamespace(ino, { select, expand: true, ...(why ? { why } : {}) }),
+    reveal: (ino, { select = false, why } = {}) =>
+      revealNamespace(ino, { select, expand: true, ...(why ? { why } : {}) }),
   };
 }
 

@@ -55,20 +55,38 @@ export function rowText(
   switch (node.kind) {
     case 'group': {
       const label = `${node.type} (${node.count})`;
-      return { label, description: '', ariaLabel: `${node.type} namespaces, ${node.count}`, icon: TYPE_ICON[node.type], contextValue: CONTEXT.group };
+      return {
+        label,
+        description: '',
+        ariaLabel: `${node.type} namespaces, ${node.count}`,
+        icon: TYPE_ICON[node.type],
+        contextValue: CONTEXT.group,
+      };
     }
     case 'namespace':
       return namespaceRow(node, mine, terminals.get(node.ns.ns), inside(node.ns), model.depth(node.ns));
     case 'members': {
       const label = `Processes (${node.count})`;
-      return { label, description: '', ariaLabel: `member processes of ${namespaceName(node.ns)}, ${node.count}`, icon: 'server-process', contextValue: CONTEXT.members };
+      return {
+        label,
+        description: '',
+        ariaLabel: `member processes of ${namespaceName(node.ns)}, ${node.count}`,
+        icon: 'server-process',
+        contextValue: CONTEXT.members,
+      };
     }
     case 'process':
       return processRow(node);
     case 'holder':
       return holderRow(node, model);
     case 'detail':
-      return { label: node.row.label, description: node.row.description, ariaLabel: node.row.ariaLabel, icon: node.row.icon, contextValue: CONTEXT.detail };
+      return {
+        label: node.row.label,
+        description: node.row.description,
+        ariaLabel: node.row.ariaLabel,
+        icon: node.row.icon,
+        contextValue: CONTEXT.detail,
+      };
     case 'info':
       return {
         label: node.message,
@@ -84,7 +102,13 @@ export function namespaceName(ns: Pick<NamespaceRecord, 'type' | 'ns'>): string 
   return `${ns.type} ${ns.ns}`;
 }
 
-function namespaceRow(node: NamespaceNode, mine: ReadonlySet<number>, terminal: string | undefined, inside: string | undefined, depth: number | undefined): RowText {
+function namespaceRow(
+  node: NamespaceNode,
+  mine: ReadonlySet<number>,
+  terminal: string | undefined,
+  inside: string | undefined,
+  depth: number | undefined,
+): RowText {
   const ns = node.ns;
   const label = ns.label && ns.label !== String(ns.ns) ? ns.label : namespaceName(ns);
   // A terminal's mark first, so that a narrow sidebar still shows it.
@@ -131,18 +155,32 @@ function processRow(node: ProcessNode): RowText {
 
 function holderRow(node: HolderNode, model: TreeModel): RowText {
   const { label, description, icon } = holderWords(node.holder, model);
-  return { label, description, ariaLabel: `held by ${label}, ${description}`, icon, contextValue: CONTEXT.holder(node.holder.kind) };
+  return {
+    label,
+    description,
+    ariaLabel: `held by ${label}, ${description}`,
+    icon,
+    contextValue: CONTEXT.holder(node.holder.kind),
+  };
 }
 
 /** How a holder is named: as a row (label, description) and as one sentence (tooltip). */
-function holderWords(h: Holder, model: TreeModel): { label: string; description: string; icon: string; sentence: string } {
+function holderWords(
+  h: Holder,
+  model: TreeModel,
+): { label: string; description: string; icon: string; sentence: string } {
   const owner = model.process(h.pid);
   const who = owner ? `${owner.name || owner.command} (${h.pid})` : `PID ${h.pid}`;
   switch (h.kind) {
     case 'bindmount': {
       const mnt = model.namespace(h.mntns)?.label;
       const seen = `seen in mnt ${h.mntns}${mnt ? ` (${mnt})` : ''}`;
-      return { label: h.path, description: `bind mount, ${seen}`, icon: 'pin', sentence: `bind mount ${h.path}, ${seen}` };
+      return {
+        label: h.path,
+        description: `bind mount, ${seen}`,
+        icon: 'pin',
+        sentence: `bind mount ${h.path}, ${seen}`,
+      };
     }
     case 'fd': {
       const label = `fd ${h.fd} of ${who}`;
@@ -154,24 +192,36 @@ function holderWords(h: Holder, model: TreeModel): { label: string; description:
     }
     case 'process': {
       const label = `children of ${who}`;
-      return { label, description: h.path ?? '', icon: 'type-hierarchy-sub', sentence: `${label}, through ${h.path ?? 'its own link'}` };
+      return {
+        label,
+        description: h.path ?? '',
+        icon: 'type-hierarchy-sub',
+        sentence: `${label}, through ${h.path ?? 'its own link'}`,
+      };
     }
   }
 }
 
 /** The tooltip of a namespace row, as Markdown: holders, owner, parent, senior process. */
 export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string {
-  const lines = [`**${namespaceName(ns)}**${ns.label ? ` — ${markdownText(ns.label)}` : ''}${ns.ghost ? ' _(ghost: known only as a parent or owner)_' : ''}`, ''];
+  const lines = [
+    `**${namespaceName(ns)}**${ns.label ? ` — ${markdownText(ns.label)}` : ''}${ns.ghost ? ' _(ghost: known only as a parent or owner)_' : ''}`,
+    '',
+  ];
   const related = (ino: number | null, what: string) => {
     if (ino === null) return;
     const other = model.namespace(ino);
-    lines.push(`- ${what}: ${other ? namespaceName(other) : ino}${other?.label ? ` (${markdownText(other.label)})` : ''}`);
+    lines.push(
+      `- ${what}: ${other ? namespaceName(other) : ino}${other?.label ? ` (${markdownText(other.label)})` : ''}`,
+    );
   };
   related(ns.ons, 'Owner');
   related(ns.pns, 'Parent');
   if (ns.ownerUid !== undefined) lines.push(`- Created by UID ${ns.ownerUid}`);
   if (ns.pid !== null) {
-    lines.push(`- ${plural(ns.nprocs, 'process', 'processes')}; senior: PID ${ns.pid}${ns.user ? ` (${markdownText(ns.user)})` : ''}`);
+    lines.push(
+      `- ${plural(ns.nprocs, 'process', 'processes')}; senior: PID ${ns.pid}${ns.user ? ` (${markdownText(ns.user)})` : ''}`,
+    );
     if (ns.command) lines.push('', markdownCode(ns.command.length > 300 ? ns.command.slice(0, 300) + '…' : ns.command));
   }
   const held = ns.holders.filter((h) => h.kind !== 'process' || h.path);

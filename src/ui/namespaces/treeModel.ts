@@ -2,7 +2,15 @@
  * What the namespace tree shows, as plain data: nodes with stable ids and their parents,
  * built from a Snapshot for one grouping and filter. No vscode here, so it is unit-tested.
  */
-import { nestingDepth, ownerForest, parentForest, preorder, processForest, prune, TreeNode } from '../../core/model/hierarchy';
+import {
+  nestingDepth,
+  ownerForest,
+  parentForest,
+  preorder,
+  processForest,
+  prune,
+  TreeNode,
+} from '../../core/model/hierarchy';
 import { plural } from '../../core/text/plural';
 import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../core/model/snapshot';
 import type { DetailRow } from '../details/detailRows';
@@ -127,8 +135,12 @@ export class TreeModel {
   findNamespace(ino: number): NamespaceNode | undefined {
     const type = this.byIno.get(ino)?.type;
     // Down the one branch that leads to it.
-    for (let nodes = this.roots(); ; ) {
-      const next = nodes.find((n) => (n.kind === 'namespace' && (n.ns.ns === ino || containsNs(n.nested, ino))) || (n.kind === 'group' && n.type === type));
+    for (let nodes = this.roots(); ;) {
+      const next = nodes.find(
+        (n) =>
+          (n.kind === 'namespace' && (n.ns.ns === ino || containsNs(n.nested, ino))) ||
+          (n.kind === 'group' && n.type === type),
+      );
       if (!next) return undefined;
       if (next.kind === 'namespace' && next.ns.ns === ino) return next;
       nodes = this.children(next);
@@ -196,7 +208,8 @@ export class TreeModel {
         count: shown.filter((n) => n.type === type).length,
       }));
     }
-    const forest = this.grouping === 'owner' ? ownerForest(this.snapshot.namespaces) : parentForest(this.snapshot.namespaces);
+    const forest =
+      this.grouping === 'owner' ? ownerForest(this.snapshot.namespaces) : parentForest(this.snapshot.namespaces);
     const kept = this.filter.trim() ? prune(forest, (n) => this.matches(n)) : forest;
     return kept.map((t) => this.namespaceNode(t, undefined, this.grouping));
   }
@@ -219,7 +232,9 @@ export class TreeModel {
           nested.length && members.length
             ? [{ kind: 'members', id: `${node.id}/members`, parent: node, ns: node.ns, count: members.length }]
             : this.memberTree(node.ns).map((t) => this.processNode(t, node, node.ns));
-        const holders = node.ns.holders.filter((h) => h.kind !== 'process' || h.path).map((h) => this.holderNode(h, node));
+        const holders = node.ns.holders
+          .filter((h) => h.kind !== 'process' || h.path)
+          .map((h) => this.holderNode(h, node));
         return [...nested, ...processes, ...holders];
       }
       case 'members':
@@ -243,7 +258,14 @@ export class TreeModel {
   }
 
   private holderNode(h: Holder, parent: NamespaceNode): HolderNode {
-    const key = h.kind === 'fd' ? `${h.pid}:${h.fd}` : h.kind === 'task' ? `${h.pid}:${h.tid}` : h.kind === 'bindmount' ? `${h.mntns}:${h.path}` : `${h.pid}:${h.path}`;
+    const key =
+      h.kind === 'fd'
+        ? `${h.pid}:${h.fd}`
+        : h.kind === 'task'
+          ? `${h.pid}:${h.tid}`
+          : h.kind === 'bindmount'
+            ? `${h.mntns}:${h.path}`
+            : `${h.pid}:${h.path}`;
     return { kind: 'holder', id: `${parent.id}/h:${h.kind}:${key}`, parent, holder: h, ns: parent.ns };
   }
 }

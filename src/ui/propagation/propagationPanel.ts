@@ -9,7 +9,14 @@ import { webviewOptions, webviewPage } from '../shared/webviewPage';
 import { MountSet, MountTable, namespaceName, PropagationIndex } from '../../core/mounts/propagation';
 import { plural } from '../../core/text/plural';
 import { ProcSource } from '../../core/linux/procfs';
-import { CompareView, isPropagationFromWebview, NamespaceView, PropagationFromWebview, PropagationPanelState, PropagationToWebview } from '../../protocol';
+import {
+  CompareView,
+  isPropagationFromWebview,
+  NamespaceView,
+  PropagationFromWebview,
+  PropagationPanelState,
+  PropagationToWebview,
+} from '../../protocol';
 import { comparable, compareView, defaultMount, namespaceView, selectionView } from './propagationViews';
 import { fail, inform } from '../shared/notify';
 
@@ -27,11 +34,20 @@ const panelKey = (ns: number | null) => (ns === null ? 'unknown' : String(ns));
  * Opens (or reveals) the panel for mount namespace NS (null: the editor's own) with mount
  * MOUNT_ID selected (null: the root mount).
  */
-export function showPropagationPanel(extension: vscode.ExtensionContext, data: MountData, target: { ns: number | null; mountId: number | null }): void {
+export function showPropagationPanel(
+  extension: vscode.ExtensionContext,
+  data: MountData,
+  target: { ns: number | null; mountId: number | null },
+): void {
   const ns = target.ns ?? ownMountNamespace();
   const existing = panels.get(panelKey(ns));
   if (existing) return existing.reveal(target.mountId);
-  const panel = vscode.window.createWebviewPanel(PROPAGATION_VIEW_TYPE, panelTitle(ns, null), vscode.ViewColumn.Active, webviewOptions(extension));
+  const panel = vscode.window.createWebviewPanel(
+    PROPAGATION_VIEW_TYPE,
+    panelTitle(ns, null),
+    vscode.ViewColumn.Active,
+    webviewOptions(extension),
+  );
   new PropagationPanel(extension, data, panel, { ns, mountId: target.mountId, compareNs: null, filter: '' });
 }
 
@@ -39,7 +55,10 @@ export function showPropagationPanel(extension: vscode.ExtensionContext, data: M
  * Brings panels back after a window reload, from what the webview saved with setState.
  * Needs `onWebviewPanel:namespaceExplorer.propagation` among the activation events.
  */
-export function registerPropagationPanelSerializer(extension: vscode.ExtensionContext, data: MountData): vscode.Disposable {
+export function registerPropagationPanelSerializer(
+  extension: vscode.ExtensionContext,
+  data: MountData,
+): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(PROPAGATION_VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
       const restored = restoredState(state);
@@ -55,9 +74,16 @@ export function registerPropagationPanelSerializer(extension: vscode.ExtensionCo
 }
 
 function restoredState(state: unknown): PropagationPanelState {
-  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<Record<keyof PropagationPanelState, unknown>>;
+  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<
+    Record<keyof PropagationPanelState, unknown>
+  >;
   const id = (v: unknown) => (Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : null);
-  return { ns: id(s.ns) ?? ownMountNamespace(), mountId: id(s.mountId), compareNs: id(s.compareNs), filter: typeof s.filter === 'string' ? s.filter : '' };
+  return {
+    ns: id(s.ns) ?? ownMountNamespace(),
+    mountId: id(s.mountId),
+    compareNs: id(s.compareNs),
+    filter: typeof s.filter === 'string' ? s.filter : '',
+  };
 }
 
 function ownMountNamespace(): number | null {
@@ -211,10 +237,19 @@ class PropagationPanel {
     if (!this.set || !table) return;
     const others = comparable(this.set, table);
     if (!others.length) {
-      const unread = this.set.unreadable.length ? ` (${plural(this.set.unreadable.length, 'namespace was', 'namespaces were')} not readable)` : '';
-      return void inform(`There is no other mount namespace to compare ${namespaceName(table.ns, table.label)} with${unread}.`);
+      const unread = this.set.unreadable.length
+        ? ` (${plural(this.set.unreadable.length, 'namespace was', 'namespaces were')} not readable)`
+        : '';
+      return void inform(
+        `There is no other mount namespace to compare ${namespaceName(table.ns, table.label)} with${unread}.`,
+      );
     }
-    const items = others.map((t) => ({ label: `mnt ${t.ns}`, description: t.label ?? '', detail: plural(t.mounts.length, 'mount', 'mounts'), ns: t.ns }));
+    const items = others.map((t) => ({
+      label: `mnt ${t.ns}`,
+      description: t.label ?? '',
+      detail: plural(t.mounts.length, 'mount', 'mounts'),
+      ns: t.ns,
+    }));
     const picked = await vscode.window.showQuickPick(items, {
       title: `Compare ${namespaceName(table.ns, table.label)} with…`,
       placeHolder: 'Choose another mount namespace',
@@ -226,7 +261,11 @@ class PropagationPanel {
   }
 
   private html(): string {
-    return webviewPage(this.panel.webview, this.extension, { bundle: 'propagation', title: 'Mount Propagation', loading: 'Reading the mount namespaces…' });
+    return webviewPage(this.panel.webview, this.extension, {
+      bundle: 'propagation',
+      title: 'Mount Propagation',
+      loading: 'Reading the mount namespaces…',
+    });
   }
 }
 

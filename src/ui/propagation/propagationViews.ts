@@ -5,7 +5,15 @@
 import { preorder } from '../../core/model/hierarchy';
 import { compareMounts } from '../../core/mounts/mountDiff';
 import { Cover, coverText, groupText, mountForest, MountRecord } from '../../core/mounts/mountTable';
-import { describePropagation, Located, mountAt, MountSet, MountTable, namespaceName, PropagationIndex } from '../../core/mounts/propagation';
+import {
+  describePropagation,
+  Located,
+  mountAt,
+  MountSet,
+  MountTable,
+  namespaceName,
+  PropagationIndex,
+} from '../../core/mounts/propagation';
 import { graphSvg, layoutGraph, propagationGraph } from '../../core/mounts/propagationGraph';
 import { printable } from '../../core/text/printable';
 import { plural } from '../../core/text/plural';
@@ -21,11 +29,22 @@ import {
   SelectionView,
 } from '../../protocol';
 
-export function namespaceView(ns: number | null, set: MountSet | undefined, table: MountTable | undefined, failure: string | null, readAt: string): NamespaceView {
+export function namespaceView(
+  ns: number | null,
+  set: MountSet | undefined,
+  table: MountTable | undefined,
+  failure: string | null,
+  readAt: string,
+): NamespaceView {
   const unread = (set?.unreadable ?? []).map((u) => ({ ...ref(u.ns, u.label), reason: printable(u.reason) }));
   const label = table?.label ?? set?.unreadable.find((u) => u.ns === ns)?.label ?? null;
   const base = { namespace: ref(ns, label), via: '', mounts: [], skipped: [], unread, others: 0, readAt: readAt };
-  if (!set) return { ...base, status: 'failed', problem: `Reading the mount namespaces failed: ${printable(failure ?? 'unknown error')}` };
+  if (!set)
+    return {
+      ...base,
+      status: 'failed',
+      problem: `Reading the mount namespaces failed: ${printable(failure ?? 'unknown error')}`,
+    };
   if (!table) return { ...base, status: 'missing', problem: missingText(ns, set) };
   return {
     ...base,
@@ -38,7 +57,11 @@ export function namespaceView(ns: number | null, set: MountSet | undefined, tabl
   };
 }
 
-export function compareView(set: MountSet | undefined, table: MountTable | undefined, compareNs: number | null): CompareView | null {
+export function compareView(
+  set: MountSet | undefined,
+  table: MountTable | undefined,
+  compareNs: number | null,
+): CompareView | null {
   if (compareNs === null || !set || !table) return null;
   const there = set.tables.find((t) => t.ns === compareNs);
   const view: CompareView = {
@@ -54,7 +77,11 @@ export function compareView(set: MountSet | undefined, table: MountTable | undef
   if (!there) return { ...view, problem: missingText(compareNs, set) };
   const diff = compareMounts(table.mounts, there.mounts);
   const byTarget = (a: { target: string }, b: { target: string }) => a.target.localeCompare(b.target);
-  const pair = (p: { target: string; here: MountRecord; there: MountRecord }): DiffPair => ({ target: printable(p.target), here: mountRow(p.here), there: mountRow(p.there) });
+  const pair = (p: { target: string; here: MountRecord; there: MountRecord }): DiffPair => ({
+    target: printable(p.target),
+    here: mountRow(p.here),
+    there: mountRow(p.there),
+  });
   return {
     ...view,
     onlyHere: diff.onlyHere.map(mountRow).sort(byTarget),
@@ -78,7 +105,8 @@ function ref(ns: number | null, label: string | null) {
 }
 
 function missingText(ns: number | null, set: MountSet): string {
-  if (ns === null) return 'The editor’s own mount namespace could not be determined (/proc/self/ns/mnt is not readable).';
+  if (ns === null)
+    return 'The editor’s own mount namespace could not be determined (/proc/self/ns/mnt is not readable).';
   const unread = set.unreadable.find((u) => u.ns === ns);
   const name = printable(namespaceName(ns, unread?.label ?? null));
   if (unread) return `${name} could not be read: ${printable(unread.reason)}.`;
@@ -148,7 +176,9 @@ export function selectionView(index: PropagationIndex, table: MountTable, mountI
     };
   }
   const unreadCount = index.set.unreadable.length;
-  const unread = unreadCount ? ` ${plural(unreadCount, 'mount namespace', 'mount namespaces')} could not be read and may hold more.` : '';
+  const unread = unreadCount
+    ? ` ${plural(unreadCount, 'mount namespace', 'mount namespaces')} could not be read and may hold more.`
+    : '';
   const relations = index.relations(mount);
   const kind = describePropagation(mount);
 
@@ -156,16 +186,24 @@ export function selectionView(index: PropagationIndex, table: MountTable, mountI
   const elsewhere = peers.filter((p) => !p.here).length;
   let peerNote: string | null = null;
   if (mount.peer === null) peerNote = `Mount ${mount.id} is not shared (it is ${kind}), so it has no peers.`;
-  else if (!peers.length) peerNote = `No other mount is in peer group ${mount.peer}: no peers in other namespaces.${unread}`;
-  else if (!elsewhere) peerNote = `No peers in other namespaces: ${peers.length === 1 ? 'its one peer is' : `all ${peers.length} peers are`} in this namespace.${unread}`;
+  else if (!peers.length)
+    peerNote = `No other mount is in peer group ${mount.peer}: no peers in other namespaces.${unread}`;
+  else if (!elsewhere)
+    peerNote = `No peers in other namespaces: ${peers.length === 1 ? 'its one peer is' : `all ${peers.length} peers are`} in this namespace.${unread}`;
   else if (unread) peerNote = unread.trim();
 
   const masters = rows(relations.masters, table);
   let masterNote: string | null = null;
   if (mount.master === null) masterNote = `Mount ${mount.id} is not a slave: no master sends it mount events.`;
-  else if (!masters.length) masterNote = `No member of peer group ${mount.master} was found in the namespaces read.${unread}`;
+  else if (!masters.length)
+    masterNote = `No member of peer group ${mount.master} was found in the namespaces read.${unread}`;
   if (mount.propagateFrom !== null) {
-    masterNote = [masterNote, `propagate_from:${mount.propagateFrom}: the nearest group it receives from that this namespace can see is peer group ${mount.propagateFrom}.`].filter(Boolean).join(' ');
+    masterNote = [
+      masterNote,
+      `propagate_from:${mount.propagateFrom}: the nearest group it receives from that this namespace can see is peer group ${mount.propagateFrom}.`,
+    ]
+      .filter(Boolean)
+      .join(' ');
   }
 
   const slaves = rows(relations.slaves, table);
@@ -181,10 +219,21 @@ export function selectionView(index: PropagationIndex, table: MountTable, mountI
     gone: null,
     description: kind,
     peers: { heading: mount.peer === null ? 'Peers' : `Peers in group ${mount.peer}`, rows: peers, note: peerNote },
-    master: { heading: mount.master === null ? 'Master' : `Master: peer group ${mount.master}`, rows: masters, note: masterNote },
-    slaves: { heading: mount.peer === null ? 'Slaves' : `Slaves of peer group ${mount.peer}`, rows: slaves, note: slaveNote },
+    master: {
+      heading: mount.master === null ? 'Master' : `Master: peer group ${mount.master}`,
+      rows: masters,
+      note: masterNote,
+    },
+    slaves: {
+      heading: mount.peer === null ? 'Slaves' : `Slaves of peer group ${mount.peer}`,
+      rows: slaves,
+      note: slaveNote,
+    },
     explanation: paragraphs(answer.explanation),
-    graph: { svg: graphSvg(layout), caption: layout.description + (unreadCount ? ` Namespaces that could not be read are not drawn.` : '') },
+    graph: {
+      svg: graphSvg(layout),
+      caption: layout.description + (unreadCount ? ` Namespaces that could not be read are not drawn.` : ''),
+    },
   };
 }
 

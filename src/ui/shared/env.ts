@@ -11,7 +11,11 @@ export interface ExtensionEnv {
  * Wraps a command handler: a failure becomes one sentence for the user and the details
  * go to the log, never a stack trace in a notification.
  */
-export function guarded<A extends unknown[]>(env: ExtensionEnv, what: string, handler: (...args: A) => unknown): (...args: A) => Promise<void> {
+export function guarded<A extends unknown[]>(
+  env: ExtensionEnv,
+  what: string,
+  handler: (...args: A) => unknown,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await handler(...args);

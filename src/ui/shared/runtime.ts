@@ -8,7 +8,12 @@ export function extensionRuntime(extension: vscode.ExtensionContext): Runtime {
 }
 
 /** A terminal that runs `nsx ARGS`; a failure stays on screen until read (NSX_HOLD). */
-export function nsxTerminalOptions(runtime: Runtime, name: string, args: string[], icon: string): vscode.TerminalOptions {
+export function nsxTerminalOptions(
+  runtime: Runtime,
+  name: string,
+  args: string[],
+  icon: string,
+): vscode.TerminalOptions {
   return {
     name,
     shellPath: runtime.execPath,

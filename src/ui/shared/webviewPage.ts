@@ -16,10 +16,20 @@ export function webviewOptions(extension: vscode.ExtensionContext): vscode.Webvi
 }
 
 /** The page of bundle BUNDLE (dist/webview/BUNDLE.js and .css), saying LOADING until its script draws. */
-export function webviewPage(webview: vscode.Webview, extension: vscode.ExtensionContext, page: { bundle: string; title: string; loading: string }): string {
+export function webviewPage(
+  webview: vscode.Webview,
+  extension: vscode.ExtensionContext,
+  page: { bundle: string; title: string; loading: string },
+): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(webviewDir(extension), name)).toString();
-  const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`].join('; ');
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource}`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

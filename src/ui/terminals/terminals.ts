@@ -5,7 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { hostnameProblem, Propagation, PROPAGATIONS } from '../../core/terminals/argv';
-import { EnterError, EnterPlan, EnterRequest, enterTitle, identityProblem, planEnter } from '../../core/terminals/enter';
+import {
+  EnterError,
+  EnterPlan,
+  EnterRequest,
+  enterTitle,
+  identityProblem,
+  planEnter,
+} from '../../core/terminals/enter';
 import { IsolateError, NewRequest, newTitle, planNew } from '../../core/terminals/isolate';
 import { NamespaceRecord, NS_TYPES, NsType, Snapshot } from '../../core/model/snapshot';
 import { DEFAULT_SUBNET } from '../../core/terminals/veth';
@@ -37,7 +44,10 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
   const { extension, log } = env;
   const { runtime } = root;
   /** Terminals that make namespaces: the PID of the process each runs, and what was revealed of them. */
-  const isolated = new Map<vscode.Terminal, { pid?: number; asRoot: boolean; revealed: Set<number>; explained?: boolean }>();
+  const isolated = new Map<
+    vscode.Terminal,
+    { pid?: number; asRoot: boolean; revealed: Set<number>; explained?: boolean }
+  >();
 
   /** Reveals one at a time, each after those before: reveals running side by side can undo each other. */
   let revealing = Promise.resolve();
@@ -78,13 +88,18 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
     if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
     if (node?.kind !== 'namespace' && node?.kind !== 'process') return;
     const ns = node.ns;
-    if (ns.ghost) return void warn(`${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`);
+    if (ns.ghost)
+      return void warn(
+        `${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`,
+      );
     const pid = node.kind === 'process' ? node.process.pid : ns.pid;
     const caller = currentCaller();
     // Pinned now, against the snapshot the row came from: the picks below may take a while.
     const started = pid === null ? null : startTime(pid);
     if (pid !== null && (started === null || startedAfter(started, snapshot.takenAt))) {
-      return void warn(`PID ${pid} is no longer the process shown (it exited${started === null ? '' : ' and its PID was reused'}); refresh and try again. Nothing was opened.`);
+      return void warn(
+        `PID ${pid} is no longer the process shown (it exited${started === null ? '' : ' and its PID was reused'}); refresh and try again. Nothing was opened.`,
+      );
     }
 
     let request: EnterRequest;
@@ -109,7 +124,8 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
       if (identityProblem(plan)) {
         // As yourself the user namespace is out of reach (see identityProblem): enter the others.
         const types = plan.types.filter((t) => t !== 'user');
-        if (types.length === 0) return void warn('As yourself, a user namespace only root may enter cannot be entered: choose As Root.');
+        if (types.length === 0)
+          return void warn('As yourself, a user namespace only root may enter cannot be entered: choose As Root.');
         plan = { ...plan, types, namespaces: plan.namespaces.filter((n) => n.type !== 'user') };
       }
     }
@@ -151,7 +167,8 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
     // scan that finds nothing new sends no snapshot, and the one that found them may have
     // come before the PID was known, so the marks are updated after each look.
     updateMarks(view.current());
-    for (const delay of [500, 2000, 5000]) setTimeout(() => void view.refreshNow().then(() => updateMarks(view.current())), delay);
+    for (const delay of [500, 2000, 5000])
+      setTimeout(() => void view.refreshNow().then(() => updateMarks(view.current())), delay);
   };
 
   extension.subscriptions.push(
@@ -159,8 +176,14 @@ export function registerTerminalCommands(env: ExtensionEnv, view: NamespaceView,
     vscode.window.onDidCloseTerminal((terminal) => {
       if (isolated.delete(terminal)) updateMarks(view.current());
     }),
-    vscode.commands.registerCommand('namespaceExplorer.openTerminal', guarded(env, 'Open Terminal in Namespace', openTerminal)),
-    vscode.commands.registerCommand('namespaceExplorer.newTerminal', guarded(env, 'New Isolated Terminal', newTerminal)),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.openTerminal',
+      guarded(env, 'Open Terminal in Namespace', openTerminal),
+    ),
+    vscode.commands.registerCommand(
+      'namespaceExplorer.newTerminal',
+      guarded(env, 'New Isolated Terminal', newTerminal),
+    ),
   );
 }
 
@@ -174,7 +197,11 @@ async function explainRootTerminal(name: string): Promise<void> {
 }
 
 /** Which of the process's namespaces to enter: the one clicked preselected, "all" offered. */
-async function pickTypesToEnter(snapshot: Snapshot, pid: number, clicked: NamespaceRecord): Promise<NsType[] | undefined> {
+async function pickTypesToEnter(
+  snapshot: Snapshot,
+  pid: number,
+  clicked: NamespaceRecord,
+): Promise<NsType[] | undefined> {
   const proc = snapshot.processes.find((p) => p.pid === pid);
   const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
   const own = snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {};
@@ -224,7 +251,9 @@ async function askNewNamespaces(root: boolean): Promise<NewRequest | undefined> 
   const typeItems = NS_TYPES.map((t) => ({ label: t, description: TYPE_WORDS[t], picked: defaults.includes(t) }));
   const chosen = await vscode.window.showQuickPick(typeItems, {
     title: 'New Isolated Terminal: namespaces to make',
-    placeHolder: root ? 'Space toggles, Enter goes on' : 'With a user namespace no password is needed; without one, polkit asks',
+    placeHolder: root
+      ? 'Space toggles, Enter goes on'
+      : 'With a user namespace no password is needed; without one, polkit asks',
     canPickMany: true,
   });
   if (!chosen?.length) return undefined;
@@ -233,8 +262,20 @@ async function askNewNamespaces(root: boolean): Promise<NewRequest | undefined> 
   const subnet = vscode.workspace.getConfiguration('namespaceExplorer').get<string>('vethSubnet', DEFAULT_SUBNET);
 
   const optionItems: OptionItem[] = [];
-  if (has('pid', 'mnt')) optionItems.push({ label: 'Fresh /proc', description: 'a /proc that shows only the new PID namespace', picked: true, option: 'mountProc' });
-  if (has('user')) optionItems.push({ label: 'Map me to root', description: 'be root inside the new user namespace', picked: true, option: 'mapRoot' });
+  if (has('pid', 'mnt'))
+    optionItems.push({
+      label: 'Fresh /proc',
+      description: 'a /proc that shows only the new PID namespace',
+      picked: true,
+      option: 'mountProc',
+    });
+  if (has('user'))
+    optionItems.push({
+      label: 'Map me to root',
+      description: 'be root inside the new user namespace',
+      picked: true,
+      option: 'mapRoot',
+    });
   if (has('net')) {
     optionItems.push({
       label: 'Connect to the host (veth)',
@@ -243,15 +284,30 @@ async function askNewNamespaces(root: boolean): Promise<NewRequest | undefined> 
       option: 'veth',
     });
   }
-  if (has('mnt')) optionItems.push({ label: 'Change mount propagation…', description: 'private unless changed', picked: false, option: 'propagation' });
+  if (has('mnt'))
+    optionItems.push({
+      label: 'Change mount propagation…',
+      description: 'private unless changed',
+      picked: false,
+      option: 'propagation',
+    });
   let options = new Set<OptionItem['option']>();
   if (optionItems.length) {
-    const picked = await vscode.window.showQuickPick(optionItems, { title: 'New Isolated Terminal: options', placeHolder: 'Space toggles, Enter goes on', canPickMany: true });
+    const picked = await vscode.window.showQuickPick(optionItems, {
+      title: 'New Isolated Terminal: options',
+      placeHolder: 'Space toggles, Enter goes on',
+      canPickMany: true,
+    });
     if (!picked) return undefined;
     options = new Set(picked.map((p) => p.option));
   }
 
-  const request: NewRequest = { types, mountProc: options.has('mountProc'), mapRoot: options.has('mapRoot'), veth: options.has('veth') };
+  const request: NewRequest = {
+    types,
+    mountProc: options.has('mountProc'),
+    mapRoot: options.has('mapRoot'),
+    veth: options.has('veth'),
+  };
   if (request.veth) request.subnet = subnet;
   if (has('uts')) {
     const hostname = await vscode.window.showInputBox({

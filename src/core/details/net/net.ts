@@ -14,7 +14,15 @@
 import { NamespaceRecord } from '../../model/snapshot';
 import { plural } from '../../text/plural';
 import { parseNsLink, ProcSource } from '../../linux/procfs';
-import { baseOf, commands, DetailsContext, fromFirstProcess, hiddenWithoutRoot, readInside, visibleMembers } from '../context';
+import {
+  baseOf,
+  commands,
+  DetailsContext,
+  fromFirstProcess,
+  hiddenWithoutRoot,
+  readInside,
+  visibleMembers,
+} from '../context';
 import {
   AddrMsg,
   AF_INET,
@@ -34,7 +42,18 @@ import {
   RTM_NEWROUTE,
 } from './netlink';
 import { RouteSocket } from './netlinkSocket';
-import { ipv4Addresses, parseFibTrie, parseIfInet6, parseIpv6Route, parseNetDev, parseRoute, parseSockets, Parsed, routes4, SocketRow } from './procNet';
+import {
+  ipv4Addresses,
+  parseFibTrie,
+  parseIfInet6,
+  parseIpv6Route,
+  parseNetDev,
+  parseRoute,
+  parseSockets,
+  Parsed,
+  routes4,
+  SocketRow,
+} from './procNet';
 import { ListeningSocket, NetDetails, NetInterface, NetRoute, SocketOwner, Unavailable, VethPeer } from '../types';
 
 const SOCKET_FILES = [
@@ -83,7 +102,9 @@ export function netInside(): NetInside {
       if (l.kind !== 'veth' || l.link === null || l.linkNetnsid === null) continue;
       const { link, linkNetnsid: nsid } = l;
       try {
-        const [far] = sock.ask('RTM_GETLINK', (seq) => linkInNetnsRequest(seq, link, nsid), RTM_NEWLINK, false).map(parseLink);
+        const [far] = sock
+          .ask('RTM_GETLINK', (seq) => linkInNetnsRequest(seq, link, nsid), RTM_NEWLINK, false)
+          .map(parseLink);
         if (far) farEnds.push({ nsid, ifindex: far.ifindex, name: far.name, address: far.address });
       } catch (err) {
         problems.push({ what: `the name of the other end of ${l.name}`, reason: (err as Error).message });
@@ -102,14 +123,18 @@ export function netInside(): NetInside {
       if (parsed.skipped) problems.push(skippedLines(parsed.skipped, path));
     } catch (err) {
       // Without IPv6 there is no tcp6 or udp6.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || family === 'inet') problems.push({ what: `the sockets of ${path}`, reason: (err as Error).message });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || family === 'inet')
+        problems.push({ what: `the sockets of ${path}`, reason: (err as Error).message });
     }
   }
   return { links, addrs, routes, farEnds, sockets, problems };
 }
 
 function skippedLines(n: number, path: string): Problem {
-  return { what: `${plural(n, 'line', 'lines')} of ${path}`, reason: 'not in the format the kernel writes, so left out' };
+  return {
+    what: `${plural(n, 'line', 'lines')} of ${path}`,
+    reason: 'not in the format the kernel writes, so left out',
+  };
 }
 
 // ---------------------------------------------------------------------------------
@@ -136,30 +161,56 @@ function inside(ns: NamespaceRecord, ctx: DetailsContext): Promise<InsideRead> {
  * with a veth at that index pointing back at L, from another namespace, and (when this side
  * could name it) with the same name and MAC. Null when none or several match.
  */
-async function peerNamespace(l: LinkMsg, far: FarEnd | undefined, ns: NamespaceRecord, ctx: DetailsContext): Promise<NamespaceRecord | null> {
+async function peerNamespace(
+  l: LinkMsg,
+  far: FarEnd | undefined,
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+): Promise<NamespaceRecord | null> {
   const matches: NamespaceRecord[] = [];
   for (const other of ctx.snapshot.namespaces) {
     if (other.type !== 'net' || other.ns === ns.ns) continue;
     const got = await inside(other, ctx);
     if (!('value' in got)) continue;
     const back = got.value.links.some(
-      (o) => o.ifindex === l.link && o.kind === 'veth' && o.link === l.ifindex && o.linkNetnsid !== null && (!far || (o.name === far.name && o.address === far.address)),
+      (o) =>
+        o.ifindex === l.link &&
+        o.kind === 'veth' &&
+        o.link === l.ifindex &&
+        o.linkNetnsid !== null &&
+        (!far || (o.name === far.name && o.address === far.address)),
     );
     if (back) matches.push(other);
   }
   return matches.length === 1 ? matches[0]! : null;
 }
 
-async function vethPeer(l: LinkMsg, seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<VethPeer | undefined> {
+async function vethPeer(
+  l: LinkMsg,
+  seen: NetInside,
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+): Promise<VethPeer | undefined> {
   if (l.kind !== 'veth' || l.link === null) return undefined;
-  if (l.linkNetnsid === null) return { ifindex: l.link, name: seen.links.find((o) => o.ifindex === l.link)?.name ?? null, ns: ns.ns, label: ns.label };
+  if (l.linkNetnsid === null)
+    return {
+      ifindex: l.link,
+      name: seen.links.find((o) => o.ifindex === l.link)?.name ?? null,
+      ns: ns.ns,
+      label: ns.label,
+    };
   const far = seen.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === l.link);
   const there = await peerNamespace(l, far, ns, ctx);
   const thereName = async () => {
     const got = there && (await inside(there, ctx));
     return got && 'value' in got ? (got.value.links.find((o) => o.ifindex === l.link)?.name ?? null) : null;
   };
-  return { ifindex: l.link, name: far?.name ?? (await thereName()), ns: there?.ns ?? null, label: there?.label ?? null };
+  return {
+    ifindex: l.link,
+    name: far?.name ?? (await thereName()),
+    ns: there?.ns ?? null,
+    label: there?.label ?? null,
+  };
 }
 
 async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<NetInterface[]> {
@@ -191,7 +242,16 @@ function routesInside(seen: NetInside): NetRoute[] {
   const nameOf = new Map(seen.links.map((l) => [l.ifindex, l.name]));
   const dev = (oif: number | null) => (oif === null ? null : (nameOf.get(oif) ?? String(oif)));
   return seen.routes.map((r) => {
-    const route: NetRoute = { family: r.family, dst: r.dst, gateway: r.gateway, dev: dev(r.oif), protocol: r.protocol, scope: r.scope, prefsrc: r.prefsrc, metric: r.metric };
+    const route: NetRoute = {
+      family: r.family,
+      dst: r.dst,
+      gateway: r.gateway,
+      dev: dev(r.oif),
+      protocol: r.protocol,
+      scope: r.scope,
+      prefsrc: r.prefsrc,
+      metric: r.metric,
+    };
     if (r.type) route.type = r.type;
     if (r.nexthops) route.nexthops = r.nexthops.map((h) => ({ gateway: h.gateway, dev: dev(h.oif) }));
     return route;
@@ -207,7 +267,11 @@ function routesInside(seen: NetInside): NetRoute[] {
  * null when none was found while some process that could hold one was not looked at: a
  * member whose fds could not be read, or a process hidden from the reader.
  */
-function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext): { sockets: ListeningSocket[]; unavailable: Unavailable[] } {
+function listening(
+  rows: SocketRow[],
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+): { sockets: ListeningSocket[]; unavailable: Unavailable[] } {
   const wanted = new Set(rows.map((r) => r.inode));
   /** Socket inode → the PIDs holding it. */
   const holders = new Map<number, Set<number>>();
@@ -238,15 +302,25 @@ function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext):
   const byKey = new Map<string, { socket: Omit<ListeningSocket, 'owners'>; pids: Set<number> }>();
   for (const r of rows) {
     const key = `${r.protocol} ${r.family} ${r.address} ${r.port}`;
-    const entry = byKey.get(key) ?? { socket: { protocol: r.protocol, family: r.family, address: r.address, port: r.port }, pids: new Set() };
+    const entry = byKey.get(key) ?? {
+      socket: { protocol: r.protocol, family: r.family, address: r.address, port: r.port },
+      pids: new Set(),
+    };
     for (const pid of holders.get(r.inode) ?? []) entry.pids.add(pid);
     byKey.set(key, entry);
   }
   const command = commands(ctx);
-  const ownersOf = (pids: Set<number>): SocketOwner[] => [...pids].sort((a, b) => a - b).map((pid) => ({ pid, command: command.get(pid) ?? '' }));
+  const ownersOf = (pids: Set<number>): SocketOwner[] =>
+    [...pids].sort((a, b) => a - b).map((pid) => ({ pid, command: command.get(pid) ?? '' }));
   const sockets: ListeningSocket[] = [...byKey.values()]
     .map(({ socket, pids }) => ({ ...socket, owners: pids.size || !(unreadable || hidden) ? ownersOf(pids) : null }))
-    .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.family.localeCompare(b.family) || a.port - b.port || a.address.localeCompare(b.address));
+    .sort(
+      (a, b) =>
+        a.protocol.localeCompare(b.protocol) ||
+        a.family.localeCompare(b.family) ||
+        a.port - b.port ||
+        a.address.localeCompare(b.address),
+    );
   const unknown = sockets.filter((s) => s.owners === null).length;
   if (!unknown) return { sockets, unavailable: [] };
   const why = [
@@ -255,7 +329,13 @@ function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext):
   ].filter(Boolean);
   return {
     sockets,
-    unavailable: [{ what: `the processes holding ${plural(unknown, 'listening socket', 'listening sockets')}`, reason: why.join('; '), needsRoot: ctx.threads === null }],
+    unavailable: [
+      {
+        what: `the processes holding ${plural(unknown, 'listening socket', 'listening sockets')}`,
+        reason: why.join('; '),
+        needsRoot: ctx.threads === null,
+      },
+    ],
   };
 }
 
@@ -264,10 +344,22 @@ function listening(rows: SocketRow[], ns: NamespaceRecord, ctx: DetailsContext):
 
 /** What /proc/PID/net cannot say, and netlink from inside can. */
 const NOT_IN_PROC: Problem[] = [
-  { what: 'the state, MTU, MAC address and kind of each interface', reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace' },
-  { what: 'veth peers and bridge members', reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace' },
-  { what: 'the scope of IPv4 addresses, and the IPv4 addresses of interfaces that are down', reason: '/proc/PID/net shows IPv4 addresses only through the routes they make' },
-  { what: 'the protocol, scope and preferred source of routes', reason: '/proc/PID/net/route and ipv6_route do not show them' },
+  {
+    what: 'the state, MTU, MAC address and kind of each interface',
+    reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace',
+  },
+  {
+    what: 'veth peers and bridge members',
+    reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace',
+  },
+  {
+    what: 'the scope of IPv4 addresses, and the IPv4 addresses of interfaces that are down',
+    reason: '/proc/PID/net shows IPv4 addresses only through the routes they make',
+  },
+  {
+    what: 'the protocol, scope and preferred source of routes',
+    reason: '/proc/PID/net/route and ipv6_route do not show them',
+  },
 ];
 
 interface ProcNetFiles {
@@ -299,10 +391,19 @@ function memberNetFiles(ns: NamespaceRecord, ctx: DetailsContext): ProcNetFiles 
   return { pid, text };
 }
 
-function fromProc(details: NetDetails, files: ProcNetFiles, ns: NamespaceRecord, ctx: DetailsContext, whyNotInside: string | null): void {
+function fromProc(
+  details: NetDetails,
+  files: ProcNetFiles,
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+  whyNotInside: string | null,
+): void {
   const dir = `${ctx.proc.pidDir(files.pid)}/net`;
   details.via = dir;
-  for (const p of NOT_IN_PROC) details.unavailable.push(whyNotInside ? { what: p.what, reason: whyNotInside, needsRoot: false } : { ...p, needsRoot: true });
+  for (const p of NOT_IN_PROC)
+    details.unavailable.push(
+      whyNotInside ? { what: p.what, reason: whyNotInside, needsRoot: false } : { ...p, needsRoot: true },
+    );
 
   const problems: Problem[] = [];
   const parse = <T>(name: string, parser: (text: string) => Parsed<T>, optional = false): T[] => {
@@ -328,14 +429,22 @@ function fromProc(details: NetDetails, files: ProcNetFiles, ns: NamespaceRecord,
     mtu: null,
     mac: null,
     kind: null,
-    addresses: [...v4.attributed.filter((a) => a.dev === d.name), ...inet6.filter((a) => a.name === d.name)].map((a) => a.address),
+    addresses: [...v4.attributed.filter((a) => a.dev === d.name), ...inet6.filter((a) => a.name === d.name)].map(
+      (a) => a.address,
+    ),
     master: null,
     rxBytes: d.rxBytes,
     txBytes: d.txBytes,
   }));
-  if (v4.unattributed.length) problems.push({ what: `the interface of ${v4.unattributed.join(', ')}`, reason: 'no route without a gateway contains the address' });
+  if (v4.unattributed.length)
+    problems.push({
+      what: `the interface of ${v4.unattributed.join(', ')}`,
+      reason: 'no route without a gateway contains the address',
+    });
   details.routes = [...routes4(route), ...parse('ipv6_route', parseIpv6Route, true)];
-  const rows = SOCKET_FILES.flatMap(([file, protocol, family]) => parse(file, (t) => parseSockets(t, protocol, family), family === 'inet6'));
+  const rows = SOCKET_FILES.flatMap(([file, protocol, family]) =>
+    parse(file, (t) => parseSockets(t, protocol, family), family === 'inet6'),
+  );
   const { sockets, unavailable } = listening(rows, ns, ctx);
   details.sockets = sockets;
   details.unavailable.push(...unavailable, ...problems.map((p) => ({ ...p, needsRoot: false })));
@@ -362,7 +471,9 @@ export async function readNet(ns: NamespaceRecord, ctx: DetailsContext): Promise
   if ('error' in files) {
     details.unavailable.push({
       what: 'interfaces, addresses, routes and listening sockets',
-      reason: whyNotInside ? `${whyNotInside}, and ${files.error}` : `${files.error}: it can be read only by entering it, which needs root`,
+      reason: whyNotInside
+        ? `${whyNotInside}, and ${files.error}`
+        : `${files.error}: it can be read only by entering it, which needs root`,
       needsRoot: !whyNotInside,
     });
     return details;

@@ -13,7 +13,7 @@ export function formatIPv6(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new RangeError(`an IPv6 address has 16 bytes, not ${bytes.length}`);
   const words = Array.from({ length: 8 }, (_, i) => (bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
   let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;
@@ -28,7 +28,11 @@ export function formatIPv6(bytes: Uint8Array): string {
   if (best.start === 0 && (best.len === 6 || (best.len === 5 && words[5] === 0xffff))) {
     return `::${best.len === 5 ? 'ffff:' : ''}${formatIPv4(bytes.subarray(12))}`;
   }
-  const hex = (from: number, to: number) => words.slice(from, to).map((w) => w.toString(16)).join(':');
+  const hex = (from: number, to: number) =>
+    words
+      .slice(from, to)
+      .map((w) => w.toString(16))
+      .join(':');
   if (best.start < 0) return hex(0, 8);
   return `${hex(0, best.start)}::${hex(best.start + best.len, 8)}`;
 }

@@ -118,8 +118,14 @@ export function splitMessages(buf: Buffer): NlMessage[] {
   let at = 0;
   while (at + NLMSG_HDRLEN <= buf.length) {
     const len = u32(buf, at);
-    if (len < NLMSG_HDRLEN || at + len > buf.length) throw new NetlinkError(`malformed netlink message: length ${len} at offset ${at} of ${buf.length} bytes`);
-    out.push({ type: u16(buf, at + 4), flags: u16(buf, at + 6), seq: u32(buf, at + 8), payload: buf.subarray(at + NLMSG_HDRLEN, at + len) });
+    if (len < NLMSG_HDRLEN || at + len > buf.length)
+      throw new NetlinkError(`malformed netlink message: length ${len} at offset ${at} of ${buf.length} bytes`);
+    out.push({
+      type: u16(buf, at + 4),
+      flags: u16(buf, at + 6),
+      seq: u32(buf, at + 8),
+      payload: buf.subarray(at + NLMSG_HDRLEN, at + len),
+    });
     at += align4(len);
   }
   if (at < buf.length) throw new NetlinkError(`malformed netlink message: ${buf.length - at} stray bytes at the end`);
@@ -128,7 +134,10 @@ export function splitMessages(buf: Buffer): NlMessage[] {
 
 /** The errno of an NLMSG_ERROR (0 is an acknowledgement) or of an NLMSG_DONE that ended a dump. */
 export function errorCode(msg: NlMessage): number {
-  if (msg.payload.length < 4) throw new NetlinkError(`malformed netlink ${msg.type === NLMSG_DONE ? 'done' : 'error'} message: ${msg.payload.length} bytes`);
+  if (msg.payload.length < 4)
+    throw new NetlinkError(
+      `malformed netlink ${msg.type === NLMSG_DONE ? 'done' : 'error'} message: ${msg.payload.length} bytes`,
+    );
   const err = s32(msg.payload, 0);
   return err === 0 ? 0 : -err;
 }
@@ -139,7 +148,8 @@ export function parseAttrs(buf: Buffer, start: number): Map<number, Buffer> {
   let at = start;
   while (at + 4 <= buf.length) {
     const len = u16(buf, at);
-    if (len < 4 || at + len > buf.length) throw new NetlinkError(`malformed netlink attribute: length ${len} at offset ${at} of ${buf.length} bytes`);
+    if (len < 4 || at + len > buf.length)
+      throw new NetlinkError(`malformed netlink attribute: length ${len} at offset ${at} of ${buf.length} bytes`);
     attrs.set(u16(buf, at + 2) & NLA_TYPE_MASK, buf.subarray(at + 4, at + len));
     at += align4(len);
   }
@@ -147,13 +157,15 @@ export function parseAttrs(buf: Buffer, start: number): Map<number, Buffer> {
 }
 
 function need(payload: Buffer, size: number, what: string): void {
-  if (payload.length < size) throw new NetlinkError(`malformed ${what} message: ${payload.length} bytes, its header alone is ${size}`);
+  if (payload.length < size)
+    throw new NetlinkError(`malformed ${what} message: ${payload.length} bytes, its header alone is ${size}`);
 }
 
 const attrU32 = (a: Buffer | undefined) => (a && a.length >= 4 ? u32(a, 0) : null);
 const attrS32 = (a: Buffer | undefined) => (a && a.length >= 4 ? s32(a, 0) : null);
 /** A C string attribute, without its NUL. */
-const attrString = (a: Buffer | undefined) => (a ? a.toString('utf8', 0, a.indexOf(0) < 0 ? a.length : a.indexOf(0)) : null);
+const attrString = (a: Buffer | undefined) =>
+  a ? a.toString('utf8', 0, a.indexOf(0) < 0 ? a.length : a.indexOf(0)) : null;
 
 function ipAddress(bytes: Buffer | undefined): string | null {
   if (!bytes) return null;
@@ -207,9 +219,15 @@ export function parseLink(payload: Buffer): LinkMsg {
   const name = attrString(a.get(IFLA_IFNAME));
   if (name === null) throw new NetlinkError(`malformed link message: interface ${ifindex} has no name`);
   const hw = a.get(IFLA_ADDRESS);
-  const address = !hw || hw.length === 0 ? null : (IPV4_LINK_TYPES.has(type) && hw.length === 4) || (IPV6_LINK_TYPES.has(type) && hw.length === 16) ? ipAddress(hw) : formatMac(hw);
+  const address =
+    !hw || hw.length === 0
+      ? null
+      : (IPV4_LINK_TYPES.has(type) && hw.length === 4) || (IPV6_LINK_TYPES.has(type) && hw.length === 16)
+        ? ipAddress(hw)
+        : formatMac(hw);
   const info = a.get(IFLA_LINKINFO);
-  const kind = (info && attrString(parseAttrs(info, 0).get(IFLA_INFO_KIND))) ?? (type === ARPHRD_LOOPBACK ? 'loopback' : null);
+  const kind =
+    (info && attrString(parseAttrs(info, 0).get(IFLA_INFO_KIND))) ?? (type === ARPHRD_LOOPBACK ? 'loopback' : null);
   const oper = a.get(IFLA_OPERSTATE)?.[0];
   const stats = a.get(IFLA_STATS64);
   // struct rtnl_link_stats64 starts rx_packets, tx_packets, rx_bytes, tx_bytes.
@@ -252,7 +270,12 @@ export function parseAddr(payload: Buffer): AddrMsg | null {
   if (address === null) throw new NetlinkError('malformed address message: no address of its family');
   return {
     ifindex: u32(payload, 4),
-    address: { family: family === AF_INET ? 'inet' : 'inet6', address, prefixlen: payload[1]!, scope: scopeName(payload[3]!) },
+    address: {
+      family: family === AF_INET ? 'inet' : 'inet6',
+      address,
+      prefixlen: payload[1]!,
+      scope: scopeName(payload[3]!),
+    },
   };
 }
 
@@ -270,10 +293,43 @@ const RTM_F_CLONED = 0x200;
 export const RT_TABLE_MAIN = 254;
 
 const PROTOCOLS: Record<number, string> = {
-  0: 'unspec', 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static', 8: 'gated', 9: 'ra', 10: 'mrt', 11: 'zebra', 12: 'bird', 13: 'dnrouted',
-  14: 'xorp', 15: 'ntk', 16: 'dhcp', 18: 'keepalived', 42: 'babel', 99: 'openr', 186: 'bgp', 187: 'isis', 188: 'ospf', 189: 'rip', 192: 'eigrp',
+  0: 'unspec',
+  1: 'redirect',
+  2: 'kernel',
+  3: 'boot',
+  4: 'static',
+  8: 'gated',
+  9: 'ra',
+  10: 'mrt',
+  11: 'zebra',
+  12: 'bird',
+  13: 'dnrouted',
+  14: 'xorp',
+  15: 'ntk',
+  16: 'dhcp',
+  18: 'keepalived',
+  42: 'babel',
+  99: 'openr',
+  186: 'bgp',
+  187: 'isis',
+  188: 'ospf',
+  189: 'rip',
+  192: 'eigrp',
 };
-const TYPES = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
+const TYPES = [
+  'unspec',
+  'unicast',
+  'local',
+  'broadcast',
+  'anycast',
+  'multicast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'throw',
+  'nat',
+  'xresolve',
+];
 const RTN_UNICAST = 1;
 
 export interface RouteMsg {
@@ -306,7 +362,8 @@ function parseNexthops(buf: Buffer): { gateway: string | null; oif: number | nul
   let at = 0;
   while (at + 8 <= buf.length) {
     const len = u16(buf, at);
-    if (len < 8 || at + len > buf.length) throw new NetlinkError(`malformed multipath route: next hop of length ${len} at offset ${at}`);
+    if (len < 8 || at + len > buf.length)
+      throw new NetlinkError(`malformed multipath route: next hop of length ${len} at offset ${at}`);
     const attrs = parseAttrs(buf.subarray(at, at + len), 8);
     out.push({ gateway: gatewayOf(attrs), oif: s32(buf, at + 4) || null });
     at += align4(len);

@@ -52,16 +52,20 @@ export class RouteSocket {
     const sys = libc();
     const seq = ++this.seq;
     const req = build(seq);
-    if (sys.send(this.fd, req, req.length, 0) !== req.length) throw new NetlinkError(`${what}: send failed: ${errnoText(sys.errno())}`);
+    if (sys.send(this.fd, req, req.length, 0) !== req.length)
+      throw new NetlinkError(`${what}: send failed: ${errnoText(sys.errno())}`);
     const out: Buffer[] = [];
     for (;;) {
       const n = sys.recv(this.fd, this.buf, this.buf.length, MSG_TRUNC);
       if (n < 0) {
         const code = sys.errno();
         if (code === EINTR) continue;
-        throw new NetlinkError(code === EAGAIN ? `${what}: no answer within ${TIMEOUT_S} s` : `${what}: receive failed: ${errnoText(code)}`);
+        throw new NetlinkError(
+          code === EAGAIN ? `${what}: no answer within ${TIMEOUT_S} s` : `${what}: receive failed: ${errnoText(code)}`,
+        );
       }
-      if (n > this.buf.length) throw new NetlinkError(`${what}: a reply of ${n} bytes did not fit in ${this.buf.length}`);
+      if (n > this.buf.length)
+        throw new NetlinkError(`${what}: a reply of ${n} bytes did not fit in ${this.buf.length}`);
       for (const msg of splitMessages(this.buf.subarray(0, n))) {
         if (msg.seq !== seq) continue; // a late answer to an earlier request
         if (msg.type === NLMSG_ERROR || msg.type === NLMSG_DONE) {

@@ -56,7 +56,10 @@ export function parseNetDev(text: string): Parsed<DevRow> {
     const colon = line.indexOf(':');
     if (colon < 0) return null;
     const name = line.slice(0, colon).trim();
-    const counters = line.slice(colon + 1).trim().split(/\s+/);
+    const counters = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     if (!name || /\s/.test(name) || counters.length < 16 || counters.some((c) => !/^\d+$/.test(c))) return null;
     return { name, rxBytes: Number(counters[0]), txBytes: Number(counters[8]) };
   });
@@ -82,7 +85,12 @@ export function parseIfInet6(text: string): Parsed<Inet6Row> {
     return {
       ifindex: parseInt(m[2]!, 16),
       name: m[6]!,
-      address: { family: 'inet6', address: formatIPv6(Buffer.from(m[1]!, 'hex')), prefixlen, scope: INET6_SCOPES[scope] ?? `0x${scope.toString(16)}` },
+      address: {
+        family: 'inet6',
+        address: formatIPv6(Buffer.from(m[1]!, 'hex')),
+        prefixlen,
+        scope: INET6_SCOPES[scope] ?? `0x${scope.toString(16)}`,
+      },
     };
   });
 }
@@ -152,7 +160,13 @@ function maskLength(mask: number): number | null {
 export function parseRoute(text: string): Parsed<Route4Row> {
   return parseLines(text, 1, (line) => {
     const f = line.trim().split(/\s+/);
-    if (f.length < 8 || ![f[1], f[2], f[7]].every((h) => /^[0-9a-f]{8}$/i.test(h!)) || !/^[0-9a-f]+$/i.test(f[3]!) || !/^\d+$/.test(f[6]!)) return null;
+    if (
+      f.length < 8 ||
+      ![f[1], f[2], f[7]].every((h) => /^[0-9a-f]{8}$/i.test(h!)) ||
+      !/^[0-9a-f]+$/i.test(f[3]!) ||
+      !/^\d+$/.test(f[6]!)
+    )
+      return null;
     const prefixlen = maskLength(hostOrderIPv4(f[7]!));
     if (prefixlen === null) return null;
     return {
@@ -197,7 +211,10 @@ export function routes4(rows: Route4Row[]): NetRoute[] {
  */
 export function parseIpv6Route(text: string): Parsed<NetRoute> {
   return parseLines(text, 0, (line) => {
-    const m = /^\s*([0-9a-f]{32}) ([0-9a-f]{2}) [0-9a-f]{32} [0-9a-f]{2} ([0-9a-f]{32}) ([0-9a-f]{8}) [0-9a-f]{8} [0-9a-f]{8} ([0-9a-f]{8})\s+(\S+)\s*$/i.exec(line);
+    const m =
+      /^\s*([0-9a-f]{32}) ([0-9a-f]{2}) [0-9a-f]{32} [0-9a-f]{2} ([0-9a-f]{32}) ([0-9a-f]{8}) [0-9a-f]{8} [0-9a-f]{8} ([0-9a-f]{8})\s+(\S+)\s*$/i.exec(
+        line,
+      );
     if (!m) return null;
     const dstBytes = Buffer.from(m[1]!, 'hex');
     const prefixlen = parseInt(m[2]!, 16);
@@ -244,13 +261,31 @@ export function parseSockets(text: string, protocol: 'tcp' | 'udp', family: 'ine
     const f = line.trim().split(/\s+/);
     const local = /^([0-9a-f]+):([0-9a-f]{4})$/i.exec(f[1] ?? '');
     const remote = /^([0-9a-f]+):([0-9a-f]{4})$/i.exec(f[2] ?? '');
-    if (f.length < 10 || !/^\d+:$/.test(f[0]!) || !local || !remote || local[1]!.length !== width || !/^[0-9a-f]{2}$/i.test(f[3]!) || !/^\d+$/.test(f[9]!)) return null;
+    if (
+      f.length < 10 ||
+      !/^\d+:$/.test(f[0]!) ||
+      !local ||
+      !remote ||
+      local[1]!.length !== width ||
+      !/^[0-9a-f]{2}$/i.test(f[3]!) ||
+      !/^\d+$/.test(f[9]!)
+    )
+      return null;
     const state = parseInt(f[3]!, 16);
     const port = parseInt(local[2]!, 16);
-    const listening = protocol === 'tcp' ? state === TCP_LISTEN : state === UDP_UNCONNECTED && port !== 0 && parseInt(remote[2]!, 16) === 0;
+    const listening =
+      protocol === 'tcp'
+        ? state === TCP_LISTEN
+        : state === UDP_UNCONNECTED && port !== 0 && parseInt(remote[2]!, 16) === 0;
     if (!listening) return 'ignore';
     const bytes = hostOrderBytes(local[1]!);
-    return { protocol, family, address: family === 'inet' ? formatIPv4(bytes) : formatIPv6(bytes), port, inode: Number(f[9]) };
+    return {
+      protocol,
+      family,
+      address: family === 'inet' ? formatIPv4(bytes) : formatIPv6(bytes),
+      port,
+      inode: Number(f[9]),
+    };
   });
 }
 
@@ -266,21 +301,35 @@ const LOOPBACK_NET = 0x7f000000;
  * the interface whose directly connected route (no gateway) contains it, with that route's
  * prefix length; 127/8 to lo. An address no such route contains is returned apart.
  */
-export function ipv4Addresses(fib: FibEntry[], routes: Route4Row[]): { attributed: AttributedAddress[]; unattributed: string[] } {
+export function ipv4Addresses(
+  fib: FibEntry[],
+  routes: Route4Row[],
+): { attributed: AttributedAddress[]; unattributed: string[] } {
   const attributed: AttributedAddress[] = [];
   const unattributed: string[] = [];
   const locals = fib.filter((e) => e.type === 'LOCAL' && e.prefixlen === 32);
   for (const { address } of locals) {
     const text = formatAddress(address);
     if (ipv4Network(address, 8) === LOOPBACK_NET) {
-      const net = fib.filter((e) => e.type === 'LOCAL' && e.prefixlen < 32 && ipv4Network(address, e.prefixlen) === e.address).sort((a, b) => b.prefixlen - a.prefixlen)[0];
-      attributed.push({ dev: 'lo', address: { family: 'inet', address: text, prefixlen: net?.prefixlen ?? 8, scope: null } });
+      const net = fib
+        .filter((e) => e.type === 'LOCAL' && e.prefixlen < 32 && ipv4Network(address, e.prefixlen) === e.address)
+        .sort((a, b) => b.prefixlen - a.prefixlen)[0];
+      attributed.push({
+        dev: 'lo',
+        address: { family: 'inet', address: text, prefixlen: net?.prefixlen ?? 8, scope: null },
+      });
       continue;
     }
     const link = routes
-      .filter((r) => r.dev !== null && !(r.flags & (RTF_GATEWAY | RTF_REJECT)) && ipv4Network(address, r.prefixlen) === r.dst)
+      .filter(
+        (r) => r.dev !== null && !(r.flags & (RTF_GATEWAY | RTF_REJECT)) && ipv4Network(address, r.prefixlen) === r.dst,
+      )
       .sort((a, b) => b.prefixlen - a.prefixlen)[0];
-    if (link) attributed.push({ dev: link.dev!, address: { family: 'inet', address: text, prefixlen: link.prefixlen, scope: null } });
+    if (link)
+      attributed.push({
+        dev: link.dev!,
+        address: { family: 'inet', address: text, prefixlen: link.prefixlen, scope: null },
+      });
     else unattributed.push(text);
   }
   return { attributed, unattributed };
