@@ -42,46 +42,6 @@ export type Command =
   | { name: 'install-policy' }
   | { name: 'remove-policy' };
 
-export const USAGE = `Usage: nsx <command> [options]
-
-Commands:
-  list [--type T[,T...]] [--pid PID] [--json]   one row per namespace, like lsns
-  tree [--parent | --process] [--type T] [--json]
-                                    by owner user namespace (like lsns -T),
-                                    by parent (PID and user namespaces), or the process tree
-  snapshot [--json] [--details] [--output FILE]
-                                    everything discovery found, as JSON; --details adds
-                                    what is inside each namespace (as nsx show)
-  show INODE [--json]               what is inside one namespace: interfaces, routes and
-                                    listening sockets; hostname; IPC objects; ID maps and
-                                    capabilities; PID 1 and members; cgroup root; clock
-                                    offsets. What needs root is named (add --as-root)
-  enter (--pid PID | --ns INODE) [--type T[,T...]] [--as-root] [-- CMD...]
-                                    run CMD (default: your shell) inside the namespaces of a
-                                    process (default: all that differ from yours) or inside
-                                    one namespace, through nsenter
-  new --type T[,T...] [--hostname H] [--mount-proc] [--propagation P] [--map-root]
-      [--veth [--subnet CIDR]] [-- CMD...]
-                                    run CMD (default: your shell) in new namespaces, through
-                                    unshare; --veth connects a new net namespace to the host
-                                    (addresses from ${DEFAULT_SUBNET} by default); what was made
-                                    is removed when CMD ends
-  mounts [--pid PID | --ns INODE] [--json]
-                                    the mount tree of a mount namespace (default: yours),
-                                    like findmnt, with propagation, peer groups and what
-                                    is hidden under other mounts
-  propagation [--pid PID | --ns INODE] --path PATH [--json]
-                                    where a mount made at PATH would also appear, in every
-                                    mount namespace, and where mounts would come from
-  install-policy | remove-policy    (as root) the polkit action and root-owned helper that
-                                    pkexec runs
-
-Types: ${NS_TYPES.join(', ')}
-Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
---as-root on list, tree, snapshot, show, mounts and propagation reads as root; on enter it keeps the shell root (in a
-user namespace you own you are who its uid_map makes you: root, with --map-root).
-Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
-
 const OPTIONS = {
   json: { type: 'boolean' },
   'as-root': { type: 'boolean' },
@@ -105,126 +65,239 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-const ALLOWED: Record<string, readonly string[]> = {
-  list: ['json', 'type', 'pid', 'as-root'],
-  tree: ['json', 'type', 'parent', 'process', 'as-root'],
-  snapshot: ['json', 'as-root', 'output', 'details'],
-  show: ['json', 'as-root'],
-  enter: ['pid', 'ns', 'type', 'as-root', 'start-time', 'hold'],
-  new: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet', 'hold'],
-  mounts: ['pid', 'ns', 'json', 'as-root'],
-  propagation: ['pid', 'ns', 'path', 'json', 'as-root'],
-  'install-policy': [],
-  'remove-policy': [],
-};
+type OptionName = keyof typeof OPTIONS;
 
-/** Commands that run a program after `--`. */
-const RUNS_COMMAND = ['enter', 'new'];
+/** The options as parseArgs gives them: a string for those that take a value, else a boolean. */
+type Values = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
 
-export function parseCommand(argv: string[]): Command {
-  // Everything after `--` belongs to the command that enter / new run, unparsed.
-  const dash = argv.indexOf('--');
-  const command = dash >= 0 ? argv.slice(dash + 1) : null;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: withDashedValues(dash >= 0 ? argv.slice(0, dash) : argv),
-      options: OPTIONS,
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError(describeParseError(err as Error & { code?: string }));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { name: 'help' };
-  if (values.version) return { name: 'version' };
-  const [name, ...extra] = positionals;
-  if (name === undefined || name === 'help') return { name: 'help' };
-  const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name] : undefined;
-  if (!allowed) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(ALLOWED).join(', ')})`);
-  // `show` takes the inode as its one argument.
-  const takes = name === 'show' ? 1 : 0;
-  if (extra.length > takes)
-    throw new UsageError(
-      `unexpected argument '${extra[takes]}'${RUNS_COMMAND.includes(name) ? " (put the command to run after '--')" : ''}`,
-    );
-  if (command && !RUNS_COMMAND.includes(name)) throw new UsageError(`'${name}' runs no command`);
-  if (command && command.length === 0) throw new UsageError("no command after '--'");
-  for (const key of Object.keys(values)) {
-    if (!allowed.includes(key)) throw new UsageError(`'${name}' takes no --${key} option`);
-  }
+/** What a subcommand's parse step reads, once the options it takes are known to be the only ones. */
+interface Invocation {
+  values: Values;
+  /** The positional arguments after the subcommand's name. */
+  args: string[];
+  /** What follows `--`, unparsed; null without `--`. */
+  command: string[] | null;
+  asRoot: boolean;
+}
 
-  const asRoot = !!values['as-root'];
-  switch (name) {
-    case 'list':
-      return { name, json: !!values.json, types: parseTypes(values.type), pid: parsePid(values.pid), asRoot };
-    case 'tree':
+interface Subcommand {
+  /** The options it takes, by long name. */
+  options: readonly OptionName[];
+  /** How many positional arguments it takes (default none). */
+  args?: number;
+  /** Whether it runs the program given after `--`. */
+  runsCommand?: boolean;
+  /** Its lines under "Commands:" in USAGE; empty when another command's lines say it. */
+  usage: string;
+  /** The Command it stands for; a value or combination that cannot work is a UsageError. */
+  parse(invocation: Invocation): Command;
+}
+
+/** The subcommands, in the order USAGE and the unknown-command message list them. */
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  list: {
+    options: ['json', 'type', 'pid', 'as-root'],
+    usage: `  list [--type T[,T...]] [--pid PID] [--json]   one row per namespace, like lsns`,
+    parse: ({ values, asRoot }) => ({
+      name: 'list',
+      json: !!values.json,
+      types: parseTypes(values.type),
+      pid: parsePid(values.pid),
+      asRoot,
+    }),
+  },
+  tree: {
+    options: ['json', 'type', 'parent', 'process', 'as-root'],
+    usage: `  tree [--parent | --process] [--type T] [--json]
+                                    by owner user namespace (like lsns -T),
+                                    by parent (PID and user namespaces), or the process tree`,
+    parse: ({ values, asRoot }) => {
       if (values.parent && values.process) throw new UsageError('choose one of --parent and --process');
       return {
-        name,
+        name: 'tree',
         json: !!values.json,
         types: parseTypes(values.type),
         mode: values.parent ? 'parent' : values.process ? 'process' : 'owner',
         asRoot,
       };
-    case 'snapshot':
-      return { name, asRoot, output: values.output ?? null, details: !!values.details };
-    case 'show': {
-      if (extra[0] === undefined)
+    },
+  },
+  snapshot: {
+    options: ['json', 'as-root', 'output', 'details'],
+    usage: `  snapshot [--json] [--details] [--output FILE]
+                                    everything discovery found, as JSON; --details adds
+                                    what is inside each namespace (as nsx show)`,
+    parse: ({ values, asRoot }) => ({
+      name: 'snapshot',
+      asRoot,
+      output: values.output ?? null,
+      details: !!values.details,
+    }),
+  },
+  show: {
+    options: ['json', 'as-root'],
+    args: 1,
+    usage: `  show INODE [--json]               what is inside one namespace: interfaces, routes and
+                                    listening sockets; hostname; IPC objects; ID maps and
+                                    capabilities; PID 1 and members; cgroup root; clock
+                                    offsets. What needs root is named (add --as-root)`,
+    parse: ({ values, args, asRoot }) => {
+      if (args[0] === undefined)
         throw new UsageError('show needs a namespace inode, e.g. nsx show 4026531840 (nsx list shows them)');
-      return { name, ns: parseNumber(extra[0], 'a namespace inode')!, json: !!values.json, asRoot };
-    }
-    case 'enter': {
-      const pid = parsePid(values.pid);
-      const ns = parseNumber(values.ns, 'a namespace inode');
-      if ((pid === null) === (ns === null)) throw new UsageError('enter needs one of --pid PID and --ns INODE');
-      return {
-        name,
-        pid,
-        ns,
-        types: parseTypes(values.type),
-        asRoot,
-        startTime: parseNumber(values['start-time'], 'a start time'),
-        hold: !!values.hold,
-        command,
-      };
-    }
-    case 'new': {
-      const types = parseTypes(values.type);
-      if (!types) throw new UsageError('new needs --type, e.g. --type net,uts');
-      const propagation = values.propagation;
-      if (propagation !== undefined && !(PROPAGATIONS as readonly string[]).includes(propagation)) {
-        throw new UsageError(`unknown propagation '${propagation}' (${PROPAGATIONS.join(', ')})`);
-      }
-      if (values.subnet !== undefined && !values.veth) throw new UsageError('--subnet is for --veth');
-      return {
-        name,
-        types,
-        ...(values.hostname !== undefined ? { hostname: values.hostname } : {}),
-        mountProc: !!values['mount-proc'],
-        ...(propagation !== undefined ? { propagation: propagation as Propagation } : {}),
-        mapRoot: !!values['map-root'],
-        veth: !!values.veth,
-        ...(values.subnet !== undefined ? { subnet: values.subnet } : {}),
-        hold: !!values.hold,
-        command,
-      };
-    }
-    case 'mounts':
-    case 'propagation': {
-      const pid = parsePid(values.pid);
-      const ns = parseNumber(values.ns, 'a namespace inode');
-      if (pid !== null && ns !== null) throw new UsageError(`${name} takes one of --pid PID and --ns INODE`);
-      const json = !!values.json;
-      if (name === 'mounts') return { name, pid, ns, json, asRoot };
-      if (values.path === undefined) throw new UsageError('propagation needs --path PATH, e.g. --path /mnt/x');
-      if (!values.path.startsWith('/')) throw new UsageError(`'${values.path}' is not an absolute path`);
-      return { name, pid, ns, path: values.path, json, asRoot };
-    }
-    default:
-      return { name: name as 'install-policy' | 'remove-policy' };
+      return { name: 'show', ns: parseNumber(args[0], 'a namespace inode')!, json: !!values.json, asRoot };
+    },
+  },
+  enter: {
+    options: ['pid', 'ns', 'type', 'as-root', 'start-time', 'hold'],
+    runsCommand: true,
+    usage: `  enter (--pid PID | --ns INODE) [--type T[,T...]] [--as-root] [-- CMD...]
+                                    run CMD (default: your shell) inside the namespaces of a
+                                    process (default: all that differ from yours) or inside
+                                    one namespace, through nsenter`,
+    parse: parseEnter,
+  },
+  new: {
+    options: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet', 'hold'],
+    runsCommand: true,
+    usage: `  new --type T[,T...] [--hostname H] [--mount-proc] [--propagation P] [--map-root]
+      [--veth [--subnet CIDR]] [-- CMD...]
+                                    run CMD (default: your shell) in new namespaces, through
+                                    unshare; --veth connects a new net namespace to the host
+                                    (addresses from ${DEFAULT_SUBNET} by default); what was made
+                                    is removed when CMD ends`,
+    parse: parseNew,
+  },
+  mounts: {
+    options: ['pid', 'ns', 'json', 'as-root'],
+    usage: `  mounts [--pid PID | --ns INODE] [--json]
+                                    the mount tree of a mount namespace (default: yours),
+                                    like findmnt, with propagation, peer groups and what
+                                    is hidden under other mounts`,
+    parse: ({ values, asRoot }) => ({
+      name: 'mounts',
+      ...mountNamespace('mounts', values),
+      json: !!values.json,
+      asRoot,
+    }),
+  },
+  propagation: {
+    options: ['pid', 'ns', 'path', 'json', 'as-root'],
+    usage: `  propagation [--pid PID | --ns INODE] --path PATH [--json]
+                                    where a mount made at PATH would also appear, in every
+                                    mount namespace, and where mounts would come from`,
+    parse: parsePropagation,
+  },
+  'install-policy': {
+    options: [],
+    usage: `  install-policy | remove-policy    (as root) the polkit action and root-owned helper that
+                                    pkexec runs`,
+    parse: () => ({ name: 'install-policy' }),
+  },
+  'remove-policy': { options: [], usage: '', parse: () => ({ name: 'remove-policy' }) },
+};
+
+export const USAGE = `Usage: nsx <command> [options]
+
+Commands:
+${Object.values(SUBCOMMANDS)
+  .map((subcommand) => subcommand.usage)
+  .filter((usage) => usage !== '')
+  .join('\n')}
+
+Types: ${NS_TYPES.join(', ')}
+Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
+--as-root on list, tree, snapshot, show, mounts and propagation reads as root; on enter it keeps the shell root (in a
+user namespace you own you are who its uid_map makes you: root, with --map-root).
+Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
+
+export function parseCommand(argv: string[]): Command {
+  // Everything after `--` belongs to the command that enter / new run, unparsed.
+  const dash = argv.indexOf('--');
+  const command = dash >= 0 ? argv.slice(dash + 1) : null;
+  const { values, positionals } = parseOptions(dash >= 0 ? argv.slice(0, dash) : argv);
+  if (values.help) return { name: 'help' };
+  if (values.version) return { name: 'version' };
+  const [name, ...args] = positionals;
+  if (name === undefined || name === 'help') return { name: 'help' };
+  const subcommand = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+  if (!subcommand) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(SUBCOMMANDS).join(', ')})`);
+  checkShape(name, subcommand, values, args, command);
+  return subcommand.parse({ values, args, command, asRoot: !!values['as-root'] });
+}
+
+function parseOptions(args: string[]): { values: Values; positionals: string[] } {
+  try {
+    return parseArgs({ args: withDashedValues(args), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(describeParseError(err as Error & { code?: string }));
   }
+}
+
+/** Refuses arguments, a command to run and options that the subcommand does not take. */
+function checkShape(name: string, subcommand: Subcommand, values: Values, args: string[], command: string[] | null) {
+  const takes = subcommand.args ?? 0;
+  if (args.length > takes) {
+    const hint = subcommand.runsCommand ? " (put the command to run after '--')" : '';
+    throw new UsageError(`unexpected argument '${args[takes]}'${hint}`);
+  }
+  if (command && !subcommand.runsCommand) throw new UsageError(`'${name}' runs no command`);
+  if (command && command.length === 0) throw new UsageError("no command after '--'");
+  for (const key of Object.keys(values)) {
+    if (!subcommand.options.includes(key as OptionName)) throw new UsageError(`'${name}' takes no --${key} option`);
+  }
+}
+
+function parseEnter({ values, command, asRoot }: Invocation): Command {
+  const pid = parsePid(values.pid);
+  const ns = parseNumber(values.ns, 'a namespace inode');
+  if ((pid === null) === (ns === null)) throw new UsageError('enter needs one of --pid PID and --ns INODE');
+  return {
+    name: 'enter',
+    pid,
+    ns,
+    types: parseTypes(values.type),
+    asRoot,
+    startTime: parseNumber(values['start-time'], 'a start time'),
+    hold: !!values.hold,
+    command,
+  };
+}
+
+function parseNew({ values, command }: Invocation): Command {
+  const types = parseTypes(values.type);
+  if (!types) throw new UsageError('new needs --type, e.g. --type net,uts');
+  const propagation = values.propagation;
+  if (propagation !== undefined && !(PROPAGATIONS as readonly string[]).includes(propagation)) {
+    throw new UsageError(`unknown propagation '${propagation}' (${PROPAGATIONS.join(', ')})`);
+  }
+  if (values.subnet !== undefined && !values.veth) throw new UsageError('--subnet is for --veth');
+  return {
+    name: 'new',
+    types,
+    ...(values.hostname !== undefined ? { hostname: values.hostname } : {}),
+    mountProc: !!values['mount-proc'],
+    ...(propagation !== undefined ? { propagation: propagation as Propagation } : {}),
+    mapRoot: !!values['map-root'],
+    veth: !!values.veth,
+    ...(values.subnet !== undefined ? { subnet: values.subnet } : {}),
+    hold: !!values.hold,
+    command,
+  };
+}
+
+function parsePropagation({ values, asRoot }: Invocation): Command {
+  const where = mountNamespace('propagation', values);
+  if (values.path === undefined) throw new UsageError('propagation needs --path PATH, e.g. --path /mnt/x');
+  if (!values.path.startsWith('/')) throw new UsageError(`'${values.path}' is not an absolute path`);
+  return { name: 'propagation', ...where, path: values.path, json: !!values.json, asRoot };
+}
+
+/** The mount namespace that mounts and propagation read: by a process, by its inode, or (both null) the caller's. */
+function mountNamespace(name: string, values: Values): { pid: number | null; ns: number | null } {
+  const pid = parsePid(values.pid);
+  const ns = parseNumber(values.ns, 'a namespace inode');
+  if (pid !== null && ns !== null) throw new UsageError(`${name} takes one of --pid PID and --ns INODE`);
+  return { pid, ns };
 }
 
 /**
