@@ -81,57 +81,106 @@ function paths(texts: CgroupText[], failed: Map<number, string>): Map<number, st
   return out;
 }
 
+/** What a reading gathers on its way: the details, how each part was read, the PIDs whose cgroup could not be. */
+interface Reading {
+  details: CgroupDetails;
+  via: string[];
+  failed: Map<number, string>;
+}
+
+type Paths = Map<number, string | null>;
+
 export async function readCgroup(ns: NamespaceRecord, ctx: DetailsContext): Promise<CgroupDetails> {
-  const details: CgroupDetails = { ...baseOf(ns, ctx), type: 'cgroup' };
+  const reading: Reading = { details: { ...baseOf(ns, ctx), type: 'cgroup' }, via: [], failed: new Map() };
   const members = visibleMembers(ns, ctx);
   const readerNs = ownNamespace(ctx, 'cgroup');
-  const failed = new Map<number, string>();
-  const here = paths(cgroupTexts(members, ctx.proc), failed);
-  const via: string[] = [];
+  const here = paths(cgroupTexts(members, ctx.proc), reading.failed);
+  const host = hostPaths(reading, readerNs, here);
+  const inside = readerNs === ns.ns ? insideHere(reading, here) : await insidePaths(reading, ns, ctx, members);
+  const { details } = reading;
+  const joined = joinPaths(members, commands(ctx), host, inside);
+  details.members = joined.members;
+  noteUnreadable(reading, joined.v1Only);
+  if (ns.ns === INITIAL_NS_INODES.cgroup) details.root = '/';
+  else if (host && inside) findRoot(details, joined.members);
+  details.via = reading.via.join('; ') || null;
+  return details;
+}
 
-  let host: Map<number, string | null> | undefined;
+/** The host paths, which /proc shows only to a reader in the initial cgroup namespace. */
+function hostPaths(reading: Reading, readerNs: number | null, here: Paths): Paths | undefined {
   if (readerNs === INITIAL_NS_INODES.cgroup) {
-    host = here;
-    via.push('host paths from /proc/PID/cgroup');
-  } else {
-    const reason =
-      readerNs === null
-        ? 'which cgroup namespace nsx runs in cannot be read'
-        : `nsx runs in cgroup namespace ${readerNs}, not the initial one, and /proc shows cgroup paths relative to its own`;
-    details.unavailable.push({ what: "the host paths of its processes' cgroups", reason, needsRoot: false });
+    reading.via.push('host paths from /proc/PID/cgroup');
+    return here;
   }
+  const reason =
+    readerNs === null
+      ? 'which cgroup namespace nsx runs in cannot be read'
+      : `nsx runs in cgroup namespace ${readerNs}, not the initial one, ` +
+        'and /proc shows cgroup paths relative to its own';
+  reading.details.unavailable.push({ what: "the host paths of its processes' cgroups", reason, needsRoot: false });
+  return undefined;
+}
 
-  let inside: Map<number, string | null> | undefined;
-  const insideWhat = 'the cgroup paths seen inside, and the cgroup that is / inside';
-  if (readerNs === ns.ns) {
-    inside = here;
-    via.push('nsx runs in it: inside paths from /proc/PID/cgroup');
-  } else if (!members.length) {
-    details.unavailable.push({ what: insideWhat, reason: 'no process is in it to read them from', needsRoot: false });
-  } else if (ctx.threads) {
-    const got = await readInside(ns, ctx, 'cgroup', members);
-    if ('error' in got) details.unavailable.push({ what: insideWhat, reason: got.error, needsRoot: false });
-    else {
-      inside = paths(got.value, failed);
-      via.push(`inside paths ${got.via}`);
-    }
-  } else {
-    details.unavailable.push({ what: insideWhat, reason: ONLY_INSIDE, needsRoot: true });
+const INSIDE_WHAT = 'the cgroup paths seen inside, and the cgroup that is / inside';
+
+/** nsx runs in the namespace: what /proc shows it are the paths inside. */
+function insideHere(reading: Reading, here: Paths): Paths {
+  reading.via.push('nsx runs in it: inside paths from /proc/PID/cgroup');
+  return here;
+}
+
+/** The paths inside another namespace, read by a thread that entered it (root only). */
+async function insidePaths(
+  reading: Reading,
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+  members: readonly number[],
+): Promise<Paths | undefined> {
+  const { unavailable } = reading.details;
+  if (!members.length) {
+    unavailable.push({ what: INSIDE_WHAT, reason: 'no process is in it to read them from', needsRoot: false });
+    return undefined;
   }
+  if (!ctx.threads) {
+    unavailable.push({ what: INSIDE_WHAT, reason: ONLY_INSIDE, needsRoot: true });
+    return undefined;
+  }
+  const got = await readInside(ns, ctx, 'cgroup', members);
+  if ('error' in got) {
+    unavailable.push({ what: INSIDE_WHAT, reason: got.error, needsRoot: false });
+    return undefined;
+  }
+  reading.via.push(`inside paths ${got.via}`);
+  return paths(got.value, reading.failed);
+}
 
-  const command = commands(ctx);
-  const out: CgroupMember[] = [];
+/**
+ * Each member with the paths known of it (one with neither is left out); v1Only when a
+ * cgroup file had no cgroup v2 line.
+ */
+function joinPaths(
+  pids: readonly number[],
+  command: ReadonlyMap<number, string>,
+  host: Paths | undefined,
+  inside: Paths | undefined,
+): { members: CgroupMember[]; v1Only: boolean } {
+  const members: CgroupMember[] = [];
   let v1Only = false;
-  for (const pid of members) {
+  for (const pid of pids) {
     const member: CgroupMember = { pid, command: command.get(pid) ?? '' };
     const h = host?.get(pid);
     const i = inside?.get(pid);
     if (h === null || i === null) v1Only = true;
     if (h) member.hostPath = h;
     if (i) member.insidePath = i;
-    if (h || i) out.push(member);
+    if (h || i) members.push(member);
   }
-  details.members = out;
+  return { members, v1Only };
+}
+
+/** Says what no path could be read for: a machine without cgroup v2, the PIDs whose file failed. */
+function noteUnreadable({ details, failed }: Reading, v1Only: boolean): void {
   if (v1Only)
     details.unavailable.push({
       what: 'cgroup paths',
@@ -146,19 +195,17 @@ export async function readCgroup(ns: NamespaceRecord, ctx: DetailsContext): Prom
       needsRoot: false,
     });
   }
+}
 
-  if (ns.ns === INITIAL_NS_INODES.cgroup) details.root = '/';
-  else if (host && inside) {
-    const roots = out.filter((m) => m.hostPath && m.insidePath).map((m) => cgroupNsRoot(m.hostPath!, m.insidePath!));
-    const root = roots.find((r) => r !== null);
-    if (root) details.root = root;
-    else if (roots.length)
-      details.unavailable.push({
-        what: 'the cgroup that is / inside',
-        reason: 'every process in it is in a cgroup outside that root, whose host path cannot be told from theirs',
-        needsRoot: false,
-      });
-  }
-  details.via = via.join('; ') || null;
-  return details;
+/** The namespace's root from the first member whose host and inside paths tell it. */
+function findRoot(details: CgroupDetails, members: CgroupMember[]): void {
+  const roots = members.filter((m) => m.hostPath && m.insidePath).map((m) => cgroupNsRoot(m.hostPath!, m.insidePath!));
+  const root = roots.find((r) => r !== null);
+  if (root) details.root = root;
+  else if (roots.length)
+    details.unavailable.push({
+      what: 'the cgroup that is / inside',
+      reason: 'every process in it is in a cgroup outside that root, whose host path cannot be told from theirs',
+      needsRoot: false,
+    });
 }
