@@ -66,6 +66,19 @@ const PEER = (g: number) => `peer:${g}`;
 const SLAVES = (g: number) => `slaves:${g}`;
 const ALONE = 'alone';
 
+/** A mount read in one namespace's table. */
+interface TableMount {
+  table: MountTable;
+  mount: MountRecord;
+}
+
+/** What a mount's events reach and what reaches it: peer groups, and mounts in none by the master they hang under. */
+interface Reach {
+  groups: Set<number>;
+  /** Mounts in no peer group, by the master group they hang under (null: none). */
+  loose: Map<number | null, TableMount[]>;
+}
+
 /**
  * The groups and mounts that a mount's events reach (as PropagationIndex.answerFor's
  * sendsTo follows them) and that reach it (receivesFrom), whatever their roots.
@@ -76,17 +89,31 @@ export function propagationGraph(
   mount: MountRecord,
   options: GraphOptions = {},
 ): GraphModel {
-  const maxLanes = Math.max(1, options.maxLanes ?? 12);
+  const reach = reachOf(index, table, mount);
+  const bands = graphBands(index, reach, mount);
+  const members = bandMembers(index, reach);
+  const order = laneOrder(index, table, members);
+  const kept = order.slice(0, Math.max(1, options.maxLanes ?? 12));
+  const lanes = kept.map((t): GraphLane => ({
+    ns: t.ns,
+    label: t.label,
+    title: namespaceName(t.ns, t.label),
+    here: t === table,
+  }));
+  const nodes = graphNodes(members, kept, { table, mount });
+  const edges = graphEdges(nodes, reach.groups);
+  return { lanes, bands, nodes, edges, omittedLanes: order.length - kept.length };
+}
+
+/** Forwards: the mount's group, its slaves, their groups' slaves, …; backwards: the masters. */
+function reachOf(index: PropagationIndex, table: MountTable, mount: MountRecord): Reach {
   const groups = new Set<number>();
-  /** Mounts in no peer group, by the master group they hang under (null: none). */
-  const loose = new Map<number | null, { table: MountTable; mount: MountRecord }[]>();
-  const addLoose = (key: number | null, entry: { table: MountTable; mount: MountRecord }) => {
+  const loose = new Map<number | null, TableMount[]>();
+  const addLoose = (key: number | null, entry: TableMount) => {
     const list = loose.get(key);
     if (!list) loose.set(key, [entry]);
     else if (!list.some((e) => e.mount.id === entry.mount.id && e.table === entry.table)) list.push(entry);
   };
-
-  // Forwards: the group, its slaves, their groups' slaves, …; backwards: the masters.
   if (mount.peer !== null) {
     for (const { group } of index.downstream(mount.peer)) {
       groups.add(group);
@@ -96,9 +123,14 @@ export function propagationGraph(
     addLoose(mount.master, { table, mount });
   }
   for (const group of index.upstream(mount)) groups.add(group);
+  return { groups, loose };
+}
 
-  // A band sits below the longest chain of masters above it. A cycle, impossible from the
-  // kernel, is cut where it is entered.
+/**
+ * Each group's depth: a band sits below the longest chain of masters above it. A cycle,
+ * impossible from the kernel, is cut where it is entered.
+ */
+function groupDepths(index: PropagationIndex, groups: ReadonlySet<number>): Map<number, number> {
   const mastersIn = new Map<number, Set<number>>();
   for (const g of groups) {
     const masters = new Set<number>();
@@ -108,7 +140,12 @@ export function propagationGraph(
   }
   const depth = new Map<number, number>();
   for (const g of groups) depthOf(g, mastersIn, depth);
+  return depth;
+}
 
+/** A band per peer group and per group's loose slaves (or the mount alone), masters above their slaves. */
+function graphBands(index: PropagationIndex, { groups, loose }: Reach, mount: MountRecord): GraphBand[] {
+  const depth = groupDepths(index, groups);
   const bands: GraphBand[] = [...groups].map((g) => ({
     key: PEER(g),
     kind: 'peer' as const,
@@ -124,26 +161,34 @@ export function propagationGraph(
       bands.push({ key: SLAVES(master), kind: 'slaves', group: master, depth: (depth.get(master) ?? -1) + 1, title });
     }
   }
-  bands.sort((a, b) => a.depth - b.depth || kindOrder(a) - kindOrder(b) || (a.group ?? 0) - (b.group ?? 0));
+  return bands.sort((a, b) => a.depth - b.depth || kindOrder(a) - kindOrder(b) || (a.group ?? 0) - (b.group ?? 0));
+}
 
-  // Lanes: the mount's namespace first, then the others in the order they were read.
-  const members: { table: MountTable; mount: MountRecord; band: string }[] = [];
+/** Every mount drawn, with the key of its band. */
+function bandMembers(index: PropagationIndex, { groups, loose }: Reach): (TableMount & { band: string })[] {
+  const members: (TableMount & { band: string })[] = [];
   for (const g of groups) for (const l of index.peersOf(g)) members.push({ ...l, band: PEER(g) });
   for (const [master, entries] of loose)
     for (const e of entries) members.push({ ...e, band: master === null ? ALONE : SLAVES(master) });
+  return members;
+}
+
+/** The tables with a member: the mount's namespace first, then the others in the order they were read. */
+function laneOrder(index: PropagationIndex, table: MountTable, members: readonly TableMount[]): MountTable[] {
   const involved = new Set(members.map((m) => m.table));
   const order = [table, ...index.set.tables.filter((t) => t !== table && involved.has(t))];
   // Tables not in the set (a caller's own copy) still get a lane, after the others.
   for (const t of involved) if (!order.includes(t)) order.push(t);
-  const kept = order.slice(0, maxLanes);
-  const laneOf = new Map(kept.map((t, i) => [t, i]));
-  const lanes: GraphLane[] = kept.map((t) => ({
-    ns: t.ns,
-    label: t.label,
-    title: namespaceName(t.ns, t.label),
-    here: t === table,
-  }));
+  return order;
+}
 
+/** A node per mount in a lane drawn (once per lane), by lane, the chosen mount first, then by path. */
+function graphNodes(
+  members: readonly (TableMount & { band: string })[],
+  lanes: readonly MountTable[],
+  chosen: TableMount,
+): GraphNode[] {
+  const laneOf = new Map(lanes.map((t, i) => [t, i]));
   const nodes: GraphNode[] = [];
   const seen = new Set<string>();
   for (const m of members) {
@@ -151,21 +196,25 @@ export function propagationGraph(
     const key = `${lane}:${m.mount.id}`;
     if (lane === undefined || seen.has(key)) continue;
     seen.add(key);
-    nodes.push({ lane, band: m.band, mount: pick(m.mount), selected: m.table === table && m.mount.id === mount.id });
+    const selected = m.table === chosen.table && m.mount.id === chosen.mount.id;
+    nodes.push({ lane, band: m.band, mount: pick(m.mount), selected });
   }
-  nodes.sort(
+  return nodes.sort(
     (a, b) =>
       a.lane - b.lane ||
       Number(b.selected) - Number(a.selected) ||
       a.mount.target.localeCompare(b.mount.target) ||
       a.mount.id - b.mount.id,
   );
+}
 
+/** An edge from each drawn master group to each of its slaves. */
+function graphEdges(nodes: readonly GraphNode[], groups: ReadonlySet<number>): GraphEdge[] {
   const edges: GraphEdge[] = [];
   nodes.forEach((n, i) => {
     if (n.mount.master !== null && groups.has(n.mount.master)) edges.push({ group: n.mount.master, node: i });
   });
-  return { lanes, bands, nodes, edges, omittedLanes: order.length - kept.length };
+  return edges;
 }
 
 /**
@@ -226,7 +275,8 @@ export function describeGraph(model: GraphModel): string {
   const omitted = model.omittedLanes
     ? `; ${model.omittedLanes} namespace${model.omittedLanes === 1 ? ' is' : 's are'} not drawn`
     : '';
-  return `${model.nodes.length} mount${model.nodes.length === 1 ? '' : 's'} in ${groupsText} across ${where}, ${links} master→slave link${links === 1 ? '' : 's'}${omitted}.`;
+  const mounts = `${model.nodes.length} mount${model.nodes.length === 1 ? '' : 's'}`;
+  return `${mounts} in ${groupsText} across ${where}, ${links} master→slave link${links === 1 ? '' : 's'}${omitted}.`;
 }
 
 function listText(items: string[]): string {
@@ -247,7 +297,10 @@ export interface GraphMetrics {
   bandGap: number;
   /** Room right of the boxes in each lane, where an arrow runs down to a box it cannot reach from above. */
   gutter: number;
-  /** Average glyph widths (titles, paths in the editor's monospace font, the small second line), to cut texts that would not fit. */
+  /**
+   * Average glyph widths (titles, paths in the editor's monospace font, the small second
+   * line), to cut texts that would not fit.
+   */
   charWidth: number;
   pathCharWidth: number;
   smallCharWidth: number;
@@ -327,46 +380,72 @@ export interface GraphLayout {
 export const PALETTE = 6;
 
 export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_METRICS): GraphLayout {
-  const m = metrics;
-  const fit = (px: number, charWidth = m.charWidth) => Math.max(4, Math.floor(px / charWidth));
-  const lanes: LaidLane[] = model.lanes.map((lane, i) => {
+  const lanes = layLanes(model.lanes, metrics);
+  const { bands, bottom } = layBands(model, metrics);
+  const colourOf = new Map(bands.flatMap((b) => (b.colour === null ? [] : [[b.group!, b.colour] as const])));
+  const { boxes, rowOf } = layBoxes(model, lanes, bands, colourOf, metrics);
+  const arrows = new ArrowRouter(model, lanes, bands, boxes, rowOf, metrics).route(colourOf);
+  const width = lanes.length ? lanes.at(-1)!.x + metrics.laneWidth + metrics.laneGap : metrics.labelWidth;
+  const height = bands.length ? bottom - metrics.bandGap + metrics.bandPadding : metrics.headerHeight;
+  return { width, height, lanes, bands, boxes, arrows, description: describeGraph(model) };
+}
+
+/** How many characters of CHARWIDTH fit in PX (at least a few). */
+function fit(px: number, charWidth: number): number {
+  return Math.max(4, Math.floor(px / charWidth));
+}
+
+/** The lanes side by side right of the label column, their titles cut to fit. */
+function layLanes(lanes: readonly GraphLane[], m: GraphMetrics): LaidLane[] {
+  const max = fit(m.laneWidth - 16, m.charWidth);
+  return lanes.map((lane, i) => {
     const x = m.labelWidth + i * (m.laneWidth + m.laneGap);
     const head = lane.ns === null ? 'mnt (inode unknown)' : `mnt ${lane.ns}`;
     const second = printable([lane.label, lane.here ? '(this panel)' : null].filter(Boolean).join(' '));
-    return {
-      ...lane,
-      x,
-      width: m.laneWidth,
-      lines: [cutEnd(head, fit(m.laneWidth - 16)), cutEnd(second, fit(m.laneWidth - 16))],
-    };
+    return { ...lane, x, width: m.laneWidth, lines: [cutEnd(head, max), cutEnd(second, max)] };
   });
+}
 
-  let colourNext = 0;
-  const colourOf = new Map<number, number>();
-  const bandIndex = new Map(model.bands.map((b, i) => [b.key, i]));
+/**
+ * The bands top to bottom, each as high as its fullest cell (band × lane), peer groups
+ * coloured in turn; BOTTOM is where a next band would start.
+ */
+function layBands(model: GraphModel, m: GraphMetrics): { bands: LaidBand[]; bottom: number } {
   const perCell = new Map<string, number>();
   for (const n of model.nodes) perCell.set(`${n.band}|${n.lane}`, (perCell.get(`${n.band}|${n.lane}`) ?? 0) + 1);
-
+  let colourNext = 0;
   let y = m.headerHeight;
-  const bands: LaidBand[] = model.bands.map((band) => {
+  const bands = model.bands.map((band): LaidBand => {
     let rows = 1;
     for (let lane = 0; lane < model.lanes.length; lane++)
       rows = Math.max(rows, perCell.get(`${band.key}|${lane}`) ?? 0);
     const height = 2 * m.bandPadding + rows * m.boxHeight + (rows - 1) * m.boxGap;
-    let colour: number | null = null;
-    if (band.kind === 'peer') {
-      colour = colourNext++ % PALETTE;
-      colourOf.set(band.group!, colour);
-    }
-    const laid = { ...band, y, height, colour, lines: wrap(printable(band.title), fit(m.labelWidth - 16), 3) };
+    const colour = band.kind === 'peer' ? colourNext++ % PALETTE : null;
+    const laid = {
+      ...band,
+      y,
+      height,
+      colour,
+      lines: wrap(printable(band.title), fit(m.labelWidth - 16, m.charWidth), 3),
+    };
     y += height + m.bandGap;
     return laid;
   });
+  return { bands, bottom: y };
+}
 
+/** A box per node, stacked in its cell; ROWOF is each box's row in its cell, 0 at the top. */
+function layBoxes(
+  model: GraphModel,
+  lanes: readonly LaidLane[],
+  bands: readonly LaidBand[],
+  colourOf: ReadonlyMap<number, number>,
+  m: GraphMetrics,
+): { boxes: LaidBox[]; rowOf: number[] } {
+  const bandIndex = new Map(model.bands.map((b, i) => [b.key, i]));
   const slot = new Map<string, number>();
-  /** Each box's row in its cell (band × lane), 0 at the top. */
   const rowOf: number[] = [];
-  const boxes: LaidBox[] = model.nodes.map((node, i) => {
+  const boxes = model.nodes.map((node, i): LaidBox => {
     const lane = lanes[node.lane];
     const band = bands[bandIndex.get(node.band)!];
     const cell = `${node.band}|${node.lane}`;
@@ -375,16 +454,9 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
     rowOf.push(row);
     const width = m.laneWidth - m.gutter - 8;
     const mount = node.mount;
-    const groups = groupText(mount);
-    const second = [`mount ${mount.id}`, groups || mount.propagation, mount.hidden ? 'hidden' : '']
+    const second = [`mount ${mount.id}`, groupText(mount) || mount.propagation, mount.hidden ? 'hidden' : '']
       .filter(Boolean)
       .join(' · ');
-    const fullLines = [
-      `${printable(mount.target)} — mount ${mount.id} in ${printable(lane.title)}`,
-      describePropagation(mount) + (groups ? ` (${groups})` : ''),
-      mount.root !== '/' ? `shows ${printable(mount.root)} of its filesystem` : '',
-      mount.hidden ? 'hidden: another mount covers it' : '',
-    ];
     return {
       node: i,
       x: lane.x + 8,
@@ -395,7 +467,7 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
         cutPath(printable(mount.target), fit(width - 16, m.pathCharWidth)),
         cutEnd(second, fit(width - 16, m.smallCharWidth)),
       ],
-      full: fullLines.filter(Boolean).join('\n'),
+      full: boxText(mount, lane),
       colour: mount.peer !== null ? (colourOf.get(mount.peer) ?? null) : null,
       selected: node.selected,
       here: lane.here,
@@ -403,66 +475,104 @@ export function layoutGraph(model: GraphModel, metrics: GraphMetrics = DEFAULT_M
       mountId: mount.id,
     };
   });
+  return { boxes, rowOf };
+}
 
-  // Arrows of different groups sharing a gap or a gutter get tracks of their own.
-  const tracks = new Map<string, Map<number, number>>();
-  const track = (where: string, group: number) => {
-    const used = tracks.get(where) ?? tracks.set(where, new Map()).get(where)!;
-    if (!used.has(group)) used.set(group, used.size);
-    return used.get(group)!;
-  };
-  /** 0, -6, +6, -12, +12, then again: within the gap between bands. */
-  const gapOffset = (t: number) => {
-    const k = t % 5;
-    return (k % 2 ? -1 : 1) * Math.ceil(k / 2) * Math.min(6, (m.bandGap - 6) / 4);
-  };
-  const arrows: LaidArrow[] = model.edges.flatMap((edge) => {
-    const fromIndex = bandIndex.get(PEER(edge.group));
-    if (fromIndex === undefined) return [];
-    const from = bands[fromIndex];
-    const box = boxes[edge.node];
-    const toIndex = bandIndex.get(model.nodes[edge.node].band)!;
-    const laneNo = model.nodes[edge.node].lane;
+/** Everything about a box's mount, a line per fact. */
+function boxText(mount: GraphMount, lane: LaidLane): string {
+  const groups = groupText(mount);
+  return [
+    `${printable(mount.target)} — mount ${mount.id} in ${printable(lane.title)}`,
+    describePropagation(mount) + (groups ? ` (${groups})` : ''),
+    mount.root !== '/' ? `shows ${printable(mount.root)} of its filesystem` : '',
+    mount.hidden ? 'hidden: another mount covers it' : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/**
+ * The arrows from master groups to their slaves; arrows of different groups sharing a gap
+ * or a gutter get tracks of their own.
+ */
+class ArrowRouter {
+  private readonly bandIndex: Map<string, number>;
+  private readonly tracks = new Map<string, Map<number, number>>();
+
+  constructor(
+    private readonly model: GraphModel,
+    private readonly lanes: readonly LaidLane[],
+    private readonly bands: readonly LaidBand[],
+    private readonly boxes: readonly LaidBox[],
+    private readonly rowOf: readonly number[],
+    private readonly m: GraphMetrics,
+  ) {
+    this.bandIndex = new Map(model.bands.map((b, i) => [b.key, i]));
+  }
+
+  route(colourOf: ReadonlyMap<number, number>): LaidArrow[] {
+    return this.model.edges.flatMap((edge) => {
+      const points = this.points(edge);
+      if (!points) return [];
+      return [
+        { group: edge.group, node: edge.node, colour: colourOf.get(edge.group) ?? null, points: straighten(points) },
+      ];
+    });
+  }
+
+  /** The arrow's corners; undefined when its master group has no band. */
+  private points(edge: GraphEdge): [number, number][] | undefined {
+    const fromIndex = this.bandIndex.get(PEER(edge.group));
+    if (fromIndex === undefined) return undefined;
+    const from = this.bands[fromIndex];
+    const box = this.boxes[edge.node];
+    const toIndex = this.bandIndex.get(this.model.nodes[edge.node].band)!;
+    const laneNo = this.model.nodes[edge.node].lane;
     const down = toIndex > fromIndex;
-    const source = nearestMember(model, boxes, rowOf, edge);
-    const lane = lanes[laneNo];
-    const gutterX = lane.x + lane.width - 6 - ((track(`lane ${laneNo}`, edge.group) * 6) % Math.max(6, m.gutter - 10));
+    const source = nearestMember(this.model, this.boxes, this.rowOf, edge);
+    const lane = this.lanes[laneNo];
+    const gutterX =
+      lane.x + lane.width - 6 - ((this.track(`lane ${laneNo}`, edge.group) * 6) % Math.max(6, this.m.gutter - 10));
     const midY = box.y + box.height / 2;
     const centreX = box.x + box.width / 2;
     // From above, straight into the box's top, when the box is the first in its cell of the band just below.
-    const fromAbove = down && toIndex === fromIndex + 1 && rowOf[edge.node] === 0;
+    const fromAbove = down && toIndex === fromIndex + 1 && this.rowOf[edge.node] === 0;
     const intoSide: [number, number][] = [
       [gutterX, midY],
       [box.x + box.width, midY],
     ];
-    let points: [number, number][];
     if (!source) {
       const edgeY = down ? from.y + from.height : from.y;
-      points = fromAbove
+      return fromAbove
         ? [
             [centreX, edgeY],
             [centreX, box.y],
           ]
         : [[gutterX, edgeY], ...intoSide];
-    } else {
-      const gapY =
-        (down ? from.y + from.height + m.bandGap / 2 : from.y - m.bandGap / 2) +
-        gapOffset(track(`gap ${fromIndex} ${down}`, edge.group));
-      const sourceX = source.x + source.width / 2;
-      const start: [number, number][] = [
-        [sourceX, down ? source.y + source.height : source.y],
-        [sourceX, gapY],
-      ];
-      points = fromAbove ? [...start, [centreX, gapY], [centreX, box.y]] : [...start, [gutterX, gapY], ...intoSide];
     }
-    return [
-      { group: edge.group, node: edge.node, colour: colourOf.get(edge.group) ?? null, points: straighten(points) },
+    const gapY =
+      (down ? from.y + from.height + this.m.bandGap / 2 : from.y - this.m.bandGap / 2) +
+      this.gapOffset(this.track(`gap ${fromIndex} ${down}`, edge.group));
+    const sourceX = source.x + source.width / 2;
+    const start: [number, number][] = [
+      [sourceX, down ? source.y + source.height : source.y],
+      [sourceX, gapY],
     ];
-  });
+    return fromAbove ? [...start, [centreX, gapY], [centreX, box.y]] : [...start, [gutterX, gapY], ...intoSide];
+  }
 
-  const width = lanes.length ? lanes.at(-1)!.x + m.laneWidth + m.laneGap : m.labelWidth;
-  const height = bands.length ? y - m.bandGap + m.bandPadding : m.headerHeight;
-  return { width, height, lanes, bands, boxes, arrows, description: describeGraph(model) };
+  /** The track of GROUP's arrows in WHERE (a gap or a lane's gutter): 0 for the first group there, 1 for the next… */
+  private track(where: string, group: number): number {
+    const used = this.tracks.get(where) ?? this.tracks.set(where, new Map()).get(where)!;
+    if (!used.has(group)) used.set(group, used.size);
+    return used.get(group)!;
+  }
+
+  /** 0, -6, +6, -12, +12, then again: within the gap between bands. */
+  private gapOffset(track: number): number {
+    const k = track % 5;
+    return (k % 2 ? -1 : 1) * Math.ceil(k / 2) * Math.min(6, (this.m.bandGap - 6) / 4);
+  }
 }
 
 /**
@@ -571,65 +681,89 @@ function escapeLines(text: string, separator: string): string {
  * already (it measured them so); only the lanes' titles are not.
  */
 export function graphSvg(layout: GraphLayout, idPrefix = 'nsx-graph'): string {
-  const out: string[] = [];
-  const n = (v: number) => String(Math.round(v * 10) / 10);
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="propagation-graph" width="${n(layout.width)}" height="${n(layout.height)}" viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" role="group" aria-labelledby="${idPrefix}-title" aria-describedby="${idPrefix}-desc">`,
+  return [
+    svgHead(layout, idPrefix),
+    ...layout.lanes.map((lane) => laneSvg(lane, layout.height)),
+    ...layout.bands.map((band) => bandSvg(band, layout.width)),
+    ...layout.arrows.map((arrow) => arrowSvg(arrow, idPrefix)),
+    ...layout.boxes.map(boxSvg),
+    '</svg>',
+  ].join('');
+}
+
+/** Coordinates to a tenth of a pixel. */
+function px(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}
+
+/** The opening tag, the title and description it is labelled by, and an arrowhead per colour. */
+function svgHead(layout: GraphLayout, idPrefix: string): string {
+  const [width, height] = [px(layout.width), px(layout.height)];
+  const markers = ['none', ...Array.from({ length: PALETTE }, (_, i) => String(i))].map(
+    (colour) =>
+      `<marker id="${idPrefix}-arrow-${colour}"` +
+      ` class="arrowhead ${colour === 'none' ? 'no-group' : `group-${colour}`}"` +
+      ' viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">' +
+      '<path d="M0,0 L10,5 L0,10 z"/></marker>',
+  );
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="propagation-graph" width="${width}" height="${height}"` +
+      ` viewBox="0 0 ${width} ${height}" role="group" aria-labelledby="${idPrefix}-title"` +
+      ` aria-describedby="${idPrefix}-desc">`,
     `<title id="${idPrefix}-title">Peer groups and master→slave links</title>`,
     `<desc id="${idPrefix}-desc">${escapeXml(layout.description)}</desc>`,
     '<defs>',
-  );
-  for (const colour of ['none', ...Array.from({ length: PALETTE }, (_, i) => String(i))]) {
-    out.push(
-      `<marker id="${idPrefix}-arrow-${colour}" class="arrowhead ${colour === 'none' ? 'no-group' : `group-${colour}`}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>`,
-    );
-  }
-  out.push('</defs>');
+    ...markers,
+    '</defs>',
+  ].join('');
+}
 
-  for (const lane of layout.lanes) {
-    out.push(
-      `<g class="lane${lane.here ? ' here' : ''}" data-ns="${lane.ns ?? ''}">`,
-      `<title>${escapeXml(printable(lane.title))}</title>`,
-      `<rect class="lane-bg" x="${n(lane.x)}" y="0" width="${n(lane.width)}" height="${n(layout.height)}" rx="4"/>`,
-      `<text class="lane-title" x="${n(lane.x + 8)}" y="18">${escapeXml(lane.lines[0])}</text>`,
-      `<text class="lane-label" x="${n(lane.x + 8)}" y="35">${escapeXml(lane.lines[1])}</text>`,
-      '</g>',
-    );
-  }
-  for (const band of layout.bands) {
-    const colour = band.colour === null ? 'no-group' : `group-${band.colour}`;
-    out.push(
-      `<g class="band ${band.kind} ${colour}" data-band="${escapeXml(band.key)}">`,
-      `<title>${escapeXml(band.title)}</title>`,
-      `<rect class="band-outline" x="4" y="${n(band.y)}" width="${n(layout.width - 8)}" height="${n(band.height)}" rx="6"/>`,
-      `<text class="band-title" x="12" y="${n(band.y + 18)}">${band.lines.map((line, i) => `<tspan x="12" dy="${i ? 15 : 0}">${escapeXml(line)}</tspan>`).join('')}</text>`,
-      '</g>',
-    );
-  }
-  for (const arrow of layout.arrows) {
-    const colour = arrow.colour === null ? 'none' : String(arrow.colour);
-    const points = arrow.points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ');
-    out.push(
-      `<polyline class="arrow ${arrow.colour === null ? 'no-group' : `group-${arrow.colour}`}" points="${points}" marker-end="url(#${idPrefix}-arrow-${colour})"/>`,
-    );
-  }
-  for (const box of layout.boxes) {
-    const classes = [
-      'node',
-      box.colour === null ? 'no-group' : `group-${box.colour}`,
-      box.selected ? 'selected' : '',
-      box.here ? 'here' : 'elsewhere',
-    ];
-    const action = box.selected ? '' : box.here ? ' — select it' : ' — open its namespace';
-    out.push(
-      `<g class="${classes.filter(Boolean).join(' ')}" data-ns="${box.ns ?? ''}" data-mount-id="${box.mountId}" tabindex="0" role="button" aria-label="${escapeLines(box.full, '; ')}${action}"${box.selected ? ' aria-current="true"' : ''}>`,
-      `<title>${escapeLines(box.full, '\n')}</title>`,
-      `<rect x="${n(box.x)}" y="${n(box.y)}" width="${n(box.width)}" height="${n(box.height)}" rx="3"/>`,
-      `<text class="node-path" x="${n(box.x + 8)}" y="${n(box.y + 16)}">${escapeXml(box.lines[0])}</text>`,
-      `<text class="node-info" x="${n(box.x + 8)}" y="${n(box.y + 32)}">${escapeXml(box.lines[1])}</text>`,
-      '</g>',
-    );
-  }
-  out.push('</svg>');
-  return out.join('');
+function laneSvg(lane: LaidLane, height: number): string {
+  return [
+    `<g class="lane${lane.here ? ' here' : ''}" data-ns="${lane.ns ?? ''}">`,
+    `<title>${escapeXml(printable(lane.title))}</title>`,
+    `<rect class="lane-bg" x="${px(lane.x)}" y="0" width="${px(lane.width)}" height="${px(height)}" rx="4"/>`,
+    `<text class="lane-title" x="${px(lane.x + 8)}" y="18">${escapeXml(lane.lines[0])}</text>`,
+    `<text class="lane-label" x="${px(lane.x + 8)}" y="35">${escapeXml(lane.lines[1])}</text>`,
+    '</g>',
+  ].join('');
+}
+
+function bandSvg(band: LaidBand, width: number): string {
+  const colour = band.colour === null ? 'no-group' : `group-${band.colour}`;
+  const lines = band.lines.map((line, i) => `<tspan x="12" dy="${i ? 15 : 0}">${escapeXml(line)}</tspan>`).join('');
+  return [
+    `<g class="band ${band.kind} ${colour}" data-band="${escapeXml(band.key)}">`,
+    `<title>${escapeXml(band.title)}</title>`,
+    `<rect class="band-outline" x="4" y="${px(band.y)}" width="${px(width - 8)}" height="${px(band.height)}" rx="6"/>`,
+    `<text class="band-title" x="12" y="${px(band.y + 18)}">${lines}</text>`,
+    '</g>',
+  ].join('');
+}
+
+function arrowSvg(arrow: LaidArrow, idPrefix: string): string {
+  const colour = arrow.colour === null ? 'none' : String(arrow.colour);
+  const points = arrow.points.map(([x, y]) => `${px(x)},${px(y)}`).join(' ');
+  const group = arrow.colour === null ? 'no-group' : `group-${arrow.colour}`;
+  return `<polyline class="arrow ${group}" points="${points}" marker-end="url(#${idPrefix}-arrow-${colour})"/>`;
+}
+
+function boxSvg(box: LaidBox): string {
+  const classes = [
+    'node',
+    box.colour === null ? 'no-group' : `group-${box.colour}`,
+    box.selected ? 'selected' : '',
+    box.here ? 'here' : 'elsewhere',
+  ];
+  const action = box.selected ? '' : box.here ? ' — select it' : ' — open its namespace';
+  return [
+    `<g class="${classes.filter(Boolean).join(' ')}" data-ns="${box.ns ?? ''}" data-mount-id="${box.mountId}"` +
+      ` tabindex="0" role="button" aria-label="${escapeLines(box.full, '; ')}${action}"` +
+      `${box.selected ? ' aria-current="true"' : ''}>`,
+    `<title>${escapeLines(box.full, '\n')}</title>`,
+    `<rect x="${px(box.x)}" y="${px(box.y)}" width="${px(box.width)}" height="${px(box.height)}" rx="3"/>`,
+    `<text class="node-path" x="${px(box.x + 8)}" y="${px(box.y + 16)}">${escapeXml(box.lines[0])}</text>`,
+    `<text class="node-info" x="${px(box.x + 8)}" y="${px(box.y + 32)}">${escapeXml(box.lines[1])}</text>`,
+    '</g>',
+  ].join('');
 }
