@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { DetailsContext } from '../../src/core/details/context';
 import { readNet } from '../../src/core/details/net/net';
-import { formatIPv6, formatMac } from '../../src/core/details/net/netAddr';
+import { formatIPv4, formatIPv6, formatMac } from '../../src/core/text/netAddr';
 import {
   errorCode,
   linkDumpRequest,
@@ -87,6 +87,13 @@ function ssSockets(side: Side, file: string): string[] {
 
 // ---------------------------------------------------------------------------------
 // Addresses
+
+test('formatIPv4 writes a 32-bit number in dotted quads', () => {
+  const ip = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
+  assert.equal(formatIPv4(ip(10, 200, 0, 1)), '10.200.0.1');
+  assert.equal(formatIPv4(0), '0.0.0.0');
+  assert.equal(formatIPv4(2 ** 32 - 1), '255.255.255.255');
+});
 
 test('formatIPv6 writes what inet_ntop writes: longest zero run as ::, the first of equal runs, no :: for one group', () => {
   const b = (text: string) => Buffer.from(text.replaceAll(':', ''), 'hex');

@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import {
   DEFAULT_SUBNET,
-  formatAddress,
   hostSideBatch,
   namespaceSideBatch,
   parseSubnet,
@@ -13,6 +12,7 @@ import {
   usedNetworks,
   VethPlan,
 } from '../../src/core/terminals/veth';
+import { formatIPv4 } from '../../src/core/text/netAddr';
 
 const ip = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
 
@@ -109,12 +109,6 @@ test('property: parseSubnet accepts exactly the blocks of /30 or larger inside 1
     }),
     { numRuns: 1000 },
   );
-});
-
-test('formatAddress writes a 32-bit number in dotted quads', () => {
-  assert.equal(formatAddress(ip(10, 200, 0, 1)), '10.200.0.1');
-  assert.equal(formatAddress(0), '0.0.0.0');
-  assert.equal(formatAddress(2 ** 32 - 1), '255.255.255.255');
 });
 
 test('usedNetworks reads every IPv4 network of real `ip -4 -o addr show` output', () => {
@@ -235,8 +229,8 @@ test('property: planVeth takes the first /30 of the subnet that no used network 
       }
       if (expected === null) assert.equal(plan, null);
       else {
-        assert.equal(plan?.hostAddress, formatAddress(expected + 1));
-        assert.equal(plan?.peerAddress, formatAddress(expected + 2));
+        assert.equal(plan?.hostAddress, formatIPv4(expected + 1));
+        assert.equal(plan?.peerAddress, formatIPv4(expected + 2));
       }
     }),
     { numRuns: 500 },

@@ -2,6 +2,7 @@
  * The veth pair that connects a new network namespace to the host: a /30 from a private
  * subnet that no host interface already uses, and the `ip -batch` lines for each side.
  */
+import { formatIPv4, ipv4Network } from '../text/netAddr';
 
 export interface Subnet {
   /** Network address as a 32-bit number. */
@@ -28,7 +29,7 @@ function parseCidr(text: string): Subnet | null {
   const prefix = Number(m[5]);
   if (octets.some((o) => o > 255) || prefix > 32) return null;
   const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
-  return { base: addr - (addr % 2 ** (32 - prefix)), prefix };
+  return { base: ipv4Network(addr, prefix), prefix };
 }
 
 /** Why `text` cannot be the subnet veth addresses come from, or the subnet. */
@@ -52,10 +53,6 @@ function overlaps(a: Subnet, b: Subnet): boolean {
   return contains(a, b) || contains(b, a);
 }
 
-export function formatAddress(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
 /**
  * The networks of the addresses in `ip -4 -o addr show` output. A point-to-point address
  * (`inet A peer B/N`) uses its own address and its peer's network.
@@ -75,8 +72,8 @@ export function planVeth(subnet: Subnet, used: readonly Subnet[], id: number): V
     return {
       host: `nsx${id}h`,
       peer: `nsx${id}n`,
-      hostAddress: formatAddress(block.base + 1),
-      peerAddress: formatAddress(block.base + 2),
+      hostAddress: formatIPv4(block.base + 1),
+      peerAddress: formatIPv4(block.base + 2),
       prefix: 30,
     };
   }

@@ -5,7 +5,7 @@
  * are in host byte order, as the kernel writes them.
  */
 import * as os from 'node:os';
-import { formatIPv4, formatIPv6, formatMac, routeDst } from './netAddr';
+import { formatIPv4, formatIPv6, formatMac, routeDst } from '../../text/netAddr';
 import type { NetAddress } from '../types';
 
 export class NetlinkError extends Error {}

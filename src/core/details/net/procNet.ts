@@ -4,8 +4,7 @@
  * have the kernel's shape is skipped and counted, so a caller can say some were.
  */
 import * as os from 'node:os';
-import { formatAddress } from '../../terminals/veth';
-import { formatIPv4, formatIPv6, ipv4Network, routeDst } from './netAddr';
+import { formatIPv4, formatIPv6, ipv4Network, routeDst } from '../../text/netAddr';
 import type { NetAddress, NetRoute } from '../types';
 
 export interface Parsed<T> {
@@ -189,8 +188,8 @@ export function routes4(rows: Route4Row[]): NetRoute[] {
   return rows.map((r) => {
     const route: NetRoute = {
       family: 'inet',
-      dst: routeDst(formatAddress(r.dst), r.prefixlen, 'inet'),
-      gateway: r.flags & RTF_GATEWAY ? formatAddress(r.gateway) : null,
+      dst: routeDst(formatIPv4(r.dst), r.prefixlen, 'inet'),
+      gateway: r.flags & RTF_GATEWAY ? formatIPv4(r.gateway) : null,
       dev: r.dev,
       protocol: null,
       scope: null,
@@ -309,7 +308,7 @@ export function ipv4Addresses(
   const unattributed: string[] = [];
   const locals = fib.filter((e) => e.type === 'LOCAL' && e.prefixlen === 32);
   for (const { address } of locals) {
-    const text = formatAddress(address);
+    const text = formatIPv4(address);
     if (ipv4Network(address, 8) === LOOPBACK_NET) {
       const net = fib
         .filter((e) => e.type === 'LOCAL' && e.prefixlen < 32 && ipv4Network(address, e.prefixlen) === e.address)

@@ -1,11 +1,17 @@
 /**
- * Addresses as `ip` and `ss` print them, from the bytes netlink and /proc/net hand over:
- * dotted IPv4, IPv6 compressed as inet_ntop(3) does it, colon-separated MACs.
+ * Addresses as `ip` and `ss` print them, from the bytes netlink and /proc/net hand over or
+ * the numbers nsx computes with: dotted IPv4, IPv6 compressed as inet_ntop(3) does it,
+ * colon-separated MACs.
  */
 
-export function formatIPv4(bytes: Uint8Array): string {
+/** Dotted quads, from an address's bytes in network order or from the address as a 32-bit number. */
+export function formatIPv4(address: Uint8Array | number): string {
+  const bytes =
+    typeof address === 'number'
+      ? [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256)
+      : Array.from(address);
   if (bytes.length !== 4) throw new RangeError(`an IPv4 address has 4 bytes, not ${bytes.length}`);
-  return Array.from(bytes).join('.');
+  return bytes.join('.');
 }
 
 /** RFC 5952 as glibc's inet_ntop: the longest run of two or more zero groups becomes "::". */
