@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import local from './scripts/eslint/noImportCycle.mjs';
 
 const MAX_FUNCTION_LINES = 80;
 
@@ -38,7 +39,9 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'webview/**/*.ts'],
+    plugins: { local },
     rules: {
+      'local/no-import-cycle': 'error',
       'max-lines-per-function': ['error', { max: MAX_FUNCTION_LINES, skipBlankLines: false, skipComments: false }],
     },
   },
