@@ -6,7 +6,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { findTool, requireTool } from '../core/linux/tools';
-import type { InstalledHelper } from './policy';
 
 /** What runs cli.js: Node, or the editor's Electron binary acting as Node. */
 export interface Runtime {
@@ -18,6 +17,14 @@ export interface Runtime {
 
 export function currentRuntime(cli: string): Runtime {
   return { execPath: process.execPath, electron: !!process.versions.electron, cli };
+}
+
+/** The launchers of the helper installed with the polkit policy (policy.ts), root's alone. */
+export interface InstalledHelper {
+  /** Runs `nsx ARGS`. */
+  helper: string;
+  /** Runs `nsx snapshot --json --details` and nothing else, whatever it is given. */
+  scanner: string;
 }
 
 /**

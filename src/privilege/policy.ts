@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { shellQuote } from '../core/terminals/argv';
 import { THREAD_BUNDLE } from '../core/details/threads';
 import { READER_BUNDLE } from '../core/mounts/mountNamespaces';
-import { Runtime, SCAN_ARGS } from './pkexec';
+import { InstalledHelper, Runtime, SCAN_ARGS } from './pkexec';
 
 export const ACTION_ID = 'org.namespaceexplorer.nsx';
 export const INSTALL_DIR = '/usr/local/lib/namespace-explorer';
@@ -19,13 +19,6 @@ export const POLICY_PATH = `/usr/share/polkit-1/actions/${POLICY_NAME}`;
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
-}
-
-export interface InstalledHelper {
-  /** Runs `nsx ARGS`. */
-  helper: string;
-  /** Runs `nsx snapshot --json --details` and nothing else, whatever it is given. */
-  scanner: string;
 }
 
 export type HelperState =
