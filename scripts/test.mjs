@@ -129,7 +129,8 @@ async function systemPackages() {
   const missing = notInstalled();
   if (missing === null) {
     log(
-      'dpkg-query is not there (not Debian?): the packages of scripts/debian-packages.cjs are not checked; tests whose programs are missing will be skipped.',
+      'dpkg-query is not there (not Debian?): the packages of scripts/debian-packages.cjs are not checked; ' +
+        'tests whose programs are missing will be skipped.',
     );
     return { failed: false, note: 'not checked (no dpkg-query)' };
   }
@@ -141,7 +142,8 @@ async function systemPackages() {
   const names = missing.map((p) => p.name);
   if (!ROOT) {
     log(
-      `Not root, so nothing is installed; the tests that need them are skipped. Install them with:\n  ${installCommand(names, { asRoot: false })}`,
+      `Not root, so nothing is installed; the tests that need them are skipped. Install them ` +
+        `with:\n  ${installCommand(names, { asRoot: false })}`,
     );
     return { failed: false, note: `${names.length} missing, not installed (not root): ${names.join(' ')}` };
   }

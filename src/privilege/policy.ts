@@ -118,11 +118,12 @@ export function installPolicy(
       copy(path.join(distDir, file), path.join(staging, file), 0o644);
     }
     const runtimePath = trustedRuntime(runtime, staging, installDir);
+    const run = shellQuote([runtimePath, path.join(installDir, 'cli.js')]);
     const launcher = (what: string, args: string) =>
       [
         '#!/bin/sh',
         `# Installed by Namespace Explorer: ${what}, run by pkexec with a runtime only root can change.`,
-        `${runtime.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}exec ${shellQuote([runtimePath, path.join(installDir, 'cli.js')])} ${args}`,
+        `${runtime.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}exec ${run} ${args}`,
         '',
       ].join('\n');
     fs.writeFileSync(path.join(staging, LAUNCHERS.helper), launcher('its helper', '"$@"'), { mode: 0o755 });
@@ -162,7 +163,8 @@ function trustedRuntime(runtime: Runtime, staging: string, installDir: string): 
   if (!problem) return fs.realpathSync(runtime.execPath);
   if (runtime.electron) {
     throw new PolicyError(
-      `the editor's runtime could be changed by a user (${problem}); install the editor system-wide to use the polkit policy`,
+      `the editor's runtime could be changed by a user (${problem}); install the editor system-wide to use ` +
+        `the polkit policy`,
     );
   }
   copy(runtime.execPath, path.join(staging, 'node'), 0o755);

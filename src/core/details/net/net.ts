@@ -357,7 +357,8 @@ function memberNetFiles(ns: NamespaceRecord, ctx: DetailsContext): ProcNetFiles 
     return {
       error:
         got.error === null
-          ? "no process of it is visible (a namespace kept only by a bind mount, such as `ip netns add` makes, or by other users' processes)"
+          ? 'no process of it is visible (a namespace kept only by a bind mount, such as `ip netns add` ' +
+            "makes, or by other users' processes)"
           : `no member's /proc/PID/net could be read (${got.error})`,
     };
   }
