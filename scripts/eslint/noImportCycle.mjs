@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 
-/** What `./x` may name, in the order TypeScript's bundler resolution tries them. */
-const CANDIDATES = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
+/** What `./x` may name: that very file, the file with an extension, or the folder's index. */
+const CANDIDATES = ['', '.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
 /** @type {Map<string, { stamp: string, imports: string[] }>} a file's resolved imports */
 const graph = new Map();
@@ -25,7 +25,7 @@ function isFile(file) {
 }
 
 /** The file a relative specifier names, or null for a package or a file that is not there. */
-export function resolveSpecifier(fromFile, specifier) {
+function resolveSpecifier(fromFile, specifier) {
   if (!specifier.startsWith('./') && !specifier.startsWith('../') && specifier !== '.' && specifier !== '..') {
     return null;
   }
