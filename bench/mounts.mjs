@@ -303,7 +303,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
       `${m.above} in pairs one above the other; ${built.hidden} hidden by construction)`,
   );
   console.log(
-    `machine:  ${cpus().length} cores, kernel ${release()}, fs.mount-max ${max ?? 'unknown'}, this namespace ${own} mounts, ` +
+    `machine:  ${cpus().length} cores, kernel ${release()}, fs.mount-max ${max ?? 'unknown'}, ` +
+      `this namespace ${own} mounts, ` +
       `root; load average ${loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')} before timing`,
@@ -317,7 +318,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
     { name: 'findmnt --list', cmd: 'findmnt', args: ['-J', '--list', '-N', pid] },
   ];
   console.log(
-    `\n[mounts] \`nsx mounts --pid ${pid} --json\` vs \`findmnt -J -N ${pid}\` (findmnt --list, no tree: for reference)`,
+    `\n[mounts] \`nsx mounts --pid ${pid} --json\` vs \`findmnt -J -N ${pid}\` (findmnt --list, no tree: ` +
+      `for reference)`,
   );
   console.log(`timing:   ${runs} runs each (+1 warm-up), alternating, stdout through a pipe`);
   const results = await compare(tools, { runs, measureMemory: memory });
@@ -358,7 +360,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   const show = (name) => `${counts[name] ?? 'unparsable'} (${ours[name] ?? '-'})`;
   console.log(
     `found:    mounts (of them at or below ${load.base}): nsx ${show('nsx')}, findmnt ${show('findmnt')}, ` +
-      `findmnt --list ${show('findmnt --list')}; built ${built.mounts} (${built.ours}): ${same ? 'the same' : 'DIFFERENT'}`,
+      `findmnt --list ${show('findmnt --list')}; ` +
+      `built ${built.mounts} (${built.ours}): ${same ? 'the same' : 'DIFFERENT'}`,
   );
   if (!same) process.exitCode = 1;
   if (out.nsx) {
@@ -376,7 +379,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   if (mountns < 1) return;
   const path = `${built.sharedPath}/x`;
   console.log(
-    `\n[propagation] ${mountns} mount namespaces of ${thousands(built.mounts)} mounts; path ${path}, under shared mount ${built.sharedPath} (peer group ${built.sharedGroup})`,
+    `\n[propagation] ${mountns} mount namespaces of ${thousands(built.mounts)} mounts; path ${path}, under ` +
+      `shared mount ${built.sharedPath} (peer group ${built.sharedGroup})`,
   );
   const copySeconds = await load.copy(mountns - 1);
   const distinct = new Set(load.namespaces.values()).size;
@@ -401,7 +405,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
     },
   ];
   console.log(
-    `\n(a) \`nsx propagation --pid ${pid} --path ${path} --json\` as a whole process (scan, read every mount namespace, index, answer)`,
+    `\n(a) \`nsx propagation --pid ${pid} --path ${path} --json\` as a whole process (scan, read every ` +
+      `mount namespace, index, answer)`,
   );
   console.log(`timing:   ${runs} runs (+1 warm-up)`);
   const whole = await compare(prop, { runs, measureMemory: memory });
@@ -428,7 +433,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
     const ok = answer.sendsTo.length === expected && answer.receivesFrom.length === expected && placeNs === expected;
     console.log(
       `found:    a mount at ${path} would appear in ${answer.sendsTo.length} places in ${placeNs} other namespaces, ` +
-        `and it receives from ${answer.receivesFrom.length} (expected ${expected} each: the peers of group ${built.sharedGroup}): ${ok ? 'OK' : 'WRONG'}` +
+        `and it receives from ${answer.receivesFrom.length} ` +
+        `(expected ${expected} each: the peers of group ${built.sharedGroup}): ${ok ? 'OK' : 'WRONG'}` +
         (answer.unread?.length ? `; ${answer.unread.length} namespaces unread` : ''),
     );
     if (!ok) process.exitCode = 1;
@@ -438,7 +444,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
 
   // (b) in-process, phase by phase
   console.log(
-    `\n(b) in-process, the same functions on the ${mountns} holders (bench/propagation-probe.mjs): 1 cold run, then ${runs}`,
+    `\n(b) in-process, the same functions on the ${mountns} holders (bench/propagation-probe.mjs): 1 cold ` +
+      `run, then ${runs}`,
   );
   const pids = [...load.namespaces.keys()].map(String);
   const probe = await runProbe(['--runs', String(runs), '--path', path, '--base', load.base, ...pids], nodeEnv);
@@ -467,17 +474,22 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   console.log(
     `read:     ${probe.tables} tables (${probe.namespaces} namespaces), ${thousands(probe.lines)} mountinfo lines, ` +
       `${(probe.bytes / 1048576).toFixed(1)} MB of text, ${probe.errors} unparsable lines; ` +
-      `each table has ${probe.oursMin === probe.oursMax ? probe.oursMin : `${probe.oursMin} to ${probe.oursMax}`} mounts at or below ${load.base} (built ${built.ours})`,
+      `each table has ${probe.oursMin === probe.oursMax ? probe.oursMin : `${probe.oursMin} to ${probe.oursMax}`} ` +
+      `mounts at or below ${load.base} (built ${built.ours})`,
   );
   console.log(
-    `found:    mount ${probe.mount.id} at ${probe.mount.target} (${probe.mount.propagation}, peer group ${probe.mount.peer}): ` +
-      `sends to ${probe.sendsTo} places in ${probe.placementNamespaces} namespaces, receives from ${probe.receivesFrom} ` +
+    `found:    mount ${probe.mount.id} at ${probe.mount.target} ` +
+      `(${probe.mount.propagation}, peer group ${probe.mount.peer}): ` +
+      `sends to ${probe.sendsTo} places in ${probe.placementNamespaces} namespaces, ` +
+      `receives from ${probe.receivesFrom} ` +
       `(expected ${expected} each): ${ok ? 'OK' : 'WRONG'}`,
   );
   if (!ok) process.exitCode = 1;
+  const retained = probe.retainedKb === null ? '-' : mb(probe.retainedKb);
+  const perMount =
+    probe.retainedKb === null ? '-' : `${((probe.retainedKb * 1024) / probe.lines).toFixed(0)} bytes a mount`;
   console.log(
-    `memory:   the ${probe.tables} tables and the index hold ${probe.retainedKb === null ? '-' : mb(probe.retainedKb)} of heap ` +
-      `(${probe.retainedKb === null ? '-' : `${((probe.retainedKb * 1024) / probe.lines).toFixed(0)} bytes a mount`}); ` +
+    `memory:   the ${probe.tables} tables and the index hold ${retained} of heap (${perMount}); ` +
       `probe peak RSS ${mb(probe.maxRssKb)} (two sets alive at times)`,
   );
 }

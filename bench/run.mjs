@@ -112,7 +112,8 @@ function namespaceLoad(tracker) {
       return {
         problems: n
           ? [
-              `${left.processes.length} processes (${left.processes.map((p) => p.pid).join(' ')}), netns [${left.netns.join(' ')}], mounts [${left.mounts.join(' ')}]`,
+              `${left.processes.length} processes (${left.processes.map((p) => p.pid).join(' ')}), netns ` +
+                `[${left.netns.join(' ')}], mounts [${left.mounts.join(' ')}]`,
             ]
           : [],
         summary: `all ${tracker.groups.size} process groups gone, ${tracker.netns.length} netns deleted, nothing left`,
@@ -250,7 +251,8 @@ function report(results, { memory, load }) {
 function nodeEnv() {
   if (!process.env.NODE_EXTRA_CA_CERTS) return process.env;
   console.log(
-    'note:   NODE_EXTRA_CA_CERTS is unset for nsx (Node parses that CA bundle at start-up; nsx makes no TLS connection)',
+    'note:   NODE_EXTRA_CA_CERTS is unset for nsx (Node parses that CA bundle at start-up; nsx makes no TLS ' +
+      'connection)',
   );
   const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
   return env;
@@ -299,11 +301,13 @@ async function namespacesPart(opts, { root, memory, env }) {
 /** Part two: bench/mounts.mjs, root only. */
 async function mountsPart(opts, { root, memory, env }) {
   console.log(
-    `\n=== mounts: \`nsx mounts --json\` vs \`findmnt -J\` on ${opts.mounts.toLocaleString('en-US')} mounts; \`nsx propagation\` across ${opts.mountns} mount namespaces ===`,
+    `\n=== mounts: \`nsx mounts --json\` vs \`findmnt -J\` on ${opts.mounts.toLocaleString('en-US')} ` +
+      `mounts; \`nsx propagation\` across ${opts.mountns} mount namespaces ===`,
   );
   if (!root) {
     console.log(
-      `skipped: building a mount namespace with ${opts.mounts.toLocaleString('en-US')} mounts needs root (mount(2) needs CAP_SYS_ADMIN); ` +
+      `skipped: building a mount namespace with ${opts.mounts.toLocaleString('en-US')} mounts needs root ` +
+        `(mount(2) needs CAP_SYS_ADMIN); ` +
         'run it as root: sudo node bench/run.mjs --only mounts',
     );
     return;

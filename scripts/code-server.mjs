@@ -78,7 +78,10 @@ const BROWSER = '/usr/bin/chromium';
 export function prerequisitesProblem({ browser = false, dir = defaultInstallDir() } = {}) {
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20)
-    return `code-server ${CODE_SERVER_VERSION} needs Node 20 (its native modules are built for it); this is Node ${process.versions.node}`;
+    return (
+      `code-server ${CODE_SERVER_VERSION} needs Node 20 (its native modules are built for it); this is ` +
+      `Node ${process.versions.node}`
+    );
   return missingTools([...RUN_TOOLS, ...(isInstalled(paths(dir)) ? [] : BUILD_TOOLS), ...(browser ? [BROWSER] : [])]);
 }
 
@@ -594,7 +597,8 @@ export function installVsix(vsixPath, { extensionsDir, userDataDir, installDir =
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0 || !/successfully installed/i.test(out)) {
     throw new Error(
-      `installing ${vsixPath} into code-server failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${out.trim()}`,
+      `installing ${vsixPath} into code-server failed ` +
+        `(${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${out.trim()}`,
     );
   }
   return out;
@@ -639,7 +643,9 @@ async function openCommand(argv) {
   });
   const url = workbenchUrl(server.url, { folder, extensionDevelopmentPath: REPO });
   process.stdout.write(
-    `\nNamespace Explorer (development build from ${REPO}) in VS Code ${VSCODE_VERSION}:\n\n  ${url}\n\nOpen it in a browser (forward port ${server.port} when remote). After \`npm run build\`, run "Developer: Reload Window". Ctrl-C stops it.\n\n`,
+    `\nNamespace Explorer (development build from ${REPO}) in VS Code ${VSCODE_VERSION}:\n\n  ${url}\n\n` +
+      `Open it in a browser (forward port ${server.port} when remote). ` +
+      `After \`npm run build\`, run "Developer: Reload Window". Ctrl-C stops it.\n\n`,
   );
   let stopping = false;
   const stop = async () => {
@@ -672,7 +678,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       }
     } else {
       process.stderr.write(
-        'usage: node scripts/code-server.mjs install\n       node scripts/code-server.mjs open [FOLDER] [--port N]\n       node scripts/code-server.mjs check [--browser]\n',
+        'usage: node scripts/code-server.mjs install\n' +
+          '       node scripts/code-server.mjs open [FOLDER] [--port N]\n' +
+          '       node scripts/code-server.mjs check [--browser]\n',
       );
       process.exit(2);
     }

@@ -110,7 +110,8 @@ function missingTools(tools, opts = {}) {
   if (missing.length === 0) return null;
   const packages = [...new Set(missing.map((t) => packageOf(t).name))];
   const named = missing.map((t) => `${path.basename(t)} (${packageOf(t).name})`).join(', ');
-  return `needs ${named}, which ${missing.length === 1 ? 'is' : 'are'} not installed: ${installCommand(packages, opts)}`;
+  const are = missing.length === 1 ? 'is' : 'are';
+  return `needs ${named}, which ${are} not installed: ${installCommand(packages, opts)}`;
 }
 
 module.exports = { PACKAGES, packageOf, isPresent, installCommand, missingTools };

@@ -3,8 +3,11 @@
 // summary (passed / failed / skipped per tier, and why tests were skipped). The exit status
 // is 1 when any tier failed.
 //
-//   node scripts/test.mjs [TIER...]    tiers: packages build typecheck unit integration e2e
+//   node scripts/test.mjs [TIER...]    tiers: lint packages build typecheck unit integration e2e
 //                                      (all of them when none is named)
+//
+// `lint` is ESLint (the layers' boundaries, no import cycle, short functions and lines) and
+// Prettier's check: `npm run lint` alone, `npm run format` to fix what can be fixed.
 //
 // `packages` checks the Debian packages of scripts/debian-packages.cjs: as root it installs
 // the missing ones, as anyone else it names them and the command that installs them (the
@@ -22,6 +25,14 @@ const ROOT = process.getuid?.() === 0;
 
 /** Each tier: a title, and what it runs (commands in order, then node:test over a folder). */
 const TIERS = {
+  lint: {
+    title: 'lint',
+    run: () =>
+      everyCommand([
+        ['npx', 'eslint', '.'],
+        ['npx', 'prettier', '--check', '.'],
+      ]),
+  },
   packages: { title: 'system packages', run: () => systemPackages() },
   build: { title: 'build', run: () => commands([['npm', 'run', 'build']]) },
   typecheck: { title: 'typecheck', run: () => commands([['npm', 'run', 'typecheck']]) },
@@ -68,6 +79,16 @@ async function commands(list) {
     if (status !== 0) return { failed: true, note: `\`${argv.join(' ')}\` exited ${status}` };
   }
   return { failed: false };
+}
+
+/** Each command even when one before failed (ESLint's findings and Prettier's are both wanted). */
+async function everyCommand(list) {
+  const failed = [];
+  for (const argv of list) {
+    const status = await execute(argv);
+    if (status !== 0) failed.push(`\`${argv.join(' ')}\` exited ${status}`);
+  }
+  return failed.length > 0 ? { failed: true, note: failed.join('; ') } : { failed: false };
 }
 
 /** node:test over every *.test.ts of `folder`, counted by scripts/test-tally.mjs. */
@@ -129,7 +150,8 @@ async function systemPackages() {
   const missing = notInstalled();
   if (missing === null) {
     log(
-      'dpkg-query is not there (not Debian?): the packages of scripts/debian-packages.cjs are not checked; tests whose programs are missing will be skipped.',
+      'dpkg-query is not there (not Debian?): the packages of scripts/debian-packages.cjs are not checked; ' +
+        'tests whose programs are missing will be skipped.',
     );
     return { failed: false, note: 'not checked (no dpkg-query)' };
   }
@@ -141,7 +163,8 @@ async function systemPackages() {
   const names = missing.map((p) => p.name);
   if (!ROOT) {
     log(
-      `Not root, so nothing is installed; the tests that need them are skipped. Install them with:\n  ${installCommand(names, { asRoot: false })}`,
+      `Not root, so nothing is installed; the tests that need them are skipped. Install them ` +
+        `with:\n  ${installCommand(names, { asRoot: false })}`,
     );
     return { failed: false, note: `${names.length} missing, not installed (not root): ${names.join(' ')}` };
   }

@@ -182,7 +182,10 @@ function writeOutput(file: string, text: string): void {
   }
 }
 
-/** Root's scan through polkit, whose one remembered command always reads the details: they are left out unless asked for. */
+/**
+ * Root's scan through polkit, whose one remembered command always reads the details: they
+ * are left out unless asked for.
+ */
 async function rootSnapshot(details: boolean): Promise<string> {
   const text = await elevatedSnapshot();
   if (details) return text;
@@ -450,7 +453,8 @@ function jsonText(value: unknown): string {
 /** `{"KEY": [...]}` of a forest, which may be deeper than JSON.stringify can go. */
 function treeJsonText<T extends object>(key: string, roots: readonly TreeNode<T>[]): string {
   const indent = jsonIndent();
-  return `{${indent ? `\n${indent}` : ''}${JSON.stringify(key)}:${indent ? ' ' : ''}${forestJson(roots, indent, 1)}${indent ? '\n' : ''}}\n`;
+  const [open, colon, close] = indent ? [`\n${indent}`, ': ', '\n'] : ['', ':', ''];
+  return `{${open}${JSON.stringify(key)}${colon}${forestJson(roots, indent, 1)}${close}}\n`;
 }
 
 // A reader that stops early (`nsx list | head`) is not an error.

@@ -45,12 +45,15 @@ export function tableHeading(t: MountTable): string {
   // `via` is a file read (`/proc/1234/mountinfo`) or how the namespace was entered.
   const how = t.via.startsWith('/') ? `read from ${t.via}` : t.via;
   return printable(
-    `${namespaceName(t.ns, t.label)}, ${how}: ${t.mounts.length} mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`,
+    `${namespaceName(t.ns, t.label)}, ${how}: ${t.mounts.length} ` +
+      `mounts, ${t.mounts.filter((m) => m.hidden).length} hidden`,
   );
 }
 
 /** The answer in sentences; first, when the path is known not to exist there, that it does not. */
 export function propagationText(a: PropagationAnswer, exists: boolean | null = null): string {
-  const missing = `${a.path} does not exist in ${namespaceName(a.ns, a.label)}: nothing can be mounted there until it is made. For a directory made there:`;
+  const missing =
+    `${a.path} does not exist in ${namespaceName(a.ns, a.label)}: nothing can be mounted ` +
+    `there until it is made. For a directory made there:`;
   return [...(exists === false ? [missing] : []), ...a.explanation].map(printable).join('\n') + '\n';
 }

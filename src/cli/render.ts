@@ -139,7 +139,8 @@ export function scanNotes(snapshot: Pick<Snapshot, 'hidden' | 'capabilities' | '
     notes.push(
       snapshot.scanner.uid === 0
         ? `${plural(denied, 'process', 'processes')} could not be inspected even as root (permission denied).`
-        : `${plural(denied, 'process', 'processes')} of other users could not be inspected; run as root to see their namespaces.`,
+        : `${plural(denied, 'process', 'processes')} of other users could not be inspected; run as root to ` +
+            `see their namespaces.`,
     );
   }
   if (!snapshot.capabilities.hierarchy) {

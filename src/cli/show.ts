@@ -7,7 +7,8 @@ import { table } from './render';
 export function detailsText(d: NamespaceDetails, width?: number): string {
   const who = d.readAs === 'root' ? 'read as root' : 'read as you';
   const lines = [
-    `${d.type} namespace ${d.ns}${d.label ? ` (${printable(d.label)})` : ''} · ${who}${d.via ? `, ${printable(d.via)}` : ''}`,
+    `${d.type} namespace ${d.ns}${d.label ? ` (${printable(d.label)})` : ''} ` +
+      `· ${who}${d.via ? `, ${printable(d.via)}` : ''}`,
   ];
   for (const s of detailSections(d)) {
     lines.push('', s.title);

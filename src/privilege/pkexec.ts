@@ -6,7 +6,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { findTool, requireTool } from '../core/linux/tools';
-import type { InstalledHelper } from './policy';
 
 /** What runs cli.js: Node, or the editor's Electron binary acting as Node. */
 export interface Runtime {
@@ -18,6 +17,14 @@ export interface Runtime {
 
 export function currentRuntime(cli: string): Runtime {
   return { execPath: process.execPath, electron: !!process.versions.electron, cli };
+}
+
+/** The launchers of the helper installed with the polkit policy (policy.ts), root's alone. */
+export interface InstalledHelper {
+  /** Runs `nsx ARGS`. */
+  helper: string;
+  /** Runs `nsx snapshot --json --details` and nothing else, whatever it is given. */
+  scanner: string;
 }
 
 /**
@@ -114,9 +121,11 @@ export function polkitUnreachable(): string | null {
 export const PKEXEC_MESSAGES: Readonly<Record<PkexecFailure, string>> = {
   dismissed: 'the password prompt was dismissed; nothing was run',
   'no-polkit':
-    'polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)',
+    'polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the ' +
+    'command with sudo)',
   'no-agent':
-    'no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there',
+    'no polkit authentication agent is running to ask for the password (usual in a remote or browser ' +
+    'session); run it in a terminal, where pkexec asks there',
   'not-authorised':
     'polkit did not authorise it: the password was wrong, no agent could ask for it, or a rule forbids it',
 };
@@ -124,10 +133,16 @@ export const PKEXEC_MESSAGES: Readonly<Record<PkexecFailure, string>> = {
 /** Why this editor cannot see the host's processes at all, or null. */
 export function sandboxReason(env: NodeJS.ProcessEnv = process.env, root = ''): string | null {
   if (fs.existsSync(`${root}/.flatpak-info`)) {
-    return "this editor runs in a Flatpak sandbox, which has its own PID namespace: it cannot see or enter the host's namespaces. Install the editor from a .deb or .rpm, or use the nsx command in a host terminal";
+    return (
+      'this editor runs in a Flatpak sandbox, which has its own PID namespace: it cannot see or enter ' +
+      "the host's namespaces. Install the editor from a .deb or .rpm, or use the nsx command in a host terminal"
+    );
   }
   if (env.SNAP && env.SNAP_NAME && !isClassicSnap(`${root}${env.SNAP}`)) {
-    return `this editor runs as the Snap '${env.SNAP_NAME}', whose confinement hides the host's processes. Use a classic or .deb install of the editor, or the nsx command in a host terminal`;
+    return (
+      `this editor runs as the Snap '${env.SNAP_NAME}', whose confinement hides the host's processes. ` +
+      `Use a classic or .deb install of the editor, or the nsx command in a host terminal`
+    );
   }
   return null;
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { shellQuote } from '../core/terminals/argv';
 import { THREAD_BUNDLE } from '../core/details/threads';
 import { READER_BUNDLE } from '../core/mounts/mountNamespaces';
-import { Runtime, SCAN_ARGS } from './pkexec';
+import { InstalledHelper, Runtime, SCAN_ARGS } from './pkexec';
 
 export const ACTION_ID = 'org.namespaceexplorer.nsx';
 export const INSTALL_DIR = '/usr/local/lib/namespace-explorer';
@@ -19,13 +19,6 @@ export const POLICY_PATH = `/usr/share/polkit-1/actions/${POLICY_NAME}`;
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
-}
-
-export interface InstalledHelper {
-  /** Runs `nsx ARGS`. */
-  helper: string;
-  /** Runs `nsx snapshot --json --details` and nothing else, whatever it is given. */
-  scanner: string;
 }
 
 export type HelperState =
@@ -125,11 +118,12 @@ export function installPolicy(
       copy(path.join(distDir, file), path.join(staging, file), 0o644);
     }
     const runtimePath = trustedRuntime(runtime, staging, installDir);
+    const run = shellQuote([runtimePath, path.join(installDir, 'cli.js')]);
     const launcher = (what: string, args: string) =>
       [
         '#!/bin/sh',
         `# Installed by Namespace Explorer: ${what}, run by pkexec with a runtime only root can change.`,
-        `${runtime.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}exec ${shellQuote([runtimePath, path.join(installDir, 'cli.js')])} ${args}`,
+        `${runtime.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}exec ${run} ${args}`,
         '',
       ].join('\n');
     fs.writeFileSync(path.join(staging, LAUNCHERS.helper), launcher('its helper', '"$@"'), { mode: 0o755 });
@@ -169,7 +163,8 @@ function trustedRuntime(runtime: Runtime, staging: string, installDir: string): 
   if (!problem) return fs.realpathSync(runtime.execPath);
   if (runtime.electron) {
     throw new PolicyError(
-      `the editor's runtime could be changed by a user (${problem}); install the editor system-wide to use the polkit policy`,
+      `the editor's runtime could be changed by a user (${problem}); install the editor system-wide to use ` +
+        `the polkit policy`,
     );
   }
   copy(runtime.execPath, path.join(staging, 'node'), 0o755);

@@ -91,9 +91,12 @@ test(
     // mount namespace that dies with the process.
     const stack = `
     const koffi = require(${JSON.stringify(path.join(REPO, 'node_modules', 'koffi'))});
-    const mount = koffi.load('libc.so.6').func('int mount(const char *, const char *, const char *, unsigned long, const void *)');
+    const mount = koffi
+      .load('libc.so.6')
+      .func('int mount(const char *, const char *, const char *, unsigned long, const void *)');
     const [dir, n] = [process.argv[1], Number(process.argv[2])];
-    for (let i = 0; i < n; i++) if (mount(dir, dir, null, 4096 /* MS_BIND */, null) !== 0) throw new Error('mount failed after ' + i);
+    for (let i = 0; i < n; i++)
+      if (mount(dir, dir, null, 4096 /* MS_BIND */, null) !== 0) throw new Error('mount failed after ' + i);
     console.log('ready');
     setInterval(() => {}, 1e9);`;
     const made = performance.now();

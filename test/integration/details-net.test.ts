@@ -12,7 +12,10 @@ import { ssListening } from '../fixtures/net/ss';
 import { CliOptions, cliJson, descendants, needs, readableCli, run, Scenario, uniqueName, waitFor } from './helpers';
 import { createTestUser, TEST_USER_TOOLS } from './polkit-harness';
 
-/** A listener in the namespace: TCP on 0.0.0.0 and ::, UDP on 0.0.0.0 and one IPv6 address, plus a connection and a connected UDP socket that do not listen. */
+/**
+ * A listener in the namespace: TCP on 0.0.0.0 and ::, UDP on 0.0.0.0 and one IPv6
+ * address, plus a connection and a connected UDP socket that do not listen.
+ */
 const LISTENER = `
 const net = require('net'), dgram = require('dgram');
 net.createServer().listen(18123, '0.0.0.0', () => net.createServer().listen(18124, '::', () => {
@@ -33,7 +36,9 @@ interface Net {
   listener: number;
 }
 
-/** Namespaces a (bridge br0 with member va; vs0/vs1 both in a) and b (vb, the other end of va; routes; the listener). */
+/**
+ * Namespaces a (bridge br0 with member va; vs0/vs1 both in a) and b (vb, the other end of va; routes; the listener).
+ */
 async function twoNamespaces(s: Scenario): Promise<Net> {
   const a = uniqueName('neta');
   const b = uniqueName('netb');
@@ -131,7 +136,8 @@ function ourSockets(d: NetDetails): string[] {
 }
 
 test(
-  'as root: interfaces, addresses, routes, listening sockets with their process, veth peers across namespaces and the bridge, as ip and ss say inside',
+  'as root: interfaces, addresses, routes, listening sockets with their process, veth peers across ' +
+    'namespaces and the bridge, as ip and ss say inside',
   { skip: needs({ root: 'makes net namespaces with ip netns', tools: ['ip', 'ss'] }) },
   async (t) => {
     const s = new Scenario(t);
@@ -208,7 +214,8 @@ test(
 );
 
 test(
-  'as an unprivileged user: interfaces, addresses, routes and sockets from /proc/PID/net of its own process; MAC, MTU, state and peers need root',
+  'as an unprivileged user: interfaces, addresses, routes and sockets from /proc/PID/net of its own ' +
+    'process; MAC, MTU, state and peers need root',
   { skip: needs({ root: 'makes net namespaces and a test user', tools: [...TEST_USER_TOOLS, 'ip', 'ss'] }) },
   async (t) => {
     const s = new Scenario(t);

@@ -80,7 +80,8 @@ test(
 );
 
 test(
-  'related namespaces: the owner user namespace and the parent PID and user namespaces, as lsns -o PNS,ONS says; the text names them',
+  'related namespaces: the owner user namespace and the parent PID and user namespaces, as lsns -o PNS,ONS ' +
+    'says; the text names them',
   { skip: needs({ root: 'makes user and PID namespaces', tools: ['unshare', 'lsns'] }) },
   async (t) => {
     const s = new Scenario(t);
@@ -115,7 +116,8 @@ test(
     assert.match(
       text,
       new RegExp(
-        `\\nRelated namespaces\\n  Parent PID namespace  pid ${pid.pns}\\b.*\\n  Owner user namespace  user ${user.ns}\\b`,
+        `\\nRelated namespaces\\n  Parent PID namespace  pid ${pid.pns}\\b.*\\n  Owner user namespace  ` +
+          `user ${user.ns}\\b`,
       ),
     );
   },
@@ -148,7 +150,8 @@ function ipcs(pid: number, kind: '-q' | '-s' | '-m'): IpcsRow[] {
 }
 
 test(
-  'ipc: System V objects as ipcs lists them inside, POSIX queues as an mqueue mounted inside shows them, and no mount reaches the host',
+  'ipc: System V objects as ipcs lists them inside, POSIX queues as an mqueue mounted inside shows them, ' +
+    'and no mount reaches the host',
   {
     skip: needs({
       root: 'makes an IPC namespace and mounts mqueue inside it',
@@ -168,12 +171,15 @@ test(
     const koffi = JSON.stringify(path.join(REPO, 'node_modules', 'koffi'));
     const makeQueue = `const rt = require(${koffi}).load('librt.so.1');
     const q = rt.func('int mq_open(const char *, int, unsigned int, void *)')('/nsxtest-jobs', 0o102, 0o640, null);
-    if (q < 0 || rt.func('int mq_send(int, const char *, size_t, unsigned int)')(q, 'hello', 5, 0) !== 0) process.exit(1);`;
+    const send = rt.func('int mq_send(int, const char *, size_t, unsigned int)');
+    if (q < 0 || send(q, 'hello', 5, 0) !== 0) process.exit(1);`;
     enter(sleep, '-i', [process.execPath, '-e', makeQueue]);
 
     const mnt = mkdtempSync(path.join(tmpdir(), `${uniqueName('mq')}-`));
     s.defer(`rmdir ${mnt}`, () => rmdirSync(mnt));
-    const listQueues = `mount -t mqueue none ${mnt} && cd ${mnt} && for f in *; do printf '/%s %s ' "$f" "$(stat -c '%u %a' "$f")"; cat "$f"; done`;
+    const listQueues =
+      `mount -t mqueue none ${mnt} && cd ${mnt} && ` +
+      `for f in *; do printf '/%s %s ' "$f" "$(stat -c '%u %a' "$f")"; cat "$f"; done`;
     const queuesInside = enter(sleep, '-i', ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', listQueues])
       .split('\n')
       .filter(Boolean)
@@ -308,7 +314,8 @@ test(
     const out = `${cg}-out`;
     for (const dir of [cg, path.join(cg, 'sub'), out]) {
       mkdirSync(dir);
-      // After the processes in it are killed (cleanup runs last-registered first); a cgroup just emptied may still be busy.
+      // After the processes in it are killed (cleanup runs last-registered first); a cgroup
+      // just emptied may still be busy.
       s.defer(`rmdir ${dir}`, async () => {
         await waitFor(`rmdir ${dir}`, () => {
           rmdirSync(dir);
@@ -435,7 +442,8 @@ test(
 );
 
 test(
-  'nsx show says what is wrong in one line: a bad argument, an inode no namespace has, one gone, one hidden from a user',
+  'nsx show says what is wrong in one line: a bad argument, an inode no namespace has, one gone, one hidden ' +
+    'from a user',
   { skip: needs({ root: 'makes namespaces and a test user', tools: [...TEST_USER_TOOLS, 'unshare'] }) },
   async (t) => {
     const s = new Scenario(t);

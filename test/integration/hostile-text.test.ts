@@ -20,6 +20,7 @@ const FILE = 'net\u001b]0;owned\u0007\u001b[2J\nline2\u009b1m\\012';
 const FILE_SHOWN = 'net\\033]0;owned\\007\\033[2J\\012line2\\2331m\\\\012';
 
 /** A control character other than the newline, after decoding (U+0080–U+009F are C1 controls). */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 interface Output {
@@ -44,7 +45,8 @@ function nsx(args: string[], opts: { cli?: string; user?: string } = {}): Output
     assert.equal(
       bad,
       null,
-      `nsx ${args.join(' ')}: ${stream} holds U+${bad?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${bad?.index}: ${JSON.stringify(text.slice(Math.max(0, (bad?.index ?? 0) - 60), (bad?.index ?? 0) + 20))}`,
+      `nsx ${args.join(' ')}: ${stream} holds U+${bad?.[0].charCodeAt(0).toString(16).padStart(4, '0')} ` +
+        `at ${bad?.index}: ${JSON.stringify(text.slice(Math.max(0, (bad?.index ?? 0) - 60), (bad?.index ?? 0) + 20))}`,
     );
     return text;
   };
@@ -52,7 +54,8 @@ function nsx(args: string[], opts: { cli?: string; user?: string } = {}): Output
 }
 
 test(
-  'a hostile process name and bind-mount path are written escaped on stdout and stderr, by every command, as root and as a user',
+  'a hostile process name and bind-mount path are written escaped on stdout and stderr, by every command, ' +
+    'as root and as a user',
   { skip: needsRoot('bind-mounts a netns and runs nsx as nobody') },
   async (t) => {
     const s = new Scenario(t);
@@ -129,7 +132,8 @@ test(
     assert.equal(hidden.status, 1);
     assert.equal(
       hidden.stderr,
-      `nsx: cannot read the namespaces of PID ${shell.pid} (${NAME_SHOWN}): it belongs to another user; add --as-root\n`,
+      `nsx: cannot read the namespaces of PID ${shell.pid} (${NAME_SHOWN}): it belongs to another user; add ` +
+        `--as-root\n`,
     );
     for (const args of [['list'], ['tree', '--process'], ['mounts'], ['propagation', '--path', file]]) {
       const r = nsx(args, { cli, user: 'nobody' });

@@ -34,7 +34,8 @@ function record(list: ListOutput, ino: number): NamespaceRecord {
 }
 
 test(
-  'launchers are skipped: unshare and sh -c are named after what they run, equal names told apart by PID, nested PID and user namespaces by depth',
+  'launchers are skipped: unshare and sh -c are named after what they run, equal names told apart by PID, ' +
+    'nested PID and user namespaces by depth',
   { skip: rootOnly },
   async (t) => {
     const s = new Scenario(t);
@@ -45,7 +46,9 @@ test(
     const nest = path.join(dir, 'nest.sh');
     writeFileSync(
       nest,
-      '#!/bin/sh\nif [ "$1" -gt 0 ]; then exec unshare --pid --fork --mount-proc "$0" $(($1 - 1)); fi\nexec sleep 600\n',
+      '#!/bin/sh\n' +
+        'if [ "$1" -gt 0 ]; then exec unshare --pid --fork --mount-proc "$0" $(($1 - 1)); fi\n' +
+        'exec sleep 600\n',
       { mode: 0o755 },
     );
 
@@ -99,9 +102,8 @@ test(
       rec = byIno.get(rec.pns)
     )
       levels.unshift(rec);
-    t.diagnostic(
-      `PID namespaces of nest.sh: ${levels.map((l) => `${l.ns} ${JSON.stringify(l.label)} depth ${depth(l)}`).join('; ')}`,
-    );
+    const described = levels.map((l) => `${l.ns} ${JSON.stringify(l.label)} depth ${depth(l)}`);
+    t.diagnostic(`PID namespaces of nest.sh: ${described.join('; ')}`);
     assert.equal(levels.length, chain.length - 1, 'one PID namespace per level below the host');
     assert.deepEqual(levels.map(depth), [1, 2, 3]);
     for (const [i, level] of levels.slice(0, -1).entries())
@@ -126,7 +128,8 @@ test(
 );
 
 test(
-  'while namespaces are made and end faster than a scan, no label is blank, none of a namespace with members says "(for children)", and no namespace that ended is listed as unreadable',
+  'while namespaces are made and end faster than a scan, no label is blank, none of a namespace with ' +
+    'members says "(for children)", and no namespace that ended is listed as unreadable',
   { skip: rootOnly, timeout: 5 * 60_000 },
   async (t) => {
     const s = new Scenario(t);
@@ -147,7 +150,9 @@ test(
         scans++;
         vanished += list.hidden.byReason.vanished;
         for (const n of list.namespaces) {
-          const what = `${n.type} ${n.ns} labelled ${JSON.stringify(n.label)} (${n.nprocs} processes, command ${JSON.stringify(n.command)})`;
+          const what =
+            `${n.type} ${n.ns} labelled ${JSON.stringify(n.label)} (${n.nprocs} processes, ` +
+            `command ${JSON.stringify(n.command)})`;
           if (n.label !== null && !/^\S/.test(n.label)) listed.add(`${what}: blank or space-led label`);
           if (n.nprocs > 0 && /\(for children\)/.test(n.label ?? ''))
             listed.add(`${what}: "(for children)" though processes are in it`);

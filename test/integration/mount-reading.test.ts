@@ -20,7 +20,9 @@ interface MountsOutput {
   mounts: { target: string; source: string; fstype: string }[];
 }
 
-/** Debian 12 and most distributions merged /bin, /lib and /lib64 into /usr: covering it leaves no program and no loader. */
+/**
+ * Debian 12 and most distributions merged /bin, /lib and /lib64 into /usr: covering it leaves no program and no loader.
+ */
 const MERGED_USR = ['/bin', '/lib', '/lib64'].every(
   (d) => lstatSync(d, { throwIfNoEntry: false })?.isSymbolicLink() ?? true,
 );
@@ -58,7 +60,8 @@ test('a namespace without programs or a loader of its own is read by entering it
 });
 
 test(
-  "as an ordinary user, the mount namespaces of other users' processes are read through their mountinfo: a peer there is named",
+  "as an ordinary user, the mount namespaces of other users' processes are read through their mountinfo: a " +
+    'peer there is named',
   { skip: needs({ root: "makes mounts and a namespace of root's", tools: ['mount', 'umount', 'unshare', 'runuser'] }) },
   async (t) => {
     const s = new Scenario(t);
@@ -107,7 +110,8 @@ function ourFds(): Map<string, string> {
 }
 
 test(
-  "reading namespaces only a bind mount holds, 100 times through the editor's discovery worker, leaves no fd open, and nothing keeps them once unmounted",
+  "reading namespaces only a bind mount holds, 100 times through the editor's discovery worker, leaves no " +
+    'fd open, and nothing keeps them once unmounted',
   { skip: needs({ root: 'makes mounts and namespaces', tools: ['mount', 'umount', 'unshare', 'taskset'] }) },
   async (t) => {
     const s = new Scenario(t);
@@ -157,7 +161,8 @@ test(
         .filter(([fd, target]) => before.get(fd) !== target)
         .map(([fd, target]) => `${fd} -> ${target}`);
       throw new Error(
-        `${err.message}: ${after.size} fds, new ones: ${added.slice(0, 10).join(', ')}${added.length > 10 ? ', …' : ''}`,
+        `${err.message}: ${after.size} fds, ` +
+          `new ones: ${added.slice(0, 10).join(', ')}${added.length > 10 ? ', …' : ''}`,
       );
     });
     await worker.terminate();

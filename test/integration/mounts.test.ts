@@ -622,13 +622,15 @@ test(
     }
     assert.ok(checked > 0, 'at least one namespace was compared');
     t.diagnostic(
-      `${checked} of ${all.length} mount namespaces compared with findmnt -N (the others had no process left, or none nsx could name)`,
+      `${checked} of ${all.length} mount namespaces compared with findmnt -N (the others had no process ` +
+        `left, or none nsx could name)`,
     );
   },
 );
 
 test(
-  'nsx mounts agrees with findmnt -N on shared, slave, private, shared,slave, unbindable and bind-of-subdirectory mounts',
+  'nsx mounts agrees with findmnt -N on shared, slave, private, shared,slave, unbindable and ' +
+    'bind-of-subdirectory mounts',
   { skip },
   async (t) => {
     const s = new Scenario(t);
@@ -651,7 +653,8 @@ test(
 );
 
 test(
-  'nsx propagation predicts exactly where a mount made in a shared, slave, private, chained or bind-mounted place appears',
+  'nsx propagation predicts exactly where a mount made in a shared, slave, private, chained or bind-mounted ' +
+    'place appears',
   { skip },
   async (t) => {
     const s = new Scenario(t);
@@ -861,10 +864,10 @@ test('hidden is true exactly for the mounts whose files cannot be reached throug
     assert.equal(ours.length, pid === H ? made.size - 1 : made.size, `${what}: every mount made is listed`);
     assert.deepEqual(
       ours.map((m) => `${made.get(m.source)} ${m.hidden ? 'hidden' : 'reachable'}`),
-      ours.map(
-        (m) =>
-          `${made.get(m.source)} ${existsSync(path.join(seenBy(pid, m.target), `marker-${made.get(m.source)}`)) ? 'reachable' : 'hidden'}`,
-      ),
+      ours.map((m) => {
+        const marker = path.join(seenBy(pid, m.target), `marker-${made.get(m.source)}`);
+        return `${made.get(m.source)} ${existsSync(marker) ? 'reachable' : 'hidden'}`;
+      }),
       `${what}: nsx hidden against the markers reached through each mount's path`,
     );
     // The test really built covered mounts of each kind.
@@ -940,7 +943,8 @@ test(
 );
 
 test(
-  'a mount namespace held only by a bind mount (here or in another namespace) or an fd: read by entering it as root, refused with one line to an ordinary user',
+  'a mount namespace held only by a bind mount (here or in another namespace) or an fd: read by entering it ' +
+    'as root, refused with one line to an ordinary user',
   { skip },
   async (t) => {
     const s = new Scenario(t);
@@ -1080,7 +1084,8 @@ test(
 );
 
 test(
-  'bad targets (a vanished PID, a zombie, a gone or non-mount namespace, both --pid and --ns) and relative paths are refused with their message, and nothing is left running',
+  'bad targets (a vanished PID, a zombie, a gone or non-mount namespace, both --pid and --ns) and relative ' +
+    'paths are refused with their message, and nothing is left running',
   { skip },
   async (t) => {
     const s = new Scenario(t);

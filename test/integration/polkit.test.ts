@@ -47,13 +47,16 @@ const SCAN_ACTION = `${ACTION_ID}.scan`;
 const POLICY_PATH = `/usr/share/polkit-1/actions/${ACTION_ID}.policy`;
 
 const NO_AGENT =
-  'nsx: no polkit authentication agent is running to ask for the password (usual in a remote or browser session); run it in a terminal, where pkexec asks there';
+  'nsx: no polkit authentication agent is running to ask for the password (usual in a remote or browser ' +
+  'session); run it in a terminal, where pkexec asks there';
 
 const STALE =
-  'nsx: the installed polkit helper is from another version of Namespace Explorer, so it is not used; polkit asks for the administrator password instead (to update it: sudo nsx install-policy)';
+  'nsx: the installed polkit helper is from another version of Namespace Explorer, so it is not used; ' +
+  'polkit asks for the administrator password instead (to update it: sudo nsx install-policy)';
 
 const NO_POLKIT =
-  'nsx: polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the command with sudo)';
+  'nsx: polkit is not running here: pkexec could not reach polkitd on the system bus (start it, or run the ' +
+  'command with sudo)';
 
 const SKIP = needs({
   root: 'creates a user, writes polkit rules and installs the polkit policy',
@@ -182,7 +185,8 @@ test(
 );
 
 test(
-  'no grant, no agent: list --as-root, which shares the terminal with pkexec, exits 127 and ends with the nsx line about the missing agent',
+  'no grant, no agent: list --as-root, which shares the terminal with pkexec, exits 127 and ends with the ' +
+    'nsx line about the missing agent',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -204,7 +208,8 @@ test(
 
 for (const bus of [false, true]) {
   test(
-    `polkit not running (${bus ? 'a system bus with no polkitd on it, nor one to start' : 'no system bus'}): --as-root says so, whether pkexec's words were captured or went to the terminal`,
+    `polkit not running (${bus ? 'a system bus with no polkitd on it, nor one to start' : 'no system bus'}): ` +
+      "--as-root says so, whether pkexec's words were captured or went to the terminal",
     { skip: SKIP },
     async (t) => {
       const setup = await setUp(t, { polkit: false });
@@ -231,7 +236,8 @@ for (const bus of [false, true]) {
 }
 
 test(
-  "granted: snapshot --as-root scans as root for the user (root's process in its own net namespace is visible, hidden without --as-root); --output writes it as the user",
+  "granted: snapshot --as-root scans as root for the user (root's process in its own net namespace is " +
+    'visible, hidden without --as-root); --output writes it as the user',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -286,7 +292,8 @@ test(
 );
 
 test(
-  "granted: enter root's process as the user (its net namespace, the user's uid) or --as-root (uid 0); a vanished PID is refused before anything runs",
+  "granted: enter root's process as the user (its net namespace, the user's uid) or --as-root (uid 0); a " +
+    'vanished PID is refused before anything runs',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -351,7 +358,8 @@ test(
 );
 
 test(
-  'granted, in a terminal that closes with nsx (NSX_HOLD): the helper run as root tells a killed shell and its own failure, and holds the terminal; nsx exits with 0 each time',
+  'granted, in a terminal that closes with nsx (NSX_HOLD): the helper run as root tells a killed shell and ' +
+    'its own failure, and holds the terminal; nsx exits with 0 each time',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -392,7 +400,8 @@ test(
       );
 
     const killed = await enterHeld();
-    // The helper's child (not a subshell of its start-up), once idle: a command its start-up runs (dircolors) would outlive it.
+    // The helper's child (not a subshell of its start-up), once idle: a
+    // command its start-up runs (dircolors) would outlive it.
     const shell = await waitFor("the user's shell in the net namespace, idle", () => {
       const procs = descendants(killed.pid);
       return procs.find(
@@ -439,7 +448,8 @@ test('revoked: snapshot --as-root is refused again (127)', { skip: SKIP }, async
 });
 
 test(
-  'installed policy: root-owned launchers; the scan action covers the scan and nothing else, the helper action the rest; a changed cli.js is named stale once and falls back to the generic action (refused)',
+  'installed policy: root-owned launchers; the scan action covers the scan and nothing else, the helper ' +
+    'action the rest; a changed cli.js is named stale once and falls back to the generic action (refused)',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);
@@ -495,7 +505,8 @@ test(
 );
 
 test(
-  'installed policy: the installed helper reads inside namespaces as root (snapshot --as-root --details, show --as-root of a net namespace the user cannot see)',
+  'installed policy: the installed helper reads inside namespaces as root (snapshot --as-root --details, ' +
+    'show --as-root of a net namespace the user cannot see)',
   { skip: SKIP },
   async (t) => {
     const setup = await setUp(t);

@@ -165,7 +165,8 @@ async function enterPlanned(
 }
 
 test(
-  'nsx enter --ns enters the namespace it checked: a bind mount swapped for another namespace after the scan is refused, and nothing runs',
+  'nsx enter --ns enters the namespace it checked: a bind mount swapped for another namespace after the ' +
+    'scan is refused, and nothing runs',
   { skip },
   async (t) => {
     const s = new Scenario(t);
@@ -193,7 +194,8 @@ test(
 );
 
 test(
-  'nsx enter --pid enters the namespaces the scan saw: a process that moved to another namespace since is refused, without --start-time too',
+  'nsx enter --pid enters the namespaces the scan saw: a process that moved to another namespace since is ' +
+    'refused, without --start-time too',
   { skip },
   async (t) => {
     const s = new Scenario(t);
@@ -262,7 +264,8 @@ function nsxInTerminal(s: Scenario, args: string[], held: boolean): Promise<Star
 }
 
 test(
-  "in a terminal that closes with nsx (NSX_HOLD): a killed shell is told in one line, read before nsx exits with 0; a shell that exits by itself closes it with 0 at once; elsewhere nsx exits with the shell's status",
+  'in a terminal that closes with nsx (NSX_HOLD): a killed shell is told in one line, read before nsx exits ' +
+    "with 0; a shell that exits by itself closes it with 0 at once; elsewhere nsx exits with the shell's status",
   { skip: needs({ root: 'makes and enters namespaces', tools: [...TOOLS, 'script'] }) },
   async (t) => {
     const s = new Scenario(t);
@@ -329,7 +332,8 @@ test(
       '--',
       'sh',
       '-c',
-      'hostname; ip -br addr; ping -c 1 -W 3 "$(ip route | sed -n "s/^default via \\([0-9.]*\\).*/\\1/p")" >/dev/null && echo PING-OK',
+      'hostname; ip -br addr; ping -c 1 -W 3 "$(ip route | sed -n "s/^default via \\([0-9.]*\\).*/\\1/p")" ' +
+        '>/dev/null && echo PING-OK',
     ]);
     assert.equal(r.status, 0, r.stderr);
     const made = /veth (nsx\d+h) (\d+\.\d+\.\d+\.\d+)\/30 <-> (nsx\d+n) (\d+\.\d+\.\d+\.\d+)\/30/.exec(r.stderr);

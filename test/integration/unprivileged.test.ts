@@ -22,7 +22,8 @@ import {
 const NOBODY = 65534;
 
 test(
-  "as nobody: root processes are listed as hidden EACCES and counted, and nobody's own user+net namespace is fully visible",
+  "as nobody: root processes are listed as hidden EACCES and counted, and nobody's own user+net namespace " +
+    'is fully visible',
   { skip: needs({ root: 'runs the CLI as the user nobody through runuser', tools: ['runuser', 'unshare'] }) },
   async (t) => {
     const s = new Scenario(t);

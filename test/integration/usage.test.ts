@@ -119,7 +119,8 @@ for (const row of anyone) {
 }
 
 test(
-  'exit status: unknown and wrong-typed inodes are wrong requests (2), as root and as a user; what a user may not read is a failure (1)',
+  'exit status: unknown and wrong-typed inodes are wrong requests (2), as root and as a user; what a user ' +
+    'may not read is a failure (1)',
   { skip: needsRoot('compares root with an ordinary user (runuser)') },
   async (t) => {
     const s = new Scenario(t);

@@ -17,6 +17,7 @@ function table(lines: string[], label: string | null = 'sleep'): MountTable {
 }
 
 /** Any C0 or C1 control character or DEL, the newline aside (it ends the lines we print). */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 // mountinfo escapes the newline (\012) but not ESC, BEL or the C1 CSI (U+009B).
@@ -89,7 +90,8 @@ test('propagation text: a path that does not exist there is said not to, first; 
   const [first, second] = propagationText(answer, false).split('\n');
   assert.equal(
     first,
-    '/nonexistent/dir does not exist in mnt 4026531841 (sleep): nothing can be mounted there until it is made. For a directory made there:',
+    '/nonexistent/dir does not exist in mnt 4026531841 (sleep): nothing can be mounted there until it is ' +
+      'made. For a directory made there:',
   );
   assert.match(second!, /^\/nonexistent\/dir in mnt 4026531841 \(sleep\) lies in mount 22 at \//);
   assert.doesNotMatch(propagationText(answer, true), /does not exist/);

@@ -266,7 +266,10 @@ test('the gate script says ready on fd 3, runs the command only after the answer
   assert.equal(out, "a b|$(echo no)|it's|*|fd3-closed\n");
 });
 
-/** Starts `echo RAN` behind the gate and waits for its ready; ANSWER then ends fd 3 (undefined: nothing is said before it ends). */
+/**
+ * Starts `echo RAN` behind the gate and waits for its ready; ANSWER then
+ * ends fd 3 (undefined: nothing is said before it ends).
+ */
 async function gateAnswered(answer: string | undefined): Promise<{ status: number | null; out: string; err: string }> {
   const argv = gatedCommand('/bin/sh', ['/bin/sh', '-c', 'echo RAN']);
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
@@ -346,7 +349,10 @@ test('hostnameProblem: bad labels are refused: leading or trailing hyphen, empty
   }
 });
 
-/** RFC 1123 by hand: dot-separated labels of 1-63 letters, digits and hyphens, no hyphen at either end; at most 64 in all. */
+/**
+ * RFC 1123 by hand: dot-separated labels of 1-63 letters, digits and
+ * hyphens, no hyphen at either end; at most 64 in all.
+ */
 function rfc1123(name: string): boolean {
   if (name.length === 0 || name.length > 64) return false;
   return name.split('.').every((label) => {

@@ -33,7 +33,8 @@ test('capabilityNames decodes a mask in bit order; unknown bits by number; a bad
 
 test('statusMasks reads CapEff, CapPrm and CapBnd as written; a status without them is an error', () => {
   const masks = statusMasks(
-    'Name:\tbash\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000400\nCapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n',
+    'Name:\tbash\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000400\n' +
+      'CapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n',
   );
   assert.deepEqual(masks, {
     effective: '0000000000000000',
@@ -436,6 +437,7 @@ test('detailSections: capability sets as "all", as what they lack when most are 
   assert.deepEqual(cells({ ...withPing, uidMap: [{ inside: 0, outside: 0, count: 4294967295 }] })[0]![1], 'all 41');
   assert.match(
     detailsText({ ...withPing, depth: 2 }),
+    // eslint-disable-next-line no-regex-spaces -- two spaces indent the lines of a section, as printed
     /\n  sh \(5\) +all 41, inside this user namespace only +all but sys_admin, inside this user namespace only/,
   );
 });
@@ -443,9 +445,11 @@ test('detailSections: capability sets as "all", as what they lack when most are 
 test('detailsText: heading, sections, and what was not read with the option that reads it', () => {
   const text = detailsText(NET);
   assert.match(text, /^net namespace 4026532181 \(blue\) · read as you, \/proc\/500\/net\n/);
+  // eslint-disable-next-line no-regex-spaces -- two spaces indent the lines of a section, as printed
   assert.match(text, /\nInterfaces\n  NAME +STATE +MTU +MAC +ADDRESSES +LINK\n  lo +- +- +- +127\.0\.0\.1\/8 +-\n/);
   assert.match(
     text,
+    // eslint-disable-next-line no-regex-spaces -- two spaces indent the lines of a section, as printed
     /\nNot shown\n  MAC, MTU and state of the interfaces: they come from netlink inside the namespace \(add --as-root\)\n$/,
   );
   assert.doesNotMatch(detailsText({ ...NET, readAs: 'root' }), /add --as-root/);

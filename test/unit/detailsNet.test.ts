@@ -389,7 +389,8 @@ test("ipv6_route: local, multicast and the kernel's null entries of the local ta
 });
 
 test('fib_trie: a table of policy routing ("Id 100:") and a route with a TOS are the kernel\'s lines, not skipped ones', () => {
-  // As the kernel wrote it for `ip route add 10.8.0.0/16 dev lo table 100` and `ip route add 10.7.0.0/16 dev lo tos 0x10`.
+  // As the kernel wrote it for `ip route add 10.8.0.0/16 dev lo table 100` and
+  // `ip route add 10.7.0.0/16 dev lo tos 0x10`.
   const text = [
     'Id 100:',
     '  |-- 10.8.0.0',

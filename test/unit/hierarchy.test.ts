@@ -219,7 +219,8 @@ test('property: forestJson is the text JSON.stringify gives, compact or indented
         assert.equal(forestJson(roots, indent), JSON.stringify(nested(roots), null, indent));
         const doc = JSON.stringify({ key: nested(roots) }, null, indent);
         assert.equal(
-          `{${indent ? `\n${indent}` : ''}"key":${indent ? ' ' : ''}${forestJson(roots, indent, 1)}${indent ? '\n' : ''}}`,
+          `{${indent ? `\n${indent}` : ''}"key":${indent ? ' ' : ''}` +
+            `${forestJson(roots, indent, 1)}${indent ? '\n' : ''}}`,
           doc,
         );
       },

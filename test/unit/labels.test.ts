@@ -73,7 +73,8 @@ test('containerLabel: cri-o under kubepods carries the pod uid', () => {
 test('containerLabel: containerd under kubepods (systemd driver) carries the pod uid with dashes', () => {
   assert.equal(
     containerLabel(
-      `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD_SYSTEMD}.slice/cri-containerd-${ID}.scope`,
+      '/kubepods.slice/kubepods-besteffort.slice/' +
+        `kubepods-besteffort-pod${POD_SYSTEMD}.slice/cri-containerd-${ID}.scope`,
     ),
     `kubepods pod ${POD} containerd ${SHORT}`,
   );

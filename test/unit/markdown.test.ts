@@ -150,4 +150,5 @@ test("noticeText: a link, command or not, in a notification's text reads the sam
  * How VS Code finds links in a notification's message (parseLinkedText in
  * src/vs/base/common/linkedText.ts, as shipped in code-server 4.100.3's workbench.js).
  */
+// eslint-disable-next-line no-useless-escape -- VS Code's expression, kept as it is written there
 const VSCODE_NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^\)\s]+)(?: (["'])(.+?)(\3))?\)/gi;

@@ -276,6 +276,7 @@ test('a parent cycle (impossible from the kernel) does not hang and leaves the m
 
 // The mountinfo of the machine these tests were written on: /dev/shm and /dev/pts are
 // each stacked twice, the root is listed after its children and its parent (1) is absent.
+/* eslint-disable max-len -- the lines as the kernel wrote them */
 const MACHINE = `22 27 0:21 / /proc rw,relatime - proc proc rw
 23 27 0:22 / /sys rw,relatime - sysfs sysfs rw
 24 27 0:6 / /dev rw,relatime - devtmpfs devtmpfs rw,size=12334492k,nr_inodes=3083623,mode=755
@@ -298,6 +299,7 @@ const MACHINE = `22 27 0:21 / /proc rw,relatime - proc proc rw
 41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
 42 27 254:0 /run/netns /run/netns rw,relatime shared:1 - ext4 /dev/vda rw,discard,resv_strict,resuid=65534,resgid=65534
 `;
+/* eslint-enable max-len */
 
 test('a real mountinfo: the lower /dev/shm and /dev/pts are hidden by the ones stacked on them, nothing else is', () => {
   const parsed = parseMountinfo(MACHINE);

@@ -261,7 +261,8 @@ test('100,000 lines all parse, and malformed ones among them keep their own line
 
 test('every truncation of a valid line is either parsed to the same fields or reported with its line number', () => {
   const full =
-    '36 35 98:0 /mnt\\0401/ü /mnt/par\\011ent rw,noatime shared:4 master:1 propagate_from:2 - fuse.ss\\040h /dev/r\\134oot rw,errors=continue';
+    '36 35 98:0 /mnt\\0401/ü /mnt/par\\011ent rw,noatime shared:4 master:1 propagate_from:2 - fuse.ss\\040h ' +
+    '/dev/r\\134oot rw,errors=continue';
   const whole = mount(full);
   const bytes = Buffer.from(full, 'utf8');
   let parsedCount = 0;
@@ -381,7 +382,9 @@ test('property: a path escaped the way the kernel does (any Unicode, any control
   });
   fc.assert(
     fc.property(path, path, path, (root, target, source) => {
-      const line = `90 22 8:1 ${escapeMountField(root)} ${escapeMountField(target)} rw master:3 - ext4 ${escapeMountField(source)} rw`;
+      const line =
+        `90 22 8:1 ${escapeMountField(root)} ${escapeMountField(target)} rw master:3 - ` +
+        `ext4 ${escapeMountField(source)} rw`;
       assert.ok(!line.includes('\n'), 'the escaped line is a single line');
       const { mounts, errors } = parseMountinfo(line + '\n');
       assert.deepEqual(errors, []);

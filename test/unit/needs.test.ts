@@ -69,11 +69,13 @@ test('needs: false when everything is there; otherwise one line naming each miss
   assert.equal(needs({ tools: ['unshare', 'dbus-send'] }, lookup), false);
   assert.equal(
     needs({ tools: ['unshare', 'pkexec', 'ping'] }, lookup),
-    `needs pkexec (pkexec), ping (iputils-ping), which are not installed: ${SUDO}apt-get install -y --no-install-recommends pkexec iputils-ping`,
+    `needs pkexec (pkexec), ping (iputils-ping), which are not installed: ${SUDO}apt-get install -y ` +
+      `--no-install-recommends pkexec iputils-ping`,
   );
   assert.equal(
     needs({ tools: ['pkcheck', '/usr/lib/polkit-1/polkitd', 'dbus-daemon'] }, lookup),
-    `needs pkcheck (polkitd), polkitd (polkitd), dbus-daemon (dbus), which are not installed: ${SUDO}apt-get install -y --no-install-recommends polkitd dbus`,
+    `needs pkcheck (polkitd), polkitd (polkitd), dbus-daemon (dbus), which are not ` +
+      `installed: ${SUDO}apt-get install -y --no-install-recommends polkitd dbus`,
     'one package named once',
   );
 });
@@ -81,7 +83,9 @@ test('needs: false when everything is there; otherwise one line naming each miss
 test('needs: root and missing tools are both said, root first', (t) => {
   const root = tree(t, {});
   const skip = needs({ root: 'makes namespaces', tools: ['ping'] }, { root, searchPath: '/usr/bin' });
-  const missing = `needs ping (iputils-ping), which is not installed: ${SUDO}apt-get install -y --no-install-recommends iputils-ping`;
+  const missing =
+    `needs ping (iputils-ping), which is not installed: ${SUDO}apt-get install -y ` +
+    `--no-install-recommends iputils-ping`;
   assert.equal(skip, ROOT ? missing : `needs root: makes namespaces (run the tests as root); ${missing}`);
   assert.equal(
     needs({ root: 'makes namespaces' }),

@@ -34,7 +34,8 @@ test('pinProcess refuses a process no longer in the namespace the plan names, na
   const other = own('net') + 1;
   assert.equal(
     pinProcess(proc, process.pid, ['net'], { inodes: { net: other }, start: null, name: 'node' }),
-    `PID ${process.pid} (node)'s net namespace is now net:[${own('net')}], not the net:[${other}] chosen: nothing was entered`,
+    `PID ${process.pid} (node)'s net namespace is now net:[${own('net')}], not the net:[${other}] chosen: ` +
+      `nothing was entered`,
   );
 });
 

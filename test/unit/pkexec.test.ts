@@ -25,7 +25,8 @@ const ELECTRON: Runtime = {
 
 /** What pkexec 0.105–124 prints without a terminal to ask on. */
 const NO_AGENT_STDERR =
-  "Error creating textual authentication agent: Error opening current controlling terminal for the process (`/dev/tty'): No such device or address\n";
+  'Error creating textual authentication agent: Error opening current controlling terminal for the process ' +
+  "(`/dev/tty'): No such device or address\n";
 
 test('pkexecFailure: 126 is a dismissed prompt, whatever stderr says', () => {
   assert.equal(pkexecFailure(126), 'dismissed');
@@ -56,7 +57,9 @@ test('pkexecFailure: 127 without polkitd on the bus is no polkit', () => {
 
 test('pkexecFailure: 127 when a system bus runs but no polkitd is on it, nor can be started, is polkit not running', () => {
   const said =
-    'Error checking for authorization org.freedesktop.policykit.exec: GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.PolicyKit1 was not provided by any .service files\n';
+    'Error checking for authorization org.freedesktop.policykit.exec: ' +
+    'GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: ' +
+    'The name org.freedesktop.PolicyKit1 was not provided by any .service files\n';
   assert.equal(pkexecFailure(127, said), 'no-polkit');
 });
 
@@ -154,7 +157,8 @@ test('sandboxReason: only the top-level confinement key counts, not "classic" el
   writeSnapYaml(
     root,
     '/snap/x/1',
-    'name: x\nsummary: not classic at all\n# confinement: classic\nlayout:\n  /opt:\n    confinement: classic\nconfinement: strict\n',
+    'name: x\nsummary: not classic at all\n# confinement: classic\n' +
+      'layout:\n  /opt:\n    confinement: classic\nconfinement: strict\n',
   );
   assert.match(sandboxReason({ SNAP: '/snap/x/1', SNAP_NAME: 'x' }, root) ?? '', /the Snap 'x'/);
 });
@@ -170,7 +174,8 @@ test('sandboxReason: Flatpak is reported even with snap variables set', (t) => {
 });
 
 test(
-  'elevatedArgv: an installed helper is run by pkexec as it is, with the arguments; the scan by its own launcher, without',
+  'elevatedArgv: an installed helper is run by pkexec as it is, with the arguments; the scan by its own ' +
+    'launcher, without',
   { skip: NO_PKEXEC },
   () => {
     const pkexec = findTool('pkexec')!;

@@ -4,7 +4,10 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { collectText } from '../../src/privilege/run';
 
-/** Writes 'x' and then TEXT to stdout in slices of 4097 bytes, pausing between them so that each arrives as a chunk of its own. */
+/**
+ * Writes 'x' and then TEXT to stdout in slices of 4097 bytes, pausing
+ * between them so that each arrives as a chunk of its own.
+ */
 const WRITER = `
 const fs = require('node:fs');
 const bytes = Buffer.from('x' + process.argv[1]);

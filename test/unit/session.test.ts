@@ -1,4 +1,7 @@
-/** Which shell a terminal gets inside a mount namespace (the user's, else bash, else sh), and what nsx says when a session ends. */
+/**
+ * Which shell a terminal gets inside a mount namespace (the user's, else
+ * bash, else sh), and what nsx says when a session ends.
+ */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';

@@ -25,10 +25,13 @@ function subnet(text: string): Subnet {
 /** `ip -4 -o addr show` on a workstation with docker, a WireGuard link and a bridge. */
 const IP_ADDR = [
   '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
-  '2: enp3s0    inet 192.168.1.23/24 brd 192.168.1.255 scope global dynamic noprefixroute enp3s0\\       valid_lft 85634sec preferred_lft 85634sec',
-  '3: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever preferred_lft forever',
+  '2: enp3s0    inet 192.168.1.23/24 brd 192.168.1.255 scope global dynamic noprefixroute enp3s0\\       ' +
+    'valid_lft 85634sec preferred_lft 85634sec',
+  '3: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever ' +
+    'preferred_lft forever',
   '5: wg0    inet 10.200.0.5/30 scope global wg0\\       valid_lft forever preferred_lft forever',
-  '7: br-3f2a91c0d1e4    inet 10.200.1.1/24 brd 10.200.1.255 scope global br-3f2a91c0d1e4\\       valid_lft forever preferred_lft forever',
+  '7: br-3f2a91c0d1e4    inet 10.200.1.1/24 brd 10.200.1.255 scope global br-3f2a91c0d1e4\\       valid_lft ' +
+    'forever preferred_lft forever',
   '',
 ].join('\n');
 

@@ -17,6 +17,7 @@ import {
   vanished,
   visibleMembers,
 } from './context';
+import type { CgroupText } from './threadProtocol';
 import { CgroupDetails, CgroupMember } from './types';
 
 /**
@@ -43,8 +44,6 @@ export function cgroupNsRoot(hostPath: string, insidePath: string): string | nul
   if (insidePath.split('/').includes('..') || !hostPath.endsWith(insidePath)) return null;
   return hostPath.slice(0, hostPath.length - insidePath.length) || '/';
 }
-
-export type CgroupText = { pid: number; text: string } | { pid: number; error: string; gone: boolean };
 
 /** /proc/PID/cgroup of each PID: their paths relative to the calling thread's cgroup namespace. */
 export function cgroupTexts(pids: unknown, proc: ProcSource): CgroupText[] {

@@ -6,7 +6,7 @@
 import { nestingDepth } from '../model/hierarchy';
 import { ProcSource } from '../linux/procfs';
 import { holderFile, NamespaceRecord, NsType, Snapshot } from '../model/snapshot';
-import type { ThreadKind, ThreadResults } from './details.worker';
+import type { ThreadKind, ThreadResults } from './threadProtocol';
 import type { ThreadRunner } from './threads';
 import type { NamespaceRef, Unavailable } from './types';
 

@@ -5,40 +5,20 @@
  */
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { cgroupInside, CgroupText } from './cgroup';
-import { ipcInside, IpcSeen } from './ipc';
-import { netInside, NetInside } from './net/net';
+import { cgroupInside } from './cgroup';
+import { ipcInside } from './ipc';
+import { netInside } from './net/net';
 import { callFailed, libc } from '../linux/syscalls';
-import { UtsNames, utsNames } from './uts';
+import type { ThreadJob, ThreadKind, ThreadReply } from './threadProtocol';
+import { utsNames } from './uts';
 
 /** The CLONE_NEW* flag setns() checks the file against. */
-const FLAGS = {
+const FLAGS: Record<ThreadKind, number> = {
   net: 0x40000000,
   uts: 0x04000000,
   ipc: 0x08000000,
   cgroup: 0x02000000,
-} as const;
-
-export type ThreadKind = keyof typeof FLAGS;
-
-/** What each kind's reader returns from inside, as its type's module defines it. */
-export interface ThreadResults {
-  net: NetInside;
-  uts: UtsNames;
-  ipc: IpcSeen;
-  cgroup: CgroupText[];
-}
-
-export interface ThreadJob {
-  id: number;
-  kind: ThreadKind;
-  file: string;
-  ino: number;
-  /** Reader-specific input (e.g. the PIDs whose cgroup paths to read). */
-  args?: unknown;
-}
-
-export type ThreadReply = { id: number; value: unknown } | { id: number; error: string };
+};
 
 const READERS: Record<ThreadKind, (args: unknown) => unknown> = {
   net: () => netInside(),

@@ -14,26 +14,8 @@ import * as path from 'node:path';
 import { NamespaceRecord } from '../model/snapshot';
 import { baseOf, DetailsContext, seenFromInside } from './context';
 import { callFailed, libc } from '../linux/syscalls';
+import type { Attempt, IpcSeen, QueueFile } from './threadProtocol';
 import { IpcDetails, IpcObject } from './types';
-
-/** A file of an mqueue file system: one POSIX queue. */
-export interface QueueFile {
-  name: string;
-  uid: number;
-  mode: number;
-  /** Its text ("QSIZE:12 NOTIFY:0 …"); null when not readable by the reader. */
-  status: string | null;
-}
-
-type Attempt<T> = { value: T } | { error: string };
-
-/** What is seen of an IPC namespace from inside: the texts of /proc/sysvipc and the queue files. */
-export interface IpcSeen {
-  msg: Attempt<string>;
-  sem: Attempt<string>;
-  shm: Attempt<string>;
-  queues: Attempt<QueueFile[]>;
-}
 
 function attempt<T>(read: () => T): Attempt<T> {
   try {

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ThreadJob, ThreadKind, ThreadReply, ThreadResults } from './details.worker';
+import type { ThreadJob, ThreadKind, ThreadReply, ThreadResults } from './threadProtocol';
 
 /** Built beside this bundle by esbuild.mjs; the installed helper copies it too (privilege/policy.ts). */
 export const THREAD_BUNDLE = 'details.worker.js';

@@ -57,7 +57,8 @@ export async function readTime(ns: NamespaceRecord, ctx: DetailsContext): Promis
   const reason =
     got.error !== null
       ? `the processes to read them from exited (${got.error})`
-      : 'no visible process is in it (or puts its children in it) to read them from, and a thread cannot enter a time namespace';
+      : 'no visible process is in it (or puts its children in it) to read them from, and a thread cannot ' +
+        'enter a time namespace';
   // Root sees every process: one hidden from a user may be in it.
   details.unavailable.push({ what, reason, needsRoot: !ctx.threads && ctx.snapshot.hidden.total > 0 });
   return details;

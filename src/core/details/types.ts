@@ -3,7 +3,7 @@
  * panel and the tree's descriptions. Plain JSON. A part that could not be read is left
  * out and listed in `unavailable` with the reason, so nothing is silently missing.
  */
-import type { NsType } from '../model/snapshot';
+import type { NsType } from '../model/nsTypes';
 
 export interface Unavailable {
   /** What is missing, in words: "MAC, MTU and state of the interfaces". */

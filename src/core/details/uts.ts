@@ -6,12 +6,8 @@
 import * as fs from 'node:fs';
 import { NamespaceRecord } from '../model/snapshot';
 import { baseOf, DetailsContext, seenFromInside } from './context';
+import type { UtsNames } from './threadProtocol';
 import { UtsDetails } from './types';
-
-export interface UtsNames {
-  hostname: string;
-  domainname: string;
-}
 
 /** The names of the calling thread's UTS namespace. Also runs in the reading thread. */
 export function utsNames(procRoot = '/proc'): UtsNames {

@@ -5,15 +5,11 @@
  */
 
 import type { NamespaceDetails } from '../details/types';
+import type { NsType } from './nsTypes';
+
+export { isNsType, NS_TYPES, type NsType } from './nsTypes';
 
 export const SNAPSHOT_VERSION = 1;
-
-export const NS_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
-export type NsType = (typeof NS_TYPES)[number];
-
-export function isNsType(value: string): value is NsType {
-  return (NS_TYPES as readonly string[]).includes(value);
-}
 
 /** Something that keeps a namespace alive. */
 export type Holder =

@@ -31,7 +31,9 @@ export interface MountRecord {
   hiddenBy?: Cover;
 }
 
-/** What makes a mount unreachable: a mount on top of it, one over a directory above it, or a hidden mount it sits in. */
+/**
+ * What makes a mount unreachable: a mount on top of it, one over a directory above it, or a hidden mount it sits in.
+ */
 export interface Cover {
   id: number;
   target: string;

@@ -301,7 +301,8 @@ function explain(a: PropagationAnswer): string[] {
   }
   if (a.unread.length) {
     lines.push(
-      `Not counted: ${a.unread.length} mount namespace${a.unread.length === 1 ? '' : 's'} could not be read (${[...new Set(a.unread.map((u) => u.reason))].join('; ')}).`,
+      `Not counted: ${a.unread.length} mount namespace${a.unread.length === 1 ? '' : 's'} could not be read ` +
+        `(${[...new Set(a.unread.map((u) => u.reason))].join('; ')}).`,
     );
   }
   return lines;

@@ -94,7 +94,9 @@ function planForProcess(
     : differingTypes(snapshot, proc, caller);
   if (chosen.length === 0) {
     throw new EnterError(
-      `PID ${pid} (${proc.name}) is already in ${types ? `your ${types.join(', ')} namespace${types.length > 1 ? 's' : ''}` : 'all of your namespaces'}: there is nothing to enter`,
+      `PID ${pid} (${proc.name}) is already in ` +
+        `${types ? `your ${types.join(', ')} namespace${types.length > 1 ? 's' : ''}` : 'all of your namespaces'}: ` +
+        'there is nothing to enter',
     );
   }
   for (const t of chosen) {
@@ -151,5 +153,8 @@ export function enterTitle(plan: Pick<EnterPlan, 'target' | 'types' | 'name' | '
  */
 export function identityProblem(plan: Pick<EnterPlan, 'privilege' | 'asRoot' | 'types'>): string | null {
   if (plan.privilege !== 'root' || plan.asRoot || !plan.types.includes('user')) return null;
-  return 'as yourself, a user namespace that only root may enter cannot be entered (your UID is not yours there): add --as-root, or leave out the user type';
+  return (
+    'as yourself, a user namespace that only root may enter cannot be entered (your UID is not yours ' +
+    'there): add --as-root, or leave out the user type'
+  );
 }

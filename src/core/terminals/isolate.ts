@@ -71,7 +71,8 @@ export function planNew(req: NewRequest, caller: Pick<Caller, 'uid'>): NewPlan {
     (req.hostname !== undefined || types.includes('net'))
   ) {
     throw new IsolateError(
-      `setting up ${req.hostname !== undefined ? 'the hostname' : 'the network'} inside a new user namespace needs mapping you to root (Map me to root, --map-root)`,
+      `setting up ${req.hostname !== undefined ? 'the hostname' : 'the network'} inside a new user ` +
+        `namespace needs mapping you to root (Map me to root, --map-root)`,
     );
   }
   return {

@@ -193,10 +193,8 @@ export function sessionOutcome(
   if (!held) return { status: end.status, killed: null };
   // Ended with nsx (its terminal closed): nobody is left to read a word.
   if (!end.signal || end.passedOn) return { status: 0, killed: null };
-  return {
-    status: 0,
-    killed: `${command ? `the command (${command[0]})` : 'the shell'} was killed (${end.signal}); you have left ${left}`,
-  };
+  const what = command ? `the command (${command[0]})` : 'the shell';
+  return { status: 0, killed: `${what} was killed (${end.signal}); you have left ${left}` };
 }
 
 function madeLine(proc: ProcSource, plan: NewPlan, inner: number, veth: VethPlan | null): string {
@@ -211,7 +209,8 @@ function madeLine(proc: ProcSource, plan: NewPlan, inner: number, veth: VethPlan
   if (plan.hostname) parts.push(`hostname ${plan.hostname}`);
   if (veth)
     parts.push(
-      `veth ${veth.host} ${veth.hostAddress}/${veth.prefix} <-> ${veth.peer} ${veth.peerAddress}/${veth.prefix}, default route via ${veth.hostAddress}`,
+      `veth ${veth.host} ${veth.hostAddress}/${veth.prefix} ` +
+        `<-> ${veth.peer} ${veth.peerAddress}/${veth.prefix}, default route via ${veth.hostAddress}`,
     );
   else if (plan.types.includes('net')) parts.push('network: lo only');
   return parts.join('; ');

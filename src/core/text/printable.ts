@@ -14,6 +14,11 @@
 
 const BROKEN_UTF16 = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g;
 
+// eslint-disable-next-line no-control-regex -- control characters are what printable() writes out
+const CONTROL_OR_BACKSLASH = /[\\\u0000-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex -- the same, except the line break and the backslash
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+
 const octal = (c: string) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0');
 
 /**
@@ -21,9 +26,7 @@ const octal = (c: string) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0')
  * and non-characters become U+FFFD.
  */
 export function printable(text: string): string {
-  return text
-    .replace(/[\\\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\\' ? '\\\\' : octal(c)))
-    .replace(BROKEN_UTF16, '\ufffd');
+  return text.replace(CONTROL_OR_BACKSLASH, (c) => (c === '\\' ? '\\\\' : octal(c))).replace(BROKEN_UTF16, '\ufffd');
 }
 
 /**
@@ -33,7 +36,7 @@ export function printable(text: string): string {
  * at an output boundary, never a substitute for printable() on the pieces.
  */
 export function withoutControls(text: string): string {
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, octal);
+  return text.replace(CONTROL_BUT_NEWLINE, octal);
 }
 
 /**

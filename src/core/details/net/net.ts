@@ -54,6 +54,7 @@ import {
   routes4,
   SocketRow,
 } from './procNet';
+import type { FarEnd, NetInside } from '../threadProtocol';
 import { ListeningSocket, NetDetails, NetInterface, NetRoute, SocketOwner, Unavailable, VethPeer } from '../types';
 
 const SOCKET_FILES = [
@@ -65,25 +66,6 @@ const SOCKET_FILES = [
 
 /** A problem met while reading, without the needsRoot verdict (the caller knows). */
 type Problem = Pick<Unavailable, 'what' | 'reason'>;
-
-/** The other end of a veth in another namespace, as this namespace names it through its netnsid. */
-export interface FarEnd {
-  nsid: number;
-  ifindex: number;
-  name: string;
-  address: string | null;
-}
-
-/** What the reading thread sees inside a net namespace. */
-export interface NetInside {
-  links: LinkMsg[];
-  addrs: AddrMsg[];
-  /** The main table (both families), without cached clones: what `ip route` and `ip -6 route` list. */
-  routes: RouteMsg[];
-  farEnds: FarEnd[];
-  sockets: SocketRow[];
-  problems: Problem[];
-}
 
 /** Runs in the reading thread, after setns() into the namespace. */
 export function netInside(): NetInside {
@@ -375,7 +357,8 @@ function memberNetFiles(ns: NamespaceRecord, ctx: DetailsContext): ProcNetFiles 
     return {
       error:
         got.error === null
-          ? "no process of it is visible (a namespace kept only by a bind mount, such as `ip netns add` makes, or by other users' processes)"
+          ? 'no process of it is visible (a namespace kept only by a bind mount, such as `ip netns add` ' +
+            "makes, or by other users' processes)"
           : `no member's /proc/PID/net could be read (${got.error})`,
     };
   }

@@ -202,7 +202,10 @@ export interface LinkMsg {
   operstate: string | null;
   /** IFLA_INFO_KIND (veth, bridge…); "loopback" for lo; null for a plain device. */
   kind: string | null;
-  /** IFLA_LINK: for a veth, the ifindex of the other end (the kernel omits it when it is the link's own index, unless that end is in another namespace). */
+  /**
+   * IFLA_LINK: for a veth, the ifindex of the other end (the kernel omits it when it
+   * is the link's own index, unless that end is in another namespace).
+   */
   link: number | null;
   /** IFLA_LINK_NETNSID: set when that other end is in another namespace (its id here). */
   linkNetnsid: number | null;
@@ -260,7 +263,10 @@ export interface AddrMsg {
   address: NetAddress;
 }
 
-/** An address of IPv4 or IPv6; null for other families. IFA_LOCAL is the address itself (IFA_ADDRESS is the peer of a point-to-point link). */
+/**
+ * An address of IPv4 or IPv6; null for other families. IFA_LOCAL is the
+ * address itself (IFA_ADDRESS is the peer of a point-to-point link).
+ */
 export function parseAddr(payload: Buffer): AddrMsg | null {
   need(payload, 8, 'address');
   const family = payload[0];
