@@ -17,9 +17,11 @@ function counter(scanMs: number) {
   return { state, refresh };
 }
 
-test('scans while visible at the interval, and stops when hidden', async () => {
+test('scans while visible at the interval, and stops when hidden', async (t) => {
   const { state, refresh } = counter(5);
   const m = new RefreshManager(refresh, () => 40);
+  // Disposed even when an assertion fails: an armed manager would keep the test process alive.
+  t.after(() => m.dispose());
   m.setVisible(true);
   await sleep(230);
   const whileVisible = state.scans;
@@ -27,12 +29,12 @@ test('scans while visible at the interval, and stops when hidden', async () => {
   m.setVisible(false);
   await sleep(150);
   assert.ok(state.scans <= whileVisible + 1, 'no scans while hidden');
-  m.dispose();
 });
 
-test('requests during a scan run once after it, never two scans at once', async () => {
+test('requests during a scan run once after it, never two scans at once', async (t) => {
   const { state, refresh } = counter(50);
   const m = new RefreshManager(refresh, () => 0);
+  t.after(() => m.dispose());
   const first = m.trigger();
   void m.trigger();
   void m.trigger();
@@ -40,7 +42,6 @@ test('requests during a scan run once after it, never two scans at once', async 
   await sleep(120);
   assert.equal(state.scans, 2);
   assert.equal(state.maxConcurrent, 1);
-  m.dispose();
 });
 
 test('an interval of 0 turns automatic scans off; a slow scan stretches the interval tenfold', async (t) => {
