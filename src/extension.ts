@@ -7,6 +7,7 @@ import { NamespaceView, NamespaceViewController } from './ui/namespaces/namespac
 import { ElevatedRunner, ElevationCommands } from './ui/elevation/elevation';
 import { MountsController } from './ui/mounts/mountsView';
 import { TerminalController } from './ui/terminals/terminals';
+import { activateOrExplain } from './ui/shared/activation';
 import { fail, warn } from './ui/shared/notify';
 
 export function activate(extension: vscode.ExtensionContext): NamespaceView | undefined {
@@ -22,14 +23,13 @@ export function activate(extension: vscode.ExtensionContext): NamespaceView | un
     registerExplainers(extension, `Namespace Explorer needs Linux; this editor runs on ${process.platform}.`);
     return undefined;
   }
-  try {
-    return wire({ extension, log }, started);
-  } catch (err) {
-    // VS Code shows nothing when activation throws: say it here.
-    log.error('activation failed', err);
-    void fail(`Namespace Explorer could not start: ${(err as Error).message}`);
-    return undefined;
-  }
+  const host = {
+    subscriptions: extension.subscriptions,
+    log,
+    explain: (reason: string) => registerExplainers(extension, reason),
+    show: (reason: string) => void fail(reason, 'Show Log').then((choice) => choice && log.show()),
+  };
+  return activateOrExplain(host, () => wire({ extension, log }, started));
 }
 
 /** Makes each feature, in the order they depend on each other; the Namespaces view is the one others read. */
