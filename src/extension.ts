@@ -1,42 +1,52 @@
-/** Entry point: wires the features; each registers its own disposables. */
+/** Entry point: wires the features; each controller owns its registrations. */
 import * as vscode from 'vscode';
-import { ExtensionEnv } from './ui/shared/env';
+import { ExtensionEnv, registerCommands } from './ui/shared/env';
 import { registerDetailsPanel } from './ui/details/detailsPanel';
-import { registerNamespaceCommands } from './ui/namespaces/namespaceCommands';
-import { registerNamespaceView } from './ui/namespaces/namespaceView';
-import { registerElevationCommands, rootRunner } from './ui/elevation/elevation';
-import { registerMountsView } from './ui/mounts/mountsView';
-import { registerTerminalCommands } from './ui/terminals/terminals';
+import { namespaceCommands } from './ui/namespaces/namespaceCommands';
+import { NamespaceView, NamespaceViewController } from './ui/namespaces/namespaceView';
+import { ElevatedRunner, ElevationCommands } from './ui/elevation/elevation';
+import { MountsController } from './ui/mounts/mountsView';
+import { TerminalController } from './ui/terminals/terminals';
+import { activateOrExplain } from './ui/shared/activation';
 import { fail, warn } from './ui/shared/notify';
 
-export function activate(extension: vscode.ExtensionContext): void {
+export function activate(extension: vscode.ExtensionContext): NamespaceView | undefined {
   const started = Date.now();
   const log = vscode.window.createOutputChannel('Namespace Explorer', { log: true });
   extension.subscriptions.push(
     log,
     vscode.commands.registerCommand('namespaceExplorer.showLog', () => log.show()),
   );
-  const env: ExtensionEnv = { extension, log };
-  try {
-    if (process.platform !== 'linux') {
-      void vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', 'notLinux');
-      log.warn(`namespaces exist only on Linux; this editor runs on ${process.platform}`);
-      registerExplainers(extension, `Namespace Explorer needs Linux; this editor runs on ${process.platform}.`);
-      return;
-    }
-    const view = registerNamespaceView(env);
-    registerNamespaceCommands(env, view);
-    const root = rootRunner(env);
-    registerElevationCommands(env, view, root);
-    registerTerminalCommands(env, view, root);
-    registerMountsView(env, view, root);
-    registerDetailsPanel(env, view);
-    log.info(`activated in ${Date.now() - started} ms`);
-  } catch (err) {
-    // VS Code shows nothing when activation throws: say it here.
-    log.error('activation failed', err);
-    void fail(`Namespace Explorer could not start: ${(err as Error).message}`);
+  if (process.platform !== 'linux') {
+    void vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', 'notLinux');
+    log.warn(`namespaces exist only on Linux; this editor runs on ${process.platform}`);
+    registerExplainers(extension, `Namespace Explorer needs Linux; this editor runs on ${process.platform}.`);
+    return undefined;
   }
+  const host = {
+    subscriptions: extension.subscriptions,
+    log,
+    explain: (reason: string) => registerExplainers(extension, reason),
+    show: (reason: string) => void fail(reason, 'Show Log').then((choice) => choice && log.show()),
+  };
+  return activateOrExplain(host, () => wire({ extension, log }, started));
+}
+
+/** Makes each feature, in the order they depend on each other; the Namespaces view is the one others read. */
+function wire(env: ExtensionEnv, started: number): NamespaceView {
+  const own = <T extends vscode.Disposable>(disposable: T): T => {
+    env.extension.subscriptions.push(disposable);
+    return disposable;
+  };
+  const view = own(new NamespaceViewController(env));
+  own(registerCommands(env, namespaceCommands(view)));
+  const root = new ElevatedRunner(env);
+  own(new ElevationCommands(env, view, root));
+  own(new TerminalController(env, view, root));
+  own(new MountsController(env, view, root));
+  registerDetailsPanel(env, view);
+  env.log.info(`activated in ${Date.now() - started} ms`);
+  return view;
 }
 
 /** Every contributed command answers with the reason instead of "command not found". */

@@ -42,8 +42,10 @@ export function detailWords(d: NamespaceDetails): string | undefined {
     case 'user': {
       const first = d.uidMap?.[0];
       if (!first) return undefined;
-      if (first.inside === 0 && first.outside === 0 && first.count === 4294967295) return undefined; // the initial map
-      return `uid ${first.inside}→${first.outside} (${first.count > 1 ? first.count : 'one ID'})${d.uidMap!.length > 1 ? ', …' : ''}`;
+      // The initial user namespace's map says nothing.
+      if (first.inside === 0 && first.outside === 0 && first.count === 4294967295) return undefined;
+      const more = d.uidMap!.length > 1 ? ', …' : '';
+      return `uid ${first.inside}→${first.outside} (${first.count > 1 ? first.count : 'one ID'})${more}`;
     }
     case 'pid':
       return d.init
@@ -63,10 +65,10 @@ export function detailWords(d: NamespaceDetails): string | undefined {
 function interfaceRow(i: NetInterface): DetailRow {
   const parts = [i.addresses.map((a) => `${a.address}/${a.prefixlen}`).join(', ') || 'no address'];
   if (i.state) parts.push(i.state);
-  if (i.peer)
-    parts.push(
-      `↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`}${i.peer.ns !== null ? ` in net ${i.peer.ns}${i.peer.label ? ` (${i.peer.label})` : ''}` : ''}`,
-    );
+  if (i.peer) {
+    const where = i.peer.ns !== null ? ` in net ${i.peer.ns}${i.peer.label ? ` (${i.peer.label})` : ''}` : '';
+    parts.push(`↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`}${where}`);
+  }
   if (i.members) parts.push(`bridge of ${i.members.length ? i.members.join(', ') : 'nothing'}`);
   if (i.master) parts.push(`in ${i.master}`);
   const description = parts.join(' · ');

@@ -14,7 +14,10 @@ export type DetailsReader = (inos: number[]) => Promise<(NamespaceDetails | { er
 export class DetailsSource implements vscode.Disposable {
   private snapshot: Snapshot | undefined;
   private readonly cache = new Map<number, Promise<NamespaceDetails>>();
-  /** The last reading of each namespace and the snapshot it was read for: one of an earlier snapshot is shown until the new reading comes. */
+  /**
+   * The last reading of each namespace and the snapshot it was read for: one of an earlier
+   * snapshot is shown until the new reading comes.
+   */
   private readonly readings = new Map<number, { details: NamespaceDetails; snapshot: Snapshot }>();
   private batch: { ino: number; resolve: (d: NamespaceDetails) => void; reject: (e: Error) => void }[] = [];
   private readonly read = new vscode.EventEmitter<number[]>();

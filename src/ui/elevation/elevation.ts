@@ -13,7 +13,7 @@ import { findTool } from '../../core/linux/tools';
 import { manualArgv, Runtime, sandboxReason, SCAN_ARGS } from '../../privilege/pkexec';
 import { helperState, HelperState, staleHelperNote } from '../../privilege/policy';
 import { ElevationError, runElevated } from '../../privilege/run';
-import { ExtensionEnv, guarded } from '../shared/env';
+import { CommandTable, ExtensionEnv, registerCommands } from '../shared/env';
 import { NamespaceView } from '../namespaces/namespaceView';
 import { extensionRuntime, nsxTerminalOptions } from '../shared/runtime';
 import { fail, inform, warn, warnModal } from '../shared/notify';
@@ -54,7 +54,10 @@ export interface RootRunner {
    * and offers to update it first. False when the update failed (and said why).
    */
   offerHelperUpdate(): Promise<boolean>;
-  /** Whether an elevated `nsx ARGS` may start: pkexec is there (canElevate), and a stale helper was offered its update. */
+  /**
+   * Whether an elevated `nsx ARGS` may start: pkexec is there (canElevate), and a stale
+   * helper was offered its update.
+   */
   ready(args: readonly string[]): Promise<boolean>;
   /**
    * Explains a failed run; with no polkit agent, offers RETRY_IN_TERMINAL when given.
@@ -63,166 +66,195 @@ export interface RootRunner {
   explain(what: string, args: readonly string[], err: unknown, retryInTerminal?: () => Promise<void>): Promise<void>;
 }
 
-export function rootRunner(env: ExtensionEnv): RootRunner {
-  const { extension, log } = env;
-  const runtime = extensionRuntime(extension);
-  const distDir = path.dirname(runtime.cli);
+/** The one RootRunner of the window: it remembers whether a stale helper's update was offered. */
+export class ElevatedRunner implements RootRunner {
+  readonly runtime: Runtime;
+  private readonly distDir: string;
   /** Whether the user has answered the offer to update a stale helper in this window. */
-  let updateAnswered = false;
-  const runner: RootRunner = {
-    runtime,
-    run: (title, args, installedHelper = true) =>
-      vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-        (_progress, token) =>
-          runElevated({
-            args,
-            runtime,
-            capture: true,
-            installedHelper,
-            started: (kill) => token.onCancellationRequested(kill),
-          }),
-      ),
-    inTerminal: (name, args) =>
-      new Promise<void>((resolve) => {
-        const terminal = vscode.window.createTerminal(nsxTerminalOptions(runtime, name, args, 'shield'));
-        const listener = vscode.window.onDidCloseTerminal((closed) => {
-          if (closed !== terminal) return;
-          listener.dispose();
-          resolve();
-        });
-        terminal.show();
-      }),
-    offerHelperUpdate: async () => {
-      const note = updateAnswered ? null : staleHelperNote(helperState(distDir));
-      if (!note) return true;
-      log.info(`before an elevated run: ${note}`);
+  private updateAnswered = false;
+
+  constructor(private readonly env: ExtensionEnv) {
+    this.runtime = extensionRuntime(env.extension);
+    this.distDir = path.dirname(this.runtime.cli);
+  }
+
+  run(title: string, args: readonly string[], installedHelper = true): Thenable<{ status: number; stdout: string }> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (_progress, token) =>
+        runElevated({
+          args,
+          runtime: this.runtime,
+          capture: true,
+          installedHelper,
+          started: (kill) => token.onCancellationRequested(kill),
+        }),
+    );
+  }
+
+  inTerminal(name: string, args: string[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const terminal = vscode.window.createTerminal(nsxTerminalOptions(this.runtime, name, args, 'shield'));
+      const listener = vscode.window.onDidCloseTerminal((closed) => {
+        if (closed !== terminal) return;
+        listener.dispose();
+        resolve();
+      });
+      terminal.show();
+    });
+  }
+
+  async offerHelperUpdate(): Promise<boolean> {
+    const note = this.updateAnswered ? null : staleHelperNote(helperState(this.distDir));
+    if (!note) return true;
+    this.env.log.info(`before an elevated run: ${note}`);
+    const choice = await warn(
+      `${note[0]!.toUpperCase()}${note.slice(1)}: polkit asks for the administrator password every time instead. ` +
+        'Update the polkit policy now (one password prompt)?',
+      UPDATE_POLICY,
+      'Continue Without',
+    );
+    this.updateAnswered = true;
+    if (choice !== UPDATE_POLICY) return true;
+    try {
+      // Never through the installed helper: installing replaces it, from this build's files.
+      const title = 'Updating the polkit policy (polkit asks for the password)…';
+      const { stdout } = await this.run(title, ['install-policy'], false);
+      this.env.log.info(`Update polkit Policy: ${stdout.trim()}`);
+      return true;
+    } catch (err) {
+      await this.explain(UPDATE_POLICY, ['install-policy'], err);
+      return false;
+    }
+  }
+
+  async ready(args: readonly string[]): Promise<boolean> {
+    return (await canElevate(this.runtime, args)) && (await this.offerHelperUpdate());
+  }
+
+  async explain(
+    what: string,
+    args: readonly string[],
+    err: unknown,
+    retryInTerminal?: () => Promise<void>,
+  ): Promise<void> {
+    if (!(err instanceof ElevationError)) throw err;
+    this.env.log.warn(`${what}: ${err.kind}: ${err.message}`);
+    if (err.kind === 'no-agent' && retryInTerminal) {
       const choice = await warn(
-        `${note[0]!.toUpperCase()}${note.slice(1)}: polkit asks for the administrator password every time instead. Update the polkit policy now (one password prompt)?`,
-        UPDATE_POLICY,
-        'Continue Without',
+        `${what}: no polkit agent is running here to ask for the password. Enter it in a terminal instead?`,
+        'Enter Password in Terminal',
       );
-      updateAnswered = true;
-      if (choice !== UPDATE_POLICY) return true;
-      try {
-        // Never through the installed helper: installing replaces it, from this build's files.
-        log.info(
-          `Update polkit Policy: ${(await runner.run('Updating the polkit policy (polkit asks for the password)…', ['install-policy'], false)).stdout.trim()}`,
-        );
-        return true;
-      } catch (err) {
-        await runner.explain(UPDATE_POLICY, ['install-policy'], err);
-        return false;
-      }
-    },
-    ready: async (args) => (await canElevate(runtime, args)) && (await runner.offerHelperUpdate()),
-    explain: async (what, args, err, retryInTerminal) => {
-      if (!(err instanceof ElevationError)) throw err;
-      log.warn(`${what}: ${err.kind}: ${err.message}`);
-      if (err.kind === 'no-agent' && retryInTerminal) {
-        const choice = await warn(
-          `${what}: no polkit agent is running here to ask for the password. Enter it in a terminal instead?`,
-          'Enter Password in Terminal',
-        );
-        if (choice) await retryInTerminal();
-      } else if (err.kind === 'no-pkexec') {
-        await offerManualCommand(
-          `${what}: this needs root, and pkexec (polkit) is not installed. Install the pkexec package, or run this in a terminal:`,
-          manualArgv(args, runtime),
-        );
-      } else if (err.kind === 'dismissed') {
-        void inform(`${what}: the password prompt was dismissed; nothing changed.`);
-      } else {
-        void fail(`${what}: ${err.message}.`);
-      }
-    },
-  };
-  return runner;
+      if (choice) await retryInTerminal();
+    } else if (err.kind === 'no-pkexec') {
+      await offerManualCommand(
+        `${what}: this needs root, and pkexec (polkit) is not installed. ` +
+          'Install the pkexec package, or run this in a terminal:',
+        manualArgv(args, this.runtime),
+      );
+    } else if (err.kind === 'dismissed') {
+      void inform(`${what}: the password prompt was dismissed; nothing changed.`);
+    } else {
+      void fail(`${what}: ${err.message}.`);
+    }
+  }
 }
 
 const UPDATE_POLICY = 'Update polkit Policy';
 
-export function registerElevationCommands(env: ExtensionEnv, view: NamespaceView, root: RootRunner): void {
-  const { extension, log } = env;
-  const { runtime } = root;
-  const distDir = path.dirname(runtime.cli);
+/** Show All Namespaces and the polkit policy commands. */
+export class ElevationCommands implements vscode.Disposable {
+  private readonly registration: vscode.Disposable;
 
-  const showSnapshot = (json: string) => {
+  constructor(
+    private readonly env: ExtensionEnv,
+    private readonly view: NamespaceView,
+    private readonly root: RootRunner,
+  ) {
+    this.registration = registerCommands(env, this.commands());
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
+
+  private commands(): CommandTable {
+    return {
+      'namespaceExplorer.showAll': { title: 'Show All Namespaces', run: () => this.showAll() },
+      'namespaceExplorer.installPolicy': {
+        title: 'Install polkit Policy',
+        run: () =>
+          this.policyCommand(
+            'Install polkit Policy',
+            ['install-policy'],
+            'installed',
+            'The polkit policy is installed: elevated scans and terminals now run a root-owned copy of the ' +
+              'helper, and polkit remembers the password for Show All scans for a few minutes.',
+          ),
+      },
+      'namespaceExplorer.removePolicy': {
+        title: 'Remove polkit Policy',
+        run: () =>
+          this.policyCommand(
+            'Remove polkit Policy',
+            ['remove-policy'],
+            'absent',
+            'The polkit policy and the root-owned helper are removed.',
+          ),
+      },
+    };
+  }
+
+  /** Scans as root (through polkit) and shows root's view; with no agent, in a terminal. */
+  private async showAll(): Promise<void> {
+    if (process.geteuid?.() === 0) {
+      void inform('The editor already runs as root: every process and namespace is shown.');
+      return this.view.refreshNow();
+    }
+    if (!(await this.root.ready(SCAN_ARGS))) return;
+    try {
+      const title = 'Scanning as root (polkit may ask for the password)…';
+      this.showSnapshot((await this.root.run(title, SCAN_ARGS)).stdout);
+    } catch (err) {
+      await this.root.explain('Show All Namespaces', SCAN_ARGS, err, () => this.showAllInTerminal());
+    }
+  }
+
+  private async showAllInTerminal(): Promise<void> {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-')), 'snapshot.json');
+    try {
+      // The terminal closes with nsx's status 0 whatever happened (it said so there): the file is the answer.
+      await this.root.inTerminal('Scan as root', ['snapshot', '--as-root', '--output', file]);
+      if (fs.existsSync(file)) this.showSnapshot(fs.readFileSync(file, 'utf8'));
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  }
+
+  private showSnapshot(json: string): void {
     const snapshot = JSON.parse(json) as Snapshot;
     if (snapshot.version !== SNAPSHOT_VERSION)
       throw new Error(
         `the helper answered in format ${snapshot.version}, not ${SNAPSHOT_VERSION}: reinstall the polkit policy`,
       );
-    view.showElevated(snapshot);
-  };
+    this.view.showElevated(snapshot);
+  }
 
-  const showAll = async () => {
-    if (process.geteuid?.() === 0) {
-      void inform('The editor already runs as root: every process and namespace is shown.');
-      return view.refreshNow();
-    }
-    if (!(await root.ready(SCAN_ARGS))) return;
-    try {
-      showSnapshot((await root.run('Scanning as root (polkit may ask for the password)…', SCAN_ARGS)).stdout);
-    } catch (err) {
-      await root.explain('Show All Namespaces', SCAN_ARGS, err, async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nsx-')), 'snapshot.json');
-        try {
-          // The terminal closes with nsx's status 0 whatever happened (it said so there): the file is the answer.
-          await root.inTerminal('Scan as root', ['snapshot', '--as-root', '--output', file]);
-          if (fs.existsSync(file)) showSnapshot(fs.readFileSync(file, 'utf8'));
-        } finally {
-          fs.rmSync(path.dirname(file), { recursive: true, force: true });
-        }
-      });
-    }
-  };
-
-  /** DONE says it worked, once the helper is in the state WANTED. */
-  const policyCommand = (what: string, args: string[], wanted: HelperState['state'], done: string) => async () => {
-    if (!(await canElevate(runtime, args))) return;
+  /** Installs or removes the policy; DONE says it worked, once the helper is in the state WANTED. */
+  private async policyCommand(what: string, args: string[], wanted: HelperState['state'], done: string): Promise<void> {
+    if (!(await canElevate(this.root.runtime, args))) return;
     try {
       // Never through the installed helper: installing replaces it, from this build's files.
-      const { stdout } = await root.run(`${what} (polkit asks for the password)…`, args, false);
-      log.info(`${what}: ${stdout.trim()}`);
+      const { stdout } = await this.root.run(`${what} (polkit asks for the password)…`, args, false);
+      this.env.log.info(`${what}: ${stdout.trim()}`);
       void inform(done);
     } catch (err) {
-      await root.explain(what, args, err, async () => {
+      await this.root.explain(what, args, err, async () => {
         // The terminal ends with status 0 whatever happened (it said so there): the policy's state tells.
-        await root.inTerminal(what, args);
-        if (helperState(distDir).state === wanted) void inform(done);
+        await this.root.inTerminal(what, args);
+        if (helperState(path.dirname(this.root.runtime.cli)).state === wanted) void inform(done);
         else void warn(`${what} did not complete; the terminal said why.`);
       });
     }
-  };
-
-  extension.subscriptions.push(
-    vscode.commands.registerCommand('namespaceExplorer.showAll', guarded(env, 'Show All Namespaces', showAll)),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.installPolicy',
-      guarded(
-        env,
-        'Install polkit Policy',
-        policyCommand(
-          'Install polkit Policy',
-          ['install-policy'],
-          'installed',
-          'The polkit policy is installed: elevated scans and terminals now run a root-owned copy of the helper, and polkit remembers the password for Show All scans for a few minutes.',
-        ),
-      ),
-    ),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.removePolicy',
-      guarded(
-        env,
-        'Remove polkit Policy',
-        policyCommand(
-          'Remove polkit Policy',
-          ['remove-policy'],
-          'absent',
-          'The polkit policy and the root-owned helper are removed.',
-        ),
-      ),
-    ),
-  );
+  }
 }

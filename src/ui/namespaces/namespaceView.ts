@@ -5,13 +5,14 @@
 import * as vscode from 'vscode';
 import { BackgroundDiscovery } from '../../core/discovery/background';
 import { Snapshot } from '../../core/model/snapshot';
-import { ExtensionEnv, guarded } from '../shared/env';
+import { CommandTable, ExtensionEnv, registerCommands } from '../shared/env';
 import { DetailsSource } from '../details/detailsSource';
 import { NamespaceTreeProvider } from './namespaceTree';
 import { RefreshManager } from '../shared/refresh';
 import { plural } from '../../core/text/plural';
 import { Grouping, GROUPINGS, Node } from './treeModel';
 import { inform, warn } from '../shared/notify';
+import { filterReplacedNote, headerText, pidToReveal, rootScanSummary, scanSummary } from './viewHeader';
 
 export const VIEW_ID = 'namespaceExplorer.namespaces';
 const GROUPING_KEY = 'namespaceExplorer.grouping';
@@ -45,233 +46,251 @@ export interface NamespaceView {
   reveal(ino: number, options?: { select?: boolean; why?: string }): Promise<boolean>;
 }
 
-export function registerNamespaceView(env: ExtensionEnv): NamespaceView {
-  const { extension, log } = env;
-  const grouping = extension.globalState.get<Grouping>(GROUPING_KEY, 'type');
-  const discovery = new BackgroundDiscovery();
-  const details = new DetailsSource((inos) => discovery.details(inos));
-  const provider = new NamespaceTreeProvider(GROUPINGS.includes(grouping) ? grouping : 'type', details);
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-  const changed = new vscode.EventEmitter<Snapshot>();
-  let known: string | undefined;
-  let elevated = false;
-  /** What the header says besides the filter: when root's view was taken, why a refresh failed. */
-  let elevatedAt: string | undefined;
-  let failure: string | undefined;
+/** The Namespaces view's controller: it owns the tree, the background discovery and their commands. */
+export class NamespaceViewController implements NamespaceView, vscode.Disposable {
+  readonly provider: NamespaceTreeProvider;
+  readonly details: DetailsSource;
+  readonly onDidChangeSnapshot: vscode.Event<Snapshot>;
+  readonly onDidSelect: vscode.Event<Node | undefined>;
+  private readonly discovery = new BackgroundDiscovery();
+  private readonly treeView: vscode.TreeView<Node>;
+  private readonly changed = new vscode.EventEmitter<Snapshot>();
+  private readonly manager: RefreshManager;
+  private readonly disposables: vscode.Disposable[];
+  /** The fingerprint of the snapshot shown: a scan that finds the same sends none. */
+  private known: string | undefined;
+  private isElevated = false;
+  /** When root's view was taken, while it is shown. */
+  private elevatedAt: string | undefined;
+  /** Why the last refresh failed, while the tree still shows the one before. */
+  private failure: string | undefined;
 
-  /**
-   * The description is not drawn while the view is alone in its container (its header is
-   * the container's), so the message above the tree says the same in words.
-   */
-  const showHeader = () => {
-    const filter = provider.current.filter;
-    const description = [elevatedAt && `all processes (root) · ${elevatedAt}`, filter && `filter: ${filter}`]
-      .filter(Boolean)
-      .join(' · ');
-    treeView.description = description || undefined;
-    const message = [
-      elevatedAt && `Showing all processes (root), as scanned at ${elevatedAt}; Refresh scans again.`,
-      filter && `Filtered by “${filter}”.`,
-      failure && `Refresh failed: ${failure}`,
-    ].filter(Boolean);
-    treeView.message = message.length ? message.join(' ') : undefined;
-  };
+  constructor(private readonly env: ExtensionEnv) {
+    const grouping = env.extension.globalState.get<Grouping>(GROUPING_KEY, 'type');
+    this.details = new DetailsSource((inos) => this.discovery.details(inos));
+    this.provider = new NamespaceTreeProvider(GROUPINGS.includes(grouping) ? grouping : 'type', this.details);
+    this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true });
+    this.onDidChangeSnapshot = this.changed.event;
+    this.onDidSelect = (listener, thisArg, disposables) =>
+      this.treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables);
+    this.manager = new RefreshManager(() => this.scan(), refreshInterval);
+    void this.setState('loading');
+    void vscode.commands.executeCommand('setContext', GROUPING_KEY, this.provider.current.grouping);
+    this.disposables = [
+      this.treeView,
+      this.provider,
+      this.details,
+      this.manager,
+      this.changed,
+      { dispose: () => this.discovery.dispose() },
+      this.treeView.onDidChangeVisibility((e) => this.manager.setVisible(e.visible)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) this.manager.reschedule();
+      }),
+      registerCommands(env, this.commands()),
+    ];
+    if (this.treeView.visible) this.manager.setVisible(true);
+  }
 
-  const setState = (state: 'loading' | 'ready' | 'error') =>
-    vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', state);
-  void setState('loading');
-  void vscode.commands.executeCommand('setContext', GROUPING_KEY, provider.current.grouping);
+  get elevated(): boolean {
+    return this.isElevated;
+  }
 
-  const show = (snapshot: Snapshot) => {
-    provider.update(snapshot);
-    changed.fire(snapshot);
-    void setState('ready');
-  };
+  current(): Snapshot | undefined {
+    return this.provider.current.snapshot;
+  }
 
-  const refresh = async () => {
-    if (elevated) return;
+  refreshNow(): Promise<void> {
+    return this.manager.trigger();
+  }
+
+  showElevated(snapshot: Snapshot): void {
+    this.setElevated(true, snapshot);
+  }
+
+  setTerminalMarks(marks: ReadonlyMap<number, string>): void {
+    this.provider.setTerminalMarks(marks);
+  }
+
+  reveal(ino: number, { select = false, why }: { select?: boolean; why?: string } = {}): Promise<boolean> {
+    return this.revealNamespace(ino, { select, expand: true, ...(why ? { why } : {}) });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private commands(): CommandTable {
+    const group = (title: string, g: Grouping) => ({ title, run: () => this.group(g) });
+    return {
+      'namespaceExplorer.refresh': { title: 'Refresh', run: () => this.refresh() },
+      'namespaceExplorer.showMine': { title: 'Show Your Namespaces', run: () => this.setElevated(false) },
+      'namespaceExplorer.groupByType': group('Group by Type', 'type'),
+      'namespaceExplorer.groupByOwner': group('Group by Owner', 'owner'),
+      'namespaceExplorer.groupByParent': group('Group by Parent', 'parent'),
+      'namespaceExplorer.filter': { title: 'Filter', run: () => this.askFilter() },
+      'namespaceExplorer.clearFilter': { title: 'Clear Filter', run: () => this.applyFilter('') },
+      'namespaceExplorer.revealPid': {
+        title: 'Reveal Namespaces of a PID',
+        run: (pid?: number) => this.revealPid(pid),
+      },
+    };
+  }
+
+  /** The user's Refresh: root's view asks root again. */
+  private refresh(): Thenable<unknown> {
+    if (this.isElevated) return vscode.commands.executeCommand('namespaceExplorer.showAll');
+    // Asked for: redrawn even when no namespace changed, so what is inside them is read again.
+    this.known = undefined;
+    return this.manager.trigger();
+  }
+
+  /** One scan of the user's own, unless root's view is shown. */
+  private async scan(): Promise<void> {
+    if (this.isElevated) return;
     const started = Date.now();
     try {
-      const reply = await discovery.scan({ known });
-      known = reply.fingerprint;
-      if (failure) {
-        failure = undefined; // a failure before is over, changed or not
-        showHeader();
+      const reply = await this.discovery.scan({ known: this.known });
+      this.known = reply.fingerprint;
+      if (this.failure) {
+        this.failure = undefined; // a failure before is over, changed or not
+        this.showHeader();
       }
       if ('unchanged' in reply) {
-        log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
+        this.env.log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
         return;
       }
-      if (elevated) return; // root's view arrived while this scan ran
-      const first = !provider.current.snapshot;
-      show(reply.snapshot);
-      const { namespaces, processes, hidden, scanner } = reply.snapshot;
-      const summary = `${namespaces.length} namespaces, ${processes.length} processes (${hidden.total} hidden), scan ${scanner.durationMs} ms, total ${Date.now() - started} ms`;
-      if (first) log.info(`first scan: ${summary}`);
-      else log.debug(`refresh: ${summary}`);
+      if (this.isElevated) return; // root's view arrived while this scan ran
+      const first = !this.provider.current.snapshot;
+      this.show(reply.snapshot);
+      const summary = scanSummary(reply.snapshot, Date.now() - started);
+      if (first) this.env.log.info(`first scan: ${summary}`);
+      else this.env.log.debug(`refresh: ${summary}`);
     } catch (err) {
       const message = (err as Error).message;
-      log.error(`refresh failed: ${message}`);
-      if (provider.current.snapshot) {
-        failure = message;
-        showHeader();
-      } else void setState('error');
+      this.env.log.error(`refresh failed: ${message}`);
+      if (this.provider.current.snapshot) {
+        this.failure = message;
+        this.showHeader();
+      } else void this.setState('error');
     }
-  };
-  const interval = () => vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);
-  const manager = new RefreshManager(refresh, interval);
+  }
 
-  const applyFilter = (filter: string) => {
-    provider.setFilter(filter);
-    showHeader();
-    void vscode.commands.executeCommand('setContext', 'namespaceExplorer.filtered', !!filter);
-  };
-  const group = (g: Grouping) => async () => {
-    provider.setGrouping(g);
-    await extension.globalState.update(GROUPING_KEY, g);
-    await vscode.commands.executeCommand('setContext', GROUPING_KEY, g);
-  };
+  private show(snapshot: Snapshot): void {
+    this.provider.update(snapshot);
+    this.changed.fire(snapshot);
+    void this.setState('ready');
+  }
 
-  const setElevated = (on: boolean, snapshot?: Snapshot) => {
-    elevated = on;
+  private showHeader(): void {
+    const { description, message } = headerText({
+      elevatedAt: this.elevatedAt,
+      filter: this.provider.current.filter,
+      failure: this.failure,
+    });
+    this.treeView.description = description;
+    this.treeView.message = message;
+  }
+
+  private setState(state: 'loading' | 'ready' | 'error'): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', state);
+  }
+
+  private setElevated(on: boolean, snapshot?: Snapshot): void {
+    this.isElevated = on;
     void vscode.commands.executeCommand('setContext', 'namespaceExplorer.elevated', on);
     if (on && snapshot) {
-      show(snapshot);
-      elevatedAt = new Date(snapshot.takenAt).toLocaleTimeString();
-      failure = undefined;
-      showHeader();
-      log.info(
-        `root's view: ${snapshot.namespaces.length} namespaces, ${snapshot.processes.length} processes, scan ${snapshot.scanner.durationMs} ms`,
-      );
+      this.show(snapshot);
+      this.elevatedAt = new Date(snapshot.takenAt).toLocaleTimeString();
+      this.failure = undefined;
+      this.showHeader();
+      this.env.log.info(rootScanSummary(snapshot));
     } else {
-      known = undefined; // the tree shows root's snapshot: the next scan must redraw
-      elevatedAt = undefined;
-      showHeader();
-      void manager.trigger();
+      this.known = undefined; // the tree shows root's snapshot: the next scan must redraw
+      this.elevatedAt = undefined;
+      this.showHeader();
+      void this.manager.trigger();
     }
-  };
+  }
+
+  private applyFilter(filter: string): void {
+    this.provider.setFilter(filter);
+    this.showHeader();
+    void vscode.commands.executeCommand('setContext', 'namespaceExplorer.filtered', !!filter);
+  }
+
+  private async askFilter(): Promise<void> {
+    const value = await vscode.window.showInputBox({
+      title: 'Filter Namespaces',
+      prompt:
+        'Show namespaces whose inode, type or label contains this text, ' +
+        'or that hold a process with this PID or command',
+      value: this.provider.current.filter,
+      placeHolder: 'e.g. 1234, nginx, 4026532181, net',
+    });
+    if (value !== undefined) this.applyFilter(value.trim());
+  }
+
+  private async group(g: Grouping): Promise<void> {
+    this.provider.setGrouping(g);
+    await this.env.extension.globalState.update(GROUPING_KEY, g);
+    await vscode.commands.executeCommand('setContext', GROUPING_KEY, g);
+  }
+
+  /** Filters by a PID (asked for when not given) and reveals its namespaces, selecting the first. */
+  private async revealPid(pidArg?: number): Promise<void> {
+    const snapshot = this.provider.current.snapshot;
+    if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
+    const pid = pidArg ?? Number(await askPid(snapshot));
+    if (!pid) return;
+    const found = pidToReveal(snapshot, pid);
+    if ('problem' in found) return void warn(found.problem);
+    const note = filterReplacedNote(this.provider.current.filter, pid);
+    this.applyFilter(String(pid));
+    if (note) void inform(note);
+    const inos = Object.values(found.process.ns).filter((ino) => this.provider.findNamespace(ino));
+    for (const [i, ino] of inos.entries()) await this.revealNamespace(ino, { select: i === 0, expand: false });
+  }
 
   /**
    * Shows a namespace's row. A new snapshot can replace the tree's nodes while VS Code
    * resolves the one asked for, and the reveal then fails: look it up again and retry.
    * Redraws wait meanwhile: one that lands during a reveal can leave its group folded.
    */
-  const revealNamespace = async (
+  private async revealNamespace(
     ino: number,
     options: { select: boolean; expand: boolean; why?: string },
-  ): Promise<boolean> => {
-    if (provider.hiddenByFilter(ino)) {
-      const filter = provider.current.filter;
-      applyFilter('');
-      const shown = options.why ?? `namespace ${ino}`;
-      log.info(`filter "${filter}" cleared to show ${shown}`);
-      void inform(`Filter “${filter}” cleared to show ${shown}.`);
-    }
+  ): Promise<boolean> {
+    if (this.provider.hiddenByFilter(ino)) this.clearFilterFor(ino, options.why);
+    const { select, expand } = options;
     for (let attempt = 1; ; attempt++) {
-      const node = provider.findNamespace(ino);
+      const node = this.provider.findNamespace(ino);
       if (!node) return false;
       try {
-        await provider.holdingRedraws(() =>
-          treeView.reveal(node, { select: options.select, focus: options.select, expand: options.expand }),
-        );
+        await this.provider.holdingRedraws(() => this.treeView.reveal(node, { select, focus: select, expand }));
         return true;
       } catch (err) {
         if (attempt === 3) {
-          log.warn(`could not reveal namespace ${ino}: ${(err as Error).message}`);
+          this.env.log.warn(`could not reveal namespace ${ino}: ${(err as Error).message}`);
           return false;
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
-  };
+  }
 
-  extension.subscriptions.push(
-    treeView,
-    provider,
-    details,
-    manager,
-    changed,
-    { dispose: () => discovery.dispose() },
-    treeView.onDidChangeVisibility((e) => manager.setVisible(e.visible)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) manager.reschedule();
-    }),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.refresh',
-      guarded(env, 'Refresh', () => {
-        if (elevated) return vscode.commands.executeCommand('namespaceExplorer.showAll');
-        // Asked for: redrawn even when no namespace changed, so what is inside them is read again.
-        known = undefined;
-        return manager.trigger();
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.showMine',
-      guarded(env, 'Show Your Namespaces', () => setElevated(false)),
-    ),
-    vscode.commands.registerCommand('namespaceExplorer.groupByType', guarded(env, 'Group by Type', group('type'))),
-    vscode.commands.registerCommand('namespaceExplorer.groupByOwner', guarded(env, 'Group by Owner', group('owner'))),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.groupByParent',
-      guarded(env, 'Group by Parent', group('parent')),
-    ),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.filter',
-      guarded(env, 'Filter', async () => {
-        const value = await vscode.window.showInputBox({
-          title: 'Filter Namespaces',
-          prompt:
-            'Show namespaces whose inode, type or label contains this text, or that hold a process with this PID or command',
-          value: provider.current.filter,
-          placeHolder: 'e.g. 1234, nginx, 4026532181, net',
-        });
-        if (value !== undefined) applyFilter(value.trim());
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.clearFilter',
-      guarded(env, 'Clear Filter', () => applyFilter('')),
-    ),
-    vscode.commands.registerCommand(
-      'namespaceExplorer.revealPid',
-      guarded(env, 'Reveal Namespaces of a PID', async (pidArg?: number) => {
-        const snapshot = provider.current.snapshot;
-        if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
-        const pid = pidArg ?? Number(await askPid(snapshot));
-        if (!pid) return;
-        const proc = snapshot.processes.find((p) => p.pid === pid);
-        if (!proc) return void warn(`No process with PID ${pid} (it may have exited).`);
-        if (proc.hidden) {
-          return void warn(
-            `PID ${pid} (${proc.name}) belongs to another user; its namespaces cannot be read without root.`,
-          );
-        }
-        const before = provider.current.filter;
-        applyFilter(String(pid));
-        if (before && before !== String(pid))
-          void inform(`Filter “${before}” replaced by “${pid}” to show the namespaces of PID ${pid}.`);
-        const inos = Object.values(proc.ns).filter((ino) => provider.findNamespace(ino));
-        for (const [i, ino] of inos.entries()) await revealNamespace(ino, { select: i === 0, expand: false });
-      }),
-    ),
-  );
-  if (treeView.visible) manager.setVisible(true);
-  return {
-    provider,
-    details,
-    current: () => provider.current.snapshot,
-    onDidChangeSnapshot: changed.event,
-    onDidSelect: (listener, thisArg, disposables) =>
-      treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables),
-    refreshNow: () => manager.trigger(),
-    showElevated: (snapshot) => setElevated(true, snapshot),
-    get elevated() {
-      return elevated;
-    },
-    setTerminalMarks: (marks) => provider.setTerminalMarks(marks),
-    reveal: (ino, { select = false, why } = {}) =>
-      revealNamespace(ino, { select, expand: true, ...(why ? { why } : {}) }),
-  };
+  /** A filter hides namespace INO: cleared, and the user told so, naming what is shown. */
+  private clearFilterFor(ino: number, why: string | undefined): void {
+    const filter = this.provider.current.filter;
+    this.applyFilter('');
+    const shown = why ?? `namespace ${ino}`;
+    this.env.log.info(`filter "${filter}" cleared to show ${shown}`);
+    void inform(`Filter “${filter}” cleared to show ${shown}.`);
+  }
+}
+
+function refreshInterval(): number {
+  return vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);
 }
 
 function askPid(snapshot: Snapshot): Thenable<string | undefined> {

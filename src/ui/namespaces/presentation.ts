@@ -204,10 +204,9 @@ function holderWords(
 
 /** The tooltip of a namespace row, as Markdown: holders, owner, parent, senior process. */
 export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string {
-  const lines = [
-    `**${namespaceName(ns)}**${ns.label ? ` — ${markdownText(ns.label)}` : ''}${ns.ghost ? ' _(ghost: known only as a parent or owner)_' : ''}`,
-    '',
-  ];
+  const label = ns.label ? ` — ${markdownText(ns.label)}` : '';
+  const ghost = ns.ghost ? ' _(ghost: known only as a parent or owner)_' : '';
+  const lines = [`**${namespaceName(ns)}**${label}${ghost}`, ''];
   const related = (ino: number | null, what: string) => {
     if (ino === null) return;
     const other = model.namespace(ino);
@@ -219,9 +218,8 @@ export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string 
   related(ns.pns, 'Parent');
   if (ns.ownerUid !== undefined) lines.push(`- Created by UID ${ns.ownerUid}`);
   if (ns.pid !== null) {
-    lines.push(
-      `- ${plural(ns.nprocs, 'process', 'processes')}; senior: PID ${ns.pid}${ns.user ? ` (${markdownText(ns.user)})` : ''}`,
-    );
+    const user = ns.user ? ` (${markdownText(ns.user)})` : '';
+    lines.push(`- ${plural(ns.nprocs, 'process', 'processes')}; senior: PID ${ns.pid}${user}`);
     if (ns.command) lines.push('', markdownCode(ns.command.length > 300 ? ns.command.slice(0, 300) + '…' : ns.command));
   }
   const held = ns.holders.filter((h) => h.kind !== 'process' || h.path);

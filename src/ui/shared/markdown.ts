@@ -15,7 +15,10 @@ export function markdownText(text: string): string {
   return printable(text).replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 
-/** A fenced code block of the text, its fence longer than any run of backticks in it, which therefore cannot close it. */
+/**
+ * A fenced code block of the text, its fence longer than any run of backticks in it, which
+ * therefore cannot close it.
+ */
 export function markdownCode(text: string): string {
   const shown = printable(text);
   const longest = (shown.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length), 0);
