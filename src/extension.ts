@@ -8,8 +8,11 @@ import { registerElevationCommands, rootRunner } from './ui/elevation/elevation'
 import { registerMountsView } from './ui/mounts/mountsView';
 import { registerTerminalCommands } from './ui/terminals/terminals';
 import { fail, warn } from './ui/shared/notify';
+import type { NamespaceExplorerApi } from './api';
+import { createApi } from './ui/api';
 
-export function activate(extension: vscode.ExtensionContext): void {
+/** Returns the API for other extensions (src/api.ts); undefined where the view does not run. */
+export function activate(extension: vscode.ExtensionContext): NamespaceExplorerApi | undefined {
   const started = Date.now();
   const log = vscode.window.createOutputChannel('Namespace Explorer', { log: true });
   extension.subscriptions.push(
@@ -22,7 +25,7 @@ export function activate(extension: vscode.ExtensionContext): void {
       void vscode.commands.executeCommand('setContext', 'namespaceExplorer.state', 'notLinux');
       log.warn(`namespaces exist only on Linux; this editor runs on ${process.platform}`);
       registerExplainers(extension, `Namespace Explorer needs Linux; this editor runs on ${process.platform}.`);
-      return;
+      return undefined;
     }
     const view = registerNamespaceView(env);
     registerNamespaceCommands(env, view);
@@ -32,10 +35,12 @@ export function activate(extension: vscode.ExtensionContext): void {
     registerMountsView(env, view, root);
     registerDetailsPanel(env, view);
     log.info(`activated in ${Date.now() - started} ms`);
+    return createApi(view, extension.subscriptions);
   } catch (err) {
     // VS Code shows nothing when activation throws: say it here.
     log.error('activation failed', err);
     void fail(`Namespace Explorer could not start: ${(err as Error).message}`);
+    return undefined;
   }
 }
 
