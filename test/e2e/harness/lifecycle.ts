@@ -261,6 +261,10 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
           XDG_CONFIG_HOME: path.join(dirs.browser, 'config'),
           XDG_CACHE_HOME: path.join(dirs.browser, 'cache'),
           TMPDIR: dirs.browserTmp,
+          // No D-Bus: a system bus that other tests start and stop meanwhile (the polkit
+          // harness) made Chromium abort when the bus went away during its launch.
+          DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${path.join(dirs.browserTmp, 'no-system-bus')}`,
+          DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(dirs.browserTmp, 'no-session-bus')}`,
         },
       }),
     );

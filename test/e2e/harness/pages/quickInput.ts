@@ -230,9 +230,8 @@ async function quickInputMovesOn(page: Page, before: string, what: string): Prom
         .textContent({ timeout: 1000 })
         .catch(() => null)
     )?.trim();
-    throw new Error(
-      `${(e as Error).message}; title ${JSON.stringify(await quickInputTitle(page))}${message ? `, message ${JSON.stringify(message)}` : ''}`,
-    );
+    const title = JSON.stringify(await quickInputTitle(page));
+    throw new Error(`${(e as Error).message}; title ${title}${message ? `, message ${JSON.stringify(message)}` : ''}`);
   }
 }
 

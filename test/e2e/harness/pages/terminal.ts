@@ -124,8 +124,9 @@ export async function typeInTerminal(
     );
     if (echoed) break;
     if (Date.now() > deadline) {
+      const shown = lastLines(await terminalText(page), 15) || '(nothing)';
       throw new Error(
-        `the terminal did not echo ${JSON.stringify(text)} in ${attempt} attempts; it shows (last lines):\n${lastLines(await terminalText(page), 15) || '(nothing)'}`,
+        `the terminal did not echo ${JSON.stringify(text)} in ${attempt} attempts; it shows (last lines):\n${shown}`,
       );
     }
     await page.keyboard.press('Control+U');

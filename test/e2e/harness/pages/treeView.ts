@@ -28,7 +28,8 @@ export async function openViewContainer(page: Page, title: string): Promise<{ vi
       .locator(WORKBENCH.activityBarEntries)
       .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     throw new Error(
-      `no activity-bar entry "${title}" within ${TIMEOUT / 1000} s (is the extension installed and its viewsContainers contributed?); entries: ${summarise(labels.map(String))}`,
+      `no activity-bar entry "${title}" within ${TIMEOUT / 1000} s (is the extension installed and its ` +
+        `viewsContainers contributed?); entries: ${summarise(labels.map(String))}`,
     );
   }
   const item = entry.locator('xpath=..');
@@ -81,9 +82,9 @@ export async function clickViewAction(page: Page, title: string, label: string):
       .locator(VIEWS.paneActions)
       .or(sidebar(page).locator(VIEWS.containerActions))
       .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
-    throw new Error(
-      `no action "${label}" in the title bar of the view ${title}; it offers ${summarise(offered.map(String))} (${(e as Error).message.split('\n')[0]})`,
-    );
+    const why = (e as Error).message.split('\n')[0];
+    const actions = summarise(offered.map(String));
+    throw new Error(`no action "${label}" in the title bar of the view ${title}; it offers ${actions} (${why})`);
   }
 }
 
@@ -265,9 +266,8 @@ export async function revealRow(scope: TreeScope, name: string | RegExp, timeout
     if (now === previous) await changesAfter(place, () => page.keyboard.press('Home'));
     previous = now;
   }
-  throw new Error(
-    `no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${summarise(await visibleRows(scope))}`,
-  );
+  const shown = summarise(await visibleRows(scope));
+  throw new Error(`no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${shown}`);
 }
 
 /** Expands a collapsible row (no-op when open) and waits until the tree says it is. */

@@ -50,14 +50,13 @@ export async function resizeWebview(page: Page, width: number): Promise<number> 
  * content than box, where they are drawn), each as `tag.class: text`; [] when none.
  */
 export async function clippedIn(view: FrameLocator, selector: string): Promise<string[]> {
-  return view
-    .locator(selector)
-    .evaluateAll((els) =>
-      els
-        .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
-        .map(
-          (e) =>
-            `${e.localName}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : ''} (${e.scrollWidth} > ${e.clientWidth} px): ${(e.textContent ?? '').trim().slice(0, 80)}`,
-        ),
-    );
+  return view.locator(selector).evaluateAll((els) =>
+    els
+      .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => {
+        const classes = e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : '';
+        const text = (e.textContent ?? '').trim().slice(0, 80);
+        return `${e.localName}${classes} (${e.scrollWidth} > ${e.clientWidth} px): ${text}`;
+      }),
+  );
 }
