@@ -572,7 +572,7 @@ export async function startCodeServer({
   }
 }
 
-/** Installs a .vsix with code-server's CLI into the given dirs. */
+/** Installs one .vsix or several (in one run of code-server's CLI) into the given dirs. */
 export function installVsix(vsixPath, { extensionsDir, userDataDir, installDir = defaultInstallDir(), env = {} }) {
   mkdirSync(extensionsDir, { recursive: true });
   mkdirSync(userDataDir, { recursive: true });
@@ -585,8 +585,7 @@ export function installVsix(vsixPath, { extensionsDir, userDataDir, installDir =
       '--user-data-dir',
       userDataDir,
       '--force',
-      '--install-extension',
-      resolve(vsixPath),
+      ...[vsixPath].flat().flatMap((p) => ['--install-extension', resolve(p)]),
     ],
     {
       env: cleanEnv({ CODE_SERVER_CONFIG: join(userDataDir, 'code-server.yaml'), ...env }),
@@ -595,7 +594,7 @@ export function installVsix(vsixPath, { extensionsDir, userDataDir, installDir =
     },
   );
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status !== 0 || !/successfully installed/i.test(out)) {
+  if (r.status !== 0 || (out.match(/successfully installed/gi) ?? []).length < [vsixPath].flat().length) {
     throw new Error(
       `installing ${vsixPath} into code-server failed ` +
         `(${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${out.trim()}`,

@@ -3,14 +3,17 @@ import * as vscode from 'vscode';
 import { ExtensionEnv, registerCommands } from './ui/shared/env';
 import { registerDetailsPanel } from './ui/details/detailsPanel';
 import { namespaceCommands } from './ui/namespaces/namespaceCommands';
-import { NamespaceView, NamespaceViewController } from './ui/namespaces/namespaceView';
+import { NamespaceViewController } from './ui/namespaces/namespaceView';
 import { ElevatedRunner, ElevationCommands } from './ui/elevation/elevation';
 import { MountsController } from './ui/mounts/mountsView';
 import { TerminalController } from './ui/terminals/terminals';
 import { activateOrExplain } from './ui/shared/activation';
 import { fail, warn } from './ui/shared/notify';
+import type { NamespaceExplorerApi } from './api';
+import { createApi } from './ui/api';
 
-export function activate(extension: vscode.ExtensionContext): NamespaceView | undefined {
+/** Returns the API for other extensions (src/api.ts); undefined where the view does not run. */
+export function activate(extension: vscode.ExtensionContext): NamespaceExplorerApi | undefined {
   const started = Date.now();
   const log = vscode.window.createOutputChannel('Namespace Explorer', { log: true });
   extension.subscriptions.push(
@@ -33,7 +36,7 @@ export function activate(extension: vscode.ExtensionContext): NamespaceView | un
 }
 
 /** Makes each feature, in the order they depend on each other; the Namespaces view is the one others read. */
-function wire(env: ExtensionEnv, started: number): NamespaceView {
+function wire(env: ExtensionEnv, started: number): NamespaceExplorerApi {
   const own = <T extends vscode.Disposable>(disposable: T): T => {
     env.extension.subscriptions.push(disposable);
     return disposable;
@@ -46,7 +49,7 @@ function wire(env: ExtensionEnv, started: number): NamespaceView {
   own(new MountsController(env, view, root));
   registerDetailsPanel(env, view);
   env.log.info(`activated in ${Date.now() - started} ms`);
-  return view;
+  return createApi(view, env.extension.subscriptions);
 }
 
 /** Every contributed command answers with the reason instead of "command not found". */

@@ -21,22 +21,29 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   activeWebview,
   clickMenuItem,
-  clippedIn,
   clickViewAction,
+  clippedIn,
   contextMenu,
+  drawnRows,
+  EDITOR,
   expand,
+  framesDrawn,
   ms,
+  type NamespacesWorkbenchOptions,
+  needsE2e,
   nsRow,
   openWithNamespaces,
   pickQuickItem,
+  pointerAway,
+  QUICK_INPUT,
   resizeWebview,
   revealRow,
   runCommand,
+  TREE,
   treeRow,
   viewPane,
-  needsE2e,
   waitUntil,
-  type NamespacesWorkbenchOptions,
+  WORKBENCH,
   type Workbench,
 } from './workbench';
 import { descendants, nsInode, run, Scenario, waitFor } from '../integration/helpers';
@@ -72,7 +79,7 @@ async function detailsFromPalette(wb: Workbench, t: TestContext, type: string, i
   const asked = performance.now();
   await wb.step(`Show Details of ${type} ${ino} from the palette`, async () => {
     await runCommand(page, 'Namespace Explorer: Show Details');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(String(ino));
+    await page.locator(QUICK_INPUT.input).fill(String(ino));
     await pickQuickItem(page, `${type} ${ino}`);
   });
   return detailsPanel(wb, type, ino, t, asked);
@@ -95,7 +102,7 @@ async function detailsPanel(
   since: number,
 ): Promise<FrameLocator> {
   const { page } = wb;
-  const tab = page.locator('.tabs-container .tab.active').filter({ hasText: `${type} ${ino}` });
+  const tab = page.locator(EDITOR.activeTab).filter({ hasText: `${type} ${ino}` });
   await wb.step(`the ${type} ${ino} tab is active`, () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
   const view = activeWebview(page);
   await wb.step(`the panel of ${type} ${ino} draws its sections`, async () => {
@@ -120,6 +127,9 @@ async function followLink(wb: Workbench, t: TestContext, link: Locator, ino: num
   await waitUntil(`the row of ${what} is not drawn`, async () => !(await row.isVisible()), 5000);
   const clicked = performance.now();
   await link.click();
+  await wb.step(`the tree selects ${what}`, () =>
+    wb.waitForState((s) => s.selection?.ns === ino, `namespace ${ino} is selected`, 15_000),
+  );
   await wb.step(`the tree shows ${what}`, () => row.waitFor({ state: 'visible', timeout: 15_000 }));
   t.diagnostic(
     `link to ${what} clicked to its row shown: ${ms(clicked)}; ${await row.getAttribute('aria-label')}, expanded ${await row.getAttribute('aria-expanded')}`,
@@ -175,8 +185,7 @@ async function column(view: FrameLocator, section: string, name: string): Promis
 
 /** Moves the pointer off the panel and the tree, so that no hover shows in a screenshot. */
 async function awayFromHovers(page: Page): Promise<void> {
-  await page.mouse.move(20, page.viewportSize()!.height - 200);
-  await page.waitForTimeout(300);
+  await pointerAway(page);
 }
 
 interface IpcsRow {
@@ -253,14 +262,18 @@ async function rowsUnder(
   const level = Number(await row.getAttribute('aria-level'));
   await row.click();
   await expand(row);
-  const focused = treeRow(viewPane(page, 'Namespaces')).and(page.locator('.focused')).first();
+  const tree = viewPane(page, 'Namespaces');
+  const focused = treeRow(tree).and(page.locator(TREE.focused)).first();
   const read = () =>
-    focused.evaluate((e) => ({
-      index: Number(e.getAttribute('data-index')),
-      level: Number(e.getAttribute('aria-level')),
-      label: e.getAttribute('aria-label') ?? '',
-      description: (e.querySelector('.label-description')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
-    }));
+    focused.evaluate(
+      (e, description) => ({
+        index: Number(e.getAttribute('data-index')),
+        level: Number(e.getAttribute('aria-level')),
+        label: e.getAttribute('aria-label') ?? '',
+        description: (e.querySelector(description)?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+      }),
+      TREE.description,
+    );
   const move = async (key: 'ArrowDown' | 'ArrowUp', from: number) => {
     await page.keyboard.press(key);
     let now = await read();
@@ -287,7 +300,12 @@ async function rowsUnder(
     now = await down(start)
   ) {
     await backTo(start);
-    await page.waitForTimeout(250);
+    // Down again once the row's first child is drawn below it (or a second has passed).
+    await waitUntil(
+      'the first child of the row is drawn',
+      async () => (await drawnRows(tree)).some((r) => r.index === start + 1 && r.level === level + 1),
+      1000,
+    ).catch(() => {});
   }
   const rows: { label: string; description: string }[] = [];
   for (let at = start; now.index !== at && now.level === level + 1 && matching.test(now.label); now = await down(at)) {
@@ -464,7 +482,7 @@ test(
     await detailsFromPalette(wb, t, 'net', net.a.ino);
     assert.equal(
       await page
-        .locator('.tabs-container .tab')
+        .locator(EDITOR.tab)
         .filter({ hasText: `net ${net.a.ino}` })
         .count(),
       1,
@@ -581,7 +599,7 @@ test(
     assert.equal(await view.locator('#sections.stale').count(), 1, 'what it held is greyed');
     assert.equal(
       await page
-        .locator('.tabs-container .tab')
+        .locator(EDITOR.tab)
         .filter({ hasText: `net ${gone} (${goneName}) (gone)` })
         .count(),
       1,
@@ -605,11 +623,17 @@ test(
     const other = light ? 'Dark Modern' : 'Light Modern';
     await wb.step(`switch to ${other}`, async () => {
       await runCommand(page, 'Preferences: Color Theme');
-      await page.locator('.quick-input-widget .quick-input-box input').fill(other);
+      await page.locator(QUICK_INPUT.input).fill(other);
       await pickQuickItem(page, new RegExp(`^${other}`));
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-      // The workbench restyles itself meanwhile; a key pressed now can go astray.
-      await page.waitForTimeout(1000);
+      await page.locator(QUICK_INPUT.widget).waitFor({ state: 'hidden', timeout: 10_000 });
+      // The workbench restyles itself meanwhile; a key pressed before it has can go astray.
+      const themeClass = WORKBENCH.themeClasses[light ? 'dark' : 'light'];
+      await waitUntil(
+        `the workbench is ${other}`,
+        async () => ((await page.locator(WORKBENCH.root).getAttribute('class')) ?? '').split(' ').includes(themeClass),
+        10_000,
+      );
+      await framesDrawn(page);
     });
     view = await detailsFromPalette(wb, t, 'net', net.a.ino);
     const theme = light ? 'dark' : 'light';
@@ -671,7 +695,7 @@ test(
         waitUntil(
           `the row says "${words}"`,
           async () =>
-            (description = squeeze(await row.locator('.label-description').first().textContent()))
+            (description = squeeze(await row.locator(TREE.description).first().textContent()))
               .split(' · ')
               .includes(words),
           20_000,
@@ -744,7 +768,7 @@ test(
     const row = await namespaceRow(wb, 'net', net.a.ino);
     let asked = performance.now();
     await showDetailsFromMenu(wb, row);
-    const tab = page.locator('.tabs-container .tab.active').filter({ hasText: `net ${net.a.ino}` });
+    const tab = page.locator(EDITOR.activeTab).filter({ hasText: `net ${net.a.ino}` });
     await wb.step('the panel opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
     const view = activeWebview(page);
     const unavailable = view.locator('#unavailable');

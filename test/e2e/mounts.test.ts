@@ -25,8 +25,10 @@ import {
   clippedIn,
   contextMenu,
   drawnRows,
+  EDITOR,
   expand,
   groupBy,
+  HOVER,
   hoverForTooltip,
   ms,
   type NamespacesWorkbenchOptions,
@@ -34,6 +36,8 @@ import {
   nsRow,
   openWithNamespaces,
   pickQuickItem,
+  pointerAway,
+  QUICK_INPUT,
   quickInput,
   quickPickItems,
   resizeSidebar,
@@ -41,9 +45,11 @@ import {
   revealRow,
   runCommand,
   sidebar,
+  TREE,
   treeRow,
   viewDescription,
   viewPane,
+  VIEWS,
   waitUntil,
   type Workbench,
 } from './workbench';
@@ -206,7 +212,7 @@ async function waitForDescription(wb: Workbench, pattern: RegExp, timeout = 15_0
 
 /** The description (grey text after the label) of a row. */
 async function rowDescription(row: Locator): Promise<string> {
-  return ((await row.locator('.label-description').first().textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+  return ((await row.locator(TREE.description).first().textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
 }
 
 /**
@@ -236,7 +242,7 @@ async function expectRow(
           if ((await dir.getAttribute('aria-expanded')) === 'false') {
             // Clicked again on the next round if the tree was replaced under the click; waited
             // for first, so that a slow expansion is not clicked shut again.
-            await dir.locator('.monaco-tl-twistie').click({ timeout: 2000 });
+            await dir.locator(TREE.twistie).click({ timeout: 2000 });
             await waitUntil(
               'the directory row is expanded',
               async () => (await dir.getAttribute('aria-expanded')) === 'true',
@@ -264,7 +270,7 @@ async function expectRow(
 
 /** Collapses the Namespaces view (its pane header), so that the Mounts view has the sidebar's height. */
 async function collapseNamespacesView(page: Page): Promise<void> {
-  const header = sidebar(page).locator('.pane-header[aria-label^="Namespaces"]').first();
+  const header = sidebar(page).locator(`${VIEWS.paneHeader}[aria-label^="Namespaces"]`).first();
   if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
   await waitUntil(
     'the Namespaces view is collapsed',
@@ -285,7 +291,7 @@ async function selectMountNamespace(wb: Workbench, ino: number, filter: string):
   await wb.step('expand mnt', async () => expand(await revealRow(view, /^mnt \(\d+\)$/)));
   const row = await wb.step(`find mount namespace ${ino}`, () => revealRow(view, nsRow(ino)));
   const clicked = performance.now();
-  await wb.step(`select mount namespace ${ino}`, () => row.locator('.label-name').first().click());
+  await wb.step(`select mount namespace ${ino}`, () => row.locator(TREE.label).first().click());
   return clicked;
 }
 
@@ -294,23 +300,25 @@ async function selectMountNamespace(wb: Workbench, ino: number, filter: string):
  * highlight stays in a screenshot (a pointer moved straight into a webview leaves them).
  */
 async function awayFromHovers(page: Page): Promise<void> {
-  await page.mouse.move(20, page.viewportSize()!.height - 200);
-  await page.waitForTimeout(300);
+  await pointerAway(page);
 }
 
 /** Colours (computed) of a row's label and icon. */
 async function colours(row: Locator): Promise<{ label: string; icon: string; iconClass: string }> {
-  return row.evaluate((e) => {
-    // No named functions in here: tsx would wrap them in a __name() the page lacks.
-    const view = e.ownerDocument.defaultView!;
-    const label = e.querySelector('.label-name');
-    const icon = e.querySelector('.custom-view-tree-node-item-icon');
-    return {
-      label: label ? view.getComputedStyle(label).color : '',
-      icon: icon ? view.getComputedStyle(icon).color : '',
-      iconClass: icon?.className ?? '',
-    };
-  });
+  return row.evaluate(
+    (e, [labelSelector, iconSelector]) => {
+      // No named functions in here: tsx would wrap them in a __name() the page lacks.
+      const view = e.ownerDocument.defaultView!;
+      const label = e.querySelector(labelSelector!);
+      const icon = e.querySelector(iconSelector!);
+      return {
+        label: label ? view.getComputedStyle(label).color : '',
+        icon: icon ? view.getComputedStyle(icon).color : '',
+        iconClass: icon?.className ?? '',
+      };
+    },
+    [TREE.label, TREE.icon],
+  );
 }
 
 // ---------------------------------------------------------------------------------
@@ -389,9 +397,9 @@ test(
     await awayFromHovers(page);
     await wb.screenshot('mounts-own');
 
-    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Hidden:' }).first();
+    const hover = page.locator(HOVER).filter({ hasText: 'Hidden:' }).first();
     await wb.step('hover the hidden row: the tooltip says why it is hidden', () =>
-      hoverForTooltip(page, covered.locator('.label-name').first(), hover),
+      hoverForTooltip(page, covered.locator(TREE.label).first(), hover),
     );
     const tooltip = (await hover.innerText()).replace(/\s+/g, ' ').trim();
     t.diagnostic(`tooltip: ${tooltip}`);
@@ -429,6 +437,13 @@ test(
     const { page } = wb;
 
     const clicked = await selectMountNamespace(wb, slave.ns, String(slave.pid));
+    await wb.step(`mount namespace ${slave.ns} is selected`, () =>
+      wb.waitForState(
+        (s) => s.selection?.ns === slave.ns && s.selection.type === 'mnt',
+        `mount namespace ${slave.ns} is selected`,
+        15_000,
+      ),
+    );
     const description = await waitForDescription(wb, new RegExp(`^mnt ${slave.ns}\\b.* · \\d+ mounts`));
     t.diagnostic(`row selected to the Mounts view's description: ${ms(clicked)} (${description})`);
     assert.doesNotMatch(description, /yours/);
@@ -466,7 +481,7 @@ test(
     let picked = 0;
     await wb.step(`pick mnt ${priv.ns}`, async () => {
       // Typed first: the list is long (other tests' namespaces too) and scrolled to its end.
-      await page.locator('.quick-input-widget .quick-input-box input').fill(String(priv.ns));
+      await page.locator(QUICK_INPUT.input).fill(String(priv.ns));
       picked = performance.now();
       await pickQuickItem(page, `mnt ${priv.ns}`);
     });
@@ -522,7 +537,7 @@ async function showPropagationOfShared(wb: Workbench, m: Mounts, own: number, sh
     await clickMenuItem(page, 'Show Propagation');
   });
   const tab = page
-    .locator('.tabs-container .tab')
+    .locator(EDITOR.tab)
     .filter({ hasText: `Mount Propagation: mnt ${own}` })
     .first();
   await wb.step('a Mount Propagation tab opens', () => tab.waitFor({ state: 'visible', timeout: 15_000 }));
@@ -685,9 +700,9 @@ test(
     const compared = performance.now();
     await wb.step('click Compare with…', () => view.locator('vscode-button[aria-label="Compare with…"]').click());
     await wb.step('the quick pick offers the other namespaces', () => quickInput(page));
-    t.diagnostic(`compare pick title: ${await page.locator('.quick-input-widget .quick-input-title').textContent()}`);
+    t.diagnostic(`compare pick title: ${await page.locator(QUICK_INPUT.title).textContent()}`);
     await wb.step(`pick mnt ${priv.ns}`, async () => {
-      await page.locator('.quick-input-widget .quick-input-box input').fill(String(priv.ns));
+      await page.locator(QUICK_INPUT.input).fill(String(priv.ns));
       await pickQuickItem(page, `mnt ${priv.ns}`);
     });
     const differs = view.locator(`#propagation-differs vscode-table-row[data-mount-id="${sharedId}"]`);
@@ -741,7 +756,7 @@ test(
     await waitForDescription(wb, /, yours · \d+ mounts/);
 
     const clicked = await selectMountNamespace(wb, held, String(held));
-    const welcome = mountsPane(page).locator('.welcome-view-content');
+    const welcome = mountsPane(page).locator(VIEWS.welcome);
     await wb.step('the Mounts view says reading it needs root', () =>
       welcome
         .filter({ hasText: 'No process is in this mount namespace' })

@@ -14,20 +14,27 @@ import {
   clickMenuItem,
   contextMenu,
   drawnRows,
+  EDITOR,
   expand,
   findVsix,
   groupBy,
+  HOVER,
   hoverForTooltip,
   ms,
+  namespaceIn,
   needsE2e,
+  NOTIFICATIONS,
   nsRow,
   openViewContainer,
   openWorkbench,
   parentOf,
+  QUICK_INPUT,
   revealRow,
   runCommand,
+  TREE,
   treeRow,
   waitUntil,
+  WORKBENCH,
   type Workbench,
 } from './workbench';
 import { nsInode, Scenario } from '../integration/helpers';
@@ -70,7 +77,7 @@ test(
     assert.match((await parentOf(page, netRow)).text, /^net \(\d+\)$/);
 
     const hover = page
-      .locator('.monaco-hover, .workbench-hover')
+      .locator(HOVER)
       .filter({ hasText: `/run/netns/${tag}` })
       .first();
     await wb.step('hover the ip netns row: the tooltip names the bind mount holding it', () =>
@@ -115,6 +122,10 @@ test(
     await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
     const late = s.netns(`${tag}-late`);
     const madeAt = performance.now();
+    await wb.step('a namespace made after the view opened is scanned', () =>
+      wb.waitForState((s) => !!namespaceIn(s, late), `net namespace ${late} is in the snapshot`, 15_000),
+    );
+    t.diagnostic(`new namespace in the snapshot ${ms(madeAt)} after \`ip netns add\``);
     await wb.step('a namespace made after the view opened appears', () => revealRow(page, nsRow(late), 15_000));
     t.diagnostic(
       `new namespace drawn ${Math.round(performance.now() - madeAt)} ms after \`ip netns add\` (refresh interval 2000 ms)`,
@@ -130,6 +141,10 @@ test(
     t.after(() => wb.close());
     const { page } = wb;
     await openNamespaces(t, wb);
+    const scanned = await wb.step('the scan hides the processes of other users', () =>
+      wb.waitForState((s) => (s.snapshot?.hidden ?? 0) > 0, 'processes are hidden from the scan'),
+    );
+    assert.equal(scanned.elevated, false, "the user's own scan");
     const info = await wb.step('the hidden-processes row', () =>
       revealRow(page, /processes? of other users hidden — Show All Namespaces…$/),
     );
@@ -139,7 +154,7 @@ test(
     await info.click();
     // Without a polkit grant for nobody the scan as root is refused; how depends on whether
     // polkit runs here (terminals.test.ts pins each outcome with real polkit).
-    const outcome = page.locator('.notification-toast').filter({ hasText: /Show All Namespaces: / });
+    const outcome = page.locator(NOTIFICATIONS.toast).filter({ hasText: /Show All Namespaces: / });
     await wb.step('Show All Namespaces asks polkit and says what came of it', () =>
       outcome.first().waitFor({ state: 'visible', timeout: 30_000 }),
     );
@@ -167,8 +182,11 @@ test(
     const wb = await openWorkbench({ vsix: findVsix(), name: 'timings' });
     t.after(() => wb.close());
     const { page } = wb;
-    // Let the workbench finish starting its built-in extensions, as it has by the time a person clicks.
-    await page.waitForTimeout(5000);
+    // Let the workbench finish starting its extensions, as it has by the time a person clicks:
+    // the companion starts once startup has finished, and says so.
+    await wb.step('the workbench has finished starting', () =>
+      wb.waitForState(() => true, 'the companion has started'),
+    );
     await openNamespaces(t, wb);
     await wb.step('the eight groups', () => revealRow(page, /^uts \(\d+\)$/));
     await wb.screenshot('by-type-500');
@@ -176,7 +194,7 @@ test(
     await wb.step('open the log', () => runCommand(page, 'Namespace Explorer: Show Log'));
     // The editor draws spaces as no-break spaces: \s matches both.
     const activated = page
-      .locator('.part.panel .view-lines')
+      .locator(`${WORKBENCH.panel} ${EDITOR.lines}`)
       .filter({ hasText: /first\sscan:/ })
       .first();
     await wb.step('the log says how long activation took', () =>
@@ -231,14 +249,14 @@ test(
       await contextMenu(row);
       await clickMenuItem(page, 'Copy nsenter Command');
     });
-    const status = page.locator('.part.statusbar').filter({ hasText: `nsenter --net=/run/netns/${tag}` });
+    const status = page.locator(WORKBENCH.statusBar).filter({ hasText: `nsenter --net=/run/netns/${tag}` });
     await wb.step('the status bar shows the copied command', () =>
       status.waitFor({ state: 'visible', timeout: 10_000 }),
     );
 
     await wb.step('export the snapshot under the name offered', async () => {
       await runCommand(page, 'Namespace Explorer: Export Snapshot…');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
+      const input = page.locator(QUICK_INPUT.input);
       await waitUntil(
         'the save dialog offers namespaces-….json in the workspace',
         async () => /\/namespaces-[^/]+\.json$/.test(await input.inputValue()),
@@ -292,10 +310,10 @@ test(
     const row = await wb.step(`find time namespace ${time}`, () => revealRow(page, nsRow(time)));
     const cgroups = treeRow(page, /^cgroup \(\d+\)$/)
       .first()
-      .locator('.label-name')
+      .locator(TREE.label)
       .first();
     const tooltip = page
-      .locator('.monaco-hover, .workbench-hover')
+      .locator(HOVER)
       .filter({ hasText: `time ${time}` })
       .first();
     await wb.step('hover the row until its tooltip shows', () => hoverForTooltip(page, row, tooltip));

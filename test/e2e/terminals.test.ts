@@ -24,10 +24,15 @@ import {
   clickViewAction,
   contextMenu,
   expand,
+  framesDrawn,
   ms,
+  namespaceIn,
+  type NamespacesWorkbenchOptions,
+  needsE2e,
+  NOTIFICATIONS,
   nsRow,
-  terminalText,
   openWithNamespaces,
+  QUICK_INPUT,
   quickInputTitle,
   quickPickItems,
   revealRow,
@@ -35,11 +40,12 @@ import {
   setQuickPickChecked,
   sidebar,
   terminalTabs,
+  terminalText,
+  toastShown,
   typeInTerminal,
+  VIEWS,
   waitForTerminalText,
-  needsE2e,
   waitUntil,
-  type NamespacesWorkbenchOptions,
   type Workbench,
 } from './workbench';
 import { descendants, nsInode, REPO, run, Scenario, type Started } from '../integration/helpers';
@@ -195,7 +201,7 @@ async function newIsolatedTerminal(
     assert.deepEqual(Object.fromEntries(items.map((i) => [i.label, i.checked])), opts.options);
   });
   await wb.step('go on to the hostname', () => acceptQuickInput(page));
-  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const input = page.locator(QUICK_INPUT.input);
   await wb.step('the hostname box offers "isolated"', async () => {
     await quickInputTitled(page, 'New Isolated Terminal: hostname');
     assert.equal(await input.inputValue(), 'isolated');
@@ -237,7 +243,7 @@ test(
             return quickInputTitled(page, pickTitle, 5_000).then(
               () => true,
               async (e: Error) => {
-                if (await page.locator('.quick-input-widget').isVisible()) throw e;
+                if (await page.locator(QUICK_INPUT.widget).isVisible()) throw e;
                 return false;
               },
             );
@@ -385,19 +391,21 @@ test(
       `on a line of its own:\n${said}`,
     );
     assert.match(said, /Press Enter to close this terminal\.$/, 'and waits for Enter');
-    await page.waitForTimeout(500);
+    // Whatever came with the text the terminal shows is drawn by then.
+    await framesDrawn(page);
     assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" with nsx\'s command line');
     assert.ok((await terminalTabs(page)).includes(title), 'the terminal stays until Enter');
     await wb.screenshot('terminals-shell-killed');
     await wb.step('press Enter', () => typeInTerminal(page, '', { echo: false }));
     await tabGone();
-    await page.waitForTimeout(500);
+    // VS Code tells an exit code when it closes the tab, in the same event: drawn by now.
+    await framesDrawn(page);
     assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" after it closed');
 
     await openNetTerminal();
     await wb.step('exit the shell with a failing status', () => typeInTerminal(page, 'false || exit 3'));
     await tabGone();
-    await page.waitForTimeout(500);
+    await framesDrawn(page);
     assert.equal(await rawExit.count(), 0, 'no "terminated with exit code" for a shell that exited by itself');
     await wb.screenshot('terminals-shell-exited', { parkMouse: true });
   },
@@ -416,7 +424,7 @@ test(
     const { page } = wb;
     const row = await findNamespace(wb, 'net', net, tag);
     const clicked = await wb.step('click the terminal icon on its row', async () => {
-      const icon = row.locator('.actions .action-label[aria-label="Open Terminal in Namespace…"]');
+      const icon = row.locator(VIEWS.paneAction('Open Terminal in Namespace…'));
       // The icon shows only while the row is hovered. A tooltip of the row above, or the tree
       // redrawing on a refresh, can take the hover away between seeing the icon and clicking
       // it: move away and back, and click within a short time, until a click lands.
@@ -439,7 +447,7 @@ test(
     const tab = await waitForTab(wb, `net of /run/netns/${tag}`, clicked);
     t.diagnostic(`terminal tab (no pick): ${tab}`);
     assert.equal(
-      await page.locator('.quick-input-widget').isVisible(),
+      await page.locator(QUICK_INPUT.widget).isVisible(),
       false,
       'no quick pick for a namespace without a process',
     );
@@ -560,24 +568,20 @@ test(
     const title = `new ipc+mnt+net+pid+uts, hostname ${hostname}`;
     t.diagnostic(`terminal tab: ${await waitForTab(wb, title, accepted)}`);
     const told = page
-      .locator('.notification-toast')
+      .locator(NOTIFICATIONS.toast)
       .filter({ hasText: `cleared to show the namespaces of terminal “${title}”` })
       .first();
     await wb.step("a notification says the filter was cleared for the terminal's namespaces", () =>
       told.waitFor({ state: 'visible', timeout: 30_000 }),
     );
-    const text = (await told.locator('.notification-list-item-message').innerText()).trim();
+    const text = (await told.locator(NOTIFICATIONS.message).innerText()).trim();
     t.diagnostic(`told ${ms(accepted)} after the hostname was answered: ${text}`);
     // A word joiner, invisible, keeps the link from forming.
     assert.equal(
       text.replaceAll('\u2060', ''),
       `Filter “${filter}” cleared to show the namespaces of terminal “${title}”.`,
     );
-    assert.equal(
-      await told.locator('.notification-list-item-message a').count(),
-      0,
-      "no link in the notification's message",
-    );
+    assert.equal(await told.locator(`${NOTIFICATIONS.message} a`).count(), 0, "no link in the notification's message");
     const marked = await waitForMarks(wb, title, 5);
     t.diagnostic(
       `marked ${ms(accepted)} after the hostname was answered: ${marked.map((r) => r.replace(/,.*/, '')).join('; ')}`,
@@ -652,6 +656,8 @@ test(
 
     await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
     await wb.step(`the user's own view does not list root's net namespace ${net}`, async () => {
+      const own = await wb.waitForState((s) => !!s.snapshot && !s.elevated, "the user's own snapshot");
+      assert.equal(namespaceIn(own, net), undefined, `net namespace ${net} is not in the user's own snapshot`);
       await revealRow(page, /processes? of other users hidden/);
       assert.equal(
         (await allRows(page)).some((r) => nsRow(net).test(r.label)),
@@ -660,6 +666,13 @@ test(
     });
     const asked = performance.now();
     await wb.step('run Show All Namespaces…', () => runCommand(page, 'Namespace Explorer: Show All Namespaces…'));
+    await wb.step("the view shows root's snapshot, with root's net namespace", () =>
+      wb.waitForState(
+        (s) => s.elevated && !!namespaceIn(s, net),
+        `root's snapshot with net namespace ${net} is shown`,
+        30_000,
+      ),
+    );
     await wb.step('the view says it shows all processes (root)', () =>
       marker.waitFor({ state: 'visible', timeout: 30_000 }),
     );
@@ -668,6 +681,13 @@ test(
     await wb.screenshot('terminals-show-all', { parkMouse: true });
 
     await wb.step('Back to Your Own View', () => runCommand(page, 'Namespace Explorer: Back to Your Own View'));
+    await wb.step("the user's own snapshot again, without root's net namespace", () =>
+      wb.waitForState(
+        (s) => !s.elevated && !!s.snapshot && !namespaceIn(s, net),
+        `the user's own snapshot, without net namespace ${net}, is shown`,
+        15_000,
+      ),
+    );
     await wb.step('the marker goes', () => marker.waitFor({ state: 'hidden', timeout: 15_000 }));
     await wb.step(`net namespace ${net} is no longer listed`, () =>
       waitUntil(
@@ -681,7 +701,7 @@ test(
     await wb.step('run Show All Namespaces… without a grant', () =>
       runCommand(page, 'Namespace Explorer: Show All Namespaces…'),
     );
-    const toast = page.locator('.notification-toast').filter({ hasText: 'no polkit agent is running' }).first();
+    const toast = page.locator(NOTIFICATIONS.toast).filter({ hasText: 'no polkit agent is running' }).first();
     await wb.step('a notification says no polkit agent is running', () =>
       toast.waitFor({ state: 'visible', timeout: 30_000 }),
     );
@@ -691,17 +711,18 @@ test(
       'it offers Enter Password in Terminal',
     );
     t.diagnostic(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
-    const progress = page.locator('.notification-toast').filter({ hasText: 'Scanning as root' });
+    const progress = page.locator(NOTIFICATIONS.toast).filter({ hasText: 'Scanning as root' });
     await wb.step('the progress notification of the scan has gone', () =>
       progress.waitFor({ state: 'hidden', timeout: 5000 }),
     );
-    await page.waitForTimeout(500); // the toast fades in
+    await wb.step('the notification has faded in', () => toastShown(toast));
     await wb.screenshot('terminals-show-all-no-agent');
     await wb.step('dismiss it', async () => {
       await toast.hover();
-      await toast.locator('.codicon-notifications-clear').first().click();
+      await toast.locator(NOTIFICATIONS.clear).first().click();
       await toast.waitFor({ state: 'hidden', timeout: 10_000 });
     });
+    assert.equal(wb.state.read()?.elevated, false, "still the user's own snapshot");
     assert.equal(await marker.isVisible(), false, "still the user's own view");
   },
 );
@@ -736,7 +757,7 @@ test(
     appendFileSync(path.join(INSTALL_DIR, 'cli.js'), '// an older build of Namespace Explorer\n');
 
     const offer = (page: Page) =>
-      page.locator('.notification-toast').filter({ hasText: 'from another version of Namespace Explorer' });
+      page.locator(NOTIFICATIONS.toast).filter({ hasText: 'from another version of Namespace Explorer' });
     const marker = (page: Page) =>
       sidebar(page)
         .getByText(/all processes \(root\)/i)
@@ -755,7 +776,7 @@ test(
       for (const name of ['Update polkit Policy', 'Continue Without'])
         assert.equal(await toast.getByRole('button', { name }).isVisible(), true, `it offers ${name}`);
       assert.equal(
-        await wb.page.locator('.notification-toast').filter({ hasText: 'Scanning as root' }).count(),
+        await wb.page.locator(NOTIFICATIONS.toast).filter({ hasText: 'Scanning as root' }).count(),
         0,
         'nothing runs as root before it is answered',
       );
@@ -765,22 +786,27 @@ test(
     s.defer('close the first workbench', () => first.close());
     await showAll(first);
     await expectOffer(first);
-    await first.page.waitForTimeout(500); // the toast fades in
+    await first.step('the notification has faded in', () => toastShown(offer(first.page).first()));
     await first.screenshot('terminals-stale-helper', { parkMouse: true });
     await first.step('Continue Without', () =>
       offer(first.page).getByRole('button', { name: 'Continue Without' }).click(),
     );
-    await first.step('the scan goes on, without the helper', () =>
-      marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }),
-    );
+    await first.step('the scan goes on, without the helper', async () => {
+      await first.waitForState((s) => s.elevated, "root's snapshot is shown", 30_000);
+      await marker(first.page).waitFor({ state: 'visible', timeout: 30_000 });
+    });
     await first.step('Back to Your Own View', () =>
       runCommand(first.page, 'Namespace Explorer: Back to Your Own View'),
     );
-    await first.step('the marker goes', () => marker(first.page).waitFor({ state: 'hidden', timeout: 15_000 }));
+    await first.step('the marker goes', async () => {
+      await first.waitForState((s) => !s.elevated, "the user's own snapshot is shown", 15_000);
+      await marker(first.page).waitFor({ state: 'hidden', timeout: 15_000 });
+    });
     await showAll(first);
-    await first.step('Show All again: the scan, not asked again', () =>
-      marker(first.page).waitFor({ state: 'visible', timeout: 30_000 }),
-    );
+    await first.step('Show All again: the scan, not asked again', async () => {
+      await first.waitForState((s) => s.elevated, "root's snapshot is shown", 30_000);
+      await marker(first.page).waitFor({ state: 'visible', timeout: 30_000 });
+    });
     assert.equal(await offer(first.page).count(), 0, 'the offer is not made again in this window');
     await first.close();
 
@@ -791,9 +817,10 @@ test(
     await second.step('Update polkit Policy', () =>
       offer(second.page).getByRole('button', { name: 'Update polkit Policy' }).click(),
     );
-    await second.step('the scan goes on after the update', () =>
-      marker(second.page).waitFor({ state: 'visible', timeout: 60_000 }),
-    );
+    await second.step('the scan goes on after the update', async () => {
+      await second.waitForState((s) => s.elevated, "root's snapshot is shown", 60_000);
+      await marker(second.page).waitFor({ state: 'visible', timeout: 60_000 });
+    });
     const cli = installedExtensionCli(second);
     assert.ok(
       readFileSync(path.join(INSTALL_DIR, 'cli.js')).equals(readFileSync(cli)),

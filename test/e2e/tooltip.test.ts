@@ -10,6 +10,7 @@ import {
   expand,
   findVsix,
   groupBy,
+  HOVER,
   hoverForTooltip,
   needsE2e,
   nsRow,
@@ -44,7 +45,7 @@ test(
     const row = await wb.step('find the net namespace', () => revealRow(page, nsRow(net)));
 
     const hover = page
-      .locator('.monaco-hover, .workbench-hover')
+      .locator(HOVER)
       .filter({ hasText: `net ${net}` })
       .first();
     await wb.step('hover it', () => hoverForTooltip(page, row, hover));

@@ -1,0 +1,78 @@
+/**
+ * The Namespaces view container of this extension: a workbench opened on it, its rows by
+ * namespace, its groupings.
+ */
+import type { TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openWorkbench, type Workbench, type WorkbenchOptions } from './lifecycle';
+import { findVsix } from './packaging';
+import { runCommand } from './pages/quickInput';
+import { drawnRows, openViewContainer, resizeSidebar, treeRow, viewPane, type DrawnRow } from './pages/treeView';
+import { ms, waitUntil } from './wait';
+
+/** The accessible name of the Namespaces view's row of namespace INO: `TYPE namespace INO, …`. */
+export const nsRow = (ino: number): RegExp => new RegExp(`^\\w+ namespace ${ino}\\b`);
+
+export interface NamespacesWorkbenchOptions extends Omit<WorkbenchOptions, 'vsix'> {
+  /** The view whose first row says the extension has drawn: the Namespaces view (default) or the Mounts view. */
+  firstRowIn?: 'Namespaces' | 'Mounts';
+  /** Runs Group by Type, so that a test finds a namespace under its type. */
+  groupByType?: boolean;
+  /** Widens the sidebar to about this many pixels: long rows stay readable in screenshots. */
+  sidebarWidth?: number;
+}
+
+/**
+ * A workbench with the packaged extension (findVsix()) and the Namespaces view container
+ * shown, once the first row of FIRSTROWIN is drawn; prints how long loading and that took.
+ * A step that fails after the workbench opened closes it: the caller has no handle to
+ * close yet.
+ */
+export async function openWithNamespaces(t: TestContext, opts: NamespacesWorkbenchOptions = {}): Promise<Workbench> {
+  const { firstRowIn = 'Namespaces', groupByType = false, sidebarWidth, ...options } = opts;
+  const started = performance.now();
+  const wb = await openWorkbench({ vsix: findVsix(), ...options });
+  t.diagnostic(`workbench${opts.asUser ? ` as ${opts.asUser}` : ''} loaded in ${ms(started)}`);
+  const { page } = wb;
+  try {
+    const { clickedAt } = await wb.step('open the Namespaces view container', () =>
+      openViewContainer(page, 'Namespaces'),
+    );
+    await wb.step(`the ${firstRowIn} view draws its first row`, () =>
+      treeRow(viewPane(page, firstRowIn)).first().waitFor({ state: 'visible' }),
+    );
+    t.diagnostic(`activity-bar click to the first row of the ${firstRowIn} view: ${ms(clickedAt)}`);
+    if (groupByType) await wb.step('group by type', () => groupBy(page, 'type'));
+    if (sidebarWidth !== undefined) {
+      const width = await wb.step('widen the sidebar', () => resizeSidebar(page, sidebarWidth));
+      t.diagnostic(`sidebar ${Math.round(width)} px wide`);
+    }
+    return wb;
+  } catch (e) {
+    await wb.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** How the level-1 rows of the Namespaces view look in each grouping (info rows aside). */
+const GROUPED: Record<'type' | 'owner' | 'parent', (top: DrawnRow[]) => boolean> = {
+  type: (top) => top.some((r) => /^[a-z]+ \(\d+\)$/.test(r.text)) && !top.some((r) => / namespace \d+/.test(r.label)),
+  owner: (top) =>
+    top.some((r) => /^user namespace /.test(r.label)) &&
+    top.every((r) => !/^(pid namespace |[a-z]+ \(\d+\)$)/.test(r.label)),
+  parent: (top) => top.some((r) => /^pid namespace /.test(r.label)),
+};
+
+/**
+ * Group By GROUPING from the command palette, returning once the view draws that grouping:
+ * until then the rows of the one before are still there to be found.
+ */
+export async function groupBy(page: Page, grouping: keyof typeof GROUPED): Promise<void> {
+  await runCommand(page, `Namespace Explorer: Group by ${grouping[0]!.toUpperCase()}${grouping.slice(1)}`);
+  const tree = viewPane(page, 'Namespaces');
+  await waitUntil(
+    `the Namespaces view grouped by ${grouping}`,
+    async () => GROUPED[grouping]((await drawnRows(tree)).filter((r) => r.level === 1)),
+    15_000,
+  );
+}
