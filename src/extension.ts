@@ -10,7 +10,7 @@ import { TerminalController } from './ui/terminals/terminals';
 import { activateOrExplain } from './ui/shared/activation';
 import { fail, warn } from './ui/shared/notify';
 import type { NamespaceExplorerApi } from './api';
-import { createApi } from './ui/api';
+import { createApi } from './ui/api/createApi';
 
 /** Returns the API for other extensions (src/api.ts); undefined where the view does not run. */
 export function activate(extension: vscode.ExtensionContext): NamespaceExplorerApi | undefined {

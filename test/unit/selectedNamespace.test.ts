@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NS_TYPES, NsType, ProcessRecord } from '../../src/core/model/snapshot';
-import { selectedNamespace } from '../../src/ui/selectedNamespace';
+import { selectedNamespace } from '../../src/ui/api/selectedNamespace';
 import { Node, TreeModel } from '../../src/ui/namespaces/treeModel';
 import { HOST } from './fixture-probe';
 import { nsRecord, snapshotOf } from './records';

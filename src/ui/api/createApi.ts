@@ -3,9 +3,9 @@
  * Namespaces view.
  */
 import * as vscode from 'vscode';
-import type { NamespaceExplorerApi, SelectedNamespace } from '../api';
-import type { NamespaceView } from './namespaces/namespaceView';
-import type { Node } from './namespaces/treeModel';
+import type { NamespaceExplorerApi, SelectedNamespace } from '../../api';
+import type { NamespaceView } from '../namespaces/namespaceView';
+import type { Node } from '../namespaces/treeModel';
 import { selectedNamespace } from './selectedNamespace';
 
 /** The API; its listeners go into DISPOSABLES. */

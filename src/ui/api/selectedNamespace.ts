@@ -2,10 +2,10 @@
  * The namespace a row of the Namespaces view stands for, as the public API names it
  * (src/api.ts). No vscode here, so it is unit-tested.
  */
-import type { SelectedNamespace } from '../api';
-import type { Snapshot } from '../core/model/snapshot';
-import { rowText } from './namespaces/presentation';
-import { Node, TreeModel } from './namespaces/treeModel';
+import type { SelectedNamespace } from '../../api';
+import type { Snapshot } from '../../core/model/snapshot';
+import { rowText } from '../namespaces/presentation';
+import { Node, TreeModel } from '../namespaces/treeModel';
 
 /**
  * A namespace row names itself; a row inside one (its processes, holders, what is inside
