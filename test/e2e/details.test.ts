@@ -132,7 +132,8 @@ async function followLink(wb: Workbench, t: TestContext, link: Locator, ino: num
   );
   await wb.step(`the tree shows ${what}`, () => row.waitFor({ state: 'visible', timeout: 15_000 }));
   t.diagnostic(
-    `link to ${what} clicked to its row shown: ${ms(clicked)}; ${await row.getAttribute('aria-label')}, expanded ${await row.getAttribute('aria-expanded')}`,
+    `link to ${what} clicked to its row shown: ${ms(clicked)}; ${await row.getAttribute('aria-label')}, ` +
+      `expanded ${await row.getAttribute('aria-expanded')}`,
   );
   return row;
 }
@@ -685,7 +686,10 @@ test(
     s.defer('close the workbench', () => wb.close());
     const { page } = wb;
 
-    /** Waits until the row of namespace INO says WORDS among its description's parts: its details arrive after it is drawn. */
+    /**
+     * Waits until the row of namespace INO says WORDS among its description's parts: its
+     * details arrive after it is drawn.
+     */
     const rowSays = async (type: string, ino: number, words: string): Promise<void> => {
       await namespaceRow(wb, type, ino);
       const row = treeRow(page, nsRow(ino)).first();

@@ -74,6 +74,10 @@ interface RawMount {
   optional: string[];
 }
 
+/** A drawn row as LEVEL, `-` expanded or `+` collapsed, LABEL. */
+const drawnRowText = (r: { level: number; expanded?: boolean | undefined; label: string }) =>
+  `${r.level}${r.expanded ? '-' : r.expanded === false ? '+' : ' '}${r.label}`;
+
 function mountsOf(pid: number | 'self'): RawMount[] {
   const unescape = (f: string) => f.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
   return readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
@@ -261,7 +265,8 @@ async function expectRow(
       const drawn = await drawnRows(pane).catch(() => []);
       const last = problem ? `; the last try: ${problem}` : '';
       throw new Error(
-        `${e.message}; it says ${JSON.stringify(now)}${last}; the Mounts view draws ${JSON.stringify(drawn.map((r) => `${r.level}${r.expanded ? '-' : r.expanded === false ? '+' : ' '}${r.label}`))}`,
+        `${e.message}; it says ${JSON.stringify(now)}${last}; ` +
+          `the Mounts view draws ${JSON.stringify(drawn.map(drawnRowText))}`,
       );
     });
     return row;
@@ -405,7 +410,8 @@ test(
     t.diagnostic(`tooltip: ${tooltip}`);
     assert.ok(
       tooltip.includes(
-        `Hidden: ${m.cover} (mount ${cover.id}) is mounted over a directory above it; nothing under ${m.covered} here can be reached.`,
+        `Hidden: ${m.cover} (mount ${cover.id}) is mounted over a directory above it; ` +
+          `nothing under ${m.covered} here can be reached.`,
       ),
       tooltip,
     );
@@ -429,7 +435,8 @@ test(
     );
     assert.deepEqual(topMount(priv.pid, m.shared).optional, [], `${m.shared} in ${priv.pid}'s namespace is private`);
     t.diagnostic(
-      `shared:${m.peer} here; slave namespace ${slave.ns} (sleep ${slave.pid}), private namespace ${priv.ns} (sleep ${priv.pid})`,
+      `shared:${m.peer} here; slave namespace ${slave.ns} (sleep ${slave.pid}), ` +
+        `private namespace ${priv.ns} (sleep ${priv.pid})`,
     );
 
     const wb = await open(t, 'follow');
@@ -487,7 +494,8 @@ test(
     });
     await waitForDescription(wb, new RegExp(`^mnt ${priv.ns}\\b`));
     t.diagnostic(
-      `quick pick shown ${pickShown} after the click on Show the Mounts of…; picked to the private namespace's description: ${ms(picked)}`,
+      `quick pick shown ${pickShown} after the click on Show the Mounts of…; ` +
+        `picked to the private namespace's description: ${ms(picked)}`,
     );
     await expectRow(wb, m, m.shared, `${m.tag}-shared`, `private · tmpfs ${m.tag}-shared`);
     await awayFromHovers(page);
@@ -580,7 +588,8 @@ test(
     const slaveMount = topMount(slave.pid, m.shared);
     assert.equal(group(slaveMount, 'master:'), m.peer);
     t.diagnostic(
-      `shared:${m.peer} (mount ${sharedId}) here in mnt ${own}; slave mount ${slaveMount.id} in mnt ${slave.ns}; private copy in mnt ${priv.ns}`,
+      `shared:${m.peer} (mount ${sharedId}) here in mnt ${own}; ` +
+        `slave mount ${slaveMount.id} in mnt ${slave.ns}; private copy in mnt ${priv.ns}`,
     );
 
     const wb = await open(t, 'panel', { viewport: { width: 1600, height: 1000 }, sidebarWidth: 480 });
@@ -612,7 +621,11 @@ test(
           () => false,
         );
         if (same) return;
-        diff = `only in the panel: ${shownIds.filter((i) => !expected.includes(i)).join(', ') || 'none'}; only in mountinfo: ${expected.filter((i) => !shownIds.includes(i)).join(', ') || 'none'}`;
+        const onlyShown = shownIds.filter((i) => !expected.includes(i));
+        const onlyInMountinfo = expected.filter((i) => !shownIds.includes(i));
+        diff =
+          `only in the panel: ${onlyShown.join(', ') || 'none'}; ` +
+          `only in mountinfo: ${onlyInMountinfo.join(', ') || 'none'}`;
         if (attempt === 3)
           throw new Error(`after ${attempt} readings the table differs from /proc/self/mountinfo: ${diff}`);
         t.diagnostic(`reading ${attempt} differs (${diff}): Refresh`);
@@ -864,7 +877,8 @@ test(
             };
           });
           t.diagnostic(
-            `${width} px: drawing ${Math.round(geometry.svg.width)} px wide in a box of ${geometry.scroller.clientWidth} px (scrolls ${geometry.scroller.scrollWidth} px)`,
+            `${width} px: drawing ${Math.round(geometry.svg.width)} px wide ` +
+              `in a box of ${geometry.scroller.clientWidth} px (scrolls ${geometry.scroller.scrollWidth} px)`,
           );
           for (const lane of geometry.lanes)
             assert.ok(

@@ -128,7 +128,8 @@ test(
     t.diagnostic(`new namespace in the snapshot ${ms(madeAt)} after \`ip netns add\``);
     await wb.step('a namespace made after the view opened appears', () => revealRow(page, nsRow(late), 15_000));
     t.diagnostic(
-      `new namespace drawn ${Math.round(performance.now() - madeAt)} ms after \`ip netns add\` (refresh interval 2000 ms)`,
+      `new namespace drawn ${Math.round(performance.now() - madeAt)} ms ` +
+        `after \`ip netns add\` (refresh interval 2000 ms)`,
     );
   },
 );

@@ -34,7 +34,8 @@ async function ownNetnsUnderNetGroup(t: TestContext, opts: { asUser?: string; sc
   const stale = staleAgainst(vsix);
   if (stale.length) {
     t.diagnostic(
-      `${path.basename(vsix)} is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}: run \`npm run package\` to test the current code`,
+      `${path.basename(vsix)} is older than ${stale.slice(0, 3).join(', ')}` +
+        `${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}: run \`npm run package\` to test the current code`,
     );
   }
   const inode = /^net:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/net'))?.[1];
