@@ -1,7 +1,7 @@
 /**
  * The Namespace Details panel's page. It draws the sections the host sends
- * (src/protocol.ts), sorts and filters their tables, and says what the user did; it reads
- * nothing about namespaces itself.
+ * (src/ui/details/protocol.ts), sorts and filters their tables, and says what the user
+ * did; it reads nothing about namespaces itself.
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -12,35 +12,26 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import type {
   DetailsCell,
   DetailsFromWebview,
+  DetailsPanelState,
   DetailsSectionView,
   DetailsToWebview,
   DetailsView,
-} from '../../src/protocol';
+} from '../../src/ui/details/protocol';
 import { byId, fill, h, panelTop, timeOfDay } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
 import './main.css';
 
-/** How a table is sorted: by column COL, up or down; none keeps the host's order. */
-interface Sort {
-  col: number;
-  dir: 'ascending' | 'descending';
-}
-
-/** What the page keeps while hidden (no retainContextWhenHidden): per section, its filter and sort. */
-interface PageState {
-  filters: Record<string, string>;
-  sorts: Record<string, Sort>;
-}
-
-const vscode = vscodeApi<DetailsFromWebview, PageState>();
+const vscode = vscodeApi<DetailsFromWebview, DetailsPanelState>();
 const saved = vscode.getState() ?? {};
-const state: PageState & { view: DetailsView | null; busy: boolean } = {
+const state: DetailsPanelState & { view: DetailsView | null; busy: boolean } = {
+  target: saved.target ?? null,
   filters: { ...saved.filters },
   sorts: { ...saved.sorts },
   view: null,
   busy: false,
 };
-const save = () => vscode.setState({ filters: state.filters, sorts: state.sorts });
+/** Kept while hidden (no retainContextWhenHidden), and what the panel shows again after a window reload. */
+const save = () => vscode.setState({ target: state.target, filters: state.filters, sorts: state.sorts });
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const sentence = (text: string) => capital(text) + (/[.!?]$/.test(text) ? '' : '.');
@@ -111,6 +102,9 @@ window.addEventListener('message', (event: MessageEvent<DetailsToWebview>) => {
     case 'details/show': {
       const before = state.view;
       state.view = msg.view;
+      const { type, ns, label } = msg.view.heading;
+      state.target = { type, ns, label };
+      save();
       renderHeader(msg.view);
       // The same contents read again (each new snapshot reads them): only the time changes.
       if (before && sameContents(before, msg.view)) return;

@@ -1,6 +1,7 @@
 /**
- * The Mount Propagation panel's page. It draws what the host sends (src/protocol.ts) and
- * says what the user did; it computes nothing about mounts itself.
+ * The Mount Propagation panel's page. It draws what the host sends
+ * (src/ui/propagation/protocol.ts) and says what the user did; it computes nothing about
+ * mounts itself.
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -19,14 +20,14 @@ import type {
   DiffPair,
   MountRow,
   MountTreeRow,
-  NamespaceView,
+  MountTableView,
   PlaceRow,
   PropagationFromWebview,
   PropagationPanelState,
   PropagationToWebview,
   RelationSection,
   SelectionView,
-} from '../../src/protocol';
+} from '../../src/ui/propagation/protocol';
 import { byId, fill, h, panelTop, timeOfDay, type Attrs, type Child } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
 import './main.css';
@@ -35,7 +36,7 @@ const vscode = vscodeApi<PropagationFromWebview, PropagationPanelState>();
 const saved = vscode.getState() ?? {};
 
 const state = {
-  namespace: null as NamespaceView | null,
+  namespace: null as MountTableView | null,
   selection: null as SelectionView | null,
   compare: null as CompareView | null,
   selected: typeof saved.mountId === 'number' ? saved.mountId : null,
@@ -372,7 +373,7 @@ function treePath(m: MountTreeRow): HTMLElement {
   return el;
 }
 
-function renderProblems(view: NamespaceView): void {
+function renderProblems(view: MountTableView): void {
   const box = byId('problems');
   const unread = view.unread.length
     ? h(

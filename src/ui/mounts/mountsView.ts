@@ -250,10 +250,10 @@ export function registerMountsView(env: ExtensionEnv, view: NamespaceView, root:
       'namespaceExplorer.showPropagation',
       guarded(env, 'Show Propagation', (m?: MountRecord) => {
         const table = rootTable ?? provider.current;
-        showPropagationPanel(extension, { readAll }, { ns: table?.ns ?? selected, mountId: m?.id ?? null });
+        showPropagationPanel(env, { readAll }, { ns: table?.ns ?? selected, mountId: m?.id ?? null });
       }),
     ),
-    registerPropagationPanelSerializer(extension, { readAll }),
+    registerPropagationPanelSerializer(env, { readAll }),
   );
   void setState('ready');
   if (treeView.visible) manager.setVisible(true);

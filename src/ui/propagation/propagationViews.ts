@@ -23,19 +23,19 @@ import {
   ExplanationParagraph,
   MountRow,
   MountTreeRow,
-  NamespaceView,
+  MountTableView,
   PlaceRow,
   RelationSection,
   SelectionView,
-} from '../../protocol';
+} from './protocol';
 
-export function namespaceView(
+export function mountTableView(
   ns: number | null,
   set: MountSet | undefined,
   table: MountTable | undefined,
   failure: string | null,
   readAt: string,
-): NamespaceView {
+): MountTableView {
   const unread = (set?.unreadable ?? []).map((u) => ({ ...ref(u.ns, u.label), reason: printable(u.reason) }));
   const label = table?.label ?? set?.unreadable.find((u) => u.ns === ns)?.label ?? null;
   const base = { namespace: ref(ns, label), via: '', mounts: [], skipped: [], unread, others: 0, readAt: readAt };
@@ -188,9 +188,10 @@ export function selectionView(index: PropagationIndex, table: MountTable, mountI
   if (mount.peer === null) peerNote = `Mount ${mount.id} is not shared (it is ${kind}), so it has no peers.`;
   else if (!peers.length)
     peerNote = `No other mount is in peer group ${mount.peer}: no peers in other namespaces.${unread}`;
-  else if (!elsewhere)
-    peerNote = `No peers in other namespaces: ${peers.length === 1 ? 'its one peer is' : `all ${peers.length} peers are`} in this namespace.${unread}`;
-  else if (unread) peerNote = unread.trim();
+  else if (!elsewhere) {
+    const inHere = peers.length === 1 ? 'its one peer is' : `all ${peers.length} peers are`;
+    peerNote = `No peers in other namespaces: ${inHere} in this namespace.${unread}`;
+  } else if (unread) peerNote = unread.trim();
 
   const masters = rows(relations.masters, table);
   let masterNote: string | null = null;
@@ -200,7 +201,8 @@ export function selectionView(index: PropagationIndex, table: MountTable, mountI
   if (mount.propagateFrom !== null) {
     masterNote = [
       masterNote,
-      `propagate_from:${mount.propagateFrom}: the nearest group it receives from that this namespace can see is peer group ${mount.propagateFrom}.`,
+      `propagate_from:${mount.propagateFrom}: the nearest group it receives from that this namespace can see ` +
+        `is peer group ${mount.propagateFrom}.`,
     ]
       .filter(Boolean)
       .join(' ');
