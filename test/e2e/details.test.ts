@@ -921,8 +921,11 @@ test(
     s.defer('close the workbench', () => wb.close());
     await detailsFromPalette(wb, t, 'uts', ino);
     const reloaded = performance.now();
-    await wb.step('reload the window', async () => {
-      await wb.page.reload();
+    // The command, not a reload of the page: the workbench saves its editors before it reloads.
+    await wb.step('Developer: Reload Window', async () => {
+      const loaded = wb.page.waitForEvent('load');
+      await runCommand(wb.page, 'Developer: Reload Window');
+      await loaded;
       await wb.page.locator('.monaco-workbench').waitFor();
     });
     const view = await detailsPanel(wb, 'uts', ino, t, reloaded);

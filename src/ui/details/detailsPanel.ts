@@ -31,7 +31,10 @@ export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): vo
   /** After a window reload: the namespace the page saved, shown again. */
   const restore = (panel: vscode.WebviewPanel, state: unknown) => {
     const target = savedDetailsTarget(state);
-    if (!target || !isNsType(target.type)) return panel.dispose();
+    if (!target || !isNsType(target.type)) {
+      env.log.warn('a Details panel was not restored: its page had not saved which namespace it shows');
+      return panel.dispose();
+    }
     const existing = panels.get(target.ns);
     if (!existing) return void open(panel, { ...target, type: target.type });
     panel.dispose();

@@ -70,7 +70,7 @@ export function registerPanelSerializer(
 export class PanelHost<ToWebview extends Message, FromWebview extends Message> implements vscode.Disposable {
   private ready = false;
   private ended = false;
-  /** The latest message of each type, in the order the types were first posted. */
+  /** The latest message of each type, in the order they were posted. */
   private readonly latest = new Map<string, ToWebview>();
   private readonly disposables: vscode.Disposable[] = [];
 
