@@ -938,3 +938,27 @@ test(
     }
   },
 );
+
+test(
+  'a window reload brings the Details panel back, showing the same namespace',
+  { skip: needsE2e(), timeout: 4 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const ino = nsInode('self', 'uts');
+    const wb = await open(t, 'reload');
+    s.defer('close the workbench', () => wb.close());
+    await detailsFromPalette(wb, t, 'uts', ino);
+    const reloaded = performance.now();
+    // The command, not a reload of the page: the workbench saves its editors before it reloads.
+    await wb.step('Developer: Reload Window', async () => {
+      const loaded = wb.page.waitForEvent('load');
+      await runCommand(wb.page, 'Developer: Reload Window');
+      await loaded;
+      await wb.page.locator('.monaco-workbench').waitFor();
+    });
+    const view = await detailsPanel(wb, 'uts', ino, t, reloaded);
+    await wb.screenshot('details-reloaded');
+    assert.match(squeeze(await view.locator('#title').innerText()), new RegExp(`^uts ${ino}\\b`));
+    assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
+  },
+);

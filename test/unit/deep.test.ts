@@ -14,7 +14,7 @@ import { mountForest, mountRecords } from '../../src/core/mounts/mountTable';
 import { MountTable, PropagationIndex } from '../../src/core/mounts/propagation';
 import { propagationGraph } from '../../src/core/mounts/propagationGraph';
 import { NamespaceRecord, ProcessRecord } from '../../src/core/model/snapshot';
-import { namespaceView } from '../../src/ui/propagation/propagationViews';
+import { mountTableView } from '../../src/ui/propagation/propagationViews';
 import { TreeModel } from '../../src/ui/namespaces/treeModel';
 import { HOST } from './fixture-probe';
 import { nsRecord, snapshotOf } from './records';
@@ -139,8 +139,8 @@ test('100,000 stacked mounts: parsed, decoded (each hidden by the next), drawn a
 
 test('the Mount Propagation panel lists 100,000 stacked mounts in tree order with their depth', (t) => {
   const table = stackedTable();
-  const view = timed(t, 'namespaceView', () =>
-    namespaceView(table.ns, { tables: [table], unreadable: [] }, table, null, '12:00:00'),
+  const view = timed(t, 'mountTableView', () =>
+    mountTableView(table.ns, { tables: [table], unreadable: [] }, table, null, '12:00:00'),
   );
   assert.equal(view.mounts.length, DEPTH + 1);
   assert.deepEqual(

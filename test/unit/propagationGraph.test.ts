@@ -16,7 +16,7 @@ import {
   propagationGraph,
   wrap,
 } from '../../src/core/mounts/propagationGraph';
-import { isPropagationFromWebview } from '../../src/protocol';
+import { isPropagationFromWebview } from '../../src/ui/propagation/protocol';
 
 /** A table from mountinfo lines `ID PARENT TARGET OPTIONAL-FIELDS…` (root /, ext4). */
 function table(ns: number | null, label: string | null, lines: string[]): MountTable {

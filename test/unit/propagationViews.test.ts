@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { parseMountinfo } from '../../src/core/mounts/mountinfo';
 import { mountRecords } from '../../src/core/mounts/mountTable';
 import { MountSet, MountTable, PropagationIndex } from '../../src/core/mounts/propagation';
-import { compareView, defaultMount, namespaceView, selectionView } from '../../src/ui/propagation/propagationViews';
+import { compareView, defaultMount, mountTableView, selectionView } from '../../src/ui/propagation/propagationViews';
 
 function table(ns: number, label: string, lines: string[]): MountTable {
   return {
@@ -35,7 +35,7 @@ const set: MountSet = {
 };
 
 test('the namespace view lists mounts in tree order, counts the others and the unread', () => {
-  const view = namespaceView(100, set, host, null, '12:00:00');
+  const view = mountTableView(100, set, host, null, '12:00:00');
   assert.equal(view.status, 'ok');
   assert.deepEqual(
     view.mounts.map((m) => [m.id, m.depth]),
@@ -58,8 +58,8 @@ test('the namespace view lists mounts in tree order, counts the others and the u
 });
 
 test('a namespace that is gone, or a reading that failed, says so instead of a table', () => {
-  assert.equal(namespaceView(999, set, undefined, null, '').status, 'missing');
-  const failed = namespaceView(100, undefined, undefined, 'EACCES', '');
+  assert.equal(mountTableView(999, set, undefined, null, '').status, 'missing');
+  const failed = mountTableView(100, undefined, undefined, 'EACCES', '');
   assert.equal(failed.status, 'failed');
   assert.match(failed.problem!, /EACCES/);
 });

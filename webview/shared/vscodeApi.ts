@@ -1,5 +1,5 @@
 /**
- * The page's handle on VS Code, typed by its panel's protocol (src/protocol.ts): the
+ * The page's handle on VS Code, typed by its panel's protocol (src/ui/PANEL/protocol.ts): the
  * messages it posts and the state it keeps while hidden (no retainContextWhenHidden).
  */
 export interface VsCodeApi<FromWebview, State> {

@@ -7,30 +7,38 @@
  */
 import * as vscode from 'vscode';
 import { NamespaceDetails } from '../../core/details/types';
-import { NamespaceRecord, Snapshot } from '../../core/model/snapshot';
-import { DetailsFromWebview, DetailsToWebview, isDetailsFromWebview } from '../../protocol';
-import { detailsName, detailsView } from './detailsViews';
+import { isNsType, NamespaceRecord, Snapshot } from '../../core/model/snapshot';
+import { DetailsFromWebview, DetailsToWebview, isDetailsFromWebview, savedDetailsTarget } from './protocol';
+import { detailsName, detailsView, NamespaceIdentity } from './detailsViews';
 import { ExtensionEnv, guarded } from '../shared/env';
 import { NamespaceView } from '../namespaces/namespaceView';
 import { TYPE_ICON } from '../namespaces/presentation';
 import { Node } from '../namespaces/treeModel';
-import { webviewDir, webviewOptions, webviewPage } from '../shared/webviewPage';
+import { createPanel, PanelHost, registerPanelSerializer } from '../shared/panelHost';
 import { inform, warn } from '../shared/notify';
 
 export const DETAILS_VIEW_TYPE = 'namespaceExplorer.details';
 
 export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): void {
   const panels = new Map<number, DetailsPanel>();
+  const open = (panel: vscode.WebviewPanel, record: NamespaceIdentity) =>
+    panels.set(record.ns, new DetailsPanel(env, view, panel, record, () => panels.delete(record.ns)));
   const show = (record: NamespaceRecord) => {
     const existing = panels.get(record.ns);
     if (existing) return existing.reveal();
-    const panel = vscode.window.createWebviewPanel(
-      DETAILS_VIEW_TYPE,
-      detailsName(record),
-      vscode.ViewColumn.Active,
-      webviewOptions(env.extension),
-    );
-    panels.set(record.ns, new DetailsPanel(env, view, panel, record, () => panels.delete(record.ns)));
+    open(createPanel(env, DETAILS_VIEW_TYPE, detailsName(record)), record);
+  };
+  /** After a window reload: the namespace the page saved, shown again. */
+  const restore = (panel: vscode.WebviewPanel, state: unknown) => {
+    const target = savedDetailsTarget(state);
+    if (!target || !isNsType(target.type)) {
+      env.log.warn('a Details panel was not restored: its page had not saved which namespace it shows');
+      return panel.dispose();
+    }
+    const existing = panels.get(target.ns);
+    if (!existing) return void open(panel, { ...target, type: target.type });
+    panel.dispose();
+    existing.reveal();
   };
   env.extension.subscriptions.push(
     vscode.commands.registerCommand(
@@ -40,6 +48,7 @@ export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): vo
         if (record) show(record);
       }),
     ),
+    registerPanelSerializer(env, DETAILS_VIEW_TYPE, restore),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   );
 }
@@ -74,29 +83,28 @@ class DetailsPanel {
   /** Counts readings: an answer overtaken by a later reading is dropped. */
   private reading = 0;
   private busy = false;
-  private ready = false;
-  private disposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly host: PanelHost<DetailsToWebview, DetailsFromWebview>;
 
   constructor(
     private readonly env: ExtensionEnv,
     private readonly view: NamespaceView,
     private readonly panel: vscode.WebviewPanel,
-    private record: NamespaceRecord,
-    private readonly onDispose: () => void,
+    private record: NamespaceIdentity,
+    onDispose: () => void,
   ) {
     this.ino = record.ns;
-    const icon = (theme: string) => vscode.Uri.joinPath(webviewDir(env.extension), `details-${theme}.svg`);
-    panel.iconPath = { light: icon('light'), dark: icon('dark') };
-    panel.webview.html = this.html();
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((msg: unknown) => {
-        if (isDetailsFromWebview(msg)) void guarded(env, 'Namespace Details', () => this.receive(msg))();
-      }),
-      view.onDidChangeSnapshot((s) => this.update(s)),
-    );
+    this.host = new PanelHost(env, panel, {
+      what: 'Namespace Details',
+      bundle: 'details',
+      icon: true,
+      loading: 'Reading what is inside the namespace…',
+      isMessage: isDetailsFromWebview,
+      receive: (msg) => this.receive(msg),
+      onDispose,
+    });
+    this.host.track(view.onDidChangeSnapshot((s) => this.update(s)));
     void this.read();
+    this.postView();
   }
 
   reveal(): void {
@@ -104,19 +112,11 @@ class DetailsPanel {
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.onDispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    this.host.dispose();
   }
 
-  private async receive(msg: DetailsFromWebview): Promise<void> {
+  private async receive(msg: Exclude<DetailsFromWebview, { type: 'details/ready' }>): Promise<void> {
     switch (msg.type) {
-      case 'details/ready':
-        this.ready = true;
-        this.post({ type: 'details/busy', busy: this.busy });
-        return this.postView();
       case 'details/refresh':
         if (!this.present) return this.postView();
         // Root's view holds what root's scan read: reading again is scanning again, one prompt.
@@ -124,16 +124,19 @@ class DetailsPanel {
         this.view.details.forget(this.ino);
         return this.read();
       case 'details/reveal':
-        if (!(await this.view.reveal(msg.ns, { select: true, why: this.nameOf(msg.ns) ?? `namespace ${msg.ns}` }))) {
-          void warn(
-            `${this.nameOf(msg.ns) ?? `Namespace ${msg.ns}`} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`,
-          );
-        }
-        return;
+        return this.revealInTree(msg.ns);
       case 'details/showAll':
         await vscode.commands.executeCommand('namespaceExplorer.showAll');
         return;
     }
+  }
+
+  private async revealInTree(ino: number): Promise<void> {
+    if (await this.view.reveal(ino, { select: true, why: this.nameOf(ino) ?? `namespace ${ino}` })) return;
+    void warn(
+      `${this.nameOf(ino) ?? `Namespace ${ino}`} is not in the Namespaces view: ` +
+        'it is gone, not in this grouping, or not visible to you.',
+    );
   }
 
   /** A new snapshot: read again, or say that the namespace is gone (keeping what was read). */
@@ -154,6 +157,8 @@ class DetailsPanel {
   private async read(): Promise<void> {
     const reading = ++this.reading;
     this.setBusy(true);
+    // A panel restored after a window reload, before the first scan: that scan reads it.
+    if (!this.view.current()) return void this.view.refreshNow();
     let details: NamespaceDetails | undefined;
     let failure: string | null = null;
     try {
@@ -162,7 +167,7 @@ class DetailsPanel {
       failure = (err as Error)?.message ?? String(err);
       this.env.log.warn(`details of ${detailsName(this.record)}: ${failure}`);
     }
-    if (this.disposed || reading !== this.reading) return;
+    if (this.host.disposed || reading !== this.reading) return;
     this.failure = failure;
     if (details) {
       this.details = details;
@@ -200,15 +205,6 @@ class DetailsPanel {
   }
 
   private post(msg: DetailsToWebview): void {
-    // A hidden webview drops messages; it says `ready` again when shown.
-    if (this.ready && !this.disposed) void this.panel.webview.postMessage(msg);
-  }
-
-  private html(): string {
-    return webviewPage(this.panel.webview, this.env.extension, {
-      bundle: 'details',
-      title: 'Namespace Details',
-      loading: 'Reading what is inside the namespace…',
-    });
+    this.host.post(msg);
   }
 }

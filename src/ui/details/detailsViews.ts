@@ -7,12 +7,15 @@ import { detailSections, Section } from '../../core/details/sections';
 import { NamespaceDetails } from '../../core/details/types';
 import { printable } from '../../core/text/printable';
 import { NamespaceRecord } from '../../core/model/snapshot';
-import { DetailsSectionView, DetailsView } from '../../protocol';
+import { DetailsSectionView, DetailsView } from './protocol';
 import { namespaceName, TYPE_ICON } from '../namespaces/presentation';
+
+/** What names a namespace: all a panel restored after a window reload knows until the next scan. */
+export type NamespaceIdentity = Pick<NamespaceRecord, 'type' | 'ns' | 'label'>;
 
 export interface DetailsInput {
   /** The namespace as last seen in a snapshot. */
-  record: NamespaceRecord;
+  record: NamespaceIdentity;
   /** Whether the snapshot shown now still has it. */
   present: boolean;
   /** The last reading of it, maybe from an earlier snapshot. */
@@ -63,7 +66,9 @@ export function detailsView(input: DetailsInput): DetailsView {
     return {
       ...base,
       status: 'gone',
-      problem: `The last scan did not find ${heading.name}: it is gone${hidden}.${details ? ' What it held when last read is shown greyed.' : ''}`,
+      problem:
+        `The last scan did not find ${heading.name}: it is gone${hidden}.` +
+        (details ? ' What it held when last read is shown greyed.' : ''),
     };
   }
   if (input.failure !== null) {

@@ -90,7 +90,7 @@ export class MountsController implements MountsView, vscode.Disposable {
         if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) this.manager.reschedule();
       }),
       registerCommands(env, this.commands()),
-      registerPropagationPanelSerializer(env.extension, data),
+      registerPropagationPanelSerializer(env, data),
     ];
     void this.setState('ready');
     if (this.treeView.visible) this.manager.setVisible(true);
@@ -130,7 +130,7 @@ export class MountsController implements MountsView, vscode.Disposable {
         title: 'Show Propagation',
         run: (m?: MountRecord) => {
           const target = { ns: this.current()?.ns ?? this.selected, mountId: m?.id ?? null };
-          showPropagationPanel(this.env.extension, { readAll: () => this.readAll() }, target);
+          showPropagationPanel(this.env, { readAll: () => this.readAll() }, target);
         },
       },
     };

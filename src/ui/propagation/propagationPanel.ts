@@ -5,20 +5,22 @@
  * computes everything; the webview (webview/propagation) only draws what it is sent.
  */
 import * as vscode from 'vscode';
-import { webviewOptions, webviewPage } from '../shared/webviewPage';
+import { createPanel, PanelHost, registerPanelSerializer } from '../shared/panelHost';
 import { MountSet, MountTable, namespaceName, PropagationIndex } from '../../core/mounts/propagation';
 import { plural } from '../../core/text/plural';
 import { ProcSource } from '../../core/linux/procfs';
 import {
   CompareView,
   isPropagationFromWebview,
-  NamespaceView,
+  MountTableView,
   PropagationFromWebview,
   PropagationPanelState,
   PropagationToWebview,
-} from '../../protocol';
-import { comparable, compareView, defaultMount, namespaceView, selectionView } from './propagationViews';
-import { fail, inform } from '../shared/notify';
+  savedPropagationState,
+} from './protocol';
+import { comparable, compareView, defaultMount, mountTableView, selectionView } from './propagationViews';
+import { ExtensionEnv } from '../shared/env';
+import { inform } from '../shared/notify';
 
 export const PROPAGATION_VIEW_TYPE = 'namespaceExplorer.propagation';
 
@@ -35,55 +37,27 @@ const panelKey = (ns: number | null) => (ns === null ? 'unknown' : String(ns));
  * MOUNT_ID selected (null: the root mount).
  */
 export function showPropagationPanel(
-  extension: vscode.ExtensionContext,
+  env: ExtensionEnv,
   data: MountData,
   target: { ns: number | null; mountId: number | null },
 ): void {
   const ns = target.ns ?? ownMountNamespace();
   const existing = panels.get(panelKey(ns));
   if (existing) return existing.reveal(target.mountId);
-  const panel = vscode.window.createWebviewPanel(
-    PROPAGATION_VIEW_TYPE,
-    panelTitle(ns, null),
-    vscode.ViewColumn.Active,
-    webviewOptions(extension),
-  );
-  new PropagationPanel(extension, data, panel, { ns, mountId: target.mountId, compareNs: null, filter: '' });
+  const panel = createPanel(env, PROPAGATION_VIEW_TYPE, panelTitle(ns, null));
+  new PropagationPanel(env, data, panel, { ns, mountId: target.mountId, compareNs: null, filter: '' });
 }
 
-/**
- * Brings panels back after a window reload, from what the webview saved with setState.
- * Needs `onWebviewPanel:namespaceExplorer.propagation` among the activation events.
- */
-export function registerPropagationPanelSerializer(
-  extension: vscode.ExtensionContext,
-  data: MountData,
-): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(PROPAGATION_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      const restored = restoredState(state);
-      const existing = panels.get(panelKey(restored.ns));
-      if (existing) {
-        panel.dispose();
-        return existing.reveal(restored.mountId);
-      }
-      panel.webview.options = webviewOptions(extension);
-      new PropagationPanel(extension, data, panel, restored);
-    },
+/** Brings panels back after a window reload, from what the webview saved with setState. */
+export function registerPropagationPanelSerializer(env: ExtensionEnv, data: MountData): vscode.Disposable {
+  return registerPanelSerializer(env, PROPAGATION_VIEW_TYPE, (panel, state) => {
+    const saved = savedPropagationState(state);
+    const restored = { ...saved, ns: saved.ns ?? ownMountNamespace() };
+    const existing = panels.get(panelKey(restored.ns));
+    if (!existing) return void new PropagationPanel(env, data, panel, restored);
+    panel.dispose();
+    existing.reveal(restored.mountId);
   });
-}
-
-function restoredState(state: unknown): PropagationPanelState {
-  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<
-    Record<keyof PropagationPanelState, unknown>
-  >;
-  const id = (v: unknown) => (Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : null);
-  return {
-    ns: id(s.ns) ?? ownMountNamespace(),
-    mountId: id(s.mountId),
-    compareNs: id(s.compareNs),
-    filter: typeof s.filter === 'string' ? s.filter : '',
-  };
 }
 
 function ownMountNamespace(): number | null {
@@ -107,12 +81,10 @@ class PropagationPanel {
   private failure: string | null = null;
   private readAt = '';
   private loading: Promise<void> | undefined;
-  private ready = false;
-  private disposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly host: PanelHost<PropagationToWebview, PropagationFromWebview>;
 
   constructor(
-    private readonly extension: vscode.ExtensionContext,
+    private readonly env: ExtensionEnv,
     private readonly data: MountData,
     private readonly panel: vscode.WebviewPanel,
     state: PropagationPanelState,
@@ -121,16 +93,16 @@ class PropagationPanel {
     this.selected = state.mountId;
     this.compareNs = state.compareNs;
     panels.set(panelKey(this.ns), this);
-    panel.webview.html = this.html();
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((msg: unknown) => {
-        if (!isPropagationFromWebview(msg)) return;
-        this.receive(msg).catch((err: unknown) => {
-          void fail(`Mount Propagation: ${(err as Error)?.message ?? String(err)}`);
-        });
-      }),
-    );
+    this.host = new PanelHost(env, panel, {
+      what: 'Mount Propagation',
+      bundle: 'propagation',
+      loading: 'Reading the mount namespaces…',
+      isMessage: isPropagationFromWebview,
+      receive: (msg) => this.receive(msg),
+      onDispose: () => {
+        if (panels.get(panelKey(this.ns)) === this) panels.delete(panelKey(this.ns));
+      },
+    });
     void this.load();
   }
 
@@ -145,19 +117,8 @@ class PropagationPanel {
     this.postSelection();
   }
 
-  private dispose(): void {
-    this.disposed = true;
-    if (panels.get(panelKey(this.ns)) === this) panels.delete(panelKey(this.ns));
-    for (const d of this.disposables.splice(0)) d.dispose();
-  }
-
-  private async receive(msg: PropagationFromWebview): Promise<void> {
+  private async receive(msg: Exclude<PropagationFromWebview, { type: 'propagation/ready' }>): Promise<void> {
     switch (msg.type) {
-      case 'propagation/ready':
-        this.ready = true;
-        this.post({ type: 'propagation/busy', busy: this.loading !== undefined });
-        if (!this.loading) this.postAll();
-        return;
       case 'propagation/select':
         this.selected = msg.mountId;
         return this.postSelection();
@@ -168,7 +129,7 @@ class PropagationPanel {
           this.post({ type: 'propagation/compare', view: null });
           return this.postSelection();
         }
-        return showPropagationPanel(this.extension, this.data, { ns: msg.ns, mountId: msg.mountId });
+        return showPropagationPanel(this.env, this.data, { ns: msg.ns, mountId: msg.mountId });
       case 'propagation/refresh':
         return this.load();
       case 'propagation/compare':
@@ -192,7 +153,7 @@ class PropagationPanel {
       }
       this.readAt = new Date().toISOString();
       this.loading = undefined;
-      if (this.disposed) return;
+      if (this.host.disposed) return;
       const table = this.table();
       const label = table?.label ?? this.set?.unreadable.find((u) => u.ns === this.ns)?.label ?? null;
       this.panel.title = panelTitle(this.ns, label);
@@ -208,12 +169,11 @@ class PropagationPanel {
   }
 
   private post(msg: PropagationToWebview): void {
-    // A hidden webview drops messages; it says `ready` again when shown.
-    if (this.ready && !this.disposed) void this.panel.webview.postMessage(msg);
+    this.host.post(msg);
   }
 
   private postAll(): void {
-    this.post({ type: 'propagation/namespace', view: this.namespaceView() });
+    this.post({ type: 'propagation/namespace', view: this.mountTableView() });
     this.postSelection();
     this.post({ type: 'propagation/compare', view: this.compareView() });
   }
@@ -224,8 +184,8 @@ class PropagationPanel {
     this.post({ type: 'propagation/selection', view });
   }
 
-  private namespaceView(): NamespaceView {
-    return namespaceView(this.ns, this.set, this.table(), this.failure, this.readAt);
+  private mountTableView(): MountTableView {
+    return mountTableView(this.ns, this.set, this.table(), this.failure, this.readAt);
   }
 
   private compareView(): CompareView | null {
@@ -255,18 +215,8 @@ class PropagationPanel {
       placeHolder: 'Choose another mount namespace',
       matchOnDescription: true,
     });
-    if (!picked || this.disposed) return;
+    if (!picked || this.host.disposed) return;
     this.compareNs = picked.ns;
     this.post({ type: 'propagation/compare', view: this.compareView() });
   }
-
-  private html(): string {
-    return webviewPage(this.panel.webview, this.extension, {
-      bundle: 'propagation',
-      title: 'Mount Propagation',
-      loading: 'Reading the mount namespaces…',
-    });
-  }
 }
-
-/** The mount at `/` as this namespace sees it, else the first. */

@@ -23,19 +23,19 @@ import {
   ExplanationParagraph,
   MountRow,
   MountTreeRow,
-  NamespaceView,
+  MountTableView,
   PlaceRow,
   RelationSection,
   SelectionView,
-} from '../../protocol';
+} from './protocol';
 
-export function namespaceView(
+export function mountTableView(
   ns: number | null,
   set: MountSet | undefined,
   table: MountTable | undefined,
   failure: string | null,
   readAt: string,
-): NamespaceView {
+): MountTableView {
   const unread = (set?.unreadable ?? []).map((u) => ({ ...ref(u.ns, u.label), reason: printable(u.reason) }));
   const label = table?.label ?? set?.unreadable.find((u) => u.ns === ns)?.label ?? null;
   const base = { namespace: ref(ns, label), via: '', mounts: [], skipped: [], unread, others: 0, readAt: readAt };
@@ -160,57 +160,16 @@ function rows(located: readonly Located[], here: MountTable): PlaceRow[] {
 
 export function selectionView(index: PropagationIndex, table: MountTable, mountId: number): SelectionView {
   const mount = table.mounts.find((m) => m.id === mountId);
-  const name = printable(namespaceName(table.ns, table.label));
-  if (!mount) {
-    const none = (heading: string): RelationSection => ({ heading, rows: [], note: null });
-    return {
-      mountId,
-      mount: null,
-      gone: `Mount ${mountId} is no longer in ${name}: it has been unmounted since it was chosen.`,
-      description: '',
-      peers: none('Peers'),
-      master: none('Master'),
-      slaves: none('Slaves'),
-      explanation: [],
-      graph: null,
-    };
-  }
+  if (!mount) return goneView(mountId, printable(namespaceName(table.ns, table.label)));
   const unreadCount = index.set.unreadable.length;
   const unread = unreadCount
     ? ` ${plural(unreadCount, 'mount namespace', 'mount namespaces')} could not be read and may hold more.`
     : '';
   const relations = index.relations(mount);
   const kind = describePropagation(mount);
-
   const peers = rows(relations.peers, table);
-  const elsewhere = peers.filter((p) => !p.here).length;
-  let peerNote: string | null = null;
-  if (mount.peer === null) peerNote = `Mount ${mount.id} is not shared (it is ${kind}), so it has no peers.`;
-  else if (!peers.length)
-    peerNote = `No other mount is in peer group ${mount.peer}: no peers in other namespaces.${unread}`;
-  else if (!elsewhere)
-    peerNote = `No peers in other namespaces: ${peers.length === 1 ? 'its one peer is' : `all ${peers.length} peers are`} in this namespace.${unread}`;
-  else if (unread) peerNote = unread.trim();
-
   const masters = rows(relations.masters, table);
-  let masterNote: string | null = null;
-  if (mount.master === null) masterNote = `Mount ${mount.id} is not a slave: no master sends it mount events.`;
-  else if (!masters.length)
-    masterNote = `No member of peer group ${mount.master} was found in the namespaces read.${unread}`;
-  if (mount.propagateFrom !== null) {
-    masterNote = [
-      masterNote,
-      `propagate_from:${mount.propagateFrom}: the nearest group it receives from that this namespace can see is peer group ${mount.propagateFrom}.`,
-    ]
-      .filter(Boolean)
-      .join(' ');
-  }
-
   const slaves = rows(relations.slaves, table);
-  let slaveNote: string | null = null;
-  if (mount.peer === null) slaveNote = `Mount ${mount.id} is not shared: nothing can be a slave of it.`;
-  else if (!slaves.length) slaveNote = `Peer group ${mount.peer} has no slaves in the namespaces read.${unread}`;
-
   const answer = index.answerFor(table, mount);
   const layout = layoutGraph(propagationGraph(index, table, mount));
   return {
@@ -218,16 +177,20 @@ export function selectionView(index: PropagationIndex, table: MountTable, mountI
     mount: mountRow(mount),
     gone: null,
     description: kind,
-    peers: { heading: mount.peer === null ? 'Peers' : `Peers in group ${mount.peer}`, rows: peers, note: peerNote },
+    peers: {
+      heading: mount.peer === null ? 'Peers' : `Peers in group ${mount.peer}`,
+      rows: peers,
+      note: peerNote(mount, kind, peers, unread),
+    },
     master: {
       heading: mount.master === null ? 'Master' : `Master: peer group ${mount.master}`,
       rows: masters,
-      note: masterNote,
+      note: masterNote(mount, masters, unread),
     },
     slaves: {
       heading: mount.peer === null ? 'Slaves' : `Slaves of peer group ${mount.peer}`,
       rows: slaves,
-      note: slaveNote,
+      note: slaveNote(mount, slaves, unread),
     },
     explanation: paragraphs(answer.explanation),
     graph: {
@@ -235,6 +198,50 @@ export function selectionView(index: PropagationIndex, table: MountTable, mountI
       caption: layout.description + (unreadCount ? ` Namespaces that could not be read are not drawn.` : ''),
     },
   };
+}
+
+/** Mount MOUNT_ID of namespace NAME, unmounted since it was chosen. */
+function goneView(mountId: number, name: string): SelectionView {
+  const none = (heading: string): RelationSection => ({ heading, rows: [], note: null });
+  return {
+    mountId,
+    mount: null,
+    gone: `Mount ${mountId} is no longer in ${name}: it has been unmounted since it was chosen.`,
+    description: '',
+    peers: none('Peers'),
+    master: none('Master'),
+    slaves: none('Slaves'),
+    explanation: [],
+    graph: null,
+  };
+}
+
+/** What the peers' table cannot say: why there are none, or none elsewhere; UNREAD: what may be missing. */
+function peerNote(mount: MountRecord, kind: string, peers: PlaceRow[], unread: string): string | null {
+  if (mount.peer === null) return `Mount ${mount.id} is not shared (it is ${kind}), so it has no peers.`;
+  if (!peers.length) return `No other mount is in peer group ${mount.peer}: no peers in other namespaces.${unread}`;
+  if (!peers.some((p) => !p.here)) {
+    const inHere = peers.length === 1 ? 'its one peer is' : `all ${peers.length} peers are`;
+    return `No peers in other namespaces: ${inHere} in this namespace.${unread}`;
+  }
+  return unread ? unread.trim() : null;
+}
+
+function masterNote(mount: MountRecord, masters: PlaceRow[], unread: string): string | null {
+  let note: string | null = null;
+  if (mount.master === null) note = `Mount ${mount.id} is not a slave: no master sends it mount events.`;
+  else if (!masters.length) note = `No member of peer group ${mount.master} was found in the namespaces read.${unread}`;
+  if (mount.propagateFrom === null) return note;
+  const from =
+    `propagate_from:${mount.propagateFrom}: the nearest group it receives from that this namespace can see ` +
+    `is peer group ${mount.propagateFrom}.`;
+  return [note, from].filter(Boolean).join(' ');
+}
+
+function slaveNote(mount: MountRecord, slaves: PlaceRow[], unread: string): string | null {
+  if (mount.peer === null) return `Mount ${mount.id} is not shared: nothing can be a slave of it.`;
+  if (!slaves.length) return `Peer group ${mount.peer} has no slaves in the namespaces read.${unread}`;
+  return null;
 }
 
 /** The core writes sub-items as lines indented by two spaces. */

@@ -1,11 +1,10 @@
 /**
- * Messages between the extension host and its webview panels, typed once for both
- * sides. Names are `scope/method`. The webview says `ready` each time its page loads
- * (first open, and again after being hidden: no retainContextWhenHidden), and the host
- * answers with everything it needs. No imports: the webview bundle uses this file too.
+ * The messages between the Mount Propagation panel (propagationPanel.ts) and its page
+ * (webview/propagation), typed once for both sides; names are `propagation/method`. The
+ * page says `propagation/ready` each time it loads (first open, and again after being
+ * hidden: no retainContextWhenHidden), and the host answers with the latest of each of
+ * its messages. No imports: the page's bundle is built from this file too.
  */
-
-// ─── Mount Propagation panel ───────────────────────────────────────────────────────────
 
 export type MountPropagation = 'shared' | 'private' | 'slave' | 'unbindable' | 'shared,slave';
 
@@ -86,7 +85,8 @@ export interface SelectionView {
   graph: { svg: string; caption: string } | null;
 }
 
-export interface NamespaceView {
+/** One namespace's mount table as the panel lists it, and what could not be read besides. */
+export interface MountTableView {
   /** `missing`: the namespace is gone or could not be read; `failed`: reading failed. */
   status: 'ok' | 'missing' | 'failed';
   namespace: NamespaceRef;
@@ -132,7 +132,7 @@ export interface PropagationPanelState {
 }
 
 export type PropagationToWebview =
-  | { type: 'propagation/namespace'; view: NamespaceView }
+  | { type: 'propagation/namespace'; view: MountTableView }
   | { type: 'propagation/selection'; view: SelectionView | null }
   | { type: 'propagation/compare'; view: CompareView | null }
   | { type: 'propagation/busy'; busy: boolean };
@@ -167,87 +167,14 @@ export function isPropagationFromWebview(msg: unknown): msg is PropagationFromWe
   }
 }
 
-// ─── Namespace Details panel ───────────────────────────────────────────────────────────
-
-/** A cell of a section (src/core/details/sections.ts), its text printable already. */
-export interface DetailsCell {
-  text: string;
-  /** A namespace the cell names (a veth peer's): drawn as a link that shows it in the tree. */
-  ns?: number;
-  /** That namespace's name, `net 4026532181 (label)`, for the link's tooltip. */
-  nsName?: string;
-}
-
-/** One aspect of the namespace: name / value pairs ('fields') or a table with a header row. */
-export interface DetailsSectionView {
-  id: string;
-  title: string;
-  kind: 'fields' | 'table';
-  columns: string[];
-  rows: DetailsCell[][];
-  /** What an empty table means, in words. */
-  empty: string;
-}
-
-export interface DetailsUnavailable {
-  what: string;
-  reason: string;
-  needsRoot: boolean;
-}
-
-export interface DetailsHeading {
-  type: string;
-  /** The codicon the tree shows for the type. */
-  icon: string;
-  ns: number;
-  /** What a person recognises it by; null when there is nothing but the inode. */
-  label: string | null;
-  /** `net 4026532181 (label)`. */
-  name: string;
-  /** Who read what is shown: root entered the namespace, a user read /proc; null before a reading. */
-  readAs: 'root' | 'user' | null;
-  /** How it was reached: `/proc/1234/net`, `entered through bind mount /run/netns/x`. */
-  via: string | null;
-}
-
-export interface DetailsView {
-  heading: DetailsHeading;
-  /**
-   * `loading`: not read yet; `gone`: the last scan did not find the namespace; `failed`:
-   * reading it failed and there is no earlier reading.
-   */
-  status: 'ok' | 'loading' | 'gone' | 'failed';
-  /** What went wrong, in words; also for `ok` when reading again failed. */
-  problem: string | null;
-  /** The last reading; for `gone` an earlier one, shown greyed. */
-  sections: DetailsSectionView[];
-  unavailable: DetailsUnavailable[];
-  /** Show All Namespaces (root's view, one password prompt for all) would fill in what needs root. */
-  offerShowAll: boolean;
-  /** When what is shown was read (ISO 8601), null before a reading. */
-  readAt: string | null;
-}
-
-export type DetailsToWebview = { type: 'details/show'; view: DetailsView } | { type: 'details/busy'; busy: boolean };
-
-export type DetailsFromWebview =
-  | { type: 'details/ready' }
-  | { type: 'details/refresh' }
-  /** Show namespace NS (a link's) in the Namespaces view. */
-  | { type: 'details/reveal'; ns: number }
-  | { type: 'details/showAll' };
-
-export function isDetailsFromWebview(msg: unknown): msg is DetailsFromWebview {
-  if (typeof msg !== 'object' || msg === null) return false;
-  const m = msg as Record<string, unknown>;
-  switch (m.type) {
-    case 'details/ready':
-    case 'details/refresh':
-    case 'details/showAll':
-      return true;
-    case 'details/reveal':
-      return isId(m.ns);
-    default:
-      return false;
-  }
+/** What a page saved, checked: anything missing or malformed is left out (null, ''). */
+export function savedPropagationState(state: unknown): PropagationPanelState {
+  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<Record<string, unknown>>;
+  const id = (v: unknown) => (isId(v) ? v : null);
+  return {
+    ns: id(s.ns),
+    mountId: id(s.mountId),
+    compareNs: id(s.compareNs),
+    filter: typeof s.filter === 'string' ? s.filter : '',
+  };
 }
