@@ -902,3 +902,32 @@ test(
     }
   },
 );
+
+test(
+  'a window reload brings the Mount Propagation panel back, on the same namespace and mount',
+  { skip: rootOnly, timeout: 4 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const m = makeMounts(s);
+    const own = nsInode('self', 'mnt');
+    const sharedId = topMount('self', m.shared).id;
+    const wb = await open(t, 'panel-reload', { viewport: { width: 1600, height: 1000 }, sidebarWidth: 480 });
+    s.defer('close the workbench', () => wb.close());
+    const before = await showPropagationOfShared(wb, m, own, sharedId);
+    await waitForSelected(wb, before, sharedId, m.shared);
+
+    const reloaded = performance.now();
+    await wb.step('Developer: Reload Window', () => wb.reload());
+    const tab = wb.page
+      .locator(EDITOR.tab)
+      .filter({ hasText: `Mount Propagation: mnt ${own}` })
+      .first();
+    await wb.step('the Mount Propagation tab is back', () => tab.waitFor({ state: 'visible', timeout: 30_000 }));
+    await tab.click();
+    const view = activeWebview(wb.page);
+    await waitForSelected(wb, view, sharedId, m.shared);
+    t.diagnostic(`reload to the shared mount shown as selected again: ${ms(reloaded)}`);
+    await wb.screenshot('propagation-reloaded');
+    assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
+  },
+);

@@ -18,6 +18,7 @@ import { ApiStateReader, STATE_FILE_VARIABLE, type ApiState } from './apiState';
 import { codeServerScript, type CodeServer } from './codeServer';
 import { ARTIFACTS, companionVsix } from './packaging';
 import { failureReport } from './reports';
+import { runCommand } from './pages/quickInput';
 import { WORKBENCH } from './selectors';
 import { firstLines, TIMEOUT } from './wait';
 
@@ -68,7 +69,7 @@ export interface Workbench {
   state: ApiStateReader;
   /** state.waitForState: polls it until PREDICATE holds; a timeout names WHAT and the last state. */
   waitForState(predicate: (s: ApiState) => boolean, what: string, timeout?: number): Promise<ApiState>;
-  /** Reloads the window (as "Developer: Reload Window" does) and waits until the workbench is drawn again. */
+  /** Reloads the window through "Developer: Reload Window" and waits until the workbench is drawn again. */
   reload(): Promise<void>;
   close(): Promise<void>;
 }
@@ -302,7 +303,11 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       reload: async () => {
         // The state of the window before is not the new one's: its companion starts again at seq 1.
         rmSync(state.file, { force: true });
-        await p.reload({ timeout: TIMEOUT });
+        // The command, not a reload of the page: the workbench saves its open editors (the
+        // panels to restore among them) before it reloads.
+        const loaded = p.waitForEvent('load', { timeout: TIMEOUT });
+        await runCommand(p, 'Developer: Reload Window');
+        await loaded;
         await workbenchLoaded(p);
       },
       close,
