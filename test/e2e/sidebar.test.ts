@@ -20,6 +20,7 @@ import {
   groupBy,
   HOVER,
   hoverForTooltip,
+  rowDetailsDrawn,
   ms,
   namespaceIn,
   needsE2e,
@@ -76,6 +77,7 @@ test(
     assert.match(netLabel, new RegExp(`^net namespace ${netns}, ${tag}, .*no process.*bind mount`));
     assert.match((await parentOf(page, netRow)).text, /^net \(\d+\)$/);
 
+    await wb.step('its details are drawn on the row', () => rowDetailsDrawn(netRow, 'loopback only'));
     const hover = page
       .locator(HOVER)
       .filter({ hasText: `/run/netns/${tag}` })

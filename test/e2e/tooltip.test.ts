@@ -17,6 +17,7 @@ import {
   openViewContainer,
   openWorkbench,
   revealRow,
+  rowDetailsDrawn,
   treeRow,
 } from './workbench';
 import { nsInode, Scenario } from '../integration/helpers';
@@ -43,6 +44,7 @@ test(
     await wb.step('group by type', () => groupBy(page, 'type'));
     await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
     const row = await wb.step('find the net namespace', () => revealRow(page, nsRow(net)));
+    await wb.step('its details are drawn on the row', () => rowDetailsDrawn(row, 'loopback only'));
 
     const hover = page
       .locator(HOVER)

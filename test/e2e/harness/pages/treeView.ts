@@ -336,3 +336,19 @@ export async function pointerAway(page: Page): Promise<void> {
   await waitUntil('no hover is shown', async () => (await hovers.count()) === 0, 5000).catch(() => {});
   await framesDrawn(page);
 }
+
+/**
+ * Waits until the description of ROW, a namespace's row, says WORDS. Its details arrive
+ * after the row is drawn and redraw it, which closes a tooltip open on it: hover after this.
+ */
+export async function rowDetailsDrawn(row: Locator, words: string, timeout = 20_000): Promise<void> {
+  const description = row.locator(TREE.description).first();
+  let now = '';
+  await waitUntil(
+    `the row says "${words}"`,
+    async () => (now = (await description.textContent()) ?? '').includes(words),
+    timeout,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}; it says ${JSON.stringify(now)}`);
+  });
+}
