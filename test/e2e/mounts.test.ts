@@ -215,8 +215,13 @@ async function waitForDescription(wb: Workbench, pattern: RegExp, timeout = 15_0
 }
 
 /** The description (grey text after the label) of a row. */
+/**
+ * The description of ROW. Waited for briefly: a row just revealed may belong to a tree the
+ * view replaces at that moment, and the caller looks for it again.
+ */
 async function rowDescription(row: Locator): Promise<string> {
-  return ((await row.locator(TREE.description).first().textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+  const text = await row.locator(TREE.description).first().textContent({ timeout: 2000 });
+  return (text ?? '').replace(/\u00a0/g, ' ').trim();
 }
 
 /**
