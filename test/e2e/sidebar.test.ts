@@ -248,6 +248,7 @@ test(
     await wb.step('clear the filter', () => runCommand(page, 'Namespace Explorer: Clear Filter'));
     await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
     const row = await wb.step('the netns row', () => revealRow(page, nsRow(netns)));
+    await wb.step('its details are drawn on the row', () => rowDetailsDrawn(row, 'loopback only'));
     await wb.step('copy its nsenter command from the context menu', async () => {
       await contextMenu(row);
       await clickMenuItem(page, 'Copy nsenter Command');

@@ -1,12 +1,25 @@
 /** Context menus, found by their ARIA roles (menu, menuitem) rather than by class. */
 import type { Locator, Page } from 'playwright-core';
-import { escapeRegExp, summarise } from '../wait';
+import { escapeRegExp, summarise, waitUntil } from '../wait';
 
-/** Opens the context menu of a row and returns the menu. */
-export async function contextMenu(row: Locator): Promise<Locator> {
-  await row.click({ button: 'right' });
+/**
+ * Opens the context menu of a row and returns the menu. A redraw of the row (its details
+ * arriving, a refresh that changes it) closes a menu opened on it: it is opened again.
+ */
+export async function contextMenu(row: Locator, timeout = 15_000): Promise<Locator> {
   const menu = row.page().getByRole('menu').last();
-  await menu.waitFor({ state: 'visible', timeout: 10_000 });
+  await waitUntil(
+    'the context menu shows',
+    async () => {
+      if (await menu.isVisible()) return true;
+      await row.click({ button: 'right', timeout: 5000 });
+      return menu.waitFor({ state: 'visible', timeout: 3000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    timeout,
+  );
   return menu;
 }
 
