@@ -4,6 +4,7 @@
  * so its shape is versioned.
  */
 
+import type { ContainerRecord, ContainerRef, EngineRefusal } from '../containers/types';
 import type { NamespaceDetails } from '../details/types';
 import type { NsType } from './nsTypes';
 
@@ -68,6 +69,10 @@ export interface NamespaceRecord {
   ghost: boolean;
   /** Creator UID, for user namespaces only. */
   ownerUid?: number;
+  /** The container or pod this namespace belongs to (its senior process's), if any. */
+  container?: ContainerRef;
+  /** Why the container has only its short id as a name, when it has. */
+  unnamed?: string;
 }
 
 /** Why a process could not be inspected. */
@@ -120,6 +125,10 @@ export interface Snapshot {
   hidden: HiddenCount;
   namespaces: NamespaceRecord[];
   processes: ProcessRecord[];
+  /** Containers, pods and sandboxes, with their namespaces (absent when not looked for). */
+  containers?: ContainerRecord[];
+  /** Engines whose API socket refused the scanning user. */
+  engineRefusals?: EngineRefusal[];
   /** What is inside each namespace, by inode (`nsx snapshot --details`, and root's scan for the editor). */
   details?: Record<number, NamespaceDetails>;
 }
