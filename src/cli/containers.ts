@@ -1,6 +1,7 @@
 /** `nsx containers`: one row per pod, container and sandbox, members under their pod. */
 import type { ContainerNamespace, ContainerRecord } from '../core/containers/types';
 import type { Snapshot } from '../core/model/snapshot';
+import { plural } from '../core/text/plural';
 import { table } from './render';
 
 interface Row {
@@ -56,5 +57,10 @@ export function containerNotes(snapshot: Snapshot): string[] {
     r.unnamed ? [`${r.name} (${r.engine}): no name, ${r.unnamed}`] : [],
   );
   for (const r of snapshot.engineRefusals ?? []) notes.push(`${r.engine}'s socket ${r.socket} refused you: ${r.hint}`);
+  const unseen = (snapshot.containers ?? []).filter((r) => r.pid === null).length;
+  if (unseen) {
+    const who = plural(unseen, 'container', 'containers');
+    notes.push(`${who} listed by the engine run as another user: add --as-root for their namespaces`);
+  }
   return notes;
 }

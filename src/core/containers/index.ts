@@ -35,7 +35,8 @@ export async function nameContainers(snapshot: Snapshot, options: NamingOptions 
   for (const f of found.values()) f.named = reader.read(f.sighting);
 
   const refusals: EngineRefusal[] = [];
-  if (options.api !== false && needsEngines(snapshot, found)) await askEngines(proc, snapshot, found, refusals);
+  const listed =
+    options.api !== false && needsEngines(snapshot, found) ? await askEngines(proc, snapshot, found, refusals) : [];
 
   const bySighting = containerRecords(found);
   const namespaces = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
@@ -48,6 +49,7 @@ export async function nameContainers(snapshot: Snapshot, options: NamingOptions 
   relabel(snapshot.namespaces, ownerOf);
   const contained = new Set(records.flatMap((r) => r.pids));
   records.sort(byEngineThenName);
+  records.push(...unseen(listed, bySighting));
   snapshot.containers = [...records, ...sandboxRecords(proc, snapshot.processes, contained, host, namespaces)];
   if (refusals.length) snapshot.engineRefusals = refusals;
 }
@@ -106,7 +108,13 @@ function needsEngines(snapshot: Snapshot, found: Map<string, Found>): boolean {
   return snapshot.scanner.uid !== 0 && snapshot.hidden.byReason.EACCES > 0;
 }
 
-async function askEngines(proc: ProcSource, snapshot: Snapshot, found: Map<string, Found>, refusals: EngineRefusal[]) {
+/** Fills in what the engines say of the containers found; returns every container they listed. */
+async function askEngines(
+  proc: ProcSource,
+  snapshot: Snapshot,
+  found: Map<string, Found>,
+  refusals: EngineRefusal[],
+): Promise<ApiContainer[]> {
   const sockets = engineSockets(proc, snapshot.processes);
   const answers = await Promise.all(sockets.map((s) => listContainers(s)));
   const listed = new Map<string, ApiContainer>();
@@ -123,6 +131,31 @@ async function askEngines(proc: ProcSource, snapshot: Snapshot, found: Map<strin
     if (c.infra) Object.assign(f.named, { sandbox: true, podId: c.podId, pod: c.pod });
     else if (c.podId) f.named.sandboxId = [...listed.values()].find((o) => o.infra && o.podId === c.podId)?.id;
   }
+  return [...listed.values()];
+}
+
+/**
+ * Running containers an engine listed whose processes this scan could not see (they are
+ * root's, and the user may use the engine's socket): listed by name, without namespaces.
+ */
+function unseen(listed: ApiContainer[], records: Map<string, ContainerRecord>): ContainerRecord[] {
+  const known = new Set([...records.values()].map((r) => r.key));
+  return listed
+    .filter((c) => !c.infra && (c.state === 'running' || c.state === 'paused') && !known.has(keyOf(c.engine, c.id)))
+    .map((c) => ({
+      key: keyOf(c.engine, c.id),
+      kind: 'container' as const,
+      engine: c.engine,
+      id: c.id,
+      name: c.name,
+      ...(c.image ? { image: c.image } : {}),
+      ...(c.pod ? { pod: c.pod } : {}),
+      state: c.state,
+      pid: null,
+      pids: [],
+      namespaces: [],
+      nameSource: 'api' as const,
+    }));
 }
 
 function byEngineThenName(a: ContainerRecord, b: ContainerRecord): number {
