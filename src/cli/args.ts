@@ -20,7 +20,18 @@ export type Command =
       name: 'enter';
       pid: number | null;
       ns: number | null;
+      /** A container's name, id or PID, whose first process is entered. */
+      container: string | null;
       types: NsType[] | null;
+      asRoot: boolean;
+      startTime: number | null;
+      hold: boolean;
+      command: string[] | null;
+    }
+  | {
+      name: 'debug';
+      /** A container's name, id or id prefix, or a PID. */
+      target: string;
       asRoot: boolean;
       startTime: number | null;
       hold: boolean;
@@ -49,6 +60,7 @@ const OPTIONS = {
   details: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   ns: { type: 'string' },
+  container: { type: 'string', short: 'c' },
   'start-time': { type: 'string' },
   hold: { type: 'boolean' },
   hostname: { type: 'string' },
@@ -156,13 +168,23 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     },
   },
   enter: {
-    options: ['pid', 'ns', 'type', 'as-root', 'start-time', 'hold'],
+    options: ['pid', 'ns', 'container', 'type', 'as-root', 'start-time', 'hold'],
     runsCommand: true,
-    usage: `  enter (--pid PID | --ns INODE) [--type T[,T...]] [--as-root] [-- CMD...]
+    usage: `  enter (--pid PID | --ns INODE | --container NAME) [--type T[,T...]] [--as-root] [-- CMD...]
                                     run CMD (default: your shell) inside the namespaces of a
-                                    process (default: all that differ from yours) or inside
-                                    one namespace, through nsenter`,
+                                    process or a container (default: all that differ from
+                                    yours) or inside one namespace, through nsenter`,
     parse: parseEnter,
+  },
+  debug: {
+    options: ['as-root', 'start-time', 'hold'],
+    args: 1,
+    runsCommand: true,
+    usage: `  debug NAME|ID|PID [--as-root] [-- CMD...]
+                                    run CMD (default: your shell) with the host's tools in a
+                                    container's (or a process's) net, uts, ipc, pid and cgroup
+                                    namespaces, with its /proc; its files are at /proc/N/root`,
+    parse: parseDebug,
   },
   new: {
     options: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet', 'hold'],
@@ -215,7 +237,8 @@ ${Object.values(SUBCOMMANDS)
 Types: ${NS_TYPES.join(', ')}
 Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
 --as-root on list, tree, snapshot, show, mounts and propagation reads as root; on enter it keeps the shell root (in a
-user namespace you own you are who its uid_map makes you: root, with --map-root).
+user namespace you own you are who its uid_map makes you: root, with --map-root); on debug it looks for the container as
+root (a debug shell is always root's, unless it is in a user namespace you own).
 Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
 
 export function parseCommand(argv: string[]): Command {
@@ -258,12 +281,28 @@ function checkShape(name: string, subcommand: Subcommand, values: Values, args: 
 function parseEnter({ values, command, asRoot }: Invocation): Command {
   const pid = parsePid(values.pid);
   const ns = parseNumber(values.ns, 'a namespace inode');
-  if ((pid === null) === (ns === null)) throw new UsageError('enter needs one of --pid PID and --ns INODE');
+  const container = values.container?.trim() || null;
+  if ([pid, ns, container].filter((v) => v !== null).length !== 1)
+    throw new UsageError('enter needs one of --pid PID, --ns INODE and --container NAME');
   return {
     name: 'enter',
     pid,
     ns,
+    container,
     types: parseTypes(values.type),
+    asRoot,
+    startTime: parseNumber(values['start-time'], 'a start time'),
+    hold: !!values.hold,
+    command,
+  };
+}
+
+function parseDebug({ values, args, command, asRoot }: Invocation): Command {
+  const target = args[0]?.trim();
+  if (!target) throw new UsageError('debug needs a container (its name, id or a PID), e.g. nsx debug web');
+  return {
+    name: 'debug',
+    target,
     asRoot,
     startTime: parseNumber(values['start-time'], 'a start time'),
     hold: !!values.hold,

@@ -10,12 +10,22 @@ import { DiscoverOptions, DiscoveryError } from '../core/discovery/discover';
 import { discoverNamed } from '../core/containers';
 import { currentCaller } from '../core/terminals/rootNeeded';
 import { EnterError, enterTitle, identityProblem, planEnter } from '../core/terminals/enter';
+import { containerTitle } from '../core/containers/find';
+import { debugTitle, planDebug, targetOf } from '../core/terminals/debug';
 import { forestJson, ownerForest, parentForest, processForest, prune, TreeNode } from '../core/model/hierarchy';
 import { IsolateError, newTitle, planNew } from '../core/terminals/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from '../core/mounts/mountNamespaces';
 import { MountinfoOnce, ProcSource } from '../core/linux/procfs';
 import { MountTable, PropagationError, PropagationIndex } from '../core/mounts/propagation';
-import { runEnter, runNew, SessionEnd, SessionError, SessionOptions, sessionOutcome } from '../core/terminals/session';
+import {
+  runDebug,
+  runEnter,
+  runNew,
+  SessionEnd,
+  SessionError,
+  SessionOptions,
+  sessionOutcome,
+} from '../core/terminals/session';
 import { NamespaceRecord, Snapshot } from '../core/model/snapshot';
 import { takeForeground } from '../core/terminals/terminalForeground';
 import { ToolMissingError } from '../core/linux/tools';
@@ -112,6 +122,8 @@ async function run(command: Command, argv: string[], hold: boolean): Promise<num
       return enter(command, argv, hold);
     case 'new':
       return newNamespaces(command, argv, hold);
+    case 'debug':
+      return debug(command, argv, hold);
     case 'show':
       return needsElevation(command.asRoot) ? elevate(argv) : show(command);
     case 'mounts':
@@ -360,15 +372,26 @@ function sessionOptions(command: string[] | null): SessionOptions {
 }
 
 async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[], hold: boolean): Promise<number> {
-  const plan = planEnter(
-    await scan(),
+  const snapshot = await scan();
+  let container: string | null = null;
+  let pid = command.pid;
+  if (command.container !== null) {
+    // Not seen in the user's scan, and root asked for: root's scan may see it.
+    if (command.asRoot && euid() !== 0 && !seesContainer(snapshot, command.container)) return elevate(argv);
+    const target = targetOf(snapshot, command.container, false);
+    pid = target.pid;
+    container = target.container && containerTitle(target.container);
+  }
+  const planned = planEnter(
+    snapshot,
     {
-      ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }),
+      ...(pid !== null ? { pid } : { ns: command.ns! }),
       ...(command.types ? { types: command.types } : {}),
       asRoot: command.asRoot,
     },
     currentCaller(),
   );
+  const plan = container ? { ...planned, name: container } : planned;
   if (plan.privilege === 'root' && euid() !== 0) {
     const problem = identityProblem(plan);
     if (problem) throw new EnterError(problem);
@@ -382,6 +405,38 @@ async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[
   return sessionEnded(
     await runEnter(plan, command.startTime, sessionOptions(command.command)),
     enterTitle(plan),
+    command.command,
+    hold,
+  );
+}
+
+function seesContainer(snapshot: Snapshot, query: string): boolean {
+  try {
+    targetOf(snapshot, query, true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A debug shell. Run as root for a user, it is given the PID that user's scan found and its
+ * start time, so that root debugs that very process (and names its container from its own scan).
+ */
+async function debug(command: Extract<Command, { name: 'debug' }>, argv: string[], hold: boolean): Promise<number> {
+  if (needsElevation(command.asRoot)) return elevate(withOptions(argv, heldHelper(command, hold)));
+  const snapshot = await scan();
+  const plan = planDebug(snapshot, targetOf(snapshot, command.target, true), currentCaller());
+  if (plan.enter.target.kind !== 'process') throw new EnterError('a debug shell goes into a process');
+  const pid = plan.enter.target.pid;
+  if (plan.enter.privilege === 'root' && euid() !== 0) {
+    const start = command.startTime ?? startTimeOf(pid);
+    const run = command.command ? ['--', ...command.command] : [];
+    return elevate(['debug', String(pid), '--start-time', String(start), ...(hold ? ['--hold'] : []), ...run]);
+  }
+  return sessionEnded(
+    await runDebug(plan, command.startTime, sessionOptions(command.command)),
+    debugTitle(plan),
     command.command,
     hold,
   );
@@ -436,7 +491,10 @@ async function sessionEnded(end: SessionEnd, left: string, command: string[] | n
  * with nsx: what it says at the end stays until it has been read.
  */
 function holdsTerminal(command: Command): boolean {
-  return !!process.env.NSX_HOLD || ((command.name === 'enter' || command.name === 'new') && command.hold);
+  return (
+    !!process.env.NSX_HOLD ||
+    ((command.name === 'enter' || command.name === 'new' || command.name === 'debug') && command.hold)
+  );
 }
 
 /** Keeps what was said on screen until the user presses Enter. */

@@ -205,6 +205,7 @@ test('enter --pid without a command: every field at its default, command null (t
     name: 'enter',
     pid: 42,
     ns: null,
+    container: null,
     types: null,
     asRoot: false,
     startTime: null,
@@ -220,6 +221,7 @@ test('enter --ns with --type, --as-root, --start-time and --hold', () => {
       name: 'enter',
       pid: null,
       ns: 4026532600,
+      container: null,
       types: ['net'],
       asRoot: true,
       startTime: 123456,
@@ -251,10 +253,49 @@ test('new: everything after -- is the command, unparsed, even --type', () => {
   );
 });
 
-test('enter needs exactly one of --pid and --ns', () => {
-  refused(['enter'], /enter needs one of --pid PID and --ns INODE/);
-  refused(['enter', '--type', 'net'], /enter needs one of --pid PID and --ns INODE/);
-  refused(['enter', '--pid', '1', '--ns', '4026531833'], /enter needs one of --pid PID and --ns INODE/);
+test('enter needs exactly one of --pid, --ns and --container', () => {
+  const one = /enter needs one of --pid PID, --ns INODE and --container NAME/;
+  refused(['enter'], one);
+  refused(['enter', '--type', 'net'], one);
+  refused(['enter', '--pid', '1', '--ns', '4026531833'], one);
+  refused(['enter', '--pid', '1', '--container', 'web'], one);
+  refused(['enter', '--container', ' '], one);
+});
+
+test('enter --container takes a name, with --type and a command', () => {
+  assert.deepEqual(parseCommand(['enter', '--container', 'dweb', '--type', 'net', '--', 'ip', 'a']), {
+    name: 'enter',
+    pid: null,
+    ns: null,
+    container: 'dweb',
+    types: ['net'],
+    asRoot: false,
+    startTime: null,
+    hold: false,
+    command: ['ip', 'a'],
+  });
+});
+
+test('debug takes a name, id or PID, and a command after --', () => {
+  assert.deepEqual(parseCommand(['debug', 'dweb', '--', 'ps', '-e']), {
+    name: 'debug',
+    target: 'dweb',
+    asRoot: false,
+    startTime: null,
+    hold: false,
+    command: ['ps', '-e'],
+  });
+  assert.deepEqual(parseCommand(['debug', '1569', '--as-root', '--start-time', '99', '--hold']), {
+    name: 'debug',
+    target: '1569',
+    asRoot: true,
+    startTime: 99,
+    hold: true,
+    command: null,
+  });
+  refused(['debug'], /debug needs a container \(its name, id or a PID\), e\.g\. nsx debug web/);
+  refused(['debug', 'a', 'b'], /unexpected argument 'b' \(put the command to run after '--'\)/);
+  refused(['debug', 'a', '--type', 'net'], /'debug' takes no --type option/);
 });
 
 test('enter refuses a --ns or --start-time that is not a decimal number', () => {

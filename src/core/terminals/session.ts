@@ -11,6 +11,7 @@ import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Account } from '../linux/account';
 import { gatedCommand, nsenterCommand, unshareCommand } from './argv';
+import { debugBanner, debugCommand, DebugPlan } from './debug';
 import { EnterError, EnterPlan, enterTitle, identityProblem } from './enter';
 import { NewPlan } from './isolate';
 import { pinFile, pinProcess } from './pin';
@@ -86,6 +87,52 @@ export async function runEnter(
     return await waitForExit(spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: sessionEnv(identity) }));
   } finally {
     pinned.close();
+  }
+}
+
+/**
+ * A debug shell (debug.ts): root's, or, in a user namespace the caller owns, who its uid_map
+ * makes them. The process is checked as for enter; the banner is printed once it is.
+ */
+export async function runDebug(
+  plan: DebugPlan,
+  expectedStart: number | null,
+  opts: SessionOptions,
+): Promise<SessionEnd> {
+  const proc = opts.proc ?? new ProcSource();
+  const tools = { nsenter: requireTool('nsenter'), unshare: requireTool('unshare') };
+  const { enter } = plan;
+  if (enter.target.kind !== 'process') throw new EnterError('a debug shell goes into a process');
+  const pid = enter.target.pid;
+  const identity = process.geteuid?.() === 0 ? opts.root : opts.user;
+  // The user's shell, from the host: the target's own root may have none.
+  const command = opts.command ?? [chooseShell(opts.user.shell, '')];
+  if (startTimeOrNull(proc, pid) === null)
+    throw new SessionError(`${enter.name ?? `PID ${pid}`} stopped meanwhile: PID ${pid} is gone`);
+  const viaOwnUserns = enter.privilege === 'userns';
+  const pinned = pinProcess(proc, pid, viaOwnUserns ? [...enter.types, 'user'] : enter.types, {
+    inodes: enter.inodes,
+    start: expectedStart,
+    name: enter.name,
+  });
+  if (typeof pinned === 'string') throw new SessionError(pinned);
+  try {
+    const argv = debugCommand(tools, { kind: 'opened', files: pinned.files }, enter, command);
+    for (const line of debugBanner(plan)) opts.say(line);
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: sessionEnv(identity) });
+    // nsenter waits for the command it forked into the PID namespace but passes it no
+    // signal: the command is told first, so that it is never left to the container's init.
+    return await waitForExit(child, () => (child.pid === undefined ? [] : proc.children(child.pid)));
+  } finally {
+    pinned.close();
+  }
+}
+
+function startTimeOrNull(proc: ProcSource, pid: number): number | null {
+  try {
+    return proc.startTime(pid);
+  } catch {
+    return null;
   }
 }
 
@@ -273,14 +320,17 @@ function sessionEnv(identity: Account): NodeJS.ProcessEnv {
  * How the child ended. Ctrl-C and Ctrl-\ belong to the command in the foreground; a hangup
  * or termination of nsx is passed on to it.
  */
-function waitForExit(child: ChildProcess): Promise<SessionEnd> {
+function waitForExit(child: ChildProcess, inner: () => number[] = () => []): Promise<SessionEnd> {
   const restore = leaveKeyboardSignals();
   let passedOn: NodeJS.Signals | null = null;
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // With INNER processes, they get the signal; the child ends once they have, and reaps them.
   const pass = (signal: NodeJS.Signals) => {
     passedOn = signal;
-    child.kill(signal);
+    if (!signalAll(inner(), signal)) child.kill(signal);
     // `unshare --fork` ignores it; with --kill-child its SIGKILL takes the namespaces down.
-    setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 2000).unref();
+    setTimeout(() => running() && !signalAll(inner(), 'SIGKILL') && child.kill('SIGKILL'), 2000).unref();
+    setTimeout(() => running() && child.kill('SIGKILL'), 3000).unref();
   };
   process.on('SIGHUP', pass).on('SIGTERM', pass);
   return new Promise<SessionEnd>((resolve, reject) => {
@@ -292,6 +342,20 @@ function waitForExit(child: ChildProcess): Promise<SessionEnd> {
     restore();
     process.off('SIGHUP', pass).off('SIGTERM', pass);
   });
+}
+
+/** Sends SIGNAL to each of PIDS; whether any was there to get it. */
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): boolean {
+  let sent = false;
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+      sent = true;
+    } catch {
+      // Gone already.
+    }
+  }
+  return sent;
 }
 
 /**

@@ -5,6 +5,8 @@
 import type { QuickPickItem } from 'vscode';
 import { NamespaceRecord, NS_TYPES, NsType, Snapshot } from '../../core/model/snapshot';
 import { Propagation } from '../../core/terminals/argv';
+import type { ContainerRecord } from '../../core/containers/types';
+import { DebugTarget, targetOf } from '../../core/terminals/debug';
 import { EnterPlan } from '../../core/terminals/enter';
 import { NewRequest } from '../../core/terminals/isolate';
 import { DEFAULT_SUBNET } from '../../core/terminals/veth';
@@ -147,4 +149,43 @@ export function enterTypeItems(
 /** The types of the items CHOSEN, in type order; every type offered when "all" is among them. */
 export function chosenTypes(chosen: readonly TypeItem[], all: TypeItem): NsType[] {
   return chosen.includes(all) ? all.types : NS_TYPES.filter((t) => chosen.some((c) => c.types.includes(t)));
+}
+
+/**
+ * The rows Debug Shell is offered on, as far as it reads them: a namespace row, a process
+ * row, and a container row of the Containers grouping (any row with a `container` record).
+ */
+export type DebugRow =
+  | { kind: 'namespace'; ns: NamespaceRecord }
+  | { kind: 'process'; process: { pid: number } }
+  | { kind: 'container'; container: ContainerRecord };
+
+/**
+ * What Debug Shell on ROW goes into: the container's first process (a namespace row of a
+ * container names it), or the row's process; a sentence when there is none.
+ */
+export function debugTargetOfRow(snapshot: Snapshot, row: DebugRow): DebugTarget | string {
+  const container =
+    row.kind === 'container'
+      ? row.container
+      : row.kind === 'namespace' && row.ns.container
+        ? snapshot.containers?.find((c) => c.engine === row.ns.container!.engine && c.id === row.ns.container!.id)
+        : undefined;
+  if (container) {
+    if (container.pid === null) return `${container.name} (${container.engine}) is not running (${container.state})`;
+    return { pid: container.pid, container };
+  }
+  const pid = row.kind === 'process' ? row.process.pid : row.kind === 'namespace' ? row.ns.pid : null;
+  if (pid === null) return 'no process is in this namespace, so a debug shell has nothing to go into';
+  // A process of a container is debugged as that container.
+  try {
+    return targetOf(snapshot, String(pid), true);
+  } catch {
+    return { pid, container: null };
+  }
+}
+
+/** `nsx debug …` for TARGET, pinned by its start time STARTED. */
+export function debugArgs(target: DebugTarget, started: number | null): string[] {
+  return ['debug', String(target.pid), '--start-time', String(started)];
 }

@@ -22,6 +22,7 @@ import { NamespaceView } from '../namespaces/namespaceView';
 import { Caller, currentCaller } from '../../core/terminals/rootNeeded';
 import { nsxTerminalOptions, startedAfter, startTime } from '../shared/runtime';
 import { namespacesBelow } from './terminalMarks';
+import { openDebugShell } from './debugShell';
 import { Node } from '../namespaces/treeModel';
 import { inform, warn } from '../shared/notify';
 import {
@@ -78,6 +79,10 @@ export class TerminalController implements vscode.Disposable {
         run: (node?: Node) => this.openTerminal(node),
       },
       'namespaceExplorer.newTerminal': { title: 'New Isolated Terminal', run: () => this.newTerminal() },
+      'namespaceExplorer.debugShell': {
+        title: 'Debug Shell',
+        run: (row?: { kind: string }) => openDebugShell(this.env, this.view, this.root, row),
+      },
     };
   }
 
