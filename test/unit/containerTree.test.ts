@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ContainerNamespace, ContainerRecord, Sharing } from '../../src/core/containers/types';
 import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
-import { containerTooltip, sharingWords } from '../../src/ui/namespaces/containerPresentation';
+import { containerTooltip, hostSharedTooltip, sharingWords } from '../../src/ui/namespaces/containerPresentation';
 import { namespaceTooltip, rowText } from '../../src/ui/namespaces/presentation';
 import { Node, TreeModel } from '../../src/ui/namespaces/treeModel';
 import { detailsView } from '../../src/ui/details/detailsViews';
@@ -190,6 +190,12 @@ test('under a container: its namespaces marked own, the host’s in one row, the
     ],
   );
   assert.equal(rows[2]!.contextValue, 'nsx:ns:net');
+  const host = m.children(dweb).find((n) => n.kind === 'hostShared')!;
+  assert.equal(
+    host.kind === 'hostShared' && hostSharedTooltip(host),
+    'dweb has the host’s cgroup, time, user namespaces (the initial ones), as every process outside a container has: ' +
+      'they are listed once, under Outside containers.',
+  );
   const httpd = m.children(dweb).at(-1)!;
   assert.deepEqual(labels(m, m.children(httpd)), ['sh']);
   // A namespace row under a container expands to its members as anywhere else.

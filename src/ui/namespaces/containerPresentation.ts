@@ -69,6 +69,15 @@ export function hostSharedRow(node: HostSharedNode): RowText {
   };
 }
 
+/** Why the host's namespaces are one row under a container. */
+export function hostSharedTooltip(node: HostSharedNode): string {
+  const what = `${node.types.join(', ')} ${node.types.length === 1 ? 'namespace' : 'namespaces'}`;
+  return (
+    `${printable(node.container.name)} has the host’s ${what}` +
+    ' (the initial ones), as every process outside a container has: they are listed once, under Outside containers.'
+  );
+}
+
 export function othersRow(node: OthersNode): RowText {
   const label = `Outside containers (${node.namespaces.length})`;
   return {

@@ -5,7 +5,7 @@ import { NamespaceRecord, Snapshot } from '../../core/model/snapshot';
 import { DetailsSource } from '../details/detailsSource';
 import { detailRows, detailWords } from '../details/detailRows';
 import { namespaceTooltip, rowText } from './presentation';
-import { containerTooltip } from './containerPresentation';
+import { containerTooltip, hostSharedTooltip } from './containerPresentation';
 import { GivenTree } from './treeChanges';
 import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
 
@@ -178,8 +178,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (!this.model) return undefined;
     if (node.kind === 'namespace') return namespaceTooltip(node.ns, this.model);
     if (node.kind === 'container') return containerTooltip(node.container);
+    if (node.kind === 'hostShared') return hostSharedTooltip(node);
     if (node.kind === 'process') return `${node.process.pid}: ${node.process.command}`;
-    if (node.kind === 'holder' || node.kind === 'info' || node.kind === 'hostShared' || node.kind === 'others') {
+    if (node.kind === 'holder' || node.kind === 'info' || node.kind === 'others') {
       const text = rowText(node, this.model, this.mine);
       return `${text.label}${text.description ? `\n${text.description}` : ''}`;
     }
