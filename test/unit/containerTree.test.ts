@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ContainerNamespace, ContainerRecord, Sharing } from '../../src/core/containers/types';
 import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
-import { containerTooltip, hostSharedTooltip, sharingWords } from '../../src/ui/namespaces/containerPresentation';
+import {
+  containerRow,
+  containerTooltip,
+  hostSharedTooltip,
+  sharingWords,
+} from '../../src/ui/namespaces/containerPresentation';
 import { namespaceTooltip, rowText } from '../../src/ui/namespaces/presentation';
 import { Node, TreeModel } from '../../src/ui/namespaces/treeModel';
 import { detailsView } from '../../src/ui/details/detailsViews';
@@ -50,7 +55,7 @@ function containers(): ContainerRecord[] {
     record({
       key: 'sandbox/700',
       name: 'sleep',
-      engine: 'bwrap',
+      engine: null,
       kind: 'sandbox',
       madeBy: 'unshare',
       pid: 700,
@@ -167,6 +172,11 @@ test('a container row: name, then engine · image · state · processes; icon an
   assert.equal(dhost!.description, 'docker · busybox:1 · running · 1 process');
   assert.equal(pod!.description, 'podman pod · running · 2 containers');
   assert.equal(pod!.icon, 'layers');
+  const lone = { ...containers()[3]!, members: [], k8sNamespace: 'shop' };
+  assert.equal(
+    containerRow({ kind: 'container', id: 'c', parent: undefined, container: lone }).description,
+    'podman pod · k8s shop · running · 1 process',
+  );
   assert.equal(sandbox!.description, 'made by unshare · 1 process');
   assert.equal(sandbox!.icon, 'beaker');
   // The Debug Shell's menu matches `viewItem =~ /\bcontainer\b/`.

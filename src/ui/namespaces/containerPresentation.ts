@@ -36,14 +36,17 @@ const NAME_SOURCE: Readonly<Record<NameSource, string>> = {
 
 export function containerRow(node: ContainerNode): RowText {
   const c = node.container;
+  // Only a sandbox has no engine: no engine made it.
+  const engine = c.engine ?? 'no engine';
   const parts: string[] = [];
-  if (c.kind === 'sandbox') parts.push(`made by ${c.madeBy ?? c.engine}`);
-  else if (c.kind === 'pod') parts.push(`${c.engine} pod`);
-  else parts.push(c.engine);
+  if (c.kind === 'sandbox') parts.push(c.madeBy ? `made by ${c.madeBy}` : 'sandbox');
+  else if (c.kind === 'pod') parts.push(`${engine} pod`);
+  else parts.push(engine);
   if (c.image) parts.push(c.image);
   if (c.kind === 'pod' && c.k8sNamespace) parts.push(`k8s ${c.k8sNamespace}`);
   if (c.kind !== 'sandbox') parts.push(c.state);
-  if (c.kind === 'pod') parts.push(plural(c.members?.length ?? 0, 'container', 'containers'));
+  // A pod whose members are not known (a Kubernetes pod's sandbox alone) counts its processes.
+  if (c.kind === 'pod' && c.members?.length) parts.push(plural(c.members.length, 'container', 'containers'));
   else parts.push(c.pids.length ? plural(c.pids.length, 'process', 'processes') : 'no process');
   if (c.unnamed) parts.push('id only');
   const label = printable(c.name);
@@ -122,12 +125,12 @@ export function namespaceContainerLines(ref: ContainerRef | undefined, unnamed: 
 
 /** The tooltip of a container, pod or sandbox row, as Markdown. */
 export function containerTooltip(c: ContainerRecord): string {
-  const what = c.kind === 'sandbox' ? 'sandbox' : `${c.engine} ${c.kind}`;
+  const what = c.kind === 'sandbox' || !c.engine ? c.kind : `${c.engine} ${c.kind}`;
   const lines = [`**${markdownText(c.name)}** — ${what}`, ''];
   const item = (name: string, value: string | undefined) => {
     if (value) lines.push(`- ${name}: ${markdownText(value)}`);
   };
-  item('Engine', c.engine);
+  item('Engine', c.engine ?? undefined);
   item('Id', c.id);
   item('Image', c.image);
   item('State', c.state);

@@ -139,7 +139,8 @@ function namespaceNode(ns: NamespaceRecord, parent: Node): NamespaceNode {
 export function containerOrder(a: ContainerRecord, b: ContainerRecord): number {
   const sandbox = Number(a.kind === 'sandbox') - Number(b.kind === 'sandbox');
   if (sandbox) return sandbox;
-  if (a.kind !== 'sandbox' && a.engine !== b.engine) return a.engine < b.engine ? -1 : 1;
+  const [ea, eb] = [a.engine ?? '', b.engine ?? ''];
+  if (a.kind !== 'sandbox' && ea !== eb) return ea < eb ? -1 : 1;
   return a.name.localeCompare(b.name) || (a.pid ?? 0) - (b.pid ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
