@@ -1,10 +1,10 @@
 /**
  * Group By Containers in a real VS Code, with a dockerd of the test's own (root): a
  * container shows by name with its namespaces marked own and the host's in one row, a
- * `--network host` container has its net there, and Group by Type labels the container's
- * namespaces `NAME (docker)`. The dockerd has its own data root, exec root and socket, no
- * bridge and no iptables rules; its containers, image, processes, mounts and directory are
- * removed afterwards by id, PID and path.
+ * `--network host` container has its net there, the Details panel names the container,
+ * and Group by Type labels its namespaces `NAME (docker)`. The dockerd has its own data
+ * root, exec root and socket, no bridge and no iptables rules; its containers, image,
+ * processes, mounts and directory are removed afterwards by id, PID and path.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -22,6 +22,7 @@ import {
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import {
+  activeWebview,
   expand,
   groupBy,
   HOVER,
@@ -31,8 +32,11 @@ import {
   nsRow,
   openWithNamespaces,
   parentOf,
+  pickQuickItem,
   pointerAway,
+  QUICK_INPUT,
   revealRow,
+  runCommand,
   waitUntil,
 } from './workbench';
 import { nsInode } from '../integration/helpers';
@@ -185,6 +189,17 @@ test(
       revealRow(page, /^shared with the host: cgroup, net, time, user namespaces$/),
     );
     await wb.screenshot('containers-host-network', { parkMouse: true });
+
+    await wb.step(`Show Details of net ${webNet} from the palette`, async () => {
+      await runCommand(page, 'Namespace Explorer: Show Details');
+      await page.locator(QUICK_INPUT.input).fill(String(webNet));
+      await pickQuickItem(page, `net ${webNet}`);
+    });
+    const header = activeWebview(page).locator('#container');
+    await wb.step('the Details header names the container and its engine', () =>
+      header.filter({ hasText: `Container ${web} · docker · image ${image}` }).waitFor(),
+    );
+    await wb.screenshot('containers-details', { parkMouse: true });
 
     await wb.step('group by type', () => groupBy(page, 'type'));
     await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
