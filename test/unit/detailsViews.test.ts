@@ -81,6 +81,8 @@ test("the sections are the core's, in its order, with the same texts", () => {
     ns: 4026532181,
     label: 'red',
     name: 'net 4026532181 (red)',
+    container: null,
+    unnamed: null,
     readAs: 'user',
     via: '/proc/1234/net',
   });

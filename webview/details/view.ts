@@ -21,7 +21,17 @@ export function renderHeader(view: DetailsView): void {
   );
   const how = heading.readAs === 'root' ? 'read as root' : heading.readAs === 'user' ? 'read with your rights' : null;
   const at = timeOfDay(view.readAt);
-  byId('subtitle').textContent = [how, heading.via, at && `at ${at}`].filter(Boolean).join(' · ');
+  // The container first, on a line of its own: what a person knows the namespace by.
+  const container = heading.container
+    ? h(
+        'span',
+        { id: 'container', class: 'container' },
+        h('span', { class: 'codicon codicon-package', 'aria-hidden': 'true' }),
+        `Container ${heading.container}`,
+        heading.unnamed ? ` (no name, only the id: ${heading.unnamed})` : '',
+      )
+    : null;
+  fill(byId('subtitle'), container, [how, heading.via, at && `at ${at}`].filter(Boolean).join(' · '));
 }
 
 export function render(view: DetailsView): void {

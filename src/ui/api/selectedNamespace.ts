@@ -9,13 +9,13 @@ import { Node, TreeModel } from '../namespaces/treeModel';
 
 /**
  * A namespace row names itself; a row inside one (its processes, holders, what is inside
- * it) names the namespace it is under. A type group or a note names none.
+ * it) names the namespace it is under. A type group, a note or a container names none.
  */
 export function selectedNamespace(
   node: Node | undefined,
   snapshot: Snapshot | undefined,
 ): SelectedNamespace | undefined {
-  if (!node || !snapshot || node.kind === 'group' || node.kind === 'info') return undefined;
+  if (!node || !snapshot || !('ns' in node)) return undefined;
   const { ns } = node;
   // The words of the namespace's own row, whatever the row selected.
   const row = { kind: 'namespace' as const, id: `ns:${ns.ns}`, parent: undefined, ns, nested: [] };

@@ -9,9 +9,10 @@ import { printable } from '../../core/text/printable';
 import { NamespaceRecord } from '../../core/model/snapshot';
 import { DetailsSectionView, DetailsView } from './protocol';
 import { namespaceName, TYPE_ICON } from '../namespaces/presentation';
+import { containerSummary } from '../namespaces/containerPresentation';
 
 /** What names a namespace: all a panel restored after a window reload knows until the next scan. */
-export type NamespaceIdentity = Pick<NamespaceRecord, 'type' | 'ns' | 'label'>;
+export type NamespaceIdentity = Pick<NamespaceRecord, 'type' | 'ns' | 'label' | 'container' | 'unnamed'>;
 
 export interface DetailsInput {
   /** The namespace as last seen in a snapshot. */
@@ -51,6 +52,8 @@ export function detailsView(input: DetailsInput): DetailsView {
     ns: record.ns,
     label: labelOf(record),
     name: detailsName(record),
+    container: record.container ? containerSummary(record.container) : null,
+    unnamed: record.unnamed ? printable(record.unnamed) : null,
     readAs: details?.readAs ?? null,
     via: details?.via ? printable(details.via) : null,
   };

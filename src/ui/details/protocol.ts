@@ -40,6 +40,10 @@ export interface DetailsHeading {
   label: string | null;
   /** `net 4026532181 (label)`. */
   name: string;
+  /** The container it belongs to: `dweb · docker · image busybox:1`; null when none. */
+  container: string | null;
+  /** Why the container is known only by its id, when it is. */
+  unnamed: string | null;
   /** Who read what is shown: root entered the namespace, a user read /proc; null before a reading. */
   readAs: 'root' | 'user' | null;
   /** How it was reached: `/proc/1234/net`, `entered through bind mount /run/netns/x`. */

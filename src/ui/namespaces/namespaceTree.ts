@@ -5,6 +5,7 @@ import { NamespaceRecord, Snapshot } from '../../core/model/snapshot';
 import { DetailsSource } from '../details/detailsSource';
 import { detailRows, detailWords } from '../details/detailRows';
 import { namespaceTooltip, rowText } from './presentation';
+import { containerTooltip, hostSharedTooltip } from './containerPresentation';
 import { GivenTree } from './treeChanges';
 import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
 
@@ -134,7 +135,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   /** VS Code asks for a tooltip only when its row is hovered. */
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
     const tooltip = this.tooltip(node);
-    if (tooltip !== undefined) item.tooltip = node.kind === 'namespace' ? new vscode.MarkdownString(tooltip) : tooltip;
+    const markdown = node.kind === 'namespace' || node.kind === 'container';
+    if (tooltip !== undefined) item.tooltip = markdown ? new vscode.MarkdownString(tooltip) : tooltip;
     return item;
   }
 
@@ -175,8 +177,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   private tooltip(node: Node): string | undefined {
     if (!this.model) return undefined;
     if (node.kind === 'namespace') return namespaceTooltip(node.ns, this.model);
+    if (node.kind === 'container') return containerTooltip(node.container);
+    if (node.kind === 'hostShared') return hostSharedTooltip(node);
     if (node.kind === 'process') return `${node.process.pid}: ${node.process.command}`;
-    if (node.kind === 'holder' || node.kind === 'info') {
+    if (node.kind === 'holder' || node.kind === 'info' || node.kind === 'others') {
       const text = rowText(node, this.model, this.mine);
       return `${text.label}${text.description ? `\n${text.description}` : ''}`;
     }

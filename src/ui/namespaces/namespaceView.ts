@@ -128,6 +128,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
       'namespaceExplorer.groupByType': group('Group by Type', 'type'),
       'namespaceExplorer.groupByOwner': group('Group by Owner', 'owner'),
       'namespaceExplorer.groupByParent': group('Group by Parent', 'parent'),
+      'namespaceExplorer.groupByContainer': group('Group by Containers', 'containers'),
       'namespaceExplorer.filter': { title: 'Filter', run: () => this.askFilter() },
       'namespaceExplorer.clearFilter': { title: 'Clear Filter', run: () => this.applyFilter('') },
       'namespaceExplorer.revealPid': {

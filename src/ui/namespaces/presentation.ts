@@ -5,7 +5,10 @@
 import { Holder, NamespaceRecord, NsType, ProcessRecord } from '../../core/model/snapshot';
 import { plural } from '../../core/text/plural';
 import { markdownCode, markdownText } from '../shared/markdown';
-import { HolderNode, NamespaceNode, Node, ProcessNode, TreeModel } from './treeModel';
+import { containerRow, hostSharedRow, namespaceContainerLines, othersRow, sharingWords } from './containerPresentation';
+import { HolderNode, NamespaceNode, Node, ProcessNode, RowText, TreeModel } from './treeModel';
+
+export type { RowText };
 
 /** contextValues, matched by the menus in package.json with `viewItem =~ /^nsx:ns/`. */
 export const CONTEXT = {
@@ -30,15 +33,6 @@ export const TYPE_ICON: Readonly<Record<NsType, string>> = {
   user: 'account',
   uts: 'symbol-string',
 };
-
-export interface RowText {
-  label: string;
-  description: string;
-  /** What a screen reader says, and what the end-to-end tests find rows by. */
-  ariaLabel: string;
-  icon: string;
-  contextValue: string;
-}
 
 /**
  * How a row looks, given the namespaces the editor itself is in and those made for its
@@ -95,6 +89,12 @@ export function rowText(
         icon: node.action ? 'eye' : 'warning',
         contextValue: CONTEXT.info,
       };
+    case 'container':
+      return containerRow(node);
+    case 'hostShared':
+      return hostSharedRow(node);
+    case 'others':
+      return othersRow(node);
   }
 }
 
@@ -110,9 +110,11 @@ function namespaceRow(
   depth: number | undefined,
 ): RowText {
   const ns = node.ns;
-  const label = ns.label && ns.label !== String(ns.ns) ? ns.label : namespaceName(ns);
+  // Under a container's row the container names it already: the row says how it has it.
+  const label = ns.label && ns.label !== String(ns.ns) && !node.sharing ? ns.label : namespaceName(ns);
   // A terminal's mark first, so that a narrow sidebar still shows it.
   const parts: string[] = terminal ? [`terminal: ${terminal}`] : [];
+  if (node.sharing) parts.push(sharingWords(node.sharing));
   if (label !== namespaceName(ns)) parts.push(namespaceName(ns));
   // Nested PID and user namespaces of one program look alike but for how deep they are.
   if (depth) parts.push(`depth ${depth}`);
@@ -206,7 +208,7 @@ function holderWords(
 export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string {
   const label = ns.label ? ` — ${markdownText(ns.label)}` : '';
   const ghost = ns.ghost ? ' _(ghost: known only as a parent or owner)_' : '';
-  const lines = [`**${namespaceName(ns)}**${label}${ghost}`, ''];
+  const lines = [`**${namespaceName(ns)}**${label}${ghost}`, '', ...namespaceContainerLines(ns.container, ns.unnamed)];
   const related = (ino: number | null, what: string) => {
     if (ino === null) return;
     const other = model.namespace(ino);

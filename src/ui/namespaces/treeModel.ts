@@ -12,71 +12,11 @@ import {
   TreeNode,
 } from '../../core/model/hierarchy';
 import { plural } from '../../core/text/plural';
-import { Holder, NamespaceRecord, NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../core/model/snapshot';
-import type { DetailRow } from '../details/detailRows';
+import { Holder, NamespaceRecord, NS_TYPES, ProcessRecord, Snapshot } from '../../core/model/snapshot';
+import { ContainerGrouping, containersInfo, processNode } from './containerTree';
+import { Grouping, HolderNode, InfoNode, NamespaceNode, Node } from './treeNodes';
 
-export type Grouping = 'type' | 'owner' | 'parent';
-export const GROUPINGS: readonly Grouping[] = ['type', 'owner', 'parent'];
-
-export type Node = GroupNode | NamespaceNode | MembersNode | ProcessNode | HolderNode | InfoNode | DetailNode;
-
-interface BaseNode {
-  /** Stable across refreshes: derived from the path from the root. */
-  id: string;
-  parent: Node | undefined;
-}
-
-export interface GroupNode extends BaseNode {
-  kind: 'group';
-  type: NsType;
-  count: number;
-}
-
-export interface NamespaceNode extends BaseNode {
-  kind: 'namespace';
-  ns: NamespaceRecord;
-  /** Namespaces nested under this one in the owner or parent grouping. */
-  nested: TreeNode<NamespaceRecord>[];
-}
-
-/** "Processes (N)": the members of a namespace that also has nested namespaces to show. */
-export interface MembersNode extends BaseNode {
-  kind: 'members';
-  ns: NamespaceRecord;
-  count: number;
-}
-
-export interface ProcessNode extends BaseNode {
-  kind: 'process';
-  process: ProcessRecord;
-  /** Its children among the namespace's members. */
-  subtree: TreeNode<ProcessRecord>[];
-  /** The namespace whose member tree this process is shown in. */
-  ns: NamespaceRecord;
-}
-
-export interface HolderNode extends BaseNode {
-  kind: 'holder';
-  holder: Holder;
-  ns: NamespaceRecord;
-}
-
-/** What is inside a namespace, shown above its processes: an interface of a net namespace. */
-export interface DetailNode extends BaseNode {
-  kind: 'detail';
-  ns: NamespaceRecord;
-  row: DetailRow;
-}
-
-export interface InfoNode extends BaseNode {
-  kind: 'info';
-  /** A short label, the rest for the description, and the whole sentence. */
-  message: string;
-  detail: string;
-  sentence: string;
-  /** What clicking it does. */
-  action?: 'showAll';
-}
+export * from './treeNodes';
 
 export class TreeModel {
   private readonly byPid: Map<number, ProcessRecord>;
@@ -85,6 +25,7 @@ export class TreeModel {
   private readonly memberTrees = new Map<number, TreeNode<ProcessRecord>[]>();
   private readonly childCache = new Map<string, Node[]>();
   private rootNodes?: Node[];
+  private containerRows?: ContainerGrouping;
 
   /**
    * @param reuse the object an earlier model gave for a row id: the same row keeps its
@@ -131,16 +72,20 @@ export class TreeModel {
     return Object.assign(known, fresh) as T;
   }
 
-  /** The namespace rows of `ino` in this grouping (one at most), with their ancestors built. */
+  /**
+   * The namespace row of `ino` in this grouping, with its ancestors built: the one row, or
+   * under Containers the one under the container that owns it (else one it is shared with).
+   */
   findNamespace(ino: number): NamespaceNode | undefined {
     const type = this.byIno.get(ino)?.type;
+    const leadsTo = (n: Node, strict: boolean) =>
+      this.grouping === 'containers'
+        ? this.containers().leadsTo(n, ino, strict)
+        : (n.kind === 'namespace' && (n.ns.ns === ino || containsNs(n.nested, ino))) ||
+          (n.kind === 'group' && n.type === type);
     // Down the one branch that leads to it.
     for (let nodes = this.roots(); ;) {
-      const next = nodes.find(
-        (n) =>
-          (n.kind === 'namespace' && (n.ns.ns === ino || containsNs(n.nested, ino))) ||
-          (n.kind === 'group' && n.type === type),
-      );
+      const next = nodes.find((n) => leadsTo(n, true)) ?? nodes.find((n) => leadsTo(n, false));
       if (!next) return undefined;
       if (next.kind === 'namespace' && next.ns.ns === ino) return next;
       nodes = this.children(next);
@@ -170,8 +115,19 @@ export class TreeModel {
     return this.members(ns).some((p) => p.command.toLowerCase().includes(f));
   }
 
+  private containers(): ContainerGrouping {
+    return (this.containerRows ??= new ContainerGrouping(this.snapshot, {
+      namespace: (ino) => this.byIno.get(ino),
+      process: (pid) => this.byPid.get(pid),
+      matches: (ns) => this.matches(ns),
+      filter: this.filter.trim().toLowerCase(),
+    }));
+  }
+
   private infoNodes(): InfoNode[] {
     const out: InfoNode[] = [];
+    const containers = this.grouping === 'containers' ? containersInfo(this.snapshot) : undefined;
+    if (containers) out.push(containers);
     const denied = this.snapshot.hidden.byReason.EACCES;
     if (denied && this.snapshot.scanner.uid !== 0) {
       out.push({
@@ -198,6 +154,7 @@ export class TreeModel {
   }
 
   private topLevel(): Node[] {
+    if (this.grouping === 'containers') return this.containers().roots();
     const shown = this.snapshot.namespaces.filter((n) => this.matches(n));
     if (this.grouping === 'type') {
       return NS_TYPES.map((type) => ({
@@ -231,16 +188,19 @@ export class TreeModel {
         const processes: Node[] =
           nested.length && members.length
             ? [{ kind: 'members', id: `${node.id}/members`, parent: node, ns: node.ns, count: members.length }]
-            : this.memberTree(node.ns).map((t) => this.processNode(t, node, node.ns));
+            : this.memberTree(node.ns).map((t) => processNode(t, node, node.ns));
         const holders = node.ns.holders
           .filter((h) => h.kind !== 'process' || h.path)
           .map((h) => this.holderNode(h, node));
         return [...nested, ...processes, ...holders];
       }
       case 'members':
-        return this.memberTree(node.ns).map((t) => this.processNode(t, node, node.ns));
+        return this.memberTree(node.ns).map((t) => processNode(t, node, node.ns));
       case 'process':
-        return node.subtree.map((t) => this.processNode(t, node, node.ns));
+        return node.subtree.map((t) => processNode(t, node, node.ns));
+      case 'container':
+      case 'others':
+        return this.containers().children(node);
       default:
         return [];
     }
@@ -251,10 +211,6 @@ export class TreeModel {
     let tree = this.memberTrees.get(ns.ns);
     if (!tree) this.memberTrees.set(ns.ns, (tree = processForest(this.members(ns))));
     return tree;
-  }
-
-  private processNode(t: TreeNode<ProcessRecord>, parent: Node, ns: NamespaceRecord): ProcessNode {
-    return { kind: 'process', id: `${parent.id}/p:${t.item.pid}`, parent, process: t.item, subtree: t.children, ns };
   }
 
   private holderNode(h: Holder, parent: NamespaceNode): HolderNode {

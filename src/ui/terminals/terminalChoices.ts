@@ -118,13 +118,13 @@ export interface TypeItem extends QuickPickItem {
 
 /**
  * The namespaces of process PID that Open Terminal in Namespace offers: "all" first, then
- * each type, the one clicked picked. Undefined when there is nothing to choose (then the
- * clicked type is entered).
+ * each type, the one clicked picked ("all" when a container was clicked: CLICKED undefined).
+ * Undefined when there is nothing to choose (then the clicked type is entered).
  */
 export function enterTypeItems(
   snapshot: Snapshot,
   pid: number,
-  clicked: NamespaceRecord,
+  clicked: NamespaceRecord | undefined,
 ): { name: string; all: TypeItem; items: TypeItem[] } | undefined {
   const proc = snapshot.processes.find((p) => p.pid === pid);
   const byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
@@ -132,14 +132,14 @@ export function enterTypeItems(
   // Not the user namespace the editor is in already: nsenter cannot enter it again (setns: EINVAL).
   const types = NS_TYPES.filter((t) => proc?.ns[t] !== undefined && (t !== 'user' || proc.ns.user !== own.user));
   if (!proc || types.length === 0) return undefined;
-  const all: TypeItem = { label: '$(check-all) All of them', description: types.join(', '), types };
+  const all: TypeItem = { label: '$(check-all) All of them', description: types.join(', '), types, picked: !clicked };
   const each = types.map((t) => {
     const ino = proc.ns[t]!;
     const label = byIno.get(ino)?.label;
     return {
       label: t,
       description: `${t}:[${ino}]${label ? ` · ${label}` : ''}${own[t] === ino ? ' · same as yours' : ''}`,
-      picked: t === clicked.type,
+      picked: t === clicked?.type,
       types: [t],
     };
   });

@@ -89,13 +89,23 @@ export class TerminalController implements vscode.Disposable {
   private async openTerminal(node?: Node): Promise<void> {
     const snapshot = this.view.current();
     if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
+    if (node?.kind === 'container') {
+      // All of its namespaces offered, as its first process has them.
+      const { pid, name } = node.container;
+      if (pid === null) return void warn(`No process runs in ${name}, so its namespaces cannot be entered.`);
+      return this.enter(snapshot, undefined, pid);
+    }
     if (node?.kind !== 'namespace' && node?.kind !== 'process') return;
     const ns = node.ns;
     if (ns.ghost)
       return void warn(
         `${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`,
       );
-    const pid = node.kind === 'process' ? node.process.pid : ns.pid;
+    return this.enter(snapshot, ns, node.kind === 'process' ? node.process.pid : ns.pid);
+  }
+
+  /** Enters namespaces of process PID (the one clicked, NS, preselected), or NS itself when no process is in it. */
+  private async enter(snapshot: Snapshot, ns: NamespaceRecord | undefined, pid: number | null): Promise<void> {
     const caller = currentCaller();
     // Pinned now, against the snapshot the row came from: the picks below may take a while.
     const started = pid === null ? null : startTime(pid);
@@ -104,7 +114,8 @@ export class TerminalController implements vscode.Disposable {
     }
     const plan = await askEnterPlan(snapshot, ns, pid, caller);
     if (!plan) return;
-    const args = enterArgs(plan, ns.ns, started); // the start time pinned above
+    // The inode counts only without a process, when NS is the one clicked; the start time is the one pinned above.
+    const args = enterArgs(plan, ns?.ns ?? 0, started);
     if (plan.privilege === 'root' && caller.uid !== 0 && !(await this.root.ready(args))) return;
     this.env.log.info(`terminal: nsx ${args.join(' ')}`);
     vscode.window.createTerminal(nsxTerminalOptions(this.root.runtime, enterTitle(plan), args, 'terminal')).show();
@@ -196,12 +207,13 @@ async function explainRootTerminal(name: string): Promise<void> {
  */
 async function askEnterPlan(
   snapshot: Snapshot,
-  ns: NamespaceRecord,
+  ns: NamespaceRecord | undefined,
   pid: number | null,
   caller: Caller,
 ): Promise<EnterPlan | undefined> {
   let request: EnterRequest;
   if (pid === null) {
+    if (!ns) return undefined;
     request = { ns: ns.ns, asRoot: false };
   } else {
     const types = await pickTypesToEnter(snapshot, pid, ns);
@@ -230,10 +242,10 @@ async function askEnterPlan(
 async function pickTypesToEnter(
   snapshot: Snapshot,
   pid: number,
-  clicked: NamespaceRecord,
+  clicked: NamespaceRecord | undefined,
 ): Promise<NsType[] | undefined> {
   const offered = enterTypeItems(snapshot, pid, clicked);
-  if (!offered) return [clicked.type];
+  if (!offered) return clicked && [clicked.type];
   const chosen = await vscode.window.showQuickPick(offered.items, {
     title: `Open Terminal in Namespace: ${offered.name} (${pid})`,
     placeHolder: 'Namespaces to enter (Space toggles, Enter opens the terminal)',

@@ -55,12 +55,16 @@ export async function openWithNamespaces(t: TestContext, opts: NamespacesWorkben
 }
 
 /** How the level-1 rows of the Namespaces view look in each grouping (info rows aside). */
-const GROUPED: Record<'type' | 'owner' | 'parent', (top: DrawnRow[]) => boolean> = {
+const GROUPED: Record<'type' | 'owner' | 'parent' | 'containers', (top: DrawnRow[]) => boolean> = {
   type: (top) => top.some((r) => /^[a-z]+ \(\d+\)$/.test(r.text)) && !top.some((r) => / namespace \d+/.test(r.label)),
   owner: (top) =>
     top.some((r) => /^user namespace /.test(r.label)) &&
     top.every((r) => !/^(pid namespace |[a-z]+ \(\d+\)$)/.test(r.label)),
   parent: (top) => top.some((r) => /^pid namespace /.test(r.label)),
+  containers: (top) =>
+    top.some((r) =>
+      /^((container|pod|sandbox) |namespaces outside containers|No container or sandbox found)/.test(r.label),
+    ),
 };
 
 /**
