@@ -14,6 +14,7 @@ export type Command =
   | { name: 'list'; json: boolean; types: NsType[] | null; pid: number | null; asRoot: boolean }
   | { name: 'tree'; json: boolean; types: NsType[] | null; mode: TreeMode; asRoot: boolean }
   | { name: 'snapshot'; asRoot: boolean; output: string | null; details: boolean }
+  | { name: 'containers'; json: boolean; asRoot: boolean }
   | { name: 'show'; ns: number; json: boolean; asRoot: boolean }
   | {
       name: 'enter';
@@ -121,6 +122,13 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         asRoot,
       };
     },
+  },
+  containers: {
+    options: ['json', 'as-root'],
+    usage: `  containers [--json]               containers, pods and sandboxes by name, with their
+                                    engine, image, processes, and each namespace marked
+                                    own, host or shared with another container or pod`,
+    parse: ({ values, asRoot }) => ({ name: 'containers', json: !!values.json, asRoot }),
   },
   snapshot: {
     options: ['json', 'as-root', 'output', 'details'],

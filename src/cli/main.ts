@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { account, pkexecCaller, requestingUid } from '../core/linux/account';
 import { DetailsError, readDetails } from '../core/details';
-import { discover, DiscoverOptions, DiscoveryError } from '../core/discovery/discover';
+import { DiscoverOptions, DiscoveryError } from '../core/discovery/discover';
+import { discoverNamed } from '../core/containers';
 import { currentCaller } from '../core/terminals/rootNeeded';
 import { EnterError, enterTitle, identityProblem, planEnter } from '../core/terminals/enter';
 import { forestJson, ownerForest, parentForest, processForest, prune, TreeNode } from '../core/model/hierarchy';
@@ -25,6 +26,7 @@ import { CliError, cliRuntime, elevate, elevatedSnapshot } from './elevate';
 import { mountTreeText, propagationText, tableHeading } from './mounts';
 import { out, outJson, say, tell } from './output';
 import { detailsText } from './show';
+import { containerNotes, containerTable } from './containers';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './render';
 
 declare const NSX_VERSION: string;
@@ -104,6 +106,8 @@ async function run(command: Command, argv: string[], hold: boolean): Promise<num
       return needsElevation(command.asRoot) ? elevate(argv) : list(command);
     case 'tree':
       return needsElevation(command.asRoot) ? elevate(argv) : tree(command);
+    case 'containers':
+      return needsElevation(command.asRoot) ? elevate(argv) : containers(command);
     case 'enter':
       return enter(command, argv, hold);
     case 'new':
@@ -141,10 +145,10 @@ function needsElevation(asRoot: boolean): boolean {
   return asRoot && euid() !== 0;
 }
 
-/** `namespaces` detail skips the command lines nobody will see. */
-function scan(detail: DiscoverOptions['detail'] = 'full', proc?: ProcSource): Snapshot {
+/** `namespaces` detail skips the command lines nobody will see. Containers are named in every scan. */
+async function scan(detail: DiscoverOptions['detail'] = 'full', proc?: ProcSource): Promise<Snapshot> {
   const requestedBy = pkexecCaller();
-  return discover({ detail, ...(requestedBy !== undefined ? { requestedBy } : {}), ...(proc ? { proc } : {}) });
+  return discoverNamed({ detail, ...(requestedBy !== undefined ? { requestedBy } : {}), ...(proc ? { proc } : {}) });
 }
 
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
@@ -153,7 +157,7 @@ async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promis
     throw new UsageError('--output is not taken when run through pkexec; the nsx that asked writes the file');
   const text = needsElevation(command.asRoot)
     ? await rootSnapshot(command.details)
-    : jsonText(await withDetails(scan(), command.details));
+    : jsonText(await withDetails(await scan(), command.details));
   // Written by this process, as the user who ran it, even when the scan ran as root.
   if (command.output) writeOutput(command.output, text);
   else outJson(text);
@@ -201,7 +205,7 @@ async function withDetails(snapshot: Snapshot, details: boolean): Promise<Snapsh
 }
 
 async function show(command: Extract<Command, { name: 'show' }>): Promise<number> {
-  const [details] = await readDetails(scan(), [command.ns]).catch((err: unknown) => {
+  const [details] = await readDetails(await scan(), [command.ns]).catch((err: unknown) => {
     // Other users' namespaces are hidden from a scan without root.
     throw err instanceof DetailsError && euid() !== 0 ? new DetailsError(`${err.message} (add --as-root)`) : err;
   });
@@ -210,8 +214,8 @@ async function show(command: Extract<Command, { name: 'show' }>): Promise<number
   return 0;
 }
 
-function list(command: Extract<Command, { name: 'list' }>): number {
-  const snapshot = scan('namespaces');
+async function list(command: Extract<Command, { name: 'list' }>): Promise<number> {
+  const snapshot = await scan('namespaces');
   let namespaces = snapshot.namespaces;
   if (command.pid !== null) namespaces = namespacesOfPid(snapshot, command.pid);
   if (command.types) namespaces = namespaces.filter((n) => command.types!.includes(n.type));
@@ -220,6 +224,19 @@ function list(command: Extract<Command, { name: 'list' }>): number {
     return 0;
   }
   out(namespaceTable(namespaces, terminalWidth()));
+  notes(snapshot);
+  return 0;
+}
+
+async function containers(command: Extract<Command, { name: 'containers' }>): Promise<number> {
+  const snapshot = await scan('namespaces');
+  const found = snapshot.containers ?? [];
+  if (command.json) {
+    outJson(jsonText({ containers: found, refusals: snapshot.engineRefusals ?? [] }));
+    return 0;
+  }
+  out(found.length ? containerTable(found, terminalWidth()) : 'no container, pod or sandbox was found\n');
+  for (const line of containerNotes(snapshot)) say(line);
   notes(snapshot);
   return 0;
 }
@@ -236,8 +253,8 @@ function namespacesOfPid(snapshot: Snapshot, pid: number): NamespaceRecord[] {
   return snapshot.namespaces.filter((n) => mine.has(n.ns));
 }
 
-function tree(command: Extract<Command, { name: 'tree' }>): number {
-  const snapshot = scan(command.mode === 'process' ? 'full' : 'namespaces');
+async function tree(command: Extract<Command, { name: 'tree' }>): Promise<number> {
+  const snapshot = await scan(command.mode === 'process' ? 'full' : 'namespaces');
   if (command.mode === 'process') {
     let roots = processForest(snapshot.processes);
     if (command.types) {
@@ -267,7 +284,7 @@ async function mountTable(
       const table = tableOfPid(target.pid ?? process.pid, proc);
       return { ...table, label: snapshot?.namespaces.find((n) => n.ns === table.ns)?.label ?? null };
     }
-    return await tableOfNamespace(snapshot ?? scan('namespaces', proc), target.ns, proc);
+    return await tableOfNamespace(snapshot ?? (await scan('namespaces', proc)), target.ns, proc);
   } catch (err) {
     if (err instanceof MountReadError && euid() !== 0 && err.rootMayRead) {
       throw new MountReadError(`${err.message} (add --as-root)`, err.why, err.blame);
@@ -293,7 +310,7 @@ async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<nu
 
 async function propagation(command: Extract<Command, { name: 'propagation' }>): Promise<number> {
   const proc = new MountinfoOnce();
-  const snapshot = scan('namespaces', proc);
+  const snapshot = await scan('namespaces', proc);
   // The namespace asked about first: a wrong --ns fails before every other one is read.
   const asked = await mountTable(command, snapshot, proc);
   const set = await allTables(snapshot, proc, asked);
@@ -344,7 +361,7 @@ function sessionOptions(command: string[] | null): SessionOptions {
 
 async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[], hold: boolean): Promise<number> {
   const plan = planEnter(
-    scan(),
+    await scan(),
     {
       ...(command.pid !== null ? { pid: command.pid } : { ns: command.ns! }),
       ...(command.types ? { types: command.types } : {}),

@@ -54,7 +54,9 @@ export interface ContainerNamespace {
 /** Where a container's name was learned. */
 export type NameSource = 'api' | 'annotations' | 'state' | 'argv' | 'cgroup';
 
-export interface ContainerRecord extends ContainerRef {
+export interface ContainerRecord extends Omit<ContainerRef, 'engine'> {
+  /** Null for a sandbox: no engine made it. */
+  engine: Engine | null;
   /** `engine/id`, or `sandbox/PID` for a sandbox: unique within a snapshot. */
   key: string;
   /** A container; a pod (the namespaces its members share); a sandbox no engine made. */

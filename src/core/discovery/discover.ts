@@ -276,9 +276,14 @@ function openablePath(proc: ProcSource, type: NsType, h: Holder): string {
  * PID 2 is kthreadd only on the host: inside a container's /proc it is any process.
  */
 function hostInodes(proc: ProcSource, byPid: Map<number, ProcessRecord>, users: Map<number, string>): Set<number> {
-  const host = new Set<number>(Object.values(INITIAL_NS_INODES));
   const two = byPid.get(2);
   if (two && !two.name) complete(proc, two, users);
+  return initialInodes(two);
+}
+
+/** The initial namespaces' inodes, given the record of PID 2 as discovery completed it. */
+export function initialInodes(two: ProcessRecord | undefined): Set<number> {
+  const host = new Set<number>(Object.values(INITIAL_NS_INODES));
   if (two?.name === 'kthreadd' && two.ppid === 0) for (const ino of Object.values(two.ns)) host.add(ino);
   return host;
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { DetailsReply, ScanReply, ScanRequest, WorkerReply, WorkerRequest } from './background';
 import { readDetails } from '../details';
-import { discover } from './discover';
+import { discoverNamed } from '../containers';
 import { Snapshot } from '../model/snapshot';
 
 /** The last snapshot sent: the one the caller shows, whose namespaces it asks about. */
@@ -26,8 +26,8 @@ function fingerprint(snapshot: Snapshot): string {
   return createHash('sha1').update(json).digest('hex');
 }
 
-function scanOnce(request: ScanRequest): ScanReply {
-  const snapshot = discover();
+async function scanOnce(request: ScanRequest): Promise<ScanReply> {
+  const snapshot = await discoverNamed();
   const print = fingerprint(snapshot);
   if (print === request.known) return { unchanged: true, fingerprint: print };
   sent = snapshot;
@@ -47,7 +47,7 @@ async function detailsOf(inos: number[]): Promise<DetailsReply> {
 parentPort?.on('message', async (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    reply = 'scan' in request ? scanOnce(request.scan) : await detailsOf(request.details);
+    reply = 'scan' in request ? await scanOnce(request.scan) : await detailsOf(request.details);
   } catch (err) {
     reply = { error: (err as Error).message, name: (err as Error).name };
   }

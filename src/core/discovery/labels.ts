@@ -2,6 +2,7 @@
  * Names a person recognises a namespace by: `ip netns` names, container ids from cgroup
  * paths, systemd units, and the command of the senior process.
  */
+import { containerInCgroup } from '../containers/cgroupIds';
 import { NsType } from '../model/snapshot';
 
 /**
@@ -30,14 +31,6 @@ export function netnsName(path: string): string | null {
   return null;
 }
 
-const HEX64 = '([0-9a-f]{64})';
-const CONTAINER_PATTERNS: { runtime: string; re: RegExp }[] = [
-  { runtime: 'docker', re: new RegExp(`(?:/docker/|docker-)${HEX64}`) },
-  { runtime: 'podman', re: new RegExp(`libpod-(?:conmon-)?${HEX64}`) },
-  { runtime: 'cri-o', re: new RegExp(`crio-(?:conmon-)?${HEX64}`) },
-  { runtime: 'containerd', re: new RegExp(`(?:cri-containerd-|/containerd/|/k8s\\.io/)${HEX64}`) },
-];
-const KUBE_POD = /kubepods[^\n]*?pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})/;
 const SYSTEMD_SERVICE = /^(?!user@\d+\.service$)[^/]+\.service$/;
 
 /** The cgroup path of /proc/PID/cgroup's unified (v2) line, else its first line's. */
@@ -48,19 +41,16 @@ export function cgroupPath(cgroupFile: string): string {
   return line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
 }
 
-/** A bare container id as the last path component: kubelet's cgroupfs driver. */
-const BARE_ID = new RegExp(`/${HEX64}$`);
-
-/** `docker 0123456789ab`, `kubepods pod 1b2c… containerd 0123456789ab`, or null. */
+/**
+ * `docker 0123456789ab`, `kubepods pod 1b2c… containerd 0123456789ab`, or null: what the
+ * cgroup path alone says, for a scan that does not ask the engines (see ../containers).
+ */
 export function containerLabel(cgroup: string): string | null {
-  const pod = KUBE_POD.exec(cgroup);
-  const inPod = (id: string) => (pod ? `kubepods pod ${pod[1].replaceAll('_', '-')} ${id}` : id);
-  for (const { runtime, re } of CONTAINER_PATTERNS) {
-    const m = re.exec(cgroup);
-    if (m) return inPod(`${runtime} ${m[1].slice(0, 12)}`);
-  }
-  const bare = pod && BARE_ID.exec(cgroup);
-  return bare ? inPod(`container ${bare[1].slice(0, 12)}`) : null;
+  const found = containerInCgroup(cgroup);
+  if (!found || found.engine === 'lxc' || found.engine === 'nspawn') return null;
+  const kubePod = /kubepods/.test(cgroup) ? found.podId : undefined;
+  const label = `${found.engine ?? 'container'} ${found.id.slice(0, 12)}`;
+  return kubePod ? `kubepods pod ${kubePod} ${label}` : label;
 }
 
 /**

@@ -327,7 +327,8 @@ function nsxCommand(argv: readonly string[]): string[] | null {
   return dash >= 0 && dash + 1 < argv.length ? argv.slice(dash + 1) : null;
 }
 
-function isNsx(argv: readonly string[]): boolean {
+/** Whether ARGV is nsx's own (`nsx …`, or `node …/cli.js …` as the editor runs it). */
+export function isNsx(argv: readonly string[]): boolean {
   return basename(argv[0]!) === 'nsx' || basename(argv[1] ?? '') === 'cli.js';
 }
 

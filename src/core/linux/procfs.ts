@@ -163,6 +163,11 @@ export class ProcSource {
     return fs.readFileSync(`${this.procRoot}/${pid}/${name}`, 'utf8');
   }
 
+  /** The working directory of a process (a containerd shim's is its container's bundle). */
+  cwd(pid: number): string {
+    return fs.readlinkSync(`${this.pidDir(pid)}/cwd`);
+  }
+
   cgroup(pid: number): string {
     return readSmall(`${this.pidDir(pid)}/cgroup`);
   }

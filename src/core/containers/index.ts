@@ -1,0 +1,130 @@
+/**
+ * Naming containers in a snapshot: which namespaces belong to which container, pod or
+ * sandbox, under what name. Runtimes' traces first (cheap, and enough as root); an
+ * engine's API only for what they left unnamed, or when the user cannot see the
+ * engine's processes.
+ */
+import { discover, DiscoverOptions, initialInodes } from '../discovery/discover';
+import { ProcSource } from '../linux/procfs';
+import type { NamespaceRecord, Snapshot } from '../model/snapshot';
+import { containerLabel, containerRecords, fillNamespaces, Found, keyOf, refOf } from './assemble';
+import { ApiContainer, engineSockets, listContainers } from './engineApi';
+import { Identifier } from './identify';
+import { NameReader } from './names';
+import { sandboxRecords } from './sandboxes';
+import type { ContainerRecord, EngineRefusal } from './types';
+
+export interface NamingOptions {
+  proc?: ProcSource;
+  /** Ask engines' API sockets where traces are not enough (default true). */
+  api?: boolean;
+}
+
+export async function discoverNamed(options: DiscoverOptions & NamingOptions = {}): Promise<Snapshot> {
+  const snapshot = discover(options);
+  await nameContainers(snapshot, options);
+  return snapshot;
+}
+
+export async function nameContainers(snapshot: Snapshot, options: NamingOptions = {}): Promise<void> {
+  const proc = options.proc ?? new ProcSource(snapshot.scanner.procRoot);
+  const byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
+  const host = initialInodes(byPid.get(2));
+  const { found, keyOfPid } = sight(proc, snapshot, host, byPid);
+  const reader = new NameReader(proc);
+  for (const f of found.values()) f.named = reader.read(f.sighting);
+
+  const refusals: EngineRefusal[] = [];
+  if (options.api !== false && needsEngines(snapshot, found)) await askEngines(proc, snapshot, found, refusals);
+
+  const bySighting = containerRecords(found);
+  const namespaces = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
+  const ownerOf = (n: NamespaceRecord) => {
+    const key = n.pid === null ? undefined : keyOfPid.get(n.pid);
+    return key === undefined ? undefined : bySighting.get(key);
+  };
+  fillNamespaces(bySighting, byPid, namespaces, host, ownerOf);
+  const records = [...bySighting.values()];
+  relabel(snapshot.namespaces, ownerOf);
+  const contained = new Set(records.flatMap((r) => r.pids));
+  records.sort(byEngineThenName);
+  snapshot.containers = [...records, ...sandboxRecords(proc, snapshot.processes, contained, host, namespaces)];
+  if (refusals.length) snapshot.engineRefusals = refusals;
+}
+
+/** The container of each non-initial namespace's senior process. */
+function sight(
+  proc: ProcSource,
+  snapshot: Snapshot,
+  host: Set<number>,
+  byPid: Map<number, Snapshot['processes'][number]>,
+) {
+  const identifier = new Identifier(proc, byPid);
+  const found = new Map<string, Found>();
+  const keyOfPid = new Map<number, string>();
+  for (const n of snapshot.namespaces) {
+    if (n.ghost || n.pid === null || host.has(n.ns)) continue;
+    const s = identifier.of(n.pid);
+    if (!s) continue;
+    const key = keyOf(s.engine, s.id);
+    keyOfPid.set(n.pid, key);
+    const known = found.get(key);
+    if (!known) found.set(key, { sighting: s, named: {}, pid: s.init ?? n.pid });
+    else if (known.sighting.init === undefined && s.init !== undefined)
+      found.set(key, { ...known, sighting: s, pid: s.init });
+    else if (known.sighting.init === undefined) known.pid = Math.min(known.pid, n.pid);
+  }
+  return { found, keyOfPid };
+}
+
+/**
+ * A namespace of a container's first process is the container's (`dweb (docker)`); one
+ * made inside a container keeps its own label and says where it is.
+ */
+function relabel(namespaces: NamespaceRecord[], ownerOf: (n: NamespaceRecord) => ContainerRecord | undefined): void {
+  for (const n of namespaces) {
+    const owner = ownerOf(n);
+    if (!owner) continue;
+    const ref = refOf(owner);
+    if (ref) n.container = ref;
+    if (owner.unnamed) n.unnamed = owner.unnamed;
+    const isOwners = owner.namespaces.some((c) => c.ns === n.ns && c.sharing === 'own');
+    n.label = isOwners ? containerLabel(owner) : `${n.label ?? 'namespace'} in ${containerLabel(owner)}`;
+  }
+}
+
+/**
+ * Engines are asked when traces left a Docker or Podman container unnamed, or when the
+ * user cannot see others' processes.
+ */
+function needsEngines(snapshot: Snapshot, found: Map<string, Found>): boolean {
+  for (const f of found.values()) {
+    const engine = f.named.engine ?? f.sighting.engine;
+    if ((engine === 'docker' || engine === 'podman') && (f.named.unnamed || (f.named.sandbox && !f.named.pod)))
+      return true;
+  }
+  return snapshot.scanner.uid !== 0 && snapshot.hidden.byReason.EACCES > 0;
+}
+
+async function askEngines(proc: ProcSource, snapshot: Snapshot, found: Map<string, Found>, refusals: EngineRefusal[]) {
+  const sockets = engineSockets(proc, snapshot.processes);
+  const answers = await Promise.all(sockets.map((s) => listContainers(s)));
+  const listed = new Map<string, ApiContainer>();
+  for (const a of answers) {
+    if (!Array.isArray(a)) refusals.push(a);
+    else for (const c of a) listed.set(keyOf(c.engine, c.id), c);
+  }
+  for (const [key, f] of found) {
+    const c = listed.get(key);
+    if (!c) continue;
+    f.named = { ...f.named, name: c.name, state: c.state, nameSource: 'api' };
+    delete f.named.unnamed;
+    if (c.image) f.named.image = c.image;
+    if (c.infra) Object.assign(f.named, { sandbox: true, podId: c.podId, pod: c.pod });
+    else if (c.podId) f.named.sandboxId = [...listed.values()].find((o) => o.infra && o.podId === c.podId)?.id;
+  }
+}
+
+function byEngineThenName(a: ContainerRecord, b: ContainerRecord): number {
+  return (a.engine ?? '').localeCompare(b.engine ?? '') || a.name.localeCompare(b.name);
+}
