@@ -58,9 +58,12 @@ function sharingOf(rec: ContainerRecord, type: NsType): ContainerRecord['namespa
   return ns;
 }
 
-/** The initial namespace of each type: PID 1's. */
+/**
+ * The initial namespace of each type: kthreadd's (PID 2), as every kernel thread is in
+ * them. PID 1 can be a process even root cannot look into (a VM's own init here).
+ */
 function hostNamespace(type: NsType): number {
-  return nsInode(1, type);
+  return nsInode(2, type);
 }
 
 /** The types in which PID is not in the host's namespace. */
@@ -227,6 +230,10 @@ test(
     for (const c of [m1, m2]) {
       const rec = recordOf(out, 'podman', c.Id);
       assert.equal(rec.pod, n('pod'), `${c.Name} is a member of the pod`);
+      const member: ContainerRef = { engine: 'podman', id: c.Id, name: c.Name, image: c.ImageName, pod: n('pod') };
+      const mnt = findNs(list, nsInode(c.State.Pid, 'mnt'));
+      assert.deepEqual(mnt?.container, member, `${c.Name}'s own mnt namespace carries it: ${describeNs(mnt)}`);
+      assert.equal(mnt?.label, `${c.Name} (podman, pod ${n('pod')})`);
       assert.ok(pod.members?.includes(rec.key), `the pod lists ${rec.key} among its members: ${pod.members}`);
       const net = sharingOf(rec, 'net');
       assert.equal(net.sharing, 'shared', `${c.Name}'s net namespace is the pod's`);
@@ -298,6 +305,7 @@ test(
     assert.equal(rec.pod, 'web-0', 'the pod name');
     assert.equal(rec.k8sNamespace, 'shop', 'the Kubernetes namespace');
     assert.equal(rec.k8sContainer, 'nginx', 'the Kubernetes container name');
+    assert.equal(rec.name, 'nginx', 'named by its Kubernetes container name');
     assert.equal(rec.image, image, 'the image the CRI names');
     assert.equal(rec.nameSource, 'annotations');
     const mnt = findNs(list, nsInode(member.pid, 'mnt'));
@@ -306,12 +314,19 @@ test(
     assert.equal(mnt?.container?.k8sNamespace, 'shop');
     const net = findNs(list, nsInode(sandbox.pid, 'net'));
     assert.equal(net?.container?.pod, 'web-0', `the sandbox's net namespace carries the pod: ${describeNs(net)}`);
-    assert.match(
-      net?.label ?? '',
-      /\bweb-0\b.*\(containerd, k8s shop\)/,
+    assert.equal(
+      net?.label,
+      'pod web-0 (containerd, k8s shop)',
       "the sandbox's net namespace is labelled with the pod",
     );
+    assert.equal(net?.container?.id, sandbox.id, "the sandbox's net namespace is the sandbox's");
+    const pod = recordOf(out, 'containerd', sandbox.id);
+    assert.equal(pod.kind, 'pod', 'the sandbox is the pod');
+    assert.equal(pod.name, 'web-0');
+    assert.equal(pod.k8sNamespace, 'shop');
+    assert.ok(pod.members?.includes(rec.key), `the pod lists its member: ${pod.members}`);
     assert.equal(sharingOf(rec, 'net').sharing, 'shared', "the member's net namespace is the pod's");
+    assert.equal(sharingOf(rec, 'net').withKey, pod.key, "the member's net namespace is the pod's");
 
     const nerdRec = recordOf(out, 'containerd', nerd.id);
     assert.equal(nerdRec.name, `nsx-${process.pid}-nerd`, 'the nerdctl name');
