@@ -87,14 +87,6 @@ const PACKAGES = [
   { name: 'g++', provides: ['g++'], for: "building code-server's native modules (its first install only)" },
   { name: 'python3', provides: ['python3'], for: "building code-server's native modules (its first install only)" },
   { name: 'time', provides: ['/usr/bin/time'], for: 'peak memory in npm run bench' },
-  {
-    name: 'docker.io',
-    provides: ['/usr/sbin/dockerd', '/usr/bin/docker'],
-    for: 'a private dockerd whose containers the container tests name',
-  },
-  { name: 'containerd', provides: ['containerd'], for: 'the containerd the private dockerd starts' },
-  { name: 'runc', provides: ['runc'], for: 'the runtime of the test containers' },
-  { name: 'busybox-static', provides: ['/bin/busybox'], for: 'the root filesystem of the test container images' },
 ];
 
 /** Where a program is looked for besides PATH: an ordinary user's PATH often lacks the sbin ones. */
