@@ -53,9 +53,12 @@ export function containerTable(records: readonly ContainerRecord[], width?: numb
 
 /** Why a name is missing, and which engine refused the user and what would let them in. */
 export function containerNotes(snapshot: Snapshot): string[] {
-  const notes = (snapshot.containers ?? []).flatMap((r) =>
-    r.unnamed ? [`${r.name} (${r.engine}): no name, ${r.unnamed}`] : [],
-  );
+  // One line per reason: the containers of one engine are usually nameless for the same one.
+  const byReason = new Map<string, string[]>();
+  for (const r of snapshot.containers ?? [])
+    if (r.unnamed)
+      (byReason.get(r.unnamed) ?? byReason.set(r.unnamed, []).get(r.unnamed)!).push(`${r.name} (${r.engine})`);
+  const notes = [...byReason].map(([why, names]) => `no name for ${names.join(', ')}: ${why}`);
   for (const r of snapshot.engineRefusals ?? []) notes.push(`${r.engine}'s socket ${r.socket} refused you: ${r.hint}`);
   const unseen = (snapshot.containers ?? []).filter((r) => r.pid === null).length;
   if (unseen) {

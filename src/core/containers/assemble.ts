@@ -13,22 +13,25 @@ export interface Found {
   named: Named;
   /** Its first process: the runtime's child, else the lowest PID seen. */
   pid: number;
+  /** Its processes, when the user may not read their namespaces (another user's): known by their cgroup. */
+  hiddenPids?: number[];
 }
 
 export const keyOf = (engine: string, id: string): string => `${engine}/${id}`;
 
-/** A record per container; a pod's sandbox becomes the pod's record. */
+/** A record per container, by the key of its sighting; a pod's sandbox becomes the pod's record. */
 export function containerRecords(found: Map<string, Found>): Map<string, ContainerRecord> {
   const records = new Map<string, ContainerRecord>();
   for (const [key, f] of found) {
     const { sighting: s, named: n } = f;
     const engine = n.engine ?? s.engine;
     const id = n.id ?? s.id;
+    const recordId = n.sandbox && n.podId ? n.podId : id;
     const r: ContainerRecord = {
-      key,
+      key: keyOf(engine, recordId),
       kind: n.sandbox ? 'pod' : 'container',
       engine,
-      id: n.sandbox && n.podId ? n.podId : id,
+      id: recordId,
       name: n.sandbox ? (n.pod ?? (n.podId ?? id).slice(0, 12)) : (n.name ?? id.slice(0, 12)),
       state: n.state ?? 'running',
       pid: f.pid,
@@ -53,12 +56,12 @@ function joinPods(found: Map<string, Found>, records: Map<string, ContainerRecor
   for (const [key, f] of found) {
     const sandboxId = f.named.sandboxId;
     const pod = sandboxId ? sandboxes.get(keyOf(f.sighting.engine, sandboxId)) : undefined;
-    if (!pod || pod.key === key) continue;
     const member = records.get(key)!;
+    if (!pod || pod === member) continue;
     member.pod = pod.name;
     if (pod.k8sNamespace) member.k8sNamespace = pod.k8sNamespace;
     if (f.named.k8sNamespace || pod.k8sNamespace) member.k8sContainer = member.name;
-    (pod.members ??= []).push(key);
+    (pod.members ??= []).push(member.key);
   }
 }
 

@@ -10,6 +10,8 @@ import type { NamespaceRecord, Snapshot } from '../model/snapshot';
 import { containerLabel, containerRecords, fillNamespaces, Found, keyOf, refOf } from './assemble';
 import { ApiContainer, engineSockets, listContainers } from './engineApi';
 import { Identifier } from './identify';
+import { containerInCgroup } from './cgroupIds';
+import { cgroupPath } from '../discovery/labels';
 import { NameReader } from './names';
 import { sandboxRecords } from './sandboxes';
 import type { ContainerRecord, EngineRefusal } from './types';
@@ -30,13 +32,19 @@ export async function nameContainers(snapshot: Snapshot, options: NamingOptions 
   const proc = options.proc ?? new ProcSource(snapshot.scanner.procRoot);
   const byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
   const host = initialInodes(byPid.get(2));
-  const { found, keyOfPid } = sight(proc, snapshot, host, byPid);
+  const identifier = new Identifier(proc, byPid);
+  const { found, keyOfPid } = sight(identifier, snapshot, host);
+  if (snapshot.scanner.uid !== 0) sightHidden(proc, identifier, snapshot, found);
   const reader = new NameReader(proc);
   for (const f of found.values()) f.named = reader.read(f.sighting);
 
   const refusals: EngineRefusal[] = [];
   const listed =
     options.api !== false && needsEngines(snapshot, found) ? await askEngines(proc, snapshot, found, refusals) : [];
+  for (const f of found.values()) {
+    const nameless = f.named.unnamed || (f.named.sandbox && !f.named.pod);
+    if (f.hiddenPids && nameless) f.named.unnamed = hiddenReason(f, refusals);
+  }
 
   const bySighting = containerRecords(found);
   const namespaces = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
@@ -45,6 +53,7 @@ export async function nameContainers(snapshot: Snapshot, options: NamingOptions 
     return key === undefined ? undefined : bySighting.get(key);
   };
   fillNamespaces(bySighting, byPid, namespaces, host, ownerOf);
+  for (const [key, f] of found) if (f.hiddenPids) bySighting.get(key)!.pids = f.hiddenPids;
   const records = [...bySighting.values()];
   relabel(snapshot.namespaces, ownerOf);
   const contained = new Set(records.flatMap((r) => r.pids));
@@ -55,13 +64,7 @@ export async function nameContainers(snapshot: Snapshot, options: NamingOptions 
 }
 
 /** The container of each non-initial namespace's senior process. */
-function sight(
-  proc: ProcSource,
-  snapshot: Snapshot,
-  host: Set<number>,
-  byPid: Map<number, Snapshot['processes'][number]>,
-) {
-  const identifier = new Identifier(proc, byPid);
+function sight(identifier: Identifier, snapshot: Snapshot, host: Set<number>) {
   const found = new Map<string, Found>();
   const keyOfPid = new Map<number, string>();
   for (const n of snapshot.namespaces) {
@@ -77,6 +80,40 @@ function sight(
     else if (known.sighting.init === undefined) known.pid = Math.min(known.pid, n.pid);
   }
   return { found, keyOfPid };
+}
+
+/**
+ * Containers among the processes an ordinary user cannot look into: their cgroup and
+ * their parent's command line are open to all, their namespaces and bundles are not. One
+ * cgroup read per such process; its container is then known by id, and by name where the
+ * runtime's command line says it (conmon's `-n`).
+ */
+function sightHidden(proc: ProcSource, identifier: Identifier, snapshot: Snapshot, found: Map<string, Found>): void {
+  for (const p of snapshot.processes) {
+    if (p.hidden !== 'EACCES') continue;
+    let cgroup;
+    try {
+      cgroup = containerInCgroup(cgroupPath(proc.cgroup(p.pid)));
+    } catch {
+      continue;
+    }
+    if (!cgroup?.engine) continue;
+    const key = keyOf(cgroup.engine, cgroup.id);
+    const known = found.get(key);
+    if (known?.hiddenPids) known.hiddenPids.push(p.pid);
+    else if (!known) {
+      // Processes come in PID order: the first is the container's first.
+      const s = identifier.of(p.pid) ?? { engine: cgroup.engine, id: cgroup.id };
+      found.set(key, { sighting: s, named: {}, pid: p.pid, hiddenPids: [p.pid] });
+    }
+  }
+}
+
+/** Why a container seen only by its cgroup has no name, and what would let the user read it. */
+function hiddenReason(f: Found, refusals: EngineRefusal[]): string {
+  const refused = refusals.find((r) => r.engine === f.sighting.engine);
+  const fix = refused?.hint ?? 'use Show All Namespaces (nsx --as-root) to read it as root through polkit';
+  return `its processes and its engine's state are another user's: ${fix}`;
 }
 
 /**
