@@ -7,8 +7,10 @@
  *               namespace with 10,000 mounts, and `nsx propagation` across 50 mount
  *               namespaces of that size (bench/mounts.mjs).
  *
- *   node bench/run.mjs [--only namespaces|mounts] [--procs 2000] [--namespaces 500]
- *                      [--mounts 10000] [--mountns 50] [--runs 7]
+ *   containers: what naming 50 running containers adds to a full scan (bench/naming.mjs).
+ *
+ *   node bench/run.mjs [--only namespaces|mounts|containers] [--procs 2000] [--namespaces 500]
+ *                      [--mounts 10000] [--mountns 50] [--containers 50] [--runs 7]
  *
  * As root each part first builds a load (bench/load.mjs, bench/mounts.mjs), times the
  * tools on it alternately (bench/measure.mjs), prints medians, memory, the targets and
@@ -25,12 +27,14 @@ import { parseArgs } from 'node:util';
 import { Tracker, buildNamespaceLoad, countProcessNamespaces } from './load.mjs';
 import { compare, haveGnuTime, mb, ms, stats, table } from './measure.mjs';
 import { MountLoad, checkMountOptions, mountBench } from './mounts.mjs';
+import { containerLoad } from './containers.mjs';
+import { namingBench } from './naming.mjs';
 
 const SPEED_TARGET = 3; // nsx must be at least this many times faster than lsns
 const RSS_TARGET_MB = 100;
 const CLI = process.env.NSX_BENCH_CLI || join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 
-const PARTS = ['namespaces', 'mounts'];
+const PARTS = ['namespaces', 'mounts', 'containers'];
 
 function options() {
   const { values } = parseArgs({
@@ -40,6 +44,7 @@ function options() {
       namespaces: { type: 'string', default: '500' },
       mounts: { type: 'string', default: '10000' },
       mountns: { type: 'string', default: '50' },
+      containers: { type: 'string', default: '50' },
       runs: { type: 'string', default: '7' },
     },
   });
@@ -316,6 +321,23 @@ async function mountsPart(opts, { root, memory, env }) {
   await withLoad(new MountLoad(), (load) => mountBench(load, opts, { cli: CLI, nodeEnv: env, memory }));
 }
 
+/** Part three: what naming containers adds to a scan, root only (it starts a dockerd). */
+async function containersPart(opts, { root }) {
+  console.log(`\n=== containers: naming ${opts.containers} running containers, next to the full scan ===`);
+  if (!root) {
+    console.log('skipped: starting a dockerd needs root; run it as root: sudo node bench/run.mjs --only containers');
+    return;
+  }
+  console.log(`building load: ${opts.containers} containers on a private dockerd...`);
+  const started = performance.now();
+  const load = await containerLoad({ count: opts.containers });
+  console.log(
+    `load:   ${load.ids.length} containers started in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  console.log(machineLine(root));
+  await withLoad(load, () => namingBench(load, opts));
+}
+
 async function main() {
   const opts = options();
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -327,6 +349,7 @@ async function main() {
   if (root) installCleanup();
   if (opts.parts.includes('namespaces')) await namespacesPart(opts, { root, memory, env });
   if (opts.parts.includes('mounts')) await mountsPart(opts, { root, memory, env });
+  if (opts.parts.includes('containers')) await containersPart(opts, { root });
 }
 
 main().catch((err) => {
