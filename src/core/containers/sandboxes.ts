@@ -4,7 +4,7 @@
  * with PrivateNetwork=, a terminal of ours). Each distinct set of non-initial namespaces
  * among the processes no container holds is one sandbox, named by what made it.
  */
-import { systemdUnit, cgroupPath } from '../discovery/labels';
+import { cgroupPath, netnsName, systemdUnit } from '../discovery/labels';
 import { isNsx, programName } from '../discovery/launchers';
 import { ProcSource } from '../linux/procfs';
 import { NS_TYPES, type NamespaceRecord, type NsType, type ProcessRecord } from '../model/snapshot';
@@ -53,7 +53,7 @@ export function sandboxRecords(
       pid: first.pid,
       pids: members.map((p) => p.pid),
       namespaces: mine,
-      madeBy: madeBy(proc, first),
+      madeBy: ipNetns(mine, namespaces) ?? madeBy(proc, first),
     });
   }
   markShared(records);
@@ -78,6 +78,16 @@ function markShared(records: ContainerRecord[]): void {
 }
 
 /**
+ * `ip netns exec NAME` execs its command: no process is left to tell. Its net namespace,
+ * bound under /run/netns, does: `ip netns (NAME)`.
+ */
+function ipNetns(mine: ContainerNamespace[], namespaces: Map<number, NamespaceRecord>): string | null {
+  const net = mine.find((n) => n.type === 'net' && n.sharing === 'own');
+  const bound = net && namespaces.get(net.ns)?.nsfs.map(netnsName).find(Boolean);
+  return bound ? `ip netns (${bound})` : null;
+}
+
+/**
  * What made a sandbox: the namespace-making program or nsx terminal among its first
  * process and that one's ancestors, else its systemd service, else its first process itself.
  */
@@ -90,7 +100,6 @@ function madeBy(proc: ProcSource, first: ProcessRecord): string {
       if (isNsx(argv)) return 'Namespace Explorer terminal';
       const name = programName(argv[0] ?? '');
       if (MAKERS.has(name)) return name;
-      if (name === 'ip' && argv.includes('netns')) return 'ip netns exec';
       pid = proc.status(pid).ppid;
     } catch {
       break;
