@@ -26,8 +26,12 @@ export function fromAnnotations(a: Annotations): Annotated {
   const type = a['io.kubernetes.cri.container-type'] ?? a['io.kubernetes.cri-o.ContainerType'];
   if (type === 'sandbox') out.sandbox = true;
   set('sandboxId', a['io.kubernetes.cri.sandbox-id'] ?? a['io.kubernetes.cri-o.SandboxID']);
-  set('pod', a['io.kubernetes.cri.sandbox-name'] ?? a['io.kubernetes.pod.name']);
-  set('k8sNamespace', a['io.kubernetes.cri.sandbox-namespace'] ?? a['io.kubernetes.pod.namespace']);
+  // CRI-O copies the kubelet's labels (io.kubernetes.pod.*) among its own annotations.
+  set('pod', a['io.kubernetes.cri.sandbox-name'] ?? a['io.kubernetes.pod.name'] ?? a['io.kubernetes.cri-o.KubeName']);
+  set(
+    'k8sNamespace',
+    a['io.kubernetes.cri.sandbox-namespace'] ?? a['io.kubernetes.pod.namespace'] ?? a['io.kubernetes.cri-o.Namespace'],
+  );
   set('name', a['io.kubernetes.cri.container-name'] ?? a['io.kubernetes.container.name'] ?? a['nerdctl/name']);
   set('image', a['io.kubernetes.cri.image-name'] ?? a['io.kubernetes.cri-o.ImageName']);
   // A sandbox's own id is its sandbox id; it is not a member of itself.
