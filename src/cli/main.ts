@@ -10,8 +10,9 @@ import { DiscoverOptions, DiscoveryError } from '../core/discovery/discover';
 import { discoverNamed } from '../core/containers';
 import { currentCaller } from '../core/terminals/rootNeeded';
 import { EnterError, enterTitle, identityProblem, planEnter } from '../core/terminals/enter';
+import { stoppedContainers } from '../core/containers/engineApi';
 import { containerTitle } from '../core/containers/find';
-import { debugTitle, planDebug, targetOf } from '../core/terminals/debug';
+import { debugTitle, planDebug, targetOf, type DebugTarget } from '../core/terminals/debug';
 import { forestJson, ownerForest, parentForest, processForest, prune, TreeNode } from '../core/model/hierarchy';
 import { IsolateError, newTitle, planNew } from '../core/terminals/isolate';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from '../core/mounts/mountNamespaces';
@@ -378,7 +379,7 @@ async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[
   if (command.container !== null) {
     // Not seen in the user's scan, and root asked for: root's scan may see it.
     if (command.asRoot && euid() !== 0 && !seesContainer(snapshot, command.container)) return elevate(argv);
-    const target = targetOf(snapshot, command.container, false);
+    const target = await targetIn(snapshot, command.container, false);
     pid = target.pid;
     container = target.container && containerTitle(target.container);
   }
@@ -410,6 +411,17 @@ async function enter(command: Extract<Command, { name: 'enter' }>, argv: string[
   );
 }
 
+/** targetOf; when nothing running matches, again with the engines' stopped containers, to name one that is there. */
+async function targetIn(snapshot: Snapshot, query: string, anyProcess: boolean): Promise<DebugTarget> {
+  try {
+    return targetOf(snapshot, query, anyProcess);
+  } catch (err) {
+    if (!(err instanceof EnterError)) throw err;
+    const stopped = await stoppedContainers(new ProcSource(snapshot.scanner.procRoot), snapshot.processes);
+    return targetOf(snapshot, query, anyProcess, stopped);
+  }
+}
+
 function seesContainer(snapshot: Snapshot, query: string): boolean {
   try {
     targetOf(snapshot, query, true);
@@ -426,7 +438,7 @@ function seesContainer(snapshot: Snapshot, query: string): boolean {
 async function debug(command: Extract<Command, { name: 'debug' }>, argv: string[], hold: boolean): Promise<number> {
   if (needsElevation(command.asRoot)) return elevate(withOptions(argv, heldHelper(command, hold)));
   const snapshot = await scan();
-  const plan = planDebug(snapshot, targetOf(snapshot, command.target, true), currentCaller());
+  const plan = planDebug(snapshot, await targetIn(snapshot, command.target, true), currentCaller());
   if (plan.enter.target.kind !== 'process') throw new EnterError('a debug shell goes into a process');
   const pid = plan.enter.target.pid;
   if (plan.enter.privilege === 'root' && euid() !== 0) {

@@ -14,6 +14,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { busyboxImage } from './image';
 import { endProcess, isAlive, removeTree, sh, startDaemon, tempDir, until, type Defer } from './system';
 
 export const DOCKER_CLI = '/usr/bin/docker';
@@ -45,6 +46,8 @@ export interface PrivateDocker {
   docker(args: readonly string[], opts?: { input?: string | Buffer }): string;
   /** `docker import TAR REF`. */
   importImage(tar: string, ref: string): void;
+  /** A busybox image (image.ts; `shell: false` the shell-less one) built under its directory, imported as REF. */
+  importBusybox(ref: string, opts?: { shell?: boolean }): void;
   /** `docker run -d --name NAME FLAGS IMAGE CMD`; the new container's full id. */
   run(name: string, image: string, cmd: readonly string[], flags?: readonly string[]): string;
   inspect(nameOrId: string): DockerInspect;
@@ -103,13 +106,16 @@ export async function startDocker(cleanup?: Defer): Promise<PrivateDocker> {
     await stop();
     throw new Error(`${String(err)}\n${logTail(dir)}`);
   }
+  let images = 0;
+  const importImage = (tar: string, ref: string): void => void docker(['import', tar, ref]);
   return {
     pid,
     dir,
     ...paths,
     containerdSocket: path.join(paths.execRoot, 'containerd', 'containerd.sock'),
     docker,
-    importImage: (tar, ref) => void docker(['import', tar, ref]),
+    importImage,
+    importBusybox: (ref, opts) => importImage(busyboxImage(dir, `image-${++images}`, opts).tar, ref),
     run: (name, image, cmd, flags = []) => docker(['run', '-d', '--name', name, ...flags, image, ...cmd]),
     inspect: (nameOrId) => (JSON.parse(docker(['inspect', '--type', 'container', nameOrId])) as DockerInspect[])[0]!,
     stop,

@@ -17,6 +17,7 @@
  */
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { busyboxImage } from './image';
 import { killAll, processesOf, removeTree, sh, tempDir, type Defer } from './system';
 import { createUser, hasSubordinateIds, USER_TOOLS, type TestUser } from './users';
 
@@ -58,6 +59,8 @@ export interface Podman {
   podman(args: readonly string[]): string;
   /** `podman import TAR REF`. */
   importImage(tar: string, ref: string): void;
+  /** A busybox image (image.ts; `shell: false` the shell-less one) built under its directory, imported as REF. */
+  importBusybox(ref: string, opts?: { shell?: boolean }): void;
   /** `podman run -d --name NAME FLAGS IMAGE CMD`; the container's full id. */
   run(name: string, image: string, cmd: readonly string[], flags?: readonly string[]): string;
   /** `podman pod create --name NAME`; the pod's full id. */
@@ -77,10 +80,13 @@ export interface RootlessPodman extends Podman {
 }
 
 function podmanApi(dir: string, exec: (args: readonly string[]) => string): Omit<Podman, 'stop'> {
+  let images = 0;
+  const importImage = (tar: string, ref: string): void => void exec(['import', '--quiet', tar, ref]);
   return {
     dir,
     podman: exec,
-    importImage: (tar, ref) => void exec(['import', '--quiet', tar, ref]),
+    importImage,
+    importBusybox: (ref, opts) => importImage(busyboxImage(dir, `image-${++images}`, opts).tar, ref),
     run: (name, image, cmd, flags = []) => exec(['run', '-d', '--name', name, ...flags, image, ...cmd]),
     createPod: (name, flags = []) => exec(['pod', 'create', '--name', name, ...flags]),
     inspect: (nameOrId) => (JSON.parse(exec(['container', 'inspect', nameOrId])) as PodmanInspect[])[0]!,

@@ -12,11 +12,9 @@ import type { ContainerRecord, ContainerRef, EngineRefusal } from '../../src/cor
 import { NS_TYPES, type NsType } from '../../src/core/model/nsTypes';
 import { containerdOf, CTR_TOOLS, NERDCTL_NAMESPACE } from '../engines/containerd';
 import { DOCKER_TOOLS, startDocker, type PrivateDocker } from '../engines/docker';
-import { busyboxImage } from '../engines/image';
 import { LXC_TOOLS, startLxc } from '../engines/lxc';
 import { NSPAWN_TOOLS, startNspawn } from '../engines/nspawn';
 import { PODMAN_TOOLS, ROOTLESS_TOOLS, startPodman, startRootlessPodman } from '../engines/podman';
-import { tempDir, removeTree } from '../engines/system';
 import { createUser, USER_TOOLS } from '../engines/users';
 import {
   cliJson,
@@ -108,19 +106,10 @@ function assertSharing(rec: ContainerRecord, shared: Partial<Record<NsType, Cont
 }
 
 /** Images of busybox with and without a shell, imported into a private dockerd. */
-function dockerImages(docker: PrivateDocker, dir: string): { shell: string; noShell: string } {
-  const shell = busyboxImage(dir, 'busybox');
-  const noShell = busyboxImage(dir, 'noshell', { shell: false });
-  docker.importImage(shell.tar, 'nsxtest/busybox:1');
-  docker.importImage(noShell.tar, 'nsxtest/noshell:1');
+function dockerImages(docker: PrivateDocker): { shell: string; noShell: string } {
+  docker.importBusybox('nsxtest/busybox:1');
+  docker.importBusybox('nsxtest/noshell:1', { shell: false });
   return { shell: 'nsxtest/busybox:1', noShell: 'nsxtest/noshell:1' };
-}
-
-/** A scratch directory for images, removed at cleanup. */
-function scratch(s: Scenario, tag: string): string {
-  const dir = tempDir(tag);
-  s.defer(`rm -r ${dir}`, () => removeTree(dir));
-  return dir;
 }
 
 const rootDocker = needs({ root: 'starts a private dockerd', tools: DOCKER_TOOLS });
@@ -132,7 +121,7 @@ test(
   async (t) => {
     const s = new Scenario(t);
     const docker = await startDocker(s);
-    const images = dockerImages(docker, scratch(s, 'images'));
+    const images = dockerImages(docker);
     const n = (tag: string): string => `nsx-${process.pid}-${tag}`;
     docker.run(n('web'), images.shell, SLEEP);
     docker.run(n('noshell'), images.noShell, SLEEP);
@@ -195,8 +184,7 @@ test(
   async (t) => {
     const s = new Scenario(t);
     const podman = startPodman(s);
-    const image = busyboxImage(scratch(s, 'images'), 'busybox');
-    podman.importImage(image.tar, 'localhost/nsxtest/busybox:1');
+    podman.importBusybox('localhost/nsxtest/busybox:1');
     const n = (tag: string): string => `nsx-${process.pid}-${tag}`;
     podman.run(n('pweb'), 'localhost/nsxtest/busybox:1', SLEEP);
     const podId = podman.createPod(n('pod'), ['--network', 'none']);
@@ -255,8 +243,7 @@ test(
     const s = new Scenario(t);
     const cli = readableCli(s);
     const podman = startRootlessPodman(s);
-    const image = busyboxImage(podman.dir, 'busybox');
-    podman.importImage(image.tar, 'localhost/nsxtest/busybox:1');
+    podman.importBusybox('localhost/nsxtest/busybox:1');
     const name = `nsx-${process.pid}-rl`;
     podman.run(name, 'localhost/nsxtest/busybox:1', SLEEP);
     const truth = podman.inspect(name);
@@ -285,7 +272,7 @@ test(
   async (t) => {
     const s = new Scenario(t);
     const docker = await startDocker(s);
-    dockerImages(docker, scratch(s, 'images'));
+    dockerImages(docker);
     const ctr = containerdOf(docker, s);
     const image = ctr.importFromDocker('nsxtest/busybox:1');
     ctr.importFromDocker('nsxtest/busybox:1', NERDCTL_NAMESPACE);
@@ -422,7 +409,7 @@ test(
     const s = new Scenario(t);
     const cli = readableCli(s);
     const docker = await startDocker(s);
-    const images = dockerImages(docker, scratch(s, 'images'));
+    const images = dockerImages(docker);
     const id = docker.run(`nsx-${process.pid}-secret`, images.shell, SLEEP);
     const user = createUser(s, 'd');
 

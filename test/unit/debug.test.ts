@@ -124,6 +124,23 @@ test('a stopped container is a failed attempt; no match, a wrong request that na
   );
 });
 
+test("a container the scan missed because it is stopped is named from the engines' stopped list", () => {
+  const created = container('dnew', 'beef' + 'd'.repeat(60), [], { state: 'created' });
+  const scanned = snapshot({}, { containers: [DWEB, MINE] });
+  refused(() => targetOf(scanned, 'dnew', true, [created]), /^dnew \(docker\) is not running \(created\)$/, 'attempt');
+  refused(
+    () => targetOf(scanned, 'beefd', false, [created]),
+    /^dnew \(docker\) is not running \(created\)$/,
+    'attempt',
+  );
+  refused(
+    () => targetOf(scanned, 'nope', true, [created]),
+    /^no container matches 'nope' \(there are: dweb, mine\)$/,
+    'request',
+  );
+  assert.deepEqual(targetOf(scanned, 'dweb', true, [created]), { pid: 1569, container: DWEB });
+});
+
 test("a debug shell enters the container's net, uts, ipc, pid and cgroup namespaces, never its mnt, and sees its files at /proc/1/root", () => {
   const plan = planDebug(snapshot(), { pid: 1569, container: DWEB }, root);
   assert.deepEqual(plan.enter.types, ['cgroup', 'ipc', 'net', 'pid', 'uts']);

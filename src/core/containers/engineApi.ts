@@ -9,12 +9,13 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { ProcSource } from '../linux/procfs';
 import type { ProcessRecord } from '../model/snapshot';
+import { keyOf } from './assemble';
 import { optionValue } from './runtimeArgv';
-import type { EngineRefusal } from './types';
+import type { ContainerRecord, EngineRefusal } from './types';
 
 export type ApiEngine = 'docker' | 'podman';
 
-/** What an engine's API says of one running container. */
+/** What an engine's API says of one container. */
 export interface ApiContainer {
   engine: ApiEngine;
   id: string;
@@ -147,9 +148,13 @@ interface ListedContainer {
   IsInfra?: boolean;
 }
 
-/** The running containers an engine lists; a refusal instead when its socket turns the user away. */
-export async function listContainers(s: EngineSocket): Promise<ApiContainer[] | EngineRefusal> {
-  const path = s.engine === 'podman' ? '/v3.0.0/libpod/containers/json' : '/containers/json';
+/**
+ * The running containers an engine lists (with `all`, the stopped ones too); a refusal
+ * instead when its socket turns the user away.
+ */
+export async function listContainers(s: EngineSocket, all = false): Promise<ApiContainer[] | EngineRefusal> {
+  const path =
+    (s.engine === 'podman' ? '/v3.0.0/libpod/containers/json' : '/containers/json') + (all ? '?all=true' : '');
   let listed: ListedContainer[];
   try {
     listed = (await getJson(s.reach, path)) as ListedContainer[];
@@ -171,6 +176,39 @@ export async function listContainers(s: EngineSocket): Promise<ApiContainer[] | 
     if (c.IsInfra) out.infra = true;
     return out;
   });
+}
+
+/** A container only an engine's API told of: by name, without processes or namespaces. */
+export function listedRecord(c: ApiContainer): ContainerRecord {
+  return {
+    key: keyOf(c.engine, c.id),
+    kind: 'container',
+    engine: c.engine,
+    id: c.id,
+    name: c.name,
+    ...(c.image ? { image: c.image } : {}),
+    ...(c.pod ? { pod: c.pod } : {}),
+    state: c.state,
+    pid: null,
+    pids: [],
+    namespaces: [],
+    nameSource: 'api',
+  };
+}
+
+/**
+ * The containers the engines list that are not running: the scan never sees them (they
+ * have no process), so only a query that matched nothing running asks for them.
+ */
+export async function stoppedContainers(
+  proc: ProcSource,
+  processes: readonly ProcessRecord[],
+): Promise<ContainerRecord[]> {
+  const answers = await Promise.all(engineSockets(proc, processes).map((s) => listContainers(s, true)));
+  return answers
+    .flatMap((a) => (Array.isArray(a) ? a : []))
+    .filter((c) => !c.infra && c.state !== 'running' && c.state !== 'paused')
+    .map(listedRecord);
 }
 
 /** Who may use the socket: its group, named, and the root scan as the other way in. */

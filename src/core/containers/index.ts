@@ -8,7 +8,7 @@ import { discover, DiscoverOptions, initialInodes } from '../discovery/discover'
 import { ProcSource } from '../linux/procfs';
 import type { NamespaceRecord, Snapshot } from '../model/snapshot';
 import { containerLabel, containerRecords, fillNamespaces, Found, keyOf, refOf } from './assemble';
-import { ApiContainer, engineSockets, listContainers } from './engineApi';
+import { ApiContainer, engineSockets, listContainers, listedRecord } from './engineApi';
 import { Identifier } from './identify';
 import { containerInCgroup } from './cgroupIds';
 import { cgroupPath } from '../discovery/labels';
@@ -179,20 +179,7 @@ function unseen(listed: ApiContainer[], records: Map<string, ContainerRecord>): 
   const known = new Set([...records.values()].map((r) => r.key));
   return listed
     .filter((c) => !c.infra && (c.state === 'running' || c.state === 'paused') && !known.has(keyOf(c.engine, c.id)))
-    .map((c) => ({
-      key: keyOf(c.engine, c.id),
-      kind: 'container' as const,
-      engine: c.engine,
-      id: c.id,
-      name: c.name,
-      ...(c.image ? { image: c.image } : {}),
-      ...(c.pod ? { pod: c.pod } : {}),
-      state: c.state,
-      pid: null,
-      pids: [],
-      namespaces: [],
-      nameSource: 'api' as const,
-    }));
+    .map(listedRecord);
 }
 
 function byEngineThenName(a: ContainerRecord, b: ContainerRecord): number {

@@ -32,14 +32,21 @@ export interface DebugPlan {
 /**
  * The process QUERY (a container's name, id or id prefix, or a PID) names. With
  * ANY_PROCESS (a debug shell) a PID in no container is taken as it is: a debug shell can go
- * into any process's namespaces.
+ * into any process's namespaces. STOPPED (the engines' stopped containers) turns "no match"
+ * into "is not running" for a container that is there but stopped.
  */
-export function targetOf(snapshot: Snapshot, query: string, anyProcess: boolean): DebugTarget {
+export function targetOf(
+  snapshot: Snapshot,
+  query: string,
+  anyProcess: boolean,
+  stopped: readonly ContainerRecord[] = [],
+): DebugTarget {
   try {
     const container = findContainer(snapshot.containers ?? [], query);
     return { pid: container.pid!, container };
   } catch (err) {
     if (!(err instanceof ContainerQueryError)) throw err;
+    if (err.reason === 'none') stoppedMatch(stopped, query);
     const exists = snapshot.processes.some((p) => p.pid === err.pid);
     if (err.reason === 'outside' && exists && anyProcess) return { pid: err.pid!, container: null };
     const blame = err.reason === 'stopped' ? 'attempt' : 'request';
@@ -48,6 +55,16 @@ export function targetOf(snapshot: Snapshot, query: string, anyProcess: boolean)
       throw new EnterError(`no container matches '${query.trim()}': ${why}${unseenNote(snapshot, 'none')}`, blame);
     }
     throw new EnterError(err.message + unseenNote(snapshot, err.reason), blame);
+  }
+}
+
+/** Throws the sentence for the one stopped container (or several) QUERY names in STOPPED; none: returns. */
+function stoppedMatch(stopped: readonly ContainerRecord[], query: string): void {
+  try {
+    findContainer(stopped, query);
+  } catch (err) {
+    if (!(err instanceof ContainerQueryError) || err.reason === 'none' || err.reason === 'outside') return;
+    throw new EnterError(err.message, err.reason === 'stopped' ? 'attempt' : 'request');
   }
 }
 

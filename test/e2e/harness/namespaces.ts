@@ -3,12 +3,21 @@
  * namespace, its groupings.
  */
 import type { TestContext } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { namespaceIn } from './apiState';
 import { openWorkbench, type Workbench, type WorkbenchOptions } from './lifecycle';
 import { findVsix } from './packaging';
 import { runCommand } from './pages/quickInput';
-import { drawnRows, openViewContainer, resizeSidebar, treeRow, viewPane, type DrawnRow } from './pages/treeView';
-import { ms, waitUntil } from './wait';
+import {
+  drawnRows,
+  openViewContainer,
+  resizeSidebar,
+  revealRow,
+  treeRow,
+  viewPane,
+  type DrawnRow,
+} from './pages/treeView';
+import { escapeRegExp, ms, waitUntil } from './wait';
 
 /** The accessible name of the Namespaces view's row of namespace INO: `TYPE namespace INO, …`. */
 export const nsRow = (ino: number): RegExp => new RegExp(`^\\w+ namespace ${ino}\\b`);
@@ -79,4 +88,26 @@ export async function groupBy(page: Page, grouping: keyof typeof GROUPED): Promi
     async () => GROUPED[grouping]((await drawnRows(tree)).filter((r) => r.level === 1)),
     15_000,
   );
+}
+
+/** A running container as the test's engine made it: its name, engine, image and net namespace. */
+export interface ShownContainer {
+  name: string;
+  engine: string;
+  image: string;
+  net: number;
+}
+
+/**
+ * Its row in Group By Containers, once the scan has named it (its net namespace labelled
+ * `NAME (ENGINE)`): `container NAME, ENGINE · IMAGE · running · 1 process`.
+ */
+export async function containerRow(wb: Workbench, c: ShownContainer): Promise<Locator> {
+  const label = `${c.name} (${c.engine})`;
+  await wb.step(`the scan names ${c.name}`, () =>
+    wb.waitForState((s) => namespaceIn(s, c.net)?.label === label, `net ${c.net} is ${label}`),
+  );
+  await wb.step('group by containers', () => groupBy(wb.page, 'containers'));
+  const row = `^container ${escapeRegExp(c.name)}, ${c.engine} · ${escapeRegExp(c.image)} · running · 1 process$`;
+  return wb.step(`find ${c.name}`, () => revealRow(wb.page, new RegExp(row)));
 }
