@@ -15,7 +15,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { busyboxImage } from './image';
-import { endProcess, isAlive, removeTree, sh, startDaemon, tempDir, until, type Defer } from './system';
+import { endProcess, isAlive, removeTree, sh, startDaemon, tempDir, type Defer } from './system';
+import { waitFor } from '../integration/helpers';
 
 export const DOCKER_CLI = '/usr/bin/docker';
 export const DOCKERD = '/usr/sbin/dockerd';
@@ -94,7 +95,7 @@ export async function startDocker(cleanup?: Defer): Promise<PrivateDocker> {
     path.join(dir, 'dockerd.log'),
   );
   try {
-    await until(
+    await waitFor(
       `dockerd ${pid} to answer on ${paths.socket}`,
       () => {
         if (!isAlive(pid)) throw new Error(`dockerd exited: ${logTail(dir)}`);

@@ -10,7 +10,8 @@
  */
 import { existsSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { removeTree, sh, tempDir, until, type Defer } from './system';
+import { removeTree, sh, tempDir, type Defer } from './system';
+import { waitFor } from '../integration/helpers';
 
 export const LXC_TOOLS = [
   'lxc-create',
@@ -60,9 +61,13 @@ export async function startLxc(cleanup: Defer, name: string): Promise<LxcContain
   writeFileSync(conf, 'lxc.net.0.type = empty\nlxc.apparmor.profile = unconfined\n');
   sh('lxc-create', ['-P', lxcpath, '-n', name, '-t', 'busybox', '-f', conf]);
   sh('lxc-start', ['-P', lxcpath, '-n', name, '--logfile', path.join(lxcpath, 'start.log')]);
-  const pid = await until(`lxc container ${name} to run`, () => {
-    const text = sh('lxc-info', ['-P', lxcpath, '-n', name, '-p', '-H']).trim();
-    return text === '' ? null : Number(text);
-  });
+  const pid = await waitFor(
+    `lxc container ${name} to run`,
+    () => {
+      const text = sh('lxc-info', ['-P', lxcpath, '-n', name, '-p', '-H']).trim();
+      return text === '' ? null : Number(text);
+    },
+    30_000,
+  );
   return { name, lxcpath, pid, stop };
 }

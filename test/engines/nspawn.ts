@@ -12,7 +12,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { busyboxRoot } from './image';
-import { endProcess, removeTree, startDaemon, tempDir, until, type Defer } from './system';
+import { endProcess, removeTree, startDaemon, tempDir, type Defer } from './system';
+import { waitFor } from '../integration/helpers';
 
 export const NSPAWN = '/usr/bin/systemd-nspawn';
 export const NSPAWN_TOOLS = ['/usr/bin/systemd-nspawn', '/bin/busybox'];
@@ -55,7 +56,7 @@ export async function startNspawn(cleanup: Defer, name: string): Promise<NspawnM
     if (pid > 0) await endProcess(pid, 'SIGKILL');
     if (nspawnPid > 0) await endProcess(nspawnPid, 'SIGTERM');
     await removeTree(dir);
-    for (const cg of cgroups) await until(`cgroup ${cg} removed`, () => (removeCgroup(cg), true), 10_000);
+    for (const cg of cgroups) await waitFor(`cgroup ${cg} removed`, () => (removeCgroup(cg), true), 10_000);
   };
   cleanup.defer(`systemd-nspawn machine ${name}`, stop);
   for (const cg of cgroups) mkdirSync(cg);
@@ -72,12 +73,16 @@ export async function startNspawn(cleanup: Defer, name: string): Promise<NspawnM
     ],
     path.join(dir, 'nspawn.log'),
   );
-  pid = await until(`the init of machine ${name}`, () => {
-    const children = readdirSync(`/proc/${nspawnPid}/task`).flatMap((t) =>
-      readFileText(`/proc/${nspawnPid}/task/${t}/children`).split(' ').filter(Boolean).map(Number),
-    );
-    return children.find((c) => readFileText(`/proc/${c}/comm`).trim() === 'sleep');
-  });
+  pid = await waitFor(
+    `the init of machine ${name}`,
+    () => {
+      const children = readdirSync(`/proc/${nspawnPid}/task`).flatMap((t) =>
+        readFileText(`/proc/${nspawnPid}/task/${t}/children`).split(' ').filter(Boolean).map(Number),
+      );
+      return children.find((c) => readFileText(`/proc/${c}/comm`).trim() === 'sleep');
+    },
+    30_000,
+  );
   return { name, root, nspawnPid, pid, stop };
 }
 

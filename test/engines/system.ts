@@ -11,6 +11,7 @@ import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { waitFor } from '../integration/helpers';
 
 /** Where a harness registers what undoes it; test/integration/helpers.ts's Scenario is one. */
 export interface Defer {
@@ -89,32 +90,6 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` until it returns something other than undefined/null/false. */
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | null | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await sleep(100);
-  }
-}
-
 /** Sends `signal` to PID, then SIGKILL after `graceMs`; resolves once it is gone (or a zombie). */
 export async function endProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
   const send = (sig: NodeJS.Signals): void => {
@@ -127,10 +102,10 @@ export async function endProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM'
   if (!isAlive(pid)) return;
   send(signal);
   try {
-    await until(`PID ${pid} to exit after ${signal}`, () => !isAlive(pid), graceMs);
+    await waitFor(`PID ${pid} to exit after ${signal}`, () => !isAlive(pid), graceMs);
   } catch {
     send('SIGKILL');
-    await until(`PID ${pid} to exit after SIGKILL`, () => !isAlive(pid), 10_000);
+    await waitFor(`PID ${pid} to exit after SIGKILL`, () => !isAlive(pid), 10_000);
   }
 }
 

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { killAll, processesOf, sh, until, type Defer } from './system';
+import { killAll, processesOf, sh, type Defer } from './system';
+import { waitFor } from '../integration/helpers';
 
 export const USER_TOOLS = ['useradd', 'userdel', 'runuser'];
 
@@ -43,7 +44,7 @@ export function hasSubordinateIds(name: string): boolean {
 async function removeUser(name: string, uid: number, home: string): Promise<void> {
   if (uid >= 0) {
     await killAll(processesOf(uid));
-    await until(`every process of ${name} to end`, () => processesOf(uid).length === 0, 15_000);
+    await waitFor(`every process of ${name} to end`, () => processesOf(uid).length === 0, 15_000);
   }
   if (spawnSync('id', ['-u', name], { stdio: 'ignore' }).status === 0) sh('userdel', ['--remove', name]);
   rmSync(home, { recursive: true, force: true });

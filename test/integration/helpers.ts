@@ -240,22 +240,29 @@ export function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `probe` until it returns a value other than undefined/false/null. */
+/**
+ * Polls `probe` until it returns a value other than undefined/false/null. A probe that
+ * throws is tried again; the last error it threw is told if time runs out.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | null | false,
   timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
     let value: T | undefined | null | false;
     try {
       value = probe();
-    } catch {
+    } catch (err) {
       value = undefined;
+      last = err;
     }
     if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
     await sleepMs(50);
   }
 }
