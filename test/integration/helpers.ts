@@ -360,11 +360,17 @@ export class Scenario {
       try {
         await step.run();
       } catch (err) {
-        errors.push(`${step.what}: ${String(err)}`);
+        errors.push(`${step.what}: ${describeError(err)}`);
       }
     }
     if (errors.length > 0) throw new Error(`cleanup failed:\n${errors.join('\n')}`);
   }
+}
+
+/** An error with what an AggregateError gathered (String() shows only its message). */
+function describeError(err: unknown): string {
+  if (!(err instanceof AggregateError)) return String(err);
+  return [String(err), ...err.errors.map((e: unknown) => `  - ${String(e)}`)].join('\n');
 }
 
 /** Living members of process group PGID (what a started process and everything it started are). */
