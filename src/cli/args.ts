@@ -15,6 +15,7 @@ export type Command =
   | { name: 'tree'; json: boolean; types: NsType[] | null; mode: TreeMode; asRoot: boolean }
   | { name: 'snapshot'; asRoot: boolean; output: string | null; details: boolean }
   | { name: 'containers'; json: boolean; asRoot: boolean }
+  | { name: 'net'; json: boolean; dot: boolean; asRoot: boolean }
   | { name: 'show'; ns: number; json: boolean; asRoot: boolean }
   | {
       name: 'enter';
@@ -56,6 +57,7 @@ export type Command =
 
 const OPTIONS = {
   json: { type: 'boolean' },
+  dot: { type: 'boolean' },
   'as-root': { type: 'boolean' },
   details: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
@@ -141,6 +143,16 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
                                     engine, image, processes, and each namespace marked
                                     own, host or shared with another container or pod`,
     parse: ({ values, asRoot }) => ({ name: 'containers', json: !!values.json, asRoot }),
+  },
+  net: {
+    options: ['json', 'dot', 'as-root'],
+    usage: `  net [--json | --dot]              every net namespace with its interfaces, and the wires
+                                    between them: veth pairs, bridge ports, macvlan / vlan /
+                                    vxlan on their parent; --dot prints Graphviz`,
+    parse: ({ values, asRoot }) => {
+      if (values.json && values.dot) throw new UsageError('choose one of --json and --dot');
+      return { name: 'net', json: !!values.json, dot: !!values.dot, asRoot };
+    },
   },
   snapshot: {
     options: ['json', 'as-root', 'output', 'details'],

@@ -38,6 +38,9 @@ import { mountTreeText, propagationText, tableHeading } from './mounts';
 import { out, outJson, say, tell } from './output';
 import { detailsText } from './show';
 import { containerNotes, containerTable } from './containers';
+import { netDot, netText } from './net';
+import { netGraph } from '../core/network/graph';
+import type { NetDetails } from '../core/details/types';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './render';
 
 declare const NSX_VERSION: string;
@@ -119,6 +122,8 @@ async function run(command: Command, argv: string[], hold: boolean): Promise<num
       return needsElevation(command.asRoot) ? elevate(argv) : tree(command);
     case 'containers':
       return needsElevation(command.asRoot) ? elevate(argv) : containers(command);
+    case 'net':
+      return needsElevation(command.asRoot) ? elevate(argv) : net(command);
     case 'enter':
       return enter(command, argv, hold);
     case 'new':
@@ -250,6 +255,18 @@ async function containers(command: Extract<Command, { name: 'containers' }>): Pr
   }
   out(found.length ? containerTable(found, terminalWidth()) : 'no container, pod or sandbox was found\n');
   for (const line of containerNotes(snapshot)) say(line);
+  notes(snapshot);
+  return 0;
+}
+
+async function net(command: Extract<Command, { name: 'net' }>): Promise<number> {
+  const snapshot = await scan('namespaces');
+  const nets = snapshot.namespaces.filter((n) => n.type === 'net' && !n.ghost).map((n) => n.ns);
+  const details = new Map<number, NetDetails>();
+  for (const d of await readDetails(snapshot, nets)) if (d.type === 'net') details.set(d.ns, d);
+  const graph = netGraph(snapshot.namespaces, details);
+  if (command.json) outJson(jsonText(graph));
+  else out(command.dot ? netDot(graph) : netText(graph));
   notes(snapshot);
   return 0;
 }

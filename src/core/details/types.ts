@@ -68,6 +68,8 @@ export interface NetInterface {
   /** Bridges: the names of their member interfaces. */
   members?: string[];
   peer?: VethPeer;
+  /** macvlan, ipvlan, vlan, vxlan: the interface it sits on (IFLA_LINK), in its namespace. */
+  parent?: VethPeer;
   rxBytes: number | null;
   txBytes: number | null;
 }

@@ -64,6 +64,10 @@ const SOCKET_FILES = [
   ['udp6', 'udp', 'inet6'],
 ] as const;
 
+/** Kinds whose IFLA_LINK names an interface that may be in another namespace: a veth's peer, a parent. */
+const ON_PARENT = new Set(['macvlan', 'ipvlan', 'vlan', 'vxlan', 'macvtap']);
+const FAR_KINDS = new Set(['veth', ...ON_PARENT]);
+
 /** A problem met while reading, without the needsRoot verdict (the caller knows). */
 type Problem = Pick<Unavailable, 'what' | 'reason'>;
 
@@ -81,7 +85,7 @@ export function netInside(): NetInside {
       .flatMap((p) => parseRouteMsg(p) ?? [])
       .filter((r) => r.table === RT_TABLE_MAIN && !r.cloned);
     for (const l of links) {
-      if (l.kind !== 'veth' || l.link === null || l.linkNetnsid === null) continue;
+      if (!FAR_KINDS.has(l.kind ?? '') || l.link === null || l.linkNetnsid === null) continue;
       const { link, linkNetnsid: nsid } = l;
       try {
         const [far] = sock
@@ -195,6 +199,36 @@ async function vethPeer(
   };
 }
 
+/**
+ * The interface a macvlan, ipvlan, vlan or vxlan sits on. In another namespace it is the
+ * one interface of the snapshot's net namespaces with the index, name and MAC that the
+ * kernel gave for it here; null when none or several match.
+ */
+async function parentOf(
+  l: LinkMsg,
+  seen: NetInside,
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+): Promise<VethPeer | undefined> {
+  if (!ON_PARENT.has(l.kind ?? '') || l.link === null || l.link === 0) return undefined;
+  if (l.linkNetnsid === null) {
+    const name = seen.links.find((o) => o.ifindex === l.link)?.name ?? null;
+    return { ifindex: l.link, name, ns: ns.ns, label: ns.label };
+  }
+  const far = seen.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === l.link);
+  const matches: NamespaceRecord[] = [];
+  for (const other of ctx.snapshot.namespaces) {
+    if (!far || other.type !== 'net' || other.ns === ns.ns) continue;
+    const got = await inside(other, ctx);
+    const there = 'value' in got ? got.value.links : [];
+    if (there.some((o) => o.ifindex === far.ifindex && o.name === far.name && o.address === far.address)) {
+      matches.push(other);
+    }
+  }
+  const there = matches.length === 1 ? matches[0]! : null;
+  return { ifindex: l.link, name: far?.name ?? null, ns: there?.ns ?? null, label: there?.label ?? null };
+}
+
 async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<NetInterface[]> {
   const nameOf = new Map(seen.links.map((l) => [l.ifindex, l.name]));
   const out: NetInterface[] = [];
@@ -215,6 +249,8 @@ async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: Detai
     if (members.length || l.kind === 'bridge') iface.members = members;
     const peer = await vethPeer(l, seen, ns, ctx);
     if (peer) iface.peer = peer;
+    const parent = await parentOf(l, seen, ns, ctx);
+    if (parent) iface.parent = parent;
     out.push(iface);
   }
   return out;
