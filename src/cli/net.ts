@@ -12,6 +12,7 @@ export function netText(graph: NetGraph): string {
     for (const i of n.interfaces) {
       const what = [i.kind ?? 'device', i.state ?? 'state unknown', ...i.addresses];
       if (i.master) what.push(`in ${i.master}`);
+      if (i.remote) what.push(`remote ${i.remote}`);
       lines.push(`  ${i.name}: ${what.join(' ')}`);
     }
     for (const u of n.unknown ?? []) lines.push(`  unknown: ${u}`);

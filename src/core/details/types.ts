@@ -70,6 +70,8 @@ export interface NetInterface {
   peer?: VethPeer;
   /** macvlan, ipvlan, vlan, vxlan: the interface it sits on (IFLA_LINK), in its namespace. */
   parent?: VethPeer;
+  /** A vxlan's remote endpoint. */
+  remote?: string;
   rxBytes: number | null;
   txBytes: number | null;
 }

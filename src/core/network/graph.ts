@@ -18,6 +18,8 @@ export interface GraphInterface {
   state: string | null;
   addresses: string[];
   master?: string;
+  /** A vxlan's remote endpoint. */
+  remote?: string;
 }
 
 export interface GraphNamespace {
@@ -88,6 +90,7 @@ function graphInterface(i: NetInterface): GraphInterface {
     addresses: i.addresses.map((a) => `${a.address}/${a.prefixlen}`),
   };
   if (i.master) g.master = i.master;
+  if (i.remote) g.remote = i.remote;
   return g;
 }
 

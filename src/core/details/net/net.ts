@@ -85,8 +85,9 @@ export function netInside(): NetInside {
       .flatMap((p) => parseRouteMsg(p) ?? [])
       .filter((r) => r.table === RT_TABLE_MAIN && !r.cloned);
     for (const l of links) {
-      if (!FAR_KINDS.has(l.kind ?? '') || l.link === null || l.linkNetnsid === null) continue;
-      const { link, linkNetnsid: nsid } = l;
+      const link = l.kind === 'vxlan' ? (l.vxlan?.link ?? null) : l.link;
+      if (!FAR_KINDS.has(l.kind ?? '') || link === null || l.linkNetnsid === null) continue;
+      const nsid = l.linkNetnsid;
       try {
         const [far] = sock
           .ask('RTM_GETLINK', (seq) => linkInNetnsRequest(seq, link, nsid), RTM_NEWLINK, false)
@@ -210,12 +211,14 @@ async function parentOf(
   ns: NamespaceRecord,
   ctx: DetailsContext,
 ): Promise<VethPeer | undefined> {
-  if (!ON_PARENT.has(l.kind ?? '') || l.link === null || l.link === 0) return undefined;
+  // A vxlan names its device in its own data, not in IFLA_LINK.
+  const lower = l.kind === 'vxlan' ? (l.vxlan?.link ?? null) : l.link;
+  if (!ON_PARENT.has(l.kind ?? '') || lower === null || lower === 0) return undefined;
   if (l.linkNetnsid === null) {
-    const name = seen.links.find((o) => o.ifindex === l.link)?.name ?? null;
-    return { ifindex: l.link, name, ns: ns.ns, label: ns.label };
+    const name = seen.links.find((o) => o.ifindex === lower)?.name ?? null;
+    return { ifindex: lower, name, ns: ns.ns, label: ns.label };
   }
-  const far = seen.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === l.link);
+  const far = seen.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === lower);
   const matches: NamespaceRecord[] = [];
   for (const other of ctx.snapshot.namespaces) {
     if (!far || other.type !== 'net' || other.ns === ns.ns) continue;
@@ -226,7 +229,7 @@ async function parentOf(
     }
   }
   const there = matches.length === 1 ? matches[0]! : null;
-  return { ifindex: l.link, name: far?.name ?? null, ns: there?.ns ?? null, label: there?.label ?? null };
+  return { ifindex: lower, name: far?.name ?? null, ns: there?.ns ?? null, label: there?.label ?? null };
 }
 
 async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<NetInterface[]> {
@@ -251,6 +254,7 @@ async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: Detai
     if (peer) iface.peer = peer;
     const parent = await parentOf(l, seen, ns, ctx);
     if (parent) iface.parent = parent;
+    if (l.vxlan?.remote) iface.remote = l.vxlan.remote;
     out.push(iface);
   }
   return out;
