@@ -15,6 +15,13 @@ export function netText(graph: NetGraph): string {
       if (i.remote) what.push(`remote ${i.remote}`);
       lines.push(`  ${i.name}: ${what.join(' ')}`);
     }
+    const r = n.defaultRoute;
+    if (r)
+      lines.push(
+        `  default route: ${[r.gateway && `via ${r.gateway}`, r.dev && `dev ${r.dev}`].filter(Boolean).join(' ')}`,
+      );
+    else if (n.interfaces.length) lines.push('  no default route');
+    if (n.outside) lines.push(`  to the outside: ${n.outside.join(', ')}`);
     for (const u of n.unknown ?? []) lines.push(`  unknown: ${u}`);
   }
   const byNs = new Map(graph.namespaces.map((n) => [n.ns, title(n)]));

@@ -124,6 +124,10 @@ test(
     );
     const vx = graph.namespaces.find((n) => inodes.get(n.ns) === left)?.interfaces.find((i) => i.name === 'vx0');
     assert.equal(vx?.remote, '10.77.0.9');
+    ip(right!, ['route', 'add', 'default', 'via', '10.77.0.1', 'dev', 'r0']);
+    const routed = cliJson<NetGraph>(['net', '--json']).namespaces.find((n) => inodes.get(n.ns) === right);
+    assert.deepEqual(routed?.defaultRoute, { dev: 'r0', gateway: '10.77.0.1' });
+    assert.equal(graph.namespaces.find((n) => inodes.get(n.ns) === lone)?.defaultRoute, undefined);
     const l0 = graph.namespaces.find((n) => inodes.get(n.ns) === left)?.interfaces.find((i) => i.name === 'l0');
     assert.deepEqual(
       l0?.addresses.filter((a) => a.startsWith('10.')),

@@ -99,3 +99,37 @@ test('nsx net text and Graphviz name each namespace, interface and wire', () => 
   assert.match(dot, /subgraph "cluster_200" \{\n {4}label="net 200 red";/);
   assert.match(dot, /"100\/va" -- "200\/vb" \[label="veth"\];/);
 });
+
+test("a namespace's default route, and the host's plain devices as its way to the outside", () => {
+  const host = ns(1, 'host');
+  const d = details(1, [iface('lo', { kind: 'loopback' }), iface('eth0'), iface('br0', { kind: 'bridge' })]);
+  d.routes = [
+    {
+      family: 'inet6',
+      dst: 'default',
+      gateway: 'fe80::1',
+      dev: 'eth0',
+      protocol: null,
+      scope: null,
+      prefsrc: null,
+      metric: null,
+    },
+    {
+      family: 'inet',
+      dst: 'default',
+      gateway: '192.0.2.1',
+      dev: 'eth0',
+      protocol: null,
+      scope: null,
+      prefsrc: null,
+      metric: null,
+    },
+  ];
+  const [node] = netGraph([host], new Map([[1, d]])).namespaces;
+  assert.deepEqual(node!.defaultRoute, { dev: 'eth0', gateway: '192.0.2.1' });
+  assert.deepEqual(node!.outside, ['eth0']);
+  assert.match(
+    netText({ namespaces: [node!], links: [] }),
+    /default route: via 192\.0\.2\.1 dev eth0\n {2}to the outside: eth0/,
+  );
+});

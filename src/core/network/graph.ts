@@ -29,6 +29,10 @@ export interface GraphNamespace {
   container?: string;
   nprocs: number;
   interfaces: GraphInterface[];
+  /** Its default route (IPv4, else IPv6): through which interface, via which gateway. */
+  defaultRoute?: { dev: string | null; gateway: string | null };
+  /** The initial namespace's plain devices: its ports to the outside. */
+  outside?: string[];
   /** Why interfaces are missing or partial (root needed, namespace gone…). */
   unknown?: string[];
 }
@@ -73,12 +77,23 @@ export function netGraph(namespaces: readonly NamespaceRecord[], details: Readon
       interfaces: (d?.interfaces ?? []).map(graphInterface),
     };
     if (n.container) node.container = `${n.container.name} (${n.container.engine})`;
+    const route = defaultRoute(d);
+    if (route) node.defaultRoute = route;
+    // A device with no kind is hardware (or a driver that says nothing): in the host's namespace, the way out.
+    const outside = n.label === 'host' ? node.interfaces.filter((i) => i.kind === null).map((i) => i.name) : [];
+    if (outside.length) node.outside = outside;
     const unknown = d ? d.unavailable.map((u) => `${u.what}: ${u.reason}`) : ['its interfaces were not read'];
     if (unknown.length) node.unknown = unknown;
     graph.namespaces.push(node);
     for (const i of d?.interfaces ?? []) for (const link of linksOf(n.ns, i)) add(link);
   }
   return graph;
+}
+
+function defaultRoute(d: NetDetails | undefined): GraphNamespace['defaultRoute'] {
+  const routes = (d?.routes ?? []).filter((r) => r.dst === 'default' && !r.type);
+  const r = routes.find((x) => x.family === 'inet') ?? routes[0];
+  return r && { dev: r.dev ?? r.nexthops?.[0]?.dev ?? null, gateway: r.gateway ?? r.nexthops?.[0]?.gateway ?? null };
 }
 
 function graphInterface(i: NetInterface): GraphInterface {
