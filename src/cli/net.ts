@@ -1,5 +1,5 @@
 /** `nsx net`: the network map as text, JSON or Graphviz. */
-import type { GraphLink, NetGraph } from '../core/network/graph';
+import type { FirewallSummary, GraphLink, NetGraph } from '../core/network/graph';
 import { printable } from '../core/text/printable';
 
 const title = (n: NetGraph['namespaces'][number]) => `${n.ns} ${n.container ?? n.label ?? '-'}`;
@@ -22,6 +22,7 @@ export function netText(graph: NetGraph): string {
       );
     else if (n.interfaces.length) lines.push('  no default route');
     if (n.outside) lines.push(`  to the outside: ${n.outside.join(', ')}`);
+    if (n.firewall) lines.push(`  firewall: ${firewallText(n.firewall)}`);
     for (const u of n.unknown ?? []) lines.push(`  unknown: ${u}`);
   }
   const byNs = new Map(graph.namespaces.map((n) => [n.ns, title(n)]));
@@ -29,6 +30,12 @@ export function netText(graph: NetGraph): string {
   if (graph.links.length) lines.push('', 'links:');
   for (const l of graph.links) lines.push(`  ${l.kind}: ${end(l.a)} — ${end(l.b)}`);
   return lines.map(printable).join('\n') + '\n';
+}
+
+/** "filters, forwards/NAT, 12 rules": the map's badges in words. */
+function firewallText(f: FirewallSummary): string {
+  const parts = [f.filters && 'filters', f.nat && 'forwards/NAT'].filter(Boolean);
+  return f.rules ? [...parts, f.rules === 1 ? '1 rule' : `${f.rules} rules`].join(', ') : 'no rules';
 }
 
 /** A Graphviz digraph: a cluster per namespace, a node per interface, an edge per wire. */

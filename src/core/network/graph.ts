@@ -4,7 +4,7 @@
  * details readers found in each namespace, so `nsx net`, the map panel and `nsx show`
  * agree; nothing here reads the system.
  */
-import type { NetDetails, NetInterface } from '../details/types';
+import type { NetDetails, NetFirewall, NetInterface } from '../details/types';
 import type { NamespaceRecord } from '../model/snapshot';
 
 export type LinkKind = 'veth' | 'bridge-port' | 'macvlan' | 'ipvlan' | 'vlan' | 'vxlan' | 'macvtap';
@@ -33,8 +33,19 @@ export interface GraphNamespace {
   defaultRoute?: { dev: string | null; gateway: string | null };
   /** The initial namespace's plain devices: its ports to the outside. */
   outside?: string[];
+  /** Its firewall at a glance, where it was read: the map's "filters" and "forwards/NAT" badges. */
+  firewall?: FirewallSummary;
   /** Why interfaces are missing or partial (root needed, namespace gone…). */
   unknown?: string[];
+}
+
+export interface FirewallSummary {
+  /** Some filter chain hooked into the stack has a rule or drops by default. */
+  filters: boolean;
+  /** Some rule rewrites addresses: a port forward (DNAT), masquerade, source NAT, redirect. */
+  nat: boolean;
+  /** Rules in all tables, nftables and legacy. */
+  rules: number;
 }
 
 export interface End {
@@ -82,12 +93,22 @@ export function netGraph(namespaces: readonly NamespaceRecord[], details: Readon
     // A device with no kind is hardware (or a driver that says nothing): in the host's namespace, the way out.
     const outside = n.label === 'host' ? node.interfaces.filter((i) => i.kind === null).map((i) => i.name) : [];
     if (outside.length) node.outside = outside;
+    if (d?.firewall && (d.firewall.nftables || d.firewall.legacy)) node.firewall = firewallSummary(d.firewall);
     const unknown = d ? d.unavailable.map((u) => `${u.what}: ${u.reason}`) : ['its interfaces were not read'];
     if (unknown.length) node.unknown = unknown;
     graph.namespaces.push(node);
     for (const i of d?.interfaces ?? []) for (const link of linksOf(n.ns, i)) add(link);
   }
   return graph;
+}
+
+export function firewallSummary(fw: NetFirewall): FirewallSummary {
+  const chains = [...(fw.nftables?.tables ?? []), ...(fw.legacy?.tables ?? [])].flatMap((t) => t.chains);
+  return {
+    filters: chains.some((c) => c.type === 'filter' && c.hook !== null && (c.rules > 0 || c.policy === 'drop')),
+    nat: (fw.nftables?.nat.length ?? 0) + (fw.legacy?.nat.length ?? 0) > 0,
+    rules: chains.reduce((n, c) => n + c.rules, 0),
+  };
 }
 
 function defaultRoute(d: NetDetails | undefined): GraphNamespace['defaultRoute'] {
