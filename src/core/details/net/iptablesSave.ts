@@ -27,6 +27,9 @@ const MATCHES: Record<string, 'protocol' | 'dport' | 'saddr' | 'daddr' | 'iif' |
   '--out-interface': 'oif',
 };
 
+/** Options that match nothing themselves: a match module's name (its options follow), a comment. */
+const SAID_ONLY = new Set(['-m', '--match', '--comment']);
+
 const TARGETS: Record<string, NatRule['kind']> = {
   DNAT: 'dnat',
   SNAT: 'snat',
@@ -53,8 +56,7 @@ export function natOfArgs(args: string[]): NatMatch | null {
       not = true;
       continue;
     }
-    if (a === '-m' || a === '--match')
-      next(); // loads a match; its options follow
+    if (SAID_ONLY.has(a)) next();
     else if (a === '-j' || a === '--jump') kind = TARGETS[next()] ?? null;
     else if (a === '--to-destination' || a === '--to-source') Object.assign(m, splitTo(next()));
     else if (a === '--to-ports') m.toPort = next();

@@ -29,29 +29,29 @@ function hostPort(address: string, port: string | undefined): string {
   return `${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
+/** "from 10.0.0.0/8"; a negated value ("not 10.0.0.0/8") reads "not from 10.0.0.0/8". */
+function said(word: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return v.startsWith('not ') ? `not ${word} ${v.slice(4)}` : `${word} ${v}`;
+}
+
+/** Where the packet comes from and goes, in words; undefined parts left out. */
+function where(m: NatMatch): string[] {
+  return [said('to', m.daddr), said('from', m.saddr), said('in on', m.iif), said('out of', m.oif)].filter(
+    (p): p is string => p !== undefined,
+  );
+}
+
 /** "TCP 8080 to 192.0.2.1 from 10.0.0.0/8 in on eth0": what arrives; "everything" when nothing is named. */
 function incoming(m: NatMatch): string {
   const what = [m.protocol?.toUpperCase(), m.dport].filter(Boolean).join(' ');
-  const parts = [what || 'everything'];
-  if (m.daddr) parts.push(`to ${m.daddr}`);
-  if (m.saddr) parts.push(`from ${m.saddr}`);
-  if (m.iif) parts.push(`in on ${m.iif}`);
-  if (m.oif) parts.push(`out of ${m.oif}`);
-  return parts.join(' ');
+  return [what || 'everything', ...where(m)].join(' ');
 }
 
-/** "from 10.0.0.0/8 out of eth0": whose source is rewritten. */
+/** "TCP port 22 from 10.0.0.0/8 out of eth0": whose source is rewritten. */
 function outgoing(m: NatMatch): string {
-  const what = [m.protocol?.toUpperCase(), m.dport && `port ${m.dport}`].filter(Boolean).join(' ');
-  return [
-    what,
-    m.saddr && `from ${m.saddr}`,
-    m.daddr && `to ${m.daddr}`,
-    m.iif && `in on ${m.iif}`,
-    m.oif && `out of ${m.oif}`,
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const what = [m.protocol?.toUpperCase(), said('port', m.dport)].filter(Boolean).join(' ');
+  return [what, ...where(m)].filter(Boolean).join(' ');
 }
 
 export function natWords(m: NatMatch): string {
