@@ -17,6 +17,7 @@ export const TOOL_PACKAGES = {
   sh: 'dash',
   env: 'coreutils',
   cat: 'coreutils',
+  tcpdump: 'tcpdump',
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;
