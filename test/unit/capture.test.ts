@@ -34,7 +34,7 @@ function snapshot() {
       nsRecord(ALICE_USER, 'user', [sleeper], { ownerUid: ALICE, pns: HOST.user }),
       nsRecord(ALICE_NET, 'net', [sleeper], { ons: ALICE_USER, label: 'sleep' }),
       nsRecord(BLUE, 'net', [], {
-        holders: [{ kind: 'bindmount', pid: process.pid, path: '/run/netns/blue' }],
+        holders: [{ kind: 'bindmount', pid: process.pid, path: '/run/netns/blue', mntns: HOST.mnt }],
         label: 'blue',
       }),
     ],
