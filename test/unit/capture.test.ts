@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  captureArgs,
   CaptureError,
   captureTitle,
   interfaceNameProblem,
@@ -127,5 +128,18 @@ test('tcpdump prints each packet as it comes, or streams a pcap packet by packet
     '-U',
     '-w',
     '-',
+  ]);
+});
+
+test('the editor runs nsx capture on a namespace by inode, with --write for a file', () => {
+  assert.deepEqual(captureArgs(4026532600, 'veth0'), ['capture', '--ns', '4026532600', '--iface', 'veth0']);
+  assert.deepEqual(captureArgs(4026532600, 'lo', '/home/a/lo.pcap'), [
+    'capture',
+    '--ns',
+    '4026532600',
+    '--iface',
+    'lo',
+    '--write',
+    '/home/a/lo.pcap',
   ]);
 });

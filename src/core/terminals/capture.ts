@@ -152,3 +152,8 @@ export function tcpdumpArgsProblem(args: readonly string[]): string | null {
 export function tcpdumpCommand(tcpdump: string, iface: string, pcap: boolean, extra: readonly string[]): string[] {
   return [tcpdump, '-i', iface, '-n', ...(pcap ? ['-U', '-w', '-'] : ['-l']), ...extra];
 }
+
+/** `nsx capture` of interface IFACE in net namespace NS, into FILE when one is given. */
+export function captureArgs(ns: number, iface: string, file?: string): string[] {
+  return ['capture', '--ns', String(ns), '--iface', iface, ...(file !== undefined ? ['--write', file] : [])];
+}
