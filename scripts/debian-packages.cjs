@@ -41,6 +41,7 @@ const PACKAGES = [
     for: "a net namespace's legacy iptables rules in its details, and the firewall test's rules",
   },
   { name: 'iputils-ping', provides: ['ping'], for: 'the veth test pings the host end from inside' },
+  { name: 'tcpdump', provides: ['tcpdump'], for: 'nsx capture and Capture Traffic… (run inside a net namespace)' },
   { name: 'passwd', provides: ['useradd', 'userdel'], for: 'the test users of the polkit and ordinary-user tests' },
   { name: 'procps', provides: ['pgrep'], for: 'the polkit tests check that nothing of the test user is left running' },
   {

@@ -50,6 +50,18 @@ export type Command =
       hold: boolean;
       command: string[] | null;
     }
+  | {
+      name: 'capture';
+      pid: number | null;
+      ns: number | null;
+      iface: string;
+      /** A pcap file to write, `-` for stdout; null to print the packets. */
+      write: string | null;
+      startTime: number | null;
+      hold: boolean;
+      /** tcpdump's options and filter, after `--`. */
+      tcpdump: string[];
+    }
   | { name: 'mounts'; pid: number | null; ns: number | null; json: boolean; asRoot: boolean }
   | { name: 'propagation'; pid: number | null; ns: number | null; path: string; json: boolean; asRoot: boolean }
   | { name: 'install-policy' }
@@ -76,6 +88,8 @@ const OPTIONS = {
   parent: { type: 'boolean' },
   process: { type: 'boolean' },
   path: { type: 'string' },
+  iface: { type: 'string', short: 'i' },
+  write: { type: 'string', short: 'w' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -198,6 +212,15 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
                                     namespaces, with its /proc; its files are at /proc/N/root`,
     parse: parseDebug,
   },
+  capture: {
+    options: ['pid', 'ns', 'iface', 'write', 'start-time', 'hold'],
+    runsCommand: true,
+    usage: `  capture (--pid PID | --ns INODE) --iface NAME [--write FILE] [-- TCPDUMP_ARGS...]
+                                    the host's tcpdump on an interface of a net namespace
+                                    (only that namespace entered), printing the packets or
+                                    writing a pcap FILE (- for stdout) that is yours; as root`,
+    parse: parseCapture,
+  },
   new: {
     options: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet', 'hold'],
     runsCommand: true,
@@ -306,6 +329,24 @@ function parseEnter({ values, command, asRoot }: Invocation): Command {
     startTime: parseNumber(values['start-time'], 'a start time'),
     hold: !!values.hold,
     command,
+  };
+}
+
+function parseCapture({ values, command }: Invocation): Command {
+  const pid = parsePid(values.pid);
+  const ns = parseNumber(values.ns, 'a namespace inode');
+  if ((pid === null) === (ns === null)) throw new UsageError('capture needs one of --pid PID and --ns INODE');
+  if (values.iface === undefined) throw new UsageError('capture needs --iface NAME (nsx show INODE lists them)');
+  if (values.write === '') throw new UsageError('--write needs a file name');
+  return {
+    name: 'capture',
+    pid,
+    ns,
+    iface: values.iface,
+    write: values.write ?? null,
+    startTime: parseNumber(values['start-time'], 'a start time'),
+    hold: !!values.hold,
+    tcpdump: command ?? [],
   };
 }
 

@@ -20,6 +20,7 @@ export const TOOL_PACKAGES = {
   nft: 'nftables',
   'iptables-legacy-save': 'iptables',
   'ip6tables-legacy-save': 'iptables',
+  tcpdump: 'tcpdump',
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;
