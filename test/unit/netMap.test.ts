@@ -7,6 +7,7 @@ import { pathBetween } from '../../src/core/network/path';
 import { mapChanges, withGone } from '../../src/core/network/mapChanges';
 import { mapSvg } from '../../src/core/network/mapSvg';
 import { badgeText, cardContent } from '../../src/core/network/cardContent';
+import { changeWords } from '../../src/ui/network/mapModel';
 
 const HOST = 1;
 const iface = (name: string, kind: string | null, over: Partial<GraphInterface> = {}): GraphInterface => ({
@@ -227,4 +228,16 @@ test('the drawing escapes what names carry, and a standalone file brings its own
   assert.match(svg, /<style>/);
   assert.ok(!mapSvg(graph, layoutMap(graph)).includes('<style>'));
   assert.match(svg, /data-vscode-context="\{&quot;webviewSection&quot;:&quot;card&quot;,&quot;ns&quot;:3/);
+});
+
+test('the panel says what changed in words, and offers root only where something was not read', () => {
+  const before = dockerHost(1);
+  const after = dockerHost(2);
+  after.namespaces = after.namespaces.filter((n) => n.ns !== 100);
+  const changes = mapChanges(before, after);
+  assert.equal(
+    changeWords({ graph: after, changes }),
+    '1 namespace appeared (c1 (docker)); 1 went away (c0 (docker)); 2 new wires',
+  );
+  assert.equal(changeWords({ graph: after, changes: mapChanges(after, after) }), '');
 });
