@@ -114,7 +114,7 @@ test('a bridge with many ports folds them into a count; a small one lists them u
     ['lo', 'eth0', 'docker0'],
   );
   assert.equal(big.folded.get('docker0'), 5);
-  assert.match(badgeText(big.badges[2]!, 5), /docker0 bridge UP · 5 ports/);
+  assert.match(badgeText(big.badges[2]!, 5), /^docker0 bridge UP · 5 ports/);
   const small = cardContent(dockerHost(2).namespaces[0]!, dockerHost(2));
   assert.deepEqual(
     small.badges.map((b) => b.name),

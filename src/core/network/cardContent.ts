@@ -64,10 +64,10 @@ function wiredElsewhere(ns: number, graph: NetGraph): Set<string> {
 /** One badge's words: `eth0 veth UP 10.0.0.1/24 +1`; what could not be read is `?`. */
 export function badgeText(i: GraphInterface, folded: number | undefined): string {
   const words = [i.name, i.kind ?? (i.state === null ? 'kind ?' : 'device'), i.state ?? 'state ?'];
+  if (folded) words.push(`· ${folded} ports`);
   if (i.addresses.length) words.push(i.addresses[0]!);
   if (i.addresses.length > 1) words.push(`+${i.addresses.length - 1}`);
   if (i.master) words.push(`in ${i.master}`);
   if (i.remote) words.push(`remote ${i.remote}`);
-  if (folded) words.push(`· ${folded} ports`);
   return words.join(' ');
 }

@@ -124,7 +124,7 @@ class LayoutBuilder {
   /** The rows of a group: a lone member sits level with its parent; several get a bus above each row. */
   private grid(group: TreeEdge[]): { w: number; h: number; rows: TreeEdge[][]; bus: boolean } {
     const bus = group.length > 1;
-    const cols = bus ? Math.min(group.length, Math.max(2, Math.ceil(Math.sqrt(group.length * 2)))) : 1;
+    const cols = bus ? Math.min(group.length, Math.max(2, Math.ceil(Math.sqrt(group.length * 0.7)))) : 1;
     const rows: TreeEdge[][] = [];
     for (let i = 0; i < group.length; i += cols) rows.push(group.slice(i, i + cols));
     let w = 0;

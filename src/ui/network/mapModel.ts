@@ -46,7 +46,7 @@ export function mapView(
     wires: graph.links.length,
     changes: options.marked ? changeWords(drawing) : '',
     offerShowAll: partial && !options.elevated && !options.root,
-    elevated: options.elevated,
+    elevated: options.elevated || options.root,
     problem: null,
     readAt: snapshot.takenAt,
   };

@@ -14,7 +14,7 @@ export interface NetworkMapView {
   changes: string;
   /** What needs root was drawn as unknown: offer Show All Namespaces. */
   offerShowAll: boolean;
-  /** Root's scan is shown. */
+  /** Root's scan is shown (Show All, or an editor run as root). */
   elevated: boolean;
   /** Reading failed: the reason; the last map is kept. */
   problem: string | null;
