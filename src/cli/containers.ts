@@ -2,7 +2,7 @@
 import type { ContainerNamespace, ContainerRecord } from '../core/containers/types';
 import type { Snapshot } from '../core/model/snapshot';
 import { plural } from '../core/text/plural';
-import { table } from './render';
+import { dash, table } from './render';
 
 interface Row {
   record: ContainerRecord;
@@ -32,8 +32,6 @@ export function sharingText(namespaces: readonly ContainerNamespace[]): string {
   }
   return [...groups].map(([how, types]) => `${how}: ${types.join(' ')}`).join(' · ');
 }
-
-const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '-' : String(v));
 
 export function containerTable(records: readonly ContainerRecord[], width?: number): string {
   return table(

@@ -30,7 +30,9 @@ export function table<T>(rows: readonly T[], columns: Column<T>[], width?: numbe
   return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
 }
 
-const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '-' : String(v));
+/** A table cell for a value that may be missing. */
+export const dash = (v: string | number | null | undefined) =>
+  v === null || v === undefined || v === '' ? '-' : String(v);
 
 /** Where a namespace is held besides its member processes: bind mounts, fds, threads. */
 export function holdersText(holders: readonly Holder[]): string {

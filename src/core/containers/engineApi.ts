@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { groupName } from '../linux/account';
 import { ProcSource } from '../linux/procfs';
 import type { ProcessRecord } from '../model/snapshot';
 import { keyOf } from './assemble';
@@ -39,6 +40,9 @@ export interface EngineSocket {
 
 const SOCKET_NAME: Record<ApiEngine, RegExp> = { docker: /docker\.sock$/, podman: /podman\.sock$/ };
 
+/** The process names an engine daemon has: only their command lines are read. */
+const DAEMON_NAMES = new Set(['dockerd', 'podman']);
+
 /** Which engine daemon a process is: dockerd, or `podman system service`. */
 export function engineDaemon(name: string, argv: readonly string[]): ApiEngine | null {
   if (name === 'dockerd') return 'docker';
@@ -62,6 +66,7 @@ export function listeningSockets(netUnix: string): Map<number, string> {
 export function engineSockets(proc: ProcSource, processes: readonly ProcessRecord[]): EngineSocket[] {
   const found: EngineSocket[] = [];
   for (const p of processes) {
+    if (!DAEMON_NAMES.has(p.name)) continue;
     let argv: string[];
     try {
       argv = proc.argv(p.pid);
@@ -215,8 +220,7 @@ export async function stoppedContainers(
 function refusalHint(s: EngineSocket): string {
   let group: string | undefined;
   try {
-    const gid = fs.statSync(s.reach).gid;
-    group = /^([^:]+):[^:]*:(\d+):/m.exec(groupLine(gid))?.[1];
+    group = groupName(fs.statSync(s.reach).gid);
   } catch {
     group = undefined;
   }
@@ -225,17 +229,4 @@ function refusalHint(s: EngineSocket): string {
       ? `join the ${group} group (sudo usermod -aG ${group} $USER, then log in again), or `
       : '';
   return `${join}use Show All Namespaces (nsx --as-root) to read it as root through polkit`;
-}
-
-function groupLine(gid: number): string {
-  try {
-    return (
-      fs
-        .readFileSync('/etc/group', 'utf8')
-        .split('\n')
-        .find((l) => l.split(':')[2] === String(gid)) ?? ''
-    );
-  } catch {
-    return '';
-  }
 }

@@ -5,7 +5,7 @@
  * namespace is asked, so the cost grows with namespaces, not processes.
  */
 import * as path from 'node:path';
-import { cgroupPath } from '../discovery/labels';
+import { CgroupPaths } from '../discovery/labels';
 import { ProcSource } from '../linux/procfs';
 import type { ProcessRecord } from '../model/snapshot';
 import { containerInCgroup } from './cgroupIds';
@@ -34,6 +34,7 @@ export class Identifier {
   constructor(
     private readonly proc: ProcSource,
     private readonly byPid: Map<number, ProcessRecord>,
+    private readonly cgroups = new CgroupPaths(proc),
   ) {}
 
   /** The container PID belongs to, or null. Read once per PID. */
@@ -44,15 +45,13 @@ export class Identifier {
   }
 
   private identify(pid: number): Sighting | null {
-    const cgroup = this.read(() => containerInCgroup(cgroupPath(this.proc.cgroup(pid))));
+    const cgroup = containerInCgroup(this.cgroups.of(pid));
     const ppid = this.parentOf(pid);
     const argv = ppid && ppid > 1 ? this.read(() => this.proc.argv(ppid)) : null;
     const runtime = argv ? runtimeParent(argv) : null;
     if (runtime && ppid) return this.fromRuntime(pid, ppid, runtime, cgroup?.id, cgroup?.podId);
     if (!cgroup?.engine) return null;
-    return cgroup.podId
-      ? { engine: cgroup.engine, id: cgroup.id, podId: cgroup.podId }
-      : { ...cgroup, engine: cgroup.engine };
+    return { ...cgroup, engine: cgroup.engine };
   }
 
   private fromRuntime(

@@ -11,20 +11,24 @@ import { containerLabel, containerRecords, fillNamespaces, Found, keyOf, refOf }
 import { ApiContainer, engineSockets, listContainers, listedRecord } from './engineApi';
 import { Identifier } from './identify';
 import { containerInCgroup } from './cgroupIds';
-import { cgroupPath } from '../discovery/labels';
+import { CgroupPaths } from '../discovery/labels';
 import { NameReader } from './names';
 import { sandboxRecords } from './sandboxes';
 import type { ContainerRecord, EngineRefusal } from './types';
 
 export interface NamingOptions {
   proc?: ProcSource;
+  /** The cgroup paths the scan already read (discoverNamed shares them). */
+  cgroups?: CgroupPaths;
   /** Ask engines' API sockets where traces are not enough (default true). */
   api?: boolean;
 }
 
 export async function discoverNamed(options: DiscoverOptions & NamingOptions = {}): Promise<Snapshot> {
-  const snapshot = discover(options);
-  await nameContainers(snapshot, options);
+  const proc = options.proc ?? new ProcSource();
+  const shared = { ...options, proc, cgroups: options.cgroups ?? new CgroupPaths(proc) };
+  const snapshot = discover(shared);
+  await nameContainers(snapshot, shared);
   return snapshot;
 }
 
@@ -32,9 +36,10 @@ export async function nameContainers(snapshot: Snapshot, options: NamingOptions 
   const proc = options.proc ?? new ProcSource(snapshot.scanner.procRoot);
   const byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
   const host = initialInodes(byPid.get(2));
-  const identifier = new Identifier(proc, byPid);
+  const cgroups = options.cgroups ?? new CgroupPaths(proc);
+  const identifier = new Identifier(proc, byPid, cgroups);
   const { found, keyOfPid } = sight(identifier, snapshot, host);
-  if (snapshot.scanner.uid !== 0) sightHidden(proc, identifier, snapshot, found);
+  if (snapshot.scanner.uid !== 0) sightHidden(cgroups, identifier, snapshot, found);
   const reader = new NameReader(proc);
   for (const f of found.values()) f.named = reader.read(f.sighting);
 
@@ -88,15 +93,15 @@ function sight(identifier: Identifier, snapshot: Snapshot, host: Set<number>) {
  * cgroup read per such process; its container is then known by id, and by name where the
  * runtime's command line says it (conmon's `-n`).
  */
-function sightHidden(proc: ProcSource, identifier: Identifier, snapshot: Snapshot, found: Map<string, Found>): void {
+function sightHidden(
+  cgroups: CgroupPaths,
+  identifier: Identifier,
+  snapshot: Snapshot,
+  found: Map<string, Found>,
+): void {
   for (const p of snapshot.processes) {
     if (p.hidden !== 'EACCES') continue;
-    let cgroup;
-    try {
-      cgroup = containerInCgroup(cgroupPath(proc.cgroup(p.pid)));
-    } catch {
-      continue;
-    }
+    const cgroup = containerInCgroup(cgroups.of(p.pid));
     if (!cgroup?.engine) continue;
     const key = keyOf(cgroup.engine, cgroup.id);
     const known = found.get(key);

@@ -3,7 +3,7 @@
  * keeps each alive (member processes, threads, open fds, bind mounts), then the kernel's
  * hierarchy above them (parents, owners, and ghosts known only through it).
  */
-import { cgroupPath, containerLabel, INITIAL_NS_INODES, netnsName, systemdUnit } from './labels';
+import { CgroupPaths, containerLabel, INITIAL_NS_INODES, netnsName, systemdUnit } from './labels';
 import { isLauncher, launchedProgram, programName } from './launchers';
 import { nsfsMounts } from '../mounts/mountinfo';
 import { HierarchyProbe, kernelProbe, NsRelations } from '../linux/nsfs';
@@ -37,6 +37,8 @@ export interface DiscoverOptions {
    * shows); the other records carry PID, owner and namespaces.
    */
   detail?: ScanDetail;
+  /** Cgroup paths already read, or to be read once for whoever asks next (the naming of containers). */
+  cgroups?: CgroupPaths;
 }
 
 /** /proc itself cannot be read: not Linux, or no procfs mounted. */
@@ -78,7 +80,7 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
   hidden.total = hidden.byReason.EACCES + hidden.byReason.vanished;
   const { capabilities, relations } = probeHierarchy(proc, entries, options.probe);
 
-  const labeler = new Labeler(proc, byPid, hostInodes(proc, byPid, users));
+  const labeler = new Labeler(proc, byPid, hostInodes(proc, byPid, users), options.cgroups ?? new CgroupPaths(proc));
   const namespaces: NamespaceRecord[] = [];
   for (const [ino, e] of entries)
     namespaces.push(namespaceRecord(ino, e, byPid.get(e.members[0]), relations.get(ino), labeler));
@@ -289,12 +291,11 @@ export function initialInodes(two: ProcessRecord | undefined): Set<number> {
 }
 
 class Labeler {
-  private readonly cgroups = new Map<number, string>();
-
   constructor(
     private readonly proc: ProcSource,
     private readonly byPid: Map<number, ProcessRecord>,
     private readonly host: Set<number>,
+    private readonly cgroups: CgroupPaths,
   ) {}
 
   label(ino: number, e: NsEntry): string | null {
@@ -306,7 +307,7 @@ class Labeler {
     }
     if (e.members.length) {
       const senior = e.members[0];
-      const cgroup = this.cgroupOf(senior);
+      const cgroup = this.cgroups.of(senior);
       return (cgroup && (containerLabel(cgroup) ?? systemdUnit(cgroup))) || this.programOf(senior);
     }
     // What holds it without being in it: a process for its children, a thread, an fd, a bind mount.
@@ -341,17 +342,6 @@ class Labeler {
       if (launched?.trim()) return launched;
     }
     return p.name || programName(words[0] ?? '') || `PID ${pid}`;
-  }
-
-  private cgroupOf(pid: number): string | undefined {
-    if (!this.cgroups.has(pid)) {
-      try {
-        this.cgroups.set(pid, cgroupPath(this.proc.cgroup(pid)));
-      } catch {
-        this.cgroups.set(pid, '');
-      }
-    }
-    return this.cgroups.get(pid);
   }
 }
 

@@ -3,6 +3,7 @@
  * paths, systemd units, and the command of the senior process.
  */
 import { containerInCgroup } from '../containers/cgroupIds';
+import { ProcSource } from '../linux/procfs';
 import { NsType } from '../model/snapshot';
 
 /**
@@ -32,6 +33,30 @@ export function netnsName(path: string): string | null {
 }
 
 const SYSTEMD_SERVICE = /^(?!user@\d+\.service$)[^/]+\.service$/;
+
+/**
+ * Each process's cgroup path, read once: the labels of discovery and the naming of
+ * containers ask for the same senior processes' in one scan.
+ */
+export class CgroupPaths {
+  private readonly paths = new Map<number, string>();
+
+  constructor(private readonly proc: ProcSource) {}
+
+  /** '' when the process has exited or its cgroup cannot be read. */
+  of(pid: number): string {
+    let path = this.paths.get(pid);
+    if (path === undefined) {
+      try {
+        path = cgroupPath(this.proc.cgroup(pid));
+      } catch {
+        path = '';
+      }
+      this.paths.set(pid, path);
+    }
+    return path;
+  }
+}
 
 /** The cgroup path of /proc/PID/cgroup's unified (v2) line, else its first line's. */
 export function cgroupPath(cgroupFile: string): string {

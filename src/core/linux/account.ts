@@ -3,6 +3,7 @@
  * (PKEXEC_UID) rather than root.
  */
 import * as fs from 'node:fs';
+import { parsePasswd } from './procfs';
 
 export interface Account {
   uid: number;
@@ -31,6 +32,15 @@ export function account(uid: number, passwdPath = '/etc/passwd'): Account {
   }
   const gid = uid === process.getuid?.() ? (process.getgid?.() ?? uid) : uid;
   return parsePasswdEntry(text, uid) ?? { uid, gid, name: String(uid), home: '/', shell: '/bin/sh' };
+}
+
+/** The name of group GID (/etc/group has passwd's `name:x:id:` shape), or undefined. */
+export function groupName(gid: number, groupPath = '/etc/group'): string | undefined {
+  try {
+    return parsePasswd(fs.readFileSync(groupPath, 'utf8')).get(gid);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The user who ran pkexec to run this process, if it was. */

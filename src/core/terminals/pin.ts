@@ -120,7 +120,8 @@ function nsfsDevice(type: NsType): number {
   return fs.statSync(`/proc/self/ns/${type}`).dev;
 }
 
-function startTime(proc: ProcSource, pid: number): number | null {
+/** The start time of PID, or null when it is gone. */
+export function startTime(proc: ProcSource, pid: number): number | null {
   try {
     return proc.startTime(pid);
   } catch {

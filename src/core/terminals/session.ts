@@ -14,7 +14,7 @@ import { gatedCommand, nsenterCommand, unshareCommand } from './argv';
 import { debugBanner, debugCommand, DebugPlan } from './debug';
 import { EnterError, EnterPlan, enterTitle, identityProblem } from './enter';
 import { NewPlan } from './isolate';
-import { pinFile, pinProcess } from './pin';
+import { pinFile, pinProcess, startTime } from './pin';
 import { ProcSource } from '../linux/procfs';
 import { requireTool } from '../linux/tools';
 import { hostSideBatch, namespaceSideBatch, planVeth, usedNetworks, VethPlan } from './veth';
@@ -112,7 +112,7 @@ export async function runDebug(
   const identity = process.geteuid?.() === 0 ? opts.root : opts.user;
   // The user's shell, from the host: the target's own root may have none.
   const command = opts.command ?? [chooseShell(opts.user.shell, '')];
-  if (startTimeOrNull(proc, pid) === null)
+  if (startTime(proc, pid) === null)
     throw new SessionError(`${enter.name ?? `PID ${pid}`} stopped meanwhile: PID ${pid} is gone`);
   const viaOwnUserns = enter.privilege === 'userns';
   const pinned = pinProcess(proc, pid, viaOwnUserns ? [...enter.types, 'user'] : enter.types, {
@@ -130,14 +130,6 @@ export async function runDebug(
     return await waitForExit(child, () => (child.pid === undefined ? [] : proc.children(child.pid)));
   } finally {
     pinned.close();
-  }
-}
-
-function startTimeOrNull(proc: ProcSource, pid: number): number | null {
-  try {
-    return proc.startTime(pid);
-  } catch {
-    return null;
   }
 }
 

@@ -75,6 +75,9 @@ async function pickNamespace(view: NamespaceView): Promise<NamespaceRecord | und
     title: 'Show Details',
     placeHolder: 'Which namespace? Type to filter by type, inode or label',
     matchOnDescription: true,
+    // A refresh that redraws the focused row of the Namespaces view moves the focus to the
+    // tree, which would close the pick under the user's typing.
+    ignoreFocusOut: true,
   });
   return picked?.record;
 }

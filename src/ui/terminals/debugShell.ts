@@ -12,20 +12,19 @@ import { RootRunner } from '../elevation/elevation';
 import { NamespaceView } from '../namespaces/namespaceView';
 import { nsxTerminalOptions, startedAfter, startTime } from '../shared/runtime';
 import { inform, warn } from '../shared/notify';
-import { debugArgs, DebugRow, debugTargetOfRow, staleProcessNote } from './terminalChoices';
-
-const ROW_KINDS: readonly string[] = ['namespace', 'process', 'container'];
+import { Node } from '../namespaces/treeModel';
+import { debugArgs, debugTargetOfRow, staleProcessNote } from './terminalChoices';
 
 export async function openDebugShell(
   env: ExtensionEnv,
   view: NamespaceView,
   root: RootRunner,
-  row: { kind: string } | undefined,
+  row: Node | undefined,
 ): Promise<void> {
   const snapshot = view.current();
   if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
-  if (!row || !ROW_KINDS.includes(row.kind)) return;
-  const target = debugTargetOfRow(snapshot, row as DebugRow);
+  if (row?.kind !== 'namespace' && row?.kind !== 'process' && row?.kind !== 'container') return;
+  const target = debugTargetOfRow(snapshot, row);
   if (typeof target === 'string') return void warn(`Cannot open a debug shell: ${target}.`);
   // Pinned now, against the snapshot the row came from.
   const started = startTime(target.pid);

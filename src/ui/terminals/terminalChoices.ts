@@ -151,10 +151,7 @@ export function chosenTypes(chosen: readonly TypeItem[], all: TypeItem): NsType[
   return chosen.includes(all) ? all.types : NS_TYPES.filter((t) => chosen.some((c) => c.types.includes(t)));
 }
 
-/**
- * The rows Debug Shell is offered on, as far as it reads them: a namespace row, a process
- * row, and a container row of the Containers grouping (any row with a `container` record).
- */
+/** What Debug Shell reads of the rows it is offered on: namespace, process and container rows. */
 export type DebugRow =
   | { kind: 'namespace'; ns: NamespaceRecord }
   | { kind: 'process'; process: { pid: number } }

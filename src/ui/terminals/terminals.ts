@@ -82,7 +82,7 @@ export class TerminalController implements vscode.Disposable {
       'namespaceExplorer.newTerminal': { title: 'New Isolated Terminal', run: () => this.newTerminal() },
       'namespaceExplorer.debugShell': {
         title: 'Debug Shell',
-        run: (row?: { kind: string }) => openDebugShell(this.env, this.view, this.root, row),
+        run: (node?: Node) => openDebugShell(this.env, this.view, this.root, node),
       },
       'namespaceExplorer.captureTraffic': {
         title: 'Capture Traffic',
