@@ -71,7 +71,11 @@ chmodSync(join(outdir, 'cli.js'), 0o755);
 // by a path relative to itself.
 const webviewDir = join(outdir, 'webview');
 await esbuild.build({
-  entryPoints: { propagation: 'webview/propagation/main.ts', details: 'webview/details/main.ts' },
+  entryPoints: {
+    propagation: 'webview/propagation/main.ts',
+    details: 'webview/details/main.ts',
+    network: 'webview/network/main.ts',
+  },
   outdir: webviewDir,
   bundle: true,
   platform: 'browser',

@@ -72,6 +72,7 @@ export default tseslint.config(
   },
   webviewPage('propagation'),
   webviewPage('details'),
+  webviewPage('network'),
   {
     files: ['webview/shared/**/*.ts'],
     languageOptions: { globals: globals.browser },

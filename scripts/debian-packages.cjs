@@ -30,7 +30,18 @@ const PACKAGES = [
     for: 'ip netns, veth pairs (nsx new --veth), the interfaces, routes and sockets comparison',
   },
   { name: 'hostname', provides: ['hostname', 'domainname'], for: 'nsx new --hostname and the UTS details comparison' },
+  {
+    name: 'nftables',
+    provides: ['nft'],
+    for: "a net namespace's nftables ruleset in its details, and the firewall test's rules",
+  },
+  {
+    name: 'iptables',
+    provides: ['iptables-legacy', 'iptables-legacy-save', 'ip6tables-legacy-save'],
+    for: "a net namespace's legacy iptables rules in its details, and the firewall test's rules",
+  },
   { name: 'iputils-ping', provides: ['ping'], for: 'the veth test pings the host end from inside' },
+  { name: 'tcpdump', provides: ['tcpdump'], for: 'nsx capture and Capture Traffic… (run inside a net namespace)' },
   { name: 'passwd', provides: ['useradd', 'userdel'], for: 'the test users of the polkit and ordinary-user tests' },
   { name: 'procps', provides: ['pgrep'], for: 'the polkit tests check that nothing of the test user is left running' },
   {

@@ -11,6 +11,8 @@ import { activateOrExplain } from './ui/shared/activation';
 import { fail, warn } from './ui/shared/notify';
 import type { NamespaceExplorerApi } from './api';
 import { createApi } from './ui/api/createApi';
+import { NetworkMapPanels } from './ui/network/networkMapPanel';
+import { networkMapCommands } from './ui/network/networkMapCommands';
 
 /** Returns the API for other extensions (src/api.ts); undefined where the view does not run. */
 export function activate(extension: vscode.ExtensionContext): NamespaceExplorerApi | undefined {
@@ -47,7 +49,9 @@ function wire(env: ExtensionEnv, started: number): NamespaceExplorerApi {
   own(new ElevationCommands(env, view, root));
   own(new TerminalController(env, view, root));
   own(new MountsController(env, view, root));
-  registerDetailsPanel(env, view);
+  const showDetails = registerDetailsPanel(env, view);
+  const networkMaps = own(new NetworkMapPanels(env, view, showDetails));
+  own(registerCommands(env, networkMapCommands(view, networkMaps)));
   env.log.info(`activated in ${Date.now() - started} ms`);
   return createApi(view, env.extension.subscriptions);
 }

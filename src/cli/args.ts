@@ -15,6 +15,7 @@ export type Command =
   | { name: 'tree'; json: boolean; types: NsType[] | null; mode: TreeMode; asRoot: boolean }
   | { name: 'snapshot'; asRoot: boolean; output: string | null; details: boolean }
   | { name: 'containers'; json: boolean; asRoot: boolean }
+  | { name: 'net'; json: boolean; dot: boolean; asRoot: boolean }
   | { name: 'show'; ns: number; json: boolean; asRoot: boolean }
   | {
       name: 'enter';
@@ -49,6 +50,18 @@ export type Command =
       hold: boolean;
       command: string[] | null;
     }
+  | {
+      name: 'capture';
+      pid: number | null;
+      ns: number | null;
+      iface: string;
+      /** A pcap file to write, `-` for stdout; null to print the packets. */
+      write: string | null;
+      startTime: number | null;
+      hold: boolean;
+      /** tcpdump's options and filter, after `--`. */
+      tcpdump: string[];
+    }
   | { name: 'mounts'; pid: number | null; ns: number | null; json: boolean; asRoot: boolean }
   | { name: 'propagation'; pid: number | null; ns: number | null; path: string; json: boolean; asRoot: boolean }
   | { name: 'install-policy' }
@@ -56,6 +69,7 @@ export type Command =
 
 const OPTIONS = {
   json: { type: 'boolean' },
+  dot: { type: 'boolean' },
   'as-root': { type: 'boolean' },
   details: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
@@ -74,6 +88,8 @@ const OPTIONS = {
   parent: { type: 'boolean' },
   process: { type: 'boolean' },
   path: { type: 'string' },
+  iface: { type: 'string', short: 'i' },
+  write: { type: 'string', short: 'w' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -142,6 +158,16 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
                                     own, host or shared with another container or pod`,
     parse: ({ values, asRoot }) => ({ name: 'containers', json: !!values.json, asRoot }),
   },
+  net: {
+    options: ['json', 'dot', 'as-root'],
+    usage: `  net [--json | --dot]              every net namespace with its interfaces, and the wires
+                                    between them: veth pairs, bridge ports, macvlan / vlan /
+                                    vxlan on their parent; --dot prints Graphviz`,
+    parse: ({ values, asRoot }) => {
+      if (values.json && values.dot) throw new UsageError('choose one of --json and --dot');
+      return { name: 'net', json: !!values.json, dot: !!values.dot, asRoot };
+    },
+  },
   snapshot: {
     options: ['json', 'as-root', 'output', 'details'],
     usage: `  snapshot [--json] [--details] [--output FILE]
@@ -185,6 +211,15 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
                                     container's (or a process's) net, uts, ipc, pid and cgroup
                                     namespaces, with its /proc; its files are at /proc/N/root`,
     parse: parseDebug,
+  },
+  capture: {
+    options: ['pid', 'ns', 'iface', 'write', 'start-time', 'hold'],
+    runsCommand: true,
+    usage: `  capture (--pid PID | --ns INODE) --iface NAME [--write FILE] [-- TCPDUMP_ARGS...]
+                                    the host's tcpdump on an interface of a net namespace
+                                    (only that namespace entered), printing the packets or
+                                    writing a pcap FILE (- for stdout) that is yours; as root`,
+    parse: parseCapture,
   },
   new: {
     options: ['type', 'hostname', 'mount-proc', 'propagation', 'map-root', 'veth', 'subnet', 'hold'],
@@ -294,6 +329,24 @@ function parseEnter({ values, command, asRoot }: Invocation): Command {
     startTime: parseNumber(values['start-time'], 'a start time'),
     hold: !!values.hold,
     command,
+  };
+}
+
+function parseCapture({ values, command }: Invocation): Command {
+  const pid = parsePid(values.pid);
+  const ns = parseNumber(values.ns, 'a namespace inode');
+  if ((pid === null) === (ns === null)) throw new UsageError('capture needs one of --pid PID and --ns INODE');
+  if (values.iface === undefined) throw new UsageError('capture needs --iface NAME (nsx show INODE lists them)');
+  if (values.write === '') throw new UsageError('--write needs a file name');
+  return {
+    name: 'capture',
+    pid,
+    ns,
+    iface: values.iface,
+    write: values.write ?? null,
+    startTime: parseNumber(values['start-time'], 'a start time'),
+    hold: !!values.hold,
+    tcpdump: command ?? [],
   };
 }
 

@@ -19,10 +19,20 @@ export function cliRuntime(): Runtime {
   return currentRuntime(path.join(__dirname, 'cli.js'));
 }
 
-/** Interactive runs share the terminal, so pkexec can ask for the password there. */
-export async function elevate(args: readonly string[], installedHelper = true): Promise<number> {
+/**
+ * Interactive runs share the terminal, so pkexec can ask for the password there; STDOUT, a
+ * file this process opened, takes the helper's output instead.
+ */
+export async function elevate(args: readonly string[], installedHelper = true, stdout?: number): Promise<number> {
   if (installedHelper) noteStaleHelper();
-  return (await runElevated({ args, runtime: cliRuntime(), capture: false, installedHelper })).status;
+  const run = {
+    args,
+    runtime: cliRuntime(),
+    capture: false,
+    installedHelper,
+    ...(stdout !== undefined ? { stdout } : {}),
+  };
+  return (await runElevated(run)).status;
 }
 
 /** A scan as root; its JSON. */

@@ -15,6 +15,14 @@ import { containerTitle } from '../core/containers/find';
 import { debugTitle, planDebug, targetOf, type DebugTarget } from '../core/terminals/debug';
 import { forestJson, ownerForest, parentForest, processForest, prune, TreeNode } from '../core/model/hierarchy';
 import { IsolateError, newTitle, planNew } from '../core/terminals/isolate';
+import {
+  CaptureError,
+  CapturePlan,
+  missingInterface,
+  planCapture,
+  tcpdumpArgsProblem,
+  tcpdumpCommand,
+} from '../core/terminals/capture';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from '../core/mounts/mountNamespaces';
 import { MountinfoOnce, ProcSource } from '../core/linux/procfs';
 import { MountTable, PropagationError, PropagationIndex } from '../core/mounts/propagation';
@@ -29,7 +37,7 @@ import {
 } from '../core/terminals/session';
 import { NamespaceRecord, Snapshot } from '../core/model/snapshot';
 import { takeForeground } from '../core/terminals/terminalForeground';
-import { ToolMissingError } from '../core/linux/tools';
+import { requireTool, ToolMissingError } from '../core/linux/tools';
 import { installPolicy, PolicyError, removePolicy } from '../privilege/policy';
 import { ElevationError } from '../privilege/run';
 import { Command, parseCommand, USAGE, UsageError } from './args';
@@ -37,7 +45,11 @@ import { CliError, cliRuntime, elevate, elevatedSnapshot } from './elevate';
 import { mountTreeText, propagationText, tableHeading } from './mounts';
 import { out, outJson, say, tell } from './output';
 import { detailsText } from './show';
+import { openForWriting, writeOutput } from './files';
 import { containerNotes, containerTable } from './containers';
+import { netDot, netText } from './net';
+import { netGraph } from '../core/network/graph';
+import type { NetDetails } from '../core/details/types';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './render';
 
 declare const NSX_VERSION: string;
@@ -49,6 +61,7 @@ const KNOWN_FAILURES = [
   DiscoveryError,
   EnterError,
   IsolateError,
+  CaptureError,
   SessionError,
   PolicyError,
   ToolMissingError,
@@ -69,7 +82,8 @@ const WRONG_REQUESTS = [UsageError, IsolateError, PropagationError, DetailsError
 function exitStatus(err: unknown): number {
   if (err instanceof CliError || err instanceof ElevationError) return err.status;
   if (WRONG_REQUESTS.some((type) => err instanceof type)) return 2;
-  if (err instanceof EnterError || err instanceof MountReadError) return err.blame === 'request' ? 2 : 1;
+  if (err instanceof EnterError || err instanceof MountReadError || err instanceof CaptureError)
+    return err.blame === 'request' ? 2 : 1;
   return 1;
 }
 
@@ -119,12 +133,16 @@ async function run(command: Command, argv: string[], hold: boolean): Promise<num
       return needsElevation(command.asRoot) ? elevate(argv) : tree(command);
     case 'containers':
       return needsElevation(command.asRoot) ? elevate(argv) : containers(command);
+    case 'net':
+      return needsElevation(command.asRoot) ? elevate(argv) : net(command);
     case 'enter':
       return enter(command, argv, hold);
     case 'new':
       return newNamespaces(command, argv, hold);
     case 'debug':
       return debug(command, argv, hold);
+    case 'capture':
+      return capture(command, hold);
     case 'show':
       return needsElevation(command.asRoot) ? elevate(argv) : show(command);
     case 'mounts':
@@ -175,28 +193,6 @@ async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promis
   if (command.output) writeOutput(command.output, text);
   else outJson(text);
   return 0;
-}
-
-const WRITE_FAILURES: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of its path is not a directory',
-  ENOSPC: 'no space is left on the device',
-  EROFS: 'the file system is read-only',
-};
-
-function writeOutput(file: string, text: string): void {
-  try {
-    fs.writeFileSync(file, text);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    const why =
-      code === 'ENOENT'
-        ? `its directory ${path.dirname(path.resolve(file))} does not exist`
-        : (WRITE_FAILURES[code] ?? (err as Error).message);
-    throw new CliError(`cannot write ${file}: ${why}`);
-  }
 }
 
 /**
@@ -250,6 +246,18 @@ async function containers(command: Extract<Command, { name: 'containers' }>): Pr
   }
   out(found.length ? containerTable(found, terminalWidth()) : 'no container, pod or sandbox was found\n');
   for (const line of containerNotes(snapshot)) say(line);
+  notes(snapshot);
+  return 0;
+}
+
+async function net(command: Extract<Command, { name: 'net' }>): Promise<number> {
+  const snapshot = await scan('namespaces');
+  const nets = snapshot.namespaces.filter((n) => n.type === 'net' && !n.ghost).map((n) => n.ns);
+  const details = new Map<number, NetDetails>();
+  for (const d of await readDetails(snapshot, nets)) if (d.type === 'net') details.set(d.ns, d);
+  const graph = netGraph(snapshot.namespaces, details);
+  if (command.json) outJson(jsonText(graph));
+  else out(command.dot ? netDot(graph) : netText(graph));
   notes(snapshot);
   return 0;
 }
@@ -462,6 +470,84 @@ function startTimeOf(pid: number): number {
   }
 }
 
+type CaptureCommand = Extract<Command, { name: 'capture' }>;
+
+/**
+ * tcpdump inside a net namespace, as root. Through polkit, root's nsx gets the checked
+ * target, not the file: it writes the pcap to its stdout, which is the file this process opened.
+ */
+async function capture(command: CaptureCommand, hold: boolean): Promise<number> {
+  const tcpdump = requireTool('tcpdump');
+  const refused = tcpdumpArgsProblem(command.tcpdump);
+  if (refused) throw new UsageError(refused);
+  const toFile = command.write !== null && command.write !== '-';
+  if (toFile && elevatedHelper())
+    throw new UsageError('--write FILE is not taken when run through pkexec; the nsx that asked writes the file');
+  const snapshot = await scan();
+  const plan = capturePlan(snapshot, command);
+  if (plan) await checkInterface(snapshot, plan);
+  const file = toFile ? openForWriting(command.write!) : null;
+  try {
+    if (!plan || (plan.enter.privilege === 'root' && euid() !== 0))
+      return await elevate(rootCapture(command, plan, hold), true, file?.fd);
+    const pcap = command.write !== null;
+    const end = await runEnter(plan.enter, command.startTime, {
+      ...sessionOptions(tcpdumpCommand(tcpdump, plan.iface, pcap, command.tcpdump)),
+      announce: `capturing on ${plan.iface} in ${plan.label}${toFile ? `, into ${command.write}` : ''}; Ctrl-C ends it`,
+      ...(file ? { stdout: file.fd } : {}),
+    });
+    if (!hold) return end.status;
+    // tcpdump's last words (how many packets) stay until read.
+    if (!end.passedOn) await holdTerminal();
+    return 0;
+  } finally {
+    file?.close();
+  }
+}
+
+/** The capture's plan; null when the namespace is hidden from this user, whose root's scan may see it. */
+function capturePlan(snapshot: Snapshot, command: CaptureCommand): CapturePlan | null {
+  try {
+    return planCapture(snapshot, { iface: command.iface, ...targetOfCapture(command) }, currentCaller());
+  } catch (err) {
+    const unseen = command.ns !== null && !snapshot.namespaces.some((n) => n.ns === command.ns);
+    if (err instanceof CaptureError && euid() !== 0 && unseen) return null;
+    throw err;
+  }
+}
+
+function targetOfCapture(command: CaptureCommand): { pid: number } | { ns: number } {
+  return command.pid !== null ? { pid: command.pid } : { ns: command.ns! };
+}
+
+/** A wrong interface is named, with those there are, before any password is asked for. */
+async function checkInterface(snapshot: Snapshot, plan: CapturePlan): Promise<void> {
+  if (plan.ns === null) return;
+  const [details] = await readDetails(snapshot, [plan.ns]);
+  const names = details?.type === 'net' ? (details.interfaces ?? []).map((i) => i.name) : [];
+  // Unreadable here (a namespace only root can look into): root checks it, or tcpdump says so.
+  if (names.length === 0) return;
+  const missing = missingInterface(plan.iface, names, plan.label);
+  if (missing) throw new CaptureError(missing);
+}
+
+/** The capture root's nsx runs: the same target (a process pinned by its start time), a pcap on its stdout. */
+function rootCapture(command: CaptureCommand, plan: CapturePlan | null, hold: boolean): string[] {
+  const target =
+    command.pid !== null
+      ? ['--pid', String(command.pid), '--start-time', String(command.startTime ?? startTimeOf(command.pid))]
+      : ['--ns', String(command.ns)];
+  return [
+    'capture',
+    ...target,
+    '--iface',
+    plan?.iface ?? command.iface,
+    ...(command.write !== null ? ['--write', '-'] : []),
+    ...(hold ? ['--hold'] : []),
+    ...(command.tcpdump.length ? ['--', ...command.tcpdump] : []),
+  ];
+}
+
 async function newNamespaces(
   command: Extract<Command, { name: 'new' }>,
   argv: string[],
@@ -505,7 +591,8 @@ async function sessionEnded(end: SessionEnd, left: string, command: string[] | n
 function holdsTerminal(command: Command): boolean {
   return (
     !!process.env.NSX_HOLD ||
-    ((command.name === 'enter' || command.name === 'new' || command.name === 'debug') && command.hold)
+    ((command.name === 'enter' || command.name === 'new' || command.name === 'debug' || command.name === 'capture') &&
+      command.hold)
   );
 }
 

@@ -49,6 +49,8 @@ export interface ElevatedRun {
   capture: boolean;
   /** Use the installed helper when it matches this build (default); installing the policy must not. */
   installedHelper?: boolean;
+  /** Not captured: the file the command's stdout goes to instead of the terminal (an open descriptor). */
+  stdout?: number;
   /** Called with a way to stop the run, so that a caller can cancel it. */
   started?: (kill: () => void) => void;
 }
@@ -73,7 +75,8 @@ export async function runElevated(run: ElevatedRun): Promise<{ status: number; s
   }
   const piped = run.capture ? 'pipe' : 'inherit';
   const restore = run.capture ? () => undefined : leaveKeyboardSignals();
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', piped, piped], env: pkexecEnv() });
+  const out = run.capture ? 'pipe' : (run.stdout ?? 'inherit');
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['inherit', out, piped], env: pkexecEnv() });
   run.started?.(() => child.kill('SIGTERM'));
   const stdoutText = collectText(child.stdout);
   const stderrText = collectText(child.stderr);

@@ -391,7 +391,16 @@ test(
     assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read as root · .+ · at \d/);
     assert.deepEqual(
       await view.locator('#sections h2').evaluateAll((hs) => hs.map((h) => (h.firstChild?.textContent ?? '').trim())),
-      ['Interfaces', 'Routes', 'Listening sockets', 'Related namespaces'],
+      [
+        'Interfaces',
+        'Routes',
+        'Listening sockets',
+        'Connected sockets',
+        'Firewall: nftables',
+        'Firewall: legacy iptables',
+        'NAT and port forwards',
+        'Related namespaces',
+      ],
     );
     const interfaces = await rowsBy(view, 'net-interfaces', ['Name', 'State', 'MTU', 'MAC', 'Addresses', 'Link']);
     t.diagnostic(`interfaces: ${JSON.stringify(interfaces)}`);
@@ -781,7 +790,7 @@ test(
     assert.match(squeeze(await view.locator('#subtitle').innerText()), /^read with your rights/);
     assert.match(
       squeeze(await unavailable.innerText()),
-      /^Not shown Interfaces, addresses, routes and listening sockets: .*needs root/,
+      /^Not shown Interfaces, addresses, routes and sockets: .*needs root.*The firewall .*needs root/,
     );
     assert.deepEqual(
       await view.locator('#sections section').evaluateAll((ss) => ss.map((e) => e.getAttribute('data-section'))),

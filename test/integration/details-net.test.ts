@@ -262,7 +262,10 @@ test(
     assert.equal(a.interfaces, undefined);
     assert.deepEqual(
       a.unavailable.map((u) => [u.what, u.needsRoot]),
-      [['interfaces, addresses, routes and listening sockets', true]],
+      [
+        ['interfaces, addresses, routes and sockets', true],
+        ['the firewall (nftables and legacy iptables rules)', true],
+      ],
     );
   },
 );

@@ -483,3 +483,27 @@ test('mounts and propagation refuse --pid with --ns, and options of other comman
   refused(['mounts', '--ns', 'abc'], /'abc' is not a namespace inode/);
   refused(['mounts', '--', 'ls'], /'mounts' runs no command/);
 });
+
+test('capture: a target, an interface, a file or - for stdout, and the arguments of tcpdump after --', () => {
+  assert.deepEqual(parseCommand(['capture', '--ns', '4026532600', '--iface', 'veth0', '--', '-c', '3', 'icmp']), {
+    name: 'capture',
+    pid: null,
+    ns: 4026532600,
+    iface: 'veth0',
+    write: null,
+    startTime: null,
+    hold: false,
+    tcpdump: ['-c', '3', 'icmp'],
+  });
+  const toFile = parseCommand(['capture', '-p', '42', '-i', 'lo', '-w', 'out.pcap', '--hold']);
+  assert.deepEqual([toFile.name, (toFile as { write: unknown }).write], ['capture', 'out.pcap']);
+  assert.equal((parseCommand(['capture', '--pid', '1', '-i', 'lo', '--write', '-']) as { write: unknown }).write, '-');
+});
+
+test('capture refuses a missing or doubled target, no interface, and an empty file name', () => {
+  assert.throws(() => parseCommand(['capture', '--iface', 'lo']), /one of --pid PID and --ns INODE/);
+  assert.throws(() => parseCommand(['capture', '--pid', '1', '--ns', '2', '-i', 'lo']), /one of --pid/);
+  assert.throws(() => parseCommand(['capture', '--pid', '1']), /needs --iface NAME/);
+  assert.throws(() => parseCommand(['capture', '--pid', '1', '-i', 'lo', '--write=']), /--write needs a file name/);
+  assert.throws(() => parseCommand(['capture', '--pid', '1', '-i', 'lo', '--type', 'net']), /takes no --type/);
+});

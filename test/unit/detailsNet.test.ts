@@ -581,7 +581,10 @@ test('readNet as a user: a namespace with no visible member (kept by a bind moun
   assert.equal(d.sockets, undefined);
   assert.deepEqual(
     d.unavailable.map((u) => [u.what, u.needsRoot]),
-    [['interfaces, addresses, routes and listening sockets', true]],
+    [
+      ['interfaces, addresses, routes and sockets', true],
+      ['the firewall (nftables and legacy iptables rules)', true],
+    ],
   );
   assert.match(d.unavailable[0]!.reason, /no process of it is visible.*needs root/);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { savedDetailsTarget } from '../../src/ui/details/protocol';
 import { savedPropagationState } from '../../src/ui/propagation/protocol';
+import { isNetworkFromWebview, savedNetworkState } from '../../src/ui/network/protocol';
 
 test('a Details panel is restored on the namespace its page saved, and on nothing malformed', () => {
   const target = { type: 'uts', ns: 4026531838, label: 'host' };
@@ -33,4 +34,26 @@ test('a Propagation panel keeps what its page saved and leaves out what is malfo
     filter: '',
   });
   assert.deepEqual(savedPropagationState(undefined), { ns: null, mountId: null, compareNs: null, filter: '' });
+});
+
+test('a Network Map page keeps its filter, selection and view, and the host takes only the messages it sends', () => {
+  const state = { filter: 'c1', selected: [4026532200, 4026532201], viewBox: [0, 10, 800, 600] };
+  assert.deepEqual(savedNetworkState(state), state);
+  assert.deepEqual(savedNetworkState({ filter: 1, selected: [-1, 'x', 3, 4, 5], viewBox: [0, 0, 0, 5] }), {
+    filter: '',
+    selected: [3, 4],
+    viewBox: null,
+  });
+  assert.ok(isNetworkFromWebview({ type: 'network/interface', ns: 5, ifname: 'eth0' }));
+  assert.ok(isNetworkFromWebview({ type: 'network/png', id: 1, data: null, error: 'no canvas' }));
+  for (const bad of [
+    null,
+    { type: 'network/select', ns: -5 },
+    { type: 'network/interface', ns: 5, ifname: 3 },
+    { type: 'network/export', format: 'pdf' },
+    { type: 'network/path', from: 1 },
+    { type: 'network/other' },
+  ]) {
+    assert.equal(isNetworkFromWebview(bad), false, JSON.stringify(bad));
+  }
 });

@@ -16,7 +16,7 @@ import { byId, fill, h, panelTop } from '../shared/dom';
 import { fitTables } from './sections';
 import { applyFilter, sortBy } from './sortFilter';
 import { save, state, vscode } from './state';
-import { render, renderHeader, sameContents } from './view';
+import { render, renderHeader, sameContents, showFocusedRow } from './view';
 import './main.css';
 
 const app = byId('app');
@@ -96,8 +96,13 @@ window.addEventListener('message', (event: MessageEvent<DetailsToWebview>) => {
       // The same contents read again (each new snapshot reads them): only the time changes.
       if (before && sameContents(before, msg.view)) return;
       render(msg.view);
+      showFocusedRow();
       return;
     }
+    case 'details/focus':
+      state.focus = { section: msg.section, row: msg.row };
+      showFocusedRow();
+      return;
   }
 });
 

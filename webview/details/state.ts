@@ -8,11 +8,17 @@ import { vscodeApi } from '../shared/vscodeApi';
 
 export const vscode = vscodeApi<DetailsFromWebview, DetailsPanelState>();
 const saved = vscode.getState() ?? {};
-export const state: DetailsPanelState & { view: DetailsView | null; busy: boolean } = {
+export const state: DetailsPanelState & {
+  view: DetailsView | null;
+  busy: boolean;
+  /** The row asked for (an interface clicked on the network map), shown once it is drawn. */
+  focus: { section: string; row: string } | null;
+} = {
   target: saved.target ?? null,
   filters: { ...saved.filters },
   sorts: { ...saved.sorts },
   view: null,
   busy: false,
+  focus: null,
 };
 export const save = () => vscode.setState({ target: state.target, filters: state.filters, sorts: state.sorts });

@@ -5,6 +5,7 @@ import { focusKey, restoreFocus } from './focus';
 import { fitTables, renderSection } from './sections';
 import { applyFilter, applySort } from './sortFilter';
 import { capital } from './text';
+import { state } from './state';
 
 export function sameContents(a: DetailsView, b: DetailsView): boolean {
   return JSON.stringify({ ...a, readAt: null }) === JSON.stringify({ ...b, readAt: null });
@@ -106,4 +107,21 @@ function renderUnavailable(view: DetailsView): void {
         )
       : null,
   );
+}
+
+/** The row asked for, marked and scrolled to, once its section is drawn (asked again, it is shown again). */
+export function showFocusedRow(): void {
+  const focus = state.focus;
+  if (!focus) return;
+  const section = document.querySelector<HTMLElement>(`section[data-section="${CSS.escape(focus.section)}"]`);
+  const row = [...(section?.querySelectorAll<HTMLElement>('tbody tr') ?? [])].find(
+    (tr) => tr.querySelector('td')?.textContent === focus.row,
+  );
+  if (!row) return;
+  state.focus = null;
+  for (const old of document.querySelectorAll('tr.focused')) old.classList.remove('focused');
+  row.classList.add('focused');
+  row.setAttribute('tabindex', '-1');
+  row.scrollIntoView({ block: 'center' });
+  row.focus();
 }

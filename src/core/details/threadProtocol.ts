@@ -4,7 +4,7 @@
  * the worker, the runner, the context and the readers all import it, and it none of them.
  */
 import type { AddrMsg, LinkMsg, RouteMsg } from './net/netlink';
-import type { SocketRow } from './net/procNet';
+import type { ConnectionRow, SocketRow } from './net/procNet';
 import type { Unavailable } from './types';
 
 /** The other end of a veth in another namespace, as this namespace names it through its netnsid. */
@@ -15,6 +15,12 @@ export interface FarEnd {
   address: string | null;
 }
 
+/** The legacy iptables tables loaded in a namespace, per family (its net/ip_tables_names, ip6_tables_names). */
+export interface LegacyLoaded {
+  ip: string[];
+  ip6: string[];
+}
+
 /** What the reading thread sees inside a net namespace. */
 export interface NetInside {
   links: LinkMsg[];
@@ -23,6 +29,8 @@ export interface NetInside {
   routes: RouteMsg[];
   farEnds: FarEnd[];
   sockets: SocketRow[];
+  connections: ConnectionRow[];
+  legacyTables: LegacyLoaded;
   /** Problems met while reading, without the needsRoot verdict (the caller knows). */
   problems: Pick<Unavailable, 'what' | 'reason'>[];
 }

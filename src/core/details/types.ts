@@ -68,6 +68,10 @@ export interface NetInterface {
   /** Bridges: the names of their member interfaces. */
   members?: string[];
   peer?: VethPeer;
+  /** macvlan, ipvlan, vlan, vxlan: the interface it sits on (IFLA_LINK), in its namespace. */
+  parent?: VethPeer;
+  /** A vxlan's remote endpoint. */
+  remote?: string;
   rxBytes: number | null;
   txBytes: number | null;
 }
@@ -102,11 +106,65 @@ export interface ListeningSocket {
   owners: SocketOwner[] | null;
 }
 
+/** A socket with another end: a TCP connection in any state but LISTEN, a connected UDP socket. */
+export interface ConnectedSocket {
+  protocol: 'tcp' | 'udp';
+  family: 'inet' | 'inet6';
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  /** As `ss` says it, ESTAB in full: ESTABLISHED, TIME-WAIT, SYN-SENT… */
+  state: string;
+  /** As for a listening socket; empty for one no file holds any more (TIME-WAIT). */
+  owners: SocketOwner[] | null;
+}
+
+export interface FirewallChain {
+  name: string;
+  /** A base chain's type (filter, nat, route; a legacy table's name); null for a chain only jumped to. */
+  type: string | null;
+  /** Where a base chain hooks in: input, forward, output, prerouting, postrouting, ingress… */
+  hook: string | null;
+  priority: number | null;
+  /** What a base chain does with a packet no rule decided: accept, drop. */
+  policy: string | null;
+  rules: number;
+}
+
+export interface FirewallTable {
+  /** nftables: ip, ip6, inet, arp, bridge, netdev; legacy iptables: ip, ip6. */
+  family: string;
+  name: string;
+  chains: FirewallChain[];
+}
+
+/** A rule that rewrites addresses, in words: "TCP 8080 → 10.0.0.2:80", "masquerade out of eth0". */
+export interface NatRule {
+  kind: 'dnat' | 'snat' | 'masquerade' | 'redirect';
+  /** Family, table and chain: "ip nat prerouting". */
+  chain: string;
+  text: string;
+}
+
+export interface Ruleset {
+  tables: FirewallTable[];
+  nat: NatRule[];
+}
+
+/** Each part is there when it was read; why one was not is in `unavailable`. */
+export interface NetFirewall {
+  /** `nft list ruleset` (which includes what iptables-nft made). */
+  nftables?: Ruleset;
+  /** iptables-legacy-save and ip6tables-legacy-save; no tables when none is loaded. */
+  legacy?: Ruleset;
+}
+
 export interface NetDetails extends DetailsBase {
   type: 'net';
   interfaces?: NetInterface[];
   routes?: NetRoute[];
   sockets?: ListeningSocket[];
+  connections?: ConnectedSocket[];
+  firewall?: NetFirewall;
 }
 
 export interface UtsDetails extends DetailsBase {

@@ -17,6 +17,10 @@ export const TOOL_PACKAGES = {
   sh: 'dash',
   env: 'coreutils',
   cat: 'coreutils',
+  nft: 'nftables',
+  'iptables-legacy-save': 'iptables',
+  'ip6tables-legacy-save': 'iptables',
+  tcpdump: 'tcpdump',
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;

@@ -34,6 +34,10 @@ export interface SessionOptions {
   /** Lines for the person at the terminal. */
   say: (line: string) => void;
   proc?: ProcSource;
+  /** What to say on entering, instead of "entering …". */
+  announce?: string;
+  /** The command's stdout, when not nsx's own: a file nsx opened for it. */
+  stdout?: number;
 }
 
 /** How the command ended: its exit status the shell's way (128 + signal), and the signal that killed it, if one did. */
@@ -83,8 +87,9 @@ export async function runEnter(
       ...(opts.user.uid !== process.geteuid?.() ? { user: opts.user } : {}),
       command,
     });
-    opts.say(`entering ${enterTitle(plan)}`);
-    return await waitForExit(spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: sessionEnv(identity) }));
+    opts.say(opts.announce ?? `entering ${enterTitle(plan)}`);
+    const stdio = ['inherit', opts.stdout ?? 'inherit', 'inherit'] as const;
+    return await waitForExit(spawn(argv[0]!, argv.slice(1), { stdio: [...stdio], env: sessionEnv(identity) }));
   } finally {
     pinned.close();
   }

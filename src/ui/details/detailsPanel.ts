@@ -19,14 +19,18 @@ import { inform, warn } from '../shared/notify';
 
 export const DETAILS_VIEW_TYPE = 'namespaceExplorer.details';
 
-export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): void {
+/** Shows a namespace's details; for a net namespace, at interface IFNAME when given. */
+export type ShowDetails = (record: NamespaceRecord, ifname?: string) => void;
+
+export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): ShowDetails {
   const panels = new Map<number, DetailsPanel>();
   const open = (panel: vscode.WebviewPanel, record: NamespaceIdentity) =>
     panels.set(record.ns, new DetailsPanel(env, view, panel, record, () => panels.delete(record.ns)));
-  const show = (record: NamespaceRecord) => {
-    const existing = panels.get(record.ns);
-    if (existing) return existing.reveal();
-    open(createPanel(env, DETAILS_VIEW_TYPE, detailsName(record)), record);
+  const show = (record: NamespaceRecord, ifname?: string) => {
+    let panel = panels.get(record.ns);
+    if (panel) panel.reveal();
+    else panel = open(createPanel(env, DETAILS_VIEW_TYPE, detailsName(record)), record).get(record.ns)!;
+    if (ifname !== undefined) panel.focusInterface(ifname);
   };
   /** After a window reload: the namespace the page saved, shown again. */
   const restore = (panel: vscode.WebviewPanel, state: unknown) => {
@@ -51,6 +55,7 @@ export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): vo
     registerPanelSerializer(env, DETAILS_VIEW_TYPE, restore),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   );
+  return show;
 }
 
 /** From the command palette: which namespace, of the snapshot shown. */
@@ -112,6 +117,10 @@ class DetailsPanel {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  focusInterface(ifname: string): void {
+    this.post({ type: 'details/focus', section: 'net-interfaces', row: ifname });
   }
 
   dispose(): void {

@@ -92,7 +92,11 @@ export interface DetailsPanelState {
   sorts: Record<string, DetailsSort>;
 }
 
-export type DetailsToWebview = { type: 'details/show'; view: DetailsView } | { type: 'details/busy'; busy: boolean };
+export type DetailsToWebview =
+  | { type: 'details/show'; view: DetailsView }
+  | { type: 'details/busy'; busy: boolean }
+  /** Bring the row of SECTION whose first cell is ROW into view (an interface clicked on the network map). */
+  | { type: 'details/focus'; section: string; row: string };
 
 export type DetailsFromWebview =
   | { type: 'details/ready' }

@@ -33,6 +33,8 @@ export interface PanelSpec<FromWebview extends Message> {
   receive: (msg: Exclude<FromWebview, Ready>) => unknown;
   /** The panel was closed (or the extension stops). */
   onDispose?: () => void;
+  /** Images the page makes itself (`blob:`: a drawing turned into a PNG on a canvas). */
+  blobImages?: boolean;
 }
 
 /** The panels' scripts, styles and codicons (not cli.js, not koffi). */
@@ -104,6 +106,13 @@ export class PanelHost<ToWebview extends Message, FromWebview extends Message> i
     this.disposables.push(...disposables);
   }
 
+  /** Sends MSG now, once, if the page is there to get it: a request, not a state to show again. */
+  postOnce(msg: ToWebview): boolean {
+    if (this.ended || !this.ready) return false;
+    void this.panel.webview.postMessage(msg);
+    return true;
+  }
+
   /** Sends MSG when the page is ready, and again each time it loads, until one of its type replaces it. */
   post(msg: ToWebview): void {
     if (this.ended) return;
@@ -139,7 +148,7 @@ export class PanelHost<ToWebview extends Message, FromWebview extends Message> i
       `script-src 'nonce-${nonce}'`,
       `style-src ${webview.cspSource}`,
       `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}${this.spec.blobImages ? ' blob:' : ''}`,
     ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">

@@ -23,6 +23,7 @@ import { Caller, currentCaller } from '../../core/terminals/rootNeeded';
 import { nsxTerminalOptions, startedAfter, startTime } from '../shared/runtime';
 import { namespacesBelow } from './terminalMarks';
 import { openDebugShell } from './debugShell';
+import { captureTraffic } from './captureTraffic';
 import { Node } from '../namespaces/treeModel';
 import { inform, warn } from '../shared/notify';
 import {
@@ -82,6 +83,10 @@ export class TerminalController implements vscode.Disposable {
       'namespaceExplorer.debugShell': {
         title: 'Debug Shell',
         run: (node?: Node) => openDebugShell(this.env, this.view, this.root, node),
+      },
+      'namespaceExplorer.captureTraffic': {
+        title: 'Capture Traffic',
+        run: (arg?: Parameters<typeof captureTraffic>[3]) => captureTraffic(this.env, this.view, this.root, arg),
       },
     };
   }

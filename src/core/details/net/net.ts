@@ -13,16 +13,8 @@
  */
 import { NamespaceRecord } from '../../model/snapshot';
 import { plural } from '../../text/plural';
-import { parseNsLink, ProcSource } from '../../linux/procfs';
-import {
-  baseOf,
-  commands,
-  DetailsContext,
-  fromFirstProcess,
-  hiddenWithoutRoot,
-  readInside,
-  visibleMembers,
-} from '../context';
+import { ProcSource } from '../../linux/procfs';
+import { baseOf, DetailsContext, fromFirstProcess, readInside, visibleMembers } from '../context';
 import {
   AddrMsg,
   AF_INET,
@@ -48,14 +40,18 @@ import {
   parseIfInet6,
   parseIpv6Route,
   parseNetDev,
+  parseConnections,
   parseRoute,
   parseSockets,
   Parsed,
   routes4,
+  ConnectionRow,
   SocketRow,
 } from './procNet';
-import type { FarEnd, NetInside } from '../threadProtocol';
-import { ListeningSocket, NetDetails, NetInterface, NetRoute, SocketOwner, Unavailable, VethPeer } from '../types';
+import { FIREWALL_NEEDS_ROOT, parseTableNames, readFirewall } from './firewall';
+import { socketsOf } from './sockets';
+import type { FarEnd, LegacyLoaded, NetInside } from '../threadProtocol';
+import { NetDetails, NetInterface, NetRoute, Unavailable, VethPeer } from '../types';
 
 const SOCKET_FILES = [
   ['tcp', 'tcp', 'inet'],
@@ -63,6 +59,10 @@ const SOCKET_FILES = [
   ['udp', 'udp', 'inet'],
   ['udp6', 'udp', 'inet6'],
 ] as const;
+
+/** Kinds whose IFLA_LINK names an interface that may be in another namespace: a veth's peer, a parent. */
+const ON_PARENT = new Set(['macvlan', 'ipvlan', 'vlan', 'vxlan', 'macvtap']);
+const FAR_KINDS = new Set(['veth', ...ON_PARENT]);
 
 /** A problem met while reading, without the needsRoot verdict (the caller knows). */
 type Problem = Pick<Unavailable, 'what' | 'reason'>;
@@ -81,8 +81,9 @@ export function netInside(): NetInside {
       .flatMap((p) => parseRouteMsg(p) ?? [])
       .filter((r) => r.table === RT_TABLE_MAIN && !r.cloned);
     for (const l of links) {
-      if (l.kind !== 'veth' || l.link === null || l.linkNetnsid === null) continue;
-      const { link, linkNetnsid: nsid } = l;
+      const link = l.kind === 'vxlan' ? (l.vxlan?.link ?? null) : l.link;
+      if (!FAR_KINDS.has(l.kind ?? '') || link === null || l.linkNetnsid === null) continue;
+      const nsid = l.linkNetnsid;
       try {
         const [far] = sock
           .ask('RTM_GETLINK', (seq) => linkInNetnsRequest(seq, link, nsid), RTM_NEWLINK, false)
@@ -96,12 +97,15 @@ export function netInside(): NetInside {
     sock.close();
   }
   const sockets: SocketRow[] = [];
+  const connections: ConnectionRow[] = [];
   const proc = new ProcSource();
   for (const [file, protocol, family] of SOCKET_FILES) {
     const path = `${proc.procRoot}/thread-self/net/${file}`;
     try {
-      const parsed = parseSockets(proc.pidFile('thread-self', `net/${file}`), protocol, family);
+      const text = proc.pidFile('thread-self', `net/${file}`);
+      const parsed = parseSockets(text, protocol, family);
       sockets.push(...parsed.rows);
+      connections.push(...parseConnections(text, protocol, family).rows);
       if (parsed.skipped) problems.push(skippedLines(parsed.skipped, path));
     } catch (err) {
       // Without IPv6 there is no tcp6 or udp6.
@@ -109,7 +113,19 @@ export function netInside(): NetInside {
         problems.push({ what: `the sockets of ${path}`, reason: (err as Error).message });
     }
   }
-  return { links, addrs, routes, farEnds, sockets, problems };
+  return { links, addrs, routes, farEnds, sockets, connections, legacyTables: legacyTables(proc), problems };
+}
+
+/** The legacy iptables tables loaded in this namespace; the files are absent while no module is loaded. */
+function legacyTables(proc: ProcSource): LegacyLoaded {
+  const names = (file: string) => {
+    try {
+      return parseTableNames(proc.pidFile('thread-self', `net/${file}`));
+    } catch {
+      return [];
+    }
+  };
+  return { ip: names('ip_tables_names'), ip6: names('ip6_tables_names') };
 }
 
 function skippedLines(n: number, path: string): Problem {
@@ -195,6 +211,38 @@ async function vethPeer(
   };
 }
 
+/**
+ * The interface a macvlan, ipvlan, vlan or vxlan sits on. In another namespace it is the
+ * one interface of the snapshot's net namespaces with the index, name and MAC that the
+ * kernel gave for it here; null when none or several match.
+ */
+async function parentOf(
+  l: LinkMsg,
+  seen: NetInside,
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+): Promise<VethPeer | undefined> {
+  // A vxlan names its device in its own data, not in IFLA_LINK.
+  const lower = l.kind === 'vxlan' ? (l.vxlan?.link ?? null) : l.link;
+  if (!ON_PARENT.has(l.kind ?? '') || lower === null || lower === 0) return undefined;
+  if (l.linkNetnsid === null) {
+    const name = seen.links.find((o) => o.ifindex === lower)?.name ?? null;
+    return { ifindex: lower, name, ns: ns.ns, label: ns.label };
+  }
+  const far = seen.farEnds.find((f) => f.nsid === l.linkNetnsid && f.ifindex === lower);
+  const matches: NamespaceRecord[] = [];
+  for (const other of ctx.snapshot.namespaces) {
+    if (!far || other.type !== 'net' || other.ns === ns.ns) continue;
+    const got = await inside(other, ctx);
+    const there = 'value' in got ? got.value.links : [];
+    if (there.some((o) => o.ifindex === far.ifindex && o.name === far.name && o.address === far.address)) {
+      matches.push(other);
+    }
+  }
+  const there = matches.length === 1 ? matches[0]! : null;
+  return { ifindex: lower, name: far?.name ?? null, ns: there?.ns ?? null, label: there?.label ?? null };
+}
+
 async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: DetailsContext): Promise<NetInterface[]> {
   const nameOf = new Map(seen.links.map((l) => [l.ifindex, l.name]));
   const out: NetInterface[] = [];
@@ -215,6 +263,9 @@ async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: Detai
     if (members.length || l.kind === 'bridge') iface.members = members;
     const peer = await vethPeer(l, seen, ns, ctx);
     if (peer) iface.peer = peer;
+    const parent = await parentOf(l, seen, ns, ctx);
+    if (parent) iface.parent = parent;
+    if (l.vxlan?.remote) iface.remote = l.vxlan.remote;
     out.push(iface);
   }
   return out;
@@ -238,87 +289,6 @@ function routesInside(seen: NetInside): NetRoute[] {
     if (r.nexthops) route.nexthops = r.nexthops.map((h) => ({ gateway: h.gateway, dev: dev(h.oif) }));
     return route;
   });
-}
-
-// ---------------------------------------------------------------------------------
-// Sockets and the processes holding them
-
-/**
- * The listening sockets, one per protocol, family, address and port (several sockets may
- * share one with SO_REUSEPORT), with the member processes whose fds hold them. Owners are
- * null when none was found while some process that could hold one was not looked at: a
- * member whose fds could not be read, or a process hidden from the reader.
- */
-function listening(
-  rows: SocketRow[],
-  ns: NamespaceRecord,
-  ctx: DetailsContext,
-): { sockets: ListeningSocket[]; unavailable: Unavailable[] } {
-  const wanted = new Set(rows.map((r) => r.inode));
-  /** Socket inode → the PIDs holding it. */
-  const holders = new Map<number, Set<number>>();
-  let unreadable = 0;
-  if (wanted.size) {
-    for (const pid of visibleMembers(ns, ctx)) {
-      let fds: number[];
-      try {
-        fds = ctx.proc.fds(pid);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable++;
-        continue;
-      }
-      for (const fd of fds) {
-        let target;
-        try {
-          target = parseNsLink(ctx.proc.fdTarget(pid, fd));
-        } catch {
-          continue; // closed meanwhile
-        }
-        if (target?.type !== 'socket' || !wanted.has(target.ino)) continue;
-        const pids = holders.get(target.ino) ?? new Set();
-        holders.set(target.ino, pids.add(pid));
-      }
-    }
-  }
-  const hidden = hiddenWithoutRoot(ctx);
-  const byKey = new Map<string, { socket: Omit<ListeningSocket, 'owners'>; pids: Set<number> }>();
-  for (const r of rows) {
-    const key = `${r.protocol} ${r.family} ${r.address} ${r.port}`;
-    const entry = byKey.get(key) ?? {
-      socket: { protocol: r.protocol, family: r.family, address: r.address, port: r.port },
-      pids: new Set(),
-    };
-    for (const pid of holders.get(r.inode) ?? []) entry.pids.add(pid);
-    byKey.set(key, entry);
-  }
-  const command = commands(ctx);
-  const ownersOf = (pids: Set<number>): SocketOwner[] =>
-    [...pids].sort((a, b) => a - b).map((pid) => ({ pid, command: command.get(pid) ?? '' }));
-  const sockets: ListeningSocket[] = [...byKey.values()]
-    .map(({ socket, pids }) => ({ ...socket, owners: pids.size || !(unreadable || hidden) ? ownersOf(pids) : null }))
-    .sort(
-      (a, b) =>
-        a.protocol.localeCompare(b.protocol) ||
-        a.family.localeCompare(b.family) ||
-        a.port - b.port ||
-        a.address.localeCompare(b.address),
-    );
-  const unknown = sockets.filter((s) => s.owners === null).length;
-  if (!unknown) return { sockets, unavailable: [] };
-  const why = [
-    unreadable ? `the open files of ${plural(unreadable, 'member process', 'member processes')} could not be read` : '',
-    hidden ? `${plural(hidden, 'process is', 'processes are')} hidden from this reader, and could be members` : '',
-  ].filter(Boolean);
-  return {
-    sockets,
-    unavailable: [
-      {
-        what: `the processes holding ${plural(unknown, 'listening socket', 'listening sockets')}`,
-        reason: why.join('; '),
-        needsRoot: ctx.threads === null,
-      },
-    ],
-  };
 }
 
 // ---------------------------------------------------------------------------------
@@ -428,8 +398,14 @@ function fromProc(
   const rows = SOCKET_FILES.flatMap(([file, protocol, family]) =>
     parse(file, (t) => parseSockets(t, protocol, family), family === 'inet6'),
   );
-  const { sockets, unavailable } = listening(rows, ns, ctx);
+  // The same files again: parsed, not read twice.
+  const connected = SOCKET_FILES.flatMap(([file, protocol]) => {
+    const text = files.text(file);
+    return text === null ? [] : parseConnections(text, protocol, file.endsWith('6') ? 'inet6' : 'inet').rows;
+  });
+  const { sockets, connections, unavailable } = socketsOf(rows, connected, ns, ctx);
   details.sockets = sockets;
+  details.connections = connections;
   details.unavailable.push(...unavailable, ...problems.map((p) => ({ ...p, needsRoot: false })));
 }
 
@@ -443,24 +419,33 @@ export async function readNet(ns: NamespaceRecord, ctx: DetailsContext): Promise
       details.via = got.via;
       details.interfaces = await interfacesInside(seen, ns, ctx);
       details.routes = routesInside(seen);
-      const { sockets, unavailable } = listening(seen.sockets, ns, ctx);
+      const { sockets, connections, unavailable } = socketsOf(seen.sockets, seen.connections, ns, ctx);
       details.sockets = sockets;
-      details.unavailable.push(...seen.problems.map((p) => ({ ...p, needsRoot: false })), ...unavailable);
+      details.connections = connections;
+      const fw = await readFirewall(ns, ctx, seen.legacyTables);
+      details.firewall = fw.firewall;
+      details.unavailable.push(
+        ...seen.problems.map((p) => ({ ...p, needsRoot: false })),
+        ...unavailable,
+        ...fw.unavailable,
+      );
       return details;
     }
     whyNotInside = got.error;
   }
+  const firewall = whyNotInside
+    ? { ...FIREWALL_NEEDS_ROOT, reason: whyNotInside, needsRoot: false }
+    : FIREWALL_NEEDS_ROOT;
   const files = memberNetFiles(ns, ctx);
   if ('error' in files) {
     details.unavailable.push({
-      what: 'interfaces, addresses, routes and listening sockets',
+      what: 'interfaces, addresses, routes and sockets',
       reason: whyNotInside
         ? `${whyNotInside}, and ${files.error}`
         : `${files.error}: it can be read only by entering it, which needs root`,
       needsRoot: !whyNotInside,
     });
-    return details;
-  }
-  fromProc(details, files, ns, ctx, whyNotInside);
+  } else fromProc(details, files, ns, ctx, whyNotInside);
+  details.unavailable.push(firewall);
   return details;
 }

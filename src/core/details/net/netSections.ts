@@ -1,12 +1,23 @@
-/** A net namespace's details as sections: its interfaces, routes and listening sockets. */
+/** A net namespace's details as sections: its interfaces, routes, sockets and firewall. */
 import { Cell, refName, Section, table, textCell } from '../sectionParts';
-import { ListeningSocket, NetDetails, NetInterface, NetRoute } from '../types';
+import {
+  ConnectedSocket,
+  FirewallTable,
+  ListeningSocket,
+  NetDetails,
+  NetFirewall,
+  NetInterface,
+  NetRoute,
+  SocketOwner,
+} from '../types';
 
 export function netSections(d: NetDetails): Section[] {
   const out: Section[] = [];
   if (d.interfaces) out.push(interfacesSection(d.interfaces));
   if (d.routes) out.push(routesSection(d.routes));
   if (d.sockets) out.push(socketsSection(d.sockets));
+  if (d.connections) out.push(connectionsSection(d.connections));
+  if (d.firewall) out.push(...firewallSections(d.firewall));
   return out;
 }
 
@@ -68,8 +79,92 @@ function socketsSection(sockets: ListeningSocket[]): Section {
       textCell(s.family === 'inet6' ? `${s.protocol}6` : s.protocol),
       textCell(s.address),
       textCell(s.port),
-      textCell(s.owners === null ? 'not visible' : s.owners.map((o) => `${o.command} (${o.pid})`).join(', ')),
+      textCell(owners(s.owners)),
     ]),
     'nothing listens',
   );
+}
+
+function owners(list: SocketOwner[] | null): string {
+  return list === null ? 'not visible' : list.map((o) => `${o.command} (${o.pid})`).join(', ');
+}
+
+/** "10.0.0.1:80", "[fd00::1]:80": as ss writes an end. */
+function end(e: { address: string; port: number }, family: 'inet' | 'inet6'): string {
+  return family === 'inet6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+function connectionsSection(connections: ConnectedSocket[]): Section {
+  return table(
+    'net-connections',
+    'Connected sockets',
+    ['Protocol', 'Local', 'Remote', 'State', 'Processes'],
+    connections.map((c) => [
+      textCell(c.family === 'inet6' ? `${c.protocol}6` : c.protocol),
+      textCell(end(c.local, c.family)),
+      textCell(end(c.remote, c.family)),
+      textCell(c.state),
+      textCell(owners(c.owners)),
+    ]),
+    'no connections',
+  );
+}
+
+/** One row per chain (a table without chains has one row of its own), its hook, policy and rule count. */
+function chainRows(tables: FirewallTable[], priority: boolean): Cell[][] {
+  return tables.flatMap((t) => {
+    const name = textCell(`${t.family} ${t.name}`);
+    if (!t.chains.length)
+      return [
+        [
+          name,
+          textCell('no chains'),
+          ...(priority ? [textCell(null)] : []),
+          textCell(null),
+          textCell(null),
+          textCell(0),
+        ],
+      ];
+    return t.chains.map((c) => [
+      name,
+      textCell(c.name),
+      textCell(c.hook ? `${c.type ?? ''} ${c.hook}`.trim() : 'regular chain'),
+      ...(priority ? [textCell(c.priority)] : []),
+      textCell(c.policy),
+      textCell(c.rules),
+    ]);
+  });
+}
+
+/** nftables and legacy iptables chains, and the NAT and port-forward rules of both in words. */
+function firewallSections(fw: NetFirewall): Section[] {
+  const out: Section[] = [];
+  if (fw.nftables)
+    out.push(
+      table(
+        'net-nftables',
+        'Firewall: nftables',
+        ['Table', 'Chain', 'Hook', 'Priority', 'Policy', 'Rules'],
+        chainRows(fw.nftables.tables, true),
+        'no nftables tables',
+      ),
+    );
+  if (fw.legacy)
+    out.push(
+      table(
+        'net-iptables-legacy',
+        'Firewall: legacy iptables',
+        ['Table', 'Chain', 'Hook', 'Policy', 'Rules'],
+        chainRows(fw.legacy.tables, false),
+        'no legacy iptables tables are loaded',
+      ),
+    );
+  if (fw.nftables || fw.legacy) {
+    const rules = [
+      ...(fw.nftables?.nat ?? []).map((r) => [textCell(r.chain), textCell(r.text)]),
+      ...(fw.legacy?.nat ?? []).map((r) => [textCell(`${r.chain} (legacy)`), textCell(r.text)]),
+    ];
+    out.push(table('net-nat', 'NAT and port forwards', ['Chain', 'Rule'], rules, 'no NAT rules'));
+  }
+  return out;
 }

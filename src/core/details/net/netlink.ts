@@ -184,6 +184,11 @@ const IFLA_MASTER = 10;
 const IFLA_OPERSTATE = 16;
 const IFLA_LINKINFO = 18;
 const IFLA_INFO_KIND = 1;
+const IFLA_INFO_DATA = 2;
+// IFLA_INFO_DATA of a vxlan: its lower device and its remote (a unicast GROUP is the remote).
+const IFLA_VXLAN_GROUP = 2;
+const IFLA_VXLAN_LINK = 3;
+const IFLA_VXLAN_GROUP6 = 16;
 const IFLA_STATS64 = 23;
 const IFLA_LINK_NETNSID = 37;
 
@@ -210,8 +215,18 @@ export interface LinkMsg {
   /** IFLA_LINK_NETNSID: set when that other end is in another namespace (its id here). */
   linkNetnsid: number | null;
   master: number | null;
+  /** A vxlan's own data: the device it sends through (an ifindex here) and its remote. */
+  vxlan?: { link: number | null; remote: string | null };
   rxBytes: number | null;
   txBytes: number | null;
+}
+
+function vxlanData(info: Map<number, Buffer>): LinkMsg['vxlan'] {
+  const data = info.get(IFLA_INFO_DATA);
+  if (!data) return { link: null, remote: null };
+  const v = parseAttrs(data, 0);
+  const link = attrU32(v.get(IFLA_VXLAN_LINK));
+  return { link: link === 0 ? null : link, remote: ipAddress(v.get(IFLA_VXLAN_GROUP) ?? v.get(IFLA_VXLAN_GROUP6)) };
 }
 
 export function parseLink(payload: Buffer): LinkMsg {
@@ -229,8 +244,9 @@ export function parseLink(payload: Buffer): LinkMsg {
         ? ipAddress(hw)
         : formatMac(hw);
   const info = a.get(IFLA_LINKINFO);
+  const infoAttrs = info && parseAttrs(info, 0);
   const kind =
-    (info && attrString(parseAttrs(info, 0).get(IFLA_INFO_KIND))) ?? (type === ARPHRD_LOOPBACK ? 'loopback' : null);
+    (infoAttrs && attrString(infoAttrs.get(IFLA_INFO_KIND))) ?? (type === ARPHRD_LOOPBACK ? 'loopback' : null);
   const oper = a.get(IFLA_OPERSTATE)?.[0];
   const stats = a.get(IFLA_STATS64);
   // struct rtnl_link_stats64 starts rx_packets, tx_packets, rx_bytes, tx_bytes.
@@ -245,6 +261,7 @@ export function parseLink(payload: Buffer): LinkMsg {
     link: attrS32(a.get(IFLA_LINK)),
     linkNetnsid: attrS32(a.get(IFLA_LINK_NETNSID)),
     master: attrU32(a.get(IFLA_MASTER)),
+    ...(kind === 'vxlan' && infoAttrs ? { vxlan: vxlanData(infoAttrs) } : {}),
     rxBytes: haveStats ? u64(stats, 16) : null,
     txBytes: haveStats ? u64(stats, 24) : null,
   };

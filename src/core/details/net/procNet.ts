@@ -250,12 +250,34 @@ export interface SocketRow {
 const TCP_LISTEN = 0x0a;
 const UDP_UNCONNECTED = 0x07;
 
-/**
- * /proc/net/{tcp,tcp6,udp,udp6}: the sockets that wait for others, as `ss -l` lists them:
- * TCP in LISTEN, UDP not connected and bound to a port.
- */
-export function parseSockets(text: string, protocol: 'tcp' | 'udp', family: 'inet' | 'inet6'): Parsed<SocketRow> {
+/** The kernel's TCP states (include/net/tcp_states.h), as `ss` spells them but ESTAB in full. */
+const TCP_STATES = [
+  '',
+  'ESTABLISHED',
+  'SYN-SENT',
+  'SYN-RECV',
+  'FIN-WAIT-1',
+  'FIN-WAIT-2',
+  'TIME-WAIT',
+  'CLOSE',
+  'CLOSE-WAIT',
+  'LAST-ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW-SYN-RECV',
+];
+
+/** One line of /proc/net/{tcp,tcp6,udp,udp6}, whatever its state. */
+interface SocketLine {
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  state: number;
+  inode: number;
+}
+
+function socketLines(text: string, family: 'inet' | 'inet6', keep: (s: SocketLine) => boolean): Parsed<SocketLine> {
   const width = family === 'inet' ? 8 : 32;
+  const format = (hex: string) => (family === 'inet' ? formatIPv4 : formatIPv6)(hostOrderBytes(hex));
   return parseLines(text, 1, (line) => {
     const f = line.trim().split(/\s+/);
     const local = /^([0-9a-f]+):([0-9a-f]{4})$/i.exec(f[1] ?? '');
@@ -266,26 +288,74 @@ export function parseSockets(text: string, protocol: 'tcp' | 'udp', family: 'ine
       !local ||
       !remote ||
       local[1]!.length !== width ||
+      remote[1]!.length !== width ||
       !/^[0-9a-f]{2}$/i.test(f[3]!) ||
       !/^\d+$/.test(f[9]!)
     )
       return null;
-    const state = parseInt(f[3]!, 16);
-    const port = parseInt(local[2]!, 16);
-    const listening =
-      protocol === 'tcp'
-        ? state === TCP_LISTEN
-        : state === UDP_UNCONNECTED && port !== 0 && parseInt(remote[2]!, 16) === 0;
-    if (!listening) return 'ignore';
-    const bytes = hostOrderBytes(local[1]!);
-    return {
-      protocol,
-      family,
-      address: family === 'inet' ? formatIPv4(bytes) : formatIPv6(bytes),
-      port,
+    const row: SocketLine = {
+      local: { address: format(local[1]!), port: parseInt(local[2]!, 16) },
+      remote: { address: format(remote[1]!), port: parseInt(remote[2]!, 16) },
+      state: parseInt(f[3]!, 16),
       inode: Number(f[9]),
     };
+    return keep(row) ? row : 'ignore';
   });
+}
+
+function listens(s: SocketLine, protocol: 'tcp' | 'udp'): boolean {
+  return protocol === 'tcp'
+    ? s.state === TCP_LISTEN
+    : s.state === UDP_UNCONNECTED && s.local.port !== 0 && s.remote.port === 0;
+}
+
+/**
+ * /proc/net/{tcp,tcp6,udp,udp6}: the sockets that wait for others, as `ss -l` lists them:
+ * TCP in LISTEN, UDP not connected and bound to a port.
+ */
+export function parseSockets(text: string, protocol: 'tcp' | 'udp', family: 'inet' | 'inet6'): Parsed<SocketRow> {
+  const parsed = socketLines(text, family, (s) => listens(s, protocol));
+  return {
+    rows: parsed.rows.map((s) => ({ protocol, family, address: s.local.address, port: s.local.port, inode: s.inode })),
+    skipped: parsed.skipped,
+  };
+}
+
+export interface ConnectionRow {
+  protocol: 'tcp' | 'udp';
+  family: 'inet' | 'inet6';
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  /** As `ss` says it (ESTAB in full): ESTABLISHED, TIME-WAIT, SYN-SENT… */
+  state: string;
+  /** 0 for a socket no file holds any more (TIME-WAIT). */
+  inode: number;
+}
+
+/**
+ * The same files' sockets that have another end, as `ss -ta` / `ss -ua` list them beside
+ * the listening ones: TCP in any state but LISTEN, UDP connected to a peer.
+ */
+export function parseConnections(
+  text: string,
+  protocol: 'tcp' | 'udp',
+  family: 'inet' | 'inet6',
+): Parsed<ConnectionRow> {
+  const parsed = socketLines(text, family, (s) =>
+    protocol === 'tcp' ? s.state !== TCP_LISTEN : s.remote.port !== 0 && !listens(s, protocol),
+  );
+  return {
+    rows: parsed.rows.map((s) => ({
+      protocol,
+      family,
+      local: s.local,
+      remote: s.remote,
+      // A connected UDP socket is in TCP_ESTABLISHED, as ss shows it.
+      state: TCP_STATES[s.state] ?? `state ${s.state}`,
+      inode: s.inode,
+    })),
+    skipped: parsed.skipped,
+  };
 }
 
 export interface AttributedAddress {

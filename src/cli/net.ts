@@ -1,0 +1,58 @@
+/** `nsx net`: the network map as text, JSON or Graphviz. */
+import type { FirewallSummary, GraphLink, NetGraph } from '../core/network/graph';
+import { printable } from '../core/text/printable';
+
+const title = (n: NetGraph['namespaces'][number]) => `${n.ns} ${n.container ?? n.label ?? '-'}`;
+
+/** One block per namespace (its interfaces), then the wires. */
+export function netText(graph: NetGraph): string {
+  const lines: string[] = [];
+  for (const n of graph.namespaces) {
+    lines.push(`net ${title(n)} (${n.nprocs} ${n.nprocs === 1 ? 'process' : 'processes'})`);
+    for (const i of n.interfaces) {
+      const what = [i.kind ?? 'device', i.state ?? 'state unknown', ...i.addresses];
+      if (i.master) what.push(`in ${i.master}`);
+      if (i.remote) what.push(`remote ${i.remote}`);
+      lines.push(`  ${i.name}: ${what.join(' ')}`);
+    }
+    const r = n.defaultRoute;
+    if (r)
+      lines.push(
+        `  default route: ${[r.gateway && `via ${r.gateway}`, r.dev && `dev ${r.dev}`].filter(Boolean).join(' ')}`,
+      );
+    else if (n.interfaces.length) lines.push('  no default route');
+    if (n.outside) lines.push(`  to the outside: ${n.outside.join(', ')}`);
+    if (n.firewall) lines.push(`  firewall: ${firewallText(n.firewall)}`);
+    for (const u of n.unknown ?? []) lines.push(`  unknown: ${u}`);
+  }
+  const byNs = new Map(graph.namespaces.map((n) => [n.ns, title(n)]));
+  const end = (e: GraphLink['a']) => `${e.ifname}@${byNs.get(e.ns) ?? e.ns}`;
+  if (graph.links.length) lines.push('', 'links:');
+  for (const l of graph.links) lines.push(`  ${l.kind}: ${end(l.a)} — ${end(l.b)}`);
+  return lines.map(printable).join('\n') + '\n';
+}
+
+/** "filters, forwards/NAT, 12 rules": the map's badges in words. */
+function firewallText(f: FirewallSummary): string {
+  const parts = [f.filters && 'filters', f.nat && 'forwards/NAT'].filter(Boolean);
+  return f.rules ? [...parts, f.rules === 1 ? '1 rule' : `${f.rules} rules`].join(', ') : 'no rules';
+}
+
+/** A Graphviz digraph: a cluster per namespace, a node per interface, an edge per wire. */
+export function netDot(graph: NetGraph): string {
+  const q = (s: string) => JSON.stringify(s);
+  const id = (ns: number, ifname: string) => q(`${ns}/${ifname}`);
+  const out = ['graph nsx_net {', '  rankdir=LR;', '  node [shape=box, style=rounded];'];
+  for (const n of graph.namespaces) {
+    out.push(`  subgraph ${q(`cluster_${n.ns}`)} {`, `    label=${q(`net ${title(n)}`)};`);
+    for (const i of n.interfaces) {
+      const label = [i.name, i.kind ?? '', i.state ?? '', ...i.addresses].filter(Boolean).join('\\n');
+      out.push(`    ${id(n.ns, i.name)} [label=${q(label).replaceAll('\\\\n', '\\n')}];`);
+    }
+    out.push('  }');
+  }
+  for (const l of graph.links)
+    out.push(`  ${id(l.a.ns, l.a.ifname)} -- ${id(l.b.ns, l.b.ifname)} [label=${q(l.kind)}];`);
+  out.push('}');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,70 @@
+/**
+ * The network map's drawing from a snapshot and the net details read for it: the graph,
+ * the marks of what changed since the last look, the SVG and the panel's words. No vscode
+ * here, so it is unit-tested.
+ */
+import type { NetDetails } from '../../core/details/types';
+import type { Snapshot } from '../../core/model/snapshot';
+import { netGraph, NetGraph } from '../../core/network/graph';
+import { layoutMap } from '../../core/network/layout';
+import { mapChanges, MapChanges, withGone } from '../../core/network/mapChanges';
+import { mapSvg } from '../../core/network/mapSvg';
+import { cardTitle } from '../../core/network/cardContent';
+import { plural } from '../../core/text/plural';
+import type { NetworkMapView } from './protocol';
+
+export interface MapDrawing {
+  graph: NetGraph;
+  changes: MapChanges;
+}
+
+export function mapDrawing(
+  snapshot: Snapshot,
+  details: ReadonlyMap<number, NetDetails>,
+  previous?: NetGraph,
+): MapDrawing {
+  const graph = netGraph(snapshot.namespaces, details);
+  return { graph, changes: mapChanges(previous, graph) };
+}
+
+/** The view the page draws; with MARKED, what changed is marked (and what went away still drawn). */
+export function mapView(
+  drawing: MapDrawing,
+  snapshot: Snapshot,
+  options: { marked: boolean; elevated: boolean; root: boolean },
+): NetworkMapView {
+  const { graph, changes } = drawing;
+  const shown = options.marked ? withGone(graph, changes) : graph;
+  const marks = options.marked
+    ? { appeared: changes.appeared, gone: new Set(changes.gone.map((n) => n.ns)), newLinks: changes.newLinks }
+    : undefined;
+  const svg = mapSvg(shown, layoutMap(shown), { marks });
+  const partial = graph.namespaces.some((n) => n.unknown?.length);
+  return {
+    svg,
+    namespaces: graph.namespaces.length,
+    wires: graph.links.length,
+    changes: options.marked ? changeWords(drawing) : '',
+    offerShowAll: partial && !options.elevated && !options.root,
+    elevated: options.elevated || options.root,
+    problem: null,
+    readAt: snapshot.takenAt,
+  };
+}
+
+/** `2 namespaces appeared (a, b); 1 went away (c); 3 new wires`. */
+export function changeWords({ graph, changes }: MapDrawing): string {
+  const names = (ns: { ns: number; label: string | null; container?: string }[]) =>
+    ns
+      .slice(0, 3)
+      .map((n) => cardTitle({ ...n, nprocs: 0, interfaces: [] }))
+      .join(', ') + (ns.length > 3 ? ', …' : '');
+  const appeared = graph.namespaces.filter((n) => changes.appeared.has(n.ns));
+  const parts: string[] = [];
+  if (appeared.length)
+    parts.push(`${plural(appeared.length, 'namespace', 'namespaces')} appeared (${names(appeared)})`);
+  if (changes.gone.length) parts.push(`${changes.gone.length} went away (${names(changes.gone)})`);
+  const wires = changes.newLinks.size;
+  if (wires) parts.push(`${plural(wires, 'new wire', 'new wires')}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,191 @@
+/**
+ * The Network Map panel: every net namespace of the snapshot the Namespaces view shows,
+ * its interfaces and the wires between them, drawn by the core (core/network) and redrawn
+ * with each new snapshot, what changed marked for a moment. One panel; it acts through the
+ * tree (reveal), the Details panel (an interface) and the terminal commands (its menu).
+ */
+import * as vscode from 'vscode';
+import type { NetDetails } from '../../core/details/types';
+import type { Snapshot } from '../../core/model/snapshot';
+import type { NetGraph } from '../../core/network/graph';
+import { layoutMap } from '../../core/network/layout';
+import { mapSvg } from '../../core/network/mapSvg';
+import { pathBetween } from '../../core/network/path';
+import { ExtensionEnv } from '../shared/env';
+import { NamespaceView } from '../namespaces/namespaceView';
+import { createPanel, PanelHost, registerPanelSerializer } from '../shared/panelHost';
+import { warn } from '../shared/notify';
+import type { ShowDetails } from '../details/detailsPanel';
+import { MapDrawing, mapDrawing, mapView } from './mapModel';
+import { isNetworkFromWebview, NetworkFromWebview, NetworkToWebview } from './protocol';
+import { exportMap, PngExports } from './mapExport';
+
+export const NETWORK_VIEW_TYPE = 'namespaceExplorer.networkMap';
+/** How long what changed stays marked. */
+const MARK_MS = 4000;
+
+export class NetworkMapPanels implements vscode.Disposable {
+  private current: NetworkMapPanel | undefined;
+  private readonly serializer: vscode.Disposable;
+
+  constructor(
+    private readonly env: ExtensionEnv,
+    private readonly view: NamespaceView,
+    private readonly showDetails: ShowDetails,
+  ) {
+    this.serializer = registerPanelSerializer(env, NETWORK_VIEW_TYPE, (panel) => this.adopt(panel));
+  }
+
+  /** Opens the map (or brings it forward), with namespace NS selected when given. */
+  show(ns?: number): void {
+    if (!this.current) this.adopt(createPanel(this.env, NETWORK_VIEW_TYPE, 'Network Map'));
+    else this.current.reveal();
+    if (ns !== undefined) this.current!.focus(ns);
+  }
+
+  dispose(): void {
+    this.serializer.dispose();
+    this.current?.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    if (this.current) {
+      panel.dispose();
+      return this.current.reveal();
+    }
+    this.current = new NetworkMapPanel(this.env, this.view, this.showDetails, panel, () => (this.current = undefined));
+  }
+}
+
+class NetworkMapPanel {
+  private drawing: MapDrawing | undefined;
+  private graph: NetGraph | undefined;
+  private snapshot: Snapshot | undefined;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private unmark: NodeJS.Timeout | undefined;
+  private readonly pngs = new PngExports();
+  private readonly host: PanelHost<NetworkToWebview, NetworkFromWebview>;
+
+  constructor(
+    private readonly env: ExtensionEnv,
+    private readonly view: NamespaceView,
+    private readonly showDetails: ShowDetails,
+    private readonly panel: vscode.WebviewPanel,
+    onDispose: () => void,
+  ) {
+    this.host = new PanelHost(env, panel, {
+      what: 'Network Map',
+      bundle: 'network',
+      loading: 'Reading every network namespace…',
+      blobImages: true,
+      isMessage: isNetworkFromWebview,
+      receive: (msg) => this.receive(msg),
+      onDispose: () => {
+        clearTimeout(this.unmark);
+        onDispose();
+      },
+    });
+    this.host.track(view.onDidChangeSnapshot(() => void this.load()));
+    void this.load();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  focus(ns: number): void {
+    this.host.post({ type: 'network/focus', ns });
+  }
+
+  dispose(): void {
+    this.host.dispose();
+  }
+
+  private async receive(msg: Exclude<NetworkFromWebview, { type: 'network/ready' }>): Promise<void> {
+    switch (msg.type) {
+      case 'network/select':
+        return this.revealInTree(msg.ns);
+      case 'network/interface': {
+        const record = this.snapshot?.namespaces.find((n) => n.ns === msg.ns);
+        if (!record) return void warn(`Namespace ${msg.ns} is gone.`);
+        return this.showDetails(record, msg.ifname);
+      }
+      case 'network/path': {
+        const path = this.graph && pathBetween(this.graph, msg.from, msg.to);
+        const view = { from: msg.from, to: msg.to, namespaces: path?.namespaces ?? [], links: path?.links ?? null };
+        return this.host.post({ type: 'network/path', path: view });
+      }
+      case 'network/refresh':
+        if (this.view.elevated) return void (await vscode.commands.executeCommand('namespaceExplorer.refresh'));
+        this.view.details.forget();
+        return this.load();
+      case 'network/showAll':
+        return void (await vscode.commands.executeCommand('namespaceExplorer.showAll'));
+      case 'network/export':
+        return this.export(msg.format);
+      case 'network/png':
+        return this.pngs.answer(msg.id, msg.data, msg.error);
+    }
+  }
+
+  private async revealInTree(ns: number): Promise<void> {
+    const record = this.snapshot?.namespaces.find((n) => n.ns === ns);
+    const name = record ? `net ${ns}${record.label ? ` (${record.label})` : ''}` : `net ${ns}`;
+    if (await this.view.reveal(ns, { select: true, why: name })) return;
+    void warn(`${name} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`);
+  }
+
+  /** Reads the net details of the snapshot shown; one reading at a time, again if a snapshot came meanwhile. */
+  private load(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = this.read().finally(() => {
+      this.reading = undefined;
+      if (this.again && !this.host.disposed) {
+        this.again = false;
+        void this.load();
+      }
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
+    const snapshot = this.view.current();
+    // Restored after a reload, before the first scan: that scan's event brings us back.
+    if (!snapshot) return void this.view.refreshNow();
+    this.host.post({ type: 'network/busy', busy: true });
+    const started = Date.now();
+    const nets = snapshot.namespaces.filter((n) => n.type === 'net' && !n.ghost);
+    const read = await Promise.allSettled(nets.map((n) => this.view.details.get(n.ns)));
+    const details = new Map<number, NetDetails>();
+    read.forEach((r) => {
+      if (r.status === 'fulfilled' && r.value.type === 'net') details.set(r.value.ns, r.value);
+    });
+    if (this.host.disposed) return;
+    this.snapshot = snapshot;
+    this.drawing = mapDrawing(snapshot, details, this.graph);
+    this.graph = this.drawing.graph;
+    const { appeared, gone, newLinks } = this.drawing.changes;
+    this.draw(appeared.size + gone.length + newLinks.size > 0);
+    this.host.post({ type: 'network/busy', busy: false });
+    this.env.log.info(`network map: ${nets.length} namespaces read and drawn in ${Date.now() - started} ms`);
+  }
+
+  private draw(marked: boolean): void {
+    if (!this.drawing || !this.snapshot) return;
+    clearTimeout(this.unmark);
+    const options = { marked, elevated: this.view.elevated, root: process.geteuid?.() === 0 };
+    this.host.post({ type: 'network/map', view: mapView(this.drawing, this.snapshot, options) });
+    if (marked) this.unmark = setTimeout(() => this.draw(false), MARK_MS);
+  }
+
+  private async export(format: 'svg' | 'png'): Promise<void> {
+    if (!this.graph) return void warn('The network map is still being read; try again in a moment.');
+    const layout = layoutMap(this.graph);
+    const svg = mapSvg(this.graph, layout, { standalone: true });
+    await exportMap(format, svg, layout, this.pngs, (msg) => this.host.postOnce(msg));
+  }
+}

@@ -1,0 +1,135 @@
+/** The network map as data: wires from the interfaces the details readers found. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { NetDetails, NetInterface } from '../../src/core/details/types';
+import { netGraph } from '../../src/core/network/graph';
+import type { NamespaceRecord } from '../../src/core/model/snapshot';
+import { netDot, netText } from '../../src/cli/net';
+
+const ns = (ino: number, label: string): NamespaceRecord => ({
+  ns: ino,
+  type: 'net',
+  nprocs: 1,
+  pid: 10,
+  ppid: 1,
+  command: 'sleep',
+  uid: 0,
+  user: 'root',
+  pns: null,
+  ons: null,
+  nsfs: [],
+  holders: [],
+  label,
+  ghost: false,
+});
+
+const iface = (name: string, over: Partial<NetInterface> = {}): NetInterface => ({
+  ifindex: 1,
+  name,
+  state: 'UP',
+  mtu: 1500,
+  mac: null,
+  kind: null,
+  addresses: [],
+  master: null,
+  rxBytes: null,
+  txBytes: null,
+  ...over,
+});
+
+const details = (ino: number, interfaces: NetInterface[]): NetDetails => ({
+  ns: ino,
+  type: 'net',
+  label: null,
+  ownerNs: null,
+  readAs: 'root',
+  via: null,
+  unavailable: [],
+  interfaces,
+});
+
+test('a veth pair seen from both ends is one wire; a bridge port and a macvlan on its parent are wires too', () => {
+  const a = ns(100, 'blue');
+  const b = ns(200, 'red');
+  const graph = netGraph(
+    [a, b],
+    new Map([
+      [100, details(100, [iface('va', { kind: 'veth', peer: { ifindex: 5, name: 'vb', ns: 200, label: 'red' } })])],
+      [
+        200,
+        details(200, [
+          iface('vb', { kind: 'veth', master: 'br0', peer: { ifindex: 4, name: 'va', ns: 100, label: 'blue' } }),
+          iface('br0', { kind: 'bridge', members: ['vb'] }),
+          iface('mv0', { kind: 'macvlan', parent: { ifindex: 5, name: 'vb', ns: 200, label: 'red' } }),
+        ]),
+      ],
+    ]),
+  );
+  assert.deepEqual(graph.links, [
+    { kind: 'veth', a: { ns: 100, ifname: 'va' }, b: { ns: 200, ifname: 'vb' } },
+    { kind: 'bridge-port', a: { ns: 200, ifname: 'vb' }, b: { ns: 200, ifname: 'br0' } },
+    { kind: 'macvlan', a: { ns: 200, ifname: 'mv0' }, b: { ns: 200, ifname: 'vb' } },
+  ]);
+  assert.equal(graph.namespaces[1]!.interfaces[0]!.master, 'br0');
+});
+
+test('a peer whose namespace is unknown draws no wire, and a namespace not read says so', () => {
+  const graph = netGraph(
+    [ns(100, 'blue'), ns(300, 'green')],
+    new Map([
+      [100, details(100, [iface('va', { kind: 'veth', peer: { ifindex: 5, name: null, ns: null, label: null } })])],
+    ]),
+  );
+  assert.deepEqual(graph.links, []);
+  assert.deepEqual(graph.namespaces[1]!.unknown, ['its interfaces were not read']);
+});
+
+test('nsx net text and Graphviz name each namespace, interface and wire', () => {
+  const graph = netGraph(
+    [ns(100, 'blue'), ns(200, 'red')],
+    new Map([
+      [100, details(100, [iface('va', { kind: 'veth', peer: { ifindex: 5, name: 'vb', ns: 200, label: 'red' } })])],
+      [200, details(200, [iface('vb', { kind: 'veth', state: 'DOWN' })])],
+    ]),
+  );
+  const text = netText(graph);
+  assert.match(text, /^net 100 blue \(1 process\)\n {2}va: veth UP$/m);
+  assert.match(text, /veth: va@100 blue — vb@200 red/);
+  const dot = netDot(graph);
+  assert.match(dot, /subgraph "cluster_200" \{\n {4}label="net 200 red";/);
+  assert.match(dot, /"100\/va" -- "200\/vb" \[label="veth"\];/);
+});
+
+test("a namespace's default route, and the host's plain devices as its way to the outside", () => {
+  const host = ns(1, 'host');
+  const d = details(1, [iface('lo', { kind: 'loopback' }), iface('eth0'), iface('br0', { kind: 'bridge' })]);
+  d.routes = [
+    {
+      family: 'inet6',
+      dst: 'default',
+      gateway: 'fe80::1',
+      dev: 'eth0',
+      protocol: null,
+      scope: null,
+      prefsrc: null,
+      metric: null,
+    },
+    {
+      family: 'inet',
+      dst: 'default',
+      gateway: '192.0.2.1',
+      dev: 'eth0',
+      protocol: null,
+      scope: null,
+      prefsrc: null,
+      metric: null,
+    },
+  ];
+  const [node] = netGraph([host], new Map([[1, d]])).namespaces;
+  assert.deepEqual(node!.defaultRoute, { dev: 'eth0', gateway: '192.0.2.1' });
+  assert.deepEqual(node!.outside, ['eth0']);
+  assert.match(
+    netText({ namespaces: [node!], links: [] }),
+    /default route: via 192\.0\.2\.1 dev eth0\n {2}to the outside: eth0/,
+  );
+});
