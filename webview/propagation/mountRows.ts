@@ -30,6 +30,33 @@ export function markSelectedRow(reveal: 'center' | 'nearest' | null): void {
   }
   updateTabStop();
   if (reveal && selectedRow) revealRow(selectedRow, reveal);
+  if (selectedRow) keepInSight(selectedRow);
+}
+
+/** The selected row's scroller, watched so that the row stays in sight when the table is resized. */
+let watched: HTMLElement | null = null;
+let selectedInSight = false;
+
+/**
+ * A narrower table wraps its cells onto more lines, so the rows above the selected one
+ * grow and push it out of the box: when it was in sight before the table was resized,
+ * it is scrolled back in. A row the user scrolled away from stays where it is.
+ */
+function keepInSight(row: HTMLElement): void {
+  const scroller = scrollerOf(row);
+  if (!scroller) return;
+  selectedInSight = inSight(row, scroller);
+  if (scroller === watched) return;
+  watched = scroller;
+  const selected = () => rowsOf().find((r) => r.classList.contains('selected') && !r.hidden) ?? null;
+  scroller.addEventListener('scroll', () => {
+    const now = selected();
+    selectedInSight = now !== null && inSight(now, scroller);
+  });
+  new ResizeObserver(() => {
+    const now = selected();
+    if (watched === scroller && selectedInSight && now) scrollTableTo(now, 'nearest');
+  }).observe(scroller);
 }
 
 /** The element that scrolls the rows: inside the table's shadow DOM, so found by walking up to it. */
@@ -59,14 +86,20 @@ export function revealRow(row: HTMLElement, how: 'center' | 'nearest'): void {
   });
 }
 
+/** Whether ROW is inside SCROLLER's box; a pixel of slack, as rows have fractional heights and scroll offsets not. */
+function inSight(row: HTMLElement, scroller: HTMLElement): boolean {
+  const r = row.getBoundingClientRect();
+  const top = scroller.getBoundingClientRect().top;
+  return r.height > 0 && r.top >= top - 1 && r.bottom <= top + scroller.clientHeight + 1;
+}
+
 function scrollTableTo(row: HTMLElement, how: 'center' | 'nearest'): void {
   const scroller = row.isConnected && !row.hidden ? scrollerOf(row) : null;
   if (!scroller) return;
   const r = row.getBoundingClientRect();
   const top = scroller.getBoundingClientRect().top;
   const bottom = top + scroller.clientHeight;
-  // A pixel of slack: rows have fractional heights, scroll offsets do not.
-  if (r.height === 0 || (r.top >= top - 1 && r.bottom <= bottom + 1)) return;
+  if (r.height === 0 || inSight(row, scroller)) return;
   if (how === 'center') scroller.scrollTop += r.top - top - (scroller.clientHeight - r.height) / 2;
   else scroller.scrollTop += r.top < top ? r.top - top : r.bottom - bottom;
 }
