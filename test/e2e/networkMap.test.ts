@@ -4,11 +4,16 @@
  * bridge and two members on veths — and then 200 namespaces on one bridge. The map shows
  * the cards, the veth wire and the bridge with its two members; clicking a card selects it
  * in the tree; Shift-click shows the path; an interface opens Details at its row; the
- * panel comes back after a reload. Screenshots go to artifacts/e2e/network-map-*.png, and
- * the time from the command to 200 cards drawn is printed.
+ * panel comes back after a reload. Export SVG…/PNG… answer code-server's save dialog (a
+ * quick input) and the files are checked (the SVG parsed by Chromium, the PNG's IHDR); a
+ * card's menu opens a terminal in its namespace; a netns made and deleted while the map is
+ * open is marked new, then gone, for a moment each (timings printed); as an ordinary user
+ * what needs root is drawn as unknown and Show All Namespaces (granted by polkit) shows
+ * root's map. Screenshots go to artifacts/e2e/network-map-*.png, and the time from the
+ * command to 200 cards drawn is printed.
  *
  * Everything made is removed at the end, also on failure, by the exact names made here
- * (a veth pair goes with its namespace).
+ * (a veth pair goes with its namespace), the temp folder, the test user and its polkit rule.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
