@@ -4,29 +4,42 @@
  * bridge and two members on veths — and then 200 namespaces on one bridge. The map shows
  * the cards, the veth wire and the bridge with its two members; clicking a card selects it
  * in the tree; Shift-click shows the path; an interface opens Details at its row; the
- * panel comes back after a reload. Screenshots go to artifacts/e2e/network-map-*.png, and
- * the time from the command to 200 cards drawn is printed.
+ * panel comes back after a reload. Export SVG…/PNG… answer code-server's save dialog (a
+ * quick input) and the files are checked (the SVG parsed by Chromium, the PNG's IHDR); a
+ * card's menu opens a terminal in its namespace; a netns made and deleted while the map is
+ * open is marked new, then gone, for a moment each (timings printed); as an ordinary user
+ * what needs root is drawn as unknown and Show All Namespaces (granted by polkit) shows
+ * root's map. Screenshots go to artifacts/e2e/network-map-*.png, and the time from the
+ * command to 200 cards drawn is printed.
  *
  * Everything made is removed at the end, also on failure, by the exact names made here
- * (a veth pair goes with its namespace).
+ * (a veth pair goes with its namespace), the temp folder, the test user and its polkit rule.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import {
   activeWebview,
+  answerSaveDialog,
+  clickMenuItem,
+  contextMenu,
   EDITOR,
   ms,
   needsE2e,
+  NOTIFICATIONS,
   openWithNamespaces,
   runCommand,
+  terminalTabs,
+  typeInTerminal,
+  waitForTerminalText,
   waitUntil,
   type Workbench,
 } from './workbench';
-import { run, Scenario } from '../integration/helpers';
+import { nsInode, run, Scenario, waitFor } from '../integration/helpers';
+import { grantedTestUser, POLKIT_TOOLS } from '../integration/polkit-harness';
 
 const rootOnly = needsE2e({ root: 'makes network namespaces, veth pairs and bridges', tools: ['ip'] });
 
@@ -211,6 +224,285 @@ test(
     );
     for (let i = 0; i < 4; i++) await view.locator('#zoom-in').click();
     await wb.screenshot('network-map-200-zoomed');
+    assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
+  },
+);
+
+/** What Chromium makes of an exported SVG: parse errors, its size, each card's namespace and title. */
+interface ParsedSvg {
+  error: string | null;
+  root: string;
+  width: number;
+  height: number;
+  cards: { ns: number; title: string }[];
+}
+
+// The page's scripts are strings: the tests are built without the DOM's types, and tsx
+// would wrap a function's named parts in a __name() the page lacks.
+const parseSvgIn = (text: string) => `(() => {
+  const doc = new DOMParser().parseFromString(${JSON.stringify(text)}, 'image/svg+xml');
+  const root = doc.documentElement;
+  return {
+    error: doc.querySelector('parsererror')?.textContent ?? null,
+    root: root.namespaceURI + ' ' + root.localName,
+    width: Number(root.getAttribute('width')),
+    height: Number(root.getAttribute('height')),
+    cards: [...doc.querySelectorAll('g.card')].map((g) => ({
+      ns: Number(g.getAttribute('data-ns')),
+      title: g.querySelector('.card-title')?.textContent ?? '',
+    })),
+  };
+})()`;
+
+/** The width and height of the image Chromium decodes from BYTES. */
+const decodePngIn = (bytes: Buffer) => `(async () => {
+  const bytes = Uint8Array.from(atob('${bytes.toString('base64')}'), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+  return [bitmap.width, bitmap.height];
+})()`;
+
+/** The PNG signature, then IHDR's width and height (bytes 16–23, big-endian). */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');
+  assert.equal(bytes.subarray(12, 16).toString('latin1'), 'IHDR', 'IHDR is the first chunk');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Clicks the panel's export button ID, answers the save dialog with FILE, and waits until it is written. */
+async function exportTo(wb: Workbench, view: FrameLocator, id: 'export-svg' | 'export-png', file: string) {
+  const format = id === 'export-svg' ? 'SVG' : 'PNG';
+  const clicked = performance.now();
+  await wb.step(`click ${format} export`, () => view.locator(`#${id}`).click());
+  const offered = await wb.step(`answer the save dialog with ${file}`, () =>
+    answerSaveDialog(wb.page, `Export the Network Map as ${format}`, file),
+  );
+  await wb.step(`a notification says ${file} was written`, () =>
+    wb.page
+      .locator(NOTIFICATIONS.toast)
+      .filter({ hasText: `The network map was written to ${file}` })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 }),
+  );
+  return `${format}: dialog offered ${offered}; written ${ms(clicked)} after the click`;
+}
+
+test(
+  'Export SVG… and Export PNG…: the save dialog answered, the SVG parses with every card, the PNG has a plausible size',
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const tag = `nsxmap${process.pid}x`;
+    const ns = course(s, tag);
+    const folder = mkdtempSync(join(tmpdir(), 'nsxe2e-map-export-'));
+    s.defer(`rm -r ${folder}`, () => rmSync(folder, { recursive: true, force: true }));
+    const wb = await openWithNamespaces(t, {
+      name: 'network-map-export',
+      folder,
+      viewport: { width: 1600, height: 1000 },
+    });
+    s.defer('close the workbench', () => wb.close());
+    const view = await showMap(wb, t, Object.values(ns));
+
+    const svgFile = join(folder, `${tag}.svg`);
+    t.diagnostic(await exportTo(wb, view, 'export-svg', svgFile));
+    const svg = readFileSync(svgFile, 'utf8');
+    // Parsed by the browser's XML parser, as an image viewer would.
+    const parsed = await wb.page.evaluate<ParsedSvg>(parseSvgIn(svg));
+    assert.equal(parsed.error, null, 'the SVG parses');
+    assert.equal(parsed.root, 'http://www.w3.org/2000/svg svg');
+    for (const [name, ino] of Object.entries(ns)) {
+      const cardOf = parsed.cards.find((c) => c.ns === ino);
+      assert.equal(cardOf?.title, `${tag}-${name}`, `the card of ${tag}-${name} (net ${ino})`);
+    }
+    t.diagnostic(`SVG: ${svg.length} bytes, ${parsed.width}×${parsed.height}, ${parsed.cards.length} cards`);
+
+    const pngFile = join(folder, `${tag}.png`);
+    t.diagnostic(await exportTo(wb, view, 'export-png', pngFile));
+    const png = readFileSync(pngFile);
+    const size = pngSize(png);
+    // Drawn at twice the SVG's size, smaller only where Chromium's canvas limits need it.
+    assert.ok(size.width >= parsed.width && size.width <= 16_000, `PNG width ${size.width} for ${parsed.width}`);
+    assert.ok(size.height >= parsed.height && size.height <= 16_000, `PNG height ${size.height} for ${parsed.height}`);
+    assert.ok(
+      Math.abs(size.width / size.height - parsed.width / parsed.height) < 0.02,
+      `PNG ${size.width}×${size.height} has the SVG's ${parsed.width}×${parsed.height} proportions`,
+    );
+    const decoded = await wb.page.evaluate<number[]>(decodePngIn(png));
+    assert.deepEqual(decoded, [size.width, size.height], 'Chromium decodes the PNG at the size IHDR says');
+    t.diagnostic(`PNG: ${png.length} bytes, ${size.width}×${size.height}`);
+    await wb.screenshot('network-map-exported');
+    assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
+  },
+);
+
+test(
+  "a card's menu: Open Terminal in Namespace… opens a shell in that net namespace",
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const name = `nsxmap${process.pid}-term`;
+    const [ino] = netnsAll(s, [name]) as [number];
+    const wb = await openWithNamespaces(t, { name: 'network-map-terminal', viewport: { width: 1600, height: 1000 } });
+    s.defer('close the workbench', () => wb.close());
+    const view = await showMap(wb, t, [ino]);
+    await view.locator('#filter').locator('input').fill(name);
+    await view.locator('#fit').click();
+
+    const clicked = performance.now();
+    await wb.step('right-click the card → Open Terminal in Namespace…', async () => {
+      await contextMenu(card(view, ino).locator('.card-title'));
+      await clickMenuItem(wb.page, 'Open Terminal in Namespace…');
+    });
+    // No process is in it: the terminal enters /run/netns/NAME without asking for one.
+    const title = `net of /run/netns/${name}`;
+    await wb.step(`a terminal ${title} opens`, () =>
+      waitUntil(`a terminal tab ${title}`, async () => (await terminalTabs(wb.page)).includes(title), 20_000),
+    );
+    t.diagnostic(`terminal tab ${ms(clicked)} after the click`);
+    await wb.step('type readlink /proc/self/ns/net', () => typeInTerminal(wb.page, 'readlink /proc/self/ns/net'));
+    await wb.step(`the shell is in net:[${ino}]`, () => waitForTerminalText(wb.page, `net:[${ino}]`, 20_000));
+    await wb.screenshot('network-map-card-terminal', { parkMouse: true });
+  },
+);
+
+test(
+  'live: a new netns is drawn marked as new for a while, deleted it is drawn as gone for a while, then removed',
+  { skip: rootOnly, timeout: 5 * 60_000 },
+  async (t) => {
+    const s = new Scenario(t);
+    const name = `nsxmap${process.pid}-live`;
+    // Scans every 0.5 s: a mark must outlast several snapshots that change nothing.
+    const wb = await openWithNamespaces(t, {
+      name: 'network-map-live',
+      settings: { 'namespaceExplorer.refreshInterval': 500 },
+      viewport: { width: 1600, height: 1000 },
+    });
+    s.defer('close the workbench', () => wb.close());
+    const view = await showMap(wb, t, [nsInode('self', 'net')]);
+    await view.locator('#filter').locator('input').fill(name);
+    const changes = view.locator('#changes');
+    const classes = async (ino: number): Promise<string[] | null> => {
+      const g = card(view, ino);
+      return (await g.count()) ? ((await g.getAttribute('class')) ?? '').split(' ') : null;
+    };
+    // How long a change takes to show depends on how many net namespaces the machine has:
+    // the map reads each one after every snapshot (printed with the timings).
+    const timings: string[] = [];
+    const until = async (what: string, since: number, check: () => Promise<boolean>) => {
+      await wb.step(what, () => waitUntil(what, check));
+      const took = performance.now() - since;
+      timings.push(`${what}: ${Math.round(took)} ms`);
+      return took;
+    };
+
+    const added = performance.now();
+    const [ino] = netnsAll(s, [name]) as [number];
+    await until('the new card is marked as new', added, async () => !!(await classes(ino))?.includes('appeared'));
+    const appeared = performance.now();
+    assert.match(await changes.innerText(), new RegExp(`namespaces? appeared \\([^)]*${name}`));
+    await wb.screenshot('network-map-live-appeared');
+    const marked = await until('the mark goes, the card stays', appeared, async () => {
+      const c = await classes(ino);
+      return !!c && !c.includes('appeared') && (await changes.isHidden());
+    });
+
+    const deleted = performance.now();
+    run('ip', ['netns', 'del', name]);
+    await until('the card is drawn as gone', deleted, async () => !!(await classes(ino))?.includes('gone'));
+    const gone = performance.now();
+    assert.match(await changes.innerText(), new RegExp(`went away \\([^)]*${name}`));
+    await wb.screenshot('network-map-live-gone');
+    const shownGone = await until('the gone card is removed', gone, async () => (await classes(ino)) === null);
+    t.diagnostic(`${timings.join('; ')}; ${await view.locator('#subtitle').innerText()}`);
+    // Marked for a moment (4 s), not only until the next snapshot half a second later.
+    assert.ok(marked > 3000, `the new card was marked for ${Math.round(marked)} ms`);
+    assert.ok(shownGone > 3000, `the gone card was shown for ${Math.round(shownGone)} ms`);
+    assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
+  },
+);
+
+test(
+  "as an ordinary user: what needs root is drawn unknown, Show All Namespaces is offered and shows root's map",
+  {
+    skip: needsE2e({ root: 'makes net namespaces, a test user and a polkit rule', tools: ['ip', ...POLKIT_TOOLS] }),
+    timeout: 6 * 60_000,
+  },
+  async (t) => {
+    const s = new Scenario(t);
+    const { user } = await grantedTestUser(s);
+    const tag = `nsxmap${process.pid}u`;
+    const [a, b] = netnsAll(s, [`${tag}-a`, `${tag}-b`]) as [number, number];
+    run('ip', ['-n', `${tag}-a`, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', `${tag}-b`]);
+    run('ip', ['-n', `${tag}-b`, 'addr', 'add', '10.78.0.2/30', 'dev', 'vb']);
+    for (const [n, i] of [
+      ['a', 'va'],
+      ['b', 'vb'],
+    ])
+      run('ip', ['-n', `${tag}-${n}`, 'link', 'set', i!, 'up']);
+    // The user's own process in b: the user sees b through /proc/PID/net, not a.
+    const started = await s.start('ip', [
+      'netns',
+      'exec',
+      `${tag}-b`,
+      'runuser',
+      '-u',
+      user.name,
+      '--',
+      'sleep',
+      '600',
+    ]);
+    await waitFor("the test user's sleep in b", () => {
+      const sleep = run('pgrep', ['-u', user.name, '-x', 'sleep']).trim();
+      return sleep || undefined;
+    });
+    t.diagnostic(`a ${a}, b ${b}, the sleep's group ${started.pid}`);
+
+    const wb = await openWithNamespaces(t, {
+      name: 'network-map-user',
+      asUser: user.name,
+      viewport: { width: 1600, height: 1000 },
+    });
+    s.defer('close the workbench', () => wb.close()); // before userdel: its processes are the user's
+    const view = await showMap(wb, t, [b]);
+    const subtitle = view.locator('#subtitle');
+    t.diagnostic(`as ${user.name}: ${await subtitle.innerText()}`);
+    assert.match(await subtitle.innerText(), /your processes/);
+    const vb = card(view, b).locator('g.badge[data-if="vb"]');
+    assert.match((await vb.getAttribute('class')) ?? '', /state-unknown/, 'the state of vb needs root');
+    assert.match((await vb.locator('text').textContent()) ?? '', /^vb kind \? state \? 10\.78\.0\.2\/30/);
+    assert.match(
+      (await card(view, b).locator('.card-foot').allTextContents()).join('\n'),
+      /not read: /,
+      'the card says what was not read',
+    );
+    const cardWords = async (ino: number) => (await card(view, ino).locator('text').allTextContents()).join(' | ');
+    t.diagnostic(`cards drawn: ${(await view.locator('g.card .card-title').allTextContents()).join(', ')}`);
+    t.diagnostic(`a: ${await cardWords(a)}`);
+    t.diagnostic(`b: ${await cardWords(b)}`);
+    const offer = view.locator('#show-all');
+    await wb.step('the panel offers Show All Namespaces', () => offer.waitFor({ state: 'visible', timeout: 10_000 }));
+    await view.locator('#filter').locator('input').fill(tag);
+    await wb.screenshot('network-map-user');
+
+    const asked = performance.now();
+    await wb.step('click Show All Namespaces (root)', () => view.locator('#show-all-button').click());
+    await wb.step("the view shows root's snapshot", () =>
+      wb.waitForState((st) => st.elevated, "root's snapshot is shown", 30_000),
+    );
+    const root = activeWebview(wb.page);
+    await wb.step("the map is root's: a and b wired, the offer gone", () =>
+      waitUntil(
+        "root's map is drawn",
+        async () =>
+          /all processes \(root\)/.test(await root.locator('#subtitle').innerText()) &&
+          (await root.locator('#show-all').isHidden()) &&
+          (await root.locator(`.wire[data-ns="${a} ${b}"], .wire[data-ns="${b} ${a}"]`).count()) === 1,
+        30_000,
+      ),
+    );
+    t.diagnostic(`Show All to root's map: ${ms(asked)}`);
+    assert.match((await card(root, b).locator('g.badge[data-if="vb"]').getAttribute('class')) ?? '', /state-up/);
+    await wb.screenshot('network-map-user-show-all');
     assert.deepEqual(wb.pageErrors(), [], 'no uncaught error in the workbench or its webviews');
   },
 );

@@ -7,7 +7,7 @@ import { pathBetween } from '../../src/core/network/path';
 import { mapChanges, withGone } from '../../src/core/network/mapChanges';
 import { mapSvg } from '../../src/core/network/mapSvg';
 import { badgeText, cardContent } from '../../src/core/network/cardContent';
-import { changeWords } from '../../src/ui/network/mapModel';
+import { changeWords, nextMarks } from '../../src/ui/network/mapModel';
 
 const HOST = 1;
 const iface = (name: string, kind: string | null, over: Partial<GraphInterface> = {}): GraphInterface => ({
@@ -240,4 +240,16 @@ test('the panel says what changed in words, and offers root only where something
     '1 namespace appeared (c1 (docker)); 1 went away (c0 (docker)); 2 new wires',
   );
   assert.equal(changeWords({ graph: after, changes: mapChanges(after, after) }), '');
+});
+
+test('marks last their time: a drawing that changes nothing keeps them, a new change replaces them', () => {
+  const none = { appeared: new Set<number>(), gone: [], newLinks: new Set<number>() };
+  const added = { appeared: new Set([7]), gone: [], newLinks: new Set<number>() };
+  const shown = nextMarks(added, undefined, 1000, 4000);
+  assert.deepEqual(shown, { changes: added, until: 5000 });
+  assert.equal(nextMarks(none, shown, 3000, 4000), shown, 'kept while their time lasts');
+  assert.equal(nextMarks(none, shown, 5000, 4000), undefined, 'gone when it is up');
+  assert.equal(nextMarks(none, undefined, 3000, 4000), undefined);
+  const later = { appeared: new Set([8]), gone: [], newLinks: new Set<number>() };
+  assert.deepEqual(nextMarks(later, shown, 3000, 4000), { changes: later, until: 7000 });
 });

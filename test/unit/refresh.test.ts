@@ -60,3 +60,15 @@ test('an interval of 0 turns automatic scans off; a slow scan stretches the inte
   // A 30 ms timer can measure 29 ms on the millisecond clock.
   assert.ok(slow.nextDelay() >= 290, `at least ten times the 30 ms scan, got ${slow.nextDelay()}`);
 });
+
+test('a scan that says how long it ran is stretched by that, not by its wait for its turn', async (t) => {
+  // 60 ms in all, of which the scan itself ran 5: it waited behind a details read.
+  const m = new RefreshManager(
+    async () => (await sleep(60), 5),
+    () => 100,
+  );
+  t.after(() => m.dispose());
+  m.setVisible(true);
+  await sleep(90);
+  assert.equal(m.nextDelay(), 100, 'the interval, as ten times 5 ms is less');
+});

@@ -32,9 +32,14 @@ export class BackgroundDiscovery {
   private worker?: Worker;
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** One scan at a time: a request made during a scan waits for it. */
-  scan(request: ScanRequest): Promise<ScanReply> {
-    return this.enqueue({ scan: request }) as Promise<ScanReply>;
+  /**
+   * One scan at a time: a request made during a scan (or a details read) waits for it.
+   * `ranMs` is how long the scan itself ran, without that wait.
+   */
+  async scan(request: ScanRequest): Promise<ScanReply & { ranMs: number }> {
+    let ranMs = 0;
+    const reply = (await this.enqueue({ scan: request }, (ms) => (ranMs = ms))) as ScanReply;
+    return Object.assign(reply, { ranMs });
   }
 
   /** What is inside the namespaces INOS of the last snapshot this sent, read with its rights. */
@@ -47,8 +52,15 @@ export class BackgroundDiscovery {
     this.worker = undefined;
   }
 
-  private enqueue(request: WorkerRequest): Promise<ScanReply | DetailsReply> {
-    const next = this.queue.then(() => this.run(request));
+  private enqueue(request: WorkerRequest, ran?: (ms: number) => void): Promise<ScanReply | DetailsReply> {
+    const next = this.queue.then(async () => {
+      const started = Date.now();
+      try {
+        return await this.run(request);
+      } finally {
+        ran?.(Date.now() - started);
+      }
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -73,7 +73,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     this.onDidChangeSnapshot = this.changed.event;
     this.onDidSelect = (listener, thisArg, disposables) =>
       this.treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables);
-    this.manager = new RefreshManager(() => this.scan(), refreshInterval);
+    this.manager = new RefreshManager(() => this.timedScan(), refreshInterval);
     void this.setState('loading');
     void vscode.commands.executeCommand('setContext', GROUPING_KEY, this.provider.current.grouping);
     this.disposables = [
@@ -146,12 +146,24 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     return this.manager.trigger();
   }
 
-  /** One scan of the user's own, unless root's view is shown. */
-  private async scan(): Promise<void> {
-    if (this.isElevated) return;
+  /**
+   * How long a scan took, without the time it waited behind details reads (the Network
+   * Map's, the Details panel's): those must not make the next scan come later.
+   */
+  private async timedScan(): Promise<number> {
     const started = Date.now();
+    const waited = await this.scan();
+    return Date.now() - started - waited;
+  }
+
+  /** One scan of the user's own, unless root's view is shown; resolves with how long it waited its turn. */
+  private async scan(): Promise<number> {
+    if (this.isElevated) return 0;
+    const started = Date.now();
+    let waited = 0;
     try {
       const reply = await this.discovery.scan({ known: this.known });
+      waited = Math.max(0, Date.now() - started - reply.ranMs);
       this.known = reply.fingerprint;
       if (this.failure) {
         this.failure = undefined; // a failure before is over, changed or not
@@ -159,9 +171,9 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
       }
       if ('unchanged' in reply) {
         this.env.log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
-        return;
+        return waited;
       }
-      if (this.isElevated) return; // root's view arrived while this scan ran
+      if (this.isElevated) return waited; // root's view arrived while this scan ran
       const first = !this.provider.current.snapshot;
       this.show(reply.snapshot);
       const summary = scanSummary(reply.snapshot, Date.now() - started);
@@ -175,6 +187,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
         this.showHeader();
       } else void this.setState('error');
     }
+    return waited;
   }
 
   private show(snapshot: Snapshot): void {

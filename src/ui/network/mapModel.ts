@@ -27,6 +27,22 @@ export function mapDrawing(
   return { graph, changes: mapChanges(previous, graph) };
 }
 
+/** What the map marks as changed, and until when (ms since the epoch). */
+export interface ShownMarks {
+  changes: MapChanges;
+  until: number;
+}
+
+/**
+ * The marks after a new drawing: its changes for MS when it has any; else the marks shown
+ * before while their time lasts, so a snapshot that changes nothing on the map (a process
+ * started elsewhere) does not cut them short.
+ */
+export function nextMarks(changes: MapChanges, shown: ShownMarks | undefined, now: number, ms: number) {
+  if (changes.appeared.size + changes.gone.length + changes.newLinks.size > 0) return { changes, until: now + ms };
+  return shown && shown.until > now ? shown : undefined;
+}
+
 /** The view the page draws; with MARKED, what changed is marked (and what went away still drawn). */
 export function mapView(
   drawing: MapDrawing,

@@ -16,7 +16,7 @@ import { NamespaceView } from '../namespaces/namespaceView';
 import { createPanel, PanelHost, registerPanelSerializer } from '../shared/panelHost';
 import { warn } from '../shared/notify';
 import type { ShowDetails } from '../details/detailsPanel';
-import { MapDrawing, mapDrawing, mapView } from './mapModel';
+import { MapDrawing, mapDrawing, mapView, nextMarks, ShownMarks } from './mapModel';
 import { isNetworkFromWebview, NetworkFromWebview, NetworkToWebview } from './protocol';
 import { exportMap, PngExports } from './mapExport';
 
@@ -63,6 +63,7 @@ class NetworkMapPanel {
   private snapshot: Snapshot | undefined;
   private reading: Promise<void> | undefined;
   private again = false;
+  private marks: ShownMarks | undefined;
   private unmark: NodeJS.Timeout | undefined;
   private readonly pngs = new PngExports();
   private readonly host: PanelHost<NetworkToWebview, NetworkFromWebview>;
@@ -168,18 +169,21 @@ class NetworkMapPanel {
     this.snapshot = snapshot;
     this.drawing = mapDrawing(snapshot, details, this.graph);
     this.graph = this.drawing.graph;
-    const { appeared, gone, newLinks } = this.drawing.changes;
-    this.draw(appeared.size + gone.length + newLinks.size > 0);
+    this.marks = nextMarks(this.drawing.changes, this.marks, Date.now(), MARK_MS);
+    this.draw();
     this.host.post({ type: 'network/busy', busy: false });
     this.env.log.info(`network map: ${nets.length} namespaces read and drawn in ${Date.now() - started} ms`);
   }
 
-  private draw(marked: boolean): void {
+  /** Draws the map, with the marks while their time lasts; drawn again without them when it is up. */
+  private draw(): void {
     if (!this.drawing || !this.snapshot) return;
     clearTimeout(this.unmark);
-    const options = { marked, elevated: this.view.elevated, root: process.geteuid?.() === 0 };
-    this.host.post({ type: 'network/map', view: mapView(this.drawing, this.snapshot, options) });
-    if (marked) this.unmark = setTimeout(() => this.draw(false), MARK_MS);
+    const left = this.marks ? this.marks.until - Date.now() : 0;
+    const drawing = left > 0 ? { ...this.drawing, changes: this.marks!.changes } : this.drawing;
+    const options = { marked: left > 0, elevated: this.view.elevated, root: process.geteuid?.() === 0 };
+    this.host.post({ type: 'network/map', view: mapView(drawing, this.snapshot, options) });
+    if (left > 0) this.unmark = setTimeout(() => this.draw(), left);
   }
 
   private async export(format: 'svg' | 'png'): Promise<void> {

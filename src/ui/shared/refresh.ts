@@ -16,7 +16,8 @@ export class RefreshManager implements vscode.Disposable {
   private lastDuration = 0;
 
   constructor(
-    private readonly refresh: () => Promise<void>,
+    /** Resolves with how long the scan took, where it also waited for its turn; else with nothing. */
+    private readonly refresh: () => Promise<number | void>,
     private readonly interval: () => number,
   ) {}
 
@@ -38,8 +39,8 @@ export class RefreshManager implements vscode.Disposable {
         do {
           this.again = false;
           const started = Date.now();
-          await this.refresh();
-          this.lastDuration = Date.now() - started;
+          const took = await this.refresh();
+          this.lastDuration = typeof took === 'number' ? took : Date.now() - started;
         } while (this.again);
       } finally {
         this.running = undefined;

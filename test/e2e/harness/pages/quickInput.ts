@@ -279,3 +279,28 @@ export async function answerInputBox(page: Page, text: string): Promise<void> {
   await input.press('Enter');
   await waitUntil('the input box closes', async () => !(await input.isVisible()), 10_000);
 }
+
+/**
+ * Answers a save dialog with PATH. code-server has no native dialogs: VS Code's simple file
+ * dialog is a quick input whose box holds the path offered (TITLE is the dialog's title).
+ * Returns the path that was offered, once the dialog has closed.
+ */
+export async function answerSaveDialog(page: Page, title: string | RegExp, path: string): Promise<string> {
+  const input = page.locator(QUICK_INPUT.input);
+  const matches = labelMatcher(title);
+  let offered = '';
+  await waitUntil(
+    `a save dialog titled ${String(title)} offers a path`,
+    async () =>
+      (await input.isVisible()) &&
+      matches(await quickInputTitle(page)) &&
+      (offered = await input.inputValue()).startsWith('/'),
+    15_000,
+  );
+  await input.fill(path);
+  // The dialog completes what is typed from the folder's entries; the path typed stays.
+  await waitUntil(`the save dialog holds ${path}`, async () => (await input.inputValue()) === path, 5000);
+  await input.press('Enter');
+  await waitUntil('the save dialog closes', async () => !(await input.isVisible()), 10_000);
+  return offered;
+}
