@@ -136,10 +136,13 @@ function chainRows(tables: FirewallTable[], priority: boolean): Cell[][] {
   });
 }
 
-/** nftables and legacy iptables chains, and the NAT and port-forward rules of both in words. */
+/**
+ * nftables and legacy iptables chains, and the NAT and port-forward rules of both in words:
+ * a section for each that has something; a firewall with nothing at all is one line saying so.
+ */
 function firewallSections(fw: NetFirewall): Section[] {
   const out: Section[] = [];
-  if (fw.nftables)
+  if (fw.nftables?.tables.length)
     out.push(
       table(
         'net-nftables',
@@ -149,7 +152,7 @@ function firewallSections(fw: NetFirewall): Section[] {
         'no nftables tables',
       ),
     );
-  if (fw.legacy)
+  if (fw.legacy?.tables.length)
     out.push(
       table(
         'net-iptables-legacy',
@@ -159,12 +162,13 @@ function firewallSections(fw: NetFirewall): Section[] {
         'no legacy iptables tables are loaded',
       ),
     );
-  if (fw.nftables || fw.legacy) {
-    const rules = [
-      ...(fw.nftables?.nat ?? []).map((r) => [textCell(r.chain), textCell(r.text)]),
-      ...(fw.legacy?.nat ?? []).map((r) => [textCell(`${r.chain} (legacy)`), textCell(r.text)]),
-    ];
-    out.push(table('net-nat', 'NAT and port forwards', ['Chain', 'Rule'], rules, 'no NAT rules'));
-  }
+  const rules = [
+    ...(fw.nftables?.nat ?? []).map((r) => [textCell(r.chain), textCell(r.text)]),
+    ...(fw.legacy?.nat ?? []).map((r) => [textCell(`${r.chain} (legacy)`), textCell(r.text)]),
+  ];
+  if (rules.length) out.push(table('net-nat', 'NAT and port forwards', ['Chain', 'Rule'], rules, 'no NAT rules'));
+  const none = [fw.nftables && 'no nftables tables', fw.legacy && 'no legacy iptables tables are loaded'];
+  if (!out.length && (fw.nftables || fw.legacy))
+    out.push(table('net-firewall', 'Firewall', ['Table'], [], none.filter(Boolean).join(', and ')));
   return out;
 }
