@@ -1,6 +1,8 @@
 /** `nsx net`: the network map as text, JSON or Graphviz. */
 import type { FirewallSummary, GraphInterface, GraphLink, NetGraph } from '../core/network/graph';
 import { printable } from '../core/text/printable';
+import { kindWord } from '../core/network/cardContent';
+import { tunWords } from '../core/details/net/tunWords';
 
 const title = (n: NetGraph['namespaces'][number]) => `${n.ns} ${n.container ?? n.label ?? '-'}`;
 
@@ -29,14 +31,17 @@ export function netText(graph: NetGraph): string {
 
 /**
  * `veth UP 10.0.0.1/24 in br0`; what could not be read is said in words:
- * `kind unknown, state unknown; 10.0.0.1/24` (a plain device with a known state is a `device`).
+ * `kind unknown, state unknown; 10.0.0.1/24` (a plain device with a known state is a `device`),
+ * `tun, state unknown; (held by openvpn (812))`.
  */
 export function interfaceText(i: GraphInterface): string {
-  const unknown = i.kind === null && i.state === null;
-  const head = unknown ? 'kind unknown, state unknown' : `${i.kind ?? 'device'} ${i.state ?? 'state unknown'}`;
+  const kind = kindWord(i);
+  const unknown = i.state === null;
+  const head = unknown ? `${kind ?? 'kind unknown'}, state unknown` : `${kind ?? 'device'} ${i.state}`;
   const rest = [...i.addresses];
   if (i.master) rest.push(`in ${i.master}`);
   if (i.remote) rest.push(`remote ${i.remote}`);
+  if (i.tun) rest.push(`(${tunWords(i.tun)})`);
   return rest.length ? `${head}${unknown ? ';' : ''} ${rest.join(' ')}` : head;
 }
 

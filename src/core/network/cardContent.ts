@@ -3,6 +3,7 @@
  * how tall a card is and where each interface sits) and the drawing (which writes it).
  */
 import type { FirewallSummary, GraphInterface, GraphNamespace, NetGraph } from './graph';
+import { tunWords } from '../details/net/tunWords';
 
 /** A bridge with more ports than this lists them as a count: its wires show where they go. */
 export const FOLD_PORTS = 3;
@@ -88,11 +89,22 @@ function wiredElsewhere(ns: number, graph: NetGraph): Set<string> {
 
 /** One badge's words: `eth0 veth UP 10.0.0.1/24 +1`; what could not be read is `?`. */
 export function badgeText(i: GraphInterface, folded: number | undefined): string {
-  const words = [i.name, i.kind ?? (i.state === null ? 'kind ?' : 'device'), i.state ?? 'state ?'];
+  const words = [i.name, kindWord(i) ?? (i.state === null ? 'kind ?' : 'device'), i.state ?? 'state ?'];
   if (folded) words.push(`· ${folded} ports`);
   if (i.addresses.length) words.push(i.addresses[0]!);
   if (i.addresses.length > 1) words.push(`+${i.addresses.length - 1}`);
   if (i.master) words.push(`in ${i.master}`);
   if (i.remote) words.push(`remote ${i.remote}`);
   return words.join(' ');
+}
+
+/** Its kind as a user names it: a tun device in tap mode is a tap. */
+export const kindWord = (i: GraphInterface): string | null => (i.tun ? (i.tun.mode ?? 'tun') : i.kind);
+
+/** A badge's tooltip: its words, every address, and who holds a tun or tap. */
+export function badgeTooltip(i: GraphInterface, folded: number | undefined): string {
+  const lines = [badgeText(i, folded)];
+  if (i.addresses.length > 1) lines.push(...i.addresses);
+  if (i.tun) lines.push(tunWords(i.tun));
+  return lines.join('\n');
 }

@@ -4,7 +4,7 @@
  * Export writes it with a style of its own. Every text in it is escaped.
  */
 import { escapeXml, printable } from '../text/printable';
-import { badgeText, FirewallBadge } from './cardContent';
+import { badgeText, badgeTooltip, FirewallBadge } from './cardContent';
 import { BADGE_H, CardBox, FOOT_H, MapLayout, WireBox } from './layout';
 import type { GraphInterface, NetGraph } from './graph';
 
@@ -118,7 +118,7 @@ function badgeSvg(b: GraphInterface, card: CardBox, y: number, folded: number | 
   const context = escapeXml(JSON.stringify({ ifname: b.name }));
   return (
     `<g class="badge state-${state}" data-if="${text(b.name)}" data-vscode-context="${context}">` +
-    `<title>${text(`${words}${b.addresses.length > 1 ? `\n${b.addresses.join('\n')}` : ''}`)}</title>` +
+    `<title>${text(badgeTooltip(b, folded))}</title>` +
     `<rect class="badge-box" x="${6 + indent}" y="${y + 1}" width="${px(card.w - 12 - indent)}" ` +
     `height="${BADGE_H - 2}" rx="3"/>` +
     `<rect class="badge-state" x="${6 + indent}" y="${y + 1}" width="4" height="${BADGE_H - 2}"/>` +

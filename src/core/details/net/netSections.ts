@@ -10,6 +10,7 @@ import {
   NetRoute,
   SocketOwner,
 } from '../types';
+import { tunWords } from './tunWords';
 
 export function netSections(d: NetDetails): Section[] {
   const out: Section[] = [];
@@ -46,7 +47,8 @@ function interfaceLink(i: NetInterface): Cell {
     const where = i.peer.ns === null ? 'in a namespace not found' : `in ${refName('net', i.peer.ns, i.peer.label)}`;
     parts.push(`veth ↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`} ${where}`);
     if (i.peer.ns !== null) ns = i.peer.ns;
-  } else if (i.kind) parts.push(i.kind);
+  } else if (i.tun) parts.push(i.tun.mode ?? 'tun', tunWords(i.tun));
+  else if (i.kind) parts.push(i.kind);
   if (i.members) parts.push(i.members.length ? `members: ${i.members.join(', ')}` : 'no members');
   if (i.master) parts.push(`master ${i.master}`);
   return { text: parts.join(' · ') || '-', ...(ns !== undefined ? { ns } : {}) };
