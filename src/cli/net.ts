@@ -1,6 +1,8 @@
 /** `nsx net`: the network map as text, JSON or Graphviz. */
-import type { FirewallSummary, GraphLink, NetGraph } from '../core/network/graph';
+import type { FirewallSummary, GraphInterface, GraphLink, NetGraph } from '../core/network/graph';
 import { printable } from '../core/text/printable';
+import { kindWord } from '../core/network/cardContent';
+import { tunWords } from '../core/details/net/tunWords';
 
 const title = (n: NetGraph['namespaces'][number]) => `${n.ns} ${n.container ?? n.label ?? '-'}`;
 
@@ -9,12 +11,7 @@ export function netText(graph: NetGraph): string {
   const lines: string[] = [];
   for (const n of graph.namespaces) {
     lines.push(`net ${title(n)} (${n.nprocs} ${n.nprocs === 1 ? 'process' : 'processes'})`);
-    for (const i of n.interfaces) {
-      const what = [i.kind ?? 'device', i.state ?? 'state unknown', ...i.addresses];
-      if (i.master) what.push(`in ${i.master}`);
-      if (i.remote) what.push(`remote ${i.remote}`);
-      lines.push(`  ${i.name}: ${what.join(' ')}`);
-    }
+    for (const i of n.interfaces) lines.push(`  ${i.name}: ${interfaceText(i)}`);
     const r = n.defaultRoute;
     if (r)
       lines.push(
@@ -30,6 +27,22 @@ export function netText(graph: NetGraph): string {
   if (graph.links.length) lines.push('', 'links:');
   for (const l of graph.links) lines.push(`  ${l.kind}: ${end(l.a)} — ${end(l.b)}`);
   return lines.map(printable).join('\n') + '\n';
+}
+
+/**
+ * `veth UP 10.0.0.1/24 in br0`; what could not be read is said in words:
+ * `kind unknown, state unknown; 10.0.0.1/24` (a plain device with a known state is a `device`),
+ * `tun, state unknown; (held by openvpn (812))`.
+ */
+export function interfaceText(i: GraphInterface): string {
+  const kind = kindWord(i);
+  const unknown = i.state === null;
+  const head = unknown ? `${kind ?? 'kind unknown'}, state unknown` : `${kind ?? 'device'} ${i.state}`;
+  const rest = [...i.addresses];
+  if (i.master) rest.push(`in ${i.master}`);
+  if (i.remote) rest.push(`remote ${i.remote}`);
+  if (i.tun) rest.push(`(${tunWords(i.tun)})`);
+  return rest.length ? `${head}${unknown ? ';' : ''} ${rest.join(' ')}` : head;
 }
 
 /** "filters, forwards/NAT, 12 rules": the map's badges in words. */

@@ -236,3 +236,33 @@ test('sections: connected sockets, both firewalls and the NAT rules of both', ()
     [],
   );
 });
+
+test('a firewall section shows only what it has; a fresh namespace says in one line that it has none', () => {
+  const base: NetDetails = {
+    ns: 1,
+    type: 'net',
+    label: null,
+    ownerNs: null,
+    readAs: 'root',
+    via: null,
+    unavailable: [],
+  };
+  const empty = { tables: [], nat: [] };
+  const sections = (firewall: NetDetails['firewall']) =>
+    netSections({ ...base, firewall }).map((s) => [s.id, s.title, s.rows.length ? s.rows.length : s.empty]);
+  assert.deepEqual(sections({ nftables: empty, legacy: empty }), [
+    ['net-firewall', 'Firewall', 'no nftables tables, and no legacy iptables tables are loaded'],
+  ]);
+  // What was not read (nft missing) is not claimed empty: its reason is among the unavailable.
+  assert.deepEqual(sections({ legacy: empty }), [['net-firewall', 'Firewall', 'no legacy iptables tables are loaded']]);
+  const nft = parseNftRuleset(fixture('nft-ruleset.json'));
+  assert.deepEqual(
+    sections({ nftables: { ...nft, nat: [] }, legacy: empty }).map(([id]) => id),
+    ['net-nftables'],
+    'filters and no NAT: no empty NAT section, no empty legacy section',
+  );
+  assert.deepEqual(
+    sections({ nftables: nft, legacy: empty }).map(([id]) => id),
+    ['net-nftables', 'net-nat'],
+  );
+});

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { NetDetails, NetInterface } from '../../src/core/details/types';
 import { netGraph } from '../../src/core/network/graph';
 import type { NamespaceRecord } from '../../src/core/model/snapshot';
-import { netDot, netText } from '../../src/cli/net';
+import { interfaceText, netDot, netText } from '../../src/cli/net';
 
 const ns = (ino: number, label: string): NamespaceRecord => ({
   ns: ino,
@@ -131,5 +131,20 @@ test("a namespace's default route, and the host's plain devices as its way to th
   assert.match(
     netText({ namespaces: [node!], links: [] }),
     /default route: via 192\.0\.2\.1 dev eth0\n {2}to the outside: eth0/,
+  );
+});
+
+test('nsx net says in words what could not be read: kind and state unknown, never a "device state unknown"', () => {
+  const read = { ifindex: 2, name: 'eth0', addresses: ['10.0.0.2/24'] };
+  assert.equal(interfaceText({ ...read, kind: null, state: null }), 'kind unknown, state unknown; 10.0.0.2/24');
+  assert.equal(interfaceText({ ...read, kind: null, state: null, addresses: [] }), 'kind unknown, state unknown');
+  assert.equal(interfaceText({ ...read, kind: null, state: 'UP' }), 'device UP 10.0.0.2/24');
+  assert.equal(interfaceText({ ...read, kind: 'veth', state: 'UP', master: 'br0' }), 'veth UP 10.0.0.2/24 in br0');
+  assert.doesNotMatch(
+    netText({
+      namespaces: [{ ns: 5, label: null, nprocs: 1, interfaces: [{ ...read, kind: null, state: null }] }],
+      links: [],
+    }),
+    /device/,
   );
 });

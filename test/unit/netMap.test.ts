@@ -1,12 +1,13 @@
 /** The network map's layout, path finding, change marks and drawing, on graphs made here. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import type { GraphInterface, GraphLink, GraphNamespace, NetGraph } from '../../src/core/network/graph';
 import { layoutMap, MapLayout } from '../../src/core/network/layout';
 import { pathBetween } from '../../src/core/network/path';
 import { mapChanges, withGone } from '../../src/core/network/mapChanges';
 import { mapSvg } from '../../src/core/network/mapSvg';
-import { badgeText, cardContent } from '../../src/core/network/cardContent';
+import { badgeText, cardContent, firewallBadge } from '../../src/core/network/cardContent';
 import { changeWords, nextMarks } from '../../src/ui/network/mapModel';
 
 const HOST = 1;
@@ -252,4 +253,55 @@ test('marks last their time: a drawing that changes nothing keeps them, a new ch
   assert.equal(nextMarks(none, undefined, 3000, 4000), undefined);
   const later = { appeared: new Set([8]), gone: [], newLinks: new Set<number>() };
   assert.deepEqual(nextMarks(later, shown, 3000, 4000), { changes: later, until: 7000 });
+});
+
+test('every kind is a labelled badge: wireguard, tun, tap, dummy, ipip, gre, sit, and one never seen', () => {
+  const kinds = ['wireguard', 'tun', 'tap', 'dummy', 'ipip', 'gre', 'sit', 'frobnet'];
+  const n = space(9, 'vpn', [...kinds.map((k) => iface(`${k}0`, k)), iface('mystery', null, { state: null })]);
+  const graph = { namespaces: [n], links: [] };
+  const content = cardContent(n, graph);
+  assert.deepEqual(
+    content.badges.map((b) => b.name),
+    [...kinds.map((k) => `${k}0`), 'mystery'],
+  );
+  const svg = mapSvg(graph, layoutMap(graph));
+  for (const k of kinds) {
+    assert.equal(badgeText(iface(`${k}0`, k), undefined), `${k}0 ${k} UP`);
+    assert.match(svg, new RegExp(`<g class="badge state-up" data-if="${k}0"[^]*?<text [^>]*>${k}0 ${k} UP</text>`));
+  }
+  assert.match(svg, /data-if="mystery"[^]*?>mystery kind \? state \?<\/text>/);
+});
+
+test('a card that filters or rewrites addresses says so in a row of its own, in words in its tooltip', () => {
+  assert.deepEqual(firewallBadge({ filters: true, nat: true, rules: 12 }).words, ['filters', 'NAT', '12 rules']);
+  assert.deepEqual(firewallBadge({ filters: false, nat: false, rules: 1 }).words, ['1 rule']);
+  assert.match(firewallBadge({ filters: false, nat: false, rules: 0 }).tooltip, /neither filters packets nor rewrites/);
+  const fw = space(4, 'gateway', [iface('eth0', 'veth')], { firewall: { filters: true, nat: true, rules: 3 } });
+  const plain = space(5, 'plain', [iface('eth0', 'veth')]);
+  const graph = { namespaces: [fw, plain], links: [] };
+  const layout = layoutMap(graph);
+  const [a, b] = [4, 5].map((ns) => layout.cards.find((c) => c.ns === ns)!);
+  assert.equal(a!.h - b!.h, 16, 'the firewall row makes its card one line taller');
+  for (const svg of [mapSvg(graph, layout), mapSvg(graph, layout, { standalone: true })]) {
+    const card = svg.slice(svg.indexOf('data-ns="4"'), svg.indexOf('data-ns="5"'));
+    assert.match(card, /<g class="firewall filters nat"><title>Firewall: filters packets [^<]*rewrites addresses/);
+    assert.match(card, />filters<\/text>[^]*>NAT<\/text>[^]*>3 rules<\/text>/);
+    assert.doesNotMatch(svg.slice(svg.indexOf('data-ns="5"')), /firewall/);
+  }
+  assert.match(mapSvg(graph, layout, { standalone: true }), /\.fw-box\{/);
+});
+
+test("an interface's badge adds its name to the card's menu context: Capture Traffic… is offered there only", () => {
+  const n = space(3, 'c', [iface('eth"0', 'veth')], { container: 'c (docker)' });
+  const graph = { namespaces: [n], links: [] };
+  const svg = mapSvg(graph, layoutMap(graph));
+  const attr = /<g class="badge[^"]*" data-if="[^"]*" data-vscode-context="([^"]*)"/.exec(svg)?.[1];
+  const unescape = (s: string) => s.replaceAll('&quot;', '"').replaceAll('&amp;', '&');
+  assert.deepEqual(JSON.parse(unescape(attr!)), { ifname: 'eth"0' });
+  const pkg = JSON.parse(readFileSync(`${__dirname}/../../package.json`, 'utf8'));
+  const menu = pkg.contributes.menus['webview/context'].find(
+    (m: { command: string }) => m.command === 'namespaceExplorer.networkMap.captureTraffic',
+  );
+  assert.match(menu.when, /webviewId == 'namespaceExplorer\.networkMap'.*&& ifname$/);
+  assert.ok(pkg.contributes.commands.some((c: { command: string }) => c.command === menu.command));
 });

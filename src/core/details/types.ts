@@ -72,8 +72,27 @@ export interface NetInterface {
   parent?: VethPeer;
   /** A vxlan's remote endpoint. */
   remote?: string;
+  /** A tun or tap device, and the processes holding it open. */
+  tun?: TunDevice;
   rxBytes: number | null;
   txBytes: number | null;
+}
+
+export interface TunDevice {
+  /** null where it was not read (only root asks netlink). */
+  mode: 'tun' | 'tap' | null;
+  persistent: boolean | null;
+  /**
+   * The processes of its namespace with it open (/proc/PID/fdinfo names the device), lowest
+   * PID first; empty when none does; null when some process that could hold it was not looked at.
+   */
+  holders: TunHolder[] | null;
+}
+
+export interface TunHolder {
+  pid: number;
+  /** Its short name (/proc/PID/comm). */
+  comm: string;
 }
 
 export interface NetRoute {

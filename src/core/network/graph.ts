@@ -4,7 +4,7 @@
  * details readers found in each namespace, so `nsx net`, the map panel and `nsx show`
  * agree; nothing here reads the system.
  */
-import type { NetDetails, NetFirewall, NetInterface } from '../details/types';
+import type { NetDetails, NetFirewall, NetInterface, TunDevice } from '../details/types';
 import type { NamespaceRecord } from '../model/snapshot';
 
 export type LinkKind = 'veth' | 'bridge-port' | 'macvlan' | 'ipvlan' | 'vlan' | 'vxlan' | 'macvtap';
@@ -20,6 +20,8 @@ export interface GraphInterface {
   master?: string;
   /** A vxlan's remote endpoint. */
   remote?: string;
+  /** A tun or tap device: which, and the processes holding it (null: not known). */
+  tun?: TunDevice;
 }
 
 export interface GraphNamespace {
@@ -127,6 +129,7 @@ function graphInterface(i: NetInterface): GraphInterface {
   };
   if (i.master) g.master = i.master;
   if (i.remote) g.remote = i.remote;
+  if (i.tun) g.tun = i.tun;
   return g;
 }
 

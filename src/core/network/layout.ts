@@ -6,13 +6,13 @@
  * no two tree wires cross. Wires outside the tree (a second wire between two namespaces,
  * one inside a namespace) are drawn straight, or as arcs beside the card.
  */
-import { cardContent, CardContent } from './cardContent';
+import { cardContent, CardContent, footLines } from './cardContent';
 import type { GraphLink, GraphNamespace, NetGraph } from './graph';
 
 export const CARD_W = 260;
 const HEAD_H = 40;
 export const BADGE_H = 20;
-const FOOT_H = 16;
+export const FOOT_H = 16;
 const PAD = 8;
 const GAP_X = 70;
 const GAP_Y = 34;
@@ -96,7 +96,7 @@ class LayoutBuilder {
 
   private cardHeight(ns: number): number {
     const c = this.content(ns);
-    return HEAD_H + c.badges.length * BADGE_H + c.footer.length * FOOT_H + PAD;
+    return HEAD_H + c.badges.length * BADGE_H + footLines(c) * FOOT_H + PAD;
   }
 
   private content(ns: number): CardContent {

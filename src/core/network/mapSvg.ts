@@ -4,8 +4,8 @@
  * Export writes it with a style of its own. Every text in it is escaped.
  */
 import { escapeXml, printable } from '../text/printable';
-import { badgeText } from './cardContent';
-import { BADGE_H, CardBox, MapLayout, WireBox } from './layout';
+import { badgeText, badgeTooltip, FirewallBadge } from './cardContent';
+import { BADGE_H, CardBox, FOOT_H, MapLayout, WireBox } from './layout';
 import type { GraphInterface, NetGraph } from './graph';
 
 export interface MapMarks {
@@ -29,7 +29,9 @@ const STANDALONE_STYLE = `
 .state-up .badge-state{fill:#1a7f37}.state-down .badge-state{fill:#8c959f}.state-unknown .badge-state{fill:#bf8700}
 .wire{fill:none;stroke:#57606a;stroke-width:1.5}.wire.extra{stroke-dasharray:4 3}
 .wire.kind-bridge-port{stroke:#0969da}.wire.kind-macvlan,.wire.kind-vxlan{stroke:#8250df}
-.outside line{stroke:#cf222e;stroke-width:2}.outside text{fill:#cf222e}`;
+.outside line{stroke:#cf222e;stroke-width:2}.outside text{fill:#cf222e}
+.fw-box{fill:#fff;stroke:#8c959f}.firewall text{fill:#1f2328;font-size:10px}
+.firewall.filters .fw-box,.firewall.nat .fw-box{fill:#fff8c5;stroke:#bf8700}`;
 
 export function mapSvg(
   graph: NetGraph,
@@ -93,7 +95,11 @@ function cardSvg(card: CardBox, container: boolean, marks: MapMarks): string {
     `<text class="card-sub" x="10" y="32">${text(c.subtitle)}</text>`,
   ];
   c.badges.forEach((b, i) => out.push(badgeSvg(b, card, 40 + i * BADGE_H, c.folded.get(b.name))));
-  const footTop = 40 + c.badges.length * BADGE_H;
+  let footTop = 40 + c.badges.length * BADGE_H;
+  if (c.firewall) {
+    out.push(firewallSvg(c.firewall, footTop));
+    footTop += FOOT_H;
+  }
   c.footer.forEach((f, i) =>
     out.push(
       `<text class="card-foot" x="10" y="${px(footTop + 12 + i * 16)}">` +
@@ -108,14 +114,31 @@ function badgeSvg(b: GraphInterface, card: CardBox, y: number, folded: number | 
   const state = b.state === null ? 'unknown' : b.state === 'UP' ? 'up' : b.state === 'DOWN' ? 'down' : 'unknown';
   const indent = b.master ? 14 : 0;
   const words = badgeText(b, folded);
+  // Its menu adds Capture Traffic… to the card's (VS Code merges the contexts, the inner one last).
+  const context = escapeXml(JSON.stringify({ ifname: b.name }));
   return (
-    `<g class="badge state-${state}" data-if="${text(b.name)}">` +
-    `<title>${text(`${words}${b.addresses.length > 1 ? `\n${b.addresses.join('\n')}` : ''}`)}</title>` +
+    `<g class="badge state-${state}" data-if="${text(b.name)}" data-vscode-context="${context}">` +
+    `<title>${text(badgeTooltip(b, folded))}</title>` +
     `<rect class="badge-box" x="${6 + indent}" y="${y + 1}" width="${px(card.w - 12 - indent)}" ` +
     `height="${BADGE_H - 2}" rx="3"/>` +
     `<rect class="badge-state" x="${6 + indent}" y="${y + 1}" width="4" height="${BADGE_H - 2}"/>` +
     `<text x="${14 + indent}" y="${y + 14}">${text(clip(words, BADGE_CHARS - indent / 7))}</text></g>`
   );
+}
+
+/** The firewall's words as small pills in a row; the tooltip says them in full. */
+function firewallSvg(f: FirewallBadge, top: number): string {
+  let x = 10;
+  const pills = f.words.map((w) => {
+    const width = w.length * 6 + 8;
+    const pill =
+      `<rect class="fw-box" x="${x}" y="${top + 2}" width="${width}" height="${FOOT_H - 3}" rx="6"/>` +
+      `<text x="${x + 4}" y="${top + 12}">${text(w)}</text>`;
+    x += width + 4;
+    return pill;
+  });
+  const kinds = ['firewall', ...f.words.filter((w) => w === 'filters' || w === 'NAT').map((w) => w.toLowerCase())];
+  return `<g class="${kinds.join(' ')}"><title>${text(f.tooltip)}</title>${pills.join('')}</g>`;
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.floor(n) - 1)}…` : s);

@@ -1,8 +1,9 @@
 /**
  * The Network Map panel: every net namespace of the snapshot the Namespaces view shows,
  * its interfaces and the wires between them, drawn by the core (core/network) and redrawn
- * with each new snapshot, what changed marked for a moment. One panel; it acts through the
- * tree (reveal), the Details panel (an interface) and the terminal commands (its menu).
+ * with each new snapshot while it is visible, what changed marked for a moment. One panel;
+ * it acts through the tree (reveal), the Details panel (an interface) and the terminal
+ * commands (its menu).
  */
 import * as vscode from 'vscode';
 import type { NetDetails } from '../../core/details/types';
@@ -19,6 +20,7 @@ import type { ShowDetails } from '../details/detailsPanel';
 import { MapDrawing, mapDrawing, mapView, nextMarks, ShownMarks } from './mapModel';
 import { isNetworkFromWebview, NetworkFromWebview, NetworkToWebview } from './protocol';
 import { exportMap, PngExports } from './mapExport';
+import { ReadWhenVisible } from './readWhenVisible';
 
 export const NETWORK_VIEW_TYPE = 'namespaceExplorer.networkMap';
 /** How long what changed stays marked. */
@@ -87,8 +89,12 @@ class NetworkMapPanel {
         onDispose();
       },
     });
-    this.host.track(view.onDidChangeSnapshot(() => void this.load()));
-    void this.load();
+    const reads = new ReadWhenVisible(() => void this.load(), panel.visible);
+    this.host.track(
+      view.onDidChangeSnapshot(() => reads.changed()),
+      panel.onDidChangeViewState(() => reads.setVisible(panel.visible)),
+    );
+    reads.changed();
   }
 
   reveal(): void {

@@ -50,6 +50,7 @@ import {
 } from './procNet';
 import { FIREWALL_NEEDS_ROOT, parseTableNames, readFirewall } from './firewall';
 import { socketsOf } from './sockets';
+import { addTunHolders } from './tunHolders';
 import type { FarEnd, LegacyLoaded, NetInside } from '../threadProtocol';
 import { NetDetails, NetInterface, NetRoute, Unavailable, VethPeer } from '../types';
 
@@ -266,6 +267,7 @@ async function interfacesInside(seen: NetInside, ns: NamespaceRecord, ctx: Detai
     const parent = await parentOf(l, seen, ns, ctx);
     if (parent) iface.parent = parent;
     if (l.vxlan?.remote) iface.remote = l.vxlan.remote;
+    if (l.tun) iface.tun = { mode: l.tun.tap ? 'tap' : 'tun', persistent: l.tun.persistent, holders: null };
     out.push(iface);
   }
   return out;
@@ -389,6 +391,7 @@ function fromProc(
     rxBytes: d.rxBytes,
     txBytes: d.txBytes,
   }));
+  addTunHolders(details.interfaces, ns, ctx);
   if (v4.unattributed.length)
     problems.push({
       what: `the interface of ${v4.unattributed.join(', ')}`,
@@ -418,6 +421,7 @@ export async function readNet(ns: NamespaceRecord, ctx: DetailsContext): Promise
       const seen = got.value;
       details.via = got.via;
       details.interfaces = await interfacesInside(seen, ns, ctx);
+      addTunHolders(details.interfaces, ns, ctx);
       details.routes = routesInside(seen);
       const { sockets, connections, unavailable } = socketsOf(seen.sockets, seen.connections, ns, ctx);
       details.sockets = sockets;

@@ -10,6 +10,7 @@ import {
   NetRoute,
   SocketOwner,
 } from '../types';
+import { tunWords } from './tunWords';
 
 export function netSections(d: NetDetails): Section[] {
   const out: Section[] = [];
@@ -46,7 +47,8 @@ function interfaceLink(i: NetInterface): Cell {
     const where = i.peer.ns === null ? 'in a namespace not found' : `in ${refName('net', i.peer.ns, i.peer.label)}`;
     parts.push(`veth ↔ ${i.peer.name ?? `ifindex ${i.peer.ifindex}`} ${where}`);
     if (i.peer.ns !== null) ns = i.peer.ns;
-  } else if (i.kind) parts.push(i.kind);
+  } else if (i.tun) parts.push(i.tun.mode ?? 'tun', tunWords(i.tun));
+  else if (i.kind) parts.push(i.kind);
   if (i.members) parts.push(i.members.length ? `members: ${i.members.join(', ')}` : 'no members');
   if (i.master) parts.push(`master ${i.master}`);
   return { text: parts.join(' · ') || '-', ...(ns !== undefined ? { ns } : {}) };
@@ -136,10 +138,13 @@ function chainRows(tables: FirewallTable[], priority: boolean): Cell[][] {
   });
 }
 
-/** nftables and legacy iptables chains, and the NAT and port-forward rules of both in words. */
+/**
+ * nftables and legacy iptables chains, and the NAT and port-forward rules of both in words:
+ * a section for each that has something; a firewall with nothing at all is one line saying so.
+ */
 function firewallSections(fw: NetFirewall): Section[] {
   const out: Section[] = [];
-  if (fw.nftables)
+  if (fw.nftables?.tables.length)
     out.push(
       table(
         'net-nftables',
@@ -149,7 +154,7 @@ function firewallSections(fw: NetFirewall): Section[] {
         'no nftables tables',
       ),
     );
-  if (fw.legacy)
+  if (fw.legacy?.tables.length)
     out.push(
       table(
         'net-iptables-legacy',
@@ -159,12 +164,13 @@ function firewallSections(fw: NetFirewall): Section[] {
         'no legacy iptables tables are loaded',
       ),
     );
-  if (fw.nftables || fw.legacy) {
-    const rules = [
-      ...(fw.nftables?.nat ?? []).map((r) => [textCell(r.chain), textCell(r.text)]),
-      ...(fw.legacy?.nat ?? []).map((r) => [textCell(`${r.chain} (legacy)`), textCell(r.text)]),
-    ];
-    out.push(table('net-nat', 'NAT and port forwards', ['Chain', 'Rule'], rules, 'no NAT rules'));
-  }
+  const rules = [
+    ...(fw.nftables?.nat ?? []).map((r) => [textCell(r.chain), textCell(r.text)]),
+    ...(fw.legacy?.nat ?? []).map((r) => [textCell(`${r.chain} (legacy)`), textCell(r.text)]),
+  ];
+  if (rules.length) out.push(table('net-nat', 'NAT and port forwards', ['Chain', 'Rule'], rules, 'no NAT rules'));
+  const none = [fw.nftables && 'no nftables tables', fw.legacy && 'no legacy iptables tables are loaded'];
+  if (!out.length && (fw.nftables || fw.legacy))
+    out.push(table('net-firewall', 'Firewall', ['Table'], [], none.filter(Boolean).join(', and ')));
   return out;
 }

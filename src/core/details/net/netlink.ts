@@ -189,6 +189,10 @@ const IFLA_INFO_DATA = 2;
 const IFLA_VXLAN_GROUP = 2;
 const IFLA_VXLAN_LINK = 3;
 const IFLA_VXLAN_GROUP6 = 16;
+// IFLA_INFO_DATA of a tun: its type (IFF_TUN 1, IFF_TAP 2) and whether it outlives its holder.
+const IFLA_TUN_TYPE = 3;
+const IFLA_TUN_PERSIST = 6;
+const IFF_TAP = 2;
 const IFLA_STATS64 = 23;
 const IFLA_LINK_NETNSID = 37;
 
@@ -217,6 +221,8 @@ export interface LinkMsg {
   master: number | null;
   /** A vxlan's own data: the device it sends through (an ifindex here) and its remote. */
   vxlan?: { link: number | null; remote: string | null };
+  /** A tun device's own data: a tap (ethernet frames) or a tun (IP packets), and persistent or not. */
+  tun?: { tap: boolean; persistent: boolean };
   rxBytes: number | null;
   txBytes: number | null;
 }
@@ -227,6 +233,13 @@ function vxlanData(info: Map<number, Buffer>): LinkMsg['vxlan'] {
   const v = parseAttrs(data, 0);
   const link = attrU32(v.get(IFLA_VXLAN_LINK));
   return { link: link === 0 ? null : link, remote: ipAddress(v.get(IFLA_VXLAN_GROUP) ?? v.get(IFLA_VXLAN_GROUP6)) };
+}
+
+function tunData(info: Map<number, Buffer>): LinkMsg['tun'] {
+  const data = info.get(IFLA_INFO_DATA);
+  if (!data) return undefined;
+  const t = parseAttrs(data, 0);
+  return { tap: t.get(IFLA_TUN_TYPE)?.[0] === IFF_TAP, persistent: (t.get(IFLA_TUN_PERSIST)?.[0] ?? 0) !== 0 };
 }
 
 export function parseLink(payload: Buffer): LinkMsg {
@@ -247,6 +260,7 @@ export function parseLink(payload: Buffer): LinkMsg {
   const infoAttrs = info && parseAttrs(info, 0);
   const kind =
     (infoAttrs && attrString(infoAttrs.get(IFLA_INFO_KIND))) ?? (type === ARPHRD_LOOPBACK ? 'loopback' : null);
+  const tun = kind === 'tun' && infoAttrs ? tunData(infoAttrs) : undefined;
   const oper = a.get(IFLA_OPERSTATE)?.[0];
   const stats = a.get(IFLA_STATS64);
   // struct rtnl_link_stats64 starts rx_packets, tx_packets, rx_bytes, tx_bytes.
@@ -262,6 +276,7 @@ export function parseLink(payload: Buffer): LinkMsg {
     linkNetnsid: attrS32(a.get(IFLA_LINK_NETNSID)),
     master: attrU32(a.get(IFLA_MASTER)),
     ...(kind === 'vxlan' && infoAttrs ? { vxlan: vxlanData(infoAttrs) } : {}),
+    ...(tun ? { tun } : {}),
     rxBytes: haveStats ? u64(stats, 16) : null,
     txBytes: haveStats ? u64(stats, 24) : null,
   };
