@@ -133,3 +133,11 @@ test("a namespace's default route, and the host's plain devices as its way to th
     /default route: via 192\.0\.2\.1 dev eth0\n {2}to the outside: eth0/,
   );
 });
+
+test('read as an ordinary user (no kinds, no states), no interface of the host is taken for a way out', () => {
+  const unread = { kind: null, state: null, mtu: null };
+  const d = details(1, [iface('lo', unread), iface('eth0', unread)]);
+  const [node] = netGraph([ns(1, 'host')], new Map([[1, d]])).namespaces;
+  assert.equal(node!.outside, undefined);
+  assert.doesNotMatch(netText({ namespaces: [node!], links: [] }), /to the outside/);
+});
