@@ -9,14 +9,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NetGraph } from '../../src/core/network/graph';
-import { cliJson, needs, run, runCli, Scenario, uniqueName } from './helpers';
+import { cliJson, needs, runCli, Scenario } from './helpers';
+import { buildCourse, ipIn } from './netmap-course';
 import { dotWires, ipWires, nsxWires, readIp, sorted } from './netmap-truth';
-
-const ip = (netns: string, args: string[]) => run('ip', ['-n', netns, ...args]);
 
 const rootIp = needs({
   root: 'makes net namespaces, veth pairs, a bridge, a macvlan and a vxlan',
-  tools: ['ip', 'ping'],
+  tools: ['ip', 'ping', 'unshare', 'mount'],
 });
 
 test(
@@ -24,46 +23,9 @@ test(
   { skip: rootIp, timeout: 60_000 },
   (t) => {
     const s = new Scenario(t);
-    const tag = uniqueName('map');
-    const [lone, left, right, hub, m1, m2] = ['lone', 'left', 'right', 'hub', 'm1', 'm2'].map((n) => `${tag}-${n}`);
-    const inodes = new Map<number, string>();
-    for (const name of [lone!, left!, right!, hub!, m1!, m2!]) inodes.set(s.netns(name), name);
-    // Interfaces die with their namespace: deleting the namespaces removes every one made here.
-    const veth = (a: string, an: string, b: string, bn: string) => {
-      ip(a, ['link', 'add', an, 'type', 'veth', 'peer', 'name', bn, 'netns', b]);
-    };
-    veth(left!, 'l0', right!, 'r0');
-    ip(left!, ['addr', 'add', '10.77.0.1/24', 'dev', 'l0']);
-    ip(right!, ['addr', 'add', '10.77.0.2/24', 'dev', 'r0']);
-    for (const [n, dev] of [
-      [left!, 'l0'],
-      [right!, 'r0'],
-    ] as const)
-      ip(n, ['link', 'set', dev, 'up']);
-    run('ip', ['netns', 'exec', left!, 'ping', '-c', '1', '-W', '2', '10.77.0.2']);
-    ip(hub!, ['link', 'add', 'br0', 'type', 'bridge']);
-    veth(hub!, 'p1', m1!, 'e0');
-    veth(hub!, 'p2', m2!, 'e0');
-    for (const p of ['p1', 'p2']) ip(hub!, ['link', 'set', p, 'master', 'br0']);
-    ip(left!, ['link', 'add', 'mv0', 'link', 'l0', 'type', 'macvlan', 'mode', 'bridge']);
-    ip(left!, [
-      'link',
-      'add',
-      'vx0',
-      'type',
-      'vxlan',
-      'id',
-      '42',
-      'dev',
-      'l0',
-      'remote',
-      '10.77.0.9',
-      'dstport',
-      '4789',
-    ]);
-
+    const { lone, left, right, inodes, files } = buildCourse(s, 'map');
     const graph = cliJson<NetGraph>(['net', '--json']);
-    const want = ipWires(readIp(new Map([...inodes.values()].map((n) => [n, `/run/netns/${n}`]))));
+    const want = ipWires(readIp(files));
     assert.deepEqual(sorted(nsxWires(graph, inodes)), sorted(want));
     assert.equal(want.size, 7, `the topology has 7 wires: ${[...want].join('; ')}`);
     const dot = runCli(['net', '--dot']);
@@ -77,7 +39,7 @@ test(
     );
     const vx = graph.namespaces.find((n) => inodes.get(n.ns) === left)?.interfaces.find((i) => i.name === 'vx0');
     assert.equal(vx?.remote, '10.77.0.9');
-    ip(right!, ['route', 'add', 'default', 'via', '10.77.0.1', 'dev', 'r0']);
+    ipIn(right, ['route', 'add', 'default', 'via', '10.77.0.1', 'dev', 'r0']);
     const routed = cliJson<NetGraph>(['net', '--json']).namespaces.find((n) => inodes.get(n.ns) === right);
     assert.deepEqual(routed?.defaultRoute, { dev: 'r0', gateway: '10.77.0.1' });
     assert.equal(graph.namespaces.find((n) => inodes.get(n.ns) === lone)?.defaultRoute, undefined);
