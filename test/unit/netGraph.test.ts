@@ -148,3 +148,11 @@ test('nsx net says in words what could not be read: kind and state unknown, neve
     /device/,
   );
 });
+
+test('read as an ordinary user (no kinds, no states), no interface of the host is taken for a way out', () => {
+  const unread = { kind: null, state: null, mtu: null };
+  const d = details(1, [iface('lo', unread), iface('eth0', unread)]);
+  const [node] = netGraph([ns(1, 'host')], new Map([[1, d]])).namespaces;
+  assert.equal(node!.outside, undefined);
+  assert.doesNotMatch(netText({ namespaces: [node!], links: [] }), /to the outside/);
+});

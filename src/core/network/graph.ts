@@ -92,8 +92,7 @@ export function netGraph(namespaces: readonly NamespaceRecord[], details: Readon
     if (n.container) node.container = `${n.container.name} (${n.container.engine})`;
     const route = defaultRoute(d);
     if (route) node.defaultRoute = route;
-    // A device with no kind is hardware (or a driver that says nothing): in the host's namespace, the way out.
-    const outside = n.label === 'host' ? node.interfaces.filter((i) => i.kind === null).map((i) => i.name) : [];
+    const outside = n.label === 'host' ? node.interfaces.filter(isPlainDevice).map((i) => i.name) : [];
     if (outside.length) node.outside = outside;
     if (d?.firewall && (d.firewall.nftables || d.firewall.legacy)) node.firewall = firewallSummary(d.firewall);
     const unknown = d ? d.unavailable.map((u) => `${u.what}: ${u.reason}`) : ['its interfaces were not read'];
@@ -146,5 +145,12 @@ function linksOf(ns: number, i: NetInterface): GraphLink[] {
   }
   return out;
 }
+
+/**
+ * A device with no kind is hardware (or a driver that says nothing): in the host's namespace,
+ * the way out. Only where netlink was asked: it always tells the state, and /proc/PID/net
+ * (what an ordinary user reads) tells neither state nor kind, so there every kind is unknown.
+ */
+const isPlainDevice = (i: GraphInterface) => i.kind === null && i.state !== null;
 
 const endKey = (e: End) => `${e.ns}/${e.ifname}`;
