@@ -8,6 +8,7 @@ import { ProcSource } from '../linux/procfs';
 import { NamespaceRecord, NsType, Snapshot } from '../model/snapshot';
 import { readCgroup } from './cgroup';
 import { baseOf, DetailsContext } from './context';
+import { inTurns } from './inTurns';
 import { readIpc } from './ipc';
 import { readMnt } from './mnt';
 import { readNet } from './net/net';
@@ -19,6 +20,9 @@ import { readUser } from './user';
 import { readUts } from './uts';
 
 export class DetailsError extends Error {}
+
+/** Namespaces read at once: each waits now on the reading thread, now on a program run inside it. */
+const AT_ONCE = 4;
 
 const READERS: { [T in NsType]: (ns: NamespaceRecord, ctx: DetailsContext) => Promise<DetailsOf<T>> } = {
   cgroup: readCgroup,
@@ -56,9 +60,7 @@ export async function readDetails(
   });
   const ctx: DetailsContext = { snapshot, proc, users: proc.users(), threads: asRoot ? new ThreadRunner() : null };
   try {
-    const out: NamespaceDetails[] = [];
-    for (const ns of wanted) out.push(await readOne(ns, ctx));
-    return out;
+    return await inTurns(wanted, AT_ONCE, (ns) => readOne(ns, ctx));
   } finally {
     ctx.threads?.close();
   }
