@@ -8,7 +8,6 @@ import { ProcSource } from '../linux/procfs';
 import { NamespaceRecord, NsType, Snapshot } from '../model/snapshot';
 import { readCgroup } from './cgroup';
 import { baseOf, DetailsContext } from './context';
-import { inTurns } from './inTurns';
 import { readIpc } from './ipc';
 import { readMnt } from './mnt';
 import { readNet } from './net/net';
@@ -20,9 +19,6 @@ import { readUser } from './user';
 import { readUts } from './uts';
 
 export class DetailsError extends Error {}
-
-/** Namespaces read at once: each waits now on the reading thread, now on a program run inside it. */
-const AT_ONCE = 4;
 
 const READERS: { [T in NsType]: (ns: NamespaceRecord, ctx: DetailsContext) => Promise<DetailsOf<T>> } = {
   cgroup: readCgroup,
@@ -60,7 +56,9 @@ export async function readDetails(
   });
   const ctx: DetailsContext = { snapshot, proc, users: proc.users(), threads: asRoot ? new ThreadRunner() : null };
   try {
-    return await inTurns(wanted, AT_ONCE, (ns) => readOne(ns, ctx));
+    const out: NamespaceDetails[] = [];
+    for (const ns of wanted) out.push(await readOne(ns, ctx));
+    return out;
   } finally {
     ctx.threads?.close();
   }
