@@ -9,8 +9,11 @@
  *
  *   containers: what naming 50 running containers adds to a full scan (bench/naming.mjs).
  *
- *   node bench/run.mjs [--only namespaces|mounts|containers] [--procs 2000] [--namespaces 500]
- *                      [--mounts 10000] [--mountns 50] [--containers 50] [--runs 7]
+ *   net:        `nsx net --json` on 500 net namespaces, half of them on one bridge, against
+ *               `lsns -t net -J` and against itself on the machine as it was (bench/net.mjs).
+ *
+ *   node bench/run.mjs [--only namespaces|mounts|containers|net] [--procs 2000] [--namespaces 500]
+ *                      [--mounts 10000] [--mountns 50] [--containers 50] [--netns 500] [--runs 7]
  *
  * As root each part first builds a load (bench/load.mjs, bench/mounts.mjs), times the
  * tools on it alternately (bench/measure.mjs), prints medians, memory, the targets and
@@ -29,12 +32,13 @@ import { compare, haveGnuTime, mb, ms, stats, table } from './measure.mjs';
 import { MountLoad, checkMountOptions, mountBench } from './mounts.mjs';
 import { containerLoad } from './containers.mjs';
 import { namingBench } from './naming.mjs';
+import { NetLoad, netBare, netBench } from './net.mjs';
 
 const SPEED_TARGET = 3; // nsx must be at least this many times faster than lsns
 const RSS_TARGET_MB = 100;
 const CLI = process.env.NSX_BENCH_CLI || join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 
-const PARTS = ['namespaces', 'mounts', 'containers'];
+const PARTS = ['namespaces', 'mounts', 'containers', 'net'];
 
 function options() {
   const { values } = parseArgs({
@@ -45,6 +49,7 @@ function options() {
       mounts: { type: 'string', default: '10000' },
       mountns: { type: 'string', default: '50' },
       containers: { type: 'string', default: '50' },
+      netns: { type: 'string', default: '500' },
       runs: { type: 'string', default: '7' },
     },
   });
@@ -338,6 +343,28 @@ async function containersPart(opts, { root }) {
   await withLoad(load, () => namingBench(load, opts));
 }
 
+/** Part four: the network map on many net namespaces, root only (it makes them). */
+async function netPart(opts, { root, env }) {
+  console.log(`\n=== net: \`nsx net --json\` on ${opts.netns} net namespaces vs \`lsns -t net -J\` ===`);
+  if (!root) {
+    console.log('skipped: making net namespaces needs root; run it as root: sudo node bench/run.mjs --only net');
+    return;
+  }
+  const timing = { cli: CLI, env, runs: opts.runs };
+  console.log(`timing the bare machine first: ${opts.runs} runs (+1 warm-up)`);
+  const before = await netBare(timing);
+  await withLoad(new NetLoad(opts.netns), async (load) => {
+    console.log(`building load: ${opts.netns} net namespaces, half of them with a veth to one bridge...`);
+    const seconds = load.build();
+    console.log(
+      `load:   ${load.count} netns (nsxbench-net-${process.pid}-*), bridge ${load.bridge} with ${load.veths} ` +
+        `veths, built in ${seconds.toFixed(1)} s`,
+    );
+    console.log(machineLine(root));
+    await netBench(load, before, timing);
+  });
+}
+
 async function main() {
   const opts = options();
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -350,6 +377,7 @@ async function main() {
   if (opts.parts.includes('namespaces')) await namespacesPart(opts, { root, memory, env });
   if (opts.parts.includes('mounts')) await mountsPart(opts, { root, memory, env });
   if (opts.parts.includes('containers')) await containersPart(opts, { root });
+  if (opts.parts.includes('net')) await netPart(opts, { root, env });
 }
 
 main().catch((err) => {

@@ -11,6 +11,7 @@
  * A user reads /proc/PID/net of a member process (readable for any process), which has
  * names, counters, addresses, routes and sockets but no link state, MTU, MAC or kind.
  */
+import * as os from 'node:os';
 import { NamespaceRecord } from '../../model/snapshot';
 import { plural } from '../../text/plural';
 import { ProcSource } from '../../linux/procfs';
@@ -22,6 +23,7 @@ import {
   addrDumpRequest,
   LinkMsg,
   linkDumpRequest,
+  NetlinkError,
   linkInNetnsRequest,
   parseAddr,
   parseLink,
@@ -33,7 +35,7 @@ import {
   RTM_NEWLINK,
   RTM_NEWROUTE,
 } from './netlink';
-import { RouteSocket } from './netlinkSocket';
+import { NETLINK_ROUTE, NETLINK_SOCK_DIAG, NetlinkSocket } from './netlinkSocket';
 import {
   ipv4Addresses,
   parseFibTrie,
@@ -42,12 +44,17 @@ import {
   parseNetDev,
   parseConnections,
   parseRoute,
+  parseSocketEntries,
   parseSockets,
   Parsed,
   routes4,
   ConnectionRow,
+  connectionRows,
+  listeningRows,
+  SocketEntry,
   SocketRow,
 } from './procNet';
+import { inetDiagRequest, parseInetDiag, SOCK_DIAG_BY_FAMILY } from './sockDiag';
 import { FIREWALL_NEEDS_ROOT, parseTableNames, readFirewall } from './firewall';
 import { socketsOf } from './sockets';
 import { addTunHolders } from './tunHolders';
@@ -71,7 +78,7 @@ type Problem = Pick<Unavailable, 'what' | 'reason'>;
 /** Runs in the reading thread, after setns() into the namespace. */
 export function netInside(): NetInside {
   const problems: Problem[] = [];
-  const sock = new RouteSocket();
+  const sock = new NetlinkSocket(NETLINK_ROUTE);
   let links: LinkMsg[], addrs: AddrMsg[], routes: RouteMsg[];
   const farEnds: FarEnd[] = [];
   try {
@@ -97,24 +104,67 @@ export function netInside(): NetInside {
   } finally {
     sock.close();
   }
+  const proc = new ProcSource();
+  const { sockets, connections } = socketsInside(proc, problems);
+  return { links, addrs, routes, farEnds, sockets, connections, legacyTables: legacyTables(proc), problems };
+}
+
+/**
+ * The namespace's TCP and UDP sockets, asked over NETLINK_SOCK_DIAG as `ss` asks: reading
+ * /proc/net/tcp instead costs a walk of the kernel's socket tables, shared by every
+ * namespace, per file read. Where the kernel has no diag module for a protocol (ENOENT),
+ * the /proc file is read.
+ */
+function socketsInside(proc: ProcSource, problems: Problem[]): { sockets: SocketRow[]; connections: ConnectionRow[] } {
   const sockets: SocketRow[] = [];
   const connections: ConnectionRow[] = [];
-  const proc = new ProcSource();
-  for (const [file, protocol, family] of SOCKET_FILES) {
-    const path = `${proc.procRoot}/thread-self/net/${file}`;
-    try {
-      const text = proc.pidFile('thread-self', `net/${file}`);
-      const parsed = parseSockets(text, protocol, family);
-      sockets.push(...parsed.rows);
-      connections.push(...parseConnections(text, protocol, family).rows);
-      if (parsed.skipped) problems.push(skippedLines(parsed.skipped, path));
-    } catch (err) {
-      // Without IPv6 there is no tcp6 or udp6.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || family === 'inet')
-        problems.push({ what: `the sockets of ${path}`, reason: (err as Error).message });
+  const diag = new NetlinkSocket(NETLINK_SOCK_DIAG);
+  try {
+    for (const [file, protocol, family] of SOCKET_FILES) {
+      let entries: SocketEntry[];
+      try {
+        entries = diag
+          .ask('SOCK_DIAG_BY_FAMILY', (seq) => inetDiagRequest(seq, protocol, family), SOCK_DIAG_BY_FAMILY, true)
+          .map(parseInetDiag);
+      } catch (err) {
+        if (!(err instanceof NetlinkError && err.errno === os.constants.errno.ENOENT)) {
+          problems.push({
+            what: `the ${protocol} sockets of ${family === 'inet' ? 'IPv4' : 'IPv6'}`,
+            reason: (err as Error).message,
+          });
+          continue;
+        }
+        const read = fromProcFile(proc, file, family, problems);
+        if (!read) continue;
+        entries = read;
+      }
+      sockets.push(...listeningRows(entries, protocol, family));
+      connections.push(...connectionRows(entries, protocol, family));
     }
+  } finally {
+    diag.close();
   }
-  return { links, addrs, routes, farEnds, sockets, connections, legacyTables: legacyTables(proc), problems };
+  return { sockets, connections };
+}
+
+/** The sockets of /proc/thread-self/net/FILE; null when it cannot be read. */
+function fromProcFile(
+  proc: ProcSource,
+  file: string,
+  family: 'inet' | 'inet6',
+  problems: Problem[],
+): SocketEntry[] | null {
+  const path = `${proc.procRoot}/thread-self/net/${file}`;
+  try {
+    const parsed = parseSocketEntries(proc.pidFile('thread-self', `net/${file}`), family);
+    if (parsed.skipped) problems.push(skippedLines(parsed.skipped, path));
+    return parsed.rows;
+  } catch (err) {
+    // Without IPv6 there is no tcp6 or udp6.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || family === 'inet')
+      problems.push({ what: `the sockets of ${path}`, reason: (err as Error).message });
+    return null;
+  }
 }
 
 /** The legacy iptables tables loaded in this namespace; the files are absent while no module is loaded. */

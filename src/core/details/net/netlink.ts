@@ -1,14 +1,23 @@
 /**
  * rtnetlink messages (include/uapi/linux/{netlink,rtnetlink,if_link,if_addr}.h): the
  * requests `ip link`, `ip addr` and `ip route` send, and the replies decoded into what
- * they print. Pure: bytes in, records out; the socket is in netlinkSocket.ts. Integers
- * are in host byte order, as the kernel writes them.
+ * they print; and the framing every netlink protocol shares (sockDiag.ts uses it too).
+ * Pure: bytes in, records out; the socket is in netlinkSocket.ts. Integers are in host
+ * byte order, as the kernel writes them.
  */
 import * as os from 'node:os';
 import { formatIPv4, formatIPv6, formatMac, routeDst } from '../../text/netAddr';
 import type { NetAddress } from '../types';
 
-export class NetlinkError extends Error {}
+export class NetlinkError extends Error {
+  /** The errno the kernel answered with, for an error reply. */
+  constructor(
+    message: string,
+    readonly errno?: number,
+  ) {
+    super(message);
+  }
+}
 
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
@@ -19,8 +28,8 @@ const RTM_GETADDR = 22;
 export const RTM_NEWROUTE = 24;
 const RTM_GETROUTE = 26;
 
-const NLM_F_REQUEST = 0x1;
-const NLM_F_DUMP = 0x300;
+export const NLM_F_REQUEST = 0x1;
+export const NLM_F_DUMP = 0x300;
 const NLMSG_HDRLEN = 16;
 const NLA_TYPE_MASK = 0x3fff;
 
@@ -53,7 +62,8 @@ interface Attr32 {
   value: number;
 }
 
-function encode(type: number, flags: number, seq: number, header: Buffer, attrs: Attr32[] = []): Buffer {
+/** A netlink message: its header, then HEADER (the protocol's own struct), then ATTRS. */
+export function encode(type: number, flags: number, seq: number, header: Buffer, attrs: Attr32[] = []): Buffer {
   const len = NLMSG_HDRLEN + align4(header.length) + attrs.length * 8;
   const msg = Buffer.alloc(len);
   put32(msg, len, 0);

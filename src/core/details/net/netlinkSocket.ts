@@ -1,6 +1,7 @@
 /**
- * A NETLINK_ROUTE socket, used from the reading thread after setns(): a socket lives in
- * the net namespace of the thread that created it, so its answers are that namespace's.
+ * A netlink socket (NETLINK_ROUTE for links, addresses and routes; NETLINK_SOCK_DIAG for
+ * sockets), used from the reading thread after setns(): a socket lives in the net
+ * namespace of the thread that created it, so its answers are that namespace's.
  * Blocking calls with a receive timeout: the thread does nothing else meanwhile.
  */
 import * as os from 'node:os';
@@ -10,7 +11,8 @@ import { errnoText, libc } from '../../linux/syscalls';
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
 const SOCK_CLOEXEC = 0x80000;
-const NETLINK_ROUTE = 0;
+export const NETLINK_ROUTE = 0;
+export const NETLINK_SOCK_DIAG = 4;
 const SOL_SOCKET = 1;
 const SO_RCVTIMEO = 20;
 const MSG_TRUNC = 0x20;
@@ -18,15 +20,15 @@ const EINTR = 4;
 const EAGAIN = 11;
 const TIMEOUT_S = 5;
 
-export class RouteSocket {
+export class NetlinkSocket {
   private readonly fd: number;
   private seq = 0;
   /** Larger than any datagram of a dump (the kernel fills at most 32 KiB per reply). */
   private readonly buf = Buffer.alloc(64 * 1024);
 
-  constructor() {
+  constructor(protocol: typeof NETLINK_ROUTE | typeof NETLINK_SOCK_DIAG) {
     const sys = libc();
-    this.fd = sys.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    this.fd = sys.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
     if (this.fd < 0) throw new NetlinkError(`cannot open a netlink socket: ${errnoText(sys.errno())}`);
     const timeval = Buffer.alloc(16); // struct timeval on 64-bit Linux: two longs
     if (os.endianness() === 'LE') timeval.writeBigInt64LE(BigInt(TIMEOUT_S), 0);
@@ -70,7 +72,7 @@ export class RouteSocket {
         if (msg.seq !== seq) continue; // a late answer to an earlier request
         if (msg.type === NLMSG_ERROR || msg.type === NLMSG_DONE) {
           const code = errorCode(msg);
-          if (code !== 0) throw new NetlinkError(`${what}: ${errnoText(code)}`);
+          if (code !== 0) throw new NetlinkError(`${what}: ${errnoText(code)}`, code);
           return out;
         }
         if (msg.type === reply) out.push(Buffer.from(msg.payload));

@@ -267,15 +267,20 @@ const TCP_STATES = [
   'NEW-SYN-RECV',
 ];
 
-/** One line of /proc/net/{tcp,tcp6,udp,udp6}, whatever its state. */
-interface SocketLine {
+/**
+ * One socket, whatever its state: a line of /proc/net/{tcp,tcp6,udp,udp6}, or a socket
+ * the kernel described over NETLINK_SOCK_DIAG (sockDiag.ts). Both become rows here alone,
+ * so that either way of reading gives the same rows.
+ */
+export interface SocketEntry {
   local: { address: string; port: number };
   remote: { address: string; port: number };
   state: number;
   inode: number;
 }
 
-function socketLines(text: string, family: 'inet' | 'inet6', keep: (s: SocketLine) => boolean): Parsed<SocketLine> {
+/** Every line of /proc/net/{tcp,tcp6,udp,udp6}, whatever its state. */
+export function parseSocketEntries(text: string, family: 'inet' | 'inet6'): Parsed<SocketEntry> {
   const width = family === 'inet' ? 8 : 32;
   const format = (hex: string) => (family === 'inet' ? formatIPv4 : formatIPv6)(hostOrderBytes(hex));
   return parseLines(text, 1, (line) => {
@@ -293,32 +298,54 @@ function socketLines(text: string, family: 'inet' | 'inet6', keep: (s: SocketLin
       !/^\d+$/.test(f[9]!)
     )
       return null;
-    const row: SocketLine = {
+    return {
       local: { address: format(local[1]!), port: parseInt(local[2]!, 16) },
       remote: { address: format(remote[1]!), port: parseInt(remote[2]!, 16) },
       state: parseInt(f[3]!, 16),
       inode: Number(f[9]),
     };
-    return keep(row) ? row : 'ignore';
   });
 }
 
-function listens(s: SocketLine, protocol: 'tcp' | 'udp'): boolean {
+function listens(s: SocketEntry, protocol: 'tcp' | 'udp'): boolean {
   return protocol === 'tcp'
     ? s.state === TCP_LISTEN
     : s.state === UDP_UNCONNECTED && s.local.port !== 0 && s.remote.port === 0;
 }
 
+/** The sockets that wait for others, as `ss -l` lists them: TCP in LISTEN, UDP not connected and bound to a port. */
+export function listeningRows(entries: SocketEntry[], protocol: 'tcp' | 'udp', family: 'inet' | 'inet6'): SocketRow[] {
+  return entries
+    .filter((s) => listens(s, protocol))
+    .map((s) => ({ protocol, family, address: s.local.address, port: s.local.port, inode: s.inode }));
+}
+
 /**
- * /proc/net/{tcp,tcp6,udp,udp6}: the sockets that wait for others, as `ss -l` lists them:
- * TCP in LISTEN, UDP not connected and bound to a port.
+ * The sockets that have another end, as `ss -ta` / `ss -ua` list them beside the
+ * listening ones: TCP in any state but LISTEN, UDP connected to a peer.
  */
+export function connectionRows(
+  entries: SocketEntry[],
+  protocol: 'tcp' | 'udp',
+  family: 'inet' | 'inet6',
+): ConnectionRow[] {
+  return entries
+    .filter((s) => (protocol === 'tcp' ? s.state !== TCP_LISTEN : s.remote.port !== 0 && !listens(s, protocol)))
+    .map((s) => ({
+      protocol,
+      family,
+      local: s.local,
+      remote: s.remote,
+      // A connected UDP socket is in TCP_ESTABLISHED, as ss shows it.
+      state: TCP_STATES[s.state] ?? `state ${s.state}`,
+      inode: s.inode,
+    }));
+}
+
+/** /proc/net/{tcp,tcp6,udp,udp6}: the listening sockets (listeningRows). */
 export function parseSockets(text: string, protocol: 'tcp' | 'udp', family: 'inet' | 'inet6'): Parsed<SocketRow> {
-  const parsed = socketLines(text, family, (s) => listens(s, protocol));
-  return {
-    rows: parsed.rows.map((s) => ({ protocol, family, address: s.local.address, port: s.local.port, inode: s.inode })),
-    skipped: parsed.skipped,
-  };
+  const parsed = parseSocketEntries(text, family);
+  return { rows: listeningRows(parsed.rows, protocol, family), skipped: parsed.skipped };
 }
 
 export interface ConnectionRow {
@@ -332,30 +359,14 @@ export interface ConnectionRow {
   inode: number;
 }
 
-/**
- * The same files' sockets that have another end, as `ss -ta` / `ss -ua` list them beside
- * the listening ones: TCP in any state but LISTEN, UDP connected to a peer.
- */
+/** The same files' sockets that have another end (connectionRows). */
 export function parseConnections(
   text: string,
   protocol: 'tcp' | 'udp',
   family: 'inet' | 'inet6',
 ): Parsed<ConnectionRow> {
-  const parsed = socketLines(text, family, (s) =>
-    protocol === 'tcp' ? s.state !== TCP_LISTEN : s.remote.port !== 0 && !listens(s, protocol),
-  );
-  return {
-    rows: parsed.rows.map((s) => ({
-      protocol,
-      family,
-      local: s.local,
-      remote: s.remote,
-      // A connected UDP socket is in TCP_ESTABLISHED, as ss shows it.
-      state: TCP_STATES[s.state] ?? `state ${s.state}`,
-      inode: s.inode,
-    })),
-    skipped: parsed.skipped,
-  };
+  const parsed = parseSocketEntries(text, family);
+  return { rows: connectionRows(parsed.rows, protocol, family), skipped: parsed.skipped };
 }
 
 export interface AttributedAddress {
