@@ -10,6 +10,7 @@ import { parseNsLink } from '../../linux/procfs';
 import { plural } from '../../text/plural';
 import { commands, DetailsContext, hiddenWithoutRoot, visibleMembers } from '../context';
 import type { ConnectedSocket, ListeningSocket, SocketOwner, Unavailable } from '../types';
+import { eachOpenFile } from './openFiles';
 import type { ConnectionRow, SocketRow } from './procNet';
 
 /** Socket inode → the member PIDs whose fds hold it, and how many members' fds could not be read. */
@@ -19,28 +20,12 @@ function holdersOf(
   ctx: DetailsContext,
 ): { holders: Map<number, Set<number>>; unreadable: number } {
   const holders = new Map<number, Set<number>>();
-  let unreadable = 0;
-  if (!wanted.size) return { holders, unreadable };
-  for (const pid of visibleMembers(ns, ctx)) {
-    let fds: number[];
-    try {
-      fds = ctx.proc.fds(pid);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable++;
-      continue;
-    }
-    for (const fd of fds) {
-      let target;
-      try {
-        target = parseNsLink(ctx.proc.fdTarget(pid, fd));
-      } catch {
-        continue; // closed meanwhile
-      }
-      if (target?.type !== 'socket' || !wanted.has(target.ino)) continue;
-      const pids = holders.get(target.ino) ?? new Set();
-      holders.set(target.ino, pids.add(pid));
-    }
-  }
+  if (!wanted.size) return { holders, unreadable: 0 };
+  const { unreadable } = eachOpenFile(visibleMembers(ns, ctx), ctx, (pid, _fd, link) => {
+    const target = parseNsLink(link);
+    if (target?.type !== 'socket' || !wanted.has(target.ino)) return;
+    holders.set(target.ino, (holders.get(target.ino) ?? new Set()).add(pid));
+  });
   return { holders, unreadable };
 }
 

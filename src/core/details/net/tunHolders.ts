@@ -8,6 +8,7 @@
 import type { NamespaceRecord } from '../../model/snapshot';
 import { DetailsContext, hiddenWithoutRoot, visibleMembers } from '../context';
 import type { NetInterface, TunHolder } from '../types';
+import { eachOpenFile } from './openFiles';
 
 const TUN = '/dev/net/tun';
 
@@ -22,26 +23,16 @@ function tunFds(
   ctx: DetailsContext,
 ): { byName: Map<string, Set<number>>; unreadable: number } {
   const byName = new Map<string, Set<number>>();
-  let unreadable = 0;
-  for (const pid of pids) {
-    let fds: number[];
+  const { unreadable } = eachOpenFile(pids, ctx, (pid, fd, target) => {
+    if (target !== TUN) return;
+    let name: string | null;
     try {
-      fds = ctx.proc.fds(pid);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable++;
-      continue;
+      name = parseTunIff(ctx.proc.pidFile(pid, `fdinfo/${fd}`));
+    } catch {
+      return; // closed meanwhile
     }
-    for (const fd of fds) {
-      let name: string | null;
-      try {
-        if (ctx.proc.fdTarget(pid, fd) !== TUN) continue;
-        name = parseTunIff(ctx.proc.pidFile(pid, `fdinfo/${fd}`));
-      } catch {
-        continue; // closed meanwhile
-      }
-      if (name !== null) byName.set(name, (byName.get(name) ?? new Set()).add(pid));
-    }
-  }
+    if (name !== null) byName.set(name, (byName.get(name) ?? new Set()).add(pid));
+  });
   return { byName, unreadable };
 }
 
