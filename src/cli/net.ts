@@ -30,14 +30,15 @@ export function netText(graph: NetGraph): string {
 }
 
 /**
- * `veth UP 10.0.0.1/24 in br0`; what could not be read is said in words:
- * `kind unknown, state unknown; 10.0.0.1/24` (a plain device with a known state is a `device`),
+ * `veth UP 10.0.0.1/24 in br0` (a plain device is a `device`); what could not be read is said
+ * in words: `kind unknown, state unknown; 10.0.0.1/24`, `kind unknown, state UP; in br0`,
  * `tun, state unknown; (held by openvpn (812))`.
  */
 export function interfaceText(i: GraphInterface): string {
-  const kind = kindWord(i);
-  const unknown = i.state === null;
-  const head = unknown ? `${kind ?? 'kind unknown'}, state unknown` : `${kind ?? 'device'} ${i.state}`;
+  const word = kindWord(i);
+  const kind = word ?? (i.kindUnknown ? 'kind unknown' : 'device');
+  const unknown = i.state === null || (word === null && i.kindUnknown);
+  const head = unknown ? `${kind}, state ${i.state ?? 'unknown'}` : `${kind} ${i.state}`;
   const rest = [...i.addresses];
   if (i.master) rest.push(`in ${i.master}`);
   if (i.remote) rest.push(`remote ${i.remote}`);

@@ -4,7 +4,8 @@
  * has a process in show what /proc/PID/net shows (interface names, the addresses routes
  * make, the default route); what needs root (kinds, states, peers, bridge members, the
  * namespaces it cannot enter) is marked unknown, in `--json` and in words; no wire, port
- * to the outside or bridge member is invented.
+ * to the outside or bridge member is invented. The host, where nsx runs, adds what its
+ * sysfs says: the same states and ports to the outside as root's map.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -107,15 +108,21 @@ test(
       drawn.length,
       'no wire from a test namespace to one nsx cannot name',
     );
-    // The host: a port to the outside is one root's map shows as such (its kind is known there).
+    // The host, the namespace nsx ran in: sysfs gives states, and tells hardware (a port to the
+    // outside, as root's map shows it) from a virtual device whose kind it does not name.
     const host = nsInode('self', 'net');
-    const outside = (g: NetGraph) => g.namespaces.find((n) => n.ns === host)?.outside ?? [];
-    const rootOutside = outside(rootGraph);
+    const hostCard = (g: NetGraph) => g.namespaces.find((n) => n.ns === host);
     assert.deepEqual(
-      outside(graph).filter((o) => !rootOutside.includes(o)),
-      [],
-      `the user's ports to the outside are among root's (${rootOutside.join(', ')})`,
+      hostCard(graph)?.outside,
+      hostCard(rootGraph)?.outside,
+      `the user's ports to the outside are root's (${hostCard(rootGraph)?.outside?.join(', ')})`,
     );
+    for (const i of hostCard(graph)?.interfaces ?? []) {
+      const r = hostCard(rootGraph)?.interfaces.find((o) => o.name === i.name);
+      if (!r) continue; // came or went between the two runs
+      assert.equal(i.state, r.state, `host/${i.name}: state`);
+      if (!i.kindUnknown) assert.equal(i.kind, r.kind, `host/${i.name}: a kind told is root's`);
+    }
 
     const text = runCli(['net'], asUser);
     assert.equal(text.status, 0, text.stderr);

@@ -136,13 +136,18 @@ test("a namespace's default route, and the host's plain devices as its way to th
 
 test('nsx net says in words what could not be read: kind and state unknown, never a "device state unknown"', () => {
   const read = { ifindex: 2, name: 'eth0', addresses: ['10.0.0.2/24'] };
-  assert.equal(interfaceText({ ...read, kind: null, state: null }), 'kind unknown, state unknown; 10.0.0.2/24');
-  assert.equal(interfaceText({ ...read, kind: null, state: null, addresses: [] }), 'kind unknown, state unknown');
+  const unread = { kind: null, kindUnknown: true } as const;
+  assert.equal(interfaceText({ ...read, ...unread, state: null }), 'kind unknown, state unknown; 10.0.0.2/24');
+  assert.equal(interfaceText({ ...read, ...unread, state: null, addresses: [] }), 'kind unknown, state unknown');
+  assert.equal(
+    interfaceText({ ...read, ...unread, state: 'UP', master: 'br0' }),
+    'kind unknown, state UP; 10.0.0.2/24 in br0',
+  );
   assert.equal(interfaceText({ ...read, kind: null, state: 'UP' }), 'device UP 10.0.0.2/24');
   assert.equal(interfaceText({ ...read, kind: 'veth', state: 'UP', master: 'br0' }), 'veth UP 10.0.0.2/24 in br0');
   assert.doesNotMatch(
     netText({
-      namespaces: [{ ns: 5, label: null, nprocs: 1, interfaces: [{ ...read, kind: null, state: null }] }],
+      namespaces: [{ ns: 5, label: null, nprocs: 1, interfaces: [{ ...read, ...unread, state: null }] }],
       links: [],
     }),
     /device/,
@@ -150,9 +155,25 @@ test('nsx net says in words what could not be read: kind and state unknown, neve
 });
 
 test('read as an ordinary user (no kinds, no states), no interface of the host is taken for a way out', () => {
-  const unread = { kind: null, state: null, mtu: null };
+  const unread = { kind: null, kindUnknown: true, state: null, mtu: null } as const;
   const d = details(1, [iface('lo', unread), iface('eth0', unread)]);
   const [node] = netGraph([ns(1, 'host')], new Map([[1, d]])).namespaces;
   assert.equal(node!.outside, undefined);
   assert.doesNotMatch(netText({ namespaces: [node!], links: [] }), /to the outside/);
+});
+
+test('a virtual interface whose state sysfs gave but not its kind is no way out; the device sysfs saw is', () => {
+  const d = details(1, [
+    iface('ifb0', { kind: null, kindUnknown: true, state: 'DOWN' }),
+    iface('eth0', { kind: null, state: 'UP' }),
+  ]);
+  const [node] = netGraph([ns(1, 'host')], new Map([[1, d]])).namespaces;
+  assert.deepEqual(node!.outside, ['eth0']);
+  assert.deepEqual(
+    node!.interfaces.map((i) => [i.name, i.kindUnknown]),
+    [
+      ['ifb0', true],
+      ['eth0', undefined],
+    ],
+  );
 });

@@ -124,7 +124,9 @@ test('a bridge with many ports folds them into a count; a small one lists them u
 });
 
 test('what could not be read is drawn as unknown', () => {
-  const n = space(7, 'sleep', [iface('eth0', null, { state: null })], { unknown: ['interfaces: root needed'] });
+  const n = space(7, 'sleep', [iface('eth0', null, { state: null, kindUnknown: true })], {
+    unknown: ['interfaces: root needed'],
+  });
   assert.equal(badgeText(n.interfaces[0]!, undefined), 'eth0 kind ? state ?');
   const content = cardContent(n, { namespaces: [n], links: [] });
   assert.deepEqual(content.footer, ['no default route', 'not read: interfaces: root needed']);
@@ -257,7 +259,10 @@ test('marks last their time: a drawing that changes nothing keeps them, a new ch
 
 test('every kind is a labelled badge: wireguard, tun, tap, dummy, ipip, gre, sit, and one never seen', () => {
   const kinds = ['wireguard', 'tun', 'tap', 'dummy', 'ipip', 'gre', 'sit', 'frobnet'];
-  const n = space(9, 'vpn', [...kinds.map((k) => iface(`${k}0`, k)), iface('mystery', null, { state: null })]);
+  const n = space(9, 'vpn', [
+    ...kinds.map((k) => iface(`${k}0`, k)),
+    iface('mystery', null, { state: null, kindUnknown: true }),
+  ]);
   const graph = { namespaces: [n], links: [] };
   const content = cardContent(n, graph);
   assert.deepEqual(

@@ -60,8 +60,13 @@ export interface NetInterface {
   state: string | null;
   mtu: number | null;
   mac: string | null;
-  /** Link kind: veth, bridge, loopback, dummy, … (null when plain or unknown). */
+  /** Link kind: veth, bridge, loopback, dummy, …; null for a plain device (hardware), or where `kindUnknown`. */
   kind: string | null;
+  /**
+   * Set where the kind was not read: /proc/PID/net tells no kind, and sysfs none for a
+   * virtual interface such as a veth, a macvlan or a dummy (netlink, from inside, does).
+   */
+  kindUnknown?: true;
   addresses: NetAddress[];
   /** The bridge (or bond) this interface is enslaved to. */
   master: string | null;

@@ -89,7 +89,7 @@ function wiredElsewhere(ns: number, graph: NetGraph): Set<string> {
 
 /** One badge's words: `eth0 veth UP 10.0.0.1/24 +1`; what could not be read is `?`. */
 export function badgeText(i: GraphInterface, folded: number | undefined): string {
-  const words = [i.name, kindWord(i) ?? (i.state === null ? 'kind ?' : 'device'), i.state ?? 'state ?'];
+  const words = [i.name, kindWord(i) ?? (i.kindUnknown ? 'kind ?' : 'device'), i.state ?? 'state ?'];
   if (folded) words.push(`· ${folded} ports`);
   if (i.addresses.length) words.push(i.addresses[0]!);
   if (i.addresses.length > 1) words.push(`+${i.addresses.length - 1}`);

@@ -12,8 +12,10 @@ export type LinkKind = 'veth' | 'bridge-port' | 'macvlan' | 'ipvlan' | 'vlan' | 
 export interface GraphInterface {
   ifindex: number | null;
   name: string;
-  /** veth, bridge, loopback, …; null for a plain device (a physical port). */
+  /** veth, bridge, loopback, …; null for a plain device (a physical port), or where `kindUnknown`. */
   kind: string | null;
+  /** The kind was not read (an ordinary user's view): kind null then says nothing. */
+  kindUnknown?: true;
   /** As `ip` says it (UP, DOWN, UNKNOWN…); null where it could not be read. */
   state: string | null;
   addresses: string[];
@@ -123,6 +125,7 @@ function graphInterface(i: NetInterface): GraphInterface {
     ifindex: i.ifindex,
     name: i.name,
     kind: i.kind,
+    ...(i.kindUnknown ? { kindUnknown: true } : {}),
     state: i.state,
     addresses: i.addresses.map((a) => `${a.address}/${a.prefixlen}`),
   };
@@ -148,9 +151,9 @@ function linksOf(ns: number, i: NetInterface): GraphLink[] {
 
 /**
  * A device with no kind is hardware (or a driver that says nothing): in the host's namespace,
- * the way out. Only where netlink was asked: it always tells the state, and /proc/PID/net
- * (what an ordinary user reads) tells neither state nor kind, so there every kind is unknown.
+ * the way out. Not one whose kind was not read: an ordinary user's veth has a state from
+ * sysfs, but no kind.
  */
-const isPlainDevice = (i: GraphInterface) => i.kind === null && i.state !== null;
+const isPlainDevice = (i: GraphInterface) => i.kind === null && !i.kindUnknown;
 
 const endKey = (e: End) => `${e.ns}/${e.ifname}`;

@@ -9,12 +9,15 @@
  * the links of every net namespace, each read once per DetailsContext.
  *
  * A user reads /proc/PID/net of a member process (readable for any process), which has
- * names, counters, addresses, routes and sockets but no link state, MTU, MAC or kind.
+ * names, counters, addresses, routes and sockets but no link state, MTU, MAC or kind; for
+ * its own namespace, /sys/class/net adds those where it can be proven to show it.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { NamespaceRecord } from '../../model/snapshot';
 import { plural } from '../../text/plural';
-import { ProcSource } from '../../linux/procfs';
+import { parseNsLink, ProcSource } from '../../linux/procfs';
 import { baseOf, DetailsContext, fromFirstProcess, readInside, visibleMembers } from '../context';
 import {
   AddrMsg,
@@ -58,6 +61,7 @@ import { inetDiagRequest, parseInetDiag, SOCK_DIAG_BY_FAMILY } from './sockDiag'
 import { FIREWALL_NEEDS_ROOT, parseTableNames, readFirewall } from './firewall';
 import { socketsOf } from './sockets';
 import { addTunHolders } from './tunHolders';
+import { applySysfs, parseIgmpIndexes, parseSnmp6Index, readSysClassNet, SysfsLink, sysfsMismatch } from './sysfsNet';
 import type { FarEnd, LegacyLoaded, NetInside } from '../threadProtocol';
 import { NetDetails, NetInterface, NetRoute, Unavailable, VethPeer } from '../types';
 
@@ -346,16 +350,10 @@ function routesInside(seen: NetInside): NetRoute[] {
 // ---------------------------------------------------------------------------------
 // A user: /proc/PID/net of a member
 
-/** What /proc/PID/net cannot say, and netlink from inside can. */
+const FROM_INSIDE = 'it is asked over netlink from inside the namespace';
+
+/** What neither /proc/PID/net nor sysfs says, and netlink from inside does. */
 const NOT_IN_PROC: Problem[] = [
-  {
-    what: 'the state, MTU, MAC address and kind of each interface',
-    reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace',
-  },
-  {
-    what: 'veth peers and bridge members',
-    reason: '/proc/PID/net does not show them; they are asked over netlink from inside the namespace',
-  },
   {
     what: 'the scope of IPv4 addresses, and the IPv4 addresses of interfaces that are down',
     reason: '/proc/PID/net shows IPv4 addresses only through the routes they make',
@@ -365,6 +363,72 @@ const NOT_IN_PROC: Problem[] = [
     reason: '/proc/PID/net/route and ipv6_route do not show them',
   },
 ];
+
+/** What is not known of INTERFACES' links: all of it without sysfs, else what sysfs does not say. */
+function linksNotRead(interfaces: NetInterface[], sysfs: SysfsLinks): Problem[] {
+  if (!sysfs.links) {
+    const reason = `/proc/PID/net does not show them, and ${sysfs.why}; ${FROM_INSIDE.replace('it is', 'they are')}`;
+    return [
+      { what: 'the state, MTU, MAC address and kind of each interface', reason },
+      { what: 'veth peers and bridge members', reason },
+    ];
+  }
+  const unknown = interfaces.filter((i) => i.kindUnknown).map((i) => i.name);
+  const linked = interfaces.filter((i) => i.kindUnknown || ON_PARENT.has(i.kind ?? '')).map((i) => i.name);
+  const out: Problem[] = [];
+  if (unknown.length)
+    out.push({
+      what: `the kind of ${someNames(unknown)}`,
+      reason: `sysfs names none for a virtual interface such as a veth, a macvlan or a dummy; ${FROM_INSIDE}`,
+    });
+  if (linked.length)
+    out.push({
+      what:
+        `what ${someNames(linked)} ${linked.length === 1 ? 'is' : 'are'} wired to ` +
+        "(a veth's other end, the interface a macvlan or vlan sits on)",
+      reason: `sysfs gives only an index, in a namespace it does not name; ${FROM_INSIDE}`,
+    });
+  return out;
+}
+
+/** `a, b and c`, or `a, b, c and 4 more`. */
+function someNames(names: string[]): string {
+  const shown = names.length > 4 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : shown[0]!;
+}
+
+/**
+ * /sys/class/net, where it shows NS: sysfs shows the namespace it was mounted from, used
+ * only when that is the reader's own and lists the interfaces, with their indexes, that
+ * NS's /proc/PID/net lists (net/dev; dev_snmp6, else igmp, for indexes).
+ */
+function sysfsOf(ns: NamespaceRecord, files: ProcNetFiles, names: string[], ctx: DetailsContext): SysfsLinks {
+  const own = (() => {
+    try {
+      return parseNsLink(fs.readlinkSync(`${ctx.proc.procRoot}/self/ns/net`))?.ino;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (own !== ns.ns) return { links: null, why: 'sysfs shows only the namespace it was mounted from' };
+  const dir = path.join(path.dirname(ctx.proc.procRoot), 'sys/class/net');
+  let links: SysfsLink[];
+  try {
+    links = readSysClassNet(dir);
+  } catch (err) {
+    return { links: null, why: `${dir} could not be read (${(err as Error).message})` };
+  }
+  const igmp = parseIgmpIndexes(files.text('igmp') ?? '');
+  const indexes = new Map<string, number>();
+  for (const name of names) {
+    const index = parseSnmp6Index(files.text(`dev_snmp6/${name}`) ?? '') ?? igmp.get(name);
+    if (index !== undefined && index !== null) indexes.set(name, index);
+  }
+  const mismatch = sysfsMismatch(links, names, indexes);
+  return mismatch ? { links: null, why: `${dir} shows another namespace: ${mismatch}` } : { links, why: null };
+}
+
+type SysfsLinks = { links: SysfsLink[]; why: null } | { links: null; why: string };
 
 interface ProcNetFiles {
   pid: number;
@@ -405,11 +469,6 @@ function fromProc(
 ): void {
   const dir = `${ctx.proc.pidDir(files.pid)}/net`;
   details.via = dir;
-  for (const p of NOT_IN_PROC)
-    details.unavailable.push(
-      whyNotInside ? { what: p.what, reason: whyNotInside, needsRoot: false } : { ...p, needsRoot: true },
-    );
-
   const problems: Problem[] = [];
   const parse = <T>(name: string, parser: (text: string) => Parsed<T>, optional = false): T[] => {
     const text = files.text(name);
@@ -434,6 +493,7 @@ function fromProc(
     mtu: null,
     mac: null,
     kind: null,
+    kindUnknown: true,
     addresses: [...v4.attributed.filter((a) => a.dev === d.name), ...inet6.filter((a) => a.name === d.name)].map(
       (a) => a.address,
     ),
@@ -441,7 +501,18 @@ function fromProc(
     rxBytes: d.rxBytes,
     txBytes: d.txBytes,
   }));
+  const sysfs = sysfsOf(
+    ns,
+    files,
+    dev.map((d) => d.name),
+    ctx,
+  );
+  if (sysfs.links) applySysfs(details.interfaces, sysfs.links);
   addTunHolders(details.interfaces, ns, ctx);
+  for (const p of [...linksNotRead(details.interfaces, sysfs), ...NOT_IN_PROC])
+    details.unavailable.push(
+      whyNotInside ? { what: p.what, reason: whyNotInside, needsRoot: false } : { ...p, needsRoot: true },
+    );
   if (v4.unattributed.length)
     problems.push({
       what: `the interface of ${v4.unattributed.join(', ')}`,
