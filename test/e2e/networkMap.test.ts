@@ -9,8 +9,8 @@
  * card's menu opens a terminal in its namespace; a netns made and deleted while the map is
  * open is marked new, then gone, for a moment each (timings printed); as an ordinary user
  * what needs root is drawn as unknown and Show All Namespaces (granted by polkit) shows
- * root's map. Screenshots go to artifacts/e2e/network-map-*.png, and the time from the
- * command to 200 cards drawn is printed.
+ * root's map. Screenshots go to artifacts/e2e/network-map-*.png, and the times from the
+ * command to 200 cards drawn (from the topology) and to their firewall rows are printed.
  *
  * Everything made is removed at the end, also on failure, by the exact names made here
  * (a veth pair goes with its namespace), the temp folder, the test user and its polkit rule.
@@ -96,8 +96,12 @@ function course(s: Scenario, tag: string) {
   return { lone, a, b, hub, m1, m2 };
 }
 
-async function showMap(wb: Workbench, t: TestContext, cards: number[]): Promise<FrameLocator> {
-  const asked = performance.now();
+async function showMap(
+  wb: Workbench,
+  t: TestContext,
+  cards: number[],
+  asked = performance.now(),
+): Promise<FrameLocator> {
   await wb.step('Show Network Map from the palette', () => runCommand(wb.page, 'Namespace Explorer: Show Network Map'));
   await wb.step('the Network Map tab is active', () =>
     wb.page.locator(EDITOR.activeTab).filter({ hasText: 'Network Map' }).waitFor({ timeout: 15_000 }),
@@ -207,7 +211,19 @@ test(
     t.diagnostic(`201 namespaces and 200 veths on a bridge made in ${ms(made)}`);
     const wb = await openWithNamespaces(t, { name: 'network-map-200', viewport: { width: 1600, height: 1000 } });
     s.defer('close the workbench', () => wb.close());
-    const view = await showMap(wb, t, [hub!, ...members]);
+    const asked = performance.now();
+    const view = await showMap(wb, t, [hub!, ...members], asked);
+    // The map is drawn from the topology first; the firewalls (nft run in each namespace) come after.
+    await wb.step('the firewall rows arrive', () =>
+      waitUntil(
+        'a firewall row on each of the 201 cards, and no "Reading the firewalls" left',
+        async () =>
+          (await view.locator('g.card g.firewall').count()) === 201 &&
+          (await view.locator('#firewall-status').isHidden()),
+        60_000,
+      ),
+    );
+    t.diagnostic(`Show Network Map to the firewall rows drawn: ${ms(asked)}`);
     assert.match(
       (await card(view, hub!).locator('g.badge[data-if="br0"] text').textContent()) ?? '',
       /^br0 bridge \S+ · 200 ports/,
