@@ -15,7 +15,7 @@ export type Command =
   | { name: 'tree'; json: boolean; types: NsType[] | null; mode: TreeMode; asRoot: boolean }
   | { name: 'snapshot'; asRoot: boolean; output: string | null; details: boolean }
   | { name: 'containers'; json: boolean; asRoot: boolean }
-  | { name: 'net'; json: boolean; dot: boolean; asRoot: boolean }
+  | { name: 'net'; json: boolean; dot: boolean; noFirewall: boolean; asRoot: boolean }
   | { name: 'show'; ns: number; json: boolean; asRoot: boolean }
   | {
       name: 'enter';
@@ -70,6 +70,7 @@ export type Command =
 const OPTIONS = {
   json: { type: 'boolean' },
   dot: { type: 'boolean' },
+  'no-firewall': { type: 'boolean' },
   'as-root': { type: 'boolean' },
   details: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
@@ -159,13 +160,16 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     parse: ({ values, asRoot }) => ({ name: 'containers', json: !!values.json, asRoot }),
   },
   net: {
-    options: ['json', 'dot', 'as-root'],
-    usage: `  net [--json | --dot]              every net namespace with its interfaces, and the wires
+    options: ['json', 'dot', 'no-firewall', 'as-root'],
+    usage: `  net [--json | --dot] [--no-firewall]
+                                    every net namespace with its interfaces, and the wires
                                     between them: veth pairs, bridge ports, macvlan / vlan /
-                                    vxlan on their parent; --dot prints Graphviz`,
+                                    vxlan on their parent; --dot prints Graphviz;
+                                    --no-firewall reads no firewall (faster: root runs nft
+                                    inside each namespace for it)`,
     parse: ({ values, asRoot }) => {
       if (values.json && values.dot) throw new UsageError('choose one of --json and --dot');
-      return { name: 'net', json: !!values.json, dot: !!values.dot, asRoot };
+      return { name: 'net', json: !!values.json, dot: !!values.dot, noFirewall: !!values['no-firewall'], asRoot };
     },
   },
   snapshot: {

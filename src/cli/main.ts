@@ -254,7 +254,9 @@ async function net(command: Extract<Command, { name: 'net' }>): Promise<number> 
   const snapshot = await scan('namespaces');
   const nets = snapshot.namespaces.filter((n) => n.type === 'net' && !n.ghost).map((n) => n.ns);
   const details = new Map<number, NetDetails>();
-  for (const d of await readDetails(snapshot, nets)) if (d.type === 'net') details.set(d.ns, d);
+  // Without the firewall, only what the map draws is read: no sockets either (ReadOptions.topology).
+  for (const d of await readDetails(snapshot, nets, { topology: command.noFirewall }))
+    if (d.type === 'net') details.set(d.ns, d);
   const graph = netGraph(snapshot.namespaces, details);
   if (command.json) outJson(jsonText(graph));
   else out(command.dot ? netDot(graph) : netText(graph));

@@ -9,8 +9,8 @@
  * card's menu opens a terminal in its namespace; a netns made and deleted while the map is
  * open is marked new, then gone, for a moment each (timings printed); as an ordinary user
  * what needs root is drawn as unknown and Show All Namespaces (granted by polkit) shows
- * root's map. Screenshots go to artifacts/e2e/network-map-*.png, and the time from the
- * command to 200 cards drawn is printed.
+ * root's map. Screenshots go to artifacts/e2e/network-map-*.png, and the times from the
+ * command to 200 cards drawn (from the topology) and to their firewall rows are printed.
  *
  * Everything made is removed at the end, also on failure, by the exact names made here
  * (a veth pair goes with its namespace), the temp folder, the test user and its polkit rule.
@@ -96,12 +96,17 @@ function course(s: Scenario, tag: string) {
   return { lone, a, b, hub, m1, m2 };
 }
 
-async function showMap(wb: Workbench, t: TestContext, cards: number[]): Promise<FrameLocator> {
-  const asked = performance.now();
+async function showMap(
+  wb: Workbench,
+  t: TestContext,
+  cards: number[],
+  asked = performance.now(),
+): Promise<FrameLocator> {
   await wb.step('Show Network Map from the palette', () => runCommand(wb.page, 'Namespace Explorer: Show Network Map'));
   await wb.step('the Network Map tab is active', () =>
     wb.page.locator(EDITOR.activeTab).filter({ hasText: 'Network Map' }).waitFor({ timeout: 15_000 }),
   );
+  const tab = ms(asked);
   const view = activeWebview(wb.page);
   await wb.step(`the map draws ${cards.length} cards`, () =>
     waitUntil(
@@ -110,7 +115,7 @@ async function showMap(wb: Workbench, t: TestContext, cards: number[]): Promise<
       60_000,
     ),
   );
-  t.diagnostic(`Show Network Map to ${cards.length} cards drawn: ${ms(asked)}`);
+  t.diagnostic(`Show Network Map to ${cards.length} cards drawn: ${ms(asked)} (its tab active: ${tab})`);
   return view;
 }
 
@@ -207,7 +212,20 @@ test(
     t.diagnostic(`201 namespaces and 200 veths on a bridge made in ${ms(made)}`);
     const wb = await openWithNamespaces(t, { name: 'network-map-200', viewport: { width: 1600, height: 1000 } });
     s.defer('close the workbench', () => wb.close());
-    const view = await showMap(wb, t, [hub!, ...members]);
+    const ours = [hub!, ...members];
+    const asked = performance.now();
+    const view = await showMap(wb, t, ours, asked);
+    // The map is drawn from the topology first; the firewalls (nft run in each namespace) come after.
+    await wb.step('the firewall rows arrive', () =>
+      waitUntil(
+        'a firewall row on each of the 201 cards, and no "Reading the firewalls" left',
+        async () =>
+          (await view.locator(ours.map((c) => `g.card[data-ns="${c}"] g.firewall`).join(',')).count()) === 201 &&
+          (await view.locator('#firewall-status').isHidden()),
+        60_000,
+      ),
+    );
+    t.diagnostic(`Show Network Map to the firewall rows drawn: ${ms(asked)}`);
     assert.match(
       (await card(view, hub!).locator('g.badge[data-if="br0"] text').textContent()) ?? '',
       /^br0 bridge \S+ · 200 ports/,
@@ -381,12 +399,13 @@ test(
     const view = await showMap(wb, t, [nsInode('self', 'net')]);
     await view.locator('#filter').locator('input').fill(name);
     const changes = view.locator('#changes');
+    // In one look: a count then a getAttribute would wait for a card removed between the two.
     const classes = async (ino: number): Promise<string[] | null> => {
-      const g = card(view, ino);
-      return (await g.count()) ? ((await g.getAttribute('class')) ?? '').split(' ') : null;
+      const got = await card(view, ino).evaluateAll((gs) => (gs[0] ? (gs[0].getAttribute('class') ?? '') : null));
+      return got === null ? null : got.split(' ');
     };
     // How long a change takes to show depends on how many net namespaces the machine has:
-    // the map reads each one after every snapshot (printed with the timings).
+    // the map reads the topology of each one after every snapshot (printed with the timings).
     const timings: string[] = [];
     const until = async (what: string, since: number, check: () => Promise<boolean>) => {
       await wb.step(what, () => waitUntil(what, check));

@@ -50,3 +50,36 @@ test(
     );
   },
 );
+
+const rootNft = needs({
+  root: 'makes net namespaces, veth pairs, a bridge, a macvlan and a vxlan; lists their firewalls',
+  tools: ['ip', 'ping', 'nft'],
+});
+
+test(
+  'nsx net --json --no-firewall (what the map draws first) has the same cards and wires as the full read, without firewalls',
+  { skip: rootNft, timeout: 60_000 },
+  (t) => {
+    const s = new Scenario(t);
+    const { inodes } = buildCourse(s, 'topo');
+    const ours = (g: NetGraph) => ({
+      namespaces: g.namespaces
+        .filter((n) => inodes.has(n.ns))
+        .map(({ firewall: _, ...card }) => card)
+        .sort((a, b) => a.ns - b.ns),
+      links: g.links.filter((l) => inodes.has(l.a.ns) || inodes.has(l.b.ns)),
+    });
+    const full = cliJson<NetGraph>(['net', '--json']);
+    const topology = cliJson<NetGraph>(['net', '--json', '--no-firewall']);
+    assert.equal(ours(full).links.length, 7);
+    assert.deepEqual(ours(topology), ours(full));
+    assert.ok(
+      topology.namespaces.every((n) => !n.firewall),
+      'no firewall is read',
+    );
+    assert.ok(
+      full.namespaces.filter((n) => inodes.has(n.ns)).every((n) => n.firewall),
+      'the full read has a firewall for each of the course',
+    );
+  },
+);

@@ -41,6 +41,17 @@ test('list --json', () => {
   });
 });
 
+test('net --json --no-firewall: the map without its firewalls', () => {
+  assert.deepEqual(parseCommand(['net', '--json', '--no-firewall']), {
+    name: 'net',
+    json: true,
+    dot: false,
+    noFirewall: true,
+    asRoot: false,
+  });
+  assert.equal((parseCommand(['net']) as { noFirewall: boolean }).noFirewall, false);
+});
+
 test('list --type with one type, several types, = form and -t', () => {
   assert.deepEqual(parseCommand(['list', '--type', 'net']), {
     name: 'list',

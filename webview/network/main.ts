@@ -38,6 +38,7 @@ fill(
     h('vscode-textfield', { id: 'filter', placeholder: 'Filter: name, address, container', 'aria-label': 'Filter' }),
     h('span', { id: 'filter-count', 'aria-live': 'polite' }),
     h('span', { id: 'path-info', 'aria-live': 'polite' }),
+    h('span', { id: 'firewall-status', class: 'firewall-status', role: 'status', hidden: true }),
   ),
   h('p', { id: 'changes', class: 'changes', role: 'status', hidden: true }),
   h(
@@ -83,6 +84,8 @@ function showMap(view: NetworkMapView): void {
     byId('subtitle'),
     `${view.namespaces} network namespaces · ${view.wires} wires · ${who}${at ? ` · at ${at}` : ''}`,
   );
+  byId('firewall-status').hidden = !view.firewalls;
+  fill(byId('firewall-status'), view.firewalls);
   byId('changes').hidden = !view.changes;
   fill(byId('changes'), view.changes);
   byId('show-all').hidden = !view.offerShowAll;

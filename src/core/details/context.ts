@@ -17,6 +17,11 @@ export interface DetailsContext {
   users: Map<number, string>;
   /** Set when reading as root: runs a reader inside a namespace, from a worker thread. */
   threads: ThreadRunner | null;
+  /**
+   * Only what the network map draws of a net namespace: interfaces, addresses, routes, not
+   * its sockets or firewall (NetDetails.topology says so).
+   */
+  topology?: boolean;
 }
 
 /** The fields every type's details start with. */

@@ -9,7 +9,7 @@ import { cgroupInside } from './cgroup';
 import { ipcInside } from './ipc';
 import { netInside } from './net/net';
 import { callFailed, libc } from '../linux/syscalls';
-import type { ThreadJob, ThreadKind, ThreadReply } from './threadProtocol';
+import type { NetJobArgs, ThreadJob, ThreadKind, ThreadReply } from './threadProtocol';
 import { utsNames } from './uts';
 
 /** The CLONE_NEW* flag setns() checks the file against. */
@@ -21,7 +21,7 @@ const FLAGS: Record<ThreadKind, number> = {
 };
 
 const READERS: Record<ThreadKind, (args: unknown) => unknown> = {
-  net: () => netInside(),
+  net: (args) => netInside(args as NetJobArgs | undefined),
   uts: () => utsNames(),
   ipc: () => ipcInside(),
   cgroup: (pids) => cgroupInside(pids),

@@ -35,6 +35,8 @@ export interface ReadOptions {
   proc?: ProcSource;
   /** Enter namespaces from a thread; needs root. Defaults to whether we are root. */
   asRoot?: boolean;
+  /** Net namespaces read for the map only: no sockets, no firewall (see DetailsContext.topology). */
+  topology?: boolean;
 }
 
 /**
@@ -54,7 +56,13 @@ export async function readDetails(
     if (!ns) throw new DetailsError(`no namespace ${snapshot.scanner.uid === 0 ? '' : 'you can see '}has inode ${ino}`);
     return ns;
   });
-  const ctx: DetailsContext = { snapshot, proc, users: proc.users(), threads: asRoot ? new ThreadRunner() : null };
+  const ctx: DetailsContext = {
+    snapshot,
+    proc,
+    users: proc.users(),
+    threads: asRoot ? new ThreadRunner() : null,
+    ...(opts.topology ? { topology: true } : {}),
+  };
   try {
     const out: NamespaceDetails[] = [];
     for (const ns of wanted) out.push(await readOne(ns, ctx));

@@ -21,6 +21,12 @@ export interface LegacyLoaded {
   ip6: string[];
 }
 
+/** What the reading thread is asked of a net namespace. */
+export interface NetJobArgs {
+  /** Links, addresses and routes only: the socket dumps are skipped (their lists are empty). */
+  topology?: boolean;
+}
+
 /** What the reading thread sees inside a net namespace. */
 export interface NetInside {
   links: LinkMsg[];

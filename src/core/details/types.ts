@@ -184,6 +184,8 @@ export interface NetFirewall {
 
 export interface NetDetails extends DetailsBase {
   type: 'net';
+  /** Read for the map only: its sockets, connections and firewall were not read (not known to be none). */
+  topology?: true;
   interfaces?: NetInterface[];
   routes?: NetRoute[];
   sockets?: ListeningSocket[];

@@ -21,7 +21,8 @@ export interface ScanRequest {
 /** Per inode asked for: its details, or why they could not be read. */
 export type DetailsReply = { details: (NamespaceDetails | { error: string })[] };
 
-export type WorkerRequest = { scan: ScanRequest } | { details: number[] };
+/** The inodes whose details to read; TOPOLOGY for the map's net namespaces only (ReadOptions.topology). */
+export type WorkerRequest = { scan: ScanRequest } | { details: number[]; topology?: boolean };
 
 export type WorkerReply = ScanReply | DetailsReply | { error: string; name: string };
 
@@ -42,9 +43,12 @@ export class BackgroundDiscovery {
     return Object.assign(reply, { ranMs });
   }
 
-  /** What is inside the namespaces INOS of the last snapshot this sent, read with its rights. */
-  async details(inos: number[]): Promise<DetailsReply['details']> {
-    return ((await this.enqueue({ details: inos })) as DetailsReply).details;
+  /**
+   * What is inside the namespaces INOS of the last snapshot this sent, read with its rights;
+   * of net namespaces only what the map draws when TOPOLOGY.
+   */
+  async details(inos: number[], topology = false): Promise<DetailsReply['details']> {
+    return ((await this.enqueue({ details: inos, ...(topology ? { topology } : {}) })) as DetailsReply).details;
   }
 
   dispose(): void {

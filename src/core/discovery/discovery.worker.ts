@@ -35,19 +35,19 @@ async function scanOnce(request: ScanRequest): Promise<ScanReply> {
 }
 
 /** Read together, so that root enters them all from one thread; a failure is the inode's own. */
-async function detailsOf(inos: number[]): Promise<DetailsReply> {
+async function detailsOf(inos: number[], topology = false): Promise<DetailsReply> {
   const snapshot = sent;
   if (!snapshot) return { details: inos.map(() => ({ error: 'the namespaces are still being scanned' })) };
   const known = new Set(snapshot.namespaces.map((n) => n.ns));
   const readable = inos.filter((ino) => known.has(ino));
-  const read = new Map((await readDetails(snapshot, readable)).map((d) => [d.ns, d]));
+  const read = new Map((await readDetails(snapshot, readable, { topology })).map((d) => [d.ns, d]));
   return { details: inos.map((ino) => read.get(ino) ?? { error: `namespace ${ino} is gone` }) };
 }
 
 parentPort?.on('message', async (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    reply = 'scan' in request ? await scanOnce(request.scan) : await detailsOf(request.details);
+    reply = 'scan' in request ? await scanOnce(request.scan) : await detailsOf(request.details, request.topology);
   } catch (err) {
     reply = { error: (err as Error).message, name: (err as Error).name };
   }

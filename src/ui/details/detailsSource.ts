@@ -9,7 +9,9 @@ import { NamespaceDetails } from '../../core/details/types';
 import { Snapshot } from '../../core/model/snapshot';
 
 /** Reads the details of namespaces of the editor's own last scan, off the extension host's thread. */
-export type DetailsReader = (inos: number[]) => Promise<(NamespaceDetails | { error: string })[]>;
+export type DetailsReader = (inos: number[], topology?: boolean) => Promise<(NamespaceDetails | { error: string })[]>;
+
+const ROOT_LACKS = "root's scan did not bring what is inside this namespace: Refresh scans again";
 
 export class DetailsSource implements vscode.Disposable {
   private snapshot: Snapshot | undefined;
@@ -67,6 +69,19 @@ export class DetailsSource implements vscode.Disposable {
     return pending;
   }
 
+  /**
+   * What the network map draws of the net namespaces INOS (NetDetails.topology), read in one
+   * request and kept apart from the cache: the tree and the Details panel want all of it.
+   * Root's scan carries full details, which are given instead.
+   */
+  async topology(inos: number[]): Promise<(NamespaceDetails | { error: string })[]> {
+    const snapshot = this.snapshot;
+    if (!snapshot) return inos.map(() => ({ error: 'the namespaces are still being scanned' }));
+    if (snapshot.details || snapshot.scanner.uid !== process.geteuid?.())
+      return inos.map((ino) => snapshot.details?.[ino] ?? { error: ROOT_LACKS });
+    return this.reader(inos, true);
+  }
+
   dispose(): void {
     this.read.dispose();
   }
@@ -78,9 +93,7 @@ export class DetailsSource implements vscode.Disposable {
     if (!snapshot) return batch.forEach((b) => b.reject(new Error('the namespaces are still being scanned')));
     // Root's scan carries its own details; what it lacks cannot be read with the editor's rights.
     if (snapshot.scanner.uid !== process.geteuid?.()) {
-      return batch.forEach((b) =>
-        b.reject(new Error("root's scan did not bring what is inside this namespace: Refresh scans again")),
-      );
+      return batch.forEach((b) => b.reject(new Error(ROOT_LACKS)));
     }
     try {
       const details = await this.reader(batch.map((b) => b.ino));

@@ -67,7 +67,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
 
   constructor(private readonly env: ExtensionEnv) {
     const grouping = env.extension.globalState.get<Grouping>(GROUPING_KEY, 'type');
-    this.details = new DetailsSource((inos) => this.discovery.details(inos));
+    this.details = new DetailsSource((inos, topology) => this.discovery.details(inos, topology));
     this.provider = new NamespaceTreeProvider(GROUPINGS.includes(grouping) ? grouping : 'type', this.details);
     this.treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true });
     this.onDidChangeSnapshot = this.changed.event;

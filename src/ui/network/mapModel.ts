@@ -12,6 +12,7 @@ import { mapSvg } from '../../core/network/mapSvg';
 import { cardTitle } from '../../core/network/cardContent';
 import { plural } from '../../core/text/plural';
 import type { NetworkMapView } from './protocol';
+import { firewallStatus } from './mapFirewalls';
 
 export interface MapDrawing {
   graph: NetGraph;
@@ -43,11 +44,14 @@ export function nextMarks(changes: MapChanges, shown: ShownMarks | undefined, no
   return shown && shown.until > now ? shown : undefined;
 }
 
-/** The view the page draws; with MARKED, what changed is marked (and what went away still drawn). */
+/**
+ * The view the page draws; with MARKED, what changed is marked (and what went away still
+ * drawn); FIREWALLSREADING namespaces are still having their firewall read.
+ */
 export function mapView(
   drawing: MapDrawing,
   snapshot: Snapshot,
-  options: { marked: boolean; elevated: boolean; root: boolean },
+  options: { marked: boolean; elevated: boolean; root: boolean; firewallsReading?: number },
 ): NetworkMapView {
   const { graph, changes } = drawing;
   const shown = options.marked ? withGone(graph, changes) : graph;
@@ -65,6 +69,7 @@ export function mapView(
     elevated: options.elevated || options.root,
     problem: null,
     readAt: snapshot.takenAt,
+    firewalls: firewallStatus(options.firewallsReading ?? 0),
   };
 }
 

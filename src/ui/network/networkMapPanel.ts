@@ -21,6 +21,7 @@ import { MapDrawing, mapDrawing, mapView, nextMarks, ShownMarks } from './mapMod
 import { isNetworkFromWebview, NetworkFromWebview, NetworkToWebview } from './protocol';
 import { exportMap, PngExports } from './mapExport';
 import { ReadWhenVisible } from './readWhenVisible';
+import { firewallsToRead, fullParts, FullParts, withFullParts } from './mapFirewalls';
 
 export const NETWORK_VIEW_TYPE = 'namespaceExplorer.networkMap';
 /** How long what changed stays marked. */
@@ -65,6 +66,14 @@ class NetworkMapPanel {
   private snapshot: Snapshot | undefined;
   private reading: Promise<void> | undefined;
   private again = false;
+  /** The last topology read (NetDetails.topology), by namespace. */
+  private topology = new Map<number, NetDetails>();
+  /** What the full reading of each namespace added (its firewall); kept across snapshots. */
+  private readonly full = new Map<number, FullParts>();
+  /** The namespaces whose full reading is under way. */
+  private readonly asked = new Set<number>();
+  /** Read every firewall at the next reading: the first one, and after Read Again. */
+  private readAll = true;
   private marks: ShownMarks | undefined;
   private unmark: NodeJS.Timeout | undefined;
   private readonly pngs = new PngExports();
@@ -126,6 +135,7 @@ class NetworkMapPanel {
       case 'network/refresh':
         if (this.view.elevated) return void (await vscode.commands.executeCommand('namespaceExplorer.refresh'));
         this.view.details.forget();
+        this.readAll = true;
         return this.load();
       case 'network/showAll':
         return void (await vscode.commands.executeCommand('namespaceExplorer.showAll'));
@@ -143,7 +153,7 @@ class NetworkMapPanel {
     void warn(`${name} is not in the Namespaces view: it is gone, not in this grouping, or not visible to you.`);
   }
 
-  /** Reads the net details of the snapshot shown; one reading at a time, again if a snapshot came meanwhile. */
+  /** Reads the net namespaces of the snapshot shown; one reading at a time, again if a snapshot came meanwhile. */
   private load(): Promise<void> {
     if (this.reading) {
       this.again = true;
@@ -159,26 +169,59 @@ class NetworkMapPanel {
     return this.reading;
   }
 
+  /**
+   * Draws the map from the topology of every net namespace, read in one request, then asks
+   * for the firewalls it lacks (firewallsToRead), which come later (readFirewalls).
+   */
   private async read(): Promise<void> {
     const snapshot = this.view.current();
     // Restored after a reload, before the first scan: that scan's event brings us back.
     if (!snapshot) return void this.view.refreshNow();
     this.host.post({ type: 'network/busy', busy: true });
     const started = Date.now();
-    const nets = snapshot.namespaces.filter((n) => n.type === 'net' && !n.ghost);
-    const read = await Promise.allSettled(nets.map((n) => this.view.details.get(n.ns)));
-    const details = new Map<number, NetDetails>();
-    read.forEach((r) => {
-      if (r.status === 'fulfilled' && r.value.type === 'net') details.set(r.value.ns, r.value);
-    });
+    const nets = snapshot.namespaces.filter((n) => n.type === 'net' && !n.ghost).map((n) => n.ns);
+    const read = await this.view.details.topology(nets).catch(() => []);
+    const topology = new Map<number, NetDetails>();
+    for (const d of read) if (!('error' in d) && d.type === 'net') topology.set(d.ns, d);
     if (this.host.disposed) return;
+    const readMs = Date.now() - started;
     this.snapshot = snapshot;
-    this.drawing = mapDrawing(snapshot, details, this.graph);
+    this.topology = topology;
+    for (const ns of this.full.keys()) if (!topology.has(ns)) this.full.delete(ns);
+    // Root's scan brought full details; a user's reading has no firewall to read.
+    const wanted =
+      snapshot.details || process.geteuid?.() !== 0
+        ? []
+        : firewallsToRead([...topology.keys()], this.full, this.asked, this.readAll);
+    this.readAll = false;
+    for (const ns of wanted) this.asked.add(ns);
+    this.redraw();
+    this.host.post({ type: 'network/busy', busy: false });
+    const took = `read in ${readMs} ms, drawn ${Date.now() - started} ms after the start`;
+    this.env.log.info(`network map: the topology of ${nets.length} namespaces ${took}`);
+    if (wanted.length) void this.readFirewalls(wanted, started);
+  }
+
+  /** The full details of WANTED (the shared cache's, as the Details panel reads them), then the map again. */
+  private async readFirewalls(wanted: number[], started: number): Promise<void> {
+    const read = await Promise.allSettled(wanted.map((ns) => this.view.details.get(ns)));
+    for (const [i, r] of read.entries()) {
+      this.asked.delete(wanted[i]!);
+      if (r.status === 'fulfilled' && r.value.type === 'net' && this.topology.has(r.value.ns))
+        this.full.set(r.value.ns, fullParts(r.value));
+    }
+    if (this.host.disposed) return;
+    this.redraw();
+    this.env.log.info(`network map: ${wanted.length} firewalls read and drawn in ${Date.now() - started} ms`);
+  }
+
+  /** A new drawing from what has been read, marking what changed since the last. */
+  private redraw(): void {
+    if (!this.snapshot) return;
+    this.drawing = mapDrawing(this.snapshot, withFullParts(this.topology, this.full), this.graph);
     this.graph = this.drawing.graph;
     this.marks = nextMarks(this.drawing.changes, this.marks, Date.now(), MARK_MS);
     this.draw();
-    this.host.post({ type: 'network/busy', busy: false });
-    this.env.log.info(`network map: ${nets.length} namespaces read and drawn in ${Date.now() - started} ms`);
   }
 
   /** Draws the map, with the marks while their time lasts; drawn again without them when it is up. */
@@ -187,7 +230,12 @@ class NetworkMapPanel {
     clearTimeout(this.unmark);
     const left = this.marks ? this.marks.until - Date.now() : 0;
     const drawing = left > 0 ? { ...this.drawing, changes: this.marks!.changes } : this.drawing;
-    const options = { marked: left > 0, elevated: this.view.elevated, root: process.geteuid?.() === 0 };
+    const options = {
+      marked: left > 0,
+      elevated: this.view.elevated,
+      root: process.geteuid?.() === 0,
+      firewallsReading: this.asked.size,
+    };
     this.host.post({ type: 'network/map', view: mapView(drawing, this.snapshot, options) });
     if (left > 0) this.unmark = setTimeout(() => this.draw(), left);
   }

@@ -20,6 +20,8 @@ export interface NetworkMapView {
   problem: string | null;
   /** When the snapshot drawn was taken (ISO 8601). */
   readAt: string;
+  /** What is still being read after this drawing (the firewalls), in words; '' when nothing. */
+  firewalls: string;
 }
 
 /** The path between two selected namespaces; null links when there is none. */

@@ -62,7 +62,7 @@ import { FIREWALL_NEEDS_ROOT, parseTableNames, readFirewall } from './firewall';
 import { socketsOf } from './sockets';
 import { addTunHolders } from './tunHolders';
 import { applySysfs, parseIgmpIndexes, parseSnmp6Index, readSysClassNet, SysfsLink, sysfsMismatch } from './sysfsNet';
-import type { FarEnd, LegacyLoaded, NetInside } from '../threadProtocol';
+import type { FarEnd, LegacyLoaded, NetInside, NetJobArgs } from '../threadProtocol';
 import { NetDetails, NetInterface, NetRoute, Unavailable, VethPeer } from '../types';
 
 const SOCKET_FILES = [
@@ -80,7 +80,7 @@ const FAR_KINDS = new Set(['veth', ...ON_PARENT]);
 type Problem = Pick<Unavailable, 'what' | 'reason'>;
 
 /** Runs in the reading thread, after setns() into the namespace. */
-export function netInside(): NetInside {
+export function netInside(args: NetJobArgs = {}): NetInside {
   const problems: Problem[] = [];
   const sock = new NetlinkSocket(NETLINK_ROUTE);
   let links: LinkMsg[], addrs: AddrMsg[], routes: RouteMsg[];
@@ -109,7 +109,7 @@ export function netInside(): NetInside {
     sock.close();
   }
   const proc = new ProcSource();
-  const { sockets, connections } = socketsInside(proc, problems);
+  const { sockets, connections } = args.topology ? { sockets: [], connections: [] } : socketsInside(proc, problems);
   return { links, addrs, routes, farEnds, sockets, connections, legacyTables: legacyTables(proc), problems };
 }
 
@@ -203,7 +203,7 @@ function inside(ns: NamespaceRecord, ctx: DetailsContext): Promise<InsideRead> {
   if (!byIno) insideCache.set(ctx, (byIno = new Map()));
   let read = byIno.get(ns.ns);
   if (!read) {
-    read = readInside(ns, ctx, 'net');
+    read = readInside(ns, ctx, 'net', { topology: ctx.topology } satisfies NetJobArgs);
     byIno.set(ns.ns, read);
   }
   return read;
@@ -519,6 +519,18 @@ function fromProc(
       reason: 'no route without a gateway contains the address',
     });
   details.routes = [...routes4(route), ...parse('ipv6_route', parseIpv6Route, true)];
+  if (!ctx.topology) socketsFromProc(details, files, parse, ns, ctx);
+  details.unavailable.push(...problems.map((p) => ({ ...p, needsRoot: false })));
+}
+
+/** The sockets of the member's /proc/PID/net/{tcp,udp}{,6}, with the processes holding them. */
+function socketsFromProc(
+  details: NetDetails,
+  files: ProcNetFiles,
+  parse: <T>(name: string, parser: (text: string) => Parsed<T>, optional?: boolean) => T[],
+  ns: NamespaceRecord,
+  ctx: DetailsContext,
+): void {
   const rows = SOCKET_FILES.flatMap(([file, protocol, family]) =>
     parse(file, (t) => parseSockets(t, protocol, family), family === 'inet6'),
   );
@@ -530,11 +542,11 @@ function fromProc(
   const { sockets, connections, unavailable } = socketsOf(rows, connected, ns, ctx);
   details.sockets = sockets;
   details.connections = connections;
-  details.unavailable.push(...unavailable, ...problems.map((p) => ({ ...p, needsRoot: false })));
+  details.unavailable.push(...unavailable);
 }
 
 export async function readNet(ns: NamespaceRecord, ctx: DetailsContext): Promise<NetDetails> {
-  const details: NetDetails = { ...baseOf(ns, ctx), type: 'net' };
+  const details: NetDetails = { ...baseOf(ns, ctx), type: 'net', ...(ctx.topology ? { topology: true } : {}) };
   let whyNotInside: string | null = null;
   if (ctx.threads) {
     const got = await inside(ns, ctx);
@@ -544,6 +556,10 @@ export async function readNet(ns: NamespaceRecord, ctx: DetailsContext): Promise
       details.interfaces = await interfacesInside(seen, ns, ctx);
       addTunHolders(details.interfaces, ns, ctx);
       details.routes = routesInside(seen);
+      if (ctx.topology) {
+        details.unavailable.push(...seen.problems.map((p) => ({ ...p, needsRoot: false })));
+        return details;
+      }
       const { sockets, connections, unavailable } = socketsOf(seen.sockets, seen.connections, ns, ctx);
       details.sockets = sockets;
       details.connections = connections;
