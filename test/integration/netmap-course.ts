@@ -43,21 +43,7 @@ export function buildCourse(s: Scenario, tag: string): Course {
   veth(hub, 'p2', m2, 'e0');
   for (const p of ['p1', 'p2']) ipIn(hub, ['link', 'set', p, 'master', 'br0']);
   ipIn(left, ['link', 'add', 'mv0', 'link', 'l0', 'type', 'macvlan', 'mode', 'bridge']);
-  ipIn(left, [
-    'link',
-    'add',
-    'vx0',
-    'type',
-    'vxlan',
-    'id',
-    '42',
-    'dev',
-    'l0',
-    'remote',
-    '10.77.0.9',
-    'dstport',
-    '4789',
-  ]);
+  ipIn(left, 'link add vx0 type vxlan id 42 dev l0 remote 10.77.0.9 dstport 4789'.split(' '));
   const files = new Map([...inodes.values()].map((n) => [n, `/run/netns/${n}`]));
   return { lone, left, right, hub, m1, m2, inodes, files };
 }

@@ -38,21 +38,7 @@ test(
     ipIn(here, ['link', 'add', 'p1', 'type', 'veth', 'peer', 'name', 'e0', 'netns', away]);
     ipIn(here, ['link', 'set', 'p1', 'master', 'br0']);
     ipIn(here, ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
-    ipIn(here, [
-      'link',
-      'add',
-      'vx0',
-      'type',
-      'vxlan',
-      'id',
-      '42',
-      'dev',
-      'v0',
-      'remote',
-      '10.77.0.9',
-      'dstport',
-      '4789',
-    ]);
+    ipIn(here, 'link add vx0 type vxlan id 42 dev v0 remote 10.77.0.9 dstport 4789'.split(' '));
     for (const l of ['lo', 'br0', 'p1', 'v0']) ipIn(here, ['link', 'set', l, 'up']);
     ipIn(away, ['link', 'set', 'e0', 'up']);
     ipIn(here, ['addr', 'add', '10.78.0.1/24', 'dev', 'br0']);
