@@ -18,6 +18,7 @@ import { parseConnections } from '../../src/core/details/net/procNet';
 import type { NetDetails } from '../../src/core/details/types';
 import { firewallSummary } from '../../src/core/network/graph';
 import { FIXTURES } from './fixture-probe';
+import { netDetails } from './records';
 
 const FW = path.join(FIXTURES, 'net', 'firewall');
 const fixture = (name: string) => fs.readFileSync(path.join(FW, name), 'utf8');
@@ -240,15 +241,7 @@ test('sections: connected sockets, both firewalls and the NAT rules of both', ()
 });
 
 test('a firewall section shows only what it has; a fresh namespace says in one line that it has none', () => {
-  const base: NetDetails = {
-    ns: 1,
-    type: 'net',
-    label: null,
-    ownerNs: null,
-    readAs: 'root',
-    via: null,
-    unavailable: [],
-  };
+  const base = netDetails(1);
   const empty = { tables: [], nat: [] };
   const sections = (firewall: NetDetails['firewall']) =>
     netSections({ ...base, firewall }).map((s) => [s.id, s.title, s.rows.length ? s.rows.length : s.empty]);

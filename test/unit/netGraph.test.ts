@@ -5,6 +5,7 @@ import type { NetDetails, NetInterface } from '../../src/core/details/types';
 import { netGraph } from '../../src/core/network/graph';
 import type { NamespaceRecord } from '../../src/core/model/snapshot';
 import { interfaceText, netDot, netText } from '../../src/cli/net';
+import { netDetails, netInterface } from './records';
 
 const ns = (ino: number, label: string): NamespaceRecord => ({
   ns: ino,
@@ -23,30 +24,8 @@ const ns = (ino: number, label: string): NamespaceRecord => ({
   ghost: false,
 });
 
-const iface = (name: string, over: Partial<NetInterface> = {}): NetInterface => ({
-  ifindex: 1,
-  name,
-  state: 'UP',
-  mtu: 1500,
-  mac: null,
-  kind: null,
-  addresses: [],
-  master: null,
-  rxBytes: null,
-  txBytes: null,
-  ...over,
-});
-
-const details = (ino: number, interfaces: NetInterface[]): NetDetails => ({
-  ns: ino,
-  type: 'net',
-  label: null,
-  ownerNs: null,
-  readAs: 'root',
-  via: null,
-  unavailable: [],
-  interfaces,
-});
+const iface = netInterface;
+const details = (ino: number, interfaces: NetInterface[]): NetDetails => netDetails(ino, { interfaces });
 
 test('a veth pair seen from both ends is one wire; a bridge port and a macvlan on its parent are wires too', () => {
   const a = ns(100, 'blue');

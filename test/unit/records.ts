@@ -1,4 +1,5 @@
 /** Snapshot records for tests that build a snapshot by hand. */
+import type { NetDetails, NetInterface } from '../../src/core/details/types';
 import { NamespaceRecord, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { HOST } from './fixture-probe';
 
@@ -44,4 +45,26 @@ export function snapshotOf(
     namespaces,
     processes,
   };
+}
+
+/** An interface read as root: ifindex 1, UP, MTU 1500, no kind, no addresses, unless OVER says otherwise. */
+export function netInterface(name: string, over: Partial<NetInterface> = {}): NetInterface {
+  return {
+    ifindex: 1,
+    name,
+    state: 'UP',
+    mtu: 1500,
+    mac: null,
+    kind: null,
+    addresses: [],
+    master: null,
+    rxBytes: null,
+    txBytes: null,
+    ...over,
+  };
+}
+
+/** Net namespace INO's details as root read them, with nothing left unread, plus OVER. */
+export function netDetails(ino: number, over: Partial<NetDetails> = {}): NetDetails {
+  return { ns: ino, type: 'net', label: null, ownerNs: null, readAs: 'root', via: null, unavailable: [], ...over };
 }

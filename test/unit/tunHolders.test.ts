@@ -13,13 +13,13 @@ import { netSections } from '../../src/core/details/net/netSections';
 import { addTunHolders, parseTunIff } from '../../src/core/details/net/tunHolders';
 import { tunWords } from '../../src/core/details/net/tunWords';
 import type { ThreadRunner } from '../../src/core/details/threads';
-import type { NetDetails, NetInterface } from '../../src/core/details/types';
+import type { NetInterface } from '../../src/core/details/types';
 import { ProcSource } from '../../src/core/linux/procfs';
 import type { ProcessRecord } from '../../src/core/model/snapshot';
 import { badgeTooltip, badgeText } from '../../src/core/network/cardContent';
 import { netGraph } from '../../src/core/network/graph';
 import { interfaceText } from '../../src/cli/net';
-import { nsRecord, snapshotOf } from './records';
+import { netDetails, netInterface, nsRecord, snapshotOf } from './records';
 
 const NS = 4026532950;
 /** As the kernel writes it for an fd attached to nsxprobe1. */
@@ -30,19 +30,8 @@ test('parseTunIff: the device an fd of /dev/net/tun is attached to; none before 
   assert.equal(parseTunIff('pos:\t0\nflags:\t02\nmnt_id:\t24\nino:\t104\n'), null);
 });
 
-const iface = (name: string, over: Partial<NetInterface> = {}): NetInterface => ({
-  ifindex: 1,
-  name,
-  state: 'DOWN',
-  mtu: 1500,
-  mac: null,
-  kind: null,
-  addresses: [],
-  master: null,
-  rxBytes: null,
-  txBytes: null,
-  ...over,
-});
+const iface = (name: string, over: Partial<NetInterface> = {}): NetInterface =>
+  netInterface(name, { state: 'DOWN', ...over });
 
 const member = (pid: number, name: string, uid = 0): ProcessRecord => ({
   pid,
@@ -162,16 +151,7 @@ test('parseLink: a tun device in tap mode, not persistent, as IFLA_INFO_DATA say
 
 test('a held tap is a "tap" on its badge, its holder in the tooltip, nsx net text and JSON, and the Details row', () => {
   const tun = { mode: 'tap' as const, persistent: false, holders: [{ pid: 812, comm: 'qemu' }] };
-  const d: NetDetails = {
-    ns: NS,
-    type: 'net',
-    label: null,
-    ownerNs: null,
-    readAs: 'root',
-    via: null,
-    unavailable: [],
-    interfaces: [iface('tap0', { kind: 'tun', tun })],
-  };
+  const d = netDetails(NS, { interfaces: [iface('tap0', { kind: 'tun', tun })] });
   const graph = netGraph([nsRecord(NS, 'net', [member(812, 'qemu')])], new Map([[NS, d]]));
   const g = graph.namespaces[0]!.interfaces[0]!;
   assert.deepEqual(JSON.parse(JSON.stringify(g)).tun, tun);
