@@ -5,6 +5,7 @@
  * macvlan mv0 and a vxlan vx0 (remote 10.77.0.9) on l0. Interfaces die with their
  * namespace, so the Scenario's deletion of the namespaces removes everything made here.
  */
+import { existsSync } from 'node:fs';
 import { run, Scenario, uniqueName } from './helpers';
 
 export interface Course {
@@ -38,6 +39,8 @@ export function buildCourse(s: Scenario, tag: string): Course {
   ipIn(left, ['link', 'set', 'l0', 'up']);
   ipIn(right, ['link', 'set', 'r0', 'up']);
   run('ip', ['netns', 'exec', left, 'ping', '-c', '1', '-W', '2', '10.77.0.2']);
+  settled(left, 'l0');
+  settled(right, 'r0');
   ipIn(hub, ['link', 'add', 'br0', 'type', 'bridge']);
   veth(hub, 'p1', m1, 'e0');
   veth(hub, 'p2', m2, 'e0');
@@ -46,4 +49,24 @@ export function buildCourse(s: Scenario, tag: string): Course {
   ipIn(left, 'link add vx0 type vxlan id 42 dev l0 remote 10.77.0.9 dstport 4789'.split(' '));
   const files = new Map([...inodes.values()].map((n) => [n, `/run/netns/${n}`]));
   return { lone, left, right, hub, m1, m2, inodes, files };
+}
+
+/**
+ * Waits until IFNAME in NETNS says UP and its IPv6 link-local address (where IPv6 is on) is
+ * no longer tentative: the kernel sets a link's state up to a second after `ip link set up`
+ * and adds that address after duplicate detection, so two reads made before then differ.
+ */
+function settled(netns: string, ifname: string): void {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [link] = JSON.parse(ipIn(netns, ['-j', 'addr', 'show', 'dev', ifname])) as {
+      operstate: string;
+      addr_info: { family: string; scope: string; tentative?: boolean }[];
+    }[];
+    const v6 = existsSync(`/proc/sys/net/ipv6`);
+    const local = link?.addr_info.find((a) => a.family === 'inet6' && a.scope === 'link');
+    if (link?.operstate === 'UP' && (!v6 || (local && !local.tentative))) return;
+    if (Date.now() > deadline) throw new Error(`${ifname} in ${netns} did not settle: ${JSON.stringify(link)}`);
+    run('sleep', ['0.05']);
+  }
 }
