@@ -277,7 +277,8 @@ async function namespacesPart(opts, { root, memory, env }) {
     let load = null;
     if (tracker) {
       console.log(`building load: ${opts.procs} processes in ${opts.namespaces} namespaces...`);
-      load = await buildNamespaceLoad(tracker, opts);
+      // Only the sizes of this part: the net part's --netns is not this load's bind mount count.
+      load = await buildNamespaceLoad(tracker, { procs: opts.procs, namespaces: opts.namespaces });
       const s = load.special;
       console.log(
         `load:   ${load.processes} new processes, ${load.namespaces} new namespaces (${load.groups} unshare groups; ` +
