@@ -63,6 +63,7 @@ export type Command =
       tcpdump: string[];
     }
   | { name: 'mounts'; pid: number | null; ns: number | null; json: boolean; asRoot: boolean }
+  | { name: 'watch'; json: boolean; intervalMs: number; types: NsType[] | null; mounts: boolean; asRoot: boolean }
   | { name: 'propagation'; pid: number | null; ns: number | null; path: string; json: boolean; asRoot: boolean }
   | { name: 'install-policy' }
   | { name: 'remove-policy' };
@@ -91,6 +92,8 @@ const OPTIONS = {
   path: { type: 'string' },
   iface: { type: 'string', short: 'i' },
   write: { type: 'string', short: 'w' },
+  interval: { type: 'string' },
+  mounts: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -171,6 +174,22 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       if (values.json && values.dot) throw new UsageError('choose one of --json and --dot');
       return { name: 'net', json: !!values.json, dot: !!values.dot, noFirewall: !!values['no-firewall'], asRoot };
     },
+  },
+  watch: {
+    options: ['json', 'interval', 'type', 'mounts', 'as-root'],
+    usage: `  watch [--json] [--interval MS] [--type T[,T...]] [--mounts]
+                                    each change as it happens, until interrupted: namespaces
+                                    that appear or go, processes that enter or leave one,
+                                    holders that come or go; --mounts adds mounts added,
+                                    removed or changing propagation (default tick 1000 ms)`,
+    parse: ({ values, asRoot }) => ({
+      name: 'watch',
+      json: !!values.json,
+      intervalMs: parseInterval(values.interval),
+      types: parseTypes(values.type),
+      mounts: !!values.mounts,
+      asRoot,
+    }),
   },
   snapshot: {
     options: ['json', 'as-root', 'output', 'details'],
@@ -468,4 +487,13 @@ function describeParseError(err: Error & { code?: string }): string {
     default:
       return err.message.split('\n')[0];
   }
+}
+
+/** How often `nsx watch` looks: 100 ms to an hour, in ms. */
+function parseInterval(value: string | undefined): number {
+  if (value === undefined) return 1000;
+  const ms = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(ms >= 100 && ms <= 3_600_000))
+    throw new UsageError(`--interval must be a number of ms from 100 to 3600000, not '${value}'`);
+  return ms;
 }

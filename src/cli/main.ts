@@ -48,6 +48,7 @@ import { detailsText } from './show';
 import { openForWriting, writeOutput } from './files';
 import { containerNotes, containerTable } from './containers';
 import { netDot, netText } from './net';
+import { watch } from './watch';
 import { netGraph } from '../core/network/graph';
 import type { NetDetails } from '../core/details/types';
 import { namespaceTable, namespaceTree, processTree, scanNotes } from './render';
@@ -135,6 +136,8 @@ async function run(command: Command, argv: string[], hold: boolean): Promise<num
       return needsElevation(command.asRoot) ? elevate(argv) : containers(command);
     case 'net':
       return needsElevation(command.asRoot) ? elevate(argv) : net(command);
+    case 'watch':
+      return needsElevation(command.asRoot) ? elevate(argv) : watch(command);
     case 'enter':
       return enter(command, argv, hold);
     case 'new':

@@ -219,6 +219,11 @@ export class ProcSource {
     }
   }
 
+  /** Time since boot in ms (/proc/uptime): start times count from it. */
+  uptimeMs(): number {
+    return Number(readSmall(`${this.procRoot}/uptime`).split(' ', 1)[0]) * 1000;
+  }
+
   /** When the machine booted, in seconds since the epoch: start times count from it. */
   bootTime(): number {
     return Number(/^btime (\d+)$/m.exec(readSmall(`${this.procRoot}/stat`))?.[1]);

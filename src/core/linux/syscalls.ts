@@ -16,6 +16,7 @@ export interface Syscalls {
   send(fd: number, buf: Buffer, length: number, flags: number): number;
   recv(fd: number, buf: Buffer, length: number, flags: number): number;
   close(fd: number): number;
+  poll(fds: Buffer, count: number, timeoutMs: number): number;
 }
 
 let loaded: Syscalls | undefined;
@@ -50,6 +51,7 @@ export function libc(): Syscalls {
     send: lib.func('intptr_t send(int fd, const void *buf, size_t length, int flags)'),
     recv: lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t length, int flags)'),
     close: lib.func('int close(int fd)'),
+    poll: lib.func('int poll(_Inout_ void *fds, unsigned long count, int timeout)'),
   };
   return loaded;
 }

@@ -1,0 +1,152 @@
+/**
+ * The live engine: discovery kept up to date by ticks that read only what is new or may
+ * have changed, and put together by the same code as a full scan (../discovery/assemble).
+ *
+ * Processes are known by PID and start time. Each tick lists /proc: a PID not seen before
+ * is read whole, one that is gone is dropped (and its children read again: they have a new
+ * parent). A process keeps its PID when it calls setns or unshare, or execs into new
+ * namespaces, so known processes are read again too: a young one (started less than
+ * `youngMs` ago, when launchers do such things) at every tick, the others in turn, each at
+ * least once every `sweepTicks` ticks. Mount tables are read again only when their watch
+ * says they changed. A tick that finds nothing new costs a listing of /proc and one slice
+ * of the sweep, and hands back the snapshot it had.
+ */
+import { assemble, BindMountReader } from '../discovery/assemble';
+import { listPids } from '../discovery/discover';
+import { CgroupPaths } from '../discovery/labels';
+import { HierarchyProbe } from '../linux/nsfs';
+import { ProcSource } from '../linux/procfs';
+import { Snapshot } from '../model/snapshot';
+import { BindMountCache, MountTablesWatch } from './bindMounts';
+import { readProcess, ProcessState, sameState } from './processState';
+import { Sweep } from './sweep';
+
+export interface LiveOptions {
+  proc?: ProcSource;
+  viewerUid?: number;
+  requestedBy?: number;
+  /** How to learn parents and owners; default the kernel through koffi, null for none. */
+  probe?: HierarchyProbe | null;
+  /** Every known process is read again at least once in this many ticks (default 20). */
+  sweepTicks?: number;
+  /** Processes younger than this are read again at every tick (default 10 s). */
+  youngMs?: number;
+  /** Tells which mount tables changed; without one, every table is read at every tick. */
+  mounts?: MountTablesWatch;
+  /** Called when the watch says a table changed between ticks: a tick now would show it. */
+  wake?: () => void;
+}
+
+export interface TickResult {
+  snapshot: Snapshot;
+  /** The snapshot differs from the one the last tick handed back. */
+  changed: boolean;
+}
+
+export const DEFAULT_SWEEP_TICKS = 20;
+export const DEFAULT_YOUNG_MS = 10_000;
+
+export class LiveDiscovery {
+  readonly sweepTicks: number;
+  private readonly proc: ProcSource;
+  private readonly viewerUid: number;
+  private readonly users: Map<number, string>;
+  private readonly known = new Map<number, ProcessState>();
+  private readonly sweep: Sweep;
+  private readonly bindMounts: BindMountCache;
+  /** PIDs to read again at the next tick, whatever their turn (their parent exited, or they were touched). */
+  private readonly due = new Set<number>();
+  private last: Snapshot | undefined;
+
+  constructor(private readonly options: LiveOptions = {}) {
+    this.proc = options.proc ?? new ProcSource();
+    this.viewerUid = options.viewerUid ?? process.geteuid?.() ?? 0;
+    this.users = this.proc.users();
+    this.sweepTicks = options.sweepTicks ?? DEFAULT_SWEEP_TICKS;
+    this.sweep = new Sweep(this.sweepTicks, options.youngMs ?? DEFAULT_YOUNG_MS);
+    this.bindMounts = new BindMountCache(this.proc, options.mounts, options.wake);
+  }
+
+  /** The snapshot of the last tick, if there was one. */
+  current(): Snapshot | undefined {
+    return this.last;
+  }
+
+  /** Reads these processes again at the next tick (an exec the kernel told of). */
+  touch(pids: Iterable<number>): void {
+    for (const pid of pids) this.due.add(pid);
+  }
+
+  /** Brings the snapshot up to date with /proc. The first tick is a full scan. */
+  tick(): TickResult {
+    const started = performance.now();
+    const pids = listPids(this.proc);
+    let changed = this.last === undefined || this.bindMounts.takeChanged();
+    changed = this.dropGone(pids) || changed;
+    for (const pid of pids) {
+      if (this.known.has(pid)) continue;
+      this.read(pid);
+      changed = true;
+    }
+    for (const pid of this.sweep.next(this.known, this.proc)) this.due.add(pid);
+    for (const pid of this.due) changed = this.reread(pid) || changed;
+    this.due.clear();
+    if (!changed && this.last) return { snapshot: this.last, changed: false };
+    this.last = this.assemble(started);
+    return { snapshot: this.last, changed: true };
+  }
+
+  /** Stops watching mount tables. */
+  close(): void {
+    this.bindMounts.close();
+  }
+
+  /** Forgets processes no longer listed; their children now have another parent. */
+  private dropGone(pids: number[]): boolean {
+    if (pids.length === this.known.size && pids.every((pid) => this.known.has(pid))) return false;
+    const listed = new Set(pids);
+    const gone = new Set<number>();
+    for (const pid of this.known.keys()) if (!listed.has(pid)) gone.add(pid);
+    for (const pid of gone) this.known.delete(pid);
+    for (const [pid, state] of this.known) if (gone.has(state.ppid)) this.due.add(pid);
+    return gone.size > 0;
+  }
+
+  private read(pid: number): void {
+    this.known.set(pid, readProcess(this.proc, pid, this.viewerUid, this.users));
+  }
+
+  /** Reads a known process again; true when what a snapshot shows of it changed. */
+  private reread(pid: number): boolean {
+    const before = this.known.get(pid);
+    if (!before) return false;
+    const after = readProcess(this.proc, pid, this.viewerUid, this.users);
+    if (sameState(before, after)) return false;
+    this.known.set(pid, after);
+    return true;
+  }
+
+  private assemble(started: number): Snapshot {
+    const states = [...this.known.values()].sort((a, b) => a.pid - b.pid);
+    const processes = states.flatMap((s) => (typeof s.read === 'string' ? [] : [s.read]));
+    const failed = { EACCES: 0, vanished: 0 };
+    for (const s of states) if (typeof s.read === 'string') failed[s.read]++;
+    const reader: BindMountReader = (mntns, members) => this.bindMounts.read(mntns, members);
+    const snapshot = assemble(
+      { processes, failed, fds: states.flatMap((s) => s.fds) },
+      {
+        proc: this.proc,
+        users: this.users,
+        viewerUid: this.viewerUid,
+        detail: 'full',
+        cgroups: new CgroupPaths(this.proc),
+        bindMounts: reader,
+        started,
+        ...(this.options.probe !== undefined ? { probe: this.options.probe } : {}),
+        ...(this.options.requestedBy !== undefined ? { requestedBy: this.options.requestedBy } : {}),
+      },
+    );
+    this.bindMounts.keepOnly(snapshot);
+    return snapshot;
+  }
+}

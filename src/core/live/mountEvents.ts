@@ -1,0 +1,81 @@
+/**
+ * Mounts added, removed or changing propagation in the mount namespaces being watched
+ * (`nsx watch --mounts`). A namespace's table is read when it is first seen, silently (a
+ * new mount namespace starts as a copy of its parent's: the namespace's own event says
+ * it), and again when its watch says it changed.
+ */
+import { ProcSource } from '../linux/procfs';
+import { tableOfPid } from '../mounts/mountNamespaces';
+import { MountPropagation, MountRecord } from '../mounts/mountTable';
+import { Snapshot } from '../model/snapshot';
+
+interface MountRef {
+  /** The mount namespace. */
+  mntns: number;
+  label: string | null;
+  id: number;
+  target: string;
+}
+
+export type MountEvent =
+  | ({
+      event: 'mount-added' | 'mount-removed';
+      fstype: string;
+      source: string;
+      propagation: MountPropagation;
+    } & MountRef)
+  | ({ event: 'propagation-changed'; from: MountPropagation; to: MountPropagation } & MountRef);
+
+export class MountTables {
+  private readonly tables = new Map<number, Map<number, MountRecord>>();
+
+  constructor(private readonly proc: ProcSource) {}
+
+  /**
+   * Reads again the tables of CHANGED (every table when undefined) among the mount
+   * namespaces SNAPSHOT has members in, and reads those seen for the first time.
+   */
+  update(snapshot: Snapshot, changed?: ReadonlySet<number>): MountEvent[] {
+    const events: MountEvent[] = [];
+    const present = new Set<number>();
+    for (const n of snapshot.namespaces) {
+      if (n.type !== 'mnt' || n.pid === null) continue;
+      present.add(n.ns);
+      const before = this.tables.get(n.ns);
+      if (before && changed && !changed.has(n.ns)) continue;
+      const after = this.read(n.pid);
+      if (!after) continue; // its process exited: the next snapshot says what became of it
+      this.tables.set(n.ns, after);
+      if (before) events.push(...tableEvents({ mntns: n.ns, label: n.label }, before, after));
+    }
+    for (const ns of this.tables.keys()) if (!present.has(ns)) this.tables.delete(ns);
+    return events;
+  }
+
+  private read(pid: number): Map<number, MountRecord> | undefined {
+    try {
+      return new Map(tableOfPid(pid, this.proc).mounts.map((m) => [m.id, m]));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** What differs between two reads of one table, mount by mount id. */
+export function tableEvents(
+  where: { mntns: number; label: string | null },
+  before: ReadonlyMap<number, MountRecord>,
+  after: ReadonlyMap<number, MountRecord>,
+): MountEvent[] {
+  const events: MountEvent[] = [];
+  const ref = (m: MountRecord) => ({ ...where, id: m.id, target: m.target });
+  const whole = (m: MountRecord) => ({ ...ref(m), fstype: m.fstype, source: m.source, propagation: m.propagation });
+  for (const [id, m] of after) {
+    const old = before.get(id);
+    if (!old) events.push({ event: 'mount-added', ...whole(m) });
+    else if (old.propagation !== m.propagation)
+      events.push({ event: 'propagation-changed', ...ref(m), from: old.propagation, to: m.propagation });
+  }
+  for (const [id, m] of before) if (!after.has(id)) events.push({ event: 'mount-removed', ...whole(m) });
+  return events;
+}
