@@ -1,10 +1,11 @@
 /**
  * Discovery off the caller's thread. The extension host must not block for the 50–300 ms
- * a scan takes, so a worker thread (discovery.worker.ts) keeps the engine loaded and
- * answers each request, saying "unchanged" instead of sending a snapshot when nothing
- * moved. It also reads what is inside namespaces of the last snapshot it sent, which can
- * take as long (every member's status, fds…). This side loads none of the engine:
- * activating the extension stays cheap.
+ * a scan takes, so a worker thread (discovery.worker.ts) keeps the engine loaded. While
+ * the caller wants it live, the worker runs the live engine and sends each snapshot that
+ * changed; it also answers each scan asked for, saying "unchanged" instead of sending a
+ * snapshot when nothing moved, and reads what is inside namespaces of the last snapshot
+ * it sent, which can take as long (every member's status, fds…). This side loads none of
+ * the engine: activating the extension stays cheap.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -21,10 +22,20 @@ export interface ScanRequest {
 /** Per inode asked for: its details, or why they could not be read. */
 export type DetailsReply = { details: (NamespaceDetails | { error: string })[] };
 
-/** The inodes whose details to read; TOPOLOGY for the map's net namespaces only (ReadOptions.topology). */
-export type WorkerRequest = { scan: ScanRequest } | { details: number[]; topology?: boolean };
+/** Run the live engine with a tick every INTERVALMS; null stops it. */
+export type LiveRequest = { intervalMs: number } | null;
 
-export type WorkerReply = ScanReply | DetailsReply | { error: string; name: string };
+/** The inodes whose details to read; TOPOLOGY for the map's net namespaces only (ReadOptions.topology). */
+export type WorkerRequest = { scan: ScanRequest } | { details: number[]; topology?: boolean } | { live: LiveRequest };
+
+type Failure = { error: string; name: string };
+
+export type WorkerReply = ScanReply | DetailsReply | { live: boolean } | Failure;
+
+/** A snapshot the live engine sent unasked (or why it could not), and how long its tick ran. */
+export type Pushed = { pushed: ScanReply | Failure; ranMs: number };
+
+export type WorkerMessage = WorkerReply | Pushed;
 
 /** Built beside this bundle by esbuild.mjs. */
 const WORKER_SCRIPT = path.join(__dirname, 'discovery.worker.js');
@@ -32,6 +43,7 @@ const WORKER_SCRIPT = path.join(__dirname, 'discovery.worker.js');
 export class BackgroundDiscovery {
   private worker?: Worker;
   private queue: Promise<unknown> = Promise.resolve();
+  private onPushed: ((pushed: Pushed) => void) | undefined;
 
   /**
    * One scan at a time: a request made during a scan (or a details read) waits for it.
@@ -51,12 +63,21 @@ export class BackgroundDiscovery {
     return ((await this.enqueue({ details: inos, ...(topology ? { topology } : {}) })) as DetailsReply).details;
   }
 
+  /**
+   * Runs the live engine, a tick every INTERVALMS, and calls LISTENER with each snapshot
+   * that changed; null stops it (and forgets what it knew: a later start scans in full).
+   */
+  async live(intervalMs: number | null, listener?: (pushed: Pushed) => void): Promise<void> {
+    this.onPushed = intervalMs === null ? undefined : listener;
+    await this.enqueue({ live: intervalMs === null ? null : { intervalMs } });
+  }
+
   dispose(): void {
     void this.worker?.terminate();
     this.worker = undefined;
   }
 
-  private enqueue(request: WorkerRequest, ran?: (ms: number) => void): Promise<ScanReply | DetailsReply> {
+  private enqueue(request: WorkerRequest, ran?: (ms: number) => void): Promise<WorkerReply> {
     const next = this.queue.then(async () => {
       const started = Date.now();
       try {
@@ -69,15 +90,16 @@ export class BackgroundDiscovery {
     return next;
   }
 
-  private run(request: WorkerRequest): Promise<ScanReply | DetailsReply> {
-    const worker = (this.worker ??= new Worker(WORKER_SCRIPT));
+  private run(request: WorkerRequest): Promise<WorkerReply> {
+    const worker = (this.worker ??= this.start());
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.unref();
       };
-      const onMessage = (reply: WorkerReply) => {
+      const onMessage = (reply: WorkerMessage) => {
+        if ('pushed' in reply) return;
         cleanup();
         if ('error' in reply) reject(Object.assign(new Error(reply.error), { name: reply.name }));
         else resolve(reply);
@@ -92,5 +114,13 @@ export class BackgroundDiscovery {
       worker.ref(); // an idle worker must not keep a process alive; a busy one must
       worker.postMessage(request);
     });
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_SCRIPT);
+    worker.on('message', (message: WorkerMessage) => {
+      if ('pushed' in message) this.onPushed?.(message);
+    });
+    return worker;
   }
 }

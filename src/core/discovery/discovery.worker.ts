@@ -1,13 +1,22 @@
-/** Worker-thread side of BackgroundDiscovery (background.ts): one scan, or one read of details, per message. */
+/**
+ * Worker-thread side of BackgroundDiscovery (background.ts). It keeps the live engine
+ * (../live) while the caller wants it, and sends each snapshot that changed; it also
+ * answers one scan, or one read of details, per message.
+ */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { DetailsReply, ScanReply, ScanRequest, WorkerReply, WorkerRequest } from './background';
+import type { DetailsReply, LiveRequest, ScanReply, ScanRequest, WorkerMessage, WorkerRequest } from './background';
 import { readDetails } from '../details';
-import { discoverNamed } from '../containers';
+import { discoverNamed, nameContainers } from '../containers';
 import { Snapshot } from '../model/snapshot';
+import { LiveLoop } from '../live/liveLoop';
+import { ProcSource } from '../linux/procfs';
 
 /** The last snapshot sent: the one the caller shows, whose namespaces it asks about. */
 let sent: Snapshot | undefined;
+/** The fingerprint of the last snapshot sent. */
+let sentPrint: string | undefined;
+let live: LiveLoop | undefined;
 
 /** `kworker/1:1-events`: the kernel renames its workers after the queue they last served. */
 const KWORKER_QUEUE = /^(kworker\/\d+:\d+H?|kworker\/u\d+:\d+)-.*$/;
@@ -26,12 +35,44 @@ function fingerprint(snapshot: Snapshot): string {
   return createHash('sha1').update(json).digest('hex');
 }
 
-async function scanOnce(request: ScanRequest): Promise<ScanReply> {
-  const snapshot = await discoverNamed();
+/** The caller's snapshot, unless it already has one with the same content. */
+function replyFor(snapshot: Snapshot, known: string | undefined): ScanReply {
   const print = fingerprint(snapshot);
-  if (print === request.known) return { unchanged: true, fingerprint: print };
+  if (print === known) return { unchanged: true, fingerprint: print };
   sent = snapshot;
+  sentPrint = print;
   return { snapshot, fingerprint: print };
+}
+
+/** A tick of the live engine when it runs (a full scan on its first), else a full scan. */
+async function scanOnce(request: ScanRequest): Promise<ScanReply> {
+  if (!live) return replyFor(await discoverNamed(), request.known);
+  const { snapshot, changed } = live.engine.tick();
+  if (changed || !snapshot.containers) await nameContainers(snapshot);
+  return replyFor(snapshot, request.known);
+}
+
+/** Starts, re-times or stops the live engine; each snapshot that changed is sent. */
+function setLive(request: LiveRequest): void {
+  live?.stop();
+  live = undefined;
+  if (!request) return;
+  const proc = new ProcSource();
+  const loop = new LiveLoop(
+    { proc },
+    request.intervalMs,
+    async ({ snapshot, changed }, ranMs) => {
+      if (!changed && sentPrint !== undefined) return;
+      await nameContainers(snapshot, { proc });
+      // Stopped, or a Refresh took a newer snapshot, while the engines were asked.
+      if (live !== loop || loop.engine.current() !== snapshot) return;
+      const reply = replyFor(snapshot, sentPrint);
+      if (!('unchanged' in reply)) post({ pushed: reply, ranMs });
+    },
+    (err) => post({ pushed: { error: (err as Error).message, name: (err as Error).name }, ranMs: 0 }),
+  );
+  live = loop;
+  loop.start();
 }
 
 /** Read together, so that root enters them all from one thread; a failure is the inode's own. */
@@ -44,12 +85,16 @@ async function detailsOf(inos: number[], topology = false): Promise<DetailsReply
   return { details: inos.map((ino) => read.get(ino) ?? { error: `namespace ${ino} is gone` }) };
 }
 
+function post(message: WorkerMessage): void {
+  parentPort!.postMessage(message);
+}
+
 parentPort?.on('message', async (request: WorkerRequest) => {
-  let reply: WorkerReply;
   try {
-    reply = 'scan' in request ? await scanOnce(request.scan) : await detailsOf(request.details, request.topology);
+    if ('live' in request) post((setLive(request.live), { live: request.live !== null }));
+    else if ('scan' in request) post(await scanOnce(request.scan));
+    else post(await detailsOf(request.details, request.topology));
   } catch (err) {
-    reply = { error: (err as Error).message, name: (err as Error).name };
+    post({ error: (err as Error).message, name: (err as Error).name });
   }
-  parentPort!.postMessage(reply);
 });

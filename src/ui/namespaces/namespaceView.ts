@@ -1,14 +1,14 @@
 /**
- * The Namespaces view: tree, background discovery, refresh while visible, grouping,
- * filter and reveal.
+ * The Namespaces view: tree, background discovery (live while visible), grouping, filter
+ * and reveal.
  */
 import * as vscode from 'vscode';
-import { BackgroundDiscovery } from '../../core/discovery/background';
+import { BackgroundDiscovery, Pushed, ScanReply } from '../../core/discovery/background';
 import { Snapshot } from '../../core/model/snapshot';
 import { CommandTable, ExtensionEnv, registerCommands } from '../shared/env';
 import { DetailsSource } from '../details/detailsSource';
 import { NamespaceTreeProvider } from './namespaceTree';
-import { RefreshManager } from '../shared/refresh';
+import { LiveSwitch } from '../shared/liveSwitch';
 import { plural } from '../../core/text/plural';
 import { Grouping, GROUPINGS, Node } from './treeModel';
 import { inform, warn } from '../shared/notify';
@@ -28,8 +28,8 @@ export interface NamespaceView {
   /** Scans again now (the user's own scan; in the root view, nothing). */
   refreshNow(): Promise<void>;
   /**
-   * Shows a snapshot taken as root, marked as such, until the user goes back. Automatic
-   * refresh stops meanwhile: each elevated scan is asked for, never repeated behind the
+   * Shows a snapshot taken as root, marked as such, until the user goes back. The live
+   * engine stops meanwhile: each elevated scan is asked for, never repeated behind the
    * user's back (which would mean a password prompt every few seconds).
    */
   showElevated(snapshot: Snapshot): void;
@@ -55,7 +55,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
   private readonly discovery = new BackgroundDiscovery();
   private readonly treeView: vscode.TreeView<Node>;
   private readonly changed = new vscode.EventEmitter<Snapshot>();
-  private readonly manager: RefreshManager;
+  private readonly live: LiveSwitch;
   private readonly disposables: vscode.Disposable[];
   /** The fingerprint of the snapshot shown: a scan that finds the same sends none. */
   private known: string | undefined;
@@ -73,23 +73,28 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     this.onDidChangeSnapshot = this.changed.event;
     this.onDidSelect = (listener, thisArg, disposables) =>
       this.treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables);
-    this.manager = new RefreshManager(() => this.timedScan(), refreshInterval);
+    this.live = new LiveSwitch({
+      start: (ms) => void this.discovery.live(ms, (pushed) => this.receivePushed(pushed)),
+      stop: () => void this.discovery.live(null),
+      once: () => void this.scan(),
+      interval: refreshInterval,
+    });
     void this.setState('loading');
     void vscode.commands.executeCommand('setContext', GROUPING_KEY, this.provider.current.grouping);
     this.disposables = [
       this.treeView,
       this.provider,
       this.details,
-      this.manager,
+      this.live,
       this.changed,
       { dispose: () => this.discovery.dispose() },
-      this.treeView.onDidChangeVisibility((e) => this.manager.setVisible(e.visible)),
+      this.treeView.onDidChangeVisibility((e) => this.live.setVisible(e.visible)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) this.manager.reschedule();
+        if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) this.live.reschedule();
       }),
       registerCommands(env, this.commands()),
     ];
-    if (this.treeView.visible) this.manager.setVisible(true);
+    if (this.treeView.visible) this.live.setVisible(true);
   }
 
   get elevated(): boolean {
@@ -101,7 +106,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
   }
 
   refreshNow(): Promise<void> {
-    return this.manager.trigger();
+    return this.scan();
   }
 
   showElevated(snapshot: Snapshot): void {
@@ -143,51 +148,47 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     if (this.isElevated) return vscode.commands.executeCommand('namespaceExplorer.showAll');
     // Asked for: redrawn even when no namespace changed, so what is inside them is read again.
     this.known = undefined;
-    return this.manager.trigger();
+    return this.scan();
   }
 
-  /**
-   * How long a scan took, without the time it waited behind details reads (the Network
-   * Map's, the Details panel's): those must not make the next scan come later.
-   */
-  private async timedScan(): Promise<number> {
+  /** One scan of the user's own now, unless root's view is shown. */
+  private async scan(): Promise<void> {
+    if (this.isElevated) return;
     const started = Date.now();
-    const waited = await this.scan();
-    return Date.now() - started - waited;
-  }
-
-  /** One scan of the user's own, unless root's view is shown; resolves with how long it waited its turn. */
-  private async scan(): Promise<number> {
-    if (this.isElevated) return 0;
-    const started = Date.now();
-    let waited = 0;
     try {
-      const reply = await this.discovery.scan({ known: this.known });
-      waited = Math.max(0, Date.now() - started - reply.ranMs);
-      this.known = reply.fingerprint;
-      if (this.failure) {
-        this.failure = undefined; // a failure before is over, changed or not
-        this.showHeader();
-      }
-      if ('unchanged' in reply) {
-        this.env.log.trace(`refresh: unchanged (${Date.now() - started} ms)`);
-        return waited;
-      }
-      if (this.isElevated) return waited; // root's view arrived while this scan ran
-      const first = !this.provider.current.snapshot;
-      this.show(reply.snapshot);
-      const summary = scanSummary(reply.snapshot, Date.now() - started);
-      if (first) this.env.log.info(`first scan: ${summary}`);
-      else this.env.log.debug(`refresh: ${summary}`);
+      this.receive(await this.discovery.scan({ known: this.known }), Date.now() - started);
     } catch (err) {
-      const message = (err as Error).message;
-      this.env.log.error(`refresh failed: ${message}`);
-      if (this.provider.current.snapshot) {
-        this.failure = message;
-        this.showHeader();
-      } else void this.setState('error');
+      this.failed((err as Error).message);
     }
-    return waited;
+  }
+
+  /** A snapshot the live engine sent because something changed. */
+  private receivePushed({ pushed, ranMs }: Pushed): void {
+    if ('error' in pushed) this.failed(pushed.error);
+    else this.receive(pushed, ranMs);
+  }
+
+  private receive(reply: ScanReply, tookMs: number): void {
+    this.known = reply.fingerprint;
+    if (this.failure) {
+      this.failure = undefined; // a failure before is over, changed or not
+      this.showHeader();
+    }
+    if ('unchanged' in reply) return this.env.log.trace(`refresh: unchanged (${tookMs} ms)`);
+    if (this.isElevated) return; // root's view arrived meanwhile
+    const first = !this.provider.current.snapshot;
+    this.show(reply.snapshot);
+    const summary = scanSummary(reply.snapshot, tookMs);
+    if (first) this.env.log.info(`first scan: ${summary}`);
+    else this.env.log.debug(`refresh: ${summary}`);
+  }
+
+  private failed(message: string): void {
+    this.env.log.error(`refresh failed: ${message}`);
+    if (this.provider.current.snapshot) {
+      this.failure = message;
+      this.showHeader();
+    } else void this.setState('error');
   }
 
   private show(snapshot: Snapshot): void {
@@ -212,6 +213,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
 
   private setElevated(on: boolean, snapshot?: Snapshot): void {
     this.isElevated = on;
+    this.live.setPaused(on);
     void vscode.commands.executeCommand('setContext', 'namespaceExplorer.elevated', on);
     if (on && snapshot) {
       this.show(snapshot);
@@ -223,7 +225,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
       this.known = undefined; // the tree shows root's snapshot: the next scan must redraw
       this.elevatedAt = undefined;
       this.showHeader();
-      void this.manager.trigger();
+      void this.scan();
     }
   }
 
@@ -304,7 +306,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
 }
 
 function refreshInterval(): number {
-  return vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 2000);
+  return vscode.workspace.getConfiguration('namespaceExplorer').get<number>('refreshInterval', 1000);
 }
 
 function askPid(snapshot: Snapshot): Thenable<string | undefined> {
