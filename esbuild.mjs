@@ -50,6 +50,7 @@ await esbuild.build({
     'discovery.worker': 'src/core/discovery/discovery.worker.ts',
     'mountinfo.worker': 'src/core/mounts/mountinfo.worker.ts',
     'details.worker': 'src/core/details/details.worker.ts',
+    'fdPoller.worker': 'src/core/linux/fdPoller.worker.ts',
   },
   external: ['vscode'],
   outdir,

@@ -17,6 +17,9 @@ export interface Syscalls {
   recv(fd: number, buf: Buffer, length: number, flags: number): number;
   close(fd: number): number;
   poll(fds: Buffer, count: number, timeoutMs: number): number;
+  eventfd(initial: number, flags: number): number;
+  bind(fd: number, address: Buffer, length: number): number;
+  write(fd: number, buf: Buffer, length: number): number;
 }
 
 let loaded: Syscalls | undefined;
@@ -52,6 +55,9 @@ export function libc(): Syscalls {
     recv: lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t length, int flags)'),
     close: lib.func('int close(int fd)'),
     poll: lib.func('int poll(_Inout_ void *fds, unsigned long count, int timeout)'),
+    eventfd: lib.func('int eventfd(unsigned int initial, int flags)'),
+    bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
+    write: lib.func('intptr_t write(int fd, const void *buf, size_t length)'),
   };
   return loaded;
 }

@@ -77,6 +77,11 @@ export class LiveDiscovery {
     for (const pid of pids) this.due.add(pid);
   }
 
+  /** Reads every known process again at the next tick (events about them were lost). */
+  touchAll(): void {
+    this.touch(this.known.keys());
+  }
+
   /** Brings the snapshot up to date with /proc. The first tick is a full scan. */
   tick(): TickResult {
     const started = performance.now();

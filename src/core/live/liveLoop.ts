@@ -4,7 +4,14 @@
  * waits until its handling is done. Ticks never take more than a tenth of the time: one
  * that ran 40 ms is followed by at least 400 ms of rest.
  */
+import { FdPoller } from '../linux/fdPoller';
 import { LiveDiscovery, LiveOptions, TickResult } from './liveDiscovery';
+import { Listening, listenToProcesses } from './processEvents';
+
+export interface LoopOptions extends Omit<LiveOptions, 'wake'> {
+  /** Listen to the kernel's process events where allowed (root); default true. */
+  processEvents?: boolean;
+}
 
 /** A wake-up tick waits this long, so that a burst of changes (a container starting) is read once. */
 const SETTLE_MS = 15;
@@ -13,6 +20,10 @@ const MAX_SHARE = 10;
 
 export class LiveLoop {
   readonly engine: LiveDiscovery;
+  /** How processes are heard of: 'kernel events' as root, else why only ticks. */
+  readonly processEvents: { kind: 'kernel events' | 'ticks'; why?: string };
+  private readonly poller: FdPoller | undefined;
+  private readonly listening: Listening | undefined;
   private timer: NodeJS.Timeout | undefined;
   private dueAt = 0;
   private stopped = false;
@@ -24,12 +35,22 @@ export class LiveLoop {
   private lastRan = 0;
 
   constructor(
-    options: Omit<LiveOptions, 'wake'>,
+    { processEvents = true, ...options }: LoopOptions,
     private readonly intervalMs: number,
     private readonly onTick: (result: TickResult, ranMs: number) => void | Promise<void>,
     private readonly onError: (err: unknown) => void = () => undefined,
   ) {
-    this.engine = new LiveDiscovery({ ...options, wake: () => this.schedule(SETTLE_MS) });
+    const wake = () => this.schedule(SETTLE_MS);
+    this.engine = new LiveDiscovery({ ...options, wake });
+    const root = (options.viewerUid ?? process.geteuid?.()) === 0;
+    if (!processEvents || !root) {
+      this.processEvents = { kind: 'ticks', why: processEvents ? 'only root hears process events' : 'not asked' };
+      return;
+    }
+    this.poller = new FdPoller();
+    const listening = listenToProcesses(this.poller, this.engine, wake);
+    if ('error' in listening) this.processEvents = { kind: 'ticks', why: listening.error };
+    else [this.listening, this.processEvents] = [listening, { kind: 'kernel events' }];
   }
 
   /** Ticks now, then on every interval until stopped. */
@@ -42,6 +63,8 @@ export class LiveLoop {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.listening?.close();
+    this.poller?.close();
     this.engine.close();
   }
 
@@ -53,9 +76,11 @@ export class LiveLoop {
     this.again = false;
     const started = performance.now();
     try {
+      const first = this.engine.current() === undefined;
       const result = this.engine.tick();
-      this.lastRan = performance.now() - started;
-      await this.onTick(result, Math.round(this.lastRan));
+      // The first tick is a full scan, once: the share is kept by those that follow.
+      this.lastRan = first ? 0 : performance.now() - started;
+      await this.onTick(result, Math.round(performance.now() - started));
     } catch (err) {
       this.onError(err);
     } finally {

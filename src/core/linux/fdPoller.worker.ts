@@ -1,0 +1,48 @@
+/**
+ * The thread of FdPoller (fdPoller.ts): it sleeps in poll(2) on the fds it is given, plus
+ * an eventfd that wakes it when the set changes, and tells which fds became ready. A fd
+ * that became ready is left out until it is re-armed: its owner must first consume what
+ * made it ready (a mountinfo read again, a socket drained), or poll would report it again
+ * at once.
+ */
+import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { PollerData, PollerOrder, PollerReady } from './fdPoller';
+
+const POLLIN = 0x001;
+
+function main({ wakeFd, port }: PollerData): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi') as typeof import('koffi');
+  const lib = koffi.load('libc.so.6');
+  const poll = lib.func('int poll(_Inout_ void *fds, unsigned long count, int timeout)');
+  const read = lib.func('intptr_t read(int fd, _Out_ void *buf, size_t count)');
+  const counter = Buffer.alloc(8);
+  /** fd → events to poll for, while armed. */
+  const armed = new Map<number, number>();
+  for (;;) {
+    for (let order; (order = receiveMessageOnPort(port as MessagePort));) {
+      const o = order.message as PollerOrder;
+      if (o.stop) return;
+      if (o.arm) armed.set(o.arm.fd, o.arm.events);
+      if (o.disarm !== undefined) armed.delete(o.disarm);
+    }
+    const fds = [wakeFd, ...armed.keys()];
+    const set = Buffer.alloc(8 * fds.length);
+    fds.forEach((fd, i) => {
+      set.writeInt32LE(fd, 8 * i);
+      set.writeInt16LE(i === 0 ? POLLIN : armed.get(fd)!, 8 * i + 4);
+    });
+    if (poll(set, fds.length, -1) < 0) continue; // EINTR
+    const ready: PollerReady['ready'] = [];
+    for (let i = 1; i < fds.length; i++) {
+      const revents = set.readInt16LE(8 * i + 6);
+      if (!revents) continue;
+      ready.push([fds[i], revents]);
+      armed.delete(fds[i]);
+    }
+    if (set.readInt16LE(6)) read(wakeFd, counter, 8);
+    if (ready.length) parentPort!.postMessage({ ready } satisfies PollerReady);
+  }
+}
+
+main(workerData as PollerData);
