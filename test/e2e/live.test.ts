@@ -1,0 +1,119 @@
+/**
+ * The live engine in a real VS Code, with the benchmark's load present (2,000 processes in
+ * 500 namespaces): what the extension host (with its worker threads) costs while nothing
+ * changes and the Namespaces view is open, and how soon an `ip netns add` is drawn.
+ * Figures are printed, not asserted; what is asserted is that the change is drawn.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { expand, namespaceIn, needsE2e, nsRow, openWithNamespaces, revealRow } from './workbench';
+import { Scenario } from '../integration/helpers';
+
+const rootOnly = needsE2e({ root: 'builds the benchmark load with unshare and ip netns', tools: ['unshare', 'ip'] });
+
+/** Clock ticks per second of /proc/PID/stat (USER_HZ). */
+const USER_HZ = 100;
+const IDLE_S = 60;
+
+/** The processes under PID, itself included. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      continue; // it exited
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
+  return out;
+}
+
+/** The extension host: code-server's process that runs extensions (`--type=extensionHost`). */
+function extensionHost(serverPid: number): number {
+  const pid = descendants(serverPid).find((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('extensionHost');
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(pid, `an extension host under code-server ${serverPid}`);
+  return pid;
+}
+
+/** CPU time (user + system) of every thread of PID, in clock ticks, by thread name. */
+function cpuByThread(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + Number(f[11]) + Number(f[12]));
+    } catch {
+      continue; // the thread ended
+    }
+  }
+  return byName;
+}
+
+test(
+  'with 2,000 processes in 500 namespaces, the open view costs next to nothing idle and draws a new netns at once',
+  { skip: rootOnly, timeout: 8 * 60_000 },
+  async (t) => {
+    const loadModule = '../../bench/load.mjs'; // the benchmark's load builder, plain JavaScript
+    const { Tracker, buildNamespaceLoad } = (await import(loadModule)) as {
+      Tracker: new () => { teardown(): Promise<void> };
+      buildNamespaceLoad(
+        tracker: unknown,
+        opts: { procs: number; namespaces: number },
+      ): Promise<{ namespaces: number; processes: number }>;
+    };
+    const tracker = new Tracker();
+    t.after(() => tracker.teardown());
+    const load = await buildNamespaceLoad(tracker, { procs: 2000, namespaces: 500 });
+    t.diagnostic(`load: ${load.processes} processes in ${load.namespaces} new namespaces`);
+
+    const wb = await openWithNamespaces(t, { name: 'live', groupByType: true });
+    t.after(() => wb.close());
+    const { page } = wb;
+    await wb.step('the first snapshot', () => wb.waitForState((s) => !!s.snapshot, 'a snapshot', 60_000));
+    await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
+    await new Promise((resolve) => setTimeout(resolve, 5000)); // the first drawing's work settles
+
+    const host = extensionHost(wb.serverPid);
+    const before = cpuByThread(host);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000));
+    const after = cpuByThread(host);
+    const used = [...after].map(([name, ticks]) => [name, ticks - (before.get(name) ?? 0)] as const);
+    const total = used.reduce((sum, [, ticks]) => sum + ticks, 0);
+    const share = (ticks: number) => `${((100 * ticks) / USER_HZ / IDLE_S).toFixed(2)}% of a core`;
+    t.diagnostic(
+      `extension host ${host} over ${IDLE_S} s idle with the view open: ${total / USER_HZ} s CPU, ${share(total)} ` +
+        `(target under 1%); by thread: ${used
+          .filter(([, ticks]) => ticks > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, ticks]) => `${name} ${share(ticks)}`)
+          .join(', ')}`,
+    );
+
+    const s = new Scenario(t);
+    const madeAt = performance.now();
+    const late = s.netns(`nsxe2e-${process.pid}-live`);
+    await wb.step('the new namespace is in the snapshot', () =>
+      wb.waitForState((st) => !!namespaceIn(st, late), `net namespace ${late} is in the snapshot`, 15_000),
+    );
+    const inSnapshot = Math.round(performance.now() - madeAt);
+    await wb.step('the new namespace is drawn', () => revealRow(page, nsRow(late), 15_000));
+    t.diagnostic(
+      `\`ip netns add\` in the snapshot after ${inSnapshot} ms, drawn after ` +
+        `${Math.round(performance.now() - madeAt)} ms (target within 1 s)`,
+    );
+  },
+);
