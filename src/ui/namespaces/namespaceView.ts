@@ -74,8 +74,8 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     this.onDidSelect = (listener, thisArg, disposables) =>
       this.treeView.onDidChangeSelection((e) => listener.call(thisArg, e.selection[0]), undefined, disposables);
     this.live = new LiveSwitch({
-      start: (ms) => void this.discovery.live(ms, (pushed) => this.receivePushed(pushed)),
-      stop: () => void this.discovery.live(null),
+      start: (ms) => void this.discovery.live(ms, (pushed) => this.receivePushed(pushed)).catch(this.failedLive),
+      stop: () => void this.discovery.live(null).catch(this.failedLive),
       once: () => void this.scan(),
       interval: refreshInterval,
     });
@@ -182,6 +182,8 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     if (first) this.env.log.info(`first scan: ${summary}`);
     else this.env.log.debug(`refresh: ${summary}`);
   }
+
+  private readonly failedLive = (err: Error) => this.failed(`the live engine could not run: ${err.message}`);
 
   private failed(message: string): void {
     this.env.log.error(`refresh failed: ${message}`);
