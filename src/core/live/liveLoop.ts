@@ -2,7 +2,7 @@
  * Runs the live engine: a tick every `intervalMs`, and one soon after a watch says that
  * something changed between ticks. Each tick is handed on, with how long it ran; the next
  * waits until its handling is done. Ticks never take more than a tenth of the time: one
- * that ran 40 ms is followed by at least 400 ms of rest.
+ * that ran (and was handled in) 40 ms is followed by at least 400 ms of rest.
  */
 import { FdPoller } from '../linux/fdPoller';
 import { LiveDiscovery, LiveOptions, TickResult } from './liveDiscovery';
@@ -75,17 +75,17 @@ export class LiveLoop {
     this.running = true;
     this.again = false;
     const started = performance.now();
+    const first = this.engine.current() === undefined;
     try {
-      const first = this.engine.current() === undefined;
       const result = this.engine.tick();
-      // The first tick is a full scan, once: the share is kept by those that follow.
-      this.lastRan = first ? 0 : performance.now() - started;
       await this.onTick(result, Math.round(performance.now() - started));
     } catch (err) {
       this.onError(err);
     } finally {
       this.running = false;
       this.lastEnd = Date.now();
+      // What handling a tick costs counts too; the first tick is a full scan, once.
+      this.lastRan = first ? 0 : performance.now() - started;
     }
     this.schedule(this.again ? SETTLE_MS : this.intervalMs);
   }
