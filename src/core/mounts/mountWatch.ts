@@ -41,6 +41,7 @@ export interface MountWatchOptions {
 
 /** Changes closer together than this arrive in one call. */
 const COALESCE_MS = 10;
+const RETRY_MS = 1000;
 const EFD_NONBLOCK = 0o4000;
 const EFD_CLOEXEC = 0o2000000;
 const POLL_MISSES = 'poll() on mountinfo reports what fanotify mount events do (mount, unmount, move) and remounts too';
@@ -93,6 +94,7 @@ class KernelMountWatch implements MountWatch {
   private closed = false;
   private readonly pending = new Set<number>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly scratch = Buffer.alloc(4096);
 
   constructor(
@@ -123,6 +125,7 @@ class KernelMountWatch implements MountWatch {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.flushTimer);
+    clearTimeout(this.retryTimer);
     if (this.waiting) this.wake();
     else this.release();
   }
@@ -203,14 +206,15 @@ class KernelMountWatch implements MountWatch {
   private polled(buf: Buffer, set: { w: Watched; source: Source }[], err: unknown, result: number): void {
     this.waiting = false;
     if (this.closed) return this.release();
-    // EINTR, or a failure of the call itself: every table is read again, then poll resumes.
-    if (err || result < 0) for (const w of this.watched.values()) this.report(w.ns);
-    for (const { index, revents } of err ? [] : readyEntries(buf)) {
+    if (err || result < 0) return this.failed();
+    for (const { index, revents } of readyEntries(buf)) {
       if (index === 0) {
         this.calls.read(this.wakeFd, this.scratch, 8);
         continue;
       }
       const { w, source } = set[index - 1];
+      // Closed already: another fd of its namespace said its process exited.
+      if (!w.sources.includes(source)) continue;
       if (source.kind === 'fanotify') drainEvents(this.calls, source.fd, this.scratch);
       // Its process exited (or the file broke): the namespace is let go, and the caller
       // reads it through another process, or learns it is gone. POLLERR is how mountinfo says "changed".
@@ -219,6 +223,16 @@ class KernelMountWatch implements MountWatch {
     }
     this.reconcile();
     this.wait();
+  }
+
+  /** poll() failed (EINTR, or the call itself): every table is read again; poll resumes a second later. */
+  private failed(): void {
+    for (const w of this.watched.values()) this.report(w.ns);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.reconcile();
+      this.wait();
+    }, RETRY_MS);
   }
 
   private report(ns: number): void {
