@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { MountTable } from '../../src/core/mounts/propagation';
-import { ShownTableWatch } from '../../src/ui/mounts/shownTableWatch';
+import { delayBefore, ShownTableWatch } from '../../src/ui/mounts/shownTableWatch';
 
 const ownNs = Number(/\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/mnt'))![1]);
 const table = (pid?: number): MountTable => ({
@@ -51,4 +51,11 @@ test('when the watch cannot start, the view says why and watches nothing (its ti
   assert.equal(watch.watching, false);
   assert.deepEqual(warn, ['mounts: tables are read on the refresh timer: koffi could not be loaded']);
   watch.dispose();
+});
+
+test('a change is passed on at once, or a quarter of a second after the last one passed on', () => {
+  assert.equal(delayBefore(0, 10_000), 0, 'none for long');
+  assert.equal(delayBefore(10_000, 10_100), 150);
+  assert.equal(delayBefore(10_000, 10_250), 0);
+  assert.equal(delayBefore(10_000, 9_000), 250, 'a clock set back waits no longer than the spacing');
 });

@@ -5,13 +5,27 @@
 import { MountWatch, watchMounts } from '../../core/mounts/mountWatch';
 import { MountTable } from '../../core/mounts/propagation';
 
+/**
+ * How long after one call of `changed` the next may come. Each makes the view redraw, and
+ * VS Code, given two redraws that drop rows in quick succession, can lose track of the rows
+ * ("Data tree node not found"; see namespaceTree.ts). Mounts made by a script come ms apart.
+ */
+const SPACING_MS = 250;
+
+/** How long a change waits, NOW, when the last one was passed on at LAST. */
+export function delayBefore(last: number, now: number): number {
+  return Math.min(SPACING_MS, Math.max(0, last + SPACING_MS - now));
+}
+
 export class ShownTableWatch {
   private readonly watch: MountWatch | undefined;
   private watched: number | undefined;
+  private lastCall = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   /** CHANGED is called when the table watched changed (or the process lending it exited). */
   constructor(
-    changed: () => void,
+    private readonly changed: () => void,
     log: { info(message: string): void; warn(message: string): void },
     start: () => MountWatch = watchMounts,
   ) {
@@ -20,7 +34,7 @@ export class ShownTableWatch {
       const { kind, why } = this.watch.method;
       log.info(`mounts: tables watched through ${kind}${why ? ` (${why})` : ''}`);
       this.watch.onChange((mntns) => {
-        if (this.watched !== undefined && mntns.includes(this.watched)) changed();
+        if (this.watched !== undefined && mntns.includes(this.watched)) this.changedSoon();
       });
     } catch (err) {
       log.warn(`mounts: tables are read on the refresh timer: ${(err as Error).message}`);
@@ -42,6 +56,20 @@ export class ShownTableWatch {
 
   dispose(): void {
     this.watched = undefined;
+    clearTimeout(this.timer);
     this.watch?.close();
+  }
+
+  /** At once, or SPACING_MS after the last call; changes meanwhile go with that one. */
+  private changedSoon(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.lastCall = Date.now();
+        if (this.watched !== undefined) this.changed();
+      },
+      delayBefore(this.lastCall, Date.now()),
+    );
   }
 }
