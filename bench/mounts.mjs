@@ -375,6 +375,8 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   }
   failures(results);
 
+  await viewRefreshBench(load, built, nodeEnv);
+
   // --- propagation across mountns namespaces ---------------------------------------------
   if (mountns < 1) return;
   const path = `${built.sharedPath}/x`;
@@ -494,28 +496,68 @@ export async function mountBench(load, { mounts, mountns, runs }, { cli, nodeEnv
   );
 }
 
-/** Runs bench/propagation-probe.mjs under tsx; resolves with its JSON. */
-function runProbe(args, env) {
+const VIEW_SECONDS = 20;
+const VIEW_EVERY_MS = 2000;
+const VIEW_CHANGES = 10;
+
+/** The Mounts view's cost on the big table while nothing changes: the refresh timer, then the watch. */
+async function viewRefreshBench(load, built, env) {
+  console.log(
+    `\n[view refresh] the Mounts view on the ${thousands(built.mounts)}-mount table, nothing changing: ` +
+      `before, its reading code (tableOfPid + the comparison before a redraw) every ${VIEW_EVERY_MS / 1000} s as ` +
+      `the refresh timer did; after, the kernel's watch (watchMounts). ${VIEW_SECONDS} s each, ` +
+      `CPU of the whole process scaled to a minute (bench/mount-watch-probe.mjs)`,
+  );
+  const dir = `${load.base}/watch`;
+  const args = ['--pid', String(load.holder), '--seconds', String(VIEW_SECONDS), '--every', String(VIEW_EVERY_MS)];
+  const probe = await runProbe([...args, '--mounts', String(VIEW_CHANGES), '--dir', dir], env, 'mount-watch-probe.mjs');
+  const read = stats(probe.before.readMs);
+  const perCore = (msPerMinute) => `${((msPerMinute / 60_000) * 100).toFixed(2)}% of a core`;
+  const rows = [
+    ['', 'CPU per minute idle', 'share', 'table reads', 'one read median'],
+    [
+      `before: timer every ${VIEW_EVERY_MS / 1000} s`,
+      ms(probe.before.perMinuteMs),
+      perCore(probe.before.perMinuteMs),
+      probe.before.reads,
+      ms(read?.median),
+    ],
+    [`after: watch (${probe.method.kind})`, ms(probe.after.perMinuteMs), perCore(probe.after.perMinuteMs), 0, '-'],
+    ['(the probe doing nothing)', ms(probe.nothing.perMinuteMs), perCore(probe.nothing.perMinuteMs), 0, '-'],
+  ];
+  console.log(`\n${table(rows)}\n`);
+  const ratio = probe.after.perMinuteMs > 0 ? probe.before.perMinuteMs / probe.after.perMinuteMs : Infinity;
+  console.log(
+    `idle:     the watch costs ${ratio === Infinity ? 'nothing measurable' : `${ratio.toFixed(0)}x less`}; ` +
+      `method ${probe.method.kind}${probe.method.why ? ` (${probe.method.why})` : ''}; ` +
+      `${probe.after.spurious} changes reported while idle (expected 0)`,
+  );
+  if (probe.after.spurious) process.exitCode = 1;
+  const lat = stats(probe.latencyMs);
+  console.log(
+    `latency:  ${probe.latencyMs.length} mounts and unmounts of a tmpfs at ${dir}, from mount(8)'s return to ` +
+      `the listener (10 ms of it coalescing): median ${ms(lat?.median)}, worst ${ms(lat?.max)}`,
+  );
+}
+
+/** Runs bench/SCRIPT (a probe) under tsx; resolves with its JSON. */
+function runProbe(args, env, script = 'propagation-probe.mjs') {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', join(HERE, 'propagation-probe.mjs'), ...args],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env,
-        cwd: join(HERE, '..'),
-      },
-    );
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(HERE, script), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env,
+      cwd: join(HERE, '..'),
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c) => (stdout += c));
     child.once('error', reject);
     child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`propagation-probe.mjs exited ${code}`));
+      if (code !== 0) return reject(new Error(`${script} exited ${code}`));
       try {
         resolve(JSON.parse(stdout));
       } catch {
-        reject(new Error(`propagation-probe.mjs printed no JSON: ${stdout.slice(0, 200)}`));
+        reject(new Error(`${script} printed no JSON: ${stdout.slice(0, 200)}`));
       }
     });
   });

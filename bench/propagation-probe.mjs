@@ -12,10 +12,10 @@
  * goes in the namespace the load was copied from).
  */
 import { parseArgs } from 'node:util';
-import { parseMountinfo } from '../src/core/mountinfo.ts';
-import { mountRecords } from '../src/core/mountTable.ts';
-import { ProcSource } from '../src/core/procfs.ts';
-import { PropagationIndex } from '../src/core/propagation.ts';
+import { parseMountinfo } from '../src/core/mounts/mountinfo.ts';
+import { mountRecords } from '../src/core/mounts/mountTable.ts';
+import { ProcSource } from '../src/core/linux/procfs.ts';
+import { PropagationIndex } from '../src/core/mounts/propagation.ts';
 
 const { values, positionals } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, path: { type: 'string' }, base: { type: 'string' } },

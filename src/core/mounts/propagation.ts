@@ -17,6 +17,8 @@ export interface MountTable {
   label: string | null;
   /** How it was read: `/proc/1234/mountinfo`, or the nsfs file entered. */
   via: string;
+  /** The process (or thread) whose mountinfo was read, when one was: what a watch of the table opens. */
+  pid?: number;
   mounts: MountRecord[];
   /** Lines of mountinfo that could not be parsed, skipped. */
   errors: MountinfoError[];

@@ -1,6 +1,7 @@
 /**
  * The Mounts view: the mount tree of one mount namespace — the editor's own by default,
- * the one selected in the Namespaces view, or one picked — re-read while visible.
+ * the one selected in the Namespaces view, or one picked — re-read while visible when the
+ * kernel says its table changed (ShownTableWatch), or on the refresh timer where it cannot.
  */
 import * as vscode from 'vscode';
 import {
@@ -26,6 +27,7 @@ import {
   tableNotes,
 } from './mountRows';
 import { MountTreeProvider } from './mountsTree';
+import { ShownTableWatch } from './shownTableWatch';
 import { NamespaceView } from '../namespaces/namespaceView';
 import { RefreshManager } from '../shared/refresh';
 import { Node } from '../namespaces/treeModel';
@@ -48,6 +50,7 @@ export class MountsController implements MountsView, vscode.Disposable {
   private readonly provider = new MountTreeProvider();
   private readonly treeView: vscode.TreeView<MountRecord>;
   private readonly manager: RefreshManager;
+  private readonly tableWatch: ShownTableWatch;
   private readonly disposables: vscode.Disposable[];
   /** The editor's own mount namespace. */
   private readonly ownNs: number;
@@ -73,19 +76,22 @@ export class MountsController implements MountsView, vscode.Disposable {
       showCollapseAll: true,
     });
     this.selected = this.ownNs;
-    this.manager = new RefreshManager(() => this.refresh(), refreshInterval);
+    // A watched table needs no timer: it is read again when the kernel says it changed.
+    this.manager = new RefreshManager(
+      () => this.refresh(),
+      () => (this.tableWatch.watching ? 0 : refreshInterval()),
+    );
+    this.tableWatch = new ShownTableWatch(() => void this.manager.trigger(), env.log);
     const data = { readAll: () => this.readAll() };
     this.disposables = [
       this.treeView,
       this.provider,
       this.manager,
+      this.tableWatch,
       vscode.window.registerFileDecorationProvider(this.provider),
-      this.treeView.onDidChangeVisibility((e) => this.manager.setVisible(e.visible)),
+      this.treeView.onDidChangeVisibility((e) => this.setVisible(e.visible)),
       view.onDidSelect((node) => this.follow(node)),
-      view.onDidChangeSnapshot(() => {
-        // A namespace may have come or gone, and labels come with the first scan.
-        if (this.treeView.visible) void this.manager.trigger();
-      }),
+      view.onDidChangeSnapshot(() => this.snapshotChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('namespaceExplorer.refreshInterval')) this.manager.reschedule();
       }),
@@ -93,7 +99,7 @@ export class MountsController implements MountsView, vscode.Disposable {
       registerPropagationPanelSerializer(env, data),
     ];
     void this.setState('ready');
-    if (this.treeView.visible) this.manager.setVisible(true);
+    if (this.treeView.visible) this.setVisible(true);
   }
 
   current(): MountTable | undefined {
@@ -136,15 +142,35 @@ export class MountsController implements MountsView, vscode.Disposable {
     };
   }
 
-  /** Reads the namespace shown again, unless its table was read as root. */
+  /** Reads the namespace shown again, unless its table was read as root; watches what it read. */
   private async refresh(): Promise<void> {
     if (this.rootTable) return;
     try {
-      this.show(await this.read(), false);
+      const table = await this.read();
+      this.show(table, false);
+      this.tableWatch.follow(this.treeView.visible ? table : undefined);
     } catch (err) {
+      this.tableWatch.follow(undefined);
       if (!(err instanceof MountReadError)) throw err;
       this.showFailure(sentence(err.message), err.needsRoot ? 'needsRoot' : 'error');
     }
+  }
+
+  /** Hidden, the view watches nothing and holds no table open; shown again, it reads its table. */
+  private setVisible(visible: boolean): void {
+    if (!visible) this.tableWatch.follow(undefined);
+    this.manager.setVisible(visible);
+  }
+
+  /**
+   * A new scan: a watched table changed only if the kernel said so, but its label may have
+   * (labels come with the first scan). Any other table is read again: a namespace may have come or gone.
+   */
+  private snapshotChanged(): void {
+    if (!this.treeView.visible) return;
+    const shown = this.provider.current;
+    if (this.tableWatch.watching && shown?.ns != null && shown.label === this.labelOf(shown.ns)) return;
+    void this.manager.trigger();
   }
 
   private async read(): Promise<MountTable> {
@@ -243,6 +269,7 @@ export class MountsController implements MountsView, vscode.Disposable {
       // Another namespace chosen while polkit asked: this answer is no longer wanted.
       if (this.selected !== ns) return;
       this.rootTable = rootAnswerTable(stdout, this.labelOf(ns));
+      this.tableWatch.follow(undefined);
       this.show(this.rootTable, true);
     } catch (err) {
       await this.root.explain('Read Mounts as Root', args, err);
