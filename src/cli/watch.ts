@@ -26,6 +26,8 @@ export async function watch(command: WatchCommand): Promise<number> {
     out(command.json ? JSON.stringify({ time: time.toISOString(), ...e }) + '\n' : `${clock(time)} ${eventText(e)}\n`);
   };
   let shown: Snapshot | undefined;
+  /** Mount namespaces whose tables the kernel said changed since the last tick. */
+  const tablesChanged = new Set<number>();
   const ended = new Promise<void>((resolve) => {
     const loop = new LiveLoop(
       { proc },
@@ -36,7 +38,11 @@ export async function watch(command: WatchCommand): Promise<number> {
           mounts?.update(snapshot);
           emit({ event: 'watching', ...counts(snapshot), intervalMs: command.intervalMs });
         } else if (changed) for (const e of snapshotEvents(shown, snapshot, types)) emit(e);
-        if (shown && mounts) for (const e of mounts.update(snapshot)) emit(e);
+        if (shown && mounts) {
+          // Without the kernel's watch, every table is read at every tick.
+          for (const e of mounts.update(snapshot, loop.mounts ? tablesChanged : undefined)) emit(e);
+          tablesChanged.clear();
+        }
         shown = snapshot;
       },
       (err) => say(`watching failed for a moment: ${(err as Error).message ?? String(err)}`),
@@ -45,6 +51,7 @@ export async function watch(command: WatchCommand): Promise<number> {
       loop.stop();
       resolve();
     };
+    loop.mounts?.onChange((mntns) => mntns.forEach((ns) => tablesChanged.add(ns)));
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
     loop.start();

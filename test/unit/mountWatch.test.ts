@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { kernelAtLeast, parseKernelRelease } from '../../src/core/linux/kernelVersion';
 import { fanotifyUnsupported } from '../../src/core/mounts/fanotifyMounts';
 import { chooseMethod } from '../../src/core/mounts/mountWatch';
-import { pollBuffer, POLLERR, POLLIN, POLLPRI, readyEntries } from '../../src/core/mounts/pollSet';
+import { pollBuffer, POLLERR, POLLIN, POLLPRI, readyEntries } from '../../src/core/linux/pollSet';
 
 test('a kernel release gives its major and minor version, whatever follows them', () => {
   assert.deepEqual(parseKernelRelease('6.18.44-fc-v1252'), { major: 6, minor: 18 });

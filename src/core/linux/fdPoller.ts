@@ -4,13 +4,12 @@
  * poll(2) (fdPoller.worker.ts) and says which fd became ready. Each fd is one-shot: after
  * its handler ran, the owner re-arms it once it consumed what made it ready.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import { libc } from './syscalls';
 
-export const POLLIN = 0x001;
-export const POLLPRI = 0x002;
-export const POLLERR = 0x008;
+export { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLPRI } from './pollSet';
 
 export interface PollerData {
   wakeFd: number;
@@ -27,8 +26,9 @@ export interface PollerReady {
 const EFD_CLOEXEC = 0o2000000;
 const EFD_NONBLOCK = 0o4000;
 
-/** Built beside this bundle by esbuild.mjs. */
-const WORKER_SCRIPT = path.join(__dirname, 'fdPoller.worker.js');
+export const POLLER_BUNDLE = 'fdPoller.worker.js';
+/** Built beside this bundle by esbuild.mjs; run from the sources (under tsx), the module beside this one. */
+const WORKER_SCRIPT = [POLLER_BUNDLE, 'fdPoller.worker.ts'].map((f) => path.join(__dirname, f)).find(fs.existsSync)!;
 
 export class FdPoller {
   private readonly handlers = new Map<number, (revents: number) => void>();
@@ -49,6 +49,8 @@ export class FdPoller {
     this.worker = new Worker(WORKER_SCRIPT, {
       workerData: { wakeFd: this.wakeFd, port: port2 },
       transferList: [port2],
+      // From the sources the thread needs tsx's loader, which a worker does not inherit from --import.
+      ...(WORKER_SCRIPT.endsWith('.ts') ? { execArgv: ['--require', 'tsx/cjs'] } : {}),
     });
     this.worker.on('message', ({ ready }: PollerReady) => {
       for (const [fd, revents] of ready) this.handlers.get(fd)?.(revents);

@@ -7,8 +7,7 @@
  */
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { PollerData, PollerOrder, PollerReady } from './fdPoller';
-
-const POLLIN = 0x001;
+import { pollBuffer, POLLIN, readyEntries } from './pollSet';
 
 function main({ wakeFd, port }: PollerData): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,21 +25,17 @@ function main({ wakeFd, port }: PollerData): void {
       if (o.arm) armed.set(o.arm.fd, o.arm.events);
       if (o.disarm !== undefined) armed.delete(o.disarm);
     }
-    const fds = [wakeFd, ...armed.keys()];
-    const set = Buffer.alloc(8 * fds.length);
-    fds.forEach((fd, i) => {
-      set.writeInt32LE(fd, 8 * i);
-      set.writeInt16LE(i === 0 ? POLLIN : armed.get(fd)!, 8 * i + 4);
-    });
-    if (poll(set, fds.length, -1) < 0) continue; // EINTR
+    const entries = [{ fd: wakeFd, events: POLLIN }, ...[...armed].map(([fd, events]) => ({ fd, events }))];
+    const set = pollBuffer(entries);
+    if (poll(set, entries.length, -1) < 0) continue; // EINTR
     const ready: PollerReady['ready'] = [];
-    for (let i = 1; i < fds.length; i++) {
-      const revents = set.readInt16LE(8 * i + 6);
-      if (!revents) continue;
-      ready.push([fds[i], revents]);
-      armed.delete(fds[i]);
+    for (const { index, revents } of readyEntries(set)) {
+      if (index === 0) read(wakeFd, counter, 8);
+      else {
+        ready.push([entries[index].fd, revents]);
+        armed.delete(entries[index].fd);
+      }
     }
-    if (set.readInt16LE(6)) read(wakeFd, counter, 8);
     if (ready.length) parentPort!.postMessage({ ready } satisfies PollerReady);
   }
 }

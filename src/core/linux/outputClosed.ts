@@ -3,16 +3,12 @@
  * A program that writes only now and then (`nsx watch`) would otherwise learn it at its
  * next write, which may never come.
  */
+import { pollBuffer, POLLERR, POLLHUP, readyEntries } from './pollSet';
 import { libc } from './syscalls';
 
-const POLLERR = 0x008;
-const POLLHUP = 0x010;
-const pollfd = Buffer.alloc(8);
-
 export function outputClosed(fd: number): boolean {
-  pollfd.writeInt32LE(fd, 0);
-  pollfd.writeInt16LE(0, 4); // no events asked: POLLERR and POLLHUP are always reported
-  pollfd.writeInt16LE(0, 6);
-  if (libc().poll(pollfd, 1, 0) !== 1) return false;
-  return (pollfd.readInt16LE(6) & (POLLERR | POLLHUP)) !== 0;
+  // No events asked: POLLERR and POLLHUP are always reported.
+  const set = pollBuffer([{ fd, events: 0 }]);
+  if (libc().poll(set, 1, 0) !== 1) return false;
+  return ((readyEntries(set)[0]?.revents ?? 0) & (POLLERR | POLLHUP)) !== 0;
 }

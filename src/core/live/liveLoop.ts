@@ -5,12 +5,16 @@
  * that ran (and was handled in) 40 ms is followed by at least 400 ms of rest.
  */
 import { FdPoller } from '../linux/fdPoller';
+import { MountWatch, watchMounts } from '../mounts/mountWatch';
 import { LiveDiscovery, LiveOptions, TickResult } from './liveDiscovery';
 import { Listening, listenToProcesses } from './processEvents';
 
-export interface LoopOptions extends Omit<LiveOptions, 'wake'> {
-  /** Listen to the kernel's process events where allowed (root); default true. */
-  processEvents?: boolean;
+export interface LoopOptions extends Omit<LiveOptions, 'wake' | 'mounts'> {
+  /**
+   * Wait for the kernel's events (default true): changed mount tables, and as root
+   * processes starting, exec'ing and ending. Without them, ticks find the same changes.
+   */
+  kernelEvents?: boolean;
 }
 
 /** A wake-up tick waits this long, so that a burst of changes (a container starting) is read once. */
@@ -22,6 +26,8 @@ export class LiveLoop {
   readonly engine: LiveDiscovery;
   /** How processes are heard of: 'kernel events' as root, else why only ticks. */
   readonly processEvents: { kind: 'kernel events' | 'ticks'; why?: string };
+  /** The watch on mount tables, when there is one (`nsx watch --mounts` listens to it too). */
+  readonly mounts: MountWatch | undefined;
   private readonly poller: FdPoller | undefined;
   private readonly listening: Listening | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -35,19 +41,22 @@ export class LiveLoop {
   private lastRan = 0;
 
   constructor(
-    { processEvents = true, ...options }: LoopOptions,
+    { kernelEvents = true, ...options }: LoopOptions,
     private readonly intervalMs: number,
     private readonly onTick: (result: TickResult, ranMs: number) => void | Promise<void>,
     private readonly onError: (err: unknown) => void = () => undefined,
   ) {
     const wake = () => this.schedule(SETTLE_MS);
-    this.engine = new LiveDiscovery({ ...options, wake });
+    if (kernelEvents) {
+      this.poller = new FdPoller();
+      this.mounts = startMountWatch(options.proc?.procRoot, this.poller);
+    }
+    this.engine = new LiveDiscovery({ ...options, wake, ...(this.mounts ? { mounts: this.mounts } : {}) });
     const root = (options.viewerUid ?? process.geteuid?.()) === 0;
-    if (!processEvents || !root) {
-      this.processEvents = { kind: 'ticks', why: processEvents ? 'only root hears process events' : 'not asked' };
+    if (!this.poller || !root) {
+      this.processEvents = { kind: 'ticks', why: this.poller ? 'only root hears process events' : 'not asked' };
       return;
     }
-    this.poller = new FdPoller();
     const listening = listenToProcesses(this.poller, this.engine, wake);
     if ('error' in listening) this.processEvents = { kind: 'ticks', why: listening.error };
     else [this.listening, this.processEvents] = [listening, { kind: 'kernel events' }];
@@ -64,8 +73,8 @@ export class LiveLoop {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.listening?.close();
-    this.poller?.close();
     this.engine.close();
+    this.poller?.close();
   }
 
   private async run(): Promise<void> {
@@ -98,5 +107,14 @@ export class LiveLoop {
     if (this.timer) clearTimeout(this.timer);
     this.dueAt = at;
     this.timer = setTimeout(() => void this.run(), at - Date.now());
+  }
+}
+
+/** The kernel's watch on mount tables, or none where it cannot start (every table is then read at each tick). */
+function startMountWatch(procRoot: string | undefined, poller: FdPoller): MountWatch | undefined {
+  try {
+    return watchMounts(procRoot, { poller });
+  } catch {
+    return undefined;
   }
 }

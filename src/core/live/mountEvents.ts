@@ -2,7 +2,9 @@
  * Mounts added, removed or changing propagation in the mount namespaces being watched
  * (`nsx watch --mounts`). A namespace's table is read when it is first seen, silently (a
  * new mount namespace starts as a copy of its parent's: the namespace's own event says
- * it), and again when its watch says it changed.
+ * it), and again when its watch says it changed. The kernel tells of no propagation
+ * change (`mount --make-shared`; on 6.18 neither poll nor fanotify does), so every table is
+ * also read again in turn, each at least once in `sweepTicks` calls.
  */
 import { ProcSource } from '../linux/procfs';
 import { tableOfPid } from '../mounts/mountNamespaces';
@@ -28,28 +30,48 @@ export type MountEvent =
 
 export class MountTables {
   private readonly tables = new Map<number, Map<number, MountRecord>>();
+  /** The namespace the last turn of the sweep ended at. */
+  private cursor = 0;
 
-  constructor(private readonly proc: ProcSource) {}
+  constructor(
+    private readonly proc: ProcSource,
+    private readonly sweepTicks = 10,
+  ) {}
 
   /**
-   * Reads again the tables of CHANGED (every table when undefined) among the mount
-   * namespaces SNAPSHOT has members in, and reads those seen for the first time.
+   * Reads again the tables of CHANGED (every table when undefined), and this call's turn
+   * of the others, among the mount namespaces SNAPSHOT has members in; and reads those
+   * seen for the first time.
    */
   update(snapshot: Snapshot, changed?: ReadonlySet<number>): MountEvent[] {
     const events: MountEvent[] = [];
     const present = new Set<number>();
-    for (const n of snapshot.namespaces) {
-      if (n.type !== 'mnt' || n.pid === null) continue;
+    const mounts = snapshot.namespaces.filter((n) => n.type === 'mnt' && n.pid !== null);
+    const turn = this.turn(mounts.map((n) => n.ns));
+    for (const n of mounts) {
       present.add(n.ns);
       const before = this.tables.get(n.ns);
-      if (before && changed && !changed.has(n.ns)) continue;
-      const after = this.read(n.pid);
+      if (before && changed && !changed.has(n.ns) && !turn.has(n.ns)) continue;
+      const after = this.read(n.pid!);
       if (!after) continue; // its process exited: the next snapshot says what became of it
       this.tables.set(n.ns, after);
       if (before) events.push(...tableEvents({ mntns: n.ns, label: n.label }, before, after));
     }
     for (const ns of this.tables.keys()) if (!present.has(ns)) this.tables.delete(ns);
     return events;
+  }
+
+  /** The next ceil(n / sweepTicks) namespaces after the cursor (INOS in ascending order). */
+  private turn(inos: number[]): Set<number> {
+    const size = Math.ceil(inos.length / this.sweepTicks);
+    const at = Math.max(
+      0,
+      inos.findIndex((ino) => ino > this.cursor),
+    );
+    const chosen = new Set<number>();
+    for (let i = 0; i < size && i < inos.length; i++) chosen.add(inos[(at + i) % inos.length]);
+    if (chosen.size) this.cursor = [...chosen].at(-1)!;
+    return chosen;
   }
 
   private read(pid: number): Map<number, MountRecord> | undefined {

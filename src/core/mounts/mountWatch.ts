@@ -1,7 +1,7 @@
 /**
  * Watching mount tables with the kernel's own notifications, at no cost while nothing
- * changes: one poll(2) on libuv's thread pool waits on every watched table at once, and an
- * eventfd in the same set interrupts it when the watched set changes or on close.
+ * changes: the fds that report a change wait in an FdPoller (../linux/fdPoller), whose
+ * own thread sleeps in poll(2) on them all.
  *
  * poll: /proc/PID/mountinfo reports POLLPRI|POLLERR when a mount is attached, detached,
  *   moved or remounted in that table's namespace (as `findmnt --poll` uses). The kernel
@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { drainEvents, fanotifyUnsupported, mountEventGroup, watchMountNamespace } from './fanotifyMounts';
 import { waitCalls, WaitCalls } from '../linux/waitCalls';
-import { pollBuffer, POLLHUP, POLLIN, POLLNVAL, POLLPRI, readyEntries } from './pollSet';
+import { FdPoller, POLLHUP, POLLIN, POLLNVAL, POLLPRI } from '../linux/fdPoller';
 
 export interface MountWatch {
   /** Watches the mount tables of these mount namespaces (namespace inode → a PID whose
@@ -37,13 +37,12 @@ export interface WatchMethod {
 export interface MountWatchOptions {
   /** 'auto' (the default) takes poll, which reports all that fanotify does and remounts too. */
   method?: 'auto' | 'poll' | 'fanotify';
+  /** The poller to wait in, shared with other watchers; by default one of its own, closed with it. */
+  poller?: FdPoller;
 }
 
 /** Changes closer together than this arrive in one call. */
 const COALESCE_MS = 10;
-const RETRY_MS = 1000;
-const EFD_NONBLOCK = 0o4000;
-const EFD_CLOEXEC = 0o2000000;
 const POLL_MISSES = 'poll() on mountinfo reports what fanotify mount events do (mount, unmount, move) and remounts too';
 
 /**
@@ -68,7 +67,8 @@ export function watchMounts(procRoot = '/proc', options: MountWatchOptions = {})
       method = { kind: 'poll', why: (err as Error).message };
     }
   }
-  return new KernelMountWatch(procRoot, method, calls);
+  const own = !options.poller;
+  return new KernelMountWatch(procRoot, method, calls, options.poller ?? new FdPoller(), own);
 }
 
 /** One fd in the poll set: a mountinfo, a fanotify group, or a pidfd that says its process exited. */
@@ -85,36 +85,26 @@ interface Watched {
 }
 
 class KernelMountWatch implements MountWatch {
-  private readonly wakeFd: number;
   private readonly listeners: ((mntns: number[]) => void)[] = [];
   private wanted = new Map<number, number>();
   private readonly watched = new Map<number, Watched>();
-  /** A poll() is under way on the thread pool: no fd in its set may be closed until it returns. */
-  private waiting = false;
   private closed = false;
   private readonly pending = new Set<number>();
   private flushTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private readonly scratch = Buffer.alloc(4096);
 
   constructor(
     private readonly procRoot: string,
     readonly method: WatchMethod,
     private readonly calls: WaitCalls,
-  ) {
-    this.wakeFd = calls.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (this.wakeFd < 0) throw new Error(`eventfd failed (errno ${calls.errno()})`);
-  }
+    private readonly poller: FdPoller,
+    private readonly ownPoller: boolean,
+  ) {}
 
   watch(tables: ReadonlyMap<number, number>): void {
     if (this.closed) return;
     this.wanted = new Map(tables);
-    // The poll under way returns at once and takes the new set (polled()).
-    if (this.waiting) this.wake();
-    else {
-      this.reconcile();
-      this.wait();
-    }
+    this.reconcile();
   }
 
   onChange(listener: (mntns: number[]) => void): void {
@@ -125,21 +115,9 @@ class KernelMountWatch implements MountWatch {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.flushTimer);
-    clearTimeout(this.retryTimer);
-    if (this.waiting) this.wake();
-    else this.release();
-  }
-
-  private release(): void {
     for (const w of this.watched.values()) this.closeSources(w);
     this.watched.clear();
-    this.calls.close(this.wakeFd);
-  }
-
-  private wake(): void {
-    const one = Buffer.alloc(8);
-    one.writeBigUInt64LE(1n);
-    this.calls.write(this.wakeFd, one, 8);
+    if (this.ownPoller) this.poller.close();
   }
 
   /** Opens what the wanted set needs and closes what it no longer does. */
@@ -168,71 +146,48 @@ class KernelMountWatch implements MountWatch {
     // the namespace alive, and unchanged, for ever. Only for the PIDs of this kernel's /proc.
     if (this.procRoot === '/proc') {
       const pidfd = this.calls.pidfdOpen(w.pid);
-      if (pidfd >= 0) w.sources.push({ fd: pidfd, kind: 'exit' });
+      if (pidfd >= 0) this.add(w, { fd: pidfd, kind: 'exit' });
     }
     const dir = `${this.procRoot}/${w.pid}`;
     if (this.method.kind === 'fanotify')
-      w.sources.push({ fd: watchMountNamespace(this.calls, `${dir}/ns/mnt`, w.ns), kind: 'fanotify' });
+      this.add(w, { fd: watchMountNamespace(this.calls, `${dir}/ns/mnt`, w.ns), kind: 'fanotify' });
     else {
-      w.sources.push({ fd: fs.openSync(`${dir}/mountinfo`, 'r'), kind: 'mountinfo' });
+      this.add(w, { fd: fs.openSync(`${dir}/mountinfo`, 'r'), kind: 'mountinfo' });
       // Checked after the open: the file now open is that of the process the link names.
       const ns = mntnsOf(dir);
       if (ns !== null && ns !== w.ns) throw new Error(`PID ${w.pid} is not in mount namespace ${w.ns}`);
     }
   }
 
+  private add(w: Watched, source: Source): void {
+    w.sources.push(source);
+    const events = source.kind === 'mountinfo' ? POLLPRI : POLLIN;
+    this.poller.watch(source.fd, events, (revents) => this.ready(w, source, revents));
+  }
+
+  /**
+   * SOURCE of W reported REVENTS. The kernel re-arms a mountinfo in poll itself
+   * (mounts_poll), so it is not read; a fanotify group is drained.
+   */
+  private ready(w: Watched, source: Source, revents: number): void {
+    // Closed already: another fd of its namespace said its process exited.
+    if (this.closed || !w.sources.includes(source)) return;
+    if (source.kind === 'fanotify') drainEvents(this.calls, source.fd, this.scratch);
+    // Its process exited (or the file broke): the namespace is let go, and the caller
+    // reads it through another process, or learns it is gone. POLLERR is how mountinfo says "changed".
+    if (source.kind === 'exit' || revents & (POLLHUP | POLLNVAL)) this.closeSources(w);
+    else this.poller.rearm(source.fd);
+    this.report(w.ns);
+  }
+
   private closeSources(w: Watched): void {
     for (const s of w.sources) {
+      this.poller.forget(s.fd);
       // Node opened the mountinfo, libc the others.
       if (s.kind === 'mountinfo') fs.closeSync(s.fd);
       else this.calls.close(s.fd);
     }
     w.sources = [];
-  }
-
-  private wait(): void {
-    if (this.closed || this.waiting) return;
-    const set = [...this.watched.values()].flatMap((w) => w.sources.map((source) => ({ w, source })));
-    // Nothing to wait for: no thread is taken.
-    if (!set.length) return;
-    const buf = pollBuffer([
-      { fd: this.wakeFd, events: POLLIN },
-      ...set.map(({ source }) => ({ fd: source.fd, events: source.kind === 'mountinfo' ? POLLPRI : POLLIN })),
-    ]);
-    this.waiting = true;
-    this.calls.pollAsync(buf, set.length + 1, -1, (err, result) => this.polled(buf, set, err, result));
-  }
-
-  private polled(buf: Buffer, set: { w: Watched; source: Source }[], err: unknown, result: number): void {
-    this.waiting = false;
-    if (this.closed) return this.release();
-    if (err || result < 0) return this.failed();
-    for (const { index, revents } of readyEntries(buf)) {
-      if (index === 0) {
-        this.calls.read(this.wakeFd, this.scratch, 8);
-        continue;
-      }
-      const { w, source } = set[index - 1];
-      // Closed already: another fd of its namespace said its process exited.
-      if (!w.sources.includes(source)) continue;
-      if (source.kind === 'fanotify') drainEvents(this.calls, source.fd, this.scratch);
-      // Its process exited (or the file broke): the namespace is let go, and the caller
-      // reads it through another process, or learns it is gone. POLLERR is how mountinfo says "changed".
-      if (source.kind === 'exit' || revents & (POLLHUP | POLLNVAL)) this.closeSources(w);
-      this.report(w.ns);
-    }
-    this.reconcile();
-    this.wait();
-  }
-
-  /** poll() failed (EINTR, or the call itself): every table is read again; poll resumes a second later. */
-  private failed(): void {
-    for (const w of this.watched.values()) this.report(w.ns);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.reconcile();
-      this.wait();
-    }, RETRY_MS);
   }
 
   private report(ns: number): void {
