@@ -90,8 +90,8 @@ export class Tracker {
   #runNetnsWasMount = isMountPoint('/run/netns');
 
   /** Spawns `cmd args` as the leader of a new process group (its PID is the PGID). */
-  async spawnGroup(cmd, args, { expect = 1, stdout = 'ignore' } = {}) {
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', stdout, 'inherit'] });
+  async spawnGroup(cmd, args, { expect = 1, stdout = 'ignore', env = process.env } = {}) {
+    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', stdout, 'inherit'], env });
     if (child.pid !== undefined) this.groups.set(child.pid, expect); // before any await: Ctrl-C safe
     await new Promise((resolve, reject) => {
       child.once('spawn', resolve);

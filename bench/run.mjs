@@ -12,7 +12,13 @@
  *   net:        `nsx net --json` on 500 net namespaces, half of them on one bridge, against
  *               `lsns -t net -J` and against itself on the machine as it was (bench/net.mjs).
  *
- *   node bench/run.mjs [--only namespaces|mounts|containers|net] [--procs 2000] [--namespaces 500]
+ *   watch:      on the namespace load, the CPU `nsx watch --json` uses in 60 s in which nothing
+ *               changes against one full scan's, and the time from `ip netns add`, `unshare
+ *               --net sleep`, a mount in a watched mount namespace and an exec into a new net
+ *               namespace under the same PID to the event line, median and worst of 20
+ *               (bench/watch.mjs).
+ *
+ *   node bench/run.mjs [--only namespaces|mounts|containers|net|watch] [--procs 2000] [--namespaces 500]
  *                      [--mounts 10000] [--mountns 50] [--containers 50] [--netns 500] [--runs 7]
  *
  * As root each part first builds a load (bench/load.mjs, bench/mounts.mjs), times the
@@ -33,12 +39,13 @@ import { MountLoad, checkMountOptions, mountBench } from './mounts.mjs';
 import { containerLoad } from './containers.mjs';
 import { namingBench } from './naming.mjs';
 import { NetLoad, netBare, netBench } from './net.mjs';
+import { watchBench } from './watch.mjs';
 
 const SPEED_TARGET = 3; // nsx must be at least this many times faster than lsns
 const RSS_TARGET_MB = 100;
 const CLI = process.env.NSX_BENCH_CLI || join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 
-const PARTS = ['namespaces', 'mounts', 'containers', 'net'];
+const PARTS = ['namespaces', 'mounts', 'containers', 'net', 'watch'];
 
 function options() {
   const { values } = parseArgs({
@@ -270,22 +277,28 @@ function nodeEnv() {
 
 // ---------------------------------------------------------------------------------------
 
+/** Builds the namespace load of --procs and --namespaces with TRACKER, and says what it is. */
+async function namespaceLoadBuilt(tracker, opts) {
+  console.log(`building load: ${opts.procs} processes in ${opts.namespaces} namespaces...`);
+  // Only the sizes of this load: the net part's --netns is not its number of bind mounts.
+  const load = await buildNamespaceLoad(tracker, { procs: opts.procs, namespaces: opts.namespaces });
+  const s = load.special;
+  console.log(
+    `load:   ${load.processes} new processes, ${load.namespaces} new namespaces (${load.groups} unshare groups; ` +
+      `${s.bindmount.length} netns bind mounts, ${s.fd.length} fd-held, ${s.task.length} thread-held, ` +
+      `${s.ghost.length} ghost user) built in ${load.seconds.toFixed(1)} s`,
+  );
+  for (const note of load.notes) console.log(`note:   ${note}`);
+  return load;
+}
+
 /** Part one: `nsx list --json` against `lsns -J -l`, on a namespace load when root. */
 async function namespacesPart(opts, { root, memory, env }) {
   console.log('\n=== namespaces: `nsx list --json` vs `lsns -J -l` ===');
   const body = async (tracker) => {
     let load = null;
     if (tracker) {
-      console.log(`building load: ${opts.procs} processes in ${opts.namespaces} namespaces...`);
-      // Only the sizes of this part: the net part's --netns is not this load's bind mount count.
-      load = await buildNamespaceLoad(tracker, { procs: opts.procs, namespaces: opts.namespaces });
-      const s = load.special;
-      console.log(
-        `load:   ${load.processes} new processes, ${load.namespaces} new namespaces (${load.groups} unshare groups; ` +
-          `${s.bindmount.length} netns bind mounts, ${s.fd.length} fd-held, ${s.task.length} thread-held, ` +
-          `${s.ghost.length} ghost user) built in ${load.seconds.toFixed(1)} s`,
-      );
-      for (const note of load.notes) console.log(`note:   ${note}`);
+      load = await namespaceLoadBuilt(tracker, opts);
     } else {
       console.log('not root: building the load needs root; timing the machine as it is.');
     }
@@ -366,6 +379,28 @@ async function netPart(opts, { root, env }) {
   });
 }
 
+/** Part five: what `nsx watch` costs while nothing changes, and how soon it tells a change; root only. */
+async function watchPart(opts, { root, env }) {
+  console.log(
+    `\n=== watch: \`nsx watch\` idle CPU against a full scan, and its events' latency, on ${opts.procs} ` +
+      `processes in ${opts.namespaces} namespaces ===`,
+  );
+  if (!root) {
+    console.log('skipped: building the load needs root; run it as root: sudo node bench/run.mjs --only watch');
+    return;
+  }
+  if (!haveGnuTime()) {
+    console.log("skipped: a full scan's CPU time is read through /usr/bin/time (apt-get install time)");
+    return;
+  }
+  const tracker = new Tracker();
+  await withLoad(namespaceLoad(tracker), async () => {
+    await namespaceLoadBuilt(tracker, opts);
+    console.log(machineLine(root));
+    await watchBench(tracker, { cli: CLI, env, runs: opts.runs });
+  });
+}
+
 async function main() {
   const opts = options();
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -379,6 +414,7 @@ async function main() {
   if (opts.parts.includes('mounts')) await mountsPart(opts, { root, memory, env });
   if (opts.parts.includes('containers')) await containersPart(opts, { root });
   if (opts.parts.includes('net')) await netPart(opts, { root, env });
+  if (opts.parts.includes('watch')) await watchPart(opts, { root, env });
 }
 
 main().catch((err) => {

@@ -11,7 +11,7 @@ const path = require('node:path');
 const PACKAGES = [
   {
     name: 'util-linux',
-    provides: ['unshare', 'nsenter', 'lsns', 'runuser', 'setsid', 'taskset', 'ipcs', 'ipcmk'],
+    provides: ['unshare', 'nsenter', 'lsns', 'runuser', 'setpriv', 'setsid', 'taskset', 'ipcs', 'ipcmk'],
     for: 'making and entering namespaces, the lsns comparison, commands run as a test user, System V IPC objects',
   },
   {
