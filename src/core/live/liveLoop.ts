@@ -19,6 +19,12 @@ export interface LoopOptions extends Omit<LiveOptions, 'wake' | 'mounts'> {
 
 /** A wake-up tick waits this long, so that a burst of changes (a container starting) is read once. */
 const SETTLE_MS = 15;
+/**
+ * Nor does it come sooner than this after the last tick: on a busy machine (a build
+ * starting processes all the time) the events would otherwise have the engine tick
+ * without rest. A change is still drawn well within a second.
+ */
+const WAKE_GAP_MS = 250;
 /** Rest after a tick, as a multiple of how long it ran. */
 const MAX_SHARE = 10;
 
@@ -46,7 +52,7 @@ export class LiveLoop {
     private readonly onTick: (result: TickResult, ranMs: number) => void | Promise<void>,
     private readonly onError: (err: unknown) => void = () => undefined,
   ) {
-    const wake = () => this.schedule(SETTLE_MS);
+    const wake = () => this.schedule(SETTLE_MS, WAKE_GAP_MS);
     if (kernelEvents) {
       this.poller = new FdPoller();
       this.mounts = startMountWatch(options.proc?.procRoot, this.poller);
@@ -96,13 +102,17 @@ export class LiveLoop {
       // What handling a tick costs counts too; the first tick is a full scan, once.
       this.lastRan = first ? 0 : performance.now() - started;
     }
-    this.schedule(this.again ? SETTLE_MS : this.intervalMs);
+    if (this.again) this.schedule(SETTLE_MS, WAKE_GAP_MS);
+    else this.schedule(this.intervalMs);
   }
 
-  /** Arms the next tick for DELAY ms from now (or after the rest the last tick needs), unless one is due sooner. */
-  private schedule(delay: number): void {
+  /**
+   * Arms the next tick for DELAY ms from now, or GAP ms after the last one ended, or after
+   * the rest the last tick needs, whichever is latest; unless one is due sooner.
+   */
+  private schedule(delay: number, gap = 0): void {
     if (this.stopped) return;
-    const at = Math.max(Date.now() + delay, this.lastEnd + this.lastRan * MAX_SHARE);
+    const at = Math.max(Date.now() + delay, this.lastEnd + gap, this.lastEnd + this.lastRan * MAX_SHARE);
     if (this.timer && this.dueAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.dueAt = at;
