@@ -189,6 +189,7 @@ async function scan(
   return discoverNamed({
     detail,
     sandboxes,
+    parallel: true,
     ...(requestedBy !== undefined ? { requestedBy } : {}),
     ...(proc ? { proc } : {}),
   });

@@ -9,6 +9,7 @@ import { nsfsMounts } from '../mounts/mountinfo';
 import { HierarchyProbe, kernelProbe, NsRelations } from '../linux/nsfs';
 import { parseNsLink, ProcSource } from '../linux/procfs';
 import { complete, NsFd, ScanDetail, scanAll } from './scan';
+import { PARALLEL_MIN_PIDS, ScanHelper } from './scanHelper';
 import {
   HiddenCount,
   Holder,
@@ -39,6 +40,8 @@ export interface DiscoverOptions {
   detail?: ScanDetail;
   /** Cgroup paths already read, or to be read once for whoever asks next (the naming of containers). */
   cgroups?: CgroupPaths;
+  /** Share a scan of many processes with a second thread (scanHelper.ts); for one-off commands. */
+  parallel?: boolean;
 }
 
 /** /proc itself cannot be read: not Linux, or no procfs mounted. */
@@ -65,7 +68,8 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
   } catch (err) {
     throw new DiscoveryError(`cannot read ${proc.procRoot}: ${errorText(err)} (is this Linux with procfs mounted?)`);
   }
-  const scanned = scanAll(proc, users, pids, viewerUid, detail);
+  const helper = options.parallel && pids.length >= PARALLEL_MIN_PIDS ? ScanHelper.start(proc.procRoot) : undefined;
+  const scanned = scanAll(proc, users, pids, viewerUid, detail, helper);
   let { processes } = scanned;
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const hidden: HiddenCount = { total: 0, byReason: { ...scanned.failed } };

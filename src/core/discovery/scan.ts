@@ -166,15 +166,51 @@ export interface ScanResult {
   fds: NsFd[];
 }
 
-/** Scans every PID, in order. */
+export function emptyResult(): ScanResult {
+  return { processes: [], failed: { EACCES: 0, vanished: 0 }, fds: [] };
+}
+
+/**
+ * Scans every PID, in order. With a helper (scanHelper.ts), a second thread takes chunks
+ * of the same list: procfs reads of different processes run in parallel on two cores.
+ */
 export function scanAll(
   proc: ProcSource,
   users: Map<number, string>,
   pids: number[],
   viewerUid: number,
   detail: ScanDetail,
+  helper?: ScanSharing,
 ): ScanResult {
-  const result: ScanResult = { processes: [], failed: { EACCES: 0, vanished: 0 }, fds: [] };
+  if (!helper) {
+    const result = emptyResult();
+    scanPids(proc, users, pids, viewerUid, detail, result);
+    return result;
+  }
+  const scanHere = (some: number[], into: ScanResult) => scanPids(proc, users, some, viewerUid, detail, into);
+  return helper.share(pids, viewerUid, detail, scanHere, users);
+}
+
+/** Splits a scan between this thread and another; see scanHelper.ts. */
+export interface ScanSharing {
+  share(
+    pids: number[],
+    viewerUid: number,
+    detail: ScanDetail,
+    scanHere: (pids: number[], into: ScanResult) => void,
+    users: Map<number, string>,
+  ): ScanResult;
+}
+
+/** Scans PIDS in order, adding to RESULT. */
+export function scanPids(
+  proc: ProcSource,
+  users: Map<number, string>,
+  pids: number[],
+  viewerUid: number,
+  detail: ScanDetail,
+  result: ScanResult,
+): void {
   for (const pid of pids) {
     const dir = proc.openPid(pid);
     if (typeof dir === 'number') {
@@ -193,5 +229,4 @@ export function scanAll(
       dir.close();
     }
   }
-  return result;
 }
