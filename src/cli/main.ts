@@ -2,6 +2,8 @@
  * `nsx`: the discovery engine on the command line, the terminals' enter / new, and the
  * entry point the privileged helper runs as root (`nsx snapshot --json --details`).
  */
+// First: it starts the scan's helper thread before the rest loads.
+import './prestart';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { account, pkexecCaller, requestingUid } from '../core/linux/account';

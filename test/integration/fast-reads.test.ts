@@ -200,11 +200,12 @@ test(
     const net = viaPaths(proc, group.pid).ns[LINKS.indexOf('net')];
     const ours = (records: ProcessRecord[]) => records.filter((p) => p.ns.net === net);
     const alone = scanAll(proc, users, pids, 0, 'namespaces');
-    const helper = ScanHelper.start(proc.procRoot, HELPER);
+    const helper = ScanHelper.start(HELPER);
     assert.ok(helper, 'the helper starts');
     // This thread is slowed down, so that the helper surely takes chunks of its own.
     const here = new Set<number>();
     const shared = helper!.share(
+      proc.procRoot,
       pids,
       0,
       'namespaces',

@@ -68,7 +68,7 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
   } catch (err) {
     throw new DiscoveryError(`cannot read ${proc.procRoot}: ${errorText(err)} (is this Linux with procfs mounted?)`);
   }
-  const helper = options.parallel && pids.length >= PARALLEL_MIN_PIDS ? ScanHelper.start(proc.procRoot) : undefined;
+  const helper = options.parallel && pids.length >= PARALLEL_MIN_PIDS ? ScanHelper.start() : undefined;
   const scanned = scanAll(proc, users, pids, viewerUid, detail, helper);
   let { processes } = scanned;
   const byPid = new Map(processes.map((p) => [p.pid, p]));

@@ -189,12 +189,13 @@ export function scanAll(
     return result;
   }
   const scanHere = (some: number[], into: ScanResult) => scanPids(proc, users, some, viewerUid, detail, into);
-  return helper.share(pids, viewerUid, detail, scanHere, users);
+  return helper.share(proc.procRoot, pids, viewerUid, detail, scanHere, users);
 }
 
 /** Splits a scan between this thread and another; see scanHelper.ts. */
 export interface ScanSharing {
   share(
+    procRoot: string,
     pids: number[],
     viewerUid: number,
     detail: ScanDetail,
