@@ -48,6 +48,7 @@ await esbuild.build({
     cli: 'src/cli/main.ts',
     extension: 'src/extension.ts',
     'discovery.worker': 'src/core/discovery/discovery.worker.ts',
+    'scan.worker': 'src/core/discovery/scan.worker.ts',
     'mountinfo.worker': 'src/core/mounts/mountinfo.worker.ts',
     'details.worker': 'src/core/details/details.worker.ts',
     'fdPoller.worker': 'src/core/linux/fdPoller.worker.ts',

@@ -2,6 +2,8 @@
  * `nsx`: the discovery engine on the command line, the terminals' enter / new, and the
  * entry point the privileged helper runs as root (`nsx snapshot --json --details`).
  */
+// First: it starts the scan's helper thread before the rest loads.
+import './prestart';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { account, pkexecCaller, requestingUid } from '../core/linux/account';
@@ -24,7 +26,7 @@ import {
   tcpdumpCommand,
 } from '../core/terminals/capture';
 import { allTables, MountReadError, tableOfNamespace, tableOfPid } from '../core/mounts/mountNamespaces';
-import { MountinfoOnce, ProcSource } from '../core/linux/procfs';
+import { ReadOnce, ProcSource } from '../core/linux/procfs';
 import { MountTable, PropagationError, PropagationIndex } from '../core/mounts/propagation';
 import {
   runDebug,
@@ -179,10 +181,23 @@ function needsElevation(asRoot: boolean): boolean {
   return asRoot && euid() !== 0;
 }
 
-/** `namespaces` detail skips the command lines nobody will see. Containers are named in every scan. */
-async function scan(detail: DiscoverOptions['detail'] = 'full', proc?: ProcSource): Promise<Snapshot> {
+/**
+ * `namespaces` detail skips the command lines nobody will see. Containers are named in every
+ * scan; sandboxes are left out where nothing shows them.
+ */
+async function scan(
+  detail: DiscoverOptions['detail'] = 'full',
+  proc?: ProcSource,
+  sandboxes = true,
+): Promise<Snapshot> {
   const requestedBy = pkexecCaller();
-  return discoverNamed({ detail, ...(requestedBy !== undefined ? { requestedBy } : {}), ...(proc ? { proc } : {}) });
+  return discoverNamed({
+    detail,
+    sandboxes,
+    parallel: true,
+    ...(requestedBy !== undefined ? { requestedBy } : {}),
+    ...(proc ? { proc } : {}),
+  });
 }
 
 async function snapshot(command: Extract<Command, { name: 'snapshot' }>): Promise<number> {
@@ -227,7 +242,7 @@ async function show(command: Extract<Command, { name: 'show' }>): Promise<number
 }
 
 async function list(command: Extract<Command, { name: 'list' }>): Promise<number> {
-  const snapshot = await scan('namespaces');
+  const snapshot = await scan('namespaces', undefined, false);
   let namespaces = snapshot.namespaces;
   if (command.pid !== null) namespaces = namespacesOfPid(snapshot, command.pid);
   if (command.types) namespaces = namespaces.filter((n) => command.types!.includes(n.type));
@@ -335,7 +350,7 @@ async function mounts(command: Extract<Command, { name: 'mounts' }>): Promise<nu
 }
 
 async function propagation(command: Extract<Command, { name: 'propagation' }>): Promise<number> {
-  const proc = new MountinfoOnce();
+  const proc = new ReadOnce();
   const snapshot = await scan('namespaces', proc);
   // The namespace asked about first: a wrong --ns fails before every other one is read.
   const asked = await mountTable(command, snapshot, proc);

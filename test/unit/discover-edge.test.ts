@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { discover, DiscoveryError, DiscoverOptions } from '../../src/core/discovery/discover';
-import { ProcSource } from '../../src/core/linux/procfs';
+import { PathPidDir, PidDir, ProcSource } from '../../src/core/linux/procfs';
 import { NamespaceRecord, NS_TYPES, Snapshot } from '../../src/core/model/snapshot';
 import { FIXTURES, FixtureProbe, fixtureSource, HOST } from './fixture-probe';
 
@@ -42,6 +42,11 @@ class Recording extends ProcSource {
   ) {
     const dir = path.join(FIXTURES, name);
     super(path.join(dir, 'proc'), path.join(dir, 'etc', 'passwd'));
+  }
+
+  /** Scans read through the path-based methods below, so that their failures and counts apply. */
+  override openPid(pid: number): PidDir {
+    return new PathPidDir(this, pid);
   }
 
   override taskDirStat(pid: number): ReturnType<ProcSource['taskDirStat']> {

@@ -5,7 +5,7 @@
  * engine's processes.
  */
 import { discover, DiscoverOptions, initialInodes } from '../discovery/discover';
-import { ProcSource } from '../linux/procfs';
+import { ProcSource, ReadOnce } from '../linux/procfs';
 import type { NamespaceRecord, Snapshot } from '../model/snapshot';
 import { containerLabel, containerRecords, fillNamespaces, Found, keyOf, refOf } from './assemble';
 import { ApiContainer, engineSockets, listContainers, listedRecord } from './engineApi';
@@ -22,10 +22,13 @@ export interface NamingOptions {
   cgroups?: CgroupPaths;
   /** Ask engines' API sockets where traces are not enough (default true). */
   api?: boolean;
+  /** List sandboxes among the containers (default true); `nsx list` shows none. */
+  sandboxes?: boolean;
 }
 
 export async function discoverNamed(options: DiscoverOptions & NamingOptions = {}): Promise<Snapshot> {
-  const proc = options.proc ?? new ProcSource();
+  // One scan asks for the same processes' files several times (faces, parents, makers).
+  const proc = options.proc ?? new ReadOnce();
   const shared = { ...options, proc, cgroups: options.cgroups ?? new CgroupPaths(proc) };
   const snapshot = discover(shared);
   await nameContainers(snapshot, shared);
@@ -64,7 +67,9 @@ export async function nameContainers(snapshot: Snapshot, options: NamingOptions 
   const contained = new Set(records.flatMap((r) => r.pids));
   records.sort(byEngineThenName);
   records.push(...unseen(listed, bySighting));
-  snapshot.containers = [...records, ...sandboxRecords(proc, snapshot.processes, contained, host, namespaces)];
+  const sandboxes =
+    options.sandboxes === false ? [] : sandboxRecords(proc, snapshot.processes, contained, host, namespaces);
+  snapshot.containers = [...records, ...sandboxes];
   if (refusals.length) snapshot.engineRefusals = refusals;
 }
 

@@ -7,6 +7,7 @@ import { CgroupPaths } from './labels';
 import { HierarchyProbe } from '../linux/nsfs';
 import { ProcSource } from '../linux/procfs';
 import { ScanDetail, scanAll } from './scan';
+import { PARALLEL_MIN_PIDS, ScanHelper } from './scanHelper';
 import { assemble } from './assemble';
 import { Snapshot } from '../model/snapshot';
 
@@ -28,6 +29,8 @@ export interface DiscoverOptions {
   detail?: ScanDetail;
   /** Cgroup paths already read, or to be read once for whoever asks next (the naming of containers). */
   cgroups?: CgroupPaths;
+  /** Share a scan of many processes with a second thread (scanHelper.ts); for one-off commands. */
+  parallel?: boolean;
 }
 
 /** /proc itself cannot be read: not Linux, or no procfs mounted. */
@@ -42,7 +45,8 @@ export function discover(options: DiscoverOptions = {}): Snapshot {
   const detail = options.detail ?? 'full';
   const users = proc.users();
   const pids = listPids(proc);
-  const scanned = scanAll(proc, users, pids, viewerUid, detail);
+  const helper = options.parallel && pids.length >= PARALLEL_MIN_PIDS ? ScanHelper.start() : undefined;
+  const scanned = scanAll(proc, users, pids, viewerUid, detail, helper);
   return assemble(scanned, {
     proc,
     users,

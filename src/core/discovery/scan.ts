@@ -3,12 +3,16 @@
  * namespaces, and (when asked) status and command line. Every read may fail because the
  * process exited or is not ours; the caller gets the reason instead of an exception.
  *
- * This is most of the cost of discovery, spent in the kernel's procfs. It stays on one
- * thread: two threads reading procfs at once each took over twice as long (measured,
- * in C as in Node), so a worker thread only adds its start-up time.
+ * This is most of the cost of discovery, spent in the kernel's procfs: about 2 µs a
+ * readlink, ~20 calls a process. Each process's directory is opened once and read relative
+ * to it (PidDir). A one-off scan of many processes is shared with a second thread
+ * (scanHelper.ts): threads reading different processes do not slow each other down.
  */
-import { parseNsLink, ProcSource } from '../linux/procfs';
+import { parseNsLink, PidDir, ProcSource } from '../linux/procfs';
 import { HiddenReason, isNsType, NS_TYPES, NsType, ProcessRecord } from '../model/snapshot';
+
+const EPERM = 1;
+const EACCES = 13;
 
 /**
  * `full` reads every process's status (PPid, Uid, NSpid) and command line; `namespaces`
@@ -23,13 +27,26 @@ export function scanProcess(
   users: Map<number, string>,
   detail: ScanDetail,
 ): ProcessRecord | HiddenReason {
-  let owner;
+  const dir = proc.openPid(pid);
+  if (typeof dir === 'number') return reasonOfErrno(-dir);
   try {
-    // One stat tells the owner (other users' processes are not even tried) and the thread count.
-    owner = proc.taskDirStat(pid);
-  } catch (err) {
-    return reasonOf(err);
+    return scanOpen(proc, dir, pid, viewerUid, users, detail);
+  } finally {
+    dir.close();
   }
+}
+
+function scanOpen(
+  proc: ProcSource,
+  dir: PidDir,
+  pid: number,
+  viewerUid: number,
+  users: Map<number, string>,
+  detail: ScanDetail,
+): ProcessRecord | HiddenReason {
+  // One stat tells the owner (other users' processes are not even tried) and the thread count.
+  const owner = dir.taskDirStat();
+  if (typeof owner === 'number') return reasonOfErrno(-owner);
   const rec: ProcessRecord = {
     pid,
     ppid: 0,
@@ -45,30 +62,28 @@ export function scanProcess(
   if (rec.hidden) return rec;
 
   for (const type of NS_TYPES) {
-    try {
-      rec.ns[type] = proc.nsInode(pid, type);
-    } catch (err) {
-      const reason = reasonOf(err);
-      if (reason === 'vanished') {
-        // A kernel without this namespace type (time before 5.6) has no link for it.
-        if (proc.hasNsDir(pid)) continue;
-        return reason;
-      }
-      rec.ns = {};
-      rec.hidden = reason;
-      if (detail !== 'full' && !complete(proc, rec, users)) return 'vanished';
-      return rec;
+    const ino = dir.nsInode(type);
+    if (ino >= 0) {
+      rec.ns[type] = ino;
+      continue;
     }
+    const reason = reasonOfErrno(-ino);
+    if (reason === 'vanished') {
+      // A kernel without this namespace type (time before 5.6) has no link for it.
+      if (dir.hasNsDir()) continue;
+      return reason;
+    }
+    rec.ns = {};
+    rec.hidden = reason;
+    if (detail !== 'full' && !complete(proc, rec, users)) return 'vanished';
+    return rec;
   }
   for (const type of ['pid', 'time'] as const) {
-    try {
-      const ino = proc.nsInode(pid, `${type}_for_children`);
-      if (ino !== rec.ns[type]) (rec.forChildren ??= {})[type] = ino;
-    } catch {
-      // Kernels before 5.6 have no time_for_children.
-    }
+    // Kernels before 5.6 have no time_for_children.
+    const ino = dir.nsInode(`${type}_for_children`);
+    if (ino >= 0 && ino !== rec.ns[type]) (rec.forChildren ??= {})[type] = ino;
   }
-  if (owner.threads === undefined || owner.threads > 1) scanThreads(proc, rec);
+  if (owner.threads === undefined || owner.threads > 1) scanThreads(dir, rec);
   return rec;
 }
 
@@ -96,31 +111,27 @@ export function complete(proc: ProcSource, rec: ProcessRecord, users: Map<number
   return true;
 }
 
-function scanThreads(proc: ProcSource, rec: ProcessRecord): void {
-  let tids: number[];
-  try {
-    tids = proc.tids(rec.pid);
-  } catch {
-    return;
-  }
-  for (const tid of tids) {
+function scanThreads(dir: PidDir, rec: ProcessRecord): void {
+  const tids = dir.tids();
+  if (typeof tids === 'number') return;
+  for (const tid of tids.sort((a, b) => a - b)) {
     if (tid === rec.pid) continue;
     const differing: Partial<Record<NsType, number>> = {};
-    try {
-      for (const type of NS_TYPES) {
-        const ino = proc.nsInode(rec.pid, type, tid);
-        if (ino !== rec.ns[type]) differing[type] = ino;
+    let ended = false;
+    for (const type of NS_TYPES) {
+      const ino = dir.nsInode(type, tid);
+      if (ino < 0) {
+        ended = true;
+        break;
       }
-    } catch {
-      continue; // the thread ended
+      if (ino !== rec.ns[type]) differing[type] = ino;
     }
-    if (Object.keys(differing).length) (rec.tasks ??= []).push({ tid, ns: differing });
+    if (!ended && Object.keys(differing).length) (rec.tasks ??= []).push({ tid, ns: differing });
   }
 }
 
-export function reasonOf(err: unknown): HiddenReason {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return code === 'EACCES' || code === 'EPERM' ? 'EACCES' : 'vanished';
+function reasonOfErrno(errno: number): HiddenReason {
+  return errno === EACCES || errno === EPERM ? 'EACCES' : 'vanished';
 }
 
 /** An open fd on a namespace: /proc/PID/fd/N → `net:[4026532200]`. */
@@ -131,26 +142,11 @@ export interface NsFd {
   ino: number;
 }
 
-/** The fds of `pid` that are namespaces; a process that exits or denies access has none. */
-export function scanProcessFds(proc: ProcSource, pid: number, out: NsFd[]): void {
-  let fds: number[];
-  try {
-    fds = proc.fds(pid);
-  } catch {
-    return;
-  }
-  for (const fd of fds) {
-    let target: string;
-    try {
-      target = proc.fdTarget(pid, fd);
-    } catch {
-      continue;
-    }
-    // Cheap reject: nsfs targets are `type:[inode]`; files are paths.
-    if (target.charCodeAt(target.length - 1) !== 93 /* ] */) continue;
+function scanFds(dir: PidDir, pid: number, out: NsFd[]): void {
+  dir.bracketFds((fd, target) => {
     const parsed = parseNsLink(target);
     if (parsed && isNsType(parsed.type)) out.push({ pid, fd, type: parsed.type, ino: parsed.ino });
-  }
+  });
 }
 
 export interface ScanResult {
@@ -160,23 +156,76 @@ export interface ScanResult {
   fds: NsFd[];
 }
 
-/** Scans every PID, in order. */
+export function emptyResult(): ScanResult {
+  return { processes: [], failed: { EACCES: 0, vanished: 0 }, fds: [] };
+}
+
+/**
+ * Scans every PID, in order. With a helper (scanHelper.ts), a second thread takes chunks
+ * of the same list: procfs reads of different processes run in parallel on two cores.
+ */
 export function scanAll(
   proc: ProcSource,
   users: Map<number, string>,
   pids: number[],
   viewerUid: number,
   detail: ScanDetail,
+  helper?: ScanSharing,
 ): ScanResult {
-  const result: ScanResult = { processes: [], failed: { EACCES: 0, vanished: 0 }, fds: [] };
-  for (const pid of pids) {
-    const rec = scanProcess(proc, pid, viewerUid, users, detail);
-    if (typeof rec === 'string') {
-      result.failed[rec]++;
-      continue;
-    }
-    result.processes.push(rec);
-    if (!rec.hidden) scanProcessFds(proc, pid, result.fds);
+  if (!helper) {
+    const result = emptyResult();
+    scanPids(proc, users, pids, viewerUid, detail, result);
+    return result;
   }
-  return result;
+  const scanHere = (some: number[], into: ScanResult) => scanPids(proc, users, some, viewerUid, detail, into);
+  return helper.share(proc.procRoot, pids, viewerUid, detail, scanHere, users);
+}
+
+/** Splits a scan between this thread and another; see scanHelper.ts. */
+export interface ScanSharing {
+  share(
+    procRoot: string,
+    pids: number[],
+    viewerUid: number,
+    detail: ScanDetail,
+    scanHere: (pids: number[], into: ScanResult) => void,
+    users: Map<number, string>,
+  ): ScanResult;
+}
+
+/** Scans PIDS in order, adding to RESULT. */
+export function scanPids(
+  proc: ProcSource,
+  users: Map<number, string>,
+  pids: number[],
+  viewerUid: number,
+  detail: ScanDetail,
+  result: ScanResult,
+): void {
+  for (const pid of pids) {
+    const { read, fds } = scanOne(proc, pid, viewerUid, users, detail);
+    if (typeof read === 'string') result.failed[read]++;
+    else result.processes.push(read);
+    result.fds.push(...fds);
+  }
+}
+
+/** One process with its namespace fds, its directory opened once. */
+export function scanOne(
+  proc: ProcSource,
+  pid: number,
+  viewerUid: number,
+  users: Map<number, string>,
+  detail: ScanDetail,
+): { read: ProcessRecord | HiddenReason; fds: NsFd[] } {
+  const fds: NsFd[] = [];
+  const dir = proc.openPid(pid);
+  if (typeof dir === 'number') return { read: reasonOfErrno(-dir), fds };
+  try {
+    const read = scanOpen(proc, dir, pid, viewerUid, users, detail);
+    if (typeof read !== 'string' && !read.hidden) scanFds(dir, pid, fds);
+    return { read, fds };
+  } finally {
+    dir.close();
+  }
 }

@@ -6,7 +6,12 @@
  * what a vanished process or a denied read means.
  */
 import * as fs from 'node:fs';
-import { NsType } from '../model/snapshot';
+import * as os from 'node:os';
+import { nsLinkInode } from './nsLink';
+import { ENOENT, fastReads, NsLink, openPidDir, PidDir, TaskDirStat } from './pidDir';
+
+export { parseNsLink } from './nsLink';
+export type { PidDir } from './pidDir';
 
 /** Fields of /proc/PID/status that discovery needs. */
 export interface ProcStatus {
@@ -45,23 +50,6 @@ function readSmall(path: string): string {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-const LINK_TYPE = /^[a-z_]+$/;
-const DIGITS = /^\d+$/;
-
-/** The inode of a link target of the form `net:[4026531833]`; NaN for any other form. */
-function nsLinkInode(target: string): number {
-  const open = target.indexOf(':[');
-  const digits = open > 0 && target.charCodeAt(target.length - 1) === 93 /* ] */ ? target.slice(open + 2, -1) : '';
-  return DIGITS.test(digits) ? Number(digits) : NaN;
-}
-
-/** Parses a link target of the form `net:[4026531833]` (also `socket:[…]`); null for any other form. */
-export function parseNsLink(target: string): { type: string; ino: number } | null {
-  const ino = nsLinkInode(target);
-  const type = target.slice(0, target.indexOf(':['));
-  return Number.isNaN(ino) || !LINK_TYPE.test(type) ? null : { type, ino };
 }
 
 export function parseStatus(text: string): ProcStatus {
@@ -128,11 +116,19 @@ export class ProcSource {
   }
 
   /**
+   * /proc/PID held open for the reads of a scan, each answering an errno instead of
+   * throwing; a negative errno when the process is gone. Close it when done.
+   */
+  openPid(pid: number): PidDir | number {
+    return fastReads() ? openPidDir(this.pidDir(pid)) : new PathPidDir(this, pid);
+  }
+
+  /**
    * One stat of /proc/PID/task: its owner is the process's effective UID (root for
    * non-dumpable processes), and on procfs its link count is the number of threads + 2.
    * `threads` is undefined where the count says nothing (a fixture tree on btrfs).
    */
-  taskDirStat(pid: number): { uid: number; threads: number | undefined } {
+  taskDirStat(pid: number): TaskDirStat {
     const st = fs.statSync(`${this.pidDir(pid)}/task`);
     return { uid: st.uid, threads: st.nlink >= 2 ? st.nlink - 2 : undefined };
   }
@@ -143,18 +139,18 @@ export class ProcSource {
   }
 
   status(pid: number): ProcStatus {
-    return parseStatus(readSmall(`${this.pidDir(pid)}/status`));
+    return parseStatus(this.smallFile(pid, 'status'));
   }
 
   /** The command line with arguments joined by spaces; empty for kernel threads. */
   cmdline(pid: number): string {
-    const raw = readSmall(`${this.pidDir(pid)}/cmdline`);
+    const raw = this.smallFile(pid, 'cmdline');
     return raw.replace(/\0+$/, '').replaceAll('\0', ' ');
   }
 
   /** The command line as its arguments (which may hold spaces); empty for kernel threads. */
   argv(pid: number): string[] {
-    const raw = readSmall(`${this.pidDir(pid)}/cmdline`);
+    const raw = this.smallFile(pid, 'cmdline');
     return raw ? raw.replace(/\0$/, '').split('\0') : [];
   }
 
@@ -169,7 +165,12 @@ export class ProcSource {
   }
 
   cgroup(pid: number): string {
-    return readSmall(`${this.pidDir(pid)}/cgroup`);
+    return this.smallFile(pid, 'cgroup');
+  }
+
+  /** status, cmdline or cgroup of a process, read whole. */
+  protected smallFile(pid: number, name: 'status' | 'cmdline' | 'cgroup'): string {
+    return readSmall(`${this.pidDir(pid)}/${name}`);
   }
 
   /** A thread can be in a mount namespace of its own, so TID may be given. */
@@ -193,7 +194,7 @@ export class ProcSource {
   }
 
   /** Inode of a namespace link (`net`, `pid_for_children`, ...) of a process or thread. */
-  nsInode(pid: number, link: NsType | 'pid_for_children' | 'time_for_children', tid?: number): number {
+  nsInode(pid: number, link: NsLink, tid?: number): number {
     const target = fs.readlinkSync(this.nsPath(pid, link, tid));
     const ino = nsLinkInode(target);
     if (!Number.isSafeInteger(ino))
@@ -250,6 +251,59 @@ export class ProcSource {
   }
 }
 
+/**
+ * The reads of a PidDir through ProcSource's path-based methods: where koffi cannot be
+ * loaded, and for test sources that simulate failures by overriding those methods.
+ */
+export class PathPidDir implements PidDir {
+  constructor(
+    private readonly proc: ProcSource,
+    private readonly pid: number,
+  ) {}
+
+  taskDirStat(): TaskDirStat | number {
+    return this.attempt(() => this.proc.taskDirStat(this.pid));
+  }
+
+  nsInode(link: NsLink, tid?: number): number {
+    return this.attempt(() => this.proc.nsInode(this.pid, link, tid));
+  }
+
+  hasNsDir(): boolean {
+    return this.proc.hasNsDir(this.pid);
+  }
+
+  tids(): number[] | number {
+    return this.attempt(() => this.proc.tids(this.pid));
+  }
+
+  bracketFds(visit: (fd: number, target: string) => void): number {
+    const fds = this.attempt(() => this.proc.fds(this.pid));
+    if (typeof fds === 'number') return fds;
+    for (const fd of fds) {
+      const target = this.attempt(() => this.proc.fdTarget(this.pid, fd));
+      if (typeof target === 'string' && target.charCodeAt(target.length - 1) === 93 /* ] */) visit(fd, target);
+    }
+    return 0;
+  }
+
+  close(): void {}
+
+  private attempt<T>(read: () => T): T | number {
+    try {
+      return read();
+    } catch (err) {
+      return -errnoOf(err);
+    }
+  }
+}
+
+/** The errno of a thrown fs error, by its code (ENOENT when it names none). */
+function errnoOf(err: unknown): number {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return (code && os.constants.errno[code as keyof typeof os.constants.errno]) || ENOENT;
+}
+
 function numericEntries(dir: string): number[] {
   const out: number[] = [];
   for (const name of fs.readdirSync(dir)) {
@@ -260,12 +314,25 @@ function numericEntries(dir: string): number[] {
 }
 
 /**
- * A ProcSource that reads each mountinfo once, for one command that needs every mount
- * namespace twice: discovery looks in it for nsfs bind mounts, then the mount tables are
- * built from it. Long-lived readers must not use it: the texts never change.
+ * A ProcSource that reads each mountinfo, status, command line and cgroup file once, for
+ * one command or one scan: discovery, its labels and the naming of containers ask for the
+ * same processes' files (a namespace's senior process, its parent, its ancestors), and
+ * the mount tables are built from the mountinfo discovery read. Long-lived readers must
+ * not use it: the texts never change.
  */
-export class MountinfoOnce extends ProcSource {
+export class ReadOnce extends ProcSource {
   private readonly texts = new Map<string, string>();
+  private readonly small = new Map<string, string>();
+
+  protected override smallFile(pid: number, name: 'status' | 'cmdline' | 'cgroup'): string {
+    const key = `${pid}/${name}`;
+    let text = this.small.get(key);
+    if (text === undefined) {
+      text = super.smallFile(pid, name);
+      this.small.set(key, text);
+    }
+    return text;
+  }
 
   override mountinfo(pid: number, tid?: number): string {
     const key = tid === undefined ? String(pid) : `${pid}/${tid}`;

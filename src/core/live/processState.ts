@@ -1,5 +1,5 @@
 /** What the live engine knows of one process, read the way a full scan reads it. */
-import { NsFd, reasonOf, scanProcess, scanProcessFds } from '../discovery/scan';
+import { NsFd, scanOne } from '../discovery/scan';
 import { ProcSource } from '../linux/procfs';
 import { HiddenReason, ProcessRecord } from '../model/snapshot';
 
@@ -24,12 +24,10 @@ export function readProcess(
   let start: number;
   try {
     start = proc.startTime(pid);
-  } catch (err) {
-    return { pid, start: NaN, ppid: 0, read: reasonOf(err), fds: [] };
+  } catch {
+    return { pid, start: NaN, ppid: 0, read: 'vanished', fds: [] }; // stat is readable by all while the process is
   }
-  const read = scanProcess(proc, pid, viewerUid, users, 'full');
-  const fds: NsFd[] = [];
-  if (typeof read !== 'string' && !read.hidden) scanProcessFds(proc, pid, fds);
+  const { read, fds } = scanOne(proc, pid, viewerUid, users, 'full');
   return { pid, start, ppid: typeof read === 'string' ? 0 : read.ppid, read, fds };
 }
 

@@ -1,0 +1,177 @@
+/**
+ * One process's /proc directory held open, read relative to it: the hot path of a scan.
+ * Through koffi a read is a readlinkat/statx/getdents64 on the directory's fd, with no path
+ * walk from / and no exception when the process is gone (each read answers an errno).
+ * Without koffi the same reads go through ProcSource's path-based methods.
+ *
+ * Only ProcSource hands these out (procfs.ts), and it stays the only reader of /proc.
+ */
+import { NsType } from '../model/snapshot';
+import { nsLinkInode } from './nsLink';
+
+export type NsLink = NsType | 'pid_for_children' | 'time_for_children';
+
+export const ENOENT = 2;
+export const EINVAL = 22;
+
+/** What one stat of /proc/PID/task tells (see ProcSource.taskDirStat). */
+export interface TaskDirStat {
+  uid: number;
+  threads: number | undefined;
+}
+
+/** Reads of one process; a failed read answers its errno as a negative number. */
+export interface PidDir {
+  taskDirStat(): TaskDirStat | number;
+  /** Inode of ns/LINK (or task/TID/ns/LINK). */
+  nsInode(link: NsLink, tid?: number): number;
+  hasNsDir(): boolean;
+  /** The TIDs of task/, unsorted. */
+  tids(): number[] | number;
+  /**
+   * Calls `visit` for each fd whose target has the form `word:[…]` (nsfs, pipe, socket):
+   * paths cost no string. Answers 0 or the errno of listing fd/.
+   */
+  bracketFds(visit: (fd: number, target: string) => void): number;
+  /** Releases the directory's fd (koffi: closed through koffi, which opened it). */
+  close(): void;
+}
+
+interface Libc {
+  openat(dirfd: number, path: string, flags: number): number;
+  readlinkat(dirfd: number, path: string, buf: Buffer, size: number): number;
+  statx(dirfd: number, path: string, flags: number, mask: number, buf: Buffer): number;
+  getdents64(fd: number, buf: Buffer, size: number): number;
+  close(fd: number): number;
+  errno(): number;
+}
+
+const AT_FDCWD = -100;
+const O_RDONLY = 0;
+const O_DIRECTORY = 0o200000;
+const O_CLOEXEC = 0o2000000;
+/** The directory is only a starting point for *at() calls: no read permission needed to hold it. */
+const O_PATH = 0o10000000;
+const STATX_NLINK = 0x4;
+const STATX_UID = 0x8;
+/** struct statx: the same layout on every architecture. */
+const STX_NLINK = 16;
+const STX_UID = 20;
+/** struct linux_dirent64: d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name. */
+const DIRENT_RECLEN = 16;
+const DIRENT_NAME = 19;
+
+let libc: Libc | null | undefined;
+
+/** The koffi calls, or null when koffi cannot be loaded (the path-based reads then serve). */
+function loadLibc(): Libc | null {
+  if (libc !== undefined) return libc;
+  try {
+    // Required here, not imported: a missing native module only costs speed.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const koffi = require('koffi') as typeof import('koffi');
+    const lib = koffi.load('libc.so.6');
+    libc = {
+      openat: lib.func('int openat(int dirfd, const char *path, int flags)'),
+      readlinkat: lib.func('intptr_t readlinkat(int dirfd, const char *path, void *buf, size_t size)'),
+      statx: lib.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)'),
+      getdents64: lib.func('intptr_t getdents64(int fd, void *buf, size_t size)'),
+      close: lib.func('int close(int fd)'),
+      errno: () => koffi.errno(),
+    };
+  } catch {
+    libc = null;
+  }
+  return libc;
+}
+
+/** Whether the fast reader is available in this process. */
+export function fastReads(): boolean {
+  return loadLibc() !== null;
+}
+
+// Shared by every FdPidDir: a scan reads one process at a time, on one thread.
+const link = Buffer.allocUnsafe(256);
+const statBuf = Buffer.allocUnsafe(256);
+const dents = Buffer.allocUnsafe(32 * 1024);
+
+/** Opens `dir` (a /proc/PID); a negative errno when it cannot be. */
+export function openPidDir(dir: string): PidDir | number {
+  const c = loadLibc();
+  if (!c) throw new Error('koffi is not available');
+  const fd = c.openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return fd < 0 ? -c.errno() : new FdPidDir(c, fd);
+}
+
+class FdPidDir implements PidDir {
+  constructor(
+    private readonly c: Libc,
+    private fd: number,
+  ) {}
+
+  taskDirStat(): TaskDirStat | number {
+    if (this.c.statx(this.fd, 'task', 0, STATX_NLINK | STATX_UID, statBuf) < 0) return -this.c.errno();
+    const nlink = statBuf.readUInt32LE(STX_NLINK);
+    return { uid: statBuf.readUInt32LE(STX_UID), threads: nlink >= 2 ? nlink - 2 : undefined };
+  }
+
+  nsInode(name: NsLink, tid?: number): number {
+    return this.inodeAt(this.fd, tid === undefined ? `ns/${name}` : `task/${tid}/ns/${name}`);
+  }
+
+  hasNsDir(): boolean {
+    return this.c.statx(this.fd, 'ns', 0, 0, statBuf) === 0;
+  }
+
+  tids(): number[] | number {
+    const dir = this.c.openat(this.fd, 'task', O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -this.c.errno();
+    const out: number[] = [];
+    try {
+      const err = this.entries(dir, (name) => out.push(Number(name)));
+      return err < 0 ? err : out;
+    } finally {
+      this.c.close(dir);
+    }
+  }
+
+  bracketFds(visit: (fd: number, target: string) => void): number {
+    const dir = this.c.openat(this.fd, 'fd', O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -this.c.errno();
+    try {
+      return this.entries(dir, (name) => {
+        const n = this.c.readlinkat(dir, name, link, link.length);
+        // A target that fills the buffer is a long path; nsfs targets are short.
+        if (n > 0 && n < link.length && link[n - 1] === 93 /* ] */) visit(Number(name), link.toString('latin1', 0, n));
+      });
+    } finally {
+      this.c.close(dir);
+    }
+  }
+
+  close(): void {
+    if (this.fd >= 0) this.c.close(this.fd);
+    this.fd = -1;
+  }
+
+  private inodeAt(dir: number, path: string): number {
+    const n = this.c.readlinkat(dir, path, link, link.length);
+    if (n < 0) return -this.c.errno();
+    const ino = nsLinkInode(link.toString('latin1', 0, n));
+    return Number.isSafeInteger(ino) ? ino : -EINVAL;
+  }
+
+  /** Calls `each` with the name of every numeric entry of the open directory `dir`. */
+  private entries(dir: number, each: (name: string) => void): number {
+    for (;;) {
+      const n = this.c.getdents64(dir, dents, dents.length);
+      if (n === 0) return 0;
+      if (n < 0) return -this.c.errno();
+      for (let at = 0; at < n; at += dents.readUInt16LE(at + DIRENT_RECLEN)) {
+        const first = dents[at + DIRENT_NAME];
+        if (first >= 48 && first <= 57)
+          each(dents.toString('latin1', at + DIRENT_NAME, dents.indexOf(0, at + DIRENT_NAME)));
+      }
+    }
+  }
+}
