@@ -17,6 +17,8 @@ export interface Syscalls {
   recv(fd: number, buf: Buffer, length: number, flags: number): number;
   close(fd: number): number;
   poll(fds: Buffer, count: number, timeoutMs: number): number;
+  /** A directory's entries with their inode numbers, which Node's readdir does not give. */
+  getdents64(fd: number, buf: Buffer, length: number): number;
 }
 
 let loaded: Syscalls | undefined;
@@ -52,6 +54,7 @@ export function libc(): Syscalls {
     recv: lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t length, int flags)'),
     close: lib.func('int close(int fd)'),
     poll: lib.func('int poll(_Inout_ void *fds, unsigned long count, int timeout)'),
+    getdents64: lib.func('intptr_t getdents64(int fd, _Out_ void *buf, size_t length)'),
   };
   return loaded;
 }
