@@ -96,7 +96,11 @@ const PACKAGES = [
   },
   { name: 'make', provides: ['make'], for: "building code-server's native modules (its first install only)" },
   { name: 'g++', provides: ['g++'], for: "building code-server's native modules (its first install only)" },
-  { name: 'python3', provides: ['python3'], for: "building code-server's native modules (its first install only)" },
+  {
+    name: 'python3',
+    provides: ['python3'],
+    for: "building code-server's native modules (first install only); the live engine's property test",
+  },
   { name: 'time', provides: ['/usr/bin/time'], for: 'peak memory in npm run bench' },
 ];
 

@@ -486,3 +486,68 @@ export function unshareMountAt(file: string, args: string[] = ['true'], from?: n
   }
   throw new Error(`unshare --mount=${file} was refused on every CPU:\n${refused.join('\n')}`);
 }
+
+// ---------------------------------------------------------------------------------
+// Snapshots compared
+
+/**
+ * What a snapshot found, without what two scans of the same state may tell differently:
+ * when it was taken, how long it took, and processes that exited while being read.
+ */
+export function snapshotContent(s: Snapshot): unknown {
+  const { takenAt: _takenAt, scanner, hidden, ...rest } = s;
+  const { durationMs: _durationMs, ...who } = scanner;
+  const { vanished: _vanished, ...reasons } = hidden.byReason;
+  return { ...rest, scanner: who, hidden: reasons };
+}
+
+/** How two snapshots' contents differ, one line per namespace or process, at most LIMIT lines. */
+export function snapshotDiff(got: Snapshot, want: Snapshot, limit = 20): string[] {
+  const lines = [
+    ...recordDiff(
+      'namespace',
+      got.namespaces,
+      want.namespaces,
+      (n) => n.ns,
+      (n) => `${n.type} ${n.ns} (${n.label ?? 'no label'})`,
+    ),
+    ...recordDiff(
+      'process',
+      got.processes,
+      want.processes,
+      (p) => p.pid,
+      (p) => `${p.pid} (${p.command})`,
+    ),
+  ];
+  for (const key of ['scanner', 'capabilities', 'hidden'] as const) {
+    const [a, b] = [snapshotContent(got), snapshotContent(want)].map((c) => JSON.stringify((c as never)[key]));
+    if (a !== b) lines.push(`${key}: ${a} instead of ${b}`);
+  }
+  return lines.length > limit ? [...lines.slice(0, limit), `… and ${lines.length - limit} more`] : lines;
+}
+
+function recordDiff<T extends object>(
+  what: string,
+  got: T[],
+  want: T[],
+  key: (r: T) => number,
+  name: (r: T) => string,
+): string[] {
+  const wanted = new Map(want.map((r) => [key(r), r]));
+  const lines: string[] = [];
+  for (const r of got) {
+    const w = wanted.get(key(r));
+    wanted.delete(key(r));
+    if (!w) {
+      lines.push(`${what} ${name(r)}: not found by the full scan`);
+      continue;
+    }
+    const fields = Object.keys({ ...r, ...w }) as (keyof T)[];
+    for (const f of fields) {
+      const [a, b] = [JSON.stringify(r[f]), JSON.stringify(w[f])];
+      if (a !== b) lines.push(`${what} ${name(w)}: ${String(f)} ${a} instead of ${b}`);
+    }
+  }
+  for (const w of wanted.values()) lines.push(`${what} ${name(w)}: missing (the full scan found it)`);
+  return lines;
+}

@@ -4,7 +4,9 @@
  *
  * Processes are known by PID and start time. Each tick lists /proc: a PID not seen before
  * is read whole, one that is gone is dropped (and its children read again: they have a new
- * parent). A process keeps its PID when it calls setns or unshare, or execs into new
+ * parent). A PID whose directory has another inode than at the last tick may have been
+ * left by its process and taken by another: its start time tells, and if so it is read as
+ * a new one. A process keeps its PID when it calls setns or unshare, or execs into new
  * namespaces, so known processes are read again too: a young one (started less than
  * `youngMs` ago, when launchers do such things) at every tick, the others in turn, each at
  * least once every `sweepTicks` ticks. Mount tables are read again only when their watch
@@ -18,6 +20,7 @@ import { HierarchyProbe } from '../linux/nsfs';
 import { ProcSource } from '../linux/procfs';
 import { Snapshot } from '../model/snapshot';
 import { BindMountCache, MountTablesWatch } from './bindMounts';
+import { pidInodes } from './pidInodes';
 import { readProcess, ProcessState, sameState } from './processState';
 import { Sweep } from './sweep';
 
@@ -56,6 +59,9 @@ export class LiveDiscovery {
   private readonly bindMounts: BindMountCache;
   /** PIDs to read again at the next tick, whatever their turn (their parent exited, or they were touched). */
   private readonly due = new Set<number>();
+  /** The inode of each PID's directory at this tick and at the last (none where they cannot be listed). */
+  private inodes = new Map<number, number>();
+  private previousInodes = new Map<number, number>();
   private last: Snapshot | undefined;
 
   constructor(private readonly options: LiveOptions = {}) {
@@ -85,9 +91,9 @@ export class LiveDiscovery {
   /** Brings the snapshot up to date with /proc. The first tick is a full scan. */
   tick(): TickResult {
     const started = performance.now();
-    const pids = listPids(this.proc);
+    const pids = this.listPids();
     let changed = this.last === undefined || this.bindMounts.takeChanged();
-    changed = this.dropGone(pids) || changed;
+    changed = this.dropGone(pids, this.retaken()) || changed;
     for (const pid of pids) {
       if (this.known.has(pid)) continue;
       this.read(pid);
@@ -106,12 +112,44 @@ export class LiveDiscovery {
     this.bindMounts.close();
   }
 
-  /** Forgets processes no longer listed; their children now have another parent. */
-  private dropGone(pids: number[]): boolean {
-    if (pids.length === this.known.size && pids.every((pid) => this.known.has(pid))) return false;
-    const listed = new Set(pids);
-    const gone = new Set<number>();
-    for (const pid of this.known.keys()) if (!listed.has(pid)) gone.add(pid);
+  /** The PIDs under /proc, with their directories' inodes kept for the next tick where they can be listed. */
+  private listPids(): number[] {
+    let inodes: Map<number, number> | null = null;
+    try {
+      inodes = pidInodes(this.proc.procRoot);
+    } catch {
+      // listPids says why /proc cannot be read
+    }
+    [this.previousInodes, this.inodes] = [this.inodes, inodes ?? new Map()];
+    return inodes ? [...inodes.keys()].sort((a, b) => a - b) : listPids(this.proc);
+  }
+
+  /** Known PIDs that another process has taken since the last tick: a new directory inode, and another start time. */
+  private retaken(): number[] {
+    const out: number[] = [];
+    for (const [pid, ino] of this.inodes) {
+      const was = this.previousInodes.get(pid);
+      const state = this.known.get(pid);
+      if (was === undefined || was === ino || !state) continue;
+      let start = NaN;
+      try {
+        start = this.proc.startTime(pid);
+      } catch {
+        // gone already: read again as a new PID, it is found vanished
+      }
+      if (start !== state.start) out.push(pid);
+    }
+    return out;
+  }
+
+  /** Forgets processes no longer listed, or whose PID another took (RETAKEN): their children have another parent. */
+  private dropGone(pids: number[], retaken: number[]): boolean {
+    const gone = new Set(retaken);
+    if (pids.length !== this.known.size || !pids.every((pid) => this.known.has(pid))) {
+      const listed = new Set(pids);
+      for (const pid of this.known.keys()) if (!listed.has(pid)) gone.add(pid);
+    }
+    if (!gone.size) return false;
     for (const pid of gone) this.known.delete(pid);
     for (const [pid, state] of this.known) if (gone.has(state.ppid)) this.due.add(pid);
     return gone.size > 0;

@@ -2,6 +2,9 @@
  * Which known processes a tick reads again: the young ones every time (a launcher such as
  * unshare, nsenter or runc changes its namespaces in its first moments, under the same
  * PID), and a slice of the others in PID order, so that each is read within `ticks` ticks.
+ * New PIDs take places in that order too, ahead of the slice or behind it: a process the
+ * slices have not come back to in time (they had more PIDs to pass than they had counted
+ * on) is read at its deadline anyway.
  */
 import { ProcSource } from '../linux/procfs';
 import { ProcessState } from './processState';
@@ -12,15 +15,27 @@ const USER_HZ = 100;
 export class Sweep {
   /** The PID the last slice ended at. */
   private cursor = 0;
+  /** Calls of next() so far. */
+  private count = 0;
+  /** The call at which each known PID was first seen or last chosen. */
+  private readonly readAt = new Map<number, number>();
 
   constructor(
     private readonly ticks: number,
     private readonly youngMs: number,
   ) {}
 
+  /** KNOWN: every process, read whole at this tick when new. */
   next(known: ReadonlyMap<number, ProcessState>, proc: ProcSource): number[] {
+    this.count++;
     const pids = [...known.keys()].sort((a, b) => a - b);
     const chosen = new Set(this.slice(pids));
+    for (const pid of this.readAt.keys()) if (!known.has(pid)) this.readAt.delete(pid);
+    for (const pid of pids) {
+      const at = this.readAt.get(pid);
+      if (at !== undefined && this.count - at >= this.ticks) chosen.add(pid);
+    }
+    for (const pid of pids) if (chosen.has(pid) || !this.readAt.has(pid)) this.readAt.set(pid, this.count);
     if (this.youngMs > 0 && pids.length) {
       const bornAfter = ((proc.uptimeMs() - this.youngMs) / 1000) * USER_HZ;
       for (const [pid, state] of known) if (!(state.start < bornAfter)) chosen.add(pid);
