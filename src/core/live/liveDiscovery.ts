@@ -30,7 +30,7 @@ export interface LiveOptions {
   requestedBy?: number;
   /** How to learn parents and owners; default the kernel through koffi, null for none. */
   probe?: HierarchyProbe | null;
-  /** Every known process is read again at least once in this many ticks (default 20). */
+  /** Every known process is read again at least once in this many ticks (default 30). */
   sweepTicks?: number;
   /** Processes younger than this are read again at every tick (default 10 s). */
   youngMs?: number;
@@ -46,7 +46,7 @@ export interface TickResult {
   changed: boolean;
 }
 
-export const DEFAULT_SWEEP_TICKS = 20;
+export const DEFAULT_SWEEP_TICKS = 30;
 export const DEFAULT_YOUNG_MS = 10_000;
 
 export class LiveDiscovery {
@@ -63,6 +63,10 @@ export class LiveDiscovery {
   private inodes = new Map<number, number>();
   private previousInodes = new Map<number, number>();
   private last: Snapshot | undefined;
+  private hearing = false;
+  private mustList = true;
+  /** Ticks since /proc was last listed. */
+  private unlisted = 0;
 
   constructor(private readonly options: LiveOptions = {}) {
     this.proc = options.proc ?? new ProcSource();
@@ -88,16 +92,32 @@ export class LiveDiscovery {
     this.touch(this.known.keys());
   }
 
+  /**
+   * From now on the kernel tells of every process that starts or ends (its process events,
+   * as root): a tick lists /proc only after it told of one, and once in `sweepTicks` ticks.
+   */
+  hearProcesses(): void {
+    this.hearing = true;
+  }
+
+  /** A process started or ended: the next tick lists /proc. */
+  processesChanged(): void {
+    this.mustList = true;
+  }
+
   /** Brings the snapshot up to date with /proc. The first tick is a full scan. */
   tick(): TickResult {
     const started = performance.now();
-    const pids = this.listPids();
     let changed = this.last === undefined || this.bindMounts.takeChanged();
-    changed = this.dropGone(pids, this.retaken()) || changed;
-    for (const pid of pids) {
-      if (this.known.has(pid)) continue;
-      this.read(pid);
-      changed = true;
+    if (!this.hearing || this.mustList || ++this.unlisted >= this.sweepTicks) {
+      [this.mustList, this.unlisted] = [false, 0];
+      const pids = this.listPids();
+      changed = this.dropGone(pids, this.retaken()) || changed;
+      for (const pid of pids) {
+        if (this.known.has(pid)) continue;
+        this.read(pid);
+        changed = true;
+      }
     }
     for (const pid of this.sweep.next(this.known, this.proc)) this.due.add(pid);
     for (const pid of this.due) changed = this.reread(pid) || changed;
