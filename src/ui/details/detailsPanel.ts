@@ -151,9 +151,15 @@ class DetailsPanel {
     );
   }
 
-  /** A new snapshot: read again, or say that the namespace is gone (keeping what was read). */
+  /**
+   * A new snapshot: read again when the namespace's own record changed (who is in it, what
+   * holds it), or say that it is gone (keeping what was read). A snapshot comes whenever a
+   * process starts anywhere; reading at each would, as root, start nft at each, and so
+   * bring the next snapshot. Read Again reads it at any time.
+   */
   private update(snapshot: Snapshot): void {
     const record = snapshot.namespaces.find((n) => n.ns === this.ino);
+    const wasPresent = this.present;
     this.present = record !== undefined;
     if (!record) {
       this.reading++;
@@ -161,9 +167,10 @@ class DetailsPanel {
       this.panel.title = `${detailsName(this.record)} (gone)`;
       return this.postView();
     }
+    const same = wasPresent && this.details && JSON.stringify(record) === JSON.stringify(this.record);
     this.record = record;
     this.panel.title = detailsName(record);
-    void this.read();
+    if (!same) void this.read();
   }
 
   private async read(): Promise<void> {

@@ -21,7 +21,9 @@ export class DetailsSource implements vscode.Disposable {
    * snapshot is shown until the new reading comes.
    */
   private readonly readings = new Map<number, { details: NamespaceDetails; snapshot: Snapshot }>();
-  private batch: { ino: number; resolve: (d: NamespaceDetails) => void; reject: (e: Error) => void }[] = [];
+  /** Brief readings under way for the rows (see glance), apart from the full ones. */
+  private readonly briefCache = new Map<number, Promise<NamespaceDetails>>();
+  private batch: Asked[] = [];
   private readonly read = new vscode.EventEmitter<number[]>();
   /** Fires with the inodes whose details have just been read. */
   readonly onDidRead = this.read.event;
@@ -32,41 +34,41 @@ export class DetailsSource implements vscode.Disposable {
   update(snapshot: Snapshot): void {
     this.snapshot = snapshot;
     this.cache.clear();
+    this.briefCache.clear();
   }
 
   /** Read again when next asked (the user refreshed). */
   forget(ino?: number): void {
     if (ino === undefined) {
       this.cache.clear();
+      this.briefCache.clear();
       this.readings.clear();
     } else {
       this.cache.delete(ino);
+      this.briefCache.delete(ino);
       this.readings.delete(ino);
     }
   }
 
-  /** What is known now, without reading; not fresh when it was read for an earlier snapshot. */
-  peek(ino: number): { details: NamespaceDetails; fresh: boolean } | undefined {
+  /**
+   * What a row shows of namespace INO: the latest reading, full or brief, and a new brief
+   * one asked for (not waited for) when that belongs to an earlier snapshot. A brief reading
+   * of a net namespace leaves out sockets and firewall, which root reads by running nft
+   * inside it: rows, read again with each snapshot, must not start processes, each of
+   * which would make a snapshot of its own.
+   */
+  glance(ino: number): NamespaceDetails | undefined {
     const known = this.snapshot?.details?.[ino];
-    if (known) return { details: known, fresh: true };
+    if (known) return known;
     const reading = this.readings.get(ino);
-    return reading && { details: reading.details, fresh: reading.snapshot === this.snapshot };
+    if (reading?.snapshot !== this.snapshot && !this.cache.has(ino)) void this.ask(ino, true).catch(() => undefined);
+    return reading?.details;
   }
 
   get(ino: number): Promise<NamespaceDetails> {
     const known = this.snapshot?.details?.[ino];
     if (known) return Promise.resolve(known);
-    let pending = this.cache.get(ino);
-    if (!pending) {
-      pending = new Promise<NamespaceDetails>((resolve, reject) => {
-        if (!this.batch.length) setImmediate(() => void this.flush());
-        this.batch.push({ ino, resolve, reject });
-      });
-      this.cache.set(ino, pending);
-      // A failure is not kept: the next ask reads again.
-      pending.catch(() => this.cache.delete(ino));
-    }
-    return pending;
+    return this.ask(ino, false);
   }
 
   /**
@@ -86,6 +88,21 @@ export class DetailsSource implements vscode.Disposable {
     this.read.dispose();
   }
 
+  private ask(ino: number, brief: boolean): Promise<NamespaceDetails> {
+    const cache = brief ? this.briefCache : this.cache;
+    let pending = cache.get(ino);
+    if (!pending) {
+      pending = new Promise<NamespaceDetails>((resolve, reject) => {
+        if (!this.batch.length) setImmediate(() => void this.flush());
+        this.batch.push({ ino, brief, resolve, reject });
+      });
+      cache.set(ino, pending);
+      // A failure is not kept: the next ask reads again.
+      pending.catch(() => cache.delete(ino));
+    }
+    return pending;
+  }
+
   private async flush(): Promise<void> {
     const batch = this.batch;
     this.batch = [];
@@ -95,8 +112,18 @@ export class DetailsSource implements vscode.Disposable {
     if (snapshot.scanner.uid !== process.geteuid?.()) {
       return batch.forEach((b) => b.reject(new Error(ROOT_LACKS)));
     }
+    const full = batch.filter((b) => !b.brief);
+    const brief = batch.filter((b) => b.brief);
+    await Promise.all([this.readBatch(full, false, snapshot), this.readBatch(brief, true, snapshot)]);
+  }
+
+  private async readBatch(batch: Asked[], brief: boolean, snapshot: Snapshot): Promise<void> {
+    if (!batch.length) return;
     try {
-      const details = await this.reader(batch.map((b) => b.ino));
+      const details = await this.reader(
+        batch.map((b) => b.ino),
+        brief,
+      );
       const stale = this.snapshot !== snapshot;
       const read: number[] = [];
       for (const [i, b] of batch.entries()) {
@@ -105,7 +132,9 @@ export class DetailsSource implements vscode.Disposable {
           b.reject(new Error(d.error));
           continue;
         }
-        if (!stale) this.readings.set(b.ino, { details: d, snapshot });
+        // A brief reading does not replace a full one of the same snapshot.
+        const kept = this.readings.get(b.ino);
+        if (!stale && !(brief && kept?.snapshot === snapshot)) this.readings.set(b.ino, { details: d, snapshot });
         read.push(b.ino);
         b.resolve(d);
       }
@@ -114,4 +143,12 @@ export class DetailsSource implements vscode.Disposable {
       for (const b of batch) b.reject(err as Error);
     }
   }
+}
+
+interface Asked {
+  ino: number;
+  /** For a row: net namespaces without sockets and firewall (DetailsReader's topology). */
+  brief: boolean;
+  resolve: (d: NamespaceDetails) => void;
+  reject: (e: Error) => void;
 }

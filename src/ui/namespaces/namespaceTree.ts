@@ -194,14 +194,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     return seen && detailWords(seen);
   }
 
-  /**
-   * The latest reading of namespace INO, a new one asked for (not waited for) when it
-   * belongs to an earlier snapshot.
-   */
+  /** The latest reading of namespace INO (DetailsSource.glance). */
   private latest(ino: number): NamespaceDetails | undefined {
-    const seen = this.details.peek(ino);
-    if (!seen?.fresh) void this.details.get(ino).catch(() => undefined);
-    return seen?.details;
+    return this.details.glance(ino);
   }
 
   /**
