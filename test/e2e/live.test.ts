@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { expand, namespaceIn, needsE2e, nsRow, openWithNamespaces, revealRow } from './workbench';
+import { benchLoad } from './harness/benchLoad';
 import { Scenario } from '../integration/helpers';
 
 const rootOnly = needsE2e({ root: 'builds the benchmark load with unshare and ip netns', tools: ['unshare', 'ip'] });
@@ -67,18 +68,7 @@ test(
   'with 2,000 processes in 500 namespaces, the open view costs next to nothing idle and draws a new netns at once',
   { skip: rootOnly, timeout: 8 * 60_000 },
   async (t) => {
-    const loadModule = '../../bench/load.mjs'; // the benchmark's load builder, plain JavaScript
-    const { Tracker, buildNamespaceLoad } = (await import(loadModule)) as {
-      Tracker: new () => { teardown(): Promise<void> };
-      buildNamespaceLoad(
-        tracker: unknown,
-        opts: { procs: number; namespaces: number },
-      ): Promise<{ namespaces: number; processes: number }>;
-    };
-    const tracker = new Tracker();
-    t.after(() => tracker.teardown());
-    const load = await buildNamespaceLoad(tracker, { procs: 2000, namespaces: 500 });
-    t.diagnostic(`load: ${load.processes} processes in ${load.namespaces} new namespaces`);
+    await benchLoad(t, 2000, 500);
 
     const wb = await openWithNamespaces(t, { name: 'live', groupByType: true });
     t.after(() => wb.close());

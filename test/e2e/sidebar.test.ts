@@ -38,6 +38,7 @@ import {
   WORKBENCH,
   type Workbench,
 } from './workbench';
+import { benchLoad } from './harness/benchLoad';
 import { nsInode, Scenario } from '../integration/helpers';
 
 const rootOnly = needsE2e({ root: 'creates namespaces with unshare and ip netns', tools: ['unshare', 'ip'] });
@@ -131,7 +132,7 @@ test(
     await wb.step('a namespace made after the view opened appears', () => revealRow(page, nsRow(late), 15_000));
     t.diagnostic(
       `new namespace drawn ${Math.round(performance.now() - madeAt)} ms ` +
-        `after \`ip netns add\` (refresh interval 2000 ms)`,
+        `after \`ip netns add\` (live, a tick every 1000 ms)`,
     );
   },
 );
@@ -169,18 +170,7 @@ test(
   'timings with 500 namespaces present (printed, not asserted)',
   { skip: rootOnly, timeout: 6 * 60_000 },
   async (t) => {
-    const loadModule = '../../bench/load.mjs'; // the benchmark's load builder, plain JavaScript
-    const { Tracker, buildNamespaceLoad } = (await import(loadModule)) as {
-      Tracker: new () => { teardown(): Promise<void> };
-      buildNamespaceLoad(
-        tracker: unknown,
-        opts: { procs: number; namespaces: number },
-      ): Promise<{ namespaces: number; processes: number }>;
-    };
-    const tracker = new Tracker();
-    t.after(() => tracker.teardown());
-    const load = await buildNamespaceLoad(tracker, { procs: 1000, namespaces: 500 });
-    t.diagnostic(`load: ${load.processes} processes in ${load.namespaces} new namespaces`);
+    await benchLoad(t, 1000, 500);
 
     const wb = await openWorkbench({ vsix: findVsix(), name: 'timings' });
     t.after(() => wb.close());

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { NamespaceDetails } from '../../core/details/types';
-import { Snapshot } from '../../core/model/snapshot';
+import { NamespaceRecord, Snapshot } from '../../core/model/snapshot';
 
 /** Reads the details of namespaces of the editor's own last scan, off the extension host's thread. */
 export type DetailsReader = (inos: number[], topology?: boolean) => Promise<(NamespaceDetails | { error: string })[]>;
@@ -20,7 +20,9 @@ export class DetailsSource implements vscode.Disposable {
    * The last reading of each namespace and the snapshot it was read for: one of an earlier
    * snapshot is shown until the new reading comes.
    */
-  private readonly readings = new Map<number, { details: NamespaceDetails; snapshot: Snapshot }>();
+  private readonly readings = new Map<number, Reading>();
+  /** The namespaces of the current snapshot, by inode. */
+  private records = new Map<number, NamespaceRecord>();
   /** Brief readings under way for the rows (see glance), apart from the full ones. */
   private readonly briefCache = new Map<number, Promise<NamespaceDetails>>();
   private batch: Asked[] = [];
@@ -33,6 +35,7 @@ export class DetailsSource implements vscode.Disposable {
   /** A new snapshot: what was read belongs to the old one, and is read again when asked. */
   update(snapshot: Snapshot): void {
     this.snapshot = snapshot;
+    this.records = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
     this.cache.clear();
     this.briefCache.clear();
   }
@@ -52,16 +55,19 @@ export class DetailsSource implements vscode.Disposable {
 
   /**
    * What a row shows of namespace INO: the latest reading, full or brief, and a new brief
-   * one asked for (not waited for) when that belongs to an earlier snapshot. A brief reading
-   * of a net namespace leaves out sockets and firewall, which root reads by running nft
-   * inside it: rows, read again with each snapshot, must not start processes, each of
-   * which would make a snapshot of its own.
+   * one asked for (not waited for) when the namespace's record changed since (who is in it,
+   * what holds it). A snapshot comes whenever a process starts anywhere: the rows of
+   * namespaces it did not touch are not read again (Refresh reads them all). A brief
+   * reading of a net namespace leaves out sockets and firewall, which root reads by running
+   * nft inside it: a row's reading must not start processes, each a snapshot of its own.
    */
   glance(ino: number): NamespaceDetails | undefined {
     const known = this.snapshot?.details?.[ino];
     if (known) return known;
     const reading = this.readings.get(ino);
-    if (reading?.snapshot !== this.snapshot && !this.cache.has(ino)) void this.ask(ino, true).catch(() => undefined);
+    const current =
+      reading && (reading.snapshot === this.snapshot || reading.record === recordKey(this.records.get(ino)));
+    if (!current && !this.cache.has(ino)) void this.ask(ino, true).catch(() => undefined);
     return reading?.details;
   }
 
@@ -134,7 +140,8 @@ export class DetailsSource implements vscode.Disposable {
         }
         // A brief reading does not replace a full one of the same snapshot.
         const kept = this.readings.get(b.ino);
-        if (!stale && !(brief && kept?.snapshot === snapshot)) this.readings.set(b.ino, { details: d, snapshot });
+        if (!stale && !(brief && kept?.snapshot === snapshot))
+          this.readings.set(b.ino, { details: d, snapshot, record: recordKey(this.records.get(b.ino)) });
         read.push(b.ino);
         b.resolve(d);
       }
@@ -143,6 +150,17 @@ export class DetailsSource implements vscode.Disposable {
       for (const b of batch) b.reject(err as Error);
     }
   }
+}
+
+interface Reading {
+  details: NamespaceDetails;
+  /** The snapshot it was read for, and the namespace's record in it. */
+  snapshot: Snapshot;
+  record: string;
+}
+
+function recordKey(record: NamespaceRecord | undefined): string {
+  return JSON.stringify(record ?? null);
 }
 
 interface Asked {

@@ -146,8 +146,9 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
   /** The user's Refresh: root's view asks root again. */
   private refresh(): Thenable<unknown> {
     if (this.isElevated) return vscode.commands.executeCommand('namespaceExplorer.showAll');
-    // Asked for: redrawn even when no namespace changed, so what is inside them is read again.
+    // Asked for: redrawn even when no namespace changed, and what is inside them read again.
     this.known = undefined;
+    this.details.forget();
     return this.scan();
   }
 
