@@ -9,6 +9,7 @@ import { shellQuote } from '../core/terminals/argv';
 import { THREAD_BUNDLE } from '../core/details/threads';
 import { READER_BUNDLE } from '../core/mounts/mountNamespaces';
 import { POLLER_BUNDLE } from '../core/linux/fdPoller';
+import { SCAN_BUNDLE } from '../core/discovery/scanHelper';
 import { InstalledHelper, Runtime, SCAN_ARGS } from './pkexec';
 
 export const ACTION_ID = 'org.namespaceexplorer.nsx';
@@ -26,7 +27,7 @@ export type HelperState =
   ({ state: 'installed' } & InstalledHelper) | { state: 'absent' } | { state: 'stale'; why: string };
 
 /** cli.js and the worker-thread bundles it loads at run time (reading inside namespaces as root). */
-export const HELPER_BUNDLES: readonly string[] = ['cli.js', THREAD_BUNDLE, READER_BUNDLE, POLLER_BUNDLE];
+export const HELPER_BUNDLES: readonly string[] = ['cli.js', THREAD_BUNDLE, READER_BUNDLE, POLLER_BUNDLE, SCAN_BUNDLE];
 
 /**
  * The helper's files, relative to dist/: its bundles and koffi's native module for this

@@ -21,7 +21,7 @@ const POLICY_NAME = 'org.namespaceexplorer.nsx.policy';
 const REPO_POLICY = path.resolve(__dirname, '..', '..', 'polkit', POLICY_NAME);
 const OTHER_UID = 1000;
 /** What cli.js loads beside itself at run time. */
-const WORKER_BUNDLES = ['details.worker.js', 'mountinfo.worker.js', 'fdPoller.worker.js'];
+const WORKER_BUNDLES = ['details.worker.js', 'mountinfo.worker.js', 'fdPoller.worker.js', 'scan.worker.js'];
 
 /** A fresh directory under /tmp (root's and 0700 when run as root), removed after the test. */
 function tmp(t: TestContext, prefix = 'nsx-policy-'): string {
@@ -378,6 +378,7 @@ test(
       'mountinfo.worker.js',
       'nsx-helper',
       'nsx-scan',
+      'scan.worker.js',
     ]);
   },
 );

@@ -14,8 +14,9 @@ import * as path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { emptyResult, ScanDetail, ScanResult, ScanSharing } from './scan';
 
+export const SCAN_BUNDLE = 'scan.worker.js';
 /** Built beside this bundle by esbuild.mjs; absent when running from the sources. */
-const HELPER_SCRIPT = path.join(__dirname, 'scan.worker.js');
+const HELPER_SCRIPT = path.join(__dirname, SCAN_BUNDLE);
 /** Below this many processes a second thread costs more than it saves. */
 export const PARALLEL_MIN_PIDS = 400;
 const CHUNK = 32;
