@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDirents } from '../../src/core/live/pidInodes';
+import { parseDirents } from '../../src/core/linux/pidDir';
 
 /** One `struct linux_dirent64` record, padded to 8 bytes as the kernel does. */
 function dirent(ino: bigint, name: string, le: boolean): Buffer {

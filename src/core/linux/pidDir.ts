@@ -6,6 +6,7 @@
  *
  * Only ProcSource hands these out (procfs.ts), and it stays the only reader of /proc.
  */
+import * as os from 'node:os';
 import { NsType } from '../model/snapshot';
 import { nsLinkInode } from './nsLink';
 
@@ -173,5 +174,45 @@ class FdPidDir implements PidDir {
           each(dents.toString('latin1', at + DIRENT_NAME, dents.indexOf(0, at + DIRENT_NAME)));
       }
     }
+  }
+}
+
+/**
+ * The PIDs under PROC_ROOT with the inode of each one's directory (Node's readdir drops
+ * the inodes; getdents64 gives them); null where koffi cannot be loaded. procfs gives every
+ * process a directory inode of its own, so a PID that one process left and another took
+ * shows a new inode.
+ */
+export function listPidInodes(procRoot: string): Map<number, number> | null {
+  const c = loadLibc();
+  if (!c) return null;
+  const dir = c.openat(AT_FDCWD, procRoot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) throw new Error(`cannot open ${procRoot} (errno ${c.errno()})`);
+  const inodes = new Map<number, number>();
+  try {
+    for (;;) {
+      const length = c.getdents64(dir, dents, dents.length);
+      if (length < 0) throw new Error(`getdents64 of ${procRoot} failed (errno ${c.errno()})`);
+      if (length === 0) return inodes;
+      parseDirents(dents, length, inodes);
+    }
+  } finally {
+    c.close(dir);
+  }
+}
+
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/**
+ * Adds the numeric entries of LENGTH bytes of `struct linux_dirent64` records (d_ino u64,
+ * d_off s64, d_reclen u16, d_type u8, then the NUL-terminated name) to INODES.
+ */
+export function parseDirents(buf: Buffer, length: number, inodes: Map<number, number>, le = LITTLE_ENDIAN): void {
+  for (let at = 0; at < length; at += le ? buf.readUInt16LE(at + 16) : buf.readUInt16BE(at + 16)) {
+    const name = at + 19;
+    let pid = 0;
+    let end = name;
+    for (let c = buf[end]!; c >= 48 && c <= 57; c = buf[++end]!) pid = pid * 10 + c - 48;
+    if (end > name && buf[end] === 0) inodes.set(pid, Number(le ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at)));
   }
 }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { nsLinkInode } from './nsLink';
-import { ENOENT, fastReads, NsLink, openPidDir, PidDir, TaskDirStat } from './pidDir';
+import { ENOENT, fastReads, listPidInodes, NsLink, openPidDir, PidDir, TaskDirStat } from './pidDir';
 
 export { parseNsLink } from './nsLink';
 export type { PidDir } from './pidDir';
@@ -113,6 +113,11 @@ export class ProcSource {
 
   listPids(): number[] {
     return numericEntries(this.procRoot);
+  }
+
+  /** PID → inode of its directory (see pidDir.ts listPidInodes); null where they cannot be listed. */
+  pidInodes(): Map<number, number> | null {
+    return listPidInodes(this.procRoot);
   }
 
   /**

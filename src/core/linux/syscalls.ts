@@ -20,8 +20,6 @@ export interface Syscalls {
   eventfd(initial: number, flags: number): number;
   bind(fd: number, address: Buffer, length: number): number;
   write(fd: number, buf: Buffer, length: number): number;
-  /** A directory's entries with their inode numbers, which Node's readdir does not give. */
-  getdents64(fd: number, buf: Buffer, length: number): number;
 }
 
 let loaded: Syscalls | undefined;
@@ -60,7 +58,6 @@ export function libc(): Syscalls {
     eventfd: lib.func('int eventfd(unsigned int initial, int flags)'),
     bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
     write: lib.func('intptr_t write(int fd, const void *buf, size_t length)'),
-    getdents64: lib.func('intptr_t getdents64(int fd, _Out_ void *buf, size_t length)'),
   };
   return loaded;
 }

@@ -20,7 +20,6 @@ import { HierarchyProbe } from '../linux/nsfs';
 import { ProcSource } from '../linux/procfs';
 import { Snapshot } from '../model/snapshot';
 import { BindMountCache, MountTablesWatch } from './bindMounts';
-import { pidInodes } from './pidInodes';
 import { readProcess, ProcessState, sameState } from './processState';
 import { Sweep } from './sweep';
 
@@ -136,7 +135,7 @@ export class LiveDiscovery {
   private listPids(): number[] {
     let inodes: Map<number, number> | null = null;
     try {
-      inodes = pidInodes(this.proc.procRoot);
+      inodes = this.proc.pidInodes();
     } catch {
       // listPids says why /proc cannot be read
     }

@@ -30,8 +30,6 @@ const MAX_SHARE = 10;
 
 export class LiveLoop {
   readonly engine: LiveDiscovery;
-  /** How processes are heard of: 'kernel events' as root, else why only ticks. */
-  readonly processEvents: { kind: 'kernel events' | 'ticks'; why?: string };
   /** The watch on mount tables, when there is one (`nsx watch --mounts` listens to it too). */
   readonly mounts: MountWatch | undefined;
   private readonly poller: FdPoller | undefined;
@@ -58,14 +56,10 @@ export class LiveLoop {
       this.mounts = startMountWatch(options.proc?.procRoot, this.poller);
     }
     this.engine = new LiveDiscovery({ ...options, wake, ...(this.mounts ? { mounts: this.mounts } : {}) });
+    // Only root may hear the kernel's process events; without them, ticks find the same changes.
     const root = (options.viewerUid ?? process.geteuid?.()) === 0;
-    if (!this.poller || !root) {
-      this.processEvents = { kind: 'ticks', why: this.poller ? 'only root hears process events' : 'not asked' };
-      return;
-    }
-    const listening = listenToProcesses(this.poller, this.engine, wake);
-    if ('error' in listening) this.processEvents = { kind: 'ticks', why: listening.error };
-    else [this.listening, this.processEvents] = [listening, { kind: 'kernel events' }];
+    const listening = this.poller && root ? listenToProcesses(this.poller, this.engine, wake) : undefined;
+    if (listening && !('error' in listening)) this.listening = listening;
   }
 
   /** Ticks now, then on every interval until stopped. */

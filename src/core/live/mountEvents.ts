@@ -10,6 +10,7 @@ import { ProcSource } from '../linux/procfs';
 import { tableOfPid } from '../mounts/mountNamespaces';
 import { MountPropagation, MountRecord } from '../mounts/mountTable';
 import { Snapshot } from '../model/snapshot';
+import { nextTurn } from './sweep';
 
 interface MountRef {
   /** The mount namespace. */
@@ -63,15 +64,9 @@ export class MountTables {
 
   /** The next ceil(n / sweepTicks) namespaces after the cursor (INOS in ascending order). */
   private turn(inos: number[]): Set<number> {
-    const size = Math.ceil(inos.length / this.sweepTicks);
-    const at = Math.max(
-      0,
-      inos.findIndex((ino) => ino > this.cursor),
-    );
-    const chosen = new Set<number>();
-    for (let i = 0; i < size && i < inos.length; i++) chosen.add(inos[(at + i) % inos.length]);
-    if (chosen.size) this.cursor = [...chosen].at(-1)!;
-    return chosen;
+    const chosen = nextTurn(inos, this.cursor, Math.ceil(inos.length / this.sweepTicks));
+    if (chosen.length) this.cursor = chosen[chosen.length - 1];
+    return new Set(chosen);
   }
 
   private read(pid: number): Map<number, MountRecord> | undefined {

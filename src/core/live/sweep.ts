@@ -43,15 +43,21 @@ export class Sweep {
     return [...chosen];
   }
 
-  /** The next ceil(n / ticks) PIDs after the cursor, wrapping round. */
+  /** The next ceil(n / ticks) PIDs after the cursor. */
   private slice(pids: number[]): number[] {
-    if (!pids.length) return [];
-    const size = Math.ceil(pids.length / this.ticks);
-    let at = pids.findIndex((pid) => pid > this.cursor);
-    if (at < 0) at = 0;
-    const out: number[] = [];
-    for (let i = 0; i < size; i++) out.push(pids[(at + i) % pids.length]);
-    this.cursor = out[out.length - 1];
+    const out = nextTurn(pids, this.cursor, Math.ceil(pids.length / this.ticks));
+    if (out.length) this.cursor = out[out.length - 1];
     return out;
   }
+}
+
+/** The first SIZE of SORTED after AFTER, wrapping round to the start: a round-robin turn. */
+export function nextTurn(sorted: readonly number[], after: number, size: number): number[] {
+  const at = Math.max(
+    0,
+    sorted.findIndex((n) => n > after),
+  );
+  const out: number[] = [];
+  for (let i = 0; i < size && i < sorted.length; i++) out.push(sorted[(at + i) % sorted.length]);
+  return out;
 }

@@ -1,6 +1,5 @@
 /** The sidebar tree of namespaces: a TreeDataProvider over the TreeModel. */
 import * as vscode from 'vscode';
-import { NamespaceDetails } from '../../core/details/types';
 import { NamespaceRecord, Snapshot } from '../../core/model/snapshot';
 import { DetailsSource } from '../details/detailsSource';
 import { detailRows, detailWords } from '../details/detailRows';
@@ -153,7 +152,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (!node) return model.roots();
     if (node.kind !== 'namespace' || node.ns.ghost) return model.children(node);
     // Not waited for: the latest reading now, and the rows redrawn if a new one changes them.
-    const seen = this.latest(node.ns.ns);
+    const seen = this.details.glance(node.ns.ns);
     const rows = (seen ? detailRows(seen) : []).map((row): DetailNode => {
       const id = `${node.id}/d:${row.key}`;
       const known = this.given.reusable(id);
@@ -190,13 +189,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   /** The row's words on what is inside, from the latest reading. */
   private inside(ns: NamespaceRecord): string | undefined {
     if (ns.ghost) return undefined;
-    const seen = this.latest(ns.ns);
+    const seen = this.details.glance(ns.ns);
     return seen && detailWords(seen);
-  }
-
-  /** The latest reading of namespace INO (DetailsSource.glance). */
-  private latest(ino: number): NamespaceDetails | undefined {
-    return this.details.glance(ino);
   }
 
   /**
