@@ -11,6 +11,7 @@ import { discoverNamed, nameContainers } from '../containers';
 import { Snapshot } from '../model/snapshot';
 import { LiveLoop } from '../live/liveLoop';
 import { ProcSource } from '../linux/procfs';
+import { nameThisThread } from '../linux/threadName';
 
 /** The last snapshot sent: the one the caller shows, whose namespaces it asks about. */
 let sent: Snapshot | undefined;
@@ -89,6 +90,7 @@ function post(message: WorkerMessage): void {
   parentPort!.postMessage(message);
 }
 
+nameThisThread('nsx-discovery');
 parentPort?.on('message', async (request: WorkerRequest) => {
   try {
     if ('live' in request) post((setLive(request.live), { live: request.live !== null }));

@@ -8,8 +8,10 @@
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { PollerData, PollerOrder, PollerReady } from './fdPoller';
 import { pollBuffer, POLLIN, readyEntries } from './pollSet';
+import { nameThisThread } from './threadName';
 
 function main({ wakeFd, port }: PollerData): void {
+  nameThisThread('nsx-poller');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const koffi = require('koffi') as typeof import('koffi');
   const lib = koffi.load('libc.so.6');

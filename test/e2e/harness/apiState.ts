@@ -21,6 +21,11 @@ export interface ApiState {
   elevated: boolean;
   selection: { ns: number; type: string; label: string } | undefined;
   snapshot: { takenAt: string; uid: number; processes: number; hidden: number; namespaces: ApiNamespace[] } | undefined;
+  /**
+   * Milliseconds the companion has spent writing this file, in the extension host's thread:
+   * what a measurement of the extension host's CPU subtracts as the test's own.
+   */
+  writingMs: number;
 }
 
 /** The environment variable that names the state file to the companion. */
