@@ -206,3 +206,15 @@ test('a child whose parent exited is read again at once: it has a new parent', (
   fs.writeFileSync(status, fs.readFileSync(status, 'utf8').replace(/^PPid:\t700$/m, 'PPid:\t1'));
   assertFullScan(live.tick().snapshot);
 });
+
+test('what naming reads of a process is read once, and again after the engine reads that process whole', () => {
+  const live = engine();
+  live.tick();
+  const cgroup = path.join(proc, '602', 'cgroup');
+  const first = live.texts.cgroup(602);
+  fs.writeFileSync(cgroup, '0::/system.slice/moved.service\n');
+  assert.equal(live.texts.cgroup(602), first, 'remembered while the engine has not read 602 again');
+  live.touch([602]);
+  live.tick();
+  assert.equal(live.texts.cgroup(602), '0::/system.slice/moved.service\n', 'read again after the whole read');
+});

@@ -5,19 +5,22 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { DetailsReply, LiveRequest, ScanReply, ScanRequest, WorkerMessage, WorkerRequest } from './background';
+import type { DetailsReply, LiveRequest, ScanRequest, SentMessage, SentScanReply, WorkerRequest } from './background';
 import { readDetails } from '../details';
 import { discoverNamed, nameContainers } from '../containers';
 import { Snapshot } from '../model/snapshot';
 import { LiveLoop } from '../live/liveLoop';
 import { ProcSource } from '../linux/procfs';
 import { nameThisThread } from '../linux/threadName';
+import { SnapshotSender } from './snapshotChanges';
 
 /** The last snapshot sent: the one the caller shows, whose namespaces it asks about. */
 let sent: Snapshot | undefined;
 /** The fingerprint of the last snapshot sent. */
 let sentPrint: string | undefined;
 let live: LiveLoop | undefined;
+/** Sends each snapshot's processes as changes to the last sent. */
+const sender = new SnapshotSender();
 
 /** `kworker/1:1-events`: the kernel renames its workers after the queue they last served. */
 const KWORKER_QUEUE = /^(kworker\/\d+:\d+H?|kworker\/u\d+:\d+)-.*$/;
@@ -37,19 +40,19 @@ function fingerprint(snapshot: Snapshot): string {
 }
 
 /** The caller's snapshot, unless it already has one with the same content. */
-function replyFor(snapshot: Snapshot, known: string | undefined): ScanReply {
+function replyFor(snapshot: Snapshot, known: string | undefined): SentScanReply {
   const print = fingerprint(snapshot);
   if (print === known) return { unchanged: true, fingerprint: print };
   sent = snapshot;
   sentPrint = print;
-  return { snapshot, fingerprint: print };
+  return { snapshot: sender.encode(snapshot), fingerprint: print };
 }
 
 /** A tick of the live engine when it runs (a full scan on its first), else a full scan. */
-async function scanOnce(request: ScanRequest): Promise<ScanReply> {
+async function scanOnce(request: ScanRequest): Promise<SentScanReply> {
   if (!live) return replyFor(await discoverNamed(), request.known);
   const { snapshot, changed } = live.engine.tick();
-  if (changed || !snapshot.containers) await nameContainers(snapshot);
+  if (changed || !snapshot.containers) await nameContainers(snapshot, { proc: live.engine.texts });
   return replyFor(snapshot, request.known);
 }
 
@@ -64,7 +67,7 @@ function setLive(request: LiveRequest): void {
     request.intervalMs,
     async ({ snapshot, changed }, ranMs) => {
       if (!changed && sentPrint !== undefined) return;
-      await nameContainers(snapshot, { proc });
+      await nameContainers(snapshot, { proc: loop.engine.texts });
       // Stopped, or a Refresh took a newer snapshot, while the engines were asked.
       if (live !== loop || loop.engine.current() !== snapshot) return;
       const reply = replyFor(snapshot, sentPrint);
@@ -86,7 +89,7 @@ async function detailsOf(inos: number[], topology = false): Promise<DetailsReply
   return { details: inos.map((ino) => read.get(ino) ?? { error: `namespace ${ino} is gone` }) };
 }
 
-function post(message: WorkerMessage): void {
+function post(message: SentMessage): void {
   parentPort!.postMessage(message);
 }
 

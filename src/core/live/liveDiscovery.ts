@@ -24,6 +24,7 @@ import { ProcSource } from '../linux/procfs';
 import { Snapshot } from '../model/snapshot';
 import { BindMountCache, MountTablesWatch } from './bindMounts';
 import { glanceChanged, readProcess, ProcessState, sameState } from './processState';
+import { RememberedTexts } from './rememberedTexts';
 import { Sweep } from './sweep';
 
 export interface LiveOptions {
@@ -67,6 +68,8 @@ export class LiveDiscovery {
   private readonly viewerUid: number;
   private readonly users: Map<number, string>;
   private readonly known = new Map<number, ProcessState>();
+  /** What naming reads of processes, kept until the engine reads them again (pass it as naming's ProcSource). */
+  readonly texts: RememberedTexts;
   private sweepLength = DEFAULT_SWEEP_TICKS;
   /** Young processes, and each of the others in a slow turn: read whole. */
   private rereads!: Sweep;
@@ -88,6 +91,7 @@ export class LiveDiscovery {
     this.proc = options.proc ?? new ProcSource();
     this.viewerUid = options.viewerUid ?? process.geteuid?.() ?? 0;
     this.users = this.proc.users();
+    this.texts = new RememberedTexts(this.proc);
     this.sweepOver(options.sweepTicks ?? DEFAULT_SWEEP_TICKS);
     this.bindMounts = new BindMountCache(this.proc, options.mounts, options.wake);
   }
@@ -193,12 +197,16 @@ export class LiveDiscovery {
       for (const pid of this.known.keys()) if (!listed.has(pid)) gone.add(pid);
     }
     if (!gone.size) return false;
-    for (const pid of gone) this.known.delete(pid);
+    for (const pid of gone) {
+      this.known.delete(pid);
+      this.texts.forget(pid);
+    }
     for (const [pid, state] of this.known) if (gone.has(state.ppid)) this.due.add(pid);
     return gone.size > 0;
   }
 
   private read(pid: number): void {
+    this.texts.forget(pid);
     this.known.set(pid, readProcess(this.proc, pid, this.viewerUid, this.users));
   }
 
@@ -219,6 +227,7 @@ export class LiveDiscovery {
     const before = this.known.get(pid);
     if (!before) return false;
     const after = readProcess(this.proc, pid, this.viewerUid, this.users);
+    this.texts.forget(pid);
     if (sameState(before, after)) return false;
     this.known.set(pid, after);
     return true;
@@ -237,7 +246,7 @@ export class LiveDiscovery {
         users: this.users,
         viewerUid: this.viewerUid,
         detail: 'full',
-        cgroups: new CgroupPaths(this.proc),
+        cgroups: new CgroupPaths(this.texts),
         bindMounts: reader,
         started,
         ...(this.options.probe !== undefined ? { probe: this.options.probe } : {}),
