@@ -58,13 +58,14 @@ function extensionHost(serverPid: number): number {
   return pid;
 }
 
-/** CPU time (user + system) of every thread of PID, in clock ticks, by thread name. */
+/** CPU time (user + system) of every thread of PID, in clock ticks, by thread name (`main` for its main thread). */
 function cpuByThread(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // The main thread apart from the others called `node` (V8's GC helpers, libuv's pool).
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       byName.set(name, (byName.get(name) ?? 0) + Number(f[11]) + Number(f[12]));
     } catch {
