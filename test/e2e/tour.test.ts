@@ -5,7 +5,8 @@
  * checks itself off once the extension has seen the terminal's new net namespace. As the
  * user running the tests (root here: `nsx new --type net`) and, as root, again with
  * code-server run as the ordinary user nobody, whose terminal makes a user namespace
- * mapped to root (`--type net,user --map-root`) and asks no password.
+ * mapped to root (`--type net,user --map-root`) and asks no password. The veth step waits
+ * for the second net namespace the user makes in its terminal.
  *
  * What the terminal makes goes with it when the workbench closes (nsx new leaves nothing).
  */
@@ -16,6 +17,7 @@ import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
   activeWebview,
+  framesDrawn,
   REPO,
   namespaceIn,
   needsE2e,
@@ -25,6 +27,7 @@ import {
   stepChecked,
   terminalTabs,
   terminalText,
+  typeInTerminal,
   waitForTerminalText,
   waitUntil,
   WALKTHROUGH,
@@ -53,7 +56,7 @@ const TOOLS = ['unshare', 'nsenter', 'ip'];
 async function firstStepChecksItselfOff(
   t: TestContext,
   asUser?: string,
-  then?: (wb: Workbench, page: Page) => Promise<void>,
+  ...then: ((wb: Workbench, page: Page, name: string) => Promise<void>)[]
 ): Promise<void> {
   const name = asUser ? `tour-as-${asUser}` : 'tour';
   const wb = await openWithNamespaces(t, {
@@ -106,7 +109,38 @@ async function firstStepChecksItselfOff(
   });
   await step.scrollIntoViewIfNeeded();
   await wb.screenshot(`${name}-step-done`, { parkMouse: true });
-  await then?.(wb, page);
+  for (const more of then) await more(wb, page, name);
+}
+
+/**
+ * The veth step's terminal alone does not check it off: it waits for a second net namespace
+ * below that terminal, which the user makes there (the page's first command).
+ */
+async function vethStepWaitsForTheSecond(wb: Workbench, page: Page, name: string): Promise<void> {
+  const step = walkthroughStep(page, `${TOUR}#netVeth`);
+  const button = await wb.step('the veth step shows its button', () => stepButton(step, 'Open the Terminal'));
+  await wb.step("click the veth step's button", () => button.click());
+  await wb.step('a second terminal opens', () =>
+    waitUntil('two terminal tabs', async () => (await terminalTabs(page)).length === 2, 20_000),
+  );
+  const made = await wb.step('nsx says what it made', () => waitForTerminalText(page, /network: lo only/, 30_000));
+  const net = Number(/net:\[(\d+)\]/.exec(made)?.[1]);
+  await wb.step(`the extension sees net ${net}`, () =>
+    wb.waitForState((s) => !!namespaceIn(s, net), `the snapshot has net ${net}`),
+  );
+  await framesDrawn(page);
+  await wb.step('one net namespace is not two: the step is not checked', async () =>
+    assert.equal(await stepChecked(step), false),
+  );
+  await wb.step('make the second net namespace in the terminal', () =>
+    typeInTerminal(page, 'unshare --net sleep 300 &'),
+  );
+  await wb.step('the veth step checks itself off', () =>
+    waitUntil('the veth step is checked', () => stepChecked(step), 30_000),
+  );
+  await step.scrollIntoViewIfNeeded();
+  await wb.screenshot(`${name}-veth-done`, { parkMouse: true });
+  await wb.step('end the sleep', () => typeInTerminal(page, 'kill $!'));
 }
 
 /** Each step's page, shown in turn (a click on its title), with its heading from media/walkthrough/. */
@@ -131,11 +165,11 @@ async function everyStepPage(wb: Workbench, page: Page): Promise<void> {
 test(
   "the hands-on tour opens from the palette; its first step's button opens a terminal and the step checks itself off",
   { skip: needsE2e({ tools: TOOLS }), timeout: 5 * 60_000 },
-  (t) => firstStepChecksItselfOff(t, undefined, everyStepPage),
+  (t) => firstStepChecksItselfOff(t, undefined, vethStepWaitsForTheSecond, everyStepPage),
 );
 
 test(
   'run by the ordinary user nobody, the first step makes a user namespace too, asks no password and checks itself off',
   { skip: needsE2e({ root: 'starts code-server as the user nobody', tools: TOOLS }), timeout: 5 * 60_000 },
-  (t) => firstStepChecksItselfOff(t, 'nobody'),
+  (t) => firstStepChecksItselfOff(t, 'nobody', vethStepWaitsForTheSecond),
 );
