@@ -7,6 +7,7 @@ import { NamespaceViewController } from './ui/namespaces/namespaceView';
 import { ElevatedRunner, ElevationCommands } from './ui/elevation/elevation';
 import { MountsController } from './ui/mounts/mountsView';
 import { TerminalController } from './ui/terminals/terminals';
+import { TourController } from './ui/tour/tourController';
 import { activateOrExplain } from './ui/shared/activation';
 import { fail, warn } from './ui/shared/notify';
 import type { NamespaceExplorerApi } from './api';
@@ -47,7 +48,8 @@ function wire(env: ExtensionEnv, started: number): NamespaceExplorerApi {
   own(registerCommands(env, namespaceCommands(view)));
   const root = new ElevatedRunner(env);
   own(new ElevationCommands(env, view, root));
-  own(new TerminalController(env, view, root));
+  const terminals = own(new TerminalController(env, view, root));
+  own(new TourController(env, terminals));
   own(new MountsController(env, view, root));
   const showDetails = registerDetailsPanel(env, view);
   const networkMaps = own(new NetworkMapPanels(env, view, showDetails));

@@ -12,6 +12,7 @@ export * from './harness/pages/notifications';
 export * from './harness/pages/quickInput';
 export * from './harness/pages/terminal';
 export * from './harness/pages/treeView';
+export * from './harness/pages/walkthrough';
 export * from './harness/pages/webview';
 export * from './harness/selectors';
 export { framesDrawn, ms, TIMEOUT, waitUntil } from './harness/wait';

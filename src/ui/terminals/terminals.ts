@@ -48,9 +48,19 @@ interface MadeTerminal {
   explained?: boolean;
 }
 
+/** What a snapshot shows of the namespaces an isolated terminal made: those below its process. */
+export interface TerminalNamespaces {
+  terminal: vscode.Terminal;
+  namespaces: ReadonlySet<number>;
+  snapshot: Snapshot;
+}
+
 /** The terminal commands, and the marks and reveals of the namespaces the isolated terminals make. */
 export class TerminalController implements vscode.Disposable {
   private readonly isolated = new Map<vscode.Terminal, MadeTerminal>();
+  private readonly seen = new vscode.EventEmitter<TerminalNamespaces>();
+  /** Each look at the isolated terminals' namespaces, per terminal whose process is known. */
+  readonly onDidSeeNamespaces = this.seen.event;
   /** Reveals one at a time, each after those before: reveals running side by side can undo each other. */
   private revealing = Promise.resolve();
   private readonly disposables: vscode.Disposable[];
@@ -66,6 +76,7 @@ export class TerminalController implements vscode.Disposable {
         if (this.isolated.delete(terminal)) this.updateMarks(view.current());
       }),
       registerCommands(env, this.commands()),
+      this.seen,
     ];
   }
 
@@ -129,7 +140,14 @@ export class TerminalController implements vscode.Disposable {
   private async newTerminal(): Promise<void> {
     const caller = currentCaller();
     const request = await askNewNamespaces(caller.uid === 0);
-    if (!request) return;
+    if (request) await this.openIsolated(request, caller);
+  }
+
+  /**
+   * New Isolated Terminal for a request made already (the tour's buttons), asking nothing
+   * but polkit, when root is needed; the terminal, or undefined when refused or cancelled.
+   */
+  async openIsolated(request: NewRequest, caller: Caller = currentCaller()): Promise<vscode.Terminal | undefined> {
     let plan: NewPlan;
     try {
       plan = planNew(request, caller);
@@ -138,7 +156,7 @@ export class TerminalController implements vscode.Disposable {
       throw err;
     }
     const args = newArgs(request);
-    if (plan.privilege === 'root' && caller.uid !== 0 && !(await this.root.ready(args))) return;
+    if (plan.privilege === 'root' && caller.uid !== 0 && !(await this.root.ready(args))) return undefined;
     this.env.log.info(`terminal: nsx ${args.join(' ')}`);
     const options = nsxTerminalOptions(this.root.runtime, newTitle(plan), args, 'terminal');
     const terminal = vscode.window.createTerminal(options);
@@ -146,6 +164,7 @@ export class TerminalController implements vscode.Disposable {
     this.isolated.set(terminal, made);
     terminal.show();
     await this.watch(terminal, made);
+    return terminal;
   }
 
   /** Marks and reveals the namespaces TERMINAL makes, once its process is known. */
@@ -170,6 +189,7 @@ export class TerminalController implements vscode.Disposable {
       for (const [terminal, made] of this.isolated) {
         if (made.pid === undefined) continue;
         const below = namespacesBelow(snapshot, made.pid);
+        this.seen.fire({ terminal, namespaces: below.namespaces, snapshot });
         for (const ino of below.namespaces) {
           marks.set(ino, terminal.name);
           if (!made.revealed.has(ino)) {

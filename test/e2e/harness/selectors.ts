@@ -100,6 +100,17 @@ export const EDITOR = {
   activeTab: '.tabs-container .tab.active',
 };
 
+/** The walkthrough page (the getting-started editor); a step id is `<publisher>.<name>#<walkthrough>#<step>`. */
+export const WALKTHROUGH = {
+  /** The walkthrough's title, once its page is shown. */
+  title: '.gettingStartedContainer .getting-started-category .category-title',
+  step: (id: string) => `.gettingStartedContainer button.getting-started-step[data-step-id="${cssString(id)}"]`,
+  /** Inside a step: its title, its checkbox (aria-checked), the buttons its description's links became. */
+  stepTitle: '.step-title',
+  stepCheckbox: '[role="checkbox"][data-done-step-id]',
+  stepButton: '.step-description-container .button-container .monaco-button',
+};
+
 export const WEBVIEW = {
   /** VS Code's host page of a webview, once it is loaded; the extension's page is the iframe inside. */
   host: 'iframe.webview.ready',
