@@ -1,4 +1,7 @@
-/** src/core/findings: every kind of finding from hand-built snapshots and facts, the healthy case, and the parsers of the facts. */
+/**
+ * src/core/findings: every kind of finding from hand-built snapshots and facts, the healthy
+ * case, and the parsers of the facts.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ContainerRecord } from '../../src/core/containers/types';
@@ -295,8 +298,8 @@ const ROUTE_HEADER = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\t
 test('lo is up when 127.0.0.1 is in the local table, or ::1 routes through lo', () => {
   assert.deepEqual(netFactsOf(FIB_LO_UP, ROUTE_HEADER, ''), { loUp: true, routeOut: false });
   assert.deepEqual(netFactsOf('Main:\nLocal:\n', ROUTE_HEADER, ''), { loUp: false, routeOut: false });
-  const v6 =
-    '00000000000000000000000000000001 80 00000000000000000000000000000000 00 00000000000000000000000000000000 00000000 00000001 00000000 80200001       lo\n';
+  const zero = '0'.repeat(32);
+  const v6 = `${'0'.repeat(31)}1 80 ${zero} 00 ${zero} 00000000 00000001 00000000 80200001       lo\n`;
   assert.equal(netFactsOf('', ROUTE_HEADER, v6).loUp, true);
 });
 
