@@ -5,7 +5,15 @@
  */
 import { NS_TYPES, type NamespaceRecord, type Snapshot } from '../model/snapshot';
 import type { ProcSource } from '../linux/procfs';
-import type { FindingFacts, MountFacts, NetFacts, PidFacts, ProcView, UserFacts } from './facts';
+import {
+  noFacts,
+  type FindingFacts,
+  type MountFacts,
+  type NetFacts,
+  type PidFacts,
+  type ProcView,
+  type UserFacts,
+} from './facts';
 import { readMountFacts, peerGroups } from './mountFacts';
 import { readNetFacts } from './netFacts';
 import { readPidFacts } from './pidFacts';
@@ -44,14 +52,7 @@ function target<T>(
 }
 
 export function factTargets(snapshot: Snapshot, proc: ProcSource): FactTarget[] {
-  const scope = new FindingScope(snapshot, {
-    net: new Map(),
-    pid: new Map(),
-    mnt: new Map(),
-    user: new Map(),
-    procViews: [],
-    limits: {},
-  });
+  const scope = new FindingScope(snapshot, noFacts());
   const targets: FactTarget[] = [];
   const hostGroups = lazy(() => hostPeerGroups(scope, proc));
   for (const n of snapshot.namespaces) {
