@@ -11,8 +11,15 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { NamespaceDetails } from '../details/types';
 import type { Snapshot } from '../model/snapshot';
+import type { Finding } from '../findings/types';
 
-export type ScanReply = { snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string };
+/**
+ * FINDINGS come with every new snapshot, and with an unchanged one when they changed on
+ * their own (a loopback brought up): the live engine then pushes an "unchanged" reply.
+ */
+export type ScanReply = ({ snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string }) & {
+  findings?: Finding[];
+};
 
 export interface ScanRequest {
   /** The fingerprint of the snapshot the caller has; a match makes the reply "unchanged". */
