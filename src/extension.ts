@@ -55,7 +55,7 @@ function wire(env: ExtensionEnv, started: number): NamespaceExplorerApi {
   const networkMaps = own(new NetworkMapPanels(env, view, showDetails));
   own(registerCommands(env, networkMapCommands(view, networkMaps)));
   env.log.info(`activated in ${Date.now() - started} ms`);
-  return createApi(view, env.extension.subscriptions);
+  return createApi(view, findings, env.extension.subscriptions);
 }
 
 /** Every contributed command answers with the reason instead of "command not found". */

@@ -21,7 +21,7 @@ type FindingArg = Node | Finding | undefined;
 
 export class FindingsController implements vscode.Disposable {
   private found: readonly Finding[] = [];
-  private shown: readonly Finding[] = [];
+  private shownNow: readonly Finding[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the findings shown change. */
   readonly onDidChange = this.changed.event;
@@ -45,9 +45,14 @@ export class FindingsController implements vscode.Disposable {
     this.apply();
   }
 
+  /** The findings shown (not dismissed, not of a kind switched off). */
+  shown(): readonly Finding[] {
+    return this.shownNow;
+  }
+
   /** The findings shown about namespace INO. */
   shownFor(ino: number): Finding[] {
-    return this.shown.filter((f) => f.ns === ino);
+    return this.shownNow.filter((f) => f.ns === ino);
   }
 
   async copyFix(command: string): Promise<void> {
@@ -141,8 +146,8 @@ export class FindingsController implements vscode.Disposable {
       'namespaceExplorer.findingsDismissed',
       this.dismissed().length > 0,
     );
-    if (JSON.stringify(shown) === JSON.stringify(this.shown)) return;
-    this.shown = shown;
+    if (JSON.stringify(shown) === JSON.stringify(this.shownNow)) return;
+    this.shownNow = shown;
     this.view.setFindings(shown);
     this.changed.fire();
   }

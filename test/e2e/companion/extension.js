@@ -33,7 +33,13 @@ exports.activate = async (context) => {
   const api = await vscode.extensions.getExtension('namespace-explorer.namespace-explorer').activate();
   let seq = 0;
   const write = () => {
-    const state = { seq: ++seq, elevated: api.elevated, selection: api.selection, snapshot: summary(api.snapshot) };
+    const state = {
+      seq: ++seq,
+      elevated: api.elevated,
+      selection: api.selection,
+      snapshot: summary(api.snapshot),
+      findings: (api.findings ?? []).map((f) => ({ kind: f.kind, severity: f.severity, ns: f.ns, text: f.text })),
+    };
     writeFileSync(`${file}.tmp`, JSON.stringify(state));
     renameSync(`${file}.tmp`, file);
   };

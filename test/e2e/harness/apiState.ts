@@ -21,6 +21,8 @@ export interface ApiState {
   elevated: boolean;
   selection: { ns: number; type: string; label: string } | undefined;
   snapshot: { takenAt: string; uid: number; processes: number; hidden: number; namespaces: ApiNamespace[] } | undefined;
+  /** The findings the Findings group shows. */
+  findings: { kind: string; severity: string; ns: number; text: string }[];
 }
 
 /** The environment variable that names the state file to the companion. */
