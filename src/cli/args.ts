@@ -65,6 +65,7 @@ export type Command =
   | { name: 'mounts'; pid: number | null; ns: number | null; json: boolean; asRoot: boolean }
   | { name: 'watch'; json: boolean; intervalMs: number; types: NsType[] | null; mounts: boolean; asRoot: boolean }
   | { name: 'propagation'; pid: number | null; ns: number | null; path: string; json: boolean; asRoot: boolean }
+  | { name: 'check'; json: boolean; strict: boolean; types: NsType[] | null; asRoot: boolean }
   | { name: 'install-policy' }
   | { name: 'remove-policy' };
 
@@ -94,6 +95,7 @@ const OPTIONS = {
   write: { type: 'string', short: 'w' },
   interval: { type: 'string' },
   mounts: { type: 'boolean' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -275,6 +277,23 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
                                     mount namespace, and where mounts would come from`,
     parse: parsePropagation,
   },
+  check: {
+    options: ['json', 'strict', 'type', 'as-root'],
+    usage: `  check [--json] [--strict] [--type T[,T...]]
+                                    what a person would miss: a /proc of another PID namespace,
+                                    lo down, no route out, namespaces kept by no process, PID 1
+                                    gone or not reaping, mounts shared with the host, root
+                                    unprivileged outside, containers with the host's
+                                    namespaces, limits near; each with its fix. --strict
+                                    exits 1 when a warning was found`,
+    parse: ({ values, asRoot }) => ({
+      name: 'check',
+      json: !!values.json,
+      strict: !!values.strict,
+      types: parseTypes(values.type),
+      asRoot,
+    }),
+  },
   'install-policy': {
     options: [],
     usage: `  install-policy | remove-policy    (as root) the polkit action and root-owned helper that
@@ -294,9 +313,9 @@ ${Object.values(SUBCOMMANDS)
 
 Types: ${NS_TYPES.join(', ')}
 Propagation (new mount namespaces): ${PROPAGATIONS.join(', ')} (default private)
---as-root on list, tree, snapshot, show, mounts and propagation reads as root; on enter it keeps the shell root (in a
-user namespace you own you are who its uid_map makes you: root, with --map-root); on debug it looks for the container as
-root (a debug shell is always root's, unless it is in a user namespace you own).
+--as-root on list, tree, snapshot, show, check, mounts and propagation reads as root; on enter it keeps the shell root
+(in a user namespace you own you are who its uid_map makes you: root, with --map-root); on debug it looks for the
+container as root (a debug shell is always root's, unless it is in a user namespace you own).
 Where root is needed and you are not root, nsx asks polkit (pkexec) for it.`;
 
 export function parseCommand(argv: string[]): Command {

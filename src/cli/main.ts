@@ -47,6 +47,8 @@ import { CliError, cliRuntime, elevate, elevatedSnapshot } from './elevate';
 import { mountTreeText, propagationText, tableHeading } from './mounts';
 import { out, outJson, say, tell } from './output';
 import { detailsText } from './show';
+import { checkJson, checkText } from './check';
+import { checkSnapshot } from '../core/findings';
 import { openForWriting, writeOutput } from './files';
 import { containerNotes, containerTable } from './containers';
 import { netDot, netText } from './net';
@@ -150,6 +152,8 @@ async function run(command: Command, argv: string[], hold: boolean): Promise<num
       return capture(command, hold);
     case 'show':
       return needsElevation(command.asRoot) ? elevate(argv) : show(command);
+    case 'check':
+      return needsElevation(command.asRoot) ? elevate(argv) : check(command);
     case 'mounts':
       return needsElevation(command.asRoot) ? elevate(argv) : mounts(command);
     case 'propagation':
@@ -239,6 +243,21 @@ async function show(command: Extract<Command, { name: 'show' }>): Promise<number
   if (command.json) outJson(jsonText(details));
   else out(detailsText(details!, terminalWidth()));
   return 0;
+}
+
+async function check(command: Extract<Command, { name: 'check' }>): Promise<number> {
+  const snapshot = await scan('namespaces', undefined, false);
+  const all = await checkSnapshot(snapshot);
+  const findings = command.types ? all.filter((f) => command.types!.includes(f.type)) : all;
+  if (command.json) outJson(jsonText(checkJson(findings)));
+  else {
+    const checked = command.types
+      ? snapshot.namespaces.filter((n) => command.types!.includes(n.type)).length
+      : snapshot.namespaces.length;
+    out(checkText(findings, checked));
+    notes(snapshot);
+  }
+  return command.strict && findings.some((f) => f.severity === 'warning') ? 1 : 0;
 }
 
 async function list(command: Extract<Command, { name: 'list' }>): Promise<number> {

@@ -110,3 +110,27 @@ class IoctlProbe implements HierarchyProbe {
     }
   }
 }
+
+/** NS_GET_TGID_FROM_PIDNS, _IOR(0xb7, 0x7, int) (Linux 6.7): a PID of that namespace, as the caller sees it. */
+const NS_GET_TGID_FROM_PIDNS = 0x8004b707;
+const ESRCH = 3;
+
+/**
+ * PID 1 of the PID namespace whose nsfs file is at PATH, as this process sees it: its PID
+ * here, null when it has exited (ESRCH), undefined where the kernel or koffi cannot say or
+ * PATH is no longer namespace INO. Throws when PATH cannot be opened.
+ */
+export function pidNamespaceInit(path: string, ino: number): number | null | undefined {
+  const c = loadLibc();
+  if (!c) return undefined;
+  const fd = fs.openSync(path, 'r');
+  try {
+    // The holder may have moved on since the scan.
+    if (fs.fstatSync(fd).ino !== ino) return undefined;
+    const pid = c.ioctl(fd, NS_GET_TGID_FROM_PIDNS, 'unsigned long', 1);
+    if (pid > 0) return pid;
+    return pid < 0 && c.errno() === ESRCH ? null : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

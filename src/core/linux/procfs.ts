@@ -225,6 +225,17 @@ export class ProcSource {
     }
   }
 
+  /** The state letter of a process (/proc/PID/stat's third field): R, S, D, Z… */
+  state(pid: number): string {
+    const stat = readSmall(`${this.pidDir(pid)}/stat`);
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  }
+
+  /** A kernel setting under /proc/sys, read whole (`user/max_net_namespaces`). */
+  sysctl(name: string): string {
+    return readSmall(`${this.procRoot}/sys/${name}`);
+  }
+
   /** Time since boot in ms (/proc/uptime): start times count from it. */
   uptimeMs(): number {
     return Number(readSmall(`${this.procRoot}/uptime`).split(' ', 1)[0]) * 1000;
