@@ -19,6 +19,8 @@ import type { Finding } from '../findings/types';
  */
 export type ScanReply = ({ snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string }) & {
   findings?: Finding[];
+  /** Why the findings could not be checked (the snapshot came all the same). */
+  findingsError?: string;
 };
 
 export interface ScanRequest {

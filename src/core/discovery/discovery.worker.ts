@@ -11,12 +11,26 @@ import { discoverNamed, nameContainers } from '../containers';
 import { Snapshot } from '../model/snapshot';
 import { LiveLoop } from '../live/liveLoop';
 import { ProcSource } from '../linux/procfs';
+import { checkSnapshot, FactMemory } from '../findings';
 
 /** The last snapshot sent: the one the caller shows, whose namespaces it asks about. */
 let sent: Snapshot | undefined;
 /** The fingerprint of the last snapshot sent. */
 let sentPrint: string | undefined;
 let live: LiveLoop | undefined;
+/** The facts findings are made of, kept between snapshots: a check reads again only what may have changed. */
+const facts = new FactMemory();
+/** The findings last sent, as JSON. */
+let sentFindings: string | undefined;
+/**
+ * A quiet tick checks the findings again only after this many times the last check's
+ * length has passed (0.5% of a core): on 2,000 processes in 500 namespaces a check with
+ * the facts kept takes ~17 ms, more than the quiet tick itself (~15 ms), so about every
+ * 3 s there; on a desktop's few namespaces ~1 ms, so at every tick.
+ */
+const CHECK_REST_FACTOR = 200;
+/** When the last check ended, and how long it took (performance.now() ms). */
+let checked = { at: 0, ms: 0 };
 
 /** `kworker/1:1-events`: the kernel renames its workers after the queue they last served. */
 const KWORKER_QUEUE = /^(kworker\/\d+:\d+H?|kworker\/u\d+:\d+)-.*$/;
@@ -44,12 +58,39 @@ function replyFor(snapshot: Snapshot, known: string | undefined): ScanReply {
   return { snapshot, fingerprint: print };
 }
 
+/**
+ * The findings of SNAPSHOT, checked now: with a new snapshot always (the caller may have
+ * none), else only when they changed since those sent (a loopback brought up).
+ */
+async function findingsFor(snapshot: Snapshot, always: boolean, proc?: ProcSource): Promise<Partial<ScanReply>> {
+  let reply: Partial<ScanReply>;
+  const started = performance.now();
+  try {
+    reply = { findings: await checkSnapshot(snapshot, { memory: facts, ...(proc ? { proc } : {}) }) };
+  } catch (err) {
+    reply = { findingsError: (err as Error).message };
+  }
+  checked = { at: performance.now(), ms: performance.now() - started };
+  const print = JSON.stringify(reply);
+  if (!always && print === sentFindings) return {};
+  sentFindings = print;
+  return reply;
+}
+
+/** The reply to the caller's scan, with the findings when the snapshot is new or they changed. */
+async function withFindings(reply: ScanReply, snapshot: Snapshot, proc?: ProcSource): Promise<ScanReply> {
+  return { ...reply, ...(await findingsFor(snapshot, !('unchanged' in reply), proc)) };
+}
+
 /** A tick of the live engine when it runs (a full scan on its first), else a full scan. */
 async function scanOnce(request: ScanRequest): Promise<ScanReply> {
-  if (!live) return replyFor(await discoverNamed(), request.known);
+  if (!live) {
+    const snapshot = await discoverNamed();
+    return withFindings(replyFor(snapshot, request.known), snapshot);
+  }
   const { snapshot, changed } = live.engine.tick();
   if (changed || !snapshot.containers) await nameContainers(snapshot);
-  return replyFor(snapshot, request.known);
+  return withFindings(replyFor(snapshot, request.known), snapshot);
 }
 
 /** Starts, re-times or stops the live engine; each snapshot that changed is sent. */
@@ -62,17 +103,32 @@ function setLive(request: LiveRequest): void {
     { proc },
     request.intervalMs,
     async ({ snapshot, changed }, ranMs) => {
-      if (!changed && sentPrint !== undefined) return;
+      if (!changed && sentPrint !== undefined) return findingsOnTick(snapshot, proc, ranMs);
       await nameContainers(snapshot, { proc });
       // Stopped, or a Refresh took a newer snapshot, while the engines were asked.
       if (live !== loop || loop.engine.current() !== snapshot) return;
       const reply = replyFor(snapshot, sentPrint);
-      if (!('unchanged' in reply)) post({ pushed: reply, ranMs });
+      if (!('unchanged' in reply)) post({ pushed: await withFindings(reply, snapshot, proc), ranMs });
     },
     (err) => post({ pushed: { error: (err as Error).message, name: (err as Error).name }, ranMs: 0 }),
   );
   live = loop;
   loop.start();
+}
+
+/**
+ * A tick that found nothing new: the findings that rest on facts outside the snapshot (lo
+ * up or down, PID 1's zombies) are checked again, and sent alone when they changed.
+ */
+async function findingsOnTick(snapshot: Snapshot, proc: ProcSource, ranMs: number): Promise<void> {
+  const started = performance.now();
+  if (started - checked.at < checked.ms * CHECK_REST_FACTOR) return;
+  const changed = await findingsFor(snapshot, false, proc);
+  if (changed.findings || changed.findingsError)
+    post({
+      pushed: { unchanged: true, fingerprint: sentPrint!, ...changed },
+      ranMs: ranMs + performance.now() - started,
+    });
 }
 
 /** Read together, so that root enters them all from one thread; a failure is the inode's own. */

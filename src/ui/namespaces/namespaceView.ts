@@ -190,6 +190,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     if (this.isElevated) return; // root's view arrived meanwhile
     // They change without the snapshot (lo brought up): an unchanged reply can carry them.
     if (reply.findings) this.findings.fire(reply.findings);
+    if (reply.findingsError) this.env.log.warn(`findings could not be checked: ${reply.findingsError}`);
     if ('unchanged' in reply) return this.env.log.trace(`refresh: unchanged (${tookMs} ms)`);
     const first = !this.provider.current.snapshot;
     this.show(reply.snapshot);
