@@ -24,6 +24,7 @@ import {
   openWithNamespaces,
   pointerAway,
   revealRow,
+  TREE,
   treeRow,
   waitUntil,
   type Workbench,
@@ -102,6 +103,9 @@ test(
     const nsLabel = (await nsRowShown.getAttribute('aria-label')) ?? '';
     t.diagnostic(`namespace row: ${nsLabel}`);
     assert.match(nsLabel, /⚠ \/proc of another PID namespace/, "the namespace's row is marked");
+    const iconStyle = (await nsRowShown.locator(TREE.icon).first().getAttribute('style')) ?? '';
+    // The theme's list.warningForeground, resolved (#855f00 in the light theme).
+    assert.match(iconStyle, /color:/, `its icon takes the warning colour: ${iconStyle}`);
     await pointerAway(page);
     await wb.screenshot('findings-group');
 
@@ -149,6 +153,8 @@ test(
         async () => !/⚠/.test((await plain.getAttribute('aria-label')) ?? ''),
         15_000,
       );
+      const style = (await plain.locator(TREE.icon).first().getAttribute('style')) ?? '';
+      assert.doesNotMatch(style, /color:/, `its icon has its usual colour again: ${style}`);
     });
     await pointerAway(page);
     await wb.screenshot('findings-dismissed');
