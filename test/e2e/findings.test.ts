@@ -4,14 +4,17 @@
  * `--mount-proc`) is listed in the Findings group at the top of the Namespaces view, its
  * tooltip explains it with the fix, clicking it selects the namespace's row (marked too),
  * the Details panel shows it first, and Dismiss takes it away from the group and the row.
+ * Then a net namespace whose lo is down: Run Fix in Terminal, and the finding goes once
+ * the fix ran.
  *
- * Needs root: it makes a PID namespace of its own; the process is removed by its process
- * group. Dismissals are kept in the workspace's state, which goes with the workbench's
+ * Needs root: it makes PID and net namespaces of its own; the processes are removed by
+ * their process groups. Dismissals are kept in the workspace's state, which goes with the workbench's
  * temp folders.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  acceptQuickInput,
   activeWebview,
   clickMenuItem,
   contextMenu,
@@ -19,13 +22,18 @@ import {
   expand,
   HOVER,
   hoverForTooltip,
+  ms,
   needsE2e,
   nsRow,
   openWithNamespaces,
   pointerAway,
+  quickInputTitle,
+  quickPickItems,
   revealRow,
+  TERMINAL,
   TREE,
   treeRow,
+  waitForTerminalText,
   waitUntil,
   type Workbench,
 } from './workbench';
@@ -158,5 +166,83 @@ test(
     });
     await pointerAway(page);
     await wb.screenshot('findings-dismissed');
+  },
+);
+
+test(
+  'lo down in a new net namespace: Run Fix in Terminal types `ip link set lo up` in a terminal there, unrun; Enter runs it and the finding goes',
+  {
+    skip: needsE2e({ root: 'makes a net namespace with unshare', tools: ['unshare', 'nsenter', 'ip'] }),
+    timeout: 5 * 60_000,
+  },
+  async (t) => {
+    const s = new Scenario(t);
+    const sleeper = await s.inNewNamespace(await s.start('unshare', ['--net', 'sleep', '1000']), 'sleep', 'net');
+    const net = nsInode(sleeper, 'net');
+    const wb = await openWithNamespaces(t, { name: 'findings-lo', groupByType: true, sidebarWidth: 640 });
+    t.after(() => wb.close());
+    const { page } = wb;
+
+    const reported = await wb.step(`the API reports lo down in net ${net}`, () =>
+      wb.waitForState(
+        (st) => st.findings.some((f) => f.ns === net && f.kind === 'loopback-down'),
+        `a loopback-down finding about net ${net}`,
+        60_000,
+      ),
+    );
+    const lo = reported.findings.find((f) => f.ns === net && f.kind === 'loopback-down')!;
+    const row = await wb.step('its row is listed', () => revealRow(page, `warning: ${lo.text} (net ${net})`, 30_000));
+    await wb.step('right-click it → Run Fix in Terminal', async () => {
+      await contextMenu(row);
+      await clickMenuItem(page, 'Run Fix in Terminal');
+    });
+    await wb.step('Open Terminal in Namespace asks which namespaces, net checked: accept', async () => {
+      await waitUntil(
+        'the pick is Open Terminal in Namespace',
+        async () => (await quickInputTitle(page)) === `Open Terminal in Namespace: sleep (${sleeper})`,
+        15_000,
+      );
+      const checked = (await quickPickItems(page, { all: true })).filter((i) => i.checked).map((i) => i.label);
+      assert.deepEqual(checked, ['net']);
+      await acceptQuickInput(page);
+    });
+    const shown = await wb.step('the terminal shows the fix typed at the prompt', () =>
+      waitForTerminalText(page, /ip link set lo up\s*$/, 20_000),
+    );
+    t.diagnostic(`terminal: ${shown.split('\n').slice(-2).join(' ⏎ ')}`);
+    const before = wb.state.read()!;
+    assert.ok(
+      before.findings.some((f) => f.ns === net && f.kind === 'loopback-down'),
+      'not run yet: lo is still down',
+    );
+    await pointerAway(page);
+    await wb.screenshot('findings-run-fix');
+    await wb.step('press Enter in the terminal', async () => {
+      await page.locator(`${TERMINAL.active} ${TERMINAL.input}`).first().focus();
+      await page.keyboard.press('Enter');
+    });
+    const ran = performance.now();
+    await wb.step('the finding goes', () =>
+      wb.waitForState(
+        (st) => !st.findings.some((f) => f.ns === net && f.kind === 'loopback-down'),
+        `no loopback-down finding about net ${net}`,
+        30_000,
+      ),
+    );
+    t.diagnostic(`finding gone ${ms(ran)} after Enter`);
+    // With lo up and no other link, the namespace has no route out: another finding may take its place.
+    await wb.step('its row leaves the view', () =>
+      waitUntil(
+        'the lo-down row is gone',
+        async () => !(await treeRow(page, `warning: ${lo.text} (net ${net})`).count()),
+        15_000,
+      ),
+    );
+    t.diagnostic(
+      `findings about net ${net} now: ${wb.state
+        .read()!
+        .findings.filter((f) => f.ns === net)
+        .map((f) => f.kind)}`,
+    );
   },
 );
