@@ -99,7 +99,9 @@ const PACKAGES = [
   {
     name: 'python3',
     provides: ['python3'],
-    for: "building code-server's native modules (first install only); the live engine's property test",
+    for:
+      "building code-server's native modules (first install only); the live engine's property test; " +
+      "the findings' namespaces held by an fd",
   },
   { name: 'time', provides: ['/usr/bin/time'], for: 'peak memory in npm run bench' },
 ];

@@ -518,3 +518,18 @@ test('capture refuses a missing or doubled target, no interface, and an empty fi
   assert.throws(() => parseCommand(['capture', '--pid', '1', '-i', 'lo', '--write=']), /--write needs a file name/);
   assert.throws(() => parseCommand(['capture', '--pid', '1', '-i', 'lo', '--type', 'net']), /takes no --type/);
 });
+
+test('check, with --json, --strict, --type and --as-root', () => {
+  assert.deepEqual(parseCommand(['check']), { name: 'check', json: false, strict: false, types: null, asRoot: false });
+  assert.deepEqual(parseCommand(['check', '--json', '--strict', '--type', 'net,pid', '--as-root']), {
+    name: 'check',
+    json: true,
+    strict: true,
+    types: ['net', 'pid'],
+    asRoot: true,
+  });
+  refused(['check', '--type', 'nett'], /unknown namespace type 'nett'/);
+  refused(['check', '--pid', '1'], /'check' takes no --pid option/);
+  refused(['check', 'extra'], /unexpected argument 'extra'/);
+  refused(['list', '--strict'], /'list' takes no --strict option/);
+});

@@ -10,8 +10,10 @@ import type { PidFacts } from './facts';
 import type { FindingScope } from './scope';
 
 export function readPidFacts(proc: ProcSource, n: NamespaceRecord, scope: FindingScope): PidFacts | undefined {
-  const init = initOf(proc, n, scope);
-  if (init === undefined) return undefined;
+  const found = initOf(proc, n, scope);
+  if (found === undefined) return undefined;
+  // A PID 1 that is a zombie has exited; whoever should reap it has not yet.
+  const init = found !== null && stateOf(proc, found) === 'Z' ? null : found;
   return { init, zombies: init === null ? [] : zombieChildren(proc, init) };
 }
 
@@ -34,14 +36,18 @@ function memberInit(n: NamespaceRecord, scope: FindingScope): number | undefined
   return scope.pidInits().get(n.ns);
 }
 
+function stateOf(proc: ProcSource, pid: number): string | undefined {
+  try {
+    return proc.state(pid);
+  } catch {
+    return undefined;
+  }
+}
+
 function zombieChildren(proc: ProcSource, init: number): number[] {
   const zombies: number[] = [];
   for (const child of proc.children(init)) {
-    try {
-      if (proc.state(child) === 'Z') zombies.push(child);
-    } catch {
-      // Reaped meanwhile.
-    }
+    if (stateOf(proc, child) === 'Z') zombies.push(child);
   }
   return zombies;
 }

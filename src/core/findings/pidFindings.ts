@@ -30,6 +30,8 @@ export function pidFindings(scope: FindingScope): Finding[] {
 function initGone(n: NamespaceRecord, scope: FindingScope): Finding {
   const held = nonMembers(n);
   const by = held.length ? `; only ${holdersWords(held, scope.snapshot)} keeps it` : '';
+  // A process whose children go into it: unshare --pid without --fork made it so.
+  const why = held.some((h) => h.kind === 'process') ? ', as unshare --pid without --fork leaves it' : '';
   return {
     kind: 'pid-init-gone',
     severity: 'warning',
@@ -37,7 +39,7 @@ function initGone(n: NamespaceRecord, scope: FindingScope): Finding {
     type: 'pid',
     text:
       `PID 1 of ${namespaceWords(n)} has exited, so nothing new can start in it ` +
-      `(fork fails with "Cannot allocate memory")${by}; unshare --pid without --fork does this.`,
+      `(fork fails with "Cannot allocate memory")${by}${why}.`,
     actions: [
       ...releaseActions(held, scope),
       { kind: 'command', label: 'Start a PID namespace the right way', command: `${MOUNT_PROC} bash` },
