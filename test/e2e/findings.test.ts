@@ -82,7 +82,10 @@ test(
     const group = await wb.step('the Findings group is at the top', () => revealRow(page, GROUP, 60_000));
     assert.equal(await group.getAttribute('aria-level'), '1');
     assert.equal(await group.getAttribute('data-index'), '0', 'the first row of the view');
-    assert.equal(await group.getAttribute('aria-expanded'), 'true', 'expanded');
+    // Expanded while it lists ten or fewer (other tests' leftovers may bring more).
+    const count = Number(/\d+$/.exec((await group.getAttribute('aria-label')) ?? '')![0]);
+    if (count <= 10) assert.equal(await group.getAttribute('aria-expanded'), 'true', 'expanded');
+    else await expand(group);
     const row = await wb.step(`the finding about pid ${pidns} is listed`, () =>
       revealRow(page, findingRow(pidns), 60_000),
     );

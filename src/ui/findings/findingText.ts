@@ -62,6 +62,9 @@ function symbol(f: Finding): string {
   return f.severity === 'warning' ? '⚠' : 'ⓘ';
 }
 
+/** Up to this many findings the group starts expanded; more would push the namespaces out of sight. */
+export const FINDINGS_EXPANDED_MAX = 10;
+
 /** Kept per namespace: the same kind on another namespace is another finding. */
 export function findingKey(f: Pick<Finding, 'ns' | 'kind'>): string {
   return `${f.ns}:${f.kind}`;

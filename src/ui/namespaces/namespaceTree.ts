@@ -8,7 +8,7 @@ import { containerTooltip, hostSharedTooltip } from './containerPresentation';
 import { GivenTree } from './treeChanges';
 import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
 import type { Finding } from '../../core/findings/types';
-import { findingTooltip } from '../findings/findingText';
+import { FINDINGS_EXPANDED_MAX, findingTooltip } from '../findings/findingText';
 
 /** A finding's row, and its namespace's, in the colour of its severity. */
 const TONE_COLOR = { warning: 'list.warningForeground', info: 'notificationsInfoIcon.foreground' } as const;
@@ -132,10 +132,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     const look = this.look(node);
     this.given.gaveItem(node, JSON.stringify(look));
     const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
-    const item = new vscode.TreeItem(
-      look.label,
-      node.kind === 'findings' ? Expanded : look.expandable ? Collapsed : None,
-    );
+    const open = node.kind === 'findings' && node.count <= FINDINGS_EXPANDED_MAX;
+    const item = new vscode.TreeItem(look.label, open ? Expanded : look.expandable ? Collapsed : None);
     item.id = node.id;
     item.description = look.description;
     item.contextValue = look.contextValue;
