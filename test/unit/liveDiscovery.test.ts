@@ -11,7 +11,13 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { discover } from '../../src/core/discovery/discover';
 import { ProcSource } from '../../src/core/linux/procfs';
-import { LiveDiscovery, LiveOptions } from '../../src/core/live/liveDiscovery';
+import {
+  DEFAULT_SWEEP_TICKS,
+  HEARING_SWEEP_TICKS,
+  LiveDiscovery,
+  LiveOptions,
+  WHOLE_TURNS,
+} from '../../src/core/live/liveDiscovery';
 import { Snapshot } from '../../src/core/model/snapshot';
 import { FIXTURES, FixtureProbe } from './fixture-probe';
 
@@ -38,13 +44,19 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Counts the process reads of a tick (start times are read once per process read). */
+/** Counts the whole reads of a tick (start times are read once per whole read), and every look at a process. */
 class Counting extends ProcSource {
   reads: number[] = [];
+  opened: number[] = [];
 
   override startTime(pid: number): number {
     this.reads.push(pid);
     return super.startTime(pid);
+  }
+
+  override openPid(pid: number) {
+    this.opened.push(pid);
+    return super.openPid(pid);
   }
 }
 
@@ -92,16 +104,40 @@ test('the first tick is a full scan, and a tick that finds nothing hands back th
   assert.equal(again.snapshot, first.snapshot);
 });
 
-test('an idle tick reads only its slice of the sweep; every process is read within sweepTicks ticks', () => {
+test('an idle tick glances at its slice of the sweep and reads a few whole; every process is glanced at within sweepTicks ticks, read whole within WHOLE_TURNS sweeps', () => {
   const proc = source();
   const live = new LiveDiscovery({ proc, probe: FixtureProbe.of(FIXTURE), viewerUid: 0, sweepTicks: 2 });
   live.tick();
   const all = new Set(proc.reads);
-  proc.reads = [];
+  [proc.reads, proc.opened] = [[], []];
   live.tick();
-  assert.equal(proc.reads.length, Math.ceil(all.size / 2), `one slice: ${proc.reads.join(' ')}`);
+  const wholeTurn = Math.ceil(all.size / (2 * WHOLE_TURNS));
+  assert.equal(proc.reads.length, wholeTurn, `whole reads in one tick: ${proc.reads.join(' ')}`);
+  assert.ok(proc.opened.length <= Math.ceil(all.size / 2) + wholeTurn, `looked at: ${proc.opened.join(' ')}`);
   live.tick();
-  assert.deepEqual(new Set(proc.reads), all, 'two slices cover every process');
+  assert.deepEqual(new Set(proc.opened), all, 'two slices look at every process');
+  for (let tick = 3; tick <= 2 * WHOLE_TURNS; tick++) live.tick();
+  assert.deepEqual(new Set(proc.reads), all, 'every process was read whole within WHOLE_TURNS sweeps');
+});
+
+test('once the kernel tells of processes, the sweep is HEARING_SWEEP_TICKS long, unless it was given', () => {
+  const live = engine();
+  assert.equal(live.sweepTicks, DEFAULT_SWEEP_TICKS);
+  live.hearProcesses();
+  assert.equal(live.sweepTicks, HEARING_SWEEP_TICKS);
+  const given = engine({ sweepTicks: 5 });
+  given.hearProcesses();
+  assert.equal(given.sweepTicks, 5);
+});
+
+test('an old process whose command line changed under its PID is seen within sweepTicks ticks', () => {
+  const live = engine({ sweepTicks: 3 });
+  live.tick();
+  fs.writeFileSync(path.join(proc, '602', 'cmdline'), 'renamed\0--now\0');
+  let seenAt = 0;
+  for (let tick = 1; tick <= 3 && !seenAt; tick++) if (live.tick().changed) seenAt = tick;
+  assert.ok(seenAt >= 1, 'seen within 3 ticks');
+  assertFullScan(live.current()!);
 });
 
 test('a new process and a gone one are in the very next tick', () => {
@@ -169,4 +205,16 @@ test('a child whose parent exited is read again at once: it has a new parent', (
   fs.rmSync(path.join(proc, '700'), { recursive: true });
   fs.writeFileSync(status, fs.readFileSync(status, 'utf8').replace(/^PPid:\t700$/m, 'PPid:\t1'));
   assertFullScan(live.tick().snapshot);
+});
+
+test('what naming reads of a process is read once, and again after the engine reads that process whole', () => {
+  const live = engine();
+  live.tick();
+  const cgroup = path.join(proc, '602', 'cgroup');
+  const first = live.texts.cgroup(602);
+  fs.writeFileSync(cgroup, '0::/system.slice/moved.service\n');
+  assert.equal(live.texts.cgroup(602), first, 'remembered while the engine has not read 602 again');
+  live.touch([602]);
+  live.tick();
+  assert.equal(live.texts.cgroup(602), '0::/system.slice/moved.service\n', 'read again after the whole read');
 });

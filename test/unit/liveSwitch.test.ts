@@ -44,12 +44,15 @@ function message(what: number, data: number[]): Buffer {
   return b;
 }
 
-test('process events: a process forked, exec’d or exited; threads are left out', () => {
+test('process events: a process forked, exec’d, exited, changed its user or its name; new threads are left out', () => {
   assert.deepEqual(parseProcEvent(message(0x1, [10, 10, 11, 11])), { kind: 'fork', pid: 11 });
   assert.equal(parseProcEvent(message(0x1, [10, 10, 12, 10])), null, 'a new thread of 10');
   assert.deepEqual(parseProcEvent(message(0x2, [11, 11])), { kind: 'exec', pid: 11 });
   assert.deepEqual(parseProcEvent(message(0x80000000, [11, 11, 0, 17])), { kind: 'exit', pid: 11 });
   assert.equal(parseProcEvent(message(0x80000000, [12, 10, 0, 0])), null, 'a thread of 10 ended');
+  assert.deepEqual(parseProcEvent(message(0x4, [11, 11, 0, 1000])), { kind: 'status', pid: 11 }, 'setuid');
+  assert.deepEqual(parseProcEvent(message(0x40, [13, 11, 0, 1000])), { kind: 'status', pid: 11 }, 'setgid in a thread');
+  assert.deepEqual(parseProcEvent(message(0x200, [11, 11, 0x65, 0])), { kind: 'status', pid: 11 }, 'a rename');
   assert.equal(parseProcEvent(message(0x0, [])), null, 'the answer to LISTEN');
   assert.equal(parseProcEvent(Buffer.alloc(20)), null, 'too short');
 });

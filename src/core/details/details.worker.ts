@@ -9,6 +9,7 @@ import { cgroupInside } from './cgroup';
 import { ipcInside } from './ipc';
 import { netInside } from './net/net';
 import { callFailed, libc } from '../linux/syscalls';
+import { nameThisThread } from '../linux/threadName';
 import type { NetJobArgs, ThreadJob, ThreadKind, ThreadReply } from './threadProtocol';
 import { utsNames } from './uts';
 
@@ -37,6 +38,7 @@ function enter(job: ThreadJob): void {
   }
 }
 
+nameThisThread('nsx-details');
 parentPort?.on('message', (job: ThreadJob) => {
   let reply: ThreadReply;
   try {

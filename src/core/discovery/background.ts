@@ -12,16 +12,20 @@ import { Worker } from 'node:worker_threads';
 import type { NamespaceDetails } from '../details/types';
 import type { Snapshot } from '../model/snapshot';
 import type { Finding } from '../findings/types';
+import { SentSnapshot, SnapshotReceiver } from './snapshotChanges';
 
 /**
  * FINDINGS come with every new snapshot, and with an unchanged one when they changed on
  * their own (a loopback brought up): the live engine then pushes an "unchanged" reply.
  */
-export type ScanReply = ({ snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string }) & {
+export type ScanReply = ({ snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string }) &
+  FindingsCarried;
+
+export interface FindingsCarried {
   findings?: Finding[];
   /** Why the findings could not be checked (the snapshot came all the same). */
   findingsError?: string;
-};
+}
 
 export interface ScanRequest {
   /** The fingerprint of the snapshot the caller has; a match makes the reply "unchanged". */
@@ -45,6 +49,16 @@ export type WorkerReply = ScanReply | DetailsReply | { live: boolean } | Failure
 export type Pushed = { pushed: ScanReply | Failure; ranMs: number };
 
 export type WorkerMessage = WorkerReply | Pushed;
+
+/** A message as the worker sends it: its snapshots as changes (snapshotChanges.ts). */
+export type SentScanReply = (
+  { snapshot: SentSnapshot; fingerprint: string } | { unchanged: true; fingerprint: string }
+) &
+  FindingsCarried;
+export type SentMessage =
+  | Exclude<WorkerReply, { snapshot: Snapshot }>
+  | { snapshot: SentSnapshot; fingerprint: string }
+  | { pushed: SentScanReply | Failure; ranMs: number };
 
 /** Built beside this bundle by esbuild.mjs. */
 const WORKER_SCRIPT = path.join(__dirname, 'discovery.worker.js');
@@ -81,9 +95,21 @@ export class BackgroundDiscovery {
     await this.enqueue({ live: intervalMs === null ? null : { intervalMs } });
   }
 
+  /**
+   * Stops the live engine, which closes what it holds open (the kernel's event sockets,
+   * mountinfo fds) and ends its poller thread, then the worker.
+   */
   dispose(): void {
-    void this.worker?.terminate();
+    const worker = this.worker;
+    if (!worker) return;
     this.worker = undefined;
+    this.onPushed = undefined;
+    worker.postMessage({ live: null } satisfies WorkerRequest);
+    worker.on('message', (reply: WorkerMessage) => {
+      if ('live' in reply) void worker.terminate();
+    });
+    // A worker busy with a long scan is not waited for.
+    setTimeout(() => void worker.terminate(), 1000).unref();
   }
 
   private enqueue(request: WorkerRequest, ran?: (ms: number) => void): Promise<WorkerReply> {
@@ -127,8 +153,14 @@ export class BackgroundDiscovery {
 
   private start(): Worker {
     const worker = new Worker(WORKER_SCRIPT);
-    worker.on('message', (message: WorkerMessage) => {
-      if ('pushed' in message) this.onPushed?.(message);
+    // A new worker sends its first snapshot whole.
+    const receiver = new SnapshotReceiver();
+    // The first listener: every message's snapshot is made whole here, in place, before
+    // run() sees a reply and before a push is handed on.
+    worker.on('message', (message: SentMessage) => {
+      const carrier = 'pushed' in message ? message.pushed : message;
+      if ('snapshot' in carrier) (carrier as { snapshot: Snapshot }).snapshot = receiver.decode(carrier.snapshot);
+      if ('pushed' in message) this.onPushed?.(message as Pushed);
     });
     return worker;
   }

@@ -5,13 +5,23 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { DetailsReply, LiveRequest, ScanReply, ScanRequest, WorkerMessage, WorkerRequest } from './background';
+import type {
+  DetailsReply,
+  FindingsCarried,
+  LiveRequest,
+  ScanRequest,
+  SentMessage,
+  SentScanReply,
+  WorkerRequest,
+} from './background';
 import { readDetails } from '../details';
 import { discoverNamed, nameContainers } from '../containers';
 import { Snapshot } from '../model/snapshot';
 import { LiveLoop } from '../live/liveLoop';
 import { ProcSource } from '../linux/procfs';
 import { checkSnapshot, FactMemory } from '../findings';
+import { nameThisThread } from '../linux/threadName';
+import { SnapshotSender } from './snapshotChanges';
 
 /** The last snapshot sent: the one the caller shows, whose namespaces it asks about. */
 let sent: Snapshot | undefined;
@@ -31,6 +41,8 @@ let sentFindings: string | undefined;
 const CHECK_REST_FACTOR = 200;
 /** When the last check ended, and how long it took (performance.now() ms). */
 let checked = { at: 0, ms: 0 };
+/** Sends each snapshot's processes as changes to the last sent. */
+const sender = new SnapshotSender();
 
 /** `kworker/1:1-events`: the kernel renames its workers after the queue they last served. */
 const KWORKER_QUEUE = /^(kworker\/\d+:\d+H?|kworker\/u\d+:\d+)-.*$/;
@@ -50,47 +62,51 @@ function fingerprint(snapshot: Snapshot): string {
 }
 
 /** The caller's snapshot, unless it already has one with the same content. */
-function replyFor(snapshot: Snapshot, known: string | undefined): ScanReply {
+function replyFor(snapshot: Snapshot, known: string | undefined): SentScanReply {
   const print = fingerprint(snapshot);
   if (print === known) return { unchanged: true, fingerprint: print };
   sent = snapshot;
   sentPrint = print;
-  return { snapshot, fingerprint: print };
+  return { snapshot: sender.encode(snapshot), fingerprint: print };
+}
+
+/** The findings of SNAPSHOT, checked now (or why they could not be). */
+async function checkFindings(snapshot: Snapshot, proc?: ProcSource): Promise<FindingsCarried> {
+  const started = performance.now();
+  try {
+    return { findings: await checkSnapshot(snapshot, { memory: facts, ...(proc ? { proc } : {}) }) };
+  } catch (err) {
+    return { findingsError: (err as Error).message };
+  } finally {
+    checked = { at: performance.now(), ms: performance.now() - started };
+  }
+}
+
+/** FOUND, to send: with a new snapshot always (the caller may have none), else only when they changed. */
+function toSend(found: FindingsCarried, always: boolean): FindingsCarried {
+  const print = JSON.stringify(found);
+  if (!always && print === sentFindings) return {};
+  sentFindings = print;
+  return found;
 }
 
 /**
- * The findings of SNAPSHOT, checked now: with a new snapshot always (the caller may have
- * none), else only when they changed since those sent (a loopback brought up).
+ * The reply to the caller's scan, with the findings when the snapshot is new or they
+ * changed. They are checked first: a snapshot is encoded as changes to the last one
+ * encoded, so nothing may come between its encoding and its sending.
  */
-async function findingsFor(snapshot: Snapshot, always: boolean, proc?: ProcSource): Promise<Partial<ScanReply>> {
-  let reply: Partial<ScanReply>;
-  const started = performance.now();
-  try {
-    reply = { findings: await checkSnapshot(snapshot, { memory: facts, ...(proc ? { proc } : {}) }) };
-  } catch (err) {
-    reply = { findingsError: (err as Error).message };
-  }
-  checked = { at: performance.now(), ms: performance.now() - started };
-  const print = JSON.stringify(reply);
-  if (!always && print === sentFindings) return {};
-  sentFindings = print;
-  return reply;
-}
-
-/** The reply to the caller's scan, with the findings when the snapshot is new or they changed. */
-async function withFindings(reply: ScanReply, snapshot: Snapshot, proc?: ProcSource): Promise<ScanReply> {
-  return { ...reply, ...(await findingsFor(snapshot, !('unchanged' in reply), proc)) };
+async function replyWithFindings(snapshot: Snapshot, known: string | undefined): Promise<SentScanReply> {
+  const found = await checkFindings(snapshot);
+  const reply = replyFor(snapshot, known);
+  return { ...reply, ...toSend(found, !('unchanged' in reply)) };
 }
 
 /** A tick of the live engine when it runs (a full scan on its first), else a full scan. */
-async function scanOnce(request: ScanRequest): Promise<ScanReply> {
-  if (!live) {
-    const snapshot = await discoverNamed();
-    return withFindings(replyFor(snapshot, request.known), snapshot);
-  }
+async function scanOnce(request: ScanRequest): Promise<SentScanReply> {
+  if (!live) return replyWithFindings(await discoverNamed(), request.known);
   const { snapshot, changed } = live.engine.tick();
-  if (changed || !snapshot.containers) await nameContainers(snapshot);
-  return withFindings(replyFor(snapshot, request.known), snapshot);
+  if (changed || !snapshot.containers) await nameContainers(snapshot, { proc: live.engine.texts });
+  return replyWithFindings(snapshot, request.known);
 }
 
 /** Starts, re-times or stops the live engine; each snapshot that changed is sent. */
@@ -104,11 +120,12 @@ function setLive(request: LiveRequest): void {
     request.intervalMs,
     async ({ snapshot, changed }, ranMs) => {
       if (!changed && sentPrint !== undefined) return findingsOnTick(snapshot, proc, ranMs);
-      await nameContainers(snapshot, { proc });
+      await nameContainers(snapshot, { proc: loop.engine.texts });
+      const found = await checkFindings(snapshot, proc);
       // Stopped, or a Refresh took a newer snapshot, while the engines were asked.
       if (live !== loop || loop.engine.current() !== snapshot) return;
       const reply = replyFor(snapshot, sentPrint);
-      if (!('unchanged' in reply)) post({ pushed: await withFindings(reply, snapshot, proc), ranMs });
+      if (!('unchanged' in reply)) post({ pushed: { ...reply, ...toSend(found, true) }, ranMs });
     },
     (err) => post({ pushed: { error: (err as Error).message, name: (err as Error).name }, ranMs: 0 }),
   );
@@ -123,7 +140,7 @@ function setLive(request: LiveRequest): void {
 async function findingsOnTick(snapshot: Snapshot, proc: ProcSource, ranMs: number): Promise<void> {
   const started = performance.now();
   if (started - checked.at < checked.ms * CHECK_REST_FACTOR) return;
-  const changed = await findingsFor(snapshot, false, proc);
+  const changed = toSend(await checkFindings(snapshot, proc), false);
   if (changed.findings || changed.findingsError)
     post({
       pushed: { unchanged: true, fingerprint: sentPrint!, ...changed },
@@ -141,10 +158,11 @@ async function detailsOf(inos: number[], topology = false): Promise<DetailsReply
   return { details: inos.map((ino) => read.get(ino) ?? { error: `namespace ${ino} is gone` }) };
 }
 
-function post(message: WorkerMessage): void {
+function post(message: SentMessage): void {
   parentPort!.postMessage(message);
 }
 
+nameThisThread('nsx-discovery');
 parentPort?.on('message', async (request: WorkerRequest) => {
   try {
     if ('live' in request) post((setLive(request.live), { live: request.live !== null }));

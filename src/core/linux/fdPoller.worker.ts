@@ -8,8 +8,18 @@
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { PollerData, PollerOrder, PollerReady } from './fdPoller';
 import { pollBuffer, POLLIN, readyEntries } from './pollSet';
+import { nameThisThread } from './threadName';
+
+/**
+ * poll() wakes at least this often when nothing happens. A thread asleep in a native call
+ * cannot be terminated: when its owner ends without close() (a worker terminated, a
+ * process.exit), the thread notices within this time, and the owner's exit does not hang
+ * waiting for it. One wake-up a second costs a few microseconds.
+ */
+const WAKE_AT_LEAST_MS = 1000;
 
 function main({ wakeFd, port }: PollerData): void {
+  nameThisThread('nsx-poller');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const koffi = require('koffi') as typeof import('koffi');
   const lib = koffi.load('libc.so.6');
@@ -27,7 +37,7 @@ function main({ wakeFd, port }: PollerData): void {
     }
     const entries = [{ fd: wakeFd, events: POLLIN }, ...[...armed].map(([fd, events]) => ({ fd, events }))];
     const set = pollBuffer(entries);
-    if (poll(set, entries.length, -1) < 0) continue; // EINTR
+    if (poll(set, entries.length, WAKE_AT_LEAST_MS) <= 0) continue; // nothing yet, or EINTR
     const ready: PollerReady['ready'] = [];
     for (const { index, revents } of readyEntries(set)) {
       if (index === 0) read(wakeFd, counter, 8);

@@ -7,7 +7,8 @@
  */
 import { libc } from './syscalls';
 
-export type ProcEvent = { kind: 'fork' | 'exec' | 'exit'; pid: number };
+/** `status`: its user or group (setuid, setgid) or its name (prctl PR_SET_NAME) changed, under the same program. */
+export type ProcEvent = { kind: 'fork' | 'exec' | 'exit' | 'status'; pid: number };
 
 const AF_NETLINK = 16;
 const SOCK_DGRAM = 2;
@@ -25,6 +26,9 @@ const ENOBUFS = 105;
 
 const PROC_EVENT_FORK = 0x1;
 const PROC_EVENT_EXEC = 0x2;
+const PROC_EVENT_UID = 0x4;
+const PROC_EVENT_GID = 0x40;
+const PROC_EVENT_COMM = 0x200;
 const PROC_EVENT_EXIT = 0x80000000;
 
 /** nlmsghdr (16 bytes) + cn_msg (20 bytes): the proc_event starts here. */
@@ -103,6 +107,11 @@ export function parseProcEvent(msg: Buffer): ProcEvent | null {
     }
     case PROC_EVENT_EXEC:
       return { kind: 'exec', pid: msg.readUInt32LE(data + 4) };
+    // Each thread's change is told: the process's record is read again once for any.
+    case PROC_EVENT_UID:
+    case PROC_EVENT_GID:
+    case PROC_EVENT_COMM:
+      return { kind: 'status', pid: msg.readUInt32LE(data + 4) };
     case PROC_EVENT_EXIT: {
       const [pid, tgid] = [msg.readUInt32LE(data), msg.readUInt32LE(data + 4)];
       return pid === tgid ? { kind: 'exit', pid: tgid } : null;

@@ -20,6 +20,7 @@ export interface Syscalls {
   eventfd(initial: number, flags: number): number;
   bind(fd: number, address: Buffer, length: number): number;
   write(fd: number, buf: Buffer, length: number): number;
+  prctl(option: number, arg2: string, arg3: number, arg4: number, arg5: number): number;
 }
 
 let loaded: Syscalls | undefined;
@@ -58,6 +59,9 @@ export function libc(): Syscalls {
     eventfd: lib.func('int eventfd(unsigned int initial, int flags)'),
     bind: lib.func('int bind(int fd, const void *address, uint32_t length)'),
     write: lib.func('intptr_t write(int fd, const void *buf, size_t length)'),
+    prctl: lib.func(
+      'int prctl(int option, const char *arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)',
+    ),
   };
   return loaded;
 }

@@ -8,8 +8,11 @@
  * left by its process and taken by another: its start time tells, and if so it is read as
  * a new one. A process keeps its PID when it calls setns or unshare, or execs into new
  * namespaces, so known processes are read again too: a young one (started less than
- * `youngMs` ago, when launchers do such things) at every tick, the others in turn, each at
- * least once every `sweepTicks` ticks. Mount tables are read again only when their watch
+ * `youngMs` ago, when launchers do such things) whole at every tick; the others in turn,
+ * each glanced at (its namespaces, threads, fds on namespaces, and command line unless the
+ * kernel tells of execs) at least once every `sweepTicks` ticks, read whole if the glance
+ * finds a change, and read whole anyway once every WHOLE_TURNS sweeps (a user or a name
+ * changed without the kernel telling). Mount tables are read again only when their watch
  * says they changed. A tick that finds nothing new costs a listing of /proc and one slice
  * of the sweep, and hands back the snapshot it had.
  */
@@ -20,7 +23,8 @@ import { HierarchyProbe } from '../linux/nsfs';
 import { ProcSource } from '../linux/procfs';
 import { Snapshot } from '../model/snapshot';
 import { BindMountCache, MountTablesWatch } from './bindMounts';
-import { readProcess, ProcessState, sameState } from './processState';
+import { glanceChanged, readProcess, ProcessState, sameState } from './processState';
+import { RememberedTexts } from './rememberedTexts';
 import { Sweep } from './sweep';
 
 export interface LiveOptions {
@@ -29,7 +33,10 @@ export interface LiveOptions {
   requestedBy?: number;
   /** How to learn parents and owners; default the kernel through koffi, null for none. */
   probe?: HierarchyProbe | null;
-  /** Every known process is read again at least once in this many ticks (default 30). */
+  /**
+   * Every known process is glanced at least once in this many ticks (default 30; 60 once
+   * the kernel tells of processes, when only what it does not tell is left to the sweep).
+   */
   sweepTicks?: number;
   /** Processes younger than this are read again at every tick (default 10 s). */
   youngMs?: number;
@@ -46,15 +53,28 @@ export interface TickResult {
 }
 
 export const DEFAULT_SWEEP_TICKS = 30;
+/**
+ * The sweep while the kernel tells of every start, exec, exit, setuid and rename (root):
+ * it looks only for a setns or unshare without an exec, and an fd opened on a namespace,
+ * by a process older than `youngMs`.
+ */
+export const HEARING_SWEEP_TICKS = 60;
+/** Every known process is read whole at least once in this many sweeps. */
+export const WHOLE_TURNS = 10;
 export const DEFAULT_YOUNG_MS = 10_000;
 
 export class LiveDiscovery {
-  readonly sweepTicks: number;
   private readonly proc: ProcSource;
   private readonly viewerUid: number;
   private readonly users: Map<number, string>;
   private readonly known = new Map<number, ProcessState>();
-  private readonly sweep: Sweep;
+  /** What naming reads of processes, kept until the engine reads them again (pass it as naming's ProcSource). */
+  readonly texts: RememberedTexts;
+  private sweepLength = DEFAULT_SWEEP_TICKS;
+  /** Young processes, and each of the others in a slow turn: read whole. */
+  private rereads!: Sweep;
+  /** Each known process in its turn: glanced at, read whole only if something changed. */
+  private glances!: Sweep;
   private readonly bindMounts: BindMountCache;
   /** PIDs to read again at the next tick, whatever their turn (their parent exited, or they were touched). */
   private readonly due = new Set<number>();
@@ -71,9 +91,14 @@ export class LiveDiscovery {
     this.proc = options.proc ?? new ProcSource();
     this.viewerUid = options.viewerUid ?? process.geteuid?.() ?? 0;
     this.users = this.proc.users();
-    this.sweepTicks = options.sweepTicks ?? DEFAULT_SWEEP_TICKS;
-    this.sweep = new Sweep(this.sweepTicks, options.youngMs ?? DEFAULT_YOUNG_MS);
+    this.texts = new RememberedTexts(this.proc);
+    this.sweepOver(options.sweepTicks ?? DEFAULT_SWEEP_TICKS);
     this.bindMounts = new BindMountCache(this.proc, options.mounts, options.wake);
+  }
+
+  /** Every known process is glanced at within this many ticks. */
+  get sweepTicks(): number {
+    return this.sweepLength;
   }
 
   /** The snapshot of the last tick, if there was one. */
@@ -97,6 +122,7 @@ export class LiveDiscovery {
    */
   hearProcesses(): void {
     this.hearing = true;
+    if (this.options.sweepTicks === undefined) this.sweepOver(HEARING_SWEEP_TICKS);
   }
 
   /** A process started or ended: the next tick lists /proc. */
@@ -118,7 +144,9 @@ export class LiveDiscovery {
         changed = true;
       }
     }
-    for (const pid of this.sweep.next(this.known, this.proc)) this.due.add(pid);
+    for (const pid of this.rereads.next(this.known, this.proc)) this.due.add(pid);
+    for (const pid of this.glances.next(this.known, this.proc))
+      if (!this.due.has(pid) && this.glance(pid)) this.due.add(pid);
     for (const pid of this.due) changed = this.reread(pid) || changed;
     this.due.clear();
     if (!changed && this.last) return { snapshot: this.last, changed: false };
@@ -169,13 +197,29 @@ export class LiveDiscovery {
       for (const pid of this.known.keys()) if (!listed.has(pid)) gone.add(pid);
     }
     if (!gone.size) return false;
-    for (const pid of gone) this.known.delete(pid);
+    for (const pid of gone) {
+      this.known.delete(pid);
+      this.texts.forget(pid);
+    }
     for (const [pid, state] of this.known) if (gone.has(state.ppid)) this.due.add(pid);
     return gone.size > 0;
   }
 
   private read(pid: number): void {
+    this.texts.forget(pid);
     this.known.set(pid, readProcess(this.proc, pid, this.viewerUid, this.users));
+  }
+
+  private sweepOver(ticks: number): void {
+    this.sweepLength = ticks;
+    this.rereads = new Sweep(ticks * WHOLE_TURNS, this.options.youngMs ?? DEFAULT_YOUNG_MS);
+    this.glances = new Sweep(ticks, 0);
+  }
+
+  /** Whether a glance at a known process finds it may have changed. */
+  private glance(pid: number): boolean {
+    const state = this.known.get(pid);
+    return !!state && glanceChanged(this.proc, state, this.viewerUid, this.users, !this.hearing);
   }
 
   /** Reads a known process again; true when what a snapshot shows of it changed. */
@@ -183,6 +227,7 @@ export class LiveDiscovery {
     const before = this.known.get(pid);
     if (!before) return false;
     const after = readProcess(this.proc, pid, this.viewerUid, this.users);
+    this.texts.forget(pid);
     if (sameState(before, after)) return false;
     this.known.set(pid, after);
     return true;
@@ -201,7 +246,7 @@ export class LiveDiscovery {
         users: this.users,
         viewerUid: this.viewerUid,
         detail: 'full',
-        cgroups: new CgroupPaths(this.proc),
+        cgroups: new CgroupPaths(this.texts),
         bindMounts: reader,
         started,
         ...(this.options.probe !== undefined ? { probe: this.options.probe } : {}),

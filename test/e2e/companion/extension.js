@@ -32,16 +32,15 @@ exports.activate = async (context) => {
   if (!file) return;
   const api = await vscode.extensions.getExtension('namespace-explorer.namespace-explorer').activate();
   let seq = 0;
+  let writingMs = 0;
   const write = () => {
-    const state = {
-      seq: ++seq,
-      elevated: api.elevated,
-      selection: api.selection,
-      snapshot: summary(api.snapshot),
-      findings: (api.findings ?? []).map((f) => ({ kind: f.kind, severity: f.severity, ns: f.ns, text: f.text })),
-    };
+    const started = performance.now();
+    const snapshot = summary(api.snapshot);
+    const findings = (api.findings ?? []).map((f) => ({ kind: f.kind, severity: f.severity, ns: f.ns, text: f.text }));
+    const state = { seq: ++seq, elevated: api.elevated, selection: api.selection, snapshot, findings, writingMs };
     writeFileSync(`${file}.tmp`, JSON.stringify(state));
     renameSync(`${file}.tmp`, file);
+    writingMs += performance.now() - started;
   };
   context.subscriptions.push(api.onDidChange(write));
   write();
