@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { NsType, Snapshot } from './core/model/snapshot';
+import type { Finding } from './core/findings/types';
 
 /** The namespace of the row selected in the Namespaces view. */
 export interface SelectedNamespace {
@@ -22,7 +23,12 @@ export interface NamespaceExplorerApi {
   readonly elevated: boolean;
   /** The namespace of the selected row (a process or holder row names the namespace it is under). */
   readonly selection: SelectedNamespace | undefined;
-  /** Fires when the snapshot, `elevated` or the selection changes. */
+  /**
+   * What the Findings group shows of that snapshot (as `nsx check --json`): neither dismissed nor of a
+   * kind switched off in settings; none in root's view.
+   */
+  readonly findings: readonly Finding[];
+  /** Fires when the snapshot, `elevated`, the selection or the findings change. */
   readonly onDidChange: vscode.Event<void>;
   /** Scans again now (in root's view: nothing new) and resolves with the snapshot shown then. */
   refresh(): Promise<Snapshot | undefined>;

@@ -14,6 +14,7 @@ import type { NamespaceExplorerApi } from './api';
 import { createApi } from './ui/api/createApi';
 import { NetworkMapPanels } from './ui/network/networkMapPanel';
 import { networkMapCommands } from './ui/network/networkMapCommands';
+import { FindingsController } from './ui/findings/findings';
 
 /** Returns the API for other extensions (src/api.ts); undefined where the view does not run. */
 export function activate(extension: vscode.ExtensionContext): NamespaceExplorerApi | undefined {
@@ -46,16 +47,17 @@ function wire(env: ExtensionEnv, started: number): NamespaceExplorerApi {
   };
   const view = own(new NamespaceViewController(env));
   own(registerCommands(env, namespaceCommands(view)));
+  const findings = own(new FindingsController(env, view));
   const root = new ElevatedRunner(env);
   own(new ElevationCommands(env, view, root));
   const terminals = own(new TerminalController(env, view, root));
   own(new TourController(env, terminals));
   own(new MountsController(env, view, root));
-  const showDetails = registerDetailsPanel(env, view);
+  const showDetails = registerDetailsPanel(env, view, findings);
   const networkMaps = own(new NetworkMapPanels(env, view, showDetails));
   own(registerCommands(env, networkMapCommands(view, networkMaps)));
   env.log.info(`activated in ${Date.now() - started} ms`);
-  return createApi(view, env.extension.subscriptions);
+  return createApi(view, findings, env.extension.subscriptions);
 }
 
 /** Every contributed command answers with the reason instead of "command not found". */

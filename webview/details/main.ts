@@ -32,6 +32,7 @@ fill(
       title: 'Read what is inside the namespace again',
     }),
   ),
+  h('section', { id: 'findings', class: 'findings', hidden: true, 'aria-labelledby': 'findings-heading' }),
   h('div', { id: 'problem', role: 'status' }),
   h('section', { id: 'unavailable', class: 'unavailable', hidden: true, 'aria-labelledby': 'unavailable-heading' }),
   h('div', { id: 'sections' }),
@@ -52,6 +53,11 @@ function wire(): void {
       return;
     }
     if (target.closest('#show-all-button')) vscode.postMessage({ type: 'details/showAll' });
+    const finding = target.closest<HTMLElement>('.finding-action');
+    if (finding) {
+      const { key, index, do: act } = finding.dataset;
+      vscode.postMessage({ type: 'details/finding', key: key!, index: Number(index), do: act as 'copy' });
+    }
     const sort = target.closest<HTMLButtonElement>('button.sort');
     if (sort) sortBy(sort.closest<HTMLElement>('section[data-section]')!, Number(sort.dataset.col));
   });

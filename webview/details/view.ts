@@ -5,6 +5,7 @@ import { focusKey, restoreFocus } from './focus';
 import { fitTables, renderSection } from './sections';
 import { applyFilter, applySort } from './sortFilter';
 import { capital } from './text';
+import { renderFindings } from './findings';
 import { state } from './state';
 
 export function sameContents(a: DetailsView, b: DetailsView): boolean {
@@ -43,6 +44,7 @@ export function render(view: DetailsView): void {
     problem,
     view.problem ? h('p', { id: 'problem-text', class: `banner ${severity}`, role: 'alert' }, view.problem) : null,
   );
+  renderFindings(view);
   renderUnavailable(view);
   const sections = byId('sections');
   sections.classList.toggle('stale', view.status === 'gone');

@@ -11,9 +11,21 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { NamespaceDetails } from '../details/types';
 import type { Snapshot } from '../model/snapshot';
+import type { Finding } from '../findings/types';
 import { SentSnapshot, SnapshotReceiver } from './snapshotChanges';
 
-export type ScanReply = { snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string };
+/**
+ * FINDINGS come with every new snapshot, and with an unchanged one when they changed on
+ * their own (a loopback brought up): the live engine then pushes an "unchanged" reply.
+ */
+export type ScanReply = ({ snapshot: Snapshot; fingerprint: string } | { unchanged: true; fingerprint: string }) &
+  FindingsCarried;
+
+export interface FindingsCarried {
+  findings?: Finding[];
+  /** Why the findings could not be checked (the snapshot came all the same). */
+  findingsError?: string;
+}
 
 export interface ScanRequest {
   /** The fingerprint of the snapshot the caller has; a match makes the reply "unchanged". */
@@ -39,7 +51,10 @@ export type Pushed = { pushed: ScanReply | Failure; ranMs: number };
 export type WorkerMessage = WorkerReply | Pushed;
 
 /** A message as the worker sends it: its snapshots as changes (snapshotChanges.ts). */
-export type SentScanReply = { snapshot: SentSnapshot; fingerprint: string } | { unchanged: true; fingerprint: string };
+export type SentScanReply = (
+  { snapshot: SentSnapshot; fingerprint: string } | { unchanged: true; fingerprint: string }
+) &
+  FindingsCarried;
 export type SentMessage =
   | Exclude<WorkerReply, { snapshot: Snapshot }>
   | { snapshot: SentSnapshot; fingerprint: string }

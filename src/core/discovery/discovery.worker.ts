@@ -5,12 +5,21 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import type { DetailsReply, LiveRequest, ScanRequest, SentMessage, SentScanReply, WorkerRequest } from './background';
+import type {
+  DetailsReply,
+  FindingsCarried,
+  LiveRequest,
+  ScanRequest,
+  SentMessage,
+  SentScanReply,
+  WorkerRequest,
+} from './background';
 import { readDetails } from '../details';
 import { discoverNamed, nameContainers } from '../containers';
 import { Snapshot } from '../model/snapshot';
 import { LiveLoop } from '../live/liveLoop';
 import { ProcSource } from '../linux/procfs';
+import { checkSnapshot, FactMemory } from '../findings';
 import { nameThisThread } from '../linux/threadName';
 import { SnapshotSender } from './snapshotChanges';
 
@@ -19,6 +28,19 @@ let sent: Snapshot | undefined;
 /** The fingerprint of the last snapshot sent. */
 let sentPrint: string | undefined;
 let live: LiveLoop | undefined;
+/** The facts findings are made of, kept between snapshots: a check reads again only what may have changed. */
+const facts = new FactMemory();
+/** The findings last sent, as JSON. */
+let sentFindings: string | undefined;
+/**
+ * A quiet tick checks the findings again only after this many times the last check's
+ * length has passed (0.5% of a core): on 2,000 processes in 500 namespaces a check with
+ * the facts kept takes ~17 ms, more than the quiet tick itself (~15 ms), so about every
+ * 3 s there; on a desktop's few namespaces ~1 ms, so at every tick.
+ */
+const CHECK_REST_FACTOR = 200;
+/** When the last check ended, and how long it took (performance.now() ms). */
+let checked = { at: 0, ms: 0 };
 /** Sends each snapshot's processes as changes to the last sent. */
 const sender = new SnapshotSender();
 
@@ -48,12 +70,43 @@ function replyFor(snapshot: Snapshot, known: string | undefined): SentScanReply 
   return { snapshot: sender.encode(snapshot), fingerprint: print };
 }
 
+/** The findings of SNAPSHOT, checked now (or why they could not be). */
+async function checkFindings(snapshot: Snapshot, proc?: ProcSource): Promise<FindingsCarried> {
+  const started = performance.now();
+  try {
+    return { findings: await checkSnapshot(snapshot, { memory: facts, ...(proc ? { proc } : {}) }) };
+  } catch (err) {
+    return { findingsError: (err as Error).message };
+  } finally {
+    checked = { at: performance.now(), ms: performance.now() - started };
+  }
+}
+
+/** FOUND, to send: with a new snapshot always (the caller may have none), else only when they changed. */
+function toSend(found: FindingsCarried, always: boolean): FindingsCarried {
+  const print = JSON.stringify(found);
+  if (!always && print === sentFindings) return {};
+  sentFindings = print;
+  return found;
+}
+
+/**
+ * The reply to the caller's scan, with the findings when the snapshot is new or they
+ * changed. They are checked first: a snapshot is encoded as changes to the last one
+ * encoded, so nothing may come between its encoding and its sending.
+ */
+async function replyWithFindings(snapshot: Snapshot, known: string | undefined): Promise<SentScanReply> {
+  const found = await checkFindings(snapshot);
+  const reply = replyFor(snapshot, known);
+  return { ...reply, ...toSend(found, !('unchanged' in reply)) };
+}
+
 /** A tick of the live engine when it runs (a full scan on its first), else a full scan. */
 async function scanOnce(request: ScanRequest): Promise<SentScanReply> {
-  if (!live) return replyFor(await discoverNamed(), request.known);
+  if (!live) return replyWithFindings(await discoverNamed(), request.known);
   const { snapshot, changed } = live.engine.tick();
   if (changed || !snapshot.containers) await nameContainers(snapshot, { proc: live.engine.texts });
-  return replyFor(snapshot, request.known);
+  return replyWithFindings(snapshot, request.known);
 }
 
 /** Starts, re-times or stops the live engine; each snapshot that changed is sent. */
@@ -66,17 +119,33 @@ function setLive(request: LiveRequest): void {
     { proc },
     request.intervalMs,
     async ({ snapshot, changed }, ranMs) => {
-      if (!changed && sentPrint !== undefined) return;
+      if (!changed && sentPrint !== undefined) return findingsOnTick(snapshot, proc, ranMs);
       await nameContainers(snapshot, { proc: loop.engine.texts });
+      const found = await checkFindings(snapshot, proc);
       // Stopped, or a Refresh took a newer snapshot, while the engines were asked.
       if (live !== loop || loop.engine.current() !== snapshot) return;
       const reply = replyFor(snapshot, sentPrint);
-      if (!('unchanged' in reply)) post({ pushed: reply, ranMs });
+      if (!('unchanged' in reply)) post({ pushed: { ...reply, ...toSend(found, true) }, ranMs });
     },
     (err) => post({ pushed: { error: (err as Error).message, name: (err as Error).name }, ranMs: 0 }),
   );
   live = loop;
   loop.start();
+}
+
+/**
+ * A tick that found nothing new: the findings that rest on facts outside the snapshot (lo
+ * up or down, PID 1's zombies) are checked again, and sent alone when they changed.
+ */
+async function findingsOnTick(snapshot: Snapshot, proc: ProcSource, ranMs: number): Promise<void> {
+  const started = performance.now();
+  if (started - checked.at < checked.ms * CHECK_REST_FACTOR) return;
+  const changed = toSend(await checkFindings(snapshot, proc), false);
+  if (changed.findings || changed.findingsError)
+    post({
+      pushed: { unchanged: true, fingerprint: sentPrint!, ...changed },
+      ranMs: ranMs + performance.now() - started,
+    });
 }
 
 /** Read together, so that root enters them all from one thread; a failure is the inode's own. */

@@ -7,9 +7,14 @@ import type { NamespaceExplorerApi, SelectedNamespace } from '../../api';
 import type { NamespaceView } from '../namespaces/namespaceView';
 import type { Node } from '../namespaces/treeModel';
 import { selectedNamespace } from './selectedNamespace';
+import type { FindingsController } from '../findings/findings';
 
 /** The API; its listeners go into DISPOSABLES. */
-export function createApi(view: NamespaceView, disposables: vscode.Disposable[]): NamespaceExplorerApi {
+export function createApi(
+  view: NamespaceView,
+  findings: FindingsController,
+  disposables: vscode.Disposable[],
+): NamespaceExplorerApi {
   const changed = new vscode.EventEmitter<void>();
   let row: Node | undefined;
   let selected: SelectedNamespace | undefined;
@@ -31,6 +36,7 @@ export function createApi(view: NamespaceView, disposables: vscode.Disposable[])
       selected = now;
       changed.fire();
     }),
+    findings.onDidChange(() => changed.fire()),
   );
   return {
     apiVersion: 1,
@@ -42,6 +48,9 @@ export function createApi(view: NamespaceView, disposables: vscode.Disposable[])
     },
     get selection() {
       return selected;
+    },
+    get findings() {
+      return findings.shown();
     },
     onDidChange: changed.event,
     refresh: async () => {

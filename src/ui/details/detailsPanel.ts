@@ -16,16 +16,22 @@ import { TYPE_ICON } from '../namespaces/presentation';
 import { Node } from '../namespaces/treeModel';
 import { createPanel, PanelHost, registerPanelSerializer } from '../shared/panelHost';
 import { inform, warn } from '../shared/notify';
+import type { FindingsController } from '../findings/findings';
+import { findingKey } from '../findings/findingText';
 
 export const DETAILS_VIEW_TYPE = 'namespaceExplorer.details';
 
 /** Shows a namespace's details; for a net namespace, at interface IFNAME when given. */
 export type ShowDetails = (record: NamespaceRecord, ifname?: string) => void;
 
-export function registerDetailsPanel(env: ExtensionEnv, view: NamespaceView): ShowDetails {
+export function registerDetailsPanel(
+  env: ExtensionEnv,
+  view: NamespaceView,
+  findings: FindingsController,
+): ShowDetails {
   const panels = new Map<number, DetailsPanel>();
   const open = (panel: vscode.WebviewPanel, record: NamespaceIdentity) =>
-    panels.set(record.ns, new DetailsPanel(env, view, panel, record, () => panels.delete(record.ns)));
+    panels.set(record.ns, new DetailsPanel(env, { view, findings }, panel, record, () => panels.delete(record.ns)));
   const show = (record: NamespaceRecord, ifname?: string) => {
     let panel = panels.get(record.ns);
     if (panel) panel.reveal();
@@ -92,15 +98,19 @@ class DetailsPanel {
   private reading = 0;
   private busy = false;
   private readonly host: PanelHost<DetailsToWebview, DetailsFromWebview>;
+  private readonly view: NamespaceView;
+  private readonly findings: FindingsController;
 
   constructor(
     private readonly env: ExtensionEnv,
-    private readonly view: NamespaceView,
+    { view, findings }: { view: NamespaceView; findings: FindingsController },
     private readonly panel: vscode.WebviewPanel,
     private record: NamespaceIdentity,
     onDispose: () => void,
   ) {
     this.ino = record.ns;
+    this.view = view;
+    this.findings = findings;
     this.host = new PanelHost(env, panel, {
       what: 'Namespace Details',
       bundle: 'details',
@@ -111,6 +121,7 @@ class DetailsPanel {
       onDispose,
     });
     this.host.track(view.onDidChangeSnapshot((s) => this.update(s)));
+    this.host.track(findings.onDidChange(() => this.postView()));
     void this.read();
     this.postView();
   }
@@ -140,7 +151,21 @@ class DetailsPanel {
       case 'details/showAll':
         await vscode.commands.executeCommand('namespaceExplorer.showAll');
         return;
+      case 'details/finding':
+        return this.actOnFinding(msg);
     }
+  }
+
+  /** A finding's button; a finding gone meanwhile (fixed, dismissed elsewhere) does nothing. */
+  private async actOnFinding(msg: Extract<DetailsFromWebview, { type: 'details/finding' }>): Promise<void> {
+    const finding = this.findings.shownFor(this.ino).find((f) => findingKey(f) === msg.key);
+    if (!finding) return this.postView();
+    if (msg.do === 'dismiss') return this.findings.dismiss(finding);
+    const action = finding.actions[msg.index];
+    if (action?.kind === 'reveal' && msg.do === 'reveal') return this.revealInTree(action.ns);
+    if (action?.kind !== 'command') return;
+    if (msg.do === 'copy') return this.findings.copyFix(action.command);
+    if (msg.do === 'run' && action.inNamespace) return this.findings.runFix(finding, action.command);
   }
 
   private async revealInTree(ino: number): Promise<void> {
@@ -219,6 +244,7 @@ class DetailsPanel {
       elevated: this.view.elevated,
       root: process.geteuid?.() === 0,
       nameOf: (ino) => this.nameOf(ino),
+      findings: this.findings.shownFor(this.ino),
     });
     this.post({ type: 'details/show', view });
   }

@@ -7,7 +7,9 @@ import { detailSections, Section } from '../../core/details/sections';
 import { NamespaceDetails } from '../../core/details/types';
 import { printable } from '../../core/text/printable';
 import { NamespaceRecord } from '../../core/model/snapshot';
-import { DetailsSectionView, DetailsView } from './protocol';
+import { DetailsFinding, DetailsFindingAction, DetailsSectionView, DetailsView } from './protocol';
+import type { Finding } from '../../core/findings/types';
+import { byImportance, FINDING_MEANING, findingKey } from '../findings/findingText';
 import { namespaceName, TYPE_ICON } from '../namespaces/presentation';
 import { containerSummary } from '../namespaces/containerPresentation';
 
@@ -31,6 +33,8 @@ export interface DetailsInput {
   root: boolean;
   /** Another namespace's name as the tree knows it, undefined when it does not. */
   nameOf: (ino: number) => string | undefined;
+  /** The findings shown about it (not dismissed, not switched off). */
+  findings?: readonly Finding[];
 }
 
 /** A label worth showing: printable, and not only the inode again. */
@@ -63,7 +67,8 @@ export function detailsView(input: DetailsInput): DetailsView {
     reason: printable(u.reason),
     needsRoot: u.needsRoot,
   }));
-  const base = { heading, sections, unavailable, readAt: details ? input.readAt : null, offerShowAll: false };
+  const findings = input.present ? [...(input.findings ?? [])].sort(byImportance).map(findingView) : [];
+  const base = { heading, findings, sections, unavailable, readAt: details ? input.readAt : null, offerShowAll: false };
   if (!input.present) {
     const hidden = input.elevated || input.root ? '' : ', or it cannot be seen without root';
     return {
@@ -85,6 +90,23 @@ export function detailsView(input: DetailsInput): DetailsView {
     status: 'ok',
     problem: null,
     offerShowAll: !input.elevated && !input.root && unavailable.some((u) => u.needsRoot),
+  };
+}
+
+/** A finding with its buttons: Copy (and Run, inside the namespace) per command, Reveal per namespace, Dismiss. */
+export function findingView(f: Finding): DetailsFinding {
+  const actions: DetailsFindingAction[] = f.actions.flatMap((a, index): DetailsFindingAction[] => {
+    if (a.kind === 'reveal') return [{ index, do: 'reveal', label: printable(a.label) }];
+    const copy = { index, do: 'copy' as const, label: `Copy: ${printable(a.label)}` };
+    return a.inNamespace ? [copy, { index, do: 'run', label: 'Run in Terminal' }] : [copy];
+  });
+  return {
+    key: findingKey(f),
+    severity: f.severity,
+    text: printable(f.text),
+    meaning: FINDING_MEANING[f.kind],
+    commands: f.actions.flatMap((a) => (a.kind === 'command' ? [printable(a.command)] : [])),
+    actions: [...actions, { index: -1, do: 'dismiss', label: 'Dismiss' }],
   };
 }
 

@@ -50,8 +50,31 @@ export interface DetailsHeading {
   via: string | null;
 }
 
+/** What a finding's button does: copy or run its command, reveal a namespace, or dismiss it. */
+export interface DetailsFindingAction {
+  /** The action's index among the finding's (FindingAction[]); -1 for Dismiss. */
+  index: number;
+  do: 'copy' | 'run' | 'reveal' | 'dismiss';
+  label: string;
+}
+
+/** A finding about the namespace shown (src/core/findings/types.ts), its text printable. */
+export interface DetailsFinding {
+  /** Which finding: `INODE:KIND`, as dismissed. */
+  key: string;
+  severity: 'warning' | 'info';
+  text: string;
+  /** What the kind means; `code` between backticks. */
+  meaning: string;
+  /** The commands it offers, shown as code. */
+  commands: string[];
+  actions: DetailsFindingAction[];
+}
+
 export interface DetailsView {
   heading: DetailsHeading;
+  /** Shown first: what a person would miss about it, with the fix. */
+  findings: DetailsFinding[];
   /**
    * `loading`: not read yet; `gone`: the last scan did not find the namespace; `failed`:
    * reading it failed and there is no earlier reading.
@@ -103,7 +126,9 @@ export type DetailsFromWebview =
   | { type: 'details/refresh' }
   /** Show namespace NS (a link's) in the Namespaces view. */
   | { type: 'details/reveal'; ns: number }
-  | { type: 'details/showAll' };
+  | { type: 'details/showAll' }
+  /** A finding's button: action INDEX of the finding KEY (-1: Dismiss). */
+  | { type: 'details/finding'; key: string; index: number; do: DetailsFindingAction['do'] };
 
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
@@ -117,6 +142,12 @@ export function isDetailsFromWebview(msg: unknown): msg is DetailsFromWebview {
       return true;
     case 'details/reveal':
       return isId(m.ns);
+    case 'details/finding':
+      return (
+        typeof m.key === 'string' &&
+        Number.isSafeInteger(m.index) &&
+        ['copy', 'run', 'reveal', 'dismiss'].includes(m.do as string)
+      );
     default:
       return false;
   }

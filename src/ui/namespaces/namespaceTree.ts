@@ -7,6 +7,11 @@ import { namespaceTooltip, rowText } from './presentation';
 import { containerTooltip, hostSharedTooltip } from './containerPresentation';
 import { GivenTree } from './treeChanges';
 import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
+import type { Finding } from '../../core/findings/types';
+import { FINDINGS_EXPANDED_MAX, findingTooltip } from '../findings/findingText';
+
+/** A finding's row, and its namespace's, in the colour of its severity. */
+const TONE_COLOR = { warning: 'list.warningForeground', info: 'notificationsInfoIcon.foreground' } as const;
 
 /**
  * How long after a redraw the next may go out. VS Code refreshes the rows of one change
@@ -26,6 +31,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   private mine = new Set<number>();
   /** Namespaces made for a terminal: inode → terminal name. */
   private terminals: ReadonlyMap<number, string> = new Map();
+  /** The findings to show (not dismissed, not switched off). */
+  private findings: readonly Finding[] = [];
   /** What the view was given, to redraw only the rows a change touches. */
   private readonly given = new GivenTree();
 
@@ -71,7 +78,18 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     this.snapshot = snapshot;
     this.details.update(snapshot);
     this.mine = new Set(Object.values(snapshot.processes.find((p) => p.pid === process.pid)?.ns ?? {}));
-    this.model = new TreeModel(snapshot, this.grouping, this.filter, (id) => this.given.reusable(id));
+    this.remodel();
+  }
+
+  /** The findings to show: the Findings group and the marks on their namespaces' rows. */
+  setFindings(findings: readonly Finding[]): void {
+    this.findings = findings;
+    if (this.snapshot) this.remodel();
+  }
+
+  private remodel(): void {
+    const reuse = (id: string) => this.given.reusable(id);
+    this.model = new TreeModel(this.snapshot!, this.grouping, this.filter, reuse, this.findings);
     this.redrawChanges();
   }
 
@@ -113,20 +131,20 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   getTreeItem(node: Node): vscode.TreeItem {
     const look = this.look(node);
     this.given.gaveItem(node, JSON.stringify(look));
-    const item = new vscode.TreeItem(
-      look.label,
-      look.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-    );
+    const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+    const open = node.kind === 'findings' && node.count <= FINDINGS_EXPANDED_MAX;
+    const item = new vscode.TreeItem(look.label, open ? Expanded : look.expandable ? Collapsed : None);
     item.id = node.id;
     item.description = look.description;
     item.contextValue = look.contextValue;
     item.accessibilityInformation = { label: look.ariaLabel };
-    item.iconPath = new vscode.ThemeIcon(
-      look.icon,
-      look.ghost ? new vscode.ThemeColor('disabledForeground') : undefined,
-    );
+    const color = look.ghost ? 'disabledForeground' : look.tone && TONE_COLOR[look.tone];
+    item.iconPath = new vscode.ThemeIcon(look.icon, color ? new vscode.ThemeColor(color) : undefined);
     if (node.kind === 'info' && node.action === 'showAll') {
       item.command = { command: 'namespaceExplorer.showAll', title: 'Show All Namespaces…' };
+    }
+    if (node.kind === 'finding') {
+      item.command = { command: 'namespaceExplorer.revealFinding', title: 'Reveal Namespace', arguments: [node] };
     }
     return item;
   }
@@ -134,7 +152,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   /** VS Code asks for a tooltip only when its row is hovered. */
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
     const tooltip = this.tooltip(node);
-    const markdown = node.kind === 'namespace' || node.kind === 'container';
+    const markdown = node.kind === 'namespace' || node.kind === 'container' || node.kind === 'finding';
     if (tooltip !== undefined) item.tooltip = markdown ? new vscode.MarkdownString(tooltip) : tooltip;
     return item;
   }
@@ -179,6 +197,13 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (node.kind === 'container') return containerTooltip(node.container);
     if (node.kind === 'hostShared') return hostSharedTooltip(node);
     if (node.kind === 'process') return `${node.process.pid}: ${node.process.command}`;
+    if (node.kind === 'finding') {
+      const ns = this.model.namespace(node.finding.ns);
+      return findingTooltip(
+        node.finding,
+        ns?.label ? `${ns.type} ${ns.ns} (${ns.label})` : `${node.finding.type} ${node.finding.ns}`,
+      );
+    }
     if (node.kind === 'holder' || node.kind === 'info' || node.kind === 'others') {
       const text = rowText(node, this.model, this.mine);
       return `${text.label}${text.description ? `\n${text.description}` : ''}`;
@@ -234,7 +259,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
 
   /** Another grouping or filter: every row is another. */
   private rebuild(): void {
-    this.model = this.snapshot ? new TreeModel(this.snapshot, this.grouping, this.filter) : undefined;
+    this.model = this.snapshot
+      ? new TreeModel(this.snapshot, this.grouping, this.filter, undefined, this.findings)
+      : undefined;
     this.redrawAll();
   }
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { BackgroundDiscovery, Pushed, ScanReply } from '../../core/discovery/background';
 import { Snapshot } from '../../core/model/snapshot';
+import type { Finding } from '../../core/findings/types';
 import { CommandTable, ExtensionEnv, registerCommands } from '../shared/env';
 import { DetailsSource } from '../details/detailsSource';
 import { NamespaceTreeProvider } from './namespaceTree';
@@ -36,6 +37,10 @@ export interface NamespaceView {
   readonly elevated: boolean;
   /** Fires with the row selected (the first of several), or undefined when none is. */
   readonly onDidSelect: vscode.Event<Node | undefined>;
+  /** Fires with the findings of the user's own snapshot whenever they change (none in root's view). */
+  readonly onDidReceiveFindings: vscode.Event<readonly Finding[]>;
+  /** The findings to show: the Findings group and the marks on their namespaces' rows. */
+  setFindings(findings: readonly Finding[]): void;
   /** Marks namespaces as made for a terminal (inode → terminal name). */
   setTerminalMarks(marks: ReadonlyMap<number, string>): void;
   /**
@@ -52,6 +57,8 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
   readonly details: DetailsSource;
   readonly onDidChangeSnapshot: vscode.Event<Snapshot>;
   readonly onDidSelect: vscode.Event<Node | undefined>;
+  private readonly findings = new vscode.EventEmitter<readonly Finding[]>();
+  readonly onDidReceiveFindings = this.findings.event;
   private readonly discovery = new BackgroundDiscovery();
   private readonly treeView: vscode.TreeView<Node>;
   private readonly changed = new vscode.EventEmitter<Snapshot>();
@@ -87,6 +94,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
       this.details,
       this.live,
       this.changed,
+      this.findings,
       { dispose: () => this.discovery.dispose() },
       this.treeView.onDidChangeVisibility((e) => this.live.setVisible(e.visible)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -111,6 +119,10 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
 
   showElevated(snapshot: Snapshot): void {
     this.setElevated(true, snapshot);
+  }
+
+  setFindings(findings: readonly Finding[]): void {
+    this.provider.setFindings(findings);
   }
 
   setTerminalMarks(marks: ReadonlyMap<number, string>): void {
@@ -175,8 +187,11 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
       this.failure = undefined; // a failure before is over, changed or not
       this.showHeader();
     }
-    if ('unchanged' in reply) return this.env.log.trace(`refresh: unchanged (${tookMs} ms)`);
     if (this.isElevated) return; // root's view arrived meanwhile
+    // They change without the snapshot (lo brought up): an unchanged reply can carry them.
+    if (reply.findings) this.findings.fire(reply.findings);
+    if (reply.findingsError) this.env.log.warn(`findings could not be checked: ${reply.findingsError}`);
+    if ('unchanged' in reply) return this.env.log.trace(`refresh: unchanged (${tookMs} ms)`);
     const first = !this.provider.current.snapshot;
     this.show(reply.snapshot);
     const summary = scanSummary(reply.snapshot, tookMs);
@@ -219,6 +234,7 @@ export class NamespaceViewController implements NamespaceView, vscode.Disposable
     this.live.setPaused(on);
     void vscode.commands.executeCommand('setContext', 'namespaceExplorer.elevated', on);
     if (on && snapshot) {
+      this.findings.fire([]); // they were found in the user's own snapshot
       this.show(snapshot);
       this.elevatedAt = new Date(snapshot.takenAt).toLocaleTimeString();
       this.failure = undefined;

@@ -6,7 +6,9 @@ import { Holder, NamespaceRecord, NsType, ProcessRecord } from '../../core/model
 import { plural } from '../../core/text/plural';
 import { markdownCode, markdownText } from '../shared/markdown';
 import { containerRow, hostSharedRow, namespaceContainerLines, othersRow, sharingWords } from './containerPresentation';
-import { HolderNode, NamespaceNode, Node, ProcessNode, RowText, TreeModel } from './treeModel';
+import { FindingNode, HolderNode, NamespaceNode, Node, ProcessNode, RowText, TreeModel } from './treeModel';
+import type { Finding } from '../../core/findings/types';
+import { findingLines, findingMark, fixOf, revealsOf } from '../findings/findingText';
 
 export type { RowText };
 
@@ -20,6 +22,13 @@ export const CONTEXT = {
   holder: (kind: Holder['kind']) => `nsx:holder:${kind}`,
   info: 'nsx:info',
   detail: 'nsx:detail',
+  findings: 'nsx:findings',
+  /** `nsx:finding:warning:copy:run:reveal`: its severity, then which of its actions it has. */
+  finding: (f: Finding) => {
+    const fix = fixOf(f);
+    const flags = [fix && 'copy', fix?.inNamespace && 'run', revealsOf(f).length > 0 && 'reveal'];
+    return ['nsx:finding', f.severity, ...flags.filter(Boolean)].join(':');
+  },
 } as const;
 
 /** Codicon per namespace type. */
@@ -58,7 +67,7 @@ export function rowText(
       };
     }
     case 'namespace':
-      return namespaceRow(node, mine, terminals.get(node.ns.ns), inside(node.ns), model.depth(node.ns));
+      return namespaceRow(node, mine, terminals.get(node.ns.ns), inside(node.ns), model.depth(node.ns), model);
     case 'members': {
       const label = `Processes (${node.count})`;
       return {
@@ -95,7 +104,31 @@ export function rowText(
       return hostSharedRow(node);
     case 'others':
       return othersRow(node);
+    case 'findings':
+      return {
+        label: 'Findings',
+        description: String(node.count),
+        ariaLabel: `Findings, ${node.count}`,
+        icon: 'lightbulb',
+        contextValue: CONTEXT.findings,
+      };
+    case 'finding':
+      return findingRow(node, model);
   }
+}
+
+function findingRow(node: FindingNode, model: TreeModel): RowText {
+  const f = node.finding;
+  const ns = model.namespace(f.ns);
+  const name = ns ? namespaceName(ns) : `${f.type} ${f.ns}`;
+  return {
+    label: f.text,
+    description: '',
+    ariaLabel: `${f.severity}: ${f.text} (${name})`,
+    icon: f.severity === 'warning' ? 'warning' : 'info',
+    contextValue: CONTEXT.finding(f),
+    tone: f.severity,
+  };
 }
 
 export function namespaceName(ns: Pick<NamespaceRecord, 'type' | 'ns'>): string {
@@ -108,12 +141,16 @@ function namespaceRow(
   terminal: string | undefined,
   inside: string | undefined,
   depth: number | undefined,
+  model: TreeModel,
 ): RowText {
   const ns = node.ns;
+  const findings = model.findingsOf(ns.ns);
   // Under a container's row the container names it already: the row says how it has it.
   const label = ns.label && ns.label !== String(ns.ns) && !node.sharing ? ns.label : namespaceName(ns);
   // A terminal's mark first, so that a narrow sidebar still shows it.
   const parts: string[] = terminal ? [`terminal: ${terminal}`] : [];
+  const mark = findingMark(findings);
+  if (mark) parts.push(mark);
   if (node.sharing) parts.push(sharingWords(node.sharing));
   if (label !== namespaceName(ns)) parts.push(namespaceName(ns));
   // Nested PID and user namespaces of one program look alike but for how deep they are.
@@ -134,6 +171,7 @@ function namespaceRow(
     ariaLabel: `${ns.type} namespace ${ns.ns}, ${label}, ${description}`,
     icon: terminal ? 'terminal' : TYPE_ICON[ns.type],
     contextValue: ns.ghost ? CONTEXT.ghost(ns.type) : CONTEXT.namespace(ns.type),
+    ...(findings.length ? { tone: findings.some((f) => f.severity === 'warning') ? 'warning' : 'info' } : {}),
   };
 }
 
@@ -208,7 +246,12 @@ function holderWords(
 export function namespaceTooltip(ns: NamespaceRecord, model: TreeModel): string {
   const label = ns.label ? ` — ${markdownText(ns.label)}` : '';
   const ghost = ns.ghost ? ' _(ghost: known only as a parent or owner)_' : '';
-  const lines = [`**${namespaceName(ns)}**${label}${ghost}`, '', ...namespaceContainerLines(ns.container, ns.unnamed)];
+  const lines = [
+    ...findingLines(model.findingsOf(ns.ns)),
+    `**${namespaceName(ns)}**${label}${ghost}`,
+    '',
+    ...namespaceContainerLines(ns.container, ns.unnamed),
+  ];
   const related = (ino: number | null, what: string) => {
     if (ino === null) return;
     const other = model.namespace(ino);

@@ -14,7 +14,9 @@ import {
 import { plural } from '../../core/text/plural';
 import { Holder, NamespaceRecord, NS_TYPES, ProcessRecord, Snapshot } from '../../core/model/snapshot';
 import { ContainerGrouping, containersInfo, processNode } from './containerTree';
-import { Grouping, HolderNode, InfoNode, NamespaceNode, Node } from './treeNodes';
+import { FindingNode, FindingsNode, Grouping, HolderNode, InfoNode, NamespaceNode, Node } from './treeNodes';
+import type { Finding } from '../../core/findings/types';
+import { byImportance, findingKey } from '../findings/findingText';
 
 export * from './treeNodes';
 
@@ -26,19 +28,33 @@ export class TreeModel {
   private readonly childCache = new Map<string, Node[]>();
   private rootNodes?: Node[];
   private containerRows?: ContainerGrouping;
+  private readonly findingsByIno = new Map<number, Finding[]>();
 
   /**
    * @param reuse the object an earlier model gave for a row id: the same row keeps its
    *   object, updated in place, since the tree view knows rows by identity (treeChanges.ts).
+   * @param findings those to show (not dismissed, not switched off), in the Findings group
+   *   and as marks on their namespaces' rows.
    */
   constructor(
     readonly snapshot: Snapshot,
     readonly grouping: Grouping,
     readonly filter = '',
     private readonly reuse: (id: string) => Node | undefined = () => undefined,
+    readonly findings: readonly Finding[] = [],
   ) {
     this.byPid = new Map(snapshot.processes.map((p) => [p.pid, p]));
     this.byIno = new Map(snapshot.namespaces.map((n) => [n.ns, n]));
+    for (const f of findings) {
+      const list = this.findingsByIno.get(f.ns);
+      if (list) list.push(f);
+      else this.findingsByIno.set(f.ns, [f]);
+    }
+  }
+
+  /** The findings shown about namespace INO. */
+  findingsOf(ino: number): readonly Finding[] {
+    return this.findingsByIno.get(ino) ?? [];
   }
 
   namespace(ino: number): NamespaceRecord | undefined {
@@ -55,7 +71,8 @@ export class TreeModel {
   }
 
   roots(): Node[] {
-    return (this.rootNodes ??= [...this.infoNodes(), ...this.topLevel()].map((n) => this.adopt(n)));
+    this.rootNodes ??= [...this.findingsRow(), ...this.infoNodes(), ...this.topLevel()].map((n) => this.adopt(n));
+    return this.rootNodes;
   }
 
   children(node: Node): Node[] {
@@ -122,6 +139,22 @@ export class TreeModel {
       matches: (ns) => this.matches(ns),
       filter: this.filter.trim().toLowerCase(),
     }));
+  }
+
+  private findingsRow(): FindingsNode[] {
+    const count = this.findings.length;
+    return count ? [{ kind: 'findings', id: 'findings', parent: undefined, count }] : [];
+  }
+
+  /** One row per finding, warnings first; the id is the dismiss key, kept across snapshots. */
+  private findingRows(parent: FindingsNode): FindingNode[] {
+    const seen = new Set<string>();
+    return [...this.findings].sort(byImportance).map((finding) => {
+      let id = `findings/${findingKey(finding)}`;
+      for (let n = 2; seen.has(id); n++) id = `findings/${findingKey(finding)}#${n}`;
+      seen.add(id);
+      return { kind: 'finding', id, parent, finding };
+    });
   }
 
   private infoNodes(): InfoNode[] {
@@ -194,6 +227,8 @@ export class TreeModel {
           .map((h) => this.holderNode(h, node));
         return [...nested, ...processes, ...holders];
       }
+      case 'findings':
+        return this.findingRows(node);
       case 'members':
         return this.memberTree(node.ns).map((t) => processNode(t, node, node.ns));
       case 'process':

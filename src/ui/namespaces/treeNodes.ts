@@ -6,6 +6,7 @@ import type { TreeNode } from '../../core/model/hierarchy';
 import type { ContainerNamespace, ContainerRecord } from '../../core/containers/types';
 import type { Holder, NamespaceRecord, NsType, ProcessRecord } from '../../core/model/snapshot';
 import type { DetailRow } from '../details/detailRows';
+import type { Finding } from '../../core/findings/types';
 
 export type Grouping = 'type' | 'owner' | 'parent' | 'containers';
 export const GROUPINGS: readonly Grouping[] = ['type', 'owner', 'parent', 'containers'];
@@ -20,7 +21,9 @@ export type Node =
   | DetailNode
   | ContainerNode
   | HostSharedNode
-  | OthersNode;
+  | OthersNode
+  | FindingsNode
+  | FindingNode;
 
 interface BaseNode {
   /** Stable across refreshes: derived from the path from the root. */
@@ -101,6 +104,18 @@ export interface OthersNode extends BaseNode {
   namespaces: NamespaceRecord[];
 }
 
+/** "Findings": at the top of the view while there are any to show. */
+export interface FindingsNode extends BaseNode {
+  kind: 'findings';
+  count: number;
+}
+
+/** One finding, under the Findings row. */
+export interface FindingNode extends BaseNode {
+  kind: 'finding';
+  finding: Finding;
+}
+
 /** How a row looks: its words, icon and the contextValue its menus match. */
 export interface RowText {
   label: string;
@@ -109,4 +124,6 @@ export interface RowText {
   ariaLabel: string;
   icon: string;
   contextValue: string;
+  /** The icon's colour: a finding's severity, on its row and on its namespace's. */
+  tone?: 'warning' | 'info';
 }

@@ -88,7 +88,7 @@ export class TerminalController implements vscode.Disposable {
     return {
       'namespaceExplorer.openTerminal': {
         title: 'Open Terminal in Namespace',
-        run: (node?: Node) => this.openTerminal(node),
+        run: (node?: Node, typed?: string) => this.openTerminal(node, typed),
       },
       'namespaceExplorer.newTerminal': { title: 'New Isolated Terminal', run: () => this.newTerminal() },
       'namespaceExplorer.debugShell': {
@@ -102,14 +102,15 @@ export class TerminalController implements vscode.Disposable {
     };
   }
 
-  private async openTerminal(node?: Node): Promise<void> {
+  /** TYPED: a command typed into the shell, not run (a finding's fix, for the user to read first). */
+  private async openTerminal(node?: Node, typed?: string): Promise<void> {
     const snapshot = this.view.current();
     if (!snapshot) return void inform('The namespaces are still being scanned; try again in a moment.');
     if (node?.kind === 'container') {
       // All of its namespaces offered, as its first process has them.
       const { pid, name } = node.container;
       if (pid === null) return void warn(`No process runs in ${name}, so its namespaces cannot be entered.`);
-      return this.enter(snapshot, undefined, pid);
+      return this.enter(snapshot, undefined, pid, typed);
     }
     if (node?.kind !== 'namespace' && node?.kind !== 'process') return;
     const ns = node.ns;
@@ -117,11 +118,16 @@ export class TerminalController implements vscode.Disposable {
       return void warn(
         `${ns.type} ${ns.ns} is a ghost: no process, fd or bind mount holds it, so it cannot be entered.`,
       );
-    return this.enter(snapshot, ns, node.kind === 'process' ? node.process.pid : ns.pid);
+    return this.enter(snapshot, ns, node.kind === 'process' ? node.process.pid : ns.pid, typed);
   }
 
   /** Enters namespaces of process PID (the one clicked, NS, preselected), or NS itself when no process is in it. */
-  private async enter(snapshot: Snapshot, ns: NamespaceRecord | undefined, pid: number | null): Promise<void> {
+  private async enter(
+    snapshot: Snapshot,
+    ns: NamespaceRecord | undefined,
+    pid: number | null,
+    typed?: string,
+  ): Promise<void> {
     const caller = currentCaller();
     // Pinned now, against the snapshot the row came from: the picks below may take a while.
     const started = pid === null ? null : startTime(pid);
@@ -134,7 +140,18 @@ export class TerminalController implements vscode.Disposable {
     const args = enterArgs(plan, ns?.ns ?? 0, started);
     if (plan.privilege === 'root' && caller.uid !== 0 && !(await this.root.ready(args))) return;
     this.env.log.info(`terminal: nsx ${args.join(' ')}`);
-    vscode.window.createTerminal(nsxTerminalOptions(this.root.runtime, enterTitle(plan), args, 'terminal')).show();
+    const terminal = vscode.window.createTerminal(
+      nsxTerminalOptions(this.root.runtime, enterTitle(plan), args, 'terminal'),
+    );
+    terminal.show();
+    if (typed) await this.type(terminal, typed, plan.privilege === 'root' && caller.uid !== 0);
+  }
+
+  /** Types TYPED at the shell's prompt; copied instead when polkit asks for a password in the terminal first. */
+  private async type(terminal: vscode.Terminal, typed: string, asksPassword: boolean): Promise<void> {
+    if (!asksPassword) return terminal.sendText(typed, false);
+    await vscode.env.clipboard.writeText(typed);
+    void inform(`Copied: ${typed} — paste it in “${terminal.name}” once you are in.`);
   }
 
   private async newTerminal(): Promise<void> {

@@ -36,7 +36,8 @@ exports.activate = async (context) => {
   const write = () => {
     const started = performance.now();
     const snapshot = summary(api.snapshot);
-    const state = { seq: ++seq, elevated: api.elevated, selection: api.selection, snapshot, writingMs };
+    const findings = (api.findings ?? []).map((f) => ({ kind: f.kind, severity: f.severity, ns: f.ns, text: f.text }));
+    const state = { seq: ++seq, elevated: api.elevated, selection: api.selection, snapshot, findings, writingMs };
     writeFileSync(`${file}.tmp`, JSON.stringify(state));
     renameSync(`${file}.tmp`, file);
     writingMs += performance.now() - started;

@@ -21,6 +21,8 @@ export interface ApiState {
   elevated: boolean;
   selection: { ns: number; type: string; label: string } | undefined;
   snapshot: { takenAt: string; uid: number; processes: number; hidden: number; namespaces: ApiNamespace[] } | undefined;
+  /** The findings the Findings group shows. */
+  findings: { kind: string; severity: string; ns: number; text: string }[];
   /**
    * Milliseconds the companion has spent writing this file, in the extension host's thread:
    * what a measurement of the extension host's CPU subtracts as the test's own.
