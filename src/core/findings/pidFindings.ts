@@ -97,7 +97,7 @@ function procOfOther(view: ProcView, scope: FindingScope): Finding | undefined {
     type: 'pid',
     text:
       `ps in ${namespaceWords(n)} lists the processes of ${whose}, not its own: ` +
-      `the /proc that ${processWords(view.pid, scope.snapshot)} sees is that namespace's procfs ` +
+      `the /proc that ${processWords(view.pid, scope.snapshot)} sees is the procfs of that outer namespace ` +
       `(unshare --pid without --mount-proc).`,
     actions,
     subjects: [`PID ${view.pid}`],
