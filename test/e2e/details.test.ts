@@ -739,9 +739,19 @@ test(
       await rowSays('net', end.ino, end.dev);
       const row = treeRow(page, nsRow(end.ino)).first();
       const expanded = performance.now();
-      const children = await wb.step(`expand net ${end.ino}: its interfaces`, () =>
-        rowsUnder(page, row, /^interface /),
+      // Read again until they are all there: a row's children, like its words, are redrawn
+      // when a reading of its namespace arrives, and a redraw while the keys walk the rows
+      // (a snapshot, new findings) can end the walk early.
+      let children: { label: string; description: string }[] = [];
+      const labels = () => JSON.stringify(children.map((c) => c.label));
+      await wb.step(`expand net ${end.ino}: its interfaces`, () =>
+        waitUntil(
+          'its interface rows',
+          async () => (children = await rowsUnder(page, row, /^interface /)).length === expected.length,
+          20_000,
+        ).catch(() => undefined),
       );
+      t.diagnostic(`net ${end.ino} interface rows: ${labels()}`);
       t.diagnostic(`net ${end.ino} expanded to its interface rows read: ${ms(expanded)}`);
       assert.deepEqual(
         children.map((c) => c.label),

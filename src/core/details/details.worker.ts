@@ -38,8 +38,8 @@ function enter(job: ThreadJob): void {
   }
 }
 
-nameThisThread('nsx-details');
 parentPort?.on('message', (job: ThreadJob) => {
+  nameThisThread('nsx-details');
   let reply: ThreadReply;
   try {
     enter(job);

@@ -163,8 +163,8 @@ function post(message: SentMessage): void {
   parentPort!.postMessage(message);
 }
 
-nameThisThread('nsx-discovery');
 parentPort?.on('message', async (request: WorkerRequest) => {
+  nameThisThread('nsx-discovery');
   try {
     if ('live' in request) post((setLive(request.live), { live: request.live !== null }));
     else if ('scan' in request) post(await scanOnce(request.scan));

@@ -5,8 +5,8 @@ import { nameThisThread } from '../linux/threadName';
 import { scanPids } from './scan';
 import { HelperJob, helpWith } from './scanHelper';
 
-nameThisThread('nsx-scan');
 parentPort?.once('message', (job: HelperJob) => {
+  nameThisThread('nsx-scan');
   const proc = new ProcSource(job.procRoot);
   // Users are named by the thread that asked: no passwd read here.
   const users = new Map<number, string>();
