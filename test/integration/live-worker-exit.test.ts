@@ -43,6 +43,8 @@ pushed.then(async () => { await worker.terminate(); process.exit(0); });`);
 test('stopping the live engine ends its poller thread', async () => {
   const out = runChild(`${START_LIVE}
 pushed.then(async () => {
+  // A new thread has its parent's name until it names itself: wait for the poller's.
+  for (let i = 0; i < 100 && !threads().includes('nsx-poller'); i++) await new Promise((r) => setTimeout(r, 50));
   const running = threads();
   const stopped = new Promise((resolve) => worker.on('message', (m) => 'live' in m && resolve()));
   worker.postMessage({ live: null });
