@@ -66,7 +66,8 @@ async function ownNetnsUnderNetGroup(t: TestContext, opts: { asUser?: string; sc
   });
 
   const net = treeRow(page, /^net \(\d+\)/).first();
-  await wb.step('expand "net (N)"', () => expand(net));
+  const clicks = await wb.step('expand "net (N)"', () => expand(net));
+  if (clicks > 1) t.diagnostic(`"net (N)" took ${clicks} clicks to expand: the tree redrew under the pointer`);
   const ownRow = new RegExp(`^net namespace ${inode}\\b`);
   const own = await wb.step(`find the row of net namespace ${inode}`, () => revealRow(page, ownRow));
   const label = await own.getAttribute('aria-label');

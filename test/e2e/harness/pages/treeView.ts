@@ -270,15 +270,35 @@ export async function revealRow(scope: TreeScope, name: string | RegExp, timeout
   throw new Error(`no tree row named ${String(name)} within ${timeout / 1000} s; rows in view: ${shown}`);
 }
 
-/** Expands a collapsible row (no-op when open) and waits until the tree says it is. */
-export async function expand(row: Locator): Promise<void> {
-  const state = await row.getAttribute('aria-expanded');
-  if (state === null) throw new Error(`row ${await row.getAttribute('aria-label')} cannot be expanded`);
-  if (state === 'false') await row.locator(TREE.twistie).click();
-  await waitUntil(
-    `row ${await row.getAttribute('aria-label')} is expanded`,
-    async () => (await row.getAttribute('aria-expanded')) === 'true',
-  );
+/** How long a click on a twistie may take to show as expanded before it counts as lost. */
+const CLICK_TAKES = 3000;
+
+/**
+ * Expands a collapsible row (no-op when open) and waits until the tree says it is.
+ * Answers the clicks it took. A click can be lost: when rows above are added or removed
+ * as it lands (a finding comes or goes), the tree redraws under the pointer. It is then
+ * tried again, and the caller may report that it took more than one.
+ */
+export async function expand(row: Locator, timeout = TIMEOUT): Promise<number> {
+  const label = await row.getAttribute('aria-label');
+  const deadline = Date.now() + timeout;
+  for (let clicks = 0; ;) {
+    const state = await row.getAttribute('aria-expanded');
+    if (state === 'true') return clicks;
+    if (state === null) throw new Error(`row ${label} cannot be expanded`);
+    if (Date.now() > deadline) {
+      const rows = (await drawnRows(row.page())).map((r) => `${r.text}${r.expanded ? ' (expanded)' : ''}`);
+      throw new Error(
+        `row ${label} is not expanded after ${clicks} clicks in ${timeout / 1000} s; rows drawn: ${summarise(rows)}`,
+      );
+    }
+    await row.locator(TREE.twistie).click();
+    clicks++;
+    const shown = async () => (await row.getAttribute('aria-expanded')) === 'true';
+    await waitUntil('the click shows', shown, Math.min(CLICK_TAKES, Math.max(deadline - Date.now(), 0))).catch(
+      () => {},
+    );
+  }
 }
 
 /**
