@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NS_TYPES, NsType, ProcessRecord, Snapshot } from '../../src/core/model/snapshot';
 import { namespaceTooltip, rowText } from '../../src/ui/namespaces/presentation';
-import { GivenTree, TreeNow } from '../../src/ui/namespaces/treeChanges';
+import { coveringRow, GivenTree, TreeNow } from '../../src/ui/namespaces/treeChanges';
 import { Node, TreeModel } from '../../src/ui/namespaces/treeModel';
 import { HOST } from './fixture-probe';
 import { nsRecord } from './records';
@@ -155,4 +155,16 @@ test('once a row is redrawn, what was below it is forgotten: the next snapshot d
     given.reusable(id),
   );
   assert.deepEqual(given.changes(now(again)), []);
+});
+
+test('rows changed together are redrawn by one row that covers them: itself, their group, or the whole tree', () => {
+  const model = new TreeModel(snapshot({ red: true, processes: [proc(10, 'sleep', { uts: BOX_UTS })] }), 'type');
+  const group = (type: NsType) => model.roots().find((n) => n.id === `type/${type}`)!;
+  const row = (type: NsType, ino: number) => model.children(group(type)).find((n) => n.id.endsWith(`/ns:${ino}`))!;
+  const [blue, red, box] = [row('net', BLUE), row('net', RED), row('uts', BOX_UTS)];
+  assert.ok(blue && red && box);
+  assert.equal(coveringRow([blue]), blue, 'one row: itself');
+  assert.equal(coveringRow([blue, red]), group('net'), 'two rows of the net group: the group');
+  assert.equal(coveringRow([blue, group('net')]), group('net'), 'a row and its group: the group');
+  assert.equal(coveringRow([blue, box]), undefined, 'rows of two groups: the whole tree');
 });

@@ -5,7 +5,7 @@ import { DetailsSource } from '../details/detailsSource';
 import { detailRows, detailWords } from '../details/detailRows';
 import { namespaceTooltip, rowText } from './presentation';
 import { containerTooltip, hostSharedTooltip } from './containerPresentation';
-import { GivenTree } from './treeChanges';
+import { coveringRow, GivenTree } from './treeChanges';
 import { DetailNode, Grouping, NamespaceNode, Node, TreeModel } from './treeModel';
 import type { Finding } from '../../core/findings/types';
 import { FINDINGS_EXPANDED_MAX, findingTooltip } from '../findings/findingText';
@@ -219,9 +219,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   }
 
   /**
-   * Redraws the rows whose look or children differ from what the view was given: the first
-   * of them now, the next once REDRAW_SPACING_MS has passed, compared again then with what
-   * the view has asked for meanwhile.
+   * Redraws the rows whose look or children differ from what the view was given, in one
+   * event for the row that covers them all (coveringRow); a change that comes before
+   * REDRAW_SPACING_MS has passed waits for it, and is compared then.
    */
   private redrawChanges(): void {
     if (!this.model) return;
@@ -233,11 +233,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       children: (n) => this.childrenOf(n),
       look: (n) => JSON.stringify(this.look(n)),
     });
-    if (changes === 'all') return this.redrawAll();
-    const [first] = changes;
-    if (!first) return;
-    this.given.redrawn(first);
-    this.fire(first, changes.length > 1);
+    if (!changes.length) return;
+    const row = changes === 'all' ? undefined : coveringRow(changes);
+    if (!row) return this.redrawAll();
+    this.given.redrawn(row);
+    this.fire(row, false);
   }
 
   private redrawAll(): void {

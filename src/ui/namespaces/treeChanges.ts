@@ -104,6 +104,29 @@ export class GivenTree {
   }
 }
 
+/**
+ * The one row whose redraw covers every row of CHANGED: the row itself when there is one,
+ * else their nearest common ancestor; undefined for the whole tree. Readings that change
+ * 500 rows of a group then redraw the group once, not 500 rows one after the other.
+ */
+export function coveringRow(changed: readonly Node[]): Node | undefined {
+  let common = lineage(changed[0]);
+  for (const node of changed.slice(1)) {
+    const line = lineage(node);
+    let same = 0;
+    while (same < common.length && same < line.length && common[same]!.id === line[same]!.id) same++;
+    common = common.slice(0, same);
+  }
+  return common[common.length - 1];
+}
+
+/** NODE's ancestors from its root down, itself last. */
+function lineage(node: Node | undefined): Node[] {
+  const line: Node[] = [];
+  for (let n = node; n; n = n.parent) line.unshift(n);
+  return line;
+}
+
 function sameIds(nodes: readonly Node[], ids: readonly string[]): boolean {
   return nodes.length === ids.length && nodes.every((n, i) => n.id === ids[i]);
 }
