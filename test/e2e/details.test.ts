@@ -72,7 +72,6 @@ async function namespaceRow(wb: Workbench, type: string, ino: number) {
   return wb.step(`find ${type} namespace ${ino}`, () => revealRow(wb.page, nsRow(ino)));
 }
 
-/** Show Details from the command palette, the namespace picked by typing its inode. */
 /** Show Details of INO from the command palette; returns its panel once drawn. */
 async function detailsFromPalette(wb: Workbench, t: TestContext, type: string, ino: number): Promise<FrameLocator> {
   const { page } = wb;

@@ -14,7 +14,7 @@ import { heading, note, plural, PROPAGATION, table, type Column } from './table'
 export function renderCompare(): void {
   const view = state.compare;
   const box = byId('compare');
-  const hadFocus = box.contains(document.activeElement);
+  const hadFocus = document.hasFocus() && box.contains(document.activeElement);
   const wasShown = !box.hidden;
   updateVisibility();
   if (!view) {

@@ -29,7 +29,7 @@ export function showSelection(view: SelectionView | null): void {
 function renderSelection(): void {
   const box = byId('selection');
   const view = state.selection;
-  const hadFocus = box.contains(document.activeElement);
+  const hadFocus = document.hasFocus() && box.contains(document.activeElement);
   if (!view) {
     fill(
       box,
