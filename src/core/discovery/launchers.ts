@@ -354,6 +354,23 @@ const MAX_DEPTH = 8;
  * launcher's, or what it runs cannot be told from it (an interactive shell, a loop).
  */
 export function launchedProgram(argv: readonly string[]): string | null {
+  const key = argv.join('\0');
+  let program = launched.get(key);
+  if (program === undefined) {
+    if (launched.size >= LAUNCHED_KEPT) launched.clear();
+    launched.set(key, (program = followLaunchers(argv)));
+  }
+  return program;
+}
+
+/**
+ * The programs of the command lines seen lately: every snapshot labels each namespace by
+ * its senior process, mostly the same launchers with the same scripts as the last time.
+ */
+const launched = new Map<string, string | null>();
+const LAUNCHED_KEPT = 4096;
+
+function followLaunchers(argv: readonly string[]): string | null {
   let current: readonly string[] = argv;
   let found: string | null = null;
   for (let depth = 0; depth < MAX_DEPTH && current.length && isLauncher(current); depth++) {

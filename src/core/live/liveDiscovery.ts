@@ -242,7 +242,8 @@ export class LiveDiscovery {
     const snapshot = assemble(
       { processes, failed, fds: states.flatMap((s) => s.fds) },
       {
-        proc: this.proc,
+        // Labels read the senior processes' command lines and cgroups: read once, until the process is read again.
+        proc: this.texts,
         users: this.users,
         viewerUid: this.viewerUid,
         detail: 'full',
