@@ -10,6 +10,7 @@ import { Mount, nsfsMounts } from '../mounts/mountinfo';
 import { HierarchyProbe, kernelProbe, NsRelations } from '../linux/nsfs';
 import { parseNsLink, ProcSource } from '../linux/procfs';
 import { complete, NsFd, ScanDetail, ScanResult } from './scan';
+import { RelationMemory } from './relationMemory';
 import {
   HiddenCount,
   Holder,
@@ -43,6 +44,8 @@ export interface AssembleOptions {
   bindMounts?: BindMountReader;
   /** When the pass began (performance.now()), for the snapshot's duration. */
   started: number;
+  /** The relations found for the last snapshot, to ask the kernel only about new namespaces. */
+  relations?: RelationMemory;
 }
 
 interface NsEntry {
@@ -66,7 +69,7 @@ export function assemble(scanned: ScanResult, options: AssembleOptions): Snapsho
   }
   for (const p of processes) if (p.hidden) hidden.byReason[p.hidden]++;
   hidden.total = hidden.byReason.EACCES + hidden.byReason.vanished;
-  const { capabilities, relations } = probeHierarchy(proc, entries, options.probe);
+  const { capabilities, relations } = probeHierarchy(proc, entries, options.probe, options.relations);
 
   const labeler = new Labeler(proc, byPid, hostInodes(proc, byPid, users), options.cgroups);
   const namespaces: NamespaceRecord[] = [];
@@ -167,13 +170,19 @@ function probeHierarchy(
   proc: ProcSource,
   entries: Map<number, NsEntry>,
   choice: HierarchyProbe | null | undefined,
+  memory: RelationMemory | undefined,
 ): { capabilities: ScanCapabilities; relations: Map<number, NsRelations> } {
-  const relations = new Map<number, NsRelations>();
   const probe = choice === undefined ? kernelProbe() : choice;
   if (probe === null)
-    return { capabilities: { hierarchy: false, hierarchyError: 'hierarchy lookup was turned off' }, relations };
-  if ('error' in probe) return { capabilities: { hierarchy: false, hierarchyError: probe.error }, relations };
+    return {
+      capabilities: { hierarchy: false, hierarchyError: 'hierarchy lookup was turned off' },
+      relations: new Map(),
+    };
+  if ('error' in probe)
+    return { capabilities: { hierarchy: false, hierarchyError: probe.error }, relations: new Map() };
+  const relations = memory?.known(entries) ?? new Map<number, NsRelations>();
   for (const [ino, e] of entries) {
+    if (relations.has(ino)) continue;
     // A holder may have gone since the scan: try the next few.
     for (const h of e.holders.slice(0, 3)) {
       try {
@@ -184,6 +193,7 @@ function probeHierarchy(
       }
     }
   }
+  memory?.keep(entries, relations);
   return { capabilities: { hierarchy: true }, relations };
 }
 

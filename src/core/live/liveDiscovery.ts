@@ -25,6 +25,7 @@ import { Snapshot } from '../model/snapshot';
 import { BindMountCache, MountTablesWatch } from './bindMounts';
 import { glanceChanged, readProcess, ProcessState, sameState } from './processState';
 import { RememberedTexts } from './rememberedTexts';
+import { RelationMemory } from '../discovery/relationMemory';
 import { Sweep } from './sweep';
 
 export interface LiveOptions {
@@ -76,6 +77,7 @@ export class LiveDiscovery {
   /** Each known process in its turn: glanced at, read whole only if something changed. */
   private glances!: Sweep;
   private readonly bindMounts: BindMountCache;
+  private readonly relations = new RelationMemory();
   /** PIDs to read again at the next tick, whatever their turn (their parent exited, or they were touched). */
   private readonly due = new Set<number>();
   /** The inode of each PID's directory at this tick and at the last (none where they cannot be listed). */
@@ -248,6 +250,7 @@ export class LiveDiscovery {
         viewerUid: this.viewerUid,
         detail: 'full',
         cgroups: new CgroupPaths(this.texts),
+        relations: this.relations,
         bindMounts: reader,
         started,
         ...(this.options.probe !== undefined ? { probe: this.options.probe } : {}),
