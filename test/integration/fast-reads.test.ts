@@ -23,7 +23,7 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures');
 /** Everything a PidDir answers about one process, failures as their errno. */
 function readAll(dir: PidDir) {
   const fds: [number, string][] = [];
-  const fdStatus = dir.bracketFds((fd, target) => fds.push([fd, target]));
+  const fdStatus = dir.nsFds((fd, type, ino) => fds.push([fd, `${type}:[${ino}]`]));
   const tids = dir.tids();
   return {
     task: dir.taskDirStat(),

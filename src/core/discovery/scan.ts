@@ -8,8 +8,8 @@
  * to it (PidDir). A one-off scan of many processes is shared with a second thread
  * (scanHelper.ts): threads reading different processes do not slow each other down.
  */
-import { parseNsLink, PidDir, ProcSource } from '../linux/procfs';
-import { HiddenReason, isNsType, NS_TYPES, NsType, ProcessRecord } from '../model/snapshot';
+import { PidDir, ProcSource } from '../linux/procfs';
+import { HiddenReason, NS_TYPES, NsType, ProcessRecord } from '../model/snapshot';
 
 const EPERM = 1;
 const EACCES = 13;
@@ -143,10 +143,7 @@ export interface NsFd {
 }
 
 function scanFds(dir: PidDir, pid: number, out: NsFd[]): void {
-  dir.bracketFds((fd, target) => {
-    const parsed = parseNsLink(target);
-    if (parsed && isNsType(parsed.type)) out.push({ pid, fd, type: parsed.type, ino: parsed.ino });
-  });
+  dir.nsFds((fd, type, ino) => out.push({ pid, fd, type, ino }));
 }
 
 export interface ScanResult {

@@ -8,7 +8,7 @@
  */
 import * as os from 'node:os';
 import { NsType } from '../model/snapshot';
-import { nsLinkInode } from './nsLink';
+import { bracketAt, decimalName, linkInode, linkNsType } from './linkBytes';
 
 export type NsLink = NsType | 'pid_for_children' | 'time_for_children';
 
@@ -29,11 +29,8 @@ export interface PidDir {
   hasNsDir(): boolean;
   /** The TIDs of task/, unsorted. */
   tids(): number[] | number;
-  /**
-   * Calls `visit` for each fd whose target has the form `word:[…]` (nsfs, pipe, socket):
-   * paths cost no string. Answers 0 or the errno of listing fd/.
-   */
-  bracketFds(visit: (fd: number, target: string) => void): number;
+  /** Calls `visit` for each fd open on a namespace. Answers 0 or the errno of listing fd/. */
+  nsFds(visit: (fd: number, type: NsType, ino: number) => void): number;
   /** Releases the directory's fd (koffi: closed through koffi, which opened it). */
   close(): void;
 }
@@ -61,6 +58,22 @@ const STX_UID = 20;
 /** struct linux_dirent64: d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name. */
 const DIRENT_RECLEN = 16;
 const DIRENT_NAME = 19;
+
+/** The paths of a process's links, made once: a scan reads ten per process. */
+const NS_PATHS = new Map<string, string>();
+/** fd numbers as the names readlinkat takes; most fds are small numbers. */
+const FD_NAMES: string[] = [];
+const FD_NAMES_KEPT = 1024;
+
+function nsPath(link: NsLink): string {
+  let path = NS_PATHS.get(link);
+  if (path === undefined) NS_PATHS.set(link, (path = `ns/${link}`));
+  return path;
+}
+
+function fdName(fd: number): string {
+  return fd < FD_NAMES_KEPT ? (FD_NAMES[fd] ??= String(fd)) : String(fd);
+}
 
 let libc: Libc | null | undefined;
 
@@ -117,7 +130,7 @@ class FdPidDir implements PidDir {
   }
 
   nsInode(name: NsLink, tid?: number): number {
-    return this.inodeAt(this.fd, tid === undefined ? `ns/${name}` : `task/${tid}/ns/${name}`);
+    return this.inodeAt(this.fd, tid === undefined ? nsPath(name) : `task/${tid}/ns/${name}`);
   }
 
   hasNsDir(): boolean {
@@ -129,21 +142,24 @@ class FdPidDir implements PidDir {
     if (dir < 0) return -this.c.errno();
     const out: number[] = [];
     try {
-      const err = this.entries(dir, (name) => out.push(Number(name)));
+      const err = this.entries(dir, (tid) => out.push(tid));
       return err < 0 ? err : out;
     } finally {
       this.c.close(dir);
     }
   }
 
-  bracketFds(visit: (fd: number, target: string) => void): number {
+  nsFds(visit: (fd: number, type: NsType, ino: number) => void): number {
     const dir = this.c.openat(this.fd, 'fd', O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return -this.c.errno();
     try {
-      return this.entries(dir, (name) => {
-        const n = this.c.readlinkat(dir, name, link, link.length);
+      return this.entries(dir, (fd) => {
+        const n = this.c.readlinkat(dir, fdName(fd), link, link.length);
         // A target that fills the buffer is a long path; nsfs targets are short.
-        if (n > 0 && n < link.length && link[n - 1] === 93 /* ] */) visit(Number(name), link.toString('latin1', 0, n));
+        const open = n > 0 && n < link.length ? bracketAt(link, n) : -1;
+        const type = open > 0 ? linkNsType(link, open) : null;
+        const ino = type ? linkInode(link, n) : NaN;
+        if (type && Number.isSafeInteger(ino)) visit(fd, type, ino);
       });
     } finally {
       this.c.close(dir);
@@ -158,20 +174,19 @@ class FdPidDir implements PidDir {
   private inodeAt(dir: number, path: string): number {
     const n = this.c.readlinkat(dir, path, link, link.length);
     if (n < 0) return -this.c.errno();
-    const ino = nsLinkInode(link.toString('latin1', 0, n));
+    const ino = linkInode(link, n);
     return Number.isSafeInteger(ino) ? ino : -EINVAL;
   }
 
-  /** Calls `each` with the name of every numeric entry of the open directory `dir`. */
-  private entries(dir: number, each: (name: string) => void): number {
+  /** Calls `each` with every numeric entry of the open directory `dir`, as its number. */
+  private entries(dir: number, each: (entry: number) => void): number {
     for (;;) {
       const n = this.c.getdents64(dir, dents, dents.length);
       if (n === 0) return 0;
       if (n < 0) return -this.c.errno();
       for (let at = 0; at < n; at += dents.readUInt16LE(at + DIRENT_RECLEN)) {
-        const first = dents[at + DIRENT_NAME];
-        if (first >= 48 && first <= 57)
-          each(dents.toString('latin1', at + DIRENT_NAME, dents.indexOf(0, at + DIRENT_NAME)));
+        const entry = decimalName(dents, at + DIRENT_NAME);
+        if (Number.isSafeInteger(entry)) each(entry);
       }
     }
   }

@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { nsLinkInode } from './nsLink';
+import { isNsType, NsType } from '../model/snapshot';
+import { nsLinkInode, parseNsLink } from './nsLink';
 import { ENOENT, fastReads, listPidInodes, NsLink, openPidDir, PidDir, TaskDirStat } from './pidDir';
 
 export { parseNsLink } from './nsLink';
@@ -293,12 +294,13 @@ export class PathPidDir implements PidDir {
     return this.attempt(() => this.proc.tids(this.pid));
   }
 
-  bracketFds(visit: (fd: number, target: string) => void): number {
+  nsFds(visit: (fd: number, type: NsType, ino: number) => void): number {
     const fds = this.attempt(() => this.proc.fds(this.pid));
     if (typeof fds === 'number') return fds;
     for (const fd of fds) {
       const target = this.attempt(() => this.proc.fdTarget(this.pid, fd));
-      if (typeof target === 'string' && target.charCodeAt(target.length - 1) === 93 /* ] */) visit(fd, target);
+      const parsed = typeof target === 'string' ? parseNsLink(target) : null;
+      if (parsed && isNsType(parsed.type) && Number.isSafeInteger(parsed.ino)) visit(fd, parsed.type, parsed.ino);
     }
     return 0;
   }
