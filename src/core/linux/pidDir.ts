@@ -40,6 +40,7 @@ interface Libc {
   readlinkat(dirfd: number, path: string, buf: Buffer, size: number): number;
   statx(dirfd: number, path: string, flags: number, mask: number, buf: Buffer): number;
   getdents64(fd: number, buf: Buffer, size: number): number;
+  read(fd: number, buf: Buffer, size: number): number;
   close(fd: number): number;
   errno(): number;
 }
@@ -58,6 +59,8 @@ const STX_UID = 20;
 /** struct linux_dirent64: d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name. */
 const DIRENT_RECLEN = 16;
 const DIRENT_NAME = 19;
+/** The longest record: a 255-byte name and its NUL after the header, padded to 8 bytes. */
+const DIRENT_MAX = 280;
 
 /** The paths of a process's links, made once: a scan reads ten per process. */
 const NS_PATHS = new Map<string, string>();
@@ -90,6 +93,7 @@ function loadLibc(): Libc | null {
       readlinkat: lib.func('intptr_t readlinkat(int dirfd, const char *path, void *buf, size_t size)'),
       statx: lib.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)'),
       getdents64: lib.func('intptr_t getdents64(int fd, void *buf, size_t size)'),
+      read: lib.func('intptr_t read(int fd, void *buf, size_t size)'),
       close: lib.func('int close(int fd)'),
       errno: () => koffi.errno(),
     };
@@ -108,19 +112,62 @@ export function fastReads(): boolean {
 const link = Buffer.allocUnsafe(256);
 const statBuf = Buffer.allocUnsafe(256);
 const dents = Buffer.allocUnsafe(32 * 1024);
+/** Small files are read into this; a larger one in pieces of its size. */
+const fileBuf = Buffer.allocUnsafe(64 * 1024);
 
-/** Opens `dir` (a /proc/PID); a negative errno when it cannot be. */
-export function openPidDir(dir: string): PidDir | number {
+/**
+ * A small procfs file read whole through READ (into BUF from AT, at most WANT bytes: the
+ * count read or a negative errno), in one reusable buffer: no fstat, no per-call
+ * allocation. procfs hands over a small file in one read, so a short read is its end.
+ */
+export function readWhole(read: (buf: Buffer, at: number, want: number) => number): string | number {
+  let length = 0;
+  let pieces: Buffer[] | undefined;
+  for (;;) {
+    const n = read(fileBuf, length, fileBuf.length - length);
+    if (n < 0) return n;
+    length += n;
+    if (length < fileBuf.length) break;
+    (pieces ??= []).push(Buffer.from(fileBuf));
+    length = 0;
+  }
+  if (!pieces) return fileBuf.toString('utf8', 0, length);
+  // Decoded once, so that a character split across pieces stays whole.
+  return Buffer.concat([...pieces, fileBuf.subarray(0, length)]).toString('utf8');
+}
+
+/** A small file of /proc read whole through koffi, with no exception when it is gone (a negative errno). */
+export function readProcFile(path: string): string | number {
+  const c = loadLibc();
+  if (!c) throw new Error('koffi is not available');
+  const fd = c.openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -c.errno();
+  try {
+    return readWhole((buf, at, want) => {
+      const n = c.read(fd, at ? buf.subarray(at) : buf, want);
+      return n < 0 ? -c.errno() : n;
+    });
+  } finally {
+    c.close(fd);
+  }
+}
+
+/**
+ * Opens `dir` (a /proc/PID); a negative errno when it cannot be. PROCFS: it is on procfs
+ * (not a fixture tree), whose listings may be read in one call (see entries()).
+ */
+export function openPidDir(dir: string, procfs: boolean): PidDir | number {
   const c = loadLibc();
   if (!c) throw new Error('koffi is not available');
   const fd = c.openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  return fd < 0 ? -c.errno() : new FdPidDir(c, fd);
+  return fd < 0 ? -c.errno() : new FdPidDir(c, fd, procfs);
 }
 
 class FdPidDir implements PidDir {
   constructor(
     private readonly c: Libc,
     private fd: number,
+    private readonly procfs: boolean,
   ) {}
 
   taskDirStat(): TaskDirStat | number {
@@ -178,7 +225,12 @@ class FdPidDir implements PidDir {
     return Number.isSafeInteger(ino) ? ino : -EINVAL;
   }
 
-  /** Calls `each` with every numeric entry of the open directory `dir`, as its number. */
+  /**
+   * Calls `each` with every numeric entry of the open directory `dir`, as its number.
+   * procfs lists fd/ and task/ until it runs out of entries or of room for the next one, so
+   * a listing that left room for the longest record is whole: the call that would answer
+   * 0 is saved (one per process).
+   */
   private entries(dir: number, each: (entry: number) => void): number {
     for (;;) {
       const n = this.c.getdents64(dir, dents, dents.length);
@@ -188,6 +240,7 @@ class FdPidDir implements PidDir {
         const entry = decimalName(dents, at + DIRENT_NAME);
         if (Number.isSafeInteger(entry)) each(entry);
       }
+      if (this.procfs && n + DIRENT_MAX <= dents.length) return 0;
     }
   }
 }

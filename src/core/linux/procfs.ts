@@ -9,10 +9,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { isNsType, NsType } from '../model/snapshot';
 import { nsLinkInode, parseNsLink } from './nsLink';
-import { ENOENT, fastReads, listPidInodes, NsLink, openPidDir, PidDir, TaskDirStat } from './pidDir';
+import {
+  ENOENT,
+  fastReads,
+  listPidInodes,
+  NsLink,
+  openPidDir,
+  PidDir,
+  readProcFile,
+  readWhole,
+  TaskDirStat,
+} from './pidDir';
 
 export { parseNsLink } from './nsLink';
 export type { PidDir } from './pidDir';
+
+const PROC_SUPER_MAGIC = 0x9fa0;
 
 /** Fields of /proc/PID/status that discovery needs. */
 export interface ProcStatus {
@@ -25,32 +37,29 @@ export interface ProcStatus {
 }
 
 /**
- * Reads a small procfs file with one reusable buffer: no fstat, no per-call allocation.
- * procfs hands over a whole small file in one read, so a short read is taken as the end.
+ * A small procfs file read whole: through koffi where it loads (no exception inside, one
+ * open/read/close), else through fs. Throws the error fs would, with its `code`.
  */
-const scratch = Buffer.allocUnsafe(64 * 1024);
 function readSmall(path: string): string {
+  if (fastReads()) {
+    const text = readProcFile(path);
+    if (typeof text === 'number') throw errnoError(-text, path);
+    return text;
+  }
   const fd = fs.openSync(path, 'r');
   try {
-    let length = 0;
-    let chunks: Buffer[] | undefined;
-    for (;;) {
-      const want = scratch.length - length;
-      const n = fs.readSync(fd, scratch, length, want, null);
-      length += n;
-      if (length === scratch.length) {
-        (chunks ??= []).push(Buffer.from(scratch));
-        length = 0;
-        continue;
-      }
-      if (n < want) break;
-    }
-    if (!chunks) return scratch.toString('utf8', 0, length);
-    // Decoded once, so that a character split across chunks stays whole.
-    return Buffer.concat([...chunks, scratch.subarray(0, length)]).toString('utf8');
+    return readWhole((buf, at, want) => fs.readSync(fd, buf, at, want, null)) as string;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, n]) => [n, name]));
+
+/** An error like the one fs throws for ERRNO on PATH. */
+function errnoError(errno: number, path: string): NodeJS.ErrnoException {
+  const code = ERRNO_NAMES.get(errno) ?? 'EIO';
+  return Object.assign(new Error(`${code}: cannot read ${path}`), { code, errno: -errno, path });
 }
 
 export function parseStatus(text: string): ProcStatus {
@@ -126,7 +135,14 @@ export class ProcSource {
    * throwing; a negative errno when the process is gone. Close it when done.
    */
   openPid(pid: number): PidDir | number {
-    return fastReads() ? openPidDir(this.pidDir(pid)) : new PathPidDir(this, pid);
+    return fastReads() ? openPidDir(this.pidDir(pid), this.onProcfs()) : new PathPidDir(this, pid);
+  }
+
+  private procfs: boolean | undefined;
+
+  /** Whether procRoot is a procfs (not a fixture tree): asked once. */
+  private onProcfs(): boolean {
+    return (this.procfs ??= fs.statfsSync(this.procRoot).type === PROC_SUPER_MAGIC);
   }
 
   /**
