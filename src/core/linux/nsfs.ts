@@ -33,6 +33,8 @@ export interface HierarchyProbe {
 
 interface Libc {
   ioctl: (fd: number, request: number, ...args: unknown[]) => number;
+  openat: (dirfd: number, path: string, flags: number) => number;
+  statx: (dirfd: number, path: string, flags: number, mask: number, buf: Buffer) => number;
   /** Closes the fds the ioctls return: Node did not open them, so Node must not close them. */
   close: (fd: number) => number;
   errno: () => number;
@@ -50,6 +52,8 @@ function loadLibc(): Libc | undefined {
     const lib = koffi.load('libc.so.6');
     libc = {
       ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
+      openat: lib.func('int openat(int dirfd, const char *path, int flags)'),
+      statx: lib.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)'),
       close: lib.func('int close(int fd)'),
       errno: () => koffi.errno(),
     };
@@ -65,25 +69,44 @@ export function kernelProbe(): HierarchyProbe | { error: string } {
   return c ? new IoctlProbe(c) : { error: loadError ?? 'koffi could not be loaded' };
 }
 
+const AT_FDCWD = -100;
+const AT_EMPTY_PATH = 0x1000;
+const O_RDONLY = 0;
+const O_CLOEXEC = 0o2000000;
+const STATX_INO = 0x100;
+/** struct statx's stx_ino (u64), read as two halves: no BigInt per namespace. */
+const STX_INO = 32;
+
+/**
+ * Opens, stats and closes through koffi: one namespace after another, with none of fs's
+ * Stats objects, and fds Node never saw closed by the same hand that opened them.
+ */
 class IoctlProbe implements HierarchyProbe {
   private readonly ownerUidBuf = Buffer.alloc(4);
+  private readonly statBuf = Buffer.alloc(256);
 
   constructor(private readonly c: Libc) {}
 
   probe(path: string, type: NsType, ino: number, known: Map<number, NsRelations>): void {
     if (known.has(ino)) return;
-    const fd = fs.openSync(path, 'r');
+    const fd = this.c.openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Object.assign(new Error(`cannot open ${path} (errno ${this.c.errno()})`), { path });
     try {
       // The holder may have moved on since the scan; describe only what was asked for.
-      if (fs.fstatSync(fd).ino === ino) this.walk(fd, type, known);
+      if (this.inode(fd) === ino) this.walk(fd, ino, type, known);
     } finally {
-      fs.closeSync(fd);
+      this.c.close(fd);
     }
   }
 
-  /** Describes the namespace open on `fd`, then climbs to its owner and parent. */
-  private walk(fd: number, type: NsType, known: Map<number, NsRelations>): number {
-    const ino = fs.fstatSync(fd).ino;
+  /** The inode of what `fd` is open on; NaN when it cannot be told. */
+  private inode(fd: number): number {
+    if (this.c.statx(fd, '', AT_EMPTY_PATH, STATX_INO, this.statBuf) < 0) return NaN;
+    return this.statBuf.readUInt32LE(STX_INO) + this.statBuf.readUInt32LE(STX_INO + 4) * 2 ** 32;
+  }
+
+  /** Describes namespace INO, open on `fd`, then climbs to its owner and parent. */
+  private walk(fd: number, ino: number, type: NsType, known: Map<number, NsRelations>): number {
     if (known.has(ino)) return ino;
     const rel: NsRelations = { type, pns: null, ons: null };
     known.set(ino, rel);
@@ -104,7 +127,9 @@ class IoctlProbe implements HierarchyProbe {
       throw Object.assign(new Error(`namespace ioctl 0x${request.toString(16)} failed (errno ${errno})`), { errno });
     }
     try {
-      return this.walk(related, type, known);
+      const ino = this.inode(related);
+      if (Number.isNaN(ino)) throw new Error(`statx of a related namespace failed (errno ${this.c.errno()})`);
+      return this.walk(related, ino, type, known);
     } finally {
       this.c.close(related);
     }
