@@ -111,6 +111,8 @@ test('scriptCommands: operators split commands, quotes are removed, redirections
     ['exec', '$@'],
   ]);
   assert.deepEqual(scriptCommands("a 'b c' && d|e > /dev/null\nf"), [['a', 'b c'], ['d'], ['e'], ['f']]);
+  assert.deepEqual(scriptCommands(`sleep 3600 & sleep 3600 & wait`), [['sleep', '3600'], ['sleep', '3600'], ['wait']]);
+  assert.deepEqual(scriptCommands(`echo a#b "c"d'e'f\\ g # note`), [['echo', 'a#b', 'cdef g']]);
 });
 
 test('any command line: launchedProgram returns null or a non-empty name, and never throws', () => {

@@ -161,12 +161,19 @@ export function scriptCommands(script: string): string[][] {
       const eol = script.indexOf('\n', i);
       i = eol < 0 ? script.length : eol - 1;
     } else {
-      word = (word ?? '') + c;
+      // A run of plain characters at once: a label reads one script per namespace.
+      let end = i + 1;
+      while (end < script.length && !WORD_BREAKS.has(script[end]!)) end++;
+      word = (word ?? '') + script.slice(i, end);
+      i = end - 1;
     }
   }
   endCommand();
   return commands;
 }
+
+/** The characters that end a run of plain ones in a word (`#` starts a comment only before a word). */
+const WORD_BREAKS = new Set([...`'"\\<>;&|\n() \t`]);
 
 /**
  * What `sh -c SCRIPT NAME ARGS…` runs: the program it `exec`s, else its first command that
