@@ -51,7 +51,7 @@ function proc(pid: number, ppid: number, name: string, ns: Partial<Record<NsType
   return { pid, ppid, uid: 0, user: 'root', name, command: name, nspid: [pid], ns: { ...HOST, ...ns } };
 }
 
-function model(findings: Finding[], grouping: 'type' | 'containers' = 'type', filter = ''): TreeModel {
+function model(findings: Finding[], grouping: 'type' | 'containers' = 'type'): TreeModel {
   const processes = [proc(1, 0, 'init', {}), proc(300, 1, 'sleep', { pid: BOX_PID, net: BOX_NET })];
   const members = (t: NsType, ino: number) => processes.filter((p) => p.ns[t] === ino);
   const namespaces = [
@@ -59,7 +59,7 @@ function model(findings: Finding[], grouping: 'type' | 'containers' = 'type', fi
     nsRecord(BOX_PID, 'pid', members('pid', BOX_PID), { label: 'sleep' }),
     nsRecord(BOX_NET, 'net', members('net', BOX_NET), { label: 'sleep' }),
   ].sort((a, b) => a.ns - b.ns);
-  return new TreeModel(snapshotOf(namespaces, processes), grouping, filter, undefined, findings);
+  return new TreeModel(snapshotOf(namespaces, processes), grouping, '', undefined, findings);
 }
 
 test('dismissed findings (per namespace and kind) and kinds switched off are not shown', () => {
@@ -90,22 +90,6 @@ test('the Findings group comes first, expanded by the tree, its count in the des
       `findings/${HOST.user}:root-is-unprivileged-outside`,
     ],
   );
-});
-
-test('with a filter, the Findings group lists the findings of the namespaces the filter shows, and none when it shows none', () => {
-  const listed = (filter: string) => {
-    const m = model([rootInside, loDown, procPitfall], 'type', filter);
-    const group = m.roots().find((n) => n.kind === 'findings');
-    return group ? m.children(group).map((r) => r.kind === 'finding' && r.finding.kind) : [];
-  };
-  assert.deepEqual(listed(String(BOX_NET)), ['loopback-down']);
-  assert.deepEqual(listed('host'), ['root-is-unprivileged-outside']);
-  assert.deepEqual(
-    listed('sleep'),
-    ['proc-of-other-pidns', 'loopback-down', 'root-is-unprivileged-outside'],
-    'sleep is in each',
-  );
-  assert.deepEqual(listed('no such thing'), []);
 });
 
 test('no findings, no group; the group is there in the container grouping too', () => {

@@ -141,24 +141,15 @@ export class TreeModel {
     }));
   }
 
-  /** The findings the Findings group lists: with a filter, those about namespaces it shows. */
-  private listedFindings(): readonly Finding[] {
-    if (!this.filter.trim()) return this.findings;
-    return this.findings.filter((f) => {
-      const ns = this.byIno.get(f.ns);
-      return ns !== undefined && this.matches(ns);
-    });
-  }
-
   private findingsRow(): FindingsNode[] {
-    const count = this.listedFindings().length;
+    const count = this.findings.length;
     return count ? [{ kind: 'findings', id: 'findings', parent: undefined, count }] : [];
   }
 
   /** One row per finding, warnings first; the id is the dismiss key, kept across snapshots. */
   private findingRows(parent: FindingsNode): FindingNode[] {
     const seen = new Set<string>();
-    return [...this.listedFindings()].sort(byImportance).map((finding) => {
+    return [...this.findings].sort(byImportance).map((finding) => {
       let id = `findings/${findingKey(finding)}`;
       for (let n = 2; seen.has(id); n++) id = `findings/${findingKey(finding)}#${n}`;
       seen.add(id);
