@@ -21,6 +21,8 @@ const TONE_COLOR = { warning: 'list.warningForeground', info: 'notificationsInfo
  * and sends the next only once the view has finished the last.
  */
 const REDRAW_SPACING_MS = 250;
+/** From this many rows changed together, they are redrawn in one event: one by one they took minutes. */
+const MANY_CHANGED = 10;
 
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -219,9 +221,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   }
 
   /**
-   * Redraws the rows whose look or children differ from what the view was given, in one
-   * event for the row that covers them all (coveringRow); a change that comes before
-   * REDRAW_SPACING_MS has passed waits for it, and is compared then.
+   * Redraws the rows whose look or children differ from what the view was given. A few go
+   * one after another, REDRAW_SPACING_MS apart, each compared again then: a tooltip open on
+   * another row stays open, and the focus stays where it is. Many at once (a group's rows
+   * receiving their readings) go in one event for the row that covers them (coveringRow).
    */
   private redrawChanges(): void {
     if (!this.model) return;
@@ -233,11 +236,12 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       children: (n) => this.childrenOf(n),
       look: (n) => JSON.stringify(this.look(n)),
     });
+    if (changes === 'all') return this.redrawAll();
     if (!changes.length) return;
-    const row = changes === 'all' ? undefined : coveringRow(changes);
-    if (!row) return this.redrawAll();
+    const covering = changes.length >= MANY_CHANGED ? coveringRow(changes) : undefined;
+    const row = covering ?? changes[0]!;
     this.given.redrawn(row);
-    this.fire(row, false);
+    this.fire(row, !covering && changes.length > 1);
   }
 
   private redrawAll(): void {

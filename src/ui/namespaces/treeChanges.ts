@@ -106,8 +106,8 @@ export class GivenTree {
 
 /**
  * The one row whose redraw covers every row of CHANGED: the row itself when there is one,
- * else their nearest common ancestor; undefined for the whole tree. Readings that change
- * 500 rows of a group then redraw the group once, not 500 rows one after the other.
+ * else their nearest common ancestor; undefined when only the whole tree does. Readings
+ * that change 500 rows of a group then redraw the group once, not 500 rows one by one.
  */
 export function coveringRow(changed: readonly Node[]): Node | undefined {
   let common = lineage(changed[0]);
