@@ -1,11 +1,8 @@
-/**
- * The focus survives a redraw: the element with the same `data-focus` key takes it again.
- * Only when the panel has the focus: a panel redrawn in the background keeps its last
- * focused element, and focusing it again would take the focus from the editor's palette.
- */
+import { focusedElement } from '../shared/dom';
+
+/** The focus survives a redraw: the element with the same `data-focus` key takes it again. */
 export function focusKey(): string | null {
-  if (!document.hasFocus()) return null;
-  return document.activeElement?.closest<HTMLElement>('[data-focus]')?.dataset.focus ?? null;
+  return focusedElement()?.closest<HTMLElement>('[data-focus]')?.dataset.focus ?? null;
 }
 
 export function restoreFocus(key: string | null): void {

@@ -3,7 +3,7 @@
  * only one of the two, propagating differently, or with a different mount.
  */
 import type { CompareView, DiffPair, MountRow } from '../../src/ui/propagation/protocol';
-import { byId, fill, h, type Attrs } from '../shared/dom';
+import { byId, fill, focusedElement, h, type Attrs } from '../shared/dom';
 import { updateVisibility } from './layout';
 import { mountLink } from './links';
 import { markSelectedRow } from './mountRows';
@@ -14,7 +14,7 @@ import { heading, note, plural, PROPAGATION, table, type Column } from './table'
 export function renderCompare(): void {
   const view = state.compare;
   const box = byId('compare');
-  const hadFocus = document.hasFocus() && box.contains(document.activeElement);
+  const hadFocus = box.contains(focusedElement());
   const wasShown = !box.hidden;
   updateVisibility();
   if (!view) {

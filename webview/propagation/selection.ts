@@ -1,6 +1,6 @@
 /** The selected mount: its peers, master and slaves in every namespace read, in words and drawn. */
 import type { MountRow, PlaceRow, RelationSection, SelectionView } from '../../src/ui/propagation/protocol';
-import { byId, fill, h, type Child } from '../shared/dom';
+import { byId, fill, focusedElement, h, type Child } from '../shared/dom';
 import { mountLink } from './links';
 import { markSelectedRow } from './mountRows';
 import { pathText, withPaths } from './paths';
@@ -29,7 +29,7 @@ export function showSelection(view: SelectionView | null): void {
 function renderSelection(): void {
   const box = byId('selection');
   const view = state.selection;
-  const hadFocus = document.hasFocus() && box.contains(document.activeElement);
+  const hadFocus = box.contains(focusedElement());
   if (!view) {
     fill(
       box,

@@ -31,6 +31,15 @@ export function fill(el: Element, ...children: Child[]): void {
   el.replaceChildren(...children.filter(present));
 }
 
+/**
+ * The element the panel's focus is on, only while the panel has the focus: one redrawn in
+ * the background keeps its last focused element, and focusing it again would take the
+ * focus from the editor (its command palette).
+ */
+export function focusedElement(): Element | null {
+  return document.hasFocus() ? document.activeElement : null;
+}
+
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
 }

@@ -173,13 +173,10 @@ function probeHierarchy(
   memory: RelationMemory | undefined,
 ): { capabilities: ScanCapabilities; relations: Map<number, NsRelations> } {
   const probe = choice === undefined ? kernelProbe() : choice;
-  if (probe === null)
-    return {
-      capabilities: { hierarchy: false, hierarchyError: 'hierarchy lookup was turned off' },
-      relations: new Map(),
-    };
-  if ('error' in probe)
-    return { capabilities: { hierarchy: false, hierarchyError: probe.error }, relations: new Map() };
+  if (probe === null || 'error' in probe) {
+    const hierarchyError = probe?.error ?? 'hierarchy lookup was turned off';
+    return { capabilities: { hierarchy: false, hierarchyError }, relations: new Map() };
+  }
   const relations = memory?.known(entries) ?? new Map<number, NsRelations>();
   for (const [ino, e] of entries) {
     if (relations.has(ino)) continue;

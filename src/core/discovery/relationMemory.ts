@@ -39,12 +39,21 @@ export class RelationMemory {
     return known;
   }
 
-  /** Remembers what the kernel said of the namespaces of this snapshot, for the next. */
+  /**
+   * Remembers what the kernel said of the namespaces of this snapshot, for the next; of
+   * each one's holders, the first few (its senior members): a namespace that loses them
+   * all is only asked about again.
+   */
   keep(namespaces: ReadonlyMap<number, HeldNamespace>, relations: ReadonlyMap<number, NsRelations>): void {
     this.relations = new Map(relations);
-    this.holders = new Map([...namespaces].map(([ino, ns]) => [ino, new Set(ns.holders.map((h) => key(h, ns.type)))]));
+    this.holders = new Map(
+      [...namespaces].map(([ino, ns]) => [ino, new Set(ns.holders.slice(0, HOLDERS_KEPT).map((h) => key(h, ns.type)))]),
+    );
   }
 }
+
+/** Holders kept per namespace: the host's have thousands, and one in common is enough. */
+const HOLDERS_KEPT = 3;
 
 function key(h: Holder, type: NsType): string {
   return h.kind === 'bindmount' ? `${h.mntns}:${h.path}` : holderFile(h, type);

@@ -23,7 +23,7 @@ export function bracketAt(buf: Uint8Array, length: number): number {
   return -1;
 }
 
-/** The inode of a target `word:[digits]` in BUF[0, LENGTH); NaN for any other form (as nsLinkInode). */
+/** The inode of a target `word:[digits]` in BUF[0, LENGTH); NaN for any other form. */
 export function linkInode(buf: Uint8Array, length: number): number {
   const open = bracketAt(buf, length);
   return open < 0 ? NaN : decimal(buf, open + 2, length - 1);

@@ -1,13 +1,12 @@
-/** Targets of nsfs links and fds: `net:[4026531833]`. */
+/** Targets of nsfs links and fds as text: `net:[4026531833]`; parsed as the bytes a scan reads (linkBytes.ts). */
+import { linkInode } from './linkBytes';
 
 const LINK_TYPE = /^[a-z_]+$/;
-const DIGITS = /^\d+$/;
 
 /** The inode of a link target of the form `net:[4026531833]`; NaN for any other form. */
 export function nsLinkInode(target: string): number {
-  const open = target.indexOf(':[');
-  const digits = open > 0 && target.charCodeAt(target.length - 1) === 93 /* ] */ ? target.slice(open + 2, -1) : '';
-  return DIGITS.test(digits) ? Number(digits) : NaN;
+  const bytes = Buffer.from(target, 'utf8');
+  return linkInode(bytes, bytes.length);
 }
 
 /** Parses a link target of the form `net:[4026531833]` (also `socket:[…]`); null for any other form. */

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { isNsType, NsType } from '../model/snapshot';
 import { nsLinkInode, parseNsLink } from './nsLink';
+import { errnoName } from './syscalls';
 import {
   ENOENT,
   fastReads,
@@ -54,11 +55,9 @@ function readSmall(path: string): string {
   }
 }
 
-const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, n]) => [n, name]));
-
 /** An error like the one fs throws for ERRNO on PATH. */
 function errnoError(errno: number, path: string): NodeJS.ErrnoException {
-  const code = ERRNO_NAMES.get(errno) ?? 'EIO';
+  const code = errnoName(errno) ?? 'EIO';
   return Object.assign(new Error(`${code}: cannot read ${path}`), { code, errno: -errno, path });
 }
 

@@ -25,9 +25,14 @@ export interface Syscalls {
 
 let loaded: Syscalls | undefined;
 
+/** The name of an errno, "EPERM" for 1; undefined for a number Node does not name. */
+export function errnoName(code: number): string | undefined {
+  return Object.entries(os.constants.errno).find(([, n]) => n === code)?.[0];
+}
+
 /** An errno as its name and number, "EPERM (errno 1)", for the messages a user reads. */
 export function errnoText(code: number): string {
-  const name = Object.entries(os.constants.errno).find(([, n]) => n === code)?.[0];
+  const name = errnoName(code);
   return name ? `${name} (errno ${code})` : `errno ${code}`;
 }
 
