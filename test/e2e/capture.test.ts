@@ -39,7 +39,7 @@ test(
     const tag = `nsxe2e-${process.pid}-cap`;
     const [a, b] = [`${tag}-a`, `${tag}-b`];
     const net = s.netns(a);
-    s.netns(b);
+    const other = s.netns(b);
     const subnet = `10.${200 + (process.pid % 50)}.${process.pid % 250}`;
     run('ip', ['link', 'add', 'cap0', 'netns', a, 'type', 'veth', 'peer', 'name', 'cap1', 'netns', b]);
     run('ip', ['-n', a, 'addr', 'add', `${subnet}.1/30`, 'dev', 'cap0']);
@@ -56,6 +56,15 @@ test(
       await answerInputBox(page, a);
     });
     await wb.step('expand net', async () => expand(await revealRow(page, /^net \(\d+\)$/)));
+    // Their findings (lo down in a, no process in b) come in the Findings group above the
+    // rows: a right-click as they arrive lands on the row that moved under the pointer.
+    await wb.step('the findings about both namespaces are in', () =>
+      wb.waitForState(
+        (st) => [net, other].every((ino) => st.findings.some((f) => f.ns === ino)),
+        `findings about net ${net} and net ${other}`,
+        20_000,
+      ),
+    );
     const row = await wb.step(`find net namespace ${net}`, () => revealRow(page, nsRow(net)));
     const started = performance.now();
     await wb.step('right-click it → Capture Traffic…', async () => {
